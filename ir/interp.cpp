@@ -1,0 +1,321 @@
+// The reference interpreter. Each statement's expression is compiled once into a tree with
+// resolved index slots and tensor strides, then evaluated for every output element.
+#include "ir/interp.h"
+
+#include <cmath>
+#include <random>
+#include <sstream>
+
+#include "ir/error.h"
+#include "ir/shape.h"
+
+namespace axon {
+
+double& TensorValue::at(const std::vector<int64_t>& idx) {
+  size_t off = 0;
+  for (size_t i = 0; i < idx.size(); ++i) off = off * static_cast<size_t>(shape[i]) + static_cast<size_t>(idx[i]);
+  return data.at(off);
+}
+double TensorValue::at(const std::vector<int64_t>& idx) const { return const_cast<TensorValue*>(this)->at(idx); }
+
+namespace {
+
+struct Buffer {
+  const std::string* name;
+  std::vector<int64_t> shape;
+  std::vector<double>* data;
+};
+
+struct CNode {
+  ExprKind kind;
+  int slot = -1;           // IndexVar / reduction variable
+  int64_t ival = 0;
+  double rval = 0;
+  const Buffer* buf = nullptr;
+  std::vector<CNode> kids;
+};
+
+class Evaluator {
+ public:
+  Evaluator(const IndexProgram& p, EvalMode mode) : p_(p), mode_(mode) {}
+
+  TensorMap run(const TensorMap& inputs) {
+    for (auto& t : p_.tensors()) {
+      Buffer b;
+      b.name = &t.name;
+      for (auto& d : t.shape) b.shape.push_back(p_.eval_size(d));
+      size_t n = 1;
+      for (auto s : b.shape) n *= static_cast<size_t>(s);
+      if (t.role == TensorRole::Input) {
+        auto it = inputs.find(t.name);
+        if (it == inputs.end()) user_error("interpreter: missing input '" + t.name + "'");
+        if (it->second.shape != b.shape)
+          user_error("interpreter: input '" + t.name + "' has shape " + fmt(it->second.shape) + ", expected " + fmt(b.shape));
+        values_[t.name] = it->second;
+        if (mode_ == EvalMode::Storage)
+          for (auto& x : values_[t.name].data) x = round_to_dtype(x, t.dtype);
+      } else {
+        values_[t.name] = TensorValue{b.shape, std::vector<double>(n, std::nan(""))};
+      }
+      b.data = &values_[t.name].data;
+      buffers_[t.name] = b;
+    }
+    for (auto& s : p_.stmts()) exec(s);
+    TensorMap out;
+    for (auto& t : p_.tensors())
+      if (t.role != TensorRole::Input) out[t.name] = std::move(values_[t.name]);
+    return out;
+  }
+
+ private:
+  static std::string fmt(const std::vector<int64_t>& s) {
+    std::string o = "[";
+    for (size_t i = 0; i < s.size(); ++i) o += (i ? ", " : "") + std::to_string(s[i]);
+    return o + "]";
+  }
+
+  CNode compile(const Expr& e, std::map<std::string, int>& slots) {
+    CNode c;
+    c.kind = e->kind();
+    c.ival = e->int_value();
+    c.rval = e->real_value();
+    switch (e->kind()) {
+      case ExprKind::IndexVar: c.slot = slots.at(e->name()); return c;
+      case ExprKind::DimVar: c.kind = ExprKind::IntConst; c.ival = p_.eval_size(e); return c;
+      case ExprKind::Access: c.buf = &buffers_.at(e->name()); break;
+      case ExprKind::Sum: case ExprKind::RMax: case ExprKind::RMin: {
+        c.kids.push_back(compile(e->extent(), slots));
+        auto prev = slots.find(e->name());
+        int saved = prev == slots.end() ? -1 : prev->second;
+        int slot = static_cast<int>(slots.size()) + depth_++;
+        slots[e->name()] = slot;
+        c.slot = slot;
+        c.kids.push_back(compile(e->body(), slots));
+        --depth_;
+        if (saved >= 0) slots[e->name()] = saved; else slots.erase(e->name());
+        nslots_ = std::max(nslots_, slot + 1);
+        return c;
+      }
+      default: break;
+    }
+    for (auto& a : e->args()) c.kids.push_back(compile(a, slots));
+    return c;
+  }
+
+  double rnd(double v) const { return mode_ == EvalMode::F64 ? v : static_cast<double>(static_cast<float>(v)); }
+
+  int64_t evi(const CNode& c) {
+    switch (c.kind) {
+      case ExprKind::IntConst: return c.ival;
+      case ExprKind::IndexVar: return env_[static_cast<size_t>(c.slot)];
+      case ExprKind::Neg: return -evi(c.kids[0]);
+      case ExprKind::Add: return evi(c.kids[0]) + evi(c.kids[1]);
+      case ExprKind::Sub: return evi(c.kids[0]) - evi(c.kids[1]);
+      case ExprKind::Mul: return evi(c.kids[0]) * evi(c.kids[1]);
+      case ExprKind::Min: return std::min(evi(c.kids[0]), evi(c.kids[1]));
+      case ExprKind::Max: return std::max(evi(c.kids[0]), evi(c.kids[1]));
+      case ExprKind::Div: {
+        int64_t a = evi(c.kids[0]), b = evi(c.kids[1]);
+        if (b == 0) return 0;
+        int64_t q = a / b;
+        if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+        return q;
+      }
+      case ExprKind::Mod: {
+        int64_t a = evi(c.kids[0]), b = evi(c.kids[1]);
+        if (b == 0) return 0;
+        int64_t r = a % b;
+        if (r != 0 && ((r < 0) != (b < 0))) r += b;
+        return r;
+      }
+      case ExprKind::Select: return evb(c.kids[0]) ? evi(c.kids[1]) : evi(c.kids[2]);
+      default: internal_error(std::string("interpreter: not an int node: ") + kind_name(c.kind));
+    }
+  }
+
+  bool evb(const CNode& c) {
+    switch (c.kind) {
+      case ExprKind::Access: return load(c) != 0;
+      case ExprKind::Not: return !evb(c.kids[0]);
+      case ExprKind::And: return evb(c.kids[0]) && evb(c.kids[1]);
+      case ExprKind::Or: return evb(c.kids[0]) || evb(c.kids[1]);
+      case ExprKind::Select: return evb(c.kids[0]) ? evb(c.kids[1]) : evb(c.kids[2]);
+      case ExprKind::Lt: case ExprKind::Le: case ExprKind::Gt: case ExprKind::Ge: case ExprKind::Eq: case ExprKind::Ne: {
+        double a, b;
+        if (is_int(c.kids[0])) { a = static_cast<double>(evi(c.kids[0])); b = static_cast<double>(evi(c.kids[1])); }
+        else if (is_bool(c.kids[0])) { a = evb(c.kids[0]); b = evb(c.kids[1]); }
+        else { a = evr(c.kids[0]); b = evr(c.kids[1]); }
+        switch (c.kind) {
+          case ExprKind::Lt: return a < b;
+          case ExprKind::Le: return a <= b;
+          case ExprKind::Gt: return a > b;
+          case ExprKind::Ge: return a >= b;
+          case ExprKind::Eq: return a == b;
+          default: return a != b;
+        }
+      }
+      default: internal_error(std::string("interpreter: not a bool node: ") + kind_name(c.kind));
+    }
+  }
+
+  // Sorts are recorded on the IR; the compiled tree keeps them implicit, so recover them cheaply.
+  static bool is_int(const CNode& c) {
+    switch (c.kind) {
+      case ExprKind::IntConst: case ExprKind::IndexVar: case ExprKind::Mod: return true;
+      case ExprKind::Add: case ExprKind::Sub: case ExprKind::Mul: case ExprKind::Div: case ExprKind::Min:
+      case ExprKind::Max: case ExprKind::Neg: return is_int(c.kids[0]);
+      case ExprKind::Select: return is_int(c.kids[1]);
+      default: return false;
+    }
+  }
+  static bool is_bool(const CNode& c) {
+    switch (c.kind) {
+      case ExprKind::Not: case ExprKind::And: case ExprKind::Or: case ExprKind::Lt: case ExprKind::Le:
+      case ExprKind::Gt: case ExprKind::Ge: case ExprKind::Eq: case ExprKind::Ne: return true;
+      case ExprKind::Select: return is_bool(c.kids[1]);
+      case ExprKind::Access: return c.rval == 1.0;  // marked at compile time below
+      default: return false;
+    }
+  }
+
+  double load(const CNode& c) {
+    const Buffer& b = *c.buf;
+    size_t off = 0;
+    for (size_t i = 0; i < c.kids.size(); ++i) {
+      int64_t x = evi(c.kids[i]);
+      if (x < 0 || x >= b.shape[i]) {
+        std::ostringstream os;
+        os << "interpreter: statement for '" << *cur_out_ << "' (" << cur_origin_ << ") reads " << *b.name << "[";
+        for (size_t k = 0; k < c.kids.size(); ++k) os << (k ? ", " : "") << (k == i ? x : evi(c.kids[k]));
+        os << "] outside its shape " << fmt(b.shape);
+        user_error(os.str());
+      }
+      off = off * static_cast<size_t>(b.shape[i]) + static_cast<size_t>(x);
+    }
+    return (*b.data)[off];
+  }
+
+  double evr(const CNode& c) {
+    switch (c.kind) {
+      case ExprKind::RealConst: return c.rval;
+      case ExprKind::Access: return load(c);
+      case ExprKind::ToReal: return static_cast<double>(evi(c.kids[0]));
+      case ExprKind::Neg: return -evr(c.kids[0]);
+      case ExprKind::Exp: return rnd(std::exp(evr(c.kids[0])));
+      case ExprKind::Log: return rnd(std::log(evr(c.kids[0])));
+      case ExprKind::Sqrt: return rnd(std::sqrt(evr(c.kids[0])));
+      case ExprKind::Rsqrt: return rnd(1.0 / std::sqrt(evr(c.kids[0])));
+      case ExprKind::Tanh: return rnd(std::tanh(evr(c.kids[0])));
+      case ExprKind::Erf: return rnd(std::erf(evr(c.kids[0])));
+      case ExprKind::Sigmoid: return rnd(1.0 / (1.0 + std::exp(-evr(c.kids[0]))));
+      case ExprKind::Abs: return std::fabs(evr(c.kids[0]));
+      case ExprKind::Sin: return rnd(std::sin(evr(c.kids[0])));
+      case ExprKind::Cos: return rnd(std::cos(evr(c.kids[0])));
+      case ExprKind::Recip: { double x = evr(c.kids[0]); return x == 0 ? 0.0 : rnd(1.0 / x); }
+      case ExprKind::Add: return rnd(evr(c.kids[0]) + evr(c.kids[1]));
+      case ExprKind::Sub: return rnd(evr(c.kids[0]) - evr(c.kids[1]));
+      case ExprKind::Mul: return rnd(evr(c.kids[0]) * evr(c.kids[1]));
+      case ExprKind::Div: { double a = evr(c.kids[0]), b = evr(c.kids[1]); return b == 0 ? 0.0 : rnd(a / b); }
+      case ExprKind::Pow: return rnd(std::pow(evr(c.kids[0]), evr(c.kids[1])));
+      case ExprKind::Min: { double a = evr(c.kids[0]), b = evr(c.kids[1]); return b < a ? b : a; }
+      case ExprKind::Max: { double a = evr(c.kids[0]), b = evr(c.kids[1]); return b > a ? b : a; }
+      case ExprKind::Select: return evb(c.kids[0]) ? evr(c.kids[1]) : evr(c.kids[2]);
+      case ExprKind::Sum: case ExprKind::RMax: case ExprKind::RMin: {
+        int64_t n = evi(c.kids[0]);
+        double acc = c.kind == ExprKind::Sum ? 0.0 : (c.kind == ExprKind::RMax ? -INFINITY : INFINITY);
+        int64_t& k = env_[static_cast<size_t>(c.slot)];
+        for (k = 0; k < n; ++k) {
+          double v = evr(c.kids[1]);
+          if (c.kind == ExprKind::Sum) acc = rnd(acc + v);
+          else if (c.kind == ExprKind::RMax) acc = v > acc ? v : acc;
+          else acc = v < acc ? v : acc;
+        }
+        return acc;
+      }
+      default: internal_error(std::string("interpreter: not a real node: ") + kind_name(c.kind));
+    }
+  }
+
+  void mark_bool_access(CNode& c, const Expr& e) {
+    if (e->kind() == ExprKind::Access && e->sort() == Sort::Bool) c.rval = 1.0;
+    for (size_t i = 0; i < c.kids.size() && i < e->args().size(); ++i) mark_bool_access(c.kids[i], e->arg(i));
+  }
+
+  void exec(const IndexStmt& s) {
+    std::map<std::string, int> slots;
+    for (size_t i = 0; i < s.vars.size(); ++i) slots[s.vars[i]] = static_cast<int>(i);
+    depth_ = 0;
+    nslots_ = static_cast<int>(s.vars.size());
+    CNode root = compile(s.value, slots);
+    mark_bool_access(root, s.value);
+    env_.assign(static_cast<size_t>(nslots_) + 1, 0);
+    const Buffer& out = buffers_.at(s.out);
+    const TensorDecl& decl = p_.tensor(s.out);
+    cur_out_ = &s.out;
+    cur_origin_ = s.origin.empty() ? "generated" : s.origin;
+    if (s.loc.line) cur_origin_ += ", line " + std::to_string(s.loc.line);
+    size_t n = out.data->size();
+    bool is_b = s.value->sort() == Sort::Bool;
+    std::vector<int64_t> idx(s.vars.size(), 0);
+    for (size_t flat = 0; flat < n; ++flat) {
+      for (size_t i = 0; i < idx.size(); ++i) env_[i] = idx[i];
+      double v = is_b ? (evb(root) ? 1.0 : 0.0) : evr(root);
+      if (mode_ == EvalMode::F32) v = static_cast<float>(v);
+      if (mode_ == EvalMode::Storage) v = round_to_dtype(v, decl.dtype);
+      (*out.data)[flat] = v;
+      for (size_t i = idx.size(); i-- > 0;) {
+        if (++idx[i] < out.shape[i]) break;
+        idx[i] = 0;
+      }
+    }
+  }
+
+  const IndexProgram& p_;
+  EvalMode mode_;
+  std::map<std::string, TensorValue> values_;
+  std::map<std::string, Buffer> buffers_;
+  std::vector<int64_t> env_;
+  int depth_ = 0, nslots_ = 0;
+  const std::string* cur_out_ = nullptr;
+  std::string cur_origin_;
+};
+
+}  // namespace
+
+TensorMap interpret(const IndexProgram& p, const TensorMap& inputs, EvalMode mode) {
+  return Evaluator(p, mode).run(inputs);
+}
+
+TensorMap random_inputs(const IndexProgram& p, uint64_t seed, double scale) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(-scale, scale);
+  TensorMap m;
+  for (auto* t : p.inputs()) {
+    TensorValue v;
+    v.shape = p.concrete_shape(t->name);
+    size_t n = 1;
+    for (auto s : v.shape) n *= static_cast<size_t>(s);
+    v.data.resize(n);
+    for (auto& x : v.data) x = t->dtype == DType::Bool ? static_cast<double>(rng() & 1) : u(rng);
+    m[t->name] = std::move(v);
+  }
+  return m;
+}
+
+double max_scaled_error(const TensorValue& a, const TensorValue& b, double atol, double rtol) {
+  AXON_CHECK(a.shape == b.shape, "comparing tensors of different shapes");
+  double worst = 0;
+  for (size_t i = 0; i < a.data.size(); ++i) {
+    double x = a.data[i], y = b.data[i];
+    if (std::isnan(x) != std::isnan(y)) return INFINITY;
+    if (std::isnan(x)) continue;
+    if (std::isinf(x) || std::isinf(y)) {
+      if (x != y) return INFINITY;
+      continue;
+    }
+    worst = std::max(worst, std::fabs(x - y) / (atol + rtol * std::fabs(y)));
+  }
+  return worst;
+}
+
+}  // namespace axon

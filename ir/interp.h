@@ -1,0 +1,37 @@
+// The reference interpreter: evaluates an IndexProgram on concrete inputs. Every generated kernel
+// is checked against it. Modes: F64 (the reference), F32 (every operation rounded to float) and
+// Storage (values rounded to each tensor's dtype when stored, arithmetic in float).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ir/index_program.h"
+
+namespace axon {
+
+struct TensorValue {
+  std::vector<int64_t> shape;
+  std::vector<double> data;  // row-major
+  size_t numel() const { return data.size(); }
+  double& at(const std::vector<int64_t>& idx);
+  double at(const std::vector<int64_t>& idx) const;
+};
+using TensorMap = std::map<std::string, TensorValue>;
+
+enum class EvalMode { F64, F32, Storage };
+
+// Returns every tensor written (outputs and temporaries). Inputs must be given with their
+// concrete shapes; a missing input, a wrong shape, an unbound dim or an out-of-range access
+// (outside a select branch not taken) is a UserError naming the tensor and the statement.
+TensorMap interpret(const IndexProgram& p, const TensorMap& inputs, EvalMode mode = EvalMode::F64);
+
+// Random inputs: uniform in [-scale, scale], bool tensors 0/1, deterministic for a seed.
+TensorMap random_inputs(const IndexProgram& p, uint64_t seed, double scale = 1.0);
+
+// max |a - b| / (atol + rtol * |b|) over elements; > 1 means out of tolerance. Shapes must agree.
+double max_scaled_error(const TensorValue& a, const TensorValue& b, double atol, double rtol);
+
+}  // namespace axon

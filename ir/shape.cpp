@@ -1,0 +1,174 @@
+// Polynomial normal form of dim expressions: sum of coefficient * monomial, where a monomial is a
+// sorted list of atoms (dim names, or opaque floor-division/mod terms printed canonically).
+#include "ir/shape.h"
+
+#include <algorithm>
+
+#include "ir/error.h"
+
+namespace axon {
+
+namespace {
+
+using Monomial = std::vector<std::string>;
+using Poly = std::map<Monomial, int64_t>;
+
+Poly normal_form(const Expr& e);
+
+Poly constant(int64_t c) {
+  Poly p;
+  if (c != 0) p[{}] = c;
+  return p;
+}
+
+void add_into(Poly& a, const Poly& b, int64_t sign) {
+  for (auto& [m, c] : b) {
+    a[m] += sign * c;
+    if (a[m] == 0) a.erase(m);
+  }
+}
+
+Poly mul(const Poly& a, const Poly& b) {
+  Poly out;
+  for (auto& [ma, ca] : a)
+    for (auto& [mb, cb] : b) {
+      Monomial m = ma;
+      m.insert(m.end(), mb.begin(), mb.end());
+      std::sort(m.begin(), m.end());
+      out[m] += ca * cb;
+      if (out[m] == 0) out.erase(m);
+    }
+  return out;
+}
+
+std::string poly_text(const Poly& p) {
+  if (p.empty()) return "0";
+  std::string s;
+  for (auto& [m, c] : p) {
+    if (!s.empty()) s += c < 0 ? " - " : " + ";
+    else if (c < 0) s += "-";
+    int64_t a = c < 0 ? -c : c;
+    std::string mono;
+    for (auto& x : m) mono += (mono.empty() ? "" : "*") + x;
+    if (mono.empty()) s += std::to_string(a);
+    else s += (a == 1 ? "" : std::to_string(a) + "*") + mono;
+  }
+  return s;
+}
+
+Poly atom(const std::string& name) { return Poly{{Monomial{name}, 1}}; }
+
+Poly normal_form(const Expr& e) {
+  switch (e->kind()) {
+    case ExprKind::IntConst: return constant(e->int_value());
+    case ExprKind::DimVar: return atom(e->name());
+    case ExprKind::IndexVar: return atom("$" + e->name());
+    case ExprKind::Add: { Poly p = normal_form(e->arg(0)); add_into(p, normal_form(e->arg(1)), 1); return p; }
+    case ExprKind::Sub: { Poly p = normal_form(e->arg(0)); add_into(p, normal_form(e->arg(1)), -1); return p; }
+    case ExprKind::Neg: { Poly p; add_into(p, normal_form(e->arg(0)), -1); return p; }
+    case ExprKind::Mul: return mul(normal_form(e->arg(0)), normal_form(e->arg(1)));
+    case ExprKind::Div:
+    case ExprKind::Mod: {
+      Poly a = normal_form(e->arg(0)), b = normal_form(e->arg(1));
+      // Exact constant division of every coefficient stays polynomial.
+      if (e->kind() == ExprKind::Div && b.size() == 1 && b.begin()->first.empty()) {
+        int64_t d = b.begin()->second;
+        bool exact = d != 0;
+        for (auto& [m, c] : a) exact = exact && c % d == 0;
+        if (exact) {
+          Poly out;
+          for (auto& [m, c] : a) out[m] = c / d;
+          return out;
+        }
+      }
+      if (a.empty()) return {};
+      if (a.size() == 1 && a.begin()->first.empty() && b.size() == 1 && b.begin()->first.empty()) {
+        int64_t x = a.begin()->second, y = b.begin()->second;
+        if (y != 0) {
+          int64_t q = x / y, r = x % y;
+          if (r != 0 && ((r < 0) != (y < 0))) { --q; r += y; }
+          return constant(e->kind() == ExprKind::Div ? q : r);
+        }
+      }
+      return atom("(" + poly_text(a) + (e->kind() == ExprKind::Div ? ")/(" : ")%(") + poly_text(b) + ")");
+    }
+    default:
+      return atom("{" + to_string(e) + "}");
+  }
+}
+
+}  // namespace
+
+bool dim_equal(const Expr& a, const Expr& b) { return normal_form(a) == normal_form(b); }
+
+bool shape_equal(const Shape& a, const Shape& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (!dim_equal(a[i], b[i])) return false;
+  return true;
+}
+
+bool is_literal_one(const Expr& d) {
+  Poly p = normal_form(d);
+  return p.size() == 1 && p.begin()->first.empty() && p.begin()->second == 1;
+}
+
+std::string dim_to_string(const Expr& d) { return to_string(simplify_int(d)); }
+
+std::string shape_to_string(const Shape& s) {
+  std::string out = "[";
+  for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + dim_to_string(s[i]);
+  return out + "]";
+}
+
+Expr shape_numel(const Shape& s) {
+  Expr n = ExprNode::int_const(1);
+  for (auto& d : s) n = simplify_int(ExprNode::binary(ExprKind::Mul, n, d));
+  return n;
+}
+
+Expr canonical_dim(const Expr& d) { return simplify_int(d); }
+
+std::optional<int64_t> eval_dim(const Expr& d, const std::map<std::string, std::optional<int64_t>>& dims) {
+  switch (d->kind()) {
+    case ExprKind::IntConst: return d->int_value();
+    case ExprKind::DimVar: {
+      auto it = dims.find(d->name());
+      if (it == dims.end() || !it->second) return std::nullopt;
+      return *it->second;
+    }
+    case ExprKind::Neg: {
+      auto a = eval_dim(d->arg(0), dims);
+      if (!a) return std::nullopt;
+      return -*a;
+    }
+    case ExprKind::Add: case ExprKind::Sub: case ExprKind::Mul: case ExprKind::Div: case ExprKind::Mod:
+    case ExprKind::Min: case ExprKind::Max: {
+      auto a = eval_dim(d->arg(0), dims), b = eval_dim(d->arg(1), dims);
+      if (!a || !b) return std::nullopt;
+      switch (d->kind()) {
+        case ExprKind::Add: return *a + *b;
+        case ExprKind::Sub: return *a - *b;
+        case ExprKind::Mul: return *a * *b;
+        case ExprKind::Min: return std::min(*a, *b);
+        case ExprKind::Max: return std::max(*a, *b);
+        case ExprKind::Div: {
+          if (*b == 0) return 0;
+          int64_t q = *a / *b;
+          if ((*a % *b != 0) && ((*a < 0) != (*b < 0))) --q;
+          return q;
+        }
+        default: {
+          if (*b == 0) return 0;
+          int64_t r = *a % *b;
+          if (r != 0 && ((r < 0) != (*b < 0))) r += *b;
+          return r;
+        }
+      }
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace axon

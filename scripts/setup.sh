@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs every Debian package axon-synth needs. Idempotent and non-interactive; the only set-up
+# step. Run as root (or with sudo available).
+set -euo pipefail
+PACKAGES=(
+  build-essential cmake ninja-build ccache git
+  clang-14 lld-14 libclang-rt-14-dev llvm-14-dev
+  libz3-dev z3 libcvc5-dev cvc5
+  nlohmann-json3-dev libtbb-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3-numpy
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PACKAGES[@]} packages already installed"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "setup: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "setup: done"

@@ -1,0 +1,10 @@
+# Writes a C++ file holding every spec file as a raw string: {file name, text} pairs.
+set(out "// Generated from specs/*.spec by specs/embed.cmake. Do not edit.\n#include <string>\n#include <utility>\n#include <vector>\nnamespace axon {\nconst std::vector<std::pair<std::string, std::string>>& embedded_spec_files() {\n  static const std::vector<std::pair<std::string, std::string>> files = {\n")
+string(REPLACE "|" ";" FILES "${FILES}")
+foreach(f ${FILES})
+  file(READ ${f} text)
+  get_filename_component(name ${f} NAME)
+  string(APPEND out "    {\"specs/${name}\", R\"AXONSPEC(${text})AXONSPEC\"},\n")
+endforeach()
+string(APPEND out "  };\n  return files;\n}\n}  // namespace axon\n")
+file(WRITE ${OUT} "${out}")

@@ -1,0 +1,183 @@
+// axon-synth: the command-line entry point. Each subcommand is a few lines that call the stages;
+// errors go through the two channels (UserError -> exit 2, InternalError -> exit 1).
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "ir/error.h"
+#include "ir/frontend.h"
+#include "ir/interp.h"
+#include "ir/shape.h"
+
+namespace {
+
+using namespace axon;
+
+constexpr int kExitOk = 0, kExitInternal = 1, kExitBadInput = 2;
+
+struct FrontArgs {
+  std::vector<std::string> dims;   // M=64
+  std::vector<std::string> specs;  // extra spec files
+};
+
+void add_front_args(CLI::App* cmd, FrontArgs& a) {
+  cmd->add_option("--dim", a.dims, "Override a dim size, e.g. --dim M=64 (repeatable)");
+  cmd->add_option("--specs", a.specs, "Extra spec file(s) defining more named ops")->check(CLI::ExistingFile);
+}
+
+struct Front {
+  SpecLibrary extra;
+  FrontendOptions opts;
+};
+
+// Builds front-end options from flags; bad flags are user errors.
+std::unique_ptr<Front> make_front(const FrontArgs& a) {
+  auto f = std::make_unique<Front>();
+  for (auto& d : a.dims) {
+    auto eq = d.find('=');
+    if (eq == std::string::npos || eq == 0)
+      user_error("error: --dim expects NAME=SIZE (e.g. --dim M=64), got '" + d + "'");
+    std::string name = d.substr(0, eq), val = d.substr(eq + 1);
+    char* end = nullptr;
+    errno = 0;
+    long long v = std::strtoll(val.c_str(), &end, 10);
+    if (val.empty() || *end != '\0' || errno == ERANGE || v < 1 || v > (1LL << 40))
+      user_error("error: --dim " + d + ": the size must be an integer from 1 to 2^40");
+    f->opts.dim_overrides[name] = v;
+  }
+  if (!a.specs.empty()) {
+    f->extra = SpecLibrary::builtin();
+    for (auto& s : a.specs) f->extra.add_file(read_source(s));
+    f->opts.specs = &f->extra;
+  }
+  return f;
+}
+
+std::string type_text(const Value& v) { return std::string(dtype_name(v.dtype)) + shape_to_string(v.shape); }
+
+int cmd_check(const std::string& path, const FrontArgs& fa) {
+  auto front = make_front(fa);
+  SourceRef src = read_source(path);
+  Program p = load_program(src, front->opts);
+  IndexProgram ip = expand(p, front->opts.specs ? *front->opts.specs : SpecLibrary::builtin());
+  std::cout << path << ": ok (" << p.inputs.size() << " inputs, " << p.outputs.size() << " outputs, "
+            << p.nodes.size() << " ops, " << ip.stmts().size() << " index statements)\n";
+  for (ValueId id : p.inputs) {
+    const Value& v = p.value(id);
+    std::cout << "  " << (v.is_inout ? "inout  " : "input  ") << v.name << ": " << type_text(v) << "\n";
+  }
+  for (ValueId id : p.outputs) {
+    const Value& v = p.value(id);
+    if (v.version == 0) std::cout << "  output " << v.name << ": " << type_text(v) << "\n";
+  }
+  return kExitOk;
+}
+
+int cmd_ir(const std::string& path, const std::string& level, const FrontArgs& fa) {
+  auto front = make_front(fa);
+  SourceRef src = read_source(path);
+  Program p = load_program(src, front->opts);
+  if (level == "graph") {
+    std::cout << to_string(p);
+  } else {
+    std::cout << to_string(expand(p, front->opts.specs ? *front->opts.specs : SpecLibrary::builtin()));
+  }
+  return kExitOk;
+}
+
+int cmd_eval(const std::string& path, uint64_t seed, const std::string& mode_s, int show, const FrontArgs& fa) {
+  auto front = make_front(fa);
+  IndexProgram ip = load_index_program(read_source(path), front->opts);
+  EvalMode mode = mode_s == "f32" ? EvalMode::F32 : mode_s == "storage" ? EvalMode::Storage : EvalMode::F64;
+  TensorMap in = random_inputs(ip, seed);
+  TensorMap out = interpret(ip, in, mode);
+  std::printf("inputs: uniform in [-1, 1], seed %llu; mode %s\n", static_cast<unsigned long long>(seed), mode_s.c_str());
+  for (auto* t : ip.outputs()) {
+    const TensorValue& v = out.at(t->name);
+    double sum = 0, asum = 0;
+    for (double x : v.data) { sum += x; asum += std::fabs(x); }
+    std::string shape = "[";
+    for (size_t i = 0; i < v.shape.size(); ++i) shape += (i ? ", " : "") + std::to_string(v.shape[i]);
+    shape += "]";
+    std::printf("%s %s%s: sum %.17g, sum|x| %.17g\n", t->name.c_str(), dtype_name(t->dtype), shape.c_str(), sum, asum);
+    std::printf("  first:");
+    for (int i = 0; i < show && i < static_cast<int>(v.data.size()); ++i) std::printf(" %.10g", v.data[static_cast<size_t>(i)]);
+    std::printf("\n");
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"axon-synth: a synthesizing superoptimizer for tensor programs"};
+  app.set_version_flag("--version", std::string("axon-synth ") + AXON_VERSION);
+  app.require_subcommand(0, 1);
+
+  // The main job (`axon-synth --isa T PROG.tp`) needs synthesis, which is not built yet.
+  std::string isa_path;
+  std::vector<std::string> positional;
+  app.add_option("--isa", isa_path, "Target ISA description (JSON)");
+  app.add_option("program", positional, "Tensor program (.tp)");
+
+  FrontArgs fa_check, fa_ir, fa_eval;
+  std::string check_path, ir_path, eval_path, level = "graph", mode = "f64";
+  uint64_t seed = 1;
+  int show = 8;
+
+  auto* check = app.add_subcommand("check", "Parse and type-check a program; print its signature");
+  check->add_option("program", check_path, "Tensor program (.tp)")->required();
+  add_front_args(check, fa_check);
+
+  auto* ir = app.add_subcommand("ir", "Print a program's IR");
+  ir->add_option("program", ir_path, "Tensor program (.tp)")->required();
+  ir->add_option("--level", level, "graph (typed op graph, as .tp) or index (every op in index notation)")
+      ->check(CLI::IsMember({"graph", "index"}));
+  add_front_args(ir, fa_ir);
+
+  auto* eval = app.add_subcommand("eval", "Run the reference interpreter on random inputs");
+  eval->add_option("program", eval_path, "Tensor program (.tp)")->required();
+  eval->add_option("--seed", seed, "Seed of the random inputs");
+  eval->add_option("--mode", mode, "f64 (reference), f32 (every op rounded) or storage (dtype rounding)")
+      ->check(CLI::IsMember({"f64", "f32", "storage"}));
+  eval->add_option("--show", show, "How many leading output values to print");
+  add_front_args(eval, fa_eval);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitBadInput;
+  }
+
+  try {
+    if (*check) return cmd_check(check_path, fa_check);
+    if (*ir) return cmd_ir(ir_path, level, fa_ir);
+    if (*eval) return cmd_eval(eval_path, seed, mode, show, fa_eval);
+    if (!positional.empty() || !isa_path.empty()) {
+      std::cerr << "axon-synth: error: synthesis (`axon-synth --isa TARGET.json PROG.tp`) is not available in "
+                   "this build yet; available commands: check, ir, eval (see --help)\n";
+      return kExitBadInput;
+    }
+    std::cout << app.help();
+    return kExitOk;
+  } catch (const UserError& e) {
+    std::cerr << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const InternalError& e) {
+    std::cerr << "axon-synth: " << e.what() << "\n";
+    return kExitInternal;
+  } catch (const std::exception& e) {
+    std::cerr << "axon-synth: internal error: " << e.what() << "\n";
+    return kExitInternal;
+  }
+}
