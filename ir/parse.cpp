@@ -270,8 +270,19 @@ class Parser {
     return t;
   }
   const Token& expect(Tok t, const std::string& what) {
-    if (!at(t)) error(peek().loc, "expected " + what + ", found " + describe(peek()), "");
+    if (!at(t)) error(here(), "expected " + what + ", found " + describe(peek()), "");
     return take();
+  }
+  // Where to point for an error at the current token: at a line end (possibly on a later line,
+  // as newlines inside brackets are skipped), point just past the previous token instead.
+  Loc here() const {
+    const Token& t = peek();
+    if ((t.kind == Tok::Newline || t.kind == Tok::End) && pos_ > 0) {
+      const Token& prev = toks_[pos_ - 1];
+      if (prev.kind != Tok::Newline)
+        return Loc{prev.loc.line, prev.loc.col + static_cast<int>(prev.text.size()) + (prev.kind == Tok::String ? 2 : 0)};
+    }
+    return t.loc;
   }
   bool accept(Tok t) {
     if (at(t)) { take(); return true; }
@@ -281,7 +292,7 @@ class Parser {
   void end_of_stmt() {
     if (at(Tok::End)) return;
     if (!at(Tok::Newline))
-      error(peek().loc, "expected end of line after the statement, found " + describe(peek()),
+      error(here(), "expected end of line after the statement, found " + describe(peek()),
             "put one statement per line");
     skip_newlines();
   }
@@ -381,11 +392,11 @@ class Parser {
     if (accept(Tok::PlusAssign)) {
       s.accumulate = true;
     } else if (!accept(Tok::Assign)) {
-      error(peek().loc, "expected '=' or '+=' after '" + s.name + "', found " + describe(peek()),
+      error(here(), "expected '=' or '+=' after '" + s.name + "', found " + describe(peek()),
             "define a tensor with `name = expression` or `name[i, j] = expression`");
     }
     if (at(Tok::Newline) || at(Tok::End))
-      error(peek().loc, "expected an expression after '='");
+      error(here(), "expected an expression after '='");
     s.rhs = parse_expr();
     return s;
   }
@@ -574,7 +585,7 @@ class Parser {
       }
       case Tok::Ident: break;
       default:
-        error(t.loc, "expected an expression, found " + describe(t));
+        error(here(), "expected an expression, found " + describe(t));
     }
     take();
     // Reduction: sum(k) body, sum(k: N) body, max(k) body, min(k) body.
@@ -587,7 +598,7 @@ class Parser {
       if (accept(Tok::Colon)) e->extent = parse_expr();
       expect(Tok::RParen, "')' after the reduction variable");
       if (!starts_operand())
-        error(peek().loc, "expected the body of the reduction '" + t.text + "(" + e->var + ")', found " +
+        error(here(), "expected the body of the reduction '" + t.text + "(" + e->var + ")', found " +
                               describe(peek()),
               "write `" + t.text + "(" + e->var + ") body`; the body extends to the right");
       e->args = {parse_expr()};

@@ -149,7 +149,8 @@ SpecBinding bind_spec(const std::string& name, const std::vector<const SpecOp*>&
           all += (j ? ", " : "") + params[j].name + " is " + operand_desc(operands[j]);
         user_error_at(src, loc, "cannot broadcast the operands of '" + name + "': batch dims " +
                                     dim_to_string(cur) + " and " + dim_to_string(d) + " differ (" + all + ")",
-                      "broadcasting needs equal dims or a literal 1");
+                      "broadcasting needs equal dims or a literal 1; dims are compared by name, so two different "
+                      "dims differ even when their sizes are equal");
       }
     }
   }
