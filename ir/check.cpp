@@ -245,8 +245,20 @@ class Checker {
     v.name = s.name;
     v.version = version;
     v.shape = shape;
-    v.dtype = node.expr->sort() == Sort::Bool ? DType::Bool : DType::F32;
-    if (v.dtype != DType::Bool && s.type) v.dtype = lower_dtype(*s.type);
+    // The dtype of the values read when they all agree (f16 in, f16 out), else f32; a type
+    // annotation overrides it.
+    v.dtype = DType::F32;
+    std::optional<DType> common;
+    bool mixed = false;
+    for (auto& [n, t] : cache) {
+      DType d = p_.value(scope_.at(n)).dtype;
+      if (d == DType::Bool) continue;
+      if (common && *common != d) mixed = true;
+      common = d;
+    }
+    if (common && !mixed) v.dtype = *common;
+    if (node.expr->sort() == Sort::Bool) v.dtype = DType::Bool;
+    else if (s.type) v.dtype = lower_dtype(*s.type);
     if (node.expr->sort() == Sort::Bool && s.accumulate) fail(s.loc, "cannot accumulate a condition");
     ValueId id = add_value(v, s.loc);
     node.result = id;

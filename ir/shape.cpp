@@ -3,6 +3,7 @@
 #include "ir/shape.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "ir/error.h"
 
@@ -127,7 +128,32 @@ Expr shape_numel(const Shape& s) {
   return n;
 }
 
-Expr canonical_dim(const Expr& d) { return simplify_int(d); }
+Expr canonical_dim(const Expr& d) {
+  // Rebuild from the normal form when every atom is a plain dim name: constant last, monomials in
+  // sorted order (so A + A prints as 2 * A and B * A as A * B). Other forms keep their structure.
+  Poly p = normal_form(d);
+  for (auto& [m, c] : p)
+    for (auto& a : m)
+      if (a.empty() || !(std::isalpha(static_cast<unsigned char>(a[0])) || a[0] == '_')) return simplify_int(d);
+  Expr out;
+  int64_t constant_term = 0;
+  for (auto& [m, c] : p) {
+    if (m.empty()) {
+      constant_term = c;
+      continue;
+    }
+    Expr mono;
+    for (auto& a : m) mono = mono ? ExprNode::binary(ExprKind::Mul, mono, ExprNode::dim_var(a)) : ExprNode::dim_var(a);
+    int64_t ac = c < 0 ? -c : c;
+    if (ac != 1) mono = ExprNode::binary(ExprKind::Mul, ExprNode::int_const(ac), mono);
+    if (!out) out = c < 0 ? ExprNode::unary(ExprKind::Neg, mono) : mono;
+    else out = ExprNode::binary(c < 0 ? ExprKind::Sub : ExprKind::Add, out, mono);
+  }
+  if (!out) return ExprNode::int_const(constant_term);
+  if (constant_term > 0) out = ExprNode::binary(ExprKind::Add, out, ExprNode::int_const(constant_term));
+  if (constant_term < 0) out = ExprNode::binary(ExprKind::Sub, out, ExprNode::int_const(-constant_term));
+  return out;
+}
 
 std::optional<int64_t> eval_dim(const Expr& d, const std::map<std::string, std::optional<int64_t>>& dims) {
   switch (d->kind()) {

@@ -1,0 +1,132 @@
+// The CLI end to end: subcommands on the bundled suites, exit codes, flags, user specs.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <regex>
+#include <sys/wait.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int code;
+  std::string out;  // stdout and stderr together
+};
+
+Result run(const std::string& args) {
+  std::string cmd = std::string(AXON_BIN) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  Result r{-1, ""};
+  if (!p) return r;
+  std::array<char, 4096> buf;
+  while (size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
+  int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::vector<std::string> suite_files() {
+  std::vector<std::string> out;
+  for (const char* dir : {"experiments/suites/ops", "experiments/suites/nkibench", "experiments/suites/mirage"})
+    if (fs::exists(dir))
+      for (auto& e : fs::directory_iterator(dir))
+        if (e.path().extension() == ".tp") out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Every dim of a suite file shrunk to at most 6 (same value for all, so head ratios such as
+// h / 2 < KV stay valid), as --dim flags.
+std::string small_dims(const std::string& path) {
+  Result r = run("ir " + path + " --level graph");
+  std::smatch m;
+  std::string line = r.out.substr(0, r.out.find('\n'));
+  std::string flags;
+  std::regex dim(R"(([A-Za-z_][A-Za-z0-9_]*) = (\d+))");
+  for (auto it = std::sregex_iterator(line.begin(), line.end(), dim); it != std::sregex_iterator(); ++it)
+    flags += " --dim " + (*it)[1].str() + "=" + std::to_string(std::min<long long>(6, std::stoll((*it)[2].str())));
+  return flags;
+}
+
+TEST(Cli, VersionAndHelp) {
+  Result v = run("--version");
+  EXPECT_EQ(v.code, 0);
+  EXPECT_NE(v.out.find("axon-synth 0."), std::string::npos) << v.out;
+  Result h = run("--help");
+  EXPECT_EQ(h.code, 0);
+  for (const char* cmd : {"check", "ir", "eval"}) EXPECT_NE(h.out.find(cmd), std::string::npos) << cmd;
+}
+
+TEST(Cli, BadFlagsAndFilesExitTwo) {
+  Result r = run("check --frobnicate tests/golden/inputs/adamw.tp");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("frobnicate"), std::string::npos) << r.out;
+  r = run("check does/not/exist.tp");
+  EXPECT_EQ(r.code, 2) << r.out;
+  r = run("check tests/golden/inputs/adamw.tp --dim R=zero");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("--dim R=zero"), std::string::npos) << r.out;
+  r = run("check tests/golden/inputs/adamw.tp --dim Q=4");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("no dim 'Q' (its dims are R, C)"), std::string::npos) << r.out;
+  r = run("ir tests/golden/inputs/adamw.tp --level loops");
+  EXPECT_EQ(r.code, 2) << r.out;
+}
+
+TEST(Cli, BadProgramExitsTwoWithLocation) {
+  Result r = run("check tests/error/cases/11_matmul_mismatch.tp");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out.rfind("tests/error/cases/11_matmul_mismatch.tp:4:22: error: shape mismatch in 'matmul'", 0), 0u) << r.out;
+}
+
+TEST(Cli, SynthesisNotYetAvailableSaysSo) {
+  Result r = run("--isa targets/npu.json tests/golden/inputs/rmsnorm_matmul.tp");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("not available"), std::string::npos) << r.out;
+}
+
+TEST(Cli, EverySuiteFileChecksDumpsAndRuns) {
+  auto files = suite_files();
+  ASSERT_FALSE(files.empty()) << "no suite files found under experiments/suites";
+  for (auto& f : files) {
+    Result c = run("check " + f);
+    EXPECT_EQ(c.code, 0) << f << "\n" << c.out;
+    std::string dims = small_dims(f);
+    for (const char* level : {"graph", "index"}) {
+      Result i = run("ir " + f + " --level " + level + dims);
+      EXPECT_EQ(i.code, 0) << f << " " << level << "\n" << i.out;
+    }
+    Result e = run("eval " + f + dims + " --show 2");
+    EXPECT_EQ(e.code, 0) << f << dims << "\n" << e.out;
+    EXPECT_NE(e.out.find("sum "), std::string::npos) << e.out;
+  }
+}
+
+TEST(Cli, DimOverrideShowsInIr) {
+  Result r = run("ir tests/golden/inputs/rmsnorm_matmul.tp --dim M=64");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("where M = 64, K = 1024, N = 2048"), std::string::npos) << r.out;
+}
+
+// A new op defined only in a spec file, through check, ir and the interpreter.
+TEST(Cli, NewOpFromSpecFileEndToEnd) {
+  const std::string spec = " --specs tests/e2e/data/row_dist2.spec";
+  const std::string prog = "tests/e2e/data/uses_row_dist2.tp";
+  Result no = run("check " + prog);
+  EXPECT_EQ(no.code, 2);
+  EXPECT_NE(no.out.find("unknown op 'row_dist2'"), std::string::npos) << no.out;
+  Result c = run("check " + prog + spec);
+  EXPECT_EQ(c.code, 0) << c.out;
+  EXPECT_NE(c.out.find("output y: f32[B, M]"), std::string::npos) << c.out;
+  Result i = run("ir " + prog + " --level index" + spec);
+  EXPECT_EQ(i.code, 0) << i.out;
+  EXPECT_NE(i.out.find("# row_dist2"), std::string::npos) << i.out;
+  Result e = run("eval " + prog + spec);
+  EXPECT_EQ(e.code, 0) << e.out;
+  EXPECT_NE(e.out.find("y f32[3, 5]"), std::string::npos) << e.out;
+}
+
+}  // namespace
