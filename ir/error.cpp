@@ -3,9 +3,8 @@
 
 namespace axon {
 
-void internal_error(const std::string& msg, std::source_location loc) {
-  throw InternalError(std::string("internal error at ") + loc.file_name() + ":" +
-                      std::to_string(loc.line()) + " (" + loc.function_name() + "): " + msg +
+void internal_error(const std::string& msg, const char* file, int line, const char* function) {
+  throw InternalError(std::string("internal error at ") + file + ":" + std::to_string(line) + " (" + function + "): " + msg +
                       "\nThis is a bug in axon-synth; please report it with the input that caused it.");
 }
 

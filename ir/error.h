@@ -5,7 +5,6 @@
 //   InternalError — our own bugs, with the C++ source location. The CLI exits 1.
 #pragma once
 
-#include <source_location>
 #include <stdexcept>
 #include <string>
 
@@ -21,8 +20,9 @@ class InternalError : public std::logic_error {
   explicit InternalError(const std::string& msg) : std::logic_error(msg) {}
 };
 
-[[noreturn]] void internal_error(const std::string& msg,
-                                 std::source_location loc = std::source_location::current());
+// The defaults capture the caller's location (builtins that g++ and clang both provide).
+[[noreturn]] void internal_error(const std::string& msg, const char* file = __builtin_FILE(),
+                                 int line = __builtin_LINE(), const char* function = __builtin_FUNCTION());
 [[noreturn]] void user_error(const std::string& msg);
 
 #define AXON_CHECK(cond, msg)                                          \
