@@ -1,0 +1,207 @@
+// ORC JIT and object emission for CPU kernels (see cpu_jit.h).
+#include "emit/cpu_jit.h"
+
+#include <llvm/Analysis/TargetLibraryInfo.h>
+#include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/IR/LegacyPassManager.h>
+#include <llvm/IR/Module.h>
+#include <llvm/MC/TargetRegistry.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/Host.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+
+#include <cmath>
+#include <mutex>
+
+#include "emit/lower_llvm.h"
+#include "ir/interp.h"
+#include "ir/error.h"
+
+namespace axon {
+
+namespace {
+
+void init_llvm() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    llvm::InitializeNativeTargetAsmParser();
+  });
+}
+
+llvm::orc::JITTargetMachineBuilder machine_builder(const CpuTarget& t) {
+  llvm::orc::JITTargetMachineBuilder jtmb{llvm::Triple(llvm::sys::getProcessTriple())};
+  jtmb.setCPU(t.cpu);
+  jtmb.addFeatures(t.features);
+  jtmb.setCodeGenOptLevel(llvm::CodeGenOpt::Aggressive);
+  return jtmb;
+}
+
+template <typename T>
+T unwrap(llvm::Expected<T> v, const char* what) {
+  if (!v) {
+    std::string msg;
+    llvm::raw_string_ostream os(msg);
+    os << v.takeError();
+    internal_error(std::string(what) + ": " + os.str());
+  }
+  return std::move(*v);
+}
+
+// Lowers, then runs LLVM's O3 pipeline for the target. Math calls are vectorized through glibc's
+// libmvec where it has a vector variant.
+std::unique_ptr<llvm::Module> optimized_module(const IndexProgram& p, const Schedule& s, const CpuTarget& t,
+                                               const std::string& name, llvm::LLVMContext& ctx,
+                                               llvm::TargetMachine& tm) {
+  std::unique_ptr<llvm::Module> m = lower_to_llvm(p, s, name, ctx);
+  m->setDataLayout(tm.createDataLayout());
+  m->setTargetTriple(tm.getTargetTriple().str());
+  for (llvm::Function& f : *m) {
+    if (f.isDeclaration()) continue;
+    f.addFnAttr("target-cpu", t.cpu);
+    std::string feats;
+    for (auto& x : t.features) feats += (feats.empty() ? "" : ",") + x;
+    f.addFnAttr("target-features", feats);
+  }
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder pb(&tm);
+  llvm::TargetLibraryInfoImpl tlii(tm.getTargetTriple());
+  tlii.addVectorizableFunctionsFromVecLib(llvm::TargetLibraryInfoImpl::LIBMVEC_X86);
+  fam.registerPass([&] { return llvm::TargetLibraryAnalysis(tlii); });
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3);
+  mpm.run(*m, mam);
+  return m;
+}
+
+class JitKernel : public CpuKernel {
+ public:
+  JitKernel(std::unique_ptr<llvm::orc::LLJIT> jit, void (*fn)(void**), std::string ir) : jit_(std::move(jit)), fn_(fn) {
+    ir_ = std::move(ir);
+  }
+  void run(void** buffers) const override { fn_(buffers); }
+
+ private:
+  std::unique_ptr<llvm::orc::LLJIT> jit_;
+  void (*fn_)(void**);
+};
+
+}  // namespace
+
+bool host_has(const std::string& feature) {
+  if (feature == "avx512f") return __builtin_cpu_supports("avx512f");
+  if (feature == "avx2") return __builtin_cpu_supports("avx2");
+  if (feature == "fma") return __builtin_cpu_supports("fma");
+  return false;
+}
+
+CpuTarget cpu_target(const std::string& isa) {
+  init_llvm();
+  CpuTarget t;
+  t.isa = isa;
+  if (isa == "avx512") {
+    if (!host_has("avx512f"))
+      user_error("this CPU does not support AVX-512 (no avx512f); use --isa targets/avx2.json");
+    t.cpu = "skylake-avx512";
+    t.features = {"+avx512f", "+avx512bw", "+avx512dq", "+avx512vl", "+avx2", "+fma", "+f16c"};
+    t.vector_bytes = 64;
+  } else if (isa == "avx2") {
+    if (!host_has("avx2") || !host_has("fma")) user_error("this CPU does not support AVX2 with FMA");
+    t.cpu = "haswell";
+    t.features = {"+avx2", "+fma", "+f16c", "-avx512f"};
+    t.vector_bytes = 32;
+  } else {
+    user_error("no CPU code generator for ISA '" + isa + "' (known: avx512, avx2)");
+  }
+  return t;
+}
+
+std::unique_ptr<CpuKernel> jit_compile(const IndexProgram& p, const Schedule& s, const CpuTarget& t,
+                                       const std::string& name) {
+  init_llvm();
+  auto jtmb = machine_builder(t);
+  auto tm = unwrap(jtmb.createTargetMachine(), "creating the target machine");
+  auto ctx = std::make_unique<llvm::LLVMContext>();
+  std::unique_ptr<llvm::Module> m = optimized_module(p, s, t, name, *ctx, *tm);
+  std::string ir;
+  llvm::raw_string_ostream os(ir);
+  m->print(os, nullptr);
+  os.flush();
+  auto jit = unwrap(llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(jtmb).create(), "creating the JIT");
+  const llvm::DataLayout& dl = jit->getDataLayout();
+  jit->getMainJITDylib().addGenerator(
+      unwrap(llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(dl.getGlobalPrefix()), "process symbols"));
+  if (auto err = jit->addIRModule(llvm::orc::ThreadSafeModule(std::move(m), std::move(ctx)))) {
+    std::string msg;
+    llvm::raw_string_ostream es(msg);
+    es << err;
+    internal_error("adding the kernel to the JIT: " + es.str());
+  }
+  auto sym = unwrap(jit->lookup(name), "looking up the kernel");
+  auto fn = reinterpret_cast<void (*)(void**)>(sym.getAddress());
+  return std::make_unique<JitKernel>(std::move(jit), fn, std::move(ir));
+}
+
+std::map<std::string, TensorValue> run_on_tensors(const CpuKernel& k, const IndexProgram& p,
+                                                  const std::map<std::string, TensorValue>& inputs) {
+  std::vector<std::vector<float>> f32(p.tensors().size());
+  std::vector<std::vector<uint8_t>> u8(p.tensors().size());
+  std::vector<void*> ptrs(p.tensors().size());
+  for (size_t i = 0; i < p.tensors().size(); ++i) {
+    const TensorDecl& t = p.tensors()[i];
+    size_t n = 1;
+    for (auto d : p.concrete_shape(t.name)) n *= static_cast<size_t>(d);
+    const TensorValue* in = t.role == TensorRole::Input ? &inputs.at(t.name) : nullptr;
+    if (t.dtype == DType::Bool) {
+      u8[i].assign(n, 0xAB);
+      if (in)
+        for (size_t j = 0; j < n; ++j) u8[i][j] = in->data[j] != 0;
+      ptrs[i] = u8[i].data();
+    } else {
+      f32[i].assign(n, std::nanf(""));
+      if (in)
+        for (size_t j = 0; j < n; ++j) f32[i][j] = static_cast<float>(in->data[j]);
+      ptrs[i] = f32[i].data();
+    }
+  }
+  k.run(ptrs.data());
+  std::map<std::string, TensorValue> out;
+  for (size_t i = 0; i < p.tensors().size(); ++i) {
+    const TensorDecl& t = p.tensors()[i];
+    if (t.role == TensorRole::Input) continue;
+    TensorValue v;
+    v.shape = p.concrete_shape(t.name);
+    if (t.dtype == DType::Bool) v.data.assign(u8[i].begin(), u8[i].end());
+    else v.data.assign(f32[i].begin(), f32[i].end());
+    out[t.name] = std::move(v);
+  }
+  return out;
+}
+
+std::string compile_object(const IndexProgram& p, const Schedule& s, const CpuTarget& t, const std::string& name) {
+  init_llvm();
+  auto tm = unwrap(machine_builder(t).createTargetMachine(), "creating the target machine");
+  llvm::LLVMContext ctx;
+  std::unique_ptr<llvm::Module> m = optimized_module(p, s, t, name, ctx, *tm);
+  llvm::SmallString<0> buf;
+  llvm::raw_svector_ostream os(buf);
+  llvm::legacy::PassManager pm;
+  if (tm->addPassesToEmitFile(pm, os, nullptr, llvm::CGFT_ObjectFile))
+    internal_error("the target cannot emit object files");
+  pm.run(*m);
+  return std::string(buf.begin(), buf.end());
+}
+
+}  // namespace axon

@@ -1,0 +1,30 @@
+// Lowers an IndexProgram with concrete dims and a loop Schedule to an LLVM IR function
+//   void <name>(void** buffers)
+// where buffers[i] points to the i-th tensor of p.tensors() (f32 elements, bool as one byte),
+// row-major and dense. Temporaries are buffers too (the caller allocates them), so every
+// statement is one loop nest over memory; fusion is a later search decision.
+//
+// Real arithmetic is f32 with fast-math reassociation and contraction (the IR leaves the order
+// of sums unspecified; every kernel is checked against the reference interpreter). Division is
+// IEEE (the IR's x/0 = 0 convention is for proofs; zero divisors do not occur in checked runs).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "ir/index_program.h"
+#include "search/schedule.h"
+
+namespace llvm {
+class LLVMContext;
+class Module;
+}  // namespace llvm
+
+namespace axon {
+
+// UserError when the program uses what the CPU backend cannot express yet (bf16/f16 tensors,
+// unbound dims); internal_error when the schedule is invalid (validate it first).
+std::unique_ptr<llvm::Module> lower_to_llvm(const IndexProgram& p, const Schedule& s, const std::string& name,
+                                            llvm::LLVMContext& ctx);
+
+}  // namespace axon

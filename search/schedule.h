@@ -1,0 +1,49 @@
+// A loop schedule for the statements of an IndexProgram: the candidate representation that the
+// search enumerates and a backend lowers. Per statement: the loop order (outer to inner) over the
+// statement's index variables and, optionally, the variable of a top-level reduction (then the
+// output is initialised and accumulated in place); splits of variables into tiles; the loop to
+// vectorize; whether the outermost loop runs in parallel.
+//
+// Grammar:
+//   Schedule     ::= StmtSchedule*            (one per statement, in program order)
+//   StmtSchedule ::= order: Loop*  split: (var -> tile)*  vectorize: Loop?  unroll: Loop?  parallel
+//   Loop         ::= var | var ".o" | var ".i"   (a split var appears as its outer and inner part)
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ir/index_program.h"
+
+namespace axon {
+
+struct StmtSchedule {
+  std::vector<std::string> order;
+  std::map<std::string, int64_t> split;  // var -> inner tile size
+  std::string vectorize;                 // a loop of `order` (normally the innermost), or empty
+  int vector_width = 0;                  // 0: let the backend choose
+  bool parallel = false;                 // run the outermost loop across threads
+};
+
+struct Schedule {
+  std::vector<StmtSchedule> stmts;
+};
+
+// The default schedule: each statement's variables in order, no splits, nothing vectorized.
+Schedule default_schedule(const IndexProgram& p);
+
+// The top-level reduction of a statement (out[...] = sum/max/min(k) body), if any.
+const ExprNode* top_reduction(const IndexStmt& s);
+
+// Checks a schedule against the program: every statement's variables (and at most its top-level
+// reduction variable) appear exactly once in `order` (split ones as .o and .i, outer before inner),
+// tiles are >= 1, the vectorized loop is in `order`. Returns an empty string when valid, else
+// what is wrong.
+std::string validate_schedule(const IndexProgram& p, const Schedule& s);
+
+// Readable one-line-per-statement form, e.g. "y: i, k, j.o, j.i split j:16 vec j.i".
+std::string to_string(const Schedule& s, const IndexProgram& p);
+
+}  // namespace axon
