@@ -5,6 +5,8 @@
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/IR/DiagnosticInfo.h>
+#include <llvm/IR/DiagnosticPrinter.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
 #include <llvm/MC/TargetRegistry.h>
@@ -51,6 +53,29 @@ T unwrap(llvm::Expected<T> v, const char* what) {
     internal_error(std::string(what) + ": " + os.str());
   }
   return std::move(*v);
+}
+
+// LLVM's optimisation remarks and warnings (e.g. "loop not vectorized") are collected instead of
+// printed: a requested vectorization that LLVM declines is a property of the candidate, visible
+// in its IR and its time, not a message for the user.
+void collect_diagnostics(llvm::LLVMContext& ctx, std::string* sink) {
+  ctx.setDiagnosticHandlerCallBack(
+      [](const llvm::DiagnosticInfo& di, void* p) {
+        if (di.getSeverity() == llvm::DS_Error) {
+          std::string msg;
+          llvm::raw_string_ostream os(msg);
+          llvm::DiagnosticPrinterRawOStream dp(os);
+          di.print(dp);
+          internal_error("LLVM: " + os.str());
+        }
+        if (auto* s = static_cast<std::string*>(p)) {
+          llvm::raw_string_ostream os(*s);
+          llvm::DiagnosticPrinterRawOStream dp(os);
+          di.print(dp);
+          os << "\n";
+        }
+      },
+      sink);
 }
 
 // Lowers, then runs LLVM's O3 pipeline for the target. Math calls are vectorized through glibc's
@@ -134,6 +159,8 @@ std::unique_ptr<CpuKernel> jit_compile(const IndexProgram& p, const Schedule& s,
   auto jtmb = machine_builder(t);
   auto tm = unwrap(jtmb.createTargetMachine(), "creating the target machine");
   auto ctx = std::make_unique<llvm::LLVMContext>();
+  std::string remarks;
+  collect_diagnostics(*ctx, &remarks);
   std::unique_ptr<llvm::Module> m = optimized_module(p, s, t, name, *ctx, *tm);
   std::string ir;
   llvm::raw_string_ostream os(ir);
@@ -194,6 +221,7 @@ std::string compile_object(const IndexProgram& p, const Schedule& s, const CpuTa
   init_llvm();
   auto tm = unwrap(machine_builder(t).createTargetMachine(), "creating the target machine");
   llvm::LLVMContext ctx;
+  collect_diagnostics(ctx, nullptr);
   std::unique_ptr<llvm::Module> m = optimized_module(p, s, t, name, ctx, *tm);
   llvm::SmallString<0> buf;
   llvm::raw_svector_ostream os(buf);

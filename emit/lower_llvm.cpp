@@ -219,10 +219,10 @@ class Lowerer {
     return idx;
   }
 
+  // maxnum/minnum (not compare+select) so LLVM recognises max/min reductions and vectorizes them.
   llvm::Value* combine(ExprKind k, llvm::Value* acc, llvm::Value* v) {
     if (k == ExprKind::Sum) return b_.CreateFAdd(acc, v);
-    if (k == ExprKind::RMax) return b_.CreateSelect(b_.CreateFCmpOGT(v, acc), v, acc);
-    return b_.CreateSelect(b_.CreateFCmpOLT(v, acc), v, acc);
+    return intrinsic(k == ExprKind::RMax ? llvm::Intrinsic::maxnum : llvm::Intrinsic::minnum, {acc, v});
   }
 
   // ---- memory ----
@@ -395,14 +395,8 @@ class Lowerer {
       case ExprKind::Mul: return b_.CreateFMul(real(e->arg(0)), real(e->arg(1)));
       case ExprKind::Div: return b_.CreateFDiv(real(e->arg(0)), real(e->arg(1)));
       case ExprKind::Pow: return libm("powf", {real(e->arg(0)), real(e->arg(1))});
-      case ExprKind::Min: {
-        llvm::Value *a = real(e->arg(0)), *c = real(e->arg(1));
-        return b_.CreateSelect(b_.CreateFCmpOLT(c, a), c, a);
-      }
-      case ExprKind::Max: {
-        llvm::Value *a = real(e->arg(0)), *c = real(e->arg(1));
-        return b_.CreateSelect(b_.CreateFCmpOGT(c, a), c, a);
-      }
+      case ExprKind::Min: return intrinsic(llvm::Intrinsic::minnum, {real(e->arg(0)), real(e->arg(1))});
+      case ExprKind::Max: return intrinsic(llvm::Intrinsic::maxnum, {real(e->arg(0)), real(e->arg(1))});
       case ExprKind::Select: return branch(e, [&](const Expr& x) { return real(x); }, f32_);
       case ExprKind::Sum: case ExprKind::RMax: case ExprKind::RMin: return reduction(e);
       default: internal_error(std::string("not a real expression: ") + kind_name(e->kind()));

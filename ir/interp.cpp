@@ -3,6 +3,8 @@
 #include "ir/interp.h"
 
 #include <cmath>
+#include <deque>
+#include <unordered_map>
 #include <random>
 #include <sstream>
 
@@ -21,9 +23,9 @@ double TensorValue::at(const std::vector<int64_t>& idx) const { return const_cas
 namespace {
 
 struct Buffer {
-  const std::string* name;
+  const std::string* name = nullptr;
   std::vector<int64_t> shape;
-  std::vector<double>* data;
+  std::vector<double>* data = nullptr;
 };
 
 struct CNode {
@@ -107,7 +109,7 @@ class Evaluator {
   int64_t evi(const CNode& c) {
     switch (c.kind) {
       case ExprKind::IntConst: return c.ival;
-      case ExprKind::IndexVar: return env_[static_cast<size_t>(c.slot)];
+      case ExprKind::IndexVar: return (*env_)[static_cast<size_t>(c.slot)];
       case ExprKind::Neg: return -evi(c.kids[0]);
       case ExprKind::Add: return evi(c.kids[0]) + evi(c.kids[1]);
       case ExprKind::Sub: return evi(c.kids[0]) - evi(c.kids[1]);
@@ -180,6 +182,7 @@ class Evaluator {
 
   double load(const CNode& c) {
     const Buffer& b = *c.buf;
+    if (!b.data) return load_lazy(c);
     size_t off = 0;
     for (size_t i = 0; i < c.kids.size(); ++i) {
       int64_t x = evi(c.kids[i]);
@@ -223,7 +226,7 @@ class Evaluator {
       case ExprKind::Sum: case ExprKind::RMax: case ExprKind::RMin: {
         int64_t n = evi(c.kids[0]);
         double acc = c.kind == ExprKind::Sum ? 0.0 : (c.kind == ExprKind::RMax ? -INFINITY : INFINITY);
-        int64_t& k = env_[static_cast<size_t>(c.slot)];
+        int64_t& k = (*env_)[static_cast<size_t>(c.slot)];
         for (k = 0; k < n; ++k) {
           double v = evr(c.kids[1]);
           if (c.kind == ExprKind::Sum) acc = rnd(acc + v);
@@ -248,7 +251,8 @@ class Evaluator {
     nslots_ = static_cast<int>(s.vars.size());
     CNode root = compile(s.value, slots);
     mark_bool_access(root, s.value);
-    env_.assign(static_cast<size_t>(nslots_) + 1, 0);
+    frames_.emplace_back(static_cast<size_t>(nslots_) + 1, 0);
+    env_ = &frames_.back();
     const Buffer& out = buffers_.at(s.out);
     const TensorDecl& decl = p_.tensor(s.out);
     cur_out_ = &s.out;
@@ -258,7 +262,7 @@ class Evaluator {
     bool is_b = s.value->sort() == Sort::Bool;
     std::vector<int64_t> idx(s.vars.size(), 0);
     for (size_t flat = 0; flat < n; ++flat) {
-      for (size_t i = 0; i < idx.size(); ++i) env_[i] = idx[i];
+      for (size_t i = 0; i < idx.size(); ++i) (*env_)[i] = idx[i];
       double v = is_b ? (evb(root) ? 1.0 : 0.0) : evr(root);
       if (mode_ == EvalMode::F32) v = static_cast<float>(v);
       if (mode_ == EvalMode::Storage) v = round_to_dtype(v, decl.dtype);
@@ -268,13 +272,108 @@ class Evaluator {
         idx[i] = 0;
       }
     }
+    frames_.pop_back();
   }
+
+ public:
+  // Demand-driven mode: only the requested output elements are computed; an element of a
+  // temporary is computed when first read and memoized.
+  std::map<std::string, std::vector<double>> run_points(
+      const TensorMap& inputs, const std::map<std::string, std::vector<std::vector<int64_t>>>& points) {
+    if (mode_ != EvalMode::F64) internal_error("point evaluation is only defined in f64 mode");
+    for (auto& t : p_.tensors()) {
+      Buffer b;
+      b.name = &t.name;
+      for (auto& d : t.shape) b.shape.push_back(p_.eval_size(d));
+      if (t.role == TensorRole::Input) {
+        auto it = inputs.find(t.name);
+        if (it == inputs.end()) user_error("interpreter: missing input '" + t.name + "'");
+        if (it->second.shape != b.shape)
+          user_error("interpreter: input '" + t.name + "' has shape " + fmt(it->second.shape) + ", expected " + fmt(b.shape));
+        values_[t.name] = it->second;
+        b.data = &values_[t.name].data;
+      }
+      buffers_[t.name] = b;
+    }
+    for (size_t i = 0; i < p_.stmts().size(); ++i) {
+      const IndexStmt& s = p_.stmts()[i];
+      std::map<std::string, int> slots;
+      for (size_t k = 0; k < s.vars.size(); ++k) slots[s.vars[k]] = static_cast<int>(k);
+      depth_ = 0;
+      nslots_ = static_cast<int>(s.vars.size());
+      Compiled c;
+      c.root = compile(s.value, slots);
+      mark_bool_access(c.root, s.value);
+      c.nslots = nslots_;
+      c.stmt = &s;
+      compiled_[s.out] = std::move(c);
+    }
+    std::map<std::string, std::vector<double>> out;
+    for (auto& [t, pts] : points) {
+      const Buffer& b = buffers_.at(t);
+      for (auto& idx : pts) {
+        AXON_CHECK(idx.size() == b.shape.size(), "point of the wrong rank for " + t);
+        out[t].push_back(element(t, idx));
+      }
+    }
+    return out;
+  }
+
+ private:
+  struct Compiled {
+    CNode root;
+    int nslots = 0;
+    const IndexStmt* stmt = nullptr;
+  };
+
+  double element(const std::string& t, const std::vector<int64_t>& idx) {
+    const Buffer& b = buffers_.at(t);
+    size_t off = 0;
+    for (size_t i = 0; i < idx.size(); ++i) off = off * static_cast<size_t>(b.shape[i]) + static_cast<size_t>(idx[i]);
+    auto& memo = memo_[t];
+    auto it = memo.find(off);
+    if (it != memo.end()) return it->second;
+    const Compiled& c = compiled_.at(t);
+    frames_.emplace_back(static_cast<size_t>(c.nslots) + 1, 0);
+    std::vector<int64_t>* saved = env_;
+    env_ = &frames_.back();
+    for (size_t i = 0; i < idx.size(); ++i) (*env_)[i] = idx[i];
+    const std::string* saved_out = cur_out_;
+    std::string saved_origin = cur_origin_;
+    cur_out_ = &c.stmt->out;
+    cur_origin_ = c.stmt->origin;
+    double v = c.stmt->value->sort() == Sort::Bool ? (evb(c.root) ? 1.0 : 0.0) : evr(c.root);
+    cur_out_ = saved_out;
+    cur_origin_ = saved_origin;
+    env_ = saved;
+    frames_.pop_back();
+    memo[off] = v;
+    return v;
+  }
+
+  double load_lazy(const CNode& c) {
+    const Buffer& b = *c.buf;
+    std::vector<int64_t> idx(c.kids.size());
+    for (size_t i = 0; i < c.kids.size(); ++i) {
+      idx[i] = evi(c.kids[i]);
+      if (idx[i] < 0 || idx[i] >= b.shape[i])
+        user_error("interpreter: statement for '" + *cur_out_ + "' (" + cur_origin_ + ") reads " + *b.name +
+                   " outside its shape " + fmt(b.shape));
+    }
+    return element(*b.name, idx);
+  }
+
+  std::map<std::string, Compiled> compiled_;
+  std::map<std::string, std::unordered_map<size_t, double>> memo_;
+  std::deque<std::vector<int64_t>> frames_;
+
+ private:
 
   const IndexProgram& p_;
   EvalMode mode_;
   std::map<std::string, TensorValue> values_;
   std::map<std::string, Buffer> buffers_;
-  std::vector<int64_t> env_;
+  std::vector<int64_t>* env_ = nullptr;
   int depth_ = 0, nslots_ = 0;
   const std::string* cur_out_ = nullptr;
   std::string cur_origin_;
@@ -284,6 +383,11 @@ class Evaluator {
 
 TensorMap interpret(const IndexProgram& p, const TensorMap& inputs, EvalMode mode) {
   return Evaluator(p, mode).run(inputs);
+}
+
+std::map<std::string, std::vector<double>> interpret_points(
+    const IndexProgram& p, const TensorMap& inputs, const std::map<std::string, std::vector<std::vector<int64_t>>>& points) {
+  return Evaluator(p, EvalMode::F64).run_points(inputs, points);
 }
 
 TensorMap random_inputs(const IndexProgram& p, uint64_t seed, double scale) {

@@ -11,6 +11,8 @@
 #include "ir/frontend.h"
 #include "ir/interp.h"
 #include "ir/shape.h"
+#include "isa/isa.h"
+#include "tools/synthesize.h"
 
 namespace {
 
@@ -117,11 +119,23 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("axon-synth ") + AXON_VERSION);
   app.require_subcommand(0, 1);
 
-  // The main job (`axon-synth --isa T PROG.tp`) needs synthesis, which is not built yet.
-  std::string isa_path;
-  std::vector<std::string> positional;
-  app.add_option("--isa", isa_path, "Target ISA description (JSON)");
-  app.add_option("program", positional, "Tensor program (.tp)");
+  // The main job: `axon-synth [synth] --isa TARGET.json PROG.tp [-o OUT]`.
+  SynthOptions so;
+  FrontArgs fa_synth;
+  auto add_synth_options = [&](CLI::App* a) {
+    a->add_option("--isa", so.isa, "Target ISA description (JSON), e.g. targets/avx2.json")->check(CLI::ExistingFile);
+    a->add_option("program", so.program, "Tensor program (.tp)");
+    a->add_option("-o,--out", so.out_dir, "Output directory (default: axon-out/<program name>)");
+    a->add_option("--seed", so.seed, "Seed of the random inputs used to check candidates");
+    a->add_option("--time-budget", so.time_budget_s, "Stop measuring after this many seconds (best so far wins)");
+    a->add_option("--measure", so.measure, "How many searched candidates to compile and measure")->check(CLI::Range(1, 1000));
+    a->add_option("--repeats", so.repeats, "Timed runs per candidate (the median is reported)")->check(CLI::Range(1, 100000));
+    a->add_flag("--json", so.json, "Print report.json on stdout");
+    add_front_args(a, fa_synth);
+  };
+  add_synth_options(&app);
+  auto* synth = app.add_subcommand("synth", "Synthesize a kernel for a target (the default command)");
+  add_synth_options(synth);
 
   FrontArgs fa_check, fa_ir, fa_eval;
   std::string check_path, ir_path, eval_path, level = "graph", mode = "f64";
@@ -146,6 +160,17 @@ int main(int argc, char** argv) {
   eval->add_option("--show", show, "How many leading output values to print");
   add_front_args(eval, fa_eval);
 
+  std::string replay_path, replay_out;
+  auto* replay = app.add_subcommand("replay", "Rebuild the winning kernel of a report without searching");
+  replay->add_option("report", replay_path, "OUT/report.json of an earlier run")->required();
+  replay->add_option("-o,--out", replay_out, "Output directory (default: OUT/replay)");
+
+  std::string isa_show_path;
+  auto* isa_cmd = app.add_subcommand("isa", "Inspect target ISA descriptions");
+  auto* isa_show = isa_cmd->add_subcommand("show", "Print a readable summary of a target");
+  isa_show->add_option("target", isa_show_path, "Target ISA description (JSON)")->required();
+  isa_cmd->require_subcommand(1);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -163,10 +188,18 @@ int main(int argc, char** argv) {
     if (*check) return cmd_check(check_path, fa_check);
     if (*ir) return cmd_ir(ir_path, level, fa_ir);
     if (*eval) return cmd_eval(eval_path, seed, mode, show, fa_eval);
-    if (!positional.empty() || !isa_path.empty()) {
-      std::cerr << "axon-synth: error: synthesis (`axon-synth --isa TARGET.json PROG.tp`) is not available in "
-                   "this build yet; available commands: check, ir, eval (see --help)\n";
-      return kExitBadInput;
+    if (*replay) return replay_command(replay_path, replay_out);
+    if (*isa_show) {
+      std::cout << describe_isa(load_isa(isa_show_path));
+      return kExitOk;
+    }
+    if (*synth || !so.program.empty() || !so.isa.empty()) {
+      if (so.program.empty()) user_error("error: no program given: axon-synth --isa TARGET.json PROG.tp");
+      if (so.isa.empty()) user_error("error: no target given: add --isa targets/avx2.json (or another target)");
+      auto front = make_front(fa_synth);
+      so.dims = front->opts.dim_overrides;
+      so.specs = fa_synth.specs;
+      return synthesize_command(so);
     }
     std::cout << app.help();
     return kExitOk;

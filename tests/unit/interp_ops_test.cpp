@@ -353,3 +353,23 @@ TEST(InterpOps, OutOfRangeReadIsAUserError) {
 
 }  // namespace
 }  // namespace axon
+
+namespace axon {
+namespace {
+
+TEST(InterpPoints, AgreesWithFullEvaluation) {
+  std::string tp = "where M = 7, K = 13, N = 5\ninput x: f32[M, K]\ninput g: f32[K]\ninput w: f32[K, N]\n"
+                   "h = softmax(rmsnorm(x, g))\noutput y = matmul(h, w)\noutput z = h * 2\n";
+  IndexProgram p = load_index_program(source_from_string(tp));
+  TensorMap in = random_inputs(p, 21);
+  TensorMap full = interpret(p, in);
+  std::map<std::string, std::vector<std::vector<int64_t>>> pts = {{"y", {{0, 0}, {6, 4}, {3, 2}}}, {"z", {{5, 12}}}};
+  auto got = interpret_points(p, in, pts);
+  EXPECT_EQ(got["y"][0], full["y"].at({0, 0}));
+  EXPECT_EQ(got["y"][1], full["y"].at({6, 4}));
+  EXPECT_EQ(got["y"][2], full["y"].at({3, 2}));
+  EXPECT_EQ(got["z"][0], full["z"].at({5, 12}));
+}
+
+}  // namespace
+}  // namespace axon

@@ -1,0 +1,27 @@
+// The CPU backend of the search: cost estimates from the target's machine model, kernels
+// compiled with LLVM (emit/cpu_jit.h), checked and timed on this machine.
+#pragma once
+
+#include "emit/cpu_jit.h"
+#include "search/backend.h"
+#include "search/cost_model.h"
+
+namespace axon {
+
+class CpuBackend : public Backend {
+ public:
+  CpuBackend(CpuTarget target, MachineModel model) : target_(std::move(target)), model_(std::move(model)) {}
+  std::string target_name() const override { return target_.isa; }
+  double estimate_stmt_ns(const IndexProgram& p, size_t stmt, const StmtSchedule& s) const override {
+    return axon::estimate_stmt_ns(p, stmt, s, model_);
+  }
+  int vector_lanes() const override { return target_.vector_bytes / 4; }
+  std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule& s) const override;
+  const CpuTarget& target() const { return target_; }
+
+ private:
+  CpuTarget target_;
+  MachineModel model_;
+};
+
+}  // namespace axon

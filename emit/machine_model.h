@@ -1,0 +1,13 @@
+// Reads the CPU cost model's numbers from an ISA description: the core engine's lanes, clock and
+// vector issue rate, and each register/cache/DRAM level's capacity and bandwidth, in file order.
+#pragma once
+
+#include "isa/isa.h"
+#include "search/cost_model.h"
+
+namespace axon {
+
+// UserError naming the missing field when the description lacks what the model needs.
+MachineModel cpu_machine_model(const Isa& isa);
+
+}  // namespace axon

@@ -1,0 +1,14 @@
+// A readable C-like rendering of a scheduled loop nest (for kernel.c in the output directory):
+// what the kernel computes, loop by loop. Not compiled; the kernel is the LLVM IR.
+#pragma once
+
+#include <string>
+
+#include "ir/index_program.h"
+#include "search/schedule.h"
+
+namespace axon {
+
+std::string pseudo_c(const IndexProgram& p, const Schedule& s, const std::string& name);
+
+}  // namespace axon

@@ -1,0 +1,51 @@
+// The interface between the target-agnostic search and a backend (CPU via LLVM, NPU via the
+// simulator, later GPU). The search proposes (program, schedule) candidates; a backend estimates
+// their cost from its ISA description, compiles them, runs them for the numerical check, and
+// times them.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ir/index_program.h"
+#include "ir/interp.h"
+#include "search/schedule.h"
+
+namespace axon {
+
+struct Timing {
+  double median_ns = 0;
+  double min_ns = 0;
+  double max_ns = 0;
+  int repeats = 0;
+  std::string clock;  // "wall" (measured on the machine) or "simulated"
+};
+
+// A compiled candidate.
+class Artifact {
+ public:
+  virtual ~Artifact() = default;
+  // The checking path: outputs for the given inputs (outputs and temporaries poisoned first).
+  virtual TensorMap run(const TensorMap& inputs) const = 0;
+  // The timed path: median of `repeats` runs after `warmup`, rotating through input copies so
+  // caches do not flatter.
+  virtual Timing time(int warmup, int repeats) const = 0;
+  // Files for the output directory: name -> contents (e.g. kernel.ll, kernel.o).
+  virtual std::map<std::string, std::string> files() const = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string target_name() const = 0;
+  // The cost model's estimate in ns of one statement's loop nest (for ranking only; never
+  // reported as a measurement).
+  virtual double estimate_stmt_ns(const IndexProgram& p, size_t stmt, const StmtSchedule& s) const = 0;
+  // Vector width in elements for the innermost loop (schedule enumeration uses it).
+  virtual int vector_lanes() const = 0;
+  virtual std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule& s) const = 0;
+};
+
+}  // namespace axon

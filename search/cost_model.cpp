@@ -1,0 +1,177 @@
+// The analytic cost model (see cost_model.h).
+#include "search/cost_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "ir/error.h"
+
+namespace axon {
+
+namespace {
+
+// Relative cost of one scalar operation, in units of an add.
+double op_weight(ExprKind k) {
+  switch (k) {
+    case ExprKind::Exp: case ExprKind::Log: case ExprKind::Tanh: case ExprKind::Erf:
+    case ExprKind::Sigmoid: case ExprKind::Sin: case ExprKind::Cos: case ExprKind::Pow: return 12;
+    case ExprKind::Div: case ExprKind::Recip: case ExprKind::Sqrt: case ExprKind::Rsqrt: return 4;
+    case ExprKind::Access: case ExprKind::IntConst: case ExprKind::RealConst: case ExprKind::IndexVar:
+    case ExprKind::DimVar: case ExprKind::ToReal: return 0;
+    default: return 1;
+  }
+}
+
+// Weighted operation count of one evaluation, nested reductions multiplied by their extents.
+double ops(const Expr& e, const IndexProgram& p) {
+  if (is_reduce(e->kind())) return static_cast<double>(p.eval_size(e->extent())) * (ops(e->body(), p) + 1);
+  if (e->sort() == Sort::Int) return 0;
+  double w = op_weight(e->kind());
+  for (auto& a : e->args()) w += ops(a, p);
+  return w;
+}
+
+struct AccessInfo {
+  std::string tensor;
+  std::vector<Expr> index;
+  std::set<std::string> vars;  // index variables it depends on (nested reduction vars included)
+  int64_t numel = 1;
+};
+
+void collect_accesses(const Expr& e, const IndexProgram& p, std::vector<AccessInfo>& out) {
+  if (e->kind() == ExprKind::Access) {
+    AccessInfo a;
+    a.tensor = e->name();
+    a.index = e->args();
+    for (auto& i : e->args())
+      for (auto& v : free_index_vars(i)) a.vars.insert(v);
+    for (auto d : p.concrete_shape(e->name())) a.numel *= d;
+    out.push_back(a);
+  }
+  for (auto& x : e->args()) collect_accesses(x, p, out);
+}
+
+struct Loop {
+  std::string var;  // the statement variable it iterates (split parts map to their variable)
+  double trip;
+};
+
+// Stride class of an access with respect to `var`: 0 invariant, 1 contiguous (var only in the
+// last index, plainly), 2 anything else.
+int stride_class(const AccessInfo& a, const std::string& var) {
+  if (!a.vars.count(var)) return 0;
+  for (size_t i = 0; i + 1 < a.index.size(); ++i)
+    for (auto& v : free_index_vars(a.index[i]))
+      if (v == var) return 2;
+  const Expr& last = a.index.back();
+  if (last->kind() == ExprKind::IndexVar && last->name() == var) return 1;
+  if (last->kind() == ExprKind::Add && last->arg(1)->kind() == ExprKind::IndexVar && last->arg(1)->name() == var &&
+      !free_index_vars(last->arg(0)).size())
+    return 1;
+  return 2;
+}
+
+}  // namespace
+
+double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss, const MachineModel& m) {
+  const IndexStmt& st = p.stmts().at(si);
+  std::map<std::string, int64_t> extent;
+  auto shape = p.concrete_shape(st.out);
+  for (size_t i = 0; i < st.vars.size(); ++i) extent[st.vars[i]] = shape[i];
+  const ExprNode* red = top_reduction(st);
+  if (red) extent[red->name()] = p.eval_size(red->extent());
+
+  std::vector<Loop> loops;
+  bool lifted = false;
+  for (auto& l : ss.order) {
+    std::string var = l;
+    double trip;
+    if (l.size() > 2 && (l.compare(l.size() - 2, 2, ".o") == 0 || l.compare(l.size() - 2, 2, ".i") == 0)) {
+      var = l.substr(0, l.size() - 2);
+      int64_t t = ss.split.at(var), n = extent.at(var);
+      trip = l.back() == 'o' ? std::ceil(static_cast<double>(n) / static_cast<double>(t)) : static_cast<double>(std::min(t, n));
+    } else {
+      trip = static_cast<double>(extent.at(var));
+    }
+    if (red && var == red->name()) lifted = true;
+    loops.push_back({var, trip});
+  }
+  // A reduction not lifted into the order runs as an innermost scalar loop per output element.
+  Expr body = st.value;
+  if (red && !lifted) loops.push_back({red->name(), static_cast<double>(extent.at(red->name()))});
+  if (red) body = ExprNode::unary(ExprKind::Neg, red->body());  // the per-iteration work (+1 op for the combine)
+
+  std::vector<AccessInfo> acc;
+  collect_accesses(body, p, acc);
+  AccessInfo out;
+  out.tensor = st.out;
+  for (auto& v : st.vars) {
+    out.index.push_back(ExprNode::index_var(v));
+    out.vars.insert(v);
+  }
+  for (auto d : shape) out.numel *= d;
+  acc.push_back(out);
+
+  double iterations = 1;
+  for (auto& l : loops) iterations *= l.trip;
+  double work = iterations * (ops(body, p) + 1);
+
+  // Vector speed-up when the vectorized loop is innermost and every access is invariant or
+  // contiguous in it; a partial one (gathers) otherwise.
+  double speedup = 1;
+  if (!ss.vectorize.empty() && !loops.empty()) {
+    std::string inner = loops.back().var;
+    std::string vec_var = ss.vectorize;
+    if (vec_var.size() > 2 && (vec_var.compare(vec_var.size() - 2, 2, ".o") == 0 || vec_var.compare(vec_var.size() - 2, 2, ".i") == 0))
+      vec_var = vec_var.substr(0, vec_var.size() - 2);
+    if (vec_var == inner) {
+      bool contiguous = true;
+      for (auto& a : acc) contiguous = contiguous && stride_class(a, inner) != 2;
+      double lanes = std::min<double>(m.lanes, loops.back().trip);
+      speedup = contiguous ? lanes : std::max(1.0, lanes / 4);
+    }
+  }
+  double compute_ns = work / speedup / (m.clock_ghz * m.vector_ops_per_cycle);
+
+  // Memory: for each level boundary, the outermost loop depth whose working set fits the level;
+  // traffic = that working set once per iteration of the loops outside it.
+  double mem_ns = 0;
+  const std::string inner = loops.empty() ? "" : loops.back().var;
+  for (size_t li = 0; li + 1 < m.levels.size(); ++li) {
+    double cap = m.levels[li].capacity_bytes;
+    double best_traffic = 0;
+    size_t k = loops.size();
+    for (;;) {
+      double set = 0;
+      for (auto& a : acc) {
+        double distinct = 1;
+        for (size_t j = k; j < loops.size(); ++j)
+          if (a.vars.count(loops[j].var)) distinct *= loops[j].trip;
+        distinct = std::min(distinct, static_cast<double>(a.numel));
+        double line_factor = (k < loops.size() && stride_class(a, inner) == 2) ? 16 : 1;
+        set += 4 * distinct * line_factor;
+      }
+      double outside = 1;
+      for (size_t j = 0; j < k; ++j) outside *= loops[j].trip;
+      if (k == loops.size() || set <= cap) best_traffic = set * outside;
+      if (k == 0 || set > cap) break;
+      --k;
+    }
+    double compulsory = 0;
+    for (auto& a : acc) compulsory += 4.0 * static_cast<double>(a.numel);
+    best_traffic = std::max(best_traffic, li == 0 ? 0.0 : compulsory);
+    mem_ns = std::max(mem_ns, best_traffic / m.levels[li + 1].bandwidth_gbps);
+  }
+  return std::max(compute_ns, mem_ns);
+}
+
+double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel& m) {
+  AXON_CHECK(!m.levels.empty() && m.levels.back().bandwidth_gbps > 0, "machine model without memory levels");
+  double total = 0;
+  for (size_t i = 0; i < s.stmts.size(); ++i) total += estimate_stmt_ns(p, i, s.stmts[i], m);
+  return total;
+}
+
+}  // namespace axon

@@ -1,0 +1,43 @@
+// Schedule <-> JSON (see schedule_json.h).
+#include "search/schedule_json.h"
+
+#include "ir/error.h"
+
+namespace axon {
+
+nlohmann::json schedule_to_json(const Schedule& s) {
+  nlohmann::json out = nlohmann::json::array();
+  for (auto& ss : s.stmts) {
+    nlohmann::json j;
+    j["order"] = ss.order;
+    j["split"] = ss.split;
+    j["vectorize"] = ss.vectorize;
+    j["vector_width"] = ss.vector_width;
+    j["parallel"] = ss.parallel;
+    out.push_back(j);
+  }
+  return out;
+}
+
+Schedule schedule_from_json(const nlohmann::json& j, const std::string& where) {
+  if (!j.is_array()) user_error(where + ": expected an array of statement schedules");
+  Schedule s;
+  for (size_t i = 0; i < j.size(); ++i) {
+    const auto& x = j[i];
+    std::string at = where + "/" + std::to_string(i);
+    try {
+      StmtSchedule ss;
+      ss.order = x.at("order").get<std::vector<std::string>>();
+      ss.split = x.at("split").get<std::map<std::string, int64_t>>();
+      ss.vectorize = x.at("vectorize").get<std::string>();
+      ss.vector_width = x.at("vector_width").get<int>();
+      ss.parallel = x.at("parallel").get<bool>();
+      s.stmts.push_back(ss);
+    } catch (const nlohmann::json::exception& e) {
+      user_error(at + ": not a statement schedule (" + e.what() + ")");
+    }
+  }
+  return s;
+}
+
+}  // namespace axon

@@ -1,0 +1,233 @@
+// The schedule search (see search.h).
+#include "search/search.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <random>
+#include <cstring>
+#include <sstream>
+
+#include "ir/error.h"
+#include "search/enumerate.h"
+#include "search/isolate.h"
+
+namespace axon {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// Output elements to check: first, last, and `n` random ones per output (deterministic for seed).
+std::map<std::string, std::vector<std::vector<int64_t>>> sample_points(const IndexProgram& p, uint64_t seed, int n) {
+  std::mt19937_64 rng(seed ^ 0x9e3779b97f4a7c15ULL);
+  std::map<std::string, std::vector<std::vector<int64_t>>> pts;
+  for (auto* t : p.outputs()) {
+    auto shape = p.concrete_shape(t->name);
+    auto& v = pts[t->name];
+    std::vector<int64_t> first(shape.size(), 0), last;
+    for (auto d : shape) last.push_back(d - 1);
+    v.push_back(first);
+    if (last != first) v.push_back(last);
+    for (int i = 0; i < n; ++i) {
+      std::vector<int64_t> idx;
+      for (auto d : shape) idx.push_back(static_cast<int64_t>(rng() % static_cast<uint64_t>(d)));
+      v.push_back(idx);
+    }
+  }
+  return pts;
+}
+
+std::string serialize(const std::vector<double>& v) {
+  std::string s(v.size() * sizeof(double), '\0');
+  std::memcpy(s.data(), v.data(), s.size());
+  return s;
+}
+
+std::vector<double> deserialize(const std::string& s) {
+  std::vector<double> v(s.size() / sizeof(double));
+  std::memcpy(v.data(), s.data(), v.size() * sizeof(double));
+  return v;
+}
+
+}  // namespace
+
+const char* status_name(CandidateStatus s) {
+  switch (s) {
+    case CandidateStatus::Ok: return "ok";
+    case CandidateStatus::CompileError: return "compile_error";
+    case CandidateStatus::WrongResult: return "wrong_result";
+    case CandidateStatus::Crashed: return "crashed";
+    case CandidateStatus::NotMeasured: return "not_measured";
+  }
+  return "?";
+}
+
+double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, int points, double rtol,
+                      double timeout_s, std::string* detail, bool* crashed) {
+  TensorMap inputs = random_inputs(p, seed);
+  auto pts = sample_points(p, seed, points);
+  IsolatedResult r = run_isolated(
+      [&] {
+        TensorMap out = a.run(inputs);
+        std::vector<double> vals;
+        for (auto& [t, list] : pts)
+          for (auto& idx : list) vals.push_back(out.at(t).at(idx));
+        return serialize(vals);
+      },
+      timeout_s);
+  if (crashed) *crashed = !r.ok;
+  if (!r.ok) {
+    if (detail) *detail = "kernel " + r.failure;
+    return INFINITY;
+  }
+  std::vector<double> got = deserialize(r.payload);
+  auto ref = interpret_points(p, inputs, pts);
+  double worst = 0;
+  size_t k = 0;
+  for (auto& [t, list] : pts) {
+    const auto& want = ref.at(t);
+    double scale = 0;
+    for (double x : want) scale = std::max(scale, std::fabs(x));
+    double atol = rtol * 0.1 * (scale + 1e-30);
+    for (size_t i = 0; i < list.size(); ++i, ++k) {
+      double g = got.at(k), w = want[i];
+      double e = (std::isnan(g) || std::isnan(w)) ? (std::isnan(g) && std::isnan(w) ? 0 : INFINITY)
+                                                  : std::fabs(g - w) / (atol + rtol * std::fabs(w));
+      if (e > worst) {
+        worst = e;
+        if (detail && e > 1) {
+          std::ostringstream os;
+          os << t << "[";
+          for (size_t d = 0; d < list[i].size(); ++d) os << (d ? ", " : "") << list[i][d];
+          os << "] = " << g << ", reference " << w;
+          *detail = os.str();
+        }
+      }
+    }
+  }
+  return worst;
+}
+
+SearchResult search_schedules(const IndexProgram& p, const Backend& b, const SearchOptions& o,
+                              const std::function<void(const CandidateRecord&)>& on_record,
+                              const std::function<bool()>& interrupted) {
+  SearchResult res;
+  auto t0 = Clock::now();
+  // 1. Per statement: enumerate and rank by the cost model.
+  EnumerateOptions eo;
+  eo.vector_lanes = b.vector_lanes();
+  std::vector<std::vector<std::pair<double, StmtSchedule>>> ranked(p.stmts().size());
+  for (size_t i = 0; i < p.stmts().size(); ++i) {
+    for (auto& s : enumerate_stmt_schedules(p, i, eo)) ranked[i].push_back({b.estimate_stmt_ns(p, i, s), s});
+    res.stats.enumerated += ranked[i].size();
+    std::stable_sort(ranked[i].begin(), ranked[i].end(), [](auto& x, auto& y) { return x.first < y.first; });
+    if (ranked[i].size() > o.per_stmt_keep) ranked[i].resize(o.per_stmt_keep);
+  }
+  // 2. Whole-program candidates: the best of each statement, then one statement at a time
+  // replaced by an alternative; ranked by total estimate.
+  std::vector<std::pair<double, Schedule>> combos;
+  auto total = [&](const std::vector<size_t>& pick) {
+    Schedule s;
+    double est = 0;
+    for (size_t i = 0; i < pick.size(); ++i) {
+      s.stmts.push_back(ranked[i][pick[i]].second);
+      est += ranked[i][pick[i]].first;
+    }
+    return std::make_pair(est, s);
+  };
+  std::vector<size_t> best(p.stmts().size(), 0);
+  combos.push_back(total(best));
+  for (size_t i = 0; i < ranked.size(); ++i)
+    for (size_t r = 1; r < ranked[i].size(); ++r) {
+      auto pick = best;
+      pick[i] = r;
+      combos.push_back(total(pick));
+    }
+  std::stable_sort(combos.begin(), combos.end(), [](auto& x, auto& y) { return x.first < y.first; });
+  res.stats.combined = combos.size();
+  if (combos.size() > o.measure) combos.resize(o.measure);
+  res.stats.seconds_enumerate = since(t0);
+
+  // 3. Baseline first, then candidates: compile, check, time.
+  Schedule base = default_schedule(p);
+  double base_est = 0;
+  for (size_t i = 0; i < p.stmts().size(); ++i) base_est += b.estimate_stmt_ns(p, i, base.stmts[i]);
+  std::vector<std::pair<double, Schedule>> todo = {{base_est, base}};
+  todo.insert(todo.end(), combos.begin(), combos.end());
+  res.stats.stop_reason = "measured all";
+  for (size_t ci = 0; ci < todo.size(); ++ci) {
+    CandidateRecord rec;
+    rec.id = static_cast<int>(ci);
+    rec.kind = ci == 0 ? "baseline" : "searched";
+    rec.schedule = todo[ci].second;
+    rec.estimate_ns = todo[ci].first;
+    bool stop = false;
+    if (interrupted && interrupted()) {
+      res.stats.stop_reason = "interrupted";
+      stop = true;
+    } else if (ci > 0 && o.time_budget_s > 0 && since(t0) > o.time_budget_s && res.best >= 0) {
+      res.stats.stop_reason = "time budget";
+      stop = true;
+    }
+    if (stop) break;
+    auto tc = Clock::now();
+    std::unique_ptr<Artifact> art;
+    try {
+      art = b.compile(p, rec.schedule);
+      ++res.stats.compiled;
+    } catch (const std::exception& e) {
+      rec.status = CandidateStatus::CompileError;
+      rec.detail = e.what();
+      ++res.stats.compile_failures;
+    }
+    res.stats.seconds_compile += since(tc);
+    if (art) {
+      auto tk = Clock::now();
+      bool crashed = false;
+      rec.max_error = check_artifact(*art, p, o.seed + static_cast<uint64_t>(ci), o.check_points, o.rtol,
+                                     o.candidate_timeout_s, &rec.detail, &crashed);
+      res.stats.seconds_check += since(tk);
+      if (crashed) {
+        rec.status = CandidateStatus::Crashed;
+        ++res.stats.crashes;
+      } else if (!(rec.max_error <= 1)) {
+        rec.status = CandidateStatus::WrongResult;
+        ++res.stats.numerics_failures;
+      } else {
+        auto tm = Clock::now();
+        IsolatedResult r = run_isolated(
+            [&] {
+              Timing t = art->time(o.warmup, o.repeats);
+              std::ostringstream os;
+              os.precision(17);
+              os << t.median_ns << " " << t.min_ns << " " << t.max_ns << " " << t.repeats << " " << t.clock;
+              return os.str();
+            },
+            o.candidate_timeout_s);
+        res.stats.seconds_measure += since(tm);
+        if (!r.ok) {
+          rec.status = CandidateStatus::Crashed;
+          rec.detail = "timing run " + r.failure;
+          ++res.stats.crashes;
+        } else {
+          std::istringstream is(r.payload);
+          is >> rec.timing.median_ns >> rec.timing.min_ns >> rec.timing.max_ns >> rec.timing.repeats >> rec.timing.clock;
+          rec.status = CandidateStatus::Ok;
+          ++res.stats.measured;
+        }
+      }
+    }
+    res.candidates.push_back(rec);
+    if (on_record) on_record(rec);
+    if (rec.status == CandidateStatus::Ok) {
+      if (ci == 0) res.baseline = 0;
+      if (res.best < 0 || rec.timing.median_ns < res.candidates[static_cast<size_t>(res.best)].timing.median_ns)
+        res.best = static_cast<int>(res.candidates.size() - 1);
+    }
+  }
+  return res;
+}
+
+}  // namespace axon

@@ -1,0 +1,67 @@
+// The schedule search: enumerate loop schedules per statement, rank them with the backend's cost
+// model, compile the best whole-program candidates, check each against the reference interpreter
+// on fresh random inputs (sampled output elements at full size), time the survivors one at a
+// time, and keep the fastest. The op-by-op baseline (default schedule) goes through the same
+// steps and is the denominator of the reported speed-up. Crashes and hangs are isolated in a
+// child process, recorded and skipped.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "search/backend.h"
+
+namespace axon {
+
+struct SearchOptions {
+  uint64_t seed = 1;
+  size_t per_stmt_keep = 4;   // alternatives kept per statement after ranking
+  size_t measure = 8;         // whole-program candidates compiled and measured
+  int warmup = 2;
+  int repeats = 11;
+  int check_points = 48;      // sampled elements per output (plus the first and the last)
+  double rtol = 1e-3;         // f32 tolerance (relative, and absolute scaled by the output magnitude)
+  double time_budget_s = 0;   // 0: no budget; else stop measuring when exceeded (best so far wins)
+  double candidate_timeout_s = 120;
+};
+
+enum class CandidateStatus { Ok, CompileError, WrongResult, Crashed, NotMeasured };
+const char* status_name(CandidateStatus s);
+
+struct CandidateRecord {
+  int id = 0;
+  std::string kind;  // "baseline" or "searched"
+  Schedule schedule;
+  double estimate_ns = 0;
+  CandidateStatus status = CandidateStatus::NotMeasured;
+  std::string detail;
+  double max_error = 0;  // scaled error of the check (<= 1 passes)
+  Timing timing;
+};
+
+struct SearchStats {
+  size_t enumerated = 0;  // statement schedules enumerated (all statements)
+  size_t combined = 0;    // whole-program candidates ranked
+  size_t compiled = 0, compile_failures = 0, numerics_failures = 0, crashes = 0, measured = 0;
+  double seconds_enumerate = 0, seconds_compile = 0, seconds_check = 0, seconds_measure = 0;
+  std::string stop_reason;  // "measured all", "time budget", "interrupted"
+};
+
+struct SearchResult {
+  std::vector<CandidateRecord> candidates;  // baseline first
+  int best = -1;                            // index into candidates of the fastest correct one
+  int baseline = -1;
+  SearchStats stats;
+};
+
+SearchResult search_schedules(const IndexProgram& p, const Backend& b, const SearchOptions& o,
+                              const std::function<void(const CandidateRecord&)>& on_record = nullptr,
+                              const std::function<bool()>& interrupted = nullptr);
+
+// Runs an artifact on fresh random inputs (in a child process) and compares sampled outputs with
+// the interpreter. Returns the max scaled error (inf if the run failed; detail says why).
+double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, int points, double rtol,
+                      double timeout_s, std::string* detail, bool* crashed = nullptr);
+
+}  // namespace axon

@@ -1,0 +1,260 @@
+// The pipeline, one stage per line (Halide's Lower.cpp is the model): parse and check, expand to
+// index notation, (rewrite discovery: not built yet), load the target, search schedules with the
+// target's backend (which checks every candidate against the reference interpreter and times
+// it), write the outputs. AXON_TIME_PASSES=1 prints a table of stage times on stderr.
+#include "tools/synthesize.h"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "emit/cpu_backend.h"
+#include "emit/machine_model.h"
+#include "ir/error.h"
+#include "ir/frontend.h"
+#include "ir/hash.h"
+#include "isa/isa.h"
+#include "search/schedule_json.h"
+#include "search/search.h"
+
+namespace axon {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+std::atomic<bool> g_interrupted{false};
+void on_sigint(int) { g_interrupted = true; }
+
+constexpr int kReportSchema = 1;
+
+struct StageTimer {
+  std::vector<std::pair<std::string, double>> rows;
+  Clock::time_point t = Clock::now();
+  void lap(const std::string& stage) {
+    auto now = Clock::now();
+    rows.push_back({stage, std::chrono::duration<double>(now - t).count()});
+    t = now;
+  }
+  void print_if_asked() const {
+    const char* e = std::getenv("AXON_TIME_PASSES");
+    if (!e || std::string(e) != "1") return;
+    std::fprintf(stderr, "%-28s %10s\n", "stage", "seconds");
+    for (auto& [s, sec] : rows) std::fprintf(stderr, "%-28s %10.3f\n", s.c_str(), sec);
+  }
+};
+
+// Writes a file atomically: a temporary in the same directory, then rename.
+void write_file(const fs::path& path, const std::string& data) {
+  fs::path tmp = path;
+  tmp += ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    if (!out) user_error("cannot write " + tmp.string());
+    out << data;
+    if (!out) user_error("cannot write " + tmp.string());
+  }
+  fs::rename(tmp, path);
+}
+
+std::string cpu_model_name() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown";
+}
+
+nlohmann::json record_json(const CandidateRecord& r) {
+  nlohmann::json j;
+  j["id"] = r.id;
+  j["kind"] = r.kind;
+  j["status"] = status_name(r.status);
+  j["estimate_ns"] = r.estimate_ns;
+  j["schedule"] = schedule_to_json(r.schedule);
+  if (!r.detail.empty()) j["detail"] = r.detail;
+  if (r.status == CandidateStatus::Ok || r.status == CandidateStatus::WrongResult) j["max_scaled_error"] = r.max_error;
+  if (r.status == CandidateStatus::Ok)
+    j["time_ns"] = {{"median", r.timing.median_ns}, {"min", r.timing.min_ns}, {"max", r.timing.max_ns},
+                    {"repeats", r.timing.repeats}, {"clock", r.timing.clock}};
+  return j;
+}
+
+std::unique_ptr<CpuBackend> make_backend(const Isa& isa) {
+  for (auto& b : isa.backends)
+    if (b == "llvm") return std::make_unique<CpuBackend>(cpu_target(isa.name), cpu_machine_model(isa));
+  std::string list;
+  for (auto& b : isa.backends) list += (list.empty() ? "" : ", ") + b;
+  user_error(isa.path + ": synthesis for backend(s) " + list +
+             " is not available yet; this build synthesizes for CPU targets (backend \"llvm\": targets/avx2.json, "
+             "targets/avx512.json)");
+}
+
+FrontendOptions front_options(const SynthOptions& o, SpecLibrary& extra) {
+  FrontendOptions f;
+  f.dim_overrides = o.dims;
+  if (!o.specs.empty()) {
+    extra = SpecLibrary::builtin();
+    for (auto& s : o.specs) extra.add_file(read_source(s));
+    f.specs = &extra;
+  }
+  return f;
+}
+
+}  // namespace
+
+int synthesize_command(const SynthOptions& o) {
+  StageTimer timer;
+  SpecLibrary extra;
+  FrontendOptions front = front_options(o, extra);
+  SourceRef src = read_source(o.program);
+  Program program = load_program(src, front);                                  timer.lap("parse + check");
+  IndexProgram index = expand(program, front.specs ? *front.specs : SpecLibrary::builtin());  timer.lap("expand");
+  // Rewrite discovery (synth/) is not built yet: the only variant is the program as written.
+  Isa isa = load_isa(o.isa);                                                    timer.lap("load target");
+  std::unique_ptr<CpuBackend> backend = make_backend(isa);
+  fs::path out = o.out_dir.empty() ? fs::path("axon-out") / fs::path(o.program).stem() : fs::path(o.out_dir);
+  fs::create_directories(out);
+  std::ofstream jsonl(out / "candidates.jsonl", std::ios::trunc);
+  SearchOptions so;
+  so.seed = o.seed;
+  so.time_budget_s = o.time_budget_s;
+  so.measure = static_cast<size_t>(o.measure);
+  so.repeats = o.repeats;
+  auto t_search = Clock::now();
+  double best_ms = -1;
+  std::signal(SIGINT, on_sigint);
+  SearchResult result = search_schedules(
+      index, *backend, so,
+      [&](const CandidateRecord& r) {
+        jsonl << record_json(r).dump() << "\n" << std::flush;
+        if (r.status == CandidateStatus::Ok && (best_ms < 0 || r.timing.median_ns / 1e6 < best_ms)) best_ms = r.timing.median_ns / 1e6;
+        double el = std::chrono::duration<double>(Clock::now() - t_search).count();
+        std::fprintf(stderr, "[search %6.1fs] candidate %d (%s): %s", el, r.id, r.kind.c_str(), status_name(r.status));
+        if (r.status == CandidateStatus::Ok) std::fprintf(stderr, " %.3f ms", r.timing.median_ns / 1e6);
+        if (best_ms >= 0) std::fprintf(stderr, "; best %.3f ms", best_ms);
+        std::fprintf(stderr, "\n");
+      },
+      [] { return g_interrupted.load(); });                                     timer.lap("search (compile, check, time)");
+  std::signal(SIGINT, SIG_DFL);
+
+  nlohmann::json report;
+  report["schema_version"] = kReportSchema;
+  report["tool"] = std::string("axon-synth ") + AXON_VERSION;
+  report["inputs"] = {{"program", {{"path", o.program}, {"hash", hash_hex(to_string(program))}}},
+                      {"isa", {{"path", o.isa}, {"name", isa.name}, {"hash", isa_hash(isa)}}},
+                      {"dims", o.dims},
+                      {"specs", o.specs},
+                      {"seed", o.seed}};
+  report["device"] = {{"cpu", cpu_model_name()}, {"target", backend->target().isa}, {"llvm_cpu", backend->target().cpu}};
+  const SearchStats& st = result.stats;
+  report["search"] = {{"variants", 1},
+                      {"rewrites", {{"attempted", 0}, {"proven", 0}, {"refuted", 0}, {"unknown", 0},
+                                    {"note", "rewrite discovery is not built yet; the program is used as written"}}},
+                      {"schedules_enumerated", st.enumerated},
+                      {"candidates_ranked", st.combined},
+                      {"compiled", st.compiled},
+                      {"compile_failures", st.compile_failures},
+                      {"numerics_failures", st.numerics_failures},
+                      {"crashes", st.crashes},
+                      {"measured", st.measured},
+                      {"stop_reason", st.stop_reason}};
+  nlohmann::json phases = nlohmann::json::object();
+  for (auto& [s, sec] : timer.rows) phases[s] = sec;
+  phases["search.enumerate"] = st.seconds_enumerate;
+  phases["search.compile"] = st.seconds_compile;
+  phases["search.check"] = st.seconds_check;
+  phases["search.measure"] = st.seconds_measure;
+  report["seconds"] = phases;
+  if (result.baseline >= 0) report["baseline"] = record_json(result.candidates[static_cast<size_t>(result.baseline)]);
+  int code = 0;
+  if (result.best < 0) {
+    report["best"] = nullptr;
+    code = 3;
+  } else {
+    const CandidateRecord& best = result.candidates[static_cast<size_t>(result.best)];
+    report["best"] = record_json(best);
+    report["best"]["derivation"] = nlohmann::json::array();  // no rewrite steps yet
+    if (result.baseline >= 0)
+      report["speedup_over_baseline"] =
+          result.candidates[static_cast<size_t>(result.baseline)].timing.median_ns / best.timing.median_ns;
+    auto art = backend->compile(index, best.schedule);
+    for (auto& [name, data] : art->files()) write_file(out / name, data);
+    std::ostringstream d;
+    d << "# derivation of the chosen kernel for " << o.program << "\n"
+      << "# rewrite steps: none (rewrite discovery is not built yet)\n\n"
+      << to_string(index) << "\n# schedule\n" << to_string(best.schedule, index);
+    write_file(out / "derivation.txt", d.str());
+  }
+  write_file(out / "report.json", report.dump(2) + "\n");                      timer.lap("write outputs");
+  timer.print_if_asked();
+  if (o.json) {
+    std::cout << report.dump(2) << "\n";
+  } else if (result.best >= 0) {
+    const CandidateRecord& best = result.candidates[static_cast<size_t>(result.best)];
+    std::printf("%s on %s: best %.3f ms", o.program.c_str(), isa.name.c_str(), best.timing.median_ns / 1e6);
+    if (result.baseline >= 0)
+      std::printf(" (baseline %.3f ms, %.2fx)", result.candidates[0].timing.median_ns / 1e6,
+                  report["speedup_over_baseline"].get<double>());
+    std::printf("; %zu candidates measured; outputs in %s\n", st.measured, out.string().c_str());
+  } else {
+    std::printf("%s: no valid candidate (see %s)\n", o.program.c_str(), (out / "candidates.jsonl").string().c_str());
+  }
+  return code;
+}
+
+int replay_command(const std::string& report_path, const std::string& out_dir) {
+  std::ifstream in(report_path);
+  if (!in) user_error(report_path + ": cannot open the report");
+  nlohmann::json r;
+  try {
+    in >> r;
+  } catch (const nlohmann::json::exception& e) {
+    user_error(report_path + ": not JSON: " + e.what());
+  }
+  if (!r.contains("schema_version") || r["schema_version"] != kReportSchema)
+    user_error(report_path + ": /schema_version: expected " + std::to_string(kReportSchema));
+  if (!r.contains("best") || r["best"].is_null()) user_error(report_path + ": /best: the report has no winning candidate");
+  SynthOptions o;
+  try {
+    o.program = r.at("inputs").at("program").at("path").get<std::string>();
+    o.isa = r.at("inputs").at("isa").at("path").get<std::string>();
+    o.dims = r.at("inputs").at("dims").get<std::map<std::string, int64_t>>();
+    o.specs = r.at("inputs").at("specs").get<std::vector<std::string>>();
+  } catch (const nlohmann::json::exception& e) {
+    user_error(report_path + ": /inputs: " + e.what());
+  }
+  Schedule s = schedule_from_json(r["best"]["schedule"], report_path + ": /best/schedule");
+  SpecLibrary extra;
+  FrontendOptions front = front_options(o, extra);
+  Program program = load_program(read_source(o.program), front);
+  if (hash_hex(to_string(program)) != r["inputs"]["program"]["hash"])
+    user_error(report_path + ": the program " + o.program + " changed since the report was written");
+  IndexProgram index = expand(program, front.specs ? *front.specs : SpecLibrary::builtin());
+  Isa isa = load_isa(o.isa);
+  if (isa_hash(isa) != r["inputs"]["isa"]["hash"]) user_error(report_path + ": the target " + o.isa + " changed since the report was written");
+  std::string why = validate_schedule(index, s);
+  if (!why.empty()) user_error(report_path + ": /best/schedule: " + why);
+  auto backend = make_backend(isa);
+  auto art = backend->compile(index, s);
+  std::string detail;
+  double err = check_artifact(*art, index, o.seed + 1000, 48, 1e-3, 120, &detail);
+  if (!(err <= 1)) user_error("replayed kernel fails the numerical check: " + detail);
+  fs::path out = out_dir.empty() ? fs::path(report_path).parent_path() / "replay" : fs::path(out_dir);
+  fs::create_directories(out);
+  for (auto& [name, data] : art->files()) write_file(out / name, data);
+  Timing t = art->time(2, 11);
+  std::printf("replayed %s on %s without searching: %.3f ms (report: %.3f ms); kernel in %s\n", o.program.c_str(),
+              isa.name.c_str(), t.median_ns / 1e6, r["best"]["time_ns"]["median"].get<double>() / 1e6, out.string().c_str());
+  return 0;
+}
+
+}  // namespace axon

@@ -1,0 +1,29 @@
+// The main job, `axon-synth --isa TARGET.json PROG.tp -o OUT`, as one function that calls one
+// stage per line (see synthesize.cpp), and `axon-synth replay OUT/report.json`.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace axon {
+
+struct SynthOptions {
+  std::string program;
+  std::string isa;
+  std::string out_dir;                    // default: axon-out/<program stem>
+  std::map<std::string, int64_t> dims;    // --dim overrides
+  std::vector<std::string> specs;         // extra spec files
+  uint64_t seed = 1;
+  double time_budget_s = 0;
+  int measure = 8;
+  int repeats = 11;
+  bool json = false;                      // print the report JSON on stdout
+};
+
+// Exit codes as DESIGN.md: 0 success, 2 bad input, 3 no valid candidate.
+int synthesize_command(const SynthOptions& o);
+int replay_command(const std::string& report_path, const std::string& out_dir);
+
+}  // namespace axon
