@@ -1,0 +1,149 @@
+// Lookups and names for the Isa model (isa.h); the loader, costing and description live in their
+// own files.
+#include <algorithm>
+
+#include "ir/error.h"
+#include "isa/isa.h"
+
+namespace axon {
+
+const char* memory_kind_name(MemoryKind k) {
+  switch (k) {
+  case MemoryKind::Dram:
+    return "dram";
+  case MemoryKind::Sram:
+    return "sram";
+  case MemoryKind::Accumulator:
+    return "accumulator";
+  case MemoryKind::Cache:
+    return "cache";
+  case MemoryKind::Register:
+    return "register";
+  }
+  return "?";
+}
+
+const char* cost_unit_name(CostUnit u) { return u == CostUnit::Ns ? "ns" : "cycles"; }
+
+const char* operand_role_name(OperandRole r) {
+  switch (r) {
+  case OperandRole::In:
+    return "in";
+  case OperandRole::Out:
+    return "out";
+  }
+  return "?";
+}
+
+const char* param_kind_name(ParamKind k) {
+  switch (k) {
+  case ParamKind::Enum:
+    return "enum";
+  case ParamKind::Flag:
+    return "flag";
+  case ParamKind::Immediate:
+    return "immediate";
+  case ParamKind::Vector:
+    return "vector";
+  }
+  return "?";
+}
+
+const ParamValue* ParamSpec::find_value(const std::string& v) const {
+  for (const auto& x : values)
+    if (x.name == v)
+      return &x;
+  return nullptr;
+}
+
+const OperandSpec* Instruction::find_operand(const std::string& n) const {
+  for (const auto& o : operands)
+    if (o.name == n)
+      return &o;
+  return nullptr;
+}
+
+const ParamSpec* Instruction::find_param(const std::string& n) const {
+  for (const auto& p : params)
+    if (p.name == n)
+      return &p;
+  return nullptr;
+}
+
+std::vector<std::string> Instruction::dims() const {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& d) {
+    if (std::find(out.begin(), out.end(), d) == out.end())
+      out.push_back(d);
+  };
+  for (const auto& o : operands)
+    for (const auto& d : o.shape)
+      add(d.name);
+  for (const auto& p : params)
+    if (p.kind == ParamKind::Vector)
+      add(p.dim);
+  return out;
+}
+
+DimSpec Instruction::dim_bounds(const std::string& dim) const {
+  DimSpec b;
+  b.name = dim;
+  for (const auto& o : operands)
+    for (const auto& d : o.shape) {
+      if (d.name != dim)
+        continue;
+      if (d.min)
+        b.min = b.min ? std::max(*b.min, *d.min) : *d.min;
+      if (d.max)
+        b.max = b.max ? std::min(*b.max, *d.max) : *d.max;
+    }
+  return b;
+}
+
+const MemoryLevel* Isa::find_memory(const std::string& n) const {
+  for (const auto& m : memories)
+    if (m.name == n)
+      return &m;
+  return nullptr;
+}
+
+const Engine* Isa::find_engine(const std::string& n) const {
+  for (const auto& e : engines)
+    if (e.name == n)
+      return &e;
+  return nullptr;
+}
+
+const Instruction* Isa::find_instruction(const std::string& n) const {
+  for (const auto& i : instructions)
+    if (i.name == n)
+      return &i;
+  return nullptr;
+}
+
+const Instruction& Isa::instruction(const std::string& n) const {
+  if (const Instruction* i = find_instruction(n))
+    return *i;
+  user_error("target '" + name + "' has no instruction '" + n + "'");
+}
+
+namespace {
+bool listed(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+} // namespace
+
+bool Isa::can_read(const std::string& engine, const std::string& memory) const {
+  const MemoryLevel* m = find_memory(memory);
+  return m && listed(m->readers, engine);
+}
+bool Isa::can_write(const std::string& engine, const std::string& memory) const {
+  const MemoryLevel* m = find_memory(memory);
+  return m && listed(m->writers, engine);
+}
+bool Isa::can_accumulate(const std::string& engine, const std::string& memory) const {
+  const MemoryLevel* m = find_memory(memory);
+  return m && listed(m->accumulators, engine);
+}
+
+} // namespace axon
