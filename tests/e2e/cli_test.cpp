@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <fstream>
+#include <sstream>
 #include <cstdio>
 #include <filesystem>
 #include <regex>
@@ -82,12 +84,6 @@ TEST(Cli, BadProgramExitsTwoWithLocation) {
   EXPECT_EQ(r.out.rfind("tests/error/cases/11_matmul_mismatch.tp:4:22: error: shape mismatch in 'matmul'", 0), 0u) << r.out;
 }
 
-TEST(Cli, SynthesisNotYetAvailableSaysSo) {
-  Result r = run("--isa targets/npu.json tests/golden/inputs/rmsnorm_matmul.tp");
-  EXPECT_EQ(r.code, 2) << r.out;
-  EXPECT_NE(r.out.find("not available"), std::string::npos) << r.out;
-}
-
 TEST(Cli, EverySuiteFileChecksDumpsAndRuns) {
   auto files = suite_files();
   ASSERT_FALSE(files.empty()) << "no suite files found under experiments/suites";
@@ -127,6 +123,54 @@ TEST(Cli, NewOpFromSpecFileEndToEnd) {
   Result e = run("eval " + prog + spec);
   EXPECT_EQ(e.code, 0) << e.out;
   EXPECT_NE(e.out.find("y f32[3, 5]"), std::string::npos) << e.out;
+}
+
+}  // namespace
+
+namespace {
+
+// The main job on a bundled kernel at a small size, then replay of its report.
+TEST(CliSynth, MainJobWritesOutputsAndReplays) {
+  std::string out = "build-e2e-out/rmsnorm_matmul";
+  fs::remove_all(out);
+  Result r = run("--isa targets/avx2.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=64 --dim K=32 --dim N=48 "
+                 "--measure 3 --repeats 3 -o " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("best"), std::string::npos) << r.out;
+  for (const char* f : {"report.json", "candidates.jsonl", "kernel.ll", "kernel.o", "kernel.c", "derivation.txt"})
+    EXPECT_TRUE(fs::exists(fs::path(out) / f)) << f;
+  std::ifstream rep(fs::path(out) / "report.json");
+  std::stringstream ss;
+  ss << rep.rdbuf();
+  for (const char* key : {"\"schema_version\"", "\"speedup_over_baseline\"", "\"numerics_failures\"", "\"hash\"", "\"device\""})
+    EXPECT_NE(ss.str().find(key), std::string::npos) << key;
+  std::ifstream jl(fs::path(out) / "candidates.jsonl");
+  int lines = 0;
+  for (std::string l; std::getline(jl, l);) ++lines;
+  EXPECT_GE(lines, 2);
+  Result rp = run("replay " + out + "/report.json");
+  EXPECT_EQ(rp.code, 0) << rp.out;
+  EXPECT_NE(rp.out.find("without searching"), std::string::npos) << rp.out;
+}
+
+TEST(CliSynth, UnsupportedTargetsSaySo) {
+  Result r = run("--isa targets/npu.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=64");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("not available yet"), std::string::npos) << r.out;
+  if (!__builtin_cpu_supports("avx512f")) {
+    Result a = run("--isa targets/avx512.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=64");
+    EXPECT_EQ(a.code, 2) << a.out;
+    EXPECT_NE(a.out.find("does not support AVX-512"), std::string::npos) << a.out;
+  }
+  Result n = run("experiments/suites/nkibench/rmsnorm_matmul.tp");
+  EXPECT_EQ(n.code, 2) << n.out;
+  EXPECT_NE(n.out.find("no target given"), std::string::npos) << n.out;
+}
+
+TEST(CliSynth, IsaShow) {
+  Result r = run("isa show targets/npu.json");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("matmul"), std::string::npos);
 }
 
 }  // namespace
