@@ -13,6 +13,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <cmath>
+#include <algorithm>
 #include <functional>
 #include <set>
 
@@ -67,6 +68,12 @@ class Lowerer {
       buf.scope = mdb.createAnonymousAliasScope(domain, t.name);
       all_scopes.push_back(buf.scope);
       bufs_[t.name] = buf;
+      // A packed copy, should a schedule ask for one (pointer set when the packing is emitted).
+      Buf pk;
+      pk.elt = f32_;
+      pk.scope = mdb.createAnonymousAliasScope(domain, t.name + ".pack");
+      all_scopes.push_back(pk.scope);
+      bufs_[t.name + ".pack"] = pk;
     }
     for (auto& [n, buf] : bufs_) {
       std::vector<llvm::Metadata*> others;
@@ -163,7 +170,7 @@ class Lowerer {
     if (outer) trip = (n + ss.split.at(var) - 1) / ss.split.at(var);
     if (innerp) trip = std::min(ss.split.at(var), n);
     bool vec = ss.vectorize == l;
-    for_loop(l, b_.getInt64(trip), vec, ss.vector_width, [&](llvm::Value* iv) {
+    auto body = [&](llvm::Value* iv) {
       parts_[l] = iv;
       if (!outer && !innerp) {
         vars_[var] = iv;
@@ -173,7 +180,35 @@ class Lowerer {
                                   parts_[var + ".i"], var);
       }
       nest(order, k + 1, ss, extents, inner);
-    });
+    };
+    // Only without a ragged tail on the vector variable: the tail guard checks lane 0 only.
+    bool ragged = ss.split.count(var) && n % ss.split.at(var) != 0;
+    if (vec && k + 1 == order.size() && explicit_ok_ && ss.vector_width > 1 && trip % ss.vector_width == 0 && !ragged) {
+      // Explicit vector loop: W lanes per iteration, the body evaluated on <W x float> values.
+      int64_t w = ss.vector_width;
+      for_loop(l + ".v", b_.getInt64(trip / w), false, 0, [&](llvm::Value* iv) {
+        llvm::Value* first = b_.CreateMul(iv, b_.getInt64(w));
+        parts_[l] = first;
+        if (!outer && !innerp) vars_[var] = first;
+        else if (parts_.count(var + ".o") && parts_.count(var + ".i"))
+          vars_[var] = b_.CreateAdd(b_.CreateMul(parts_[var + ".o"], b_.getInt64(ss.split.at(var))), parts_[var + ".i"], var);
+        vec_var_ = var;
+        vec_width_ = w;
+        nest(order, k + 1, ss, extents, inner);  // k + 1 == order.size(): emits the tail guards
+        vec_var_.clear();
+        vec_width_ = 0;
+      });
+      parts_.erase(l);
+      vars_.erase(var);
+      return;
+    }
+    if (std::find(ss.unroll.begin(), ss.unroll.end(), l) != ss.unroll.end()) {
+      // Fully unrolled: the body once per iteration with a constant induction value, so values
+      // indexed by this loop become distinct registers (register tiling).
+      for (int64_t it = 0; it < trip; ++it) body(b_.getInt64(it));
+    } else {
+      for_loop(l, b_.getInt64(trip), vec, ss.vector_width, body);
+    }
     parts_.erase(l);
     vars_.erase(var);
   }
@@ -185,6 +220,49 @@ class Lowerer {
   }
 
   void lower_stmt(const IndexStmt& st, const StmtSchedule& ss) {
+    size_t si = static_cast<size_t>(&st - p_.stmts().data());
+    std::vector<llvm::Value*> to_free;
+    for (auto& t : ss.pack) to_free.push_back(emit_pack(t, pack_var(p_, si, ss, t), ss.split.at(pack_var(p_, si, ss, t))));
+    lower_stmt_body(st, ss);
+    for (auto* raw : to_free) b_.CreateCall(libc_free(), {raw});
+    packed_.clear();
+  }
+
+  llvm::FunctionCallee libc_malloc() {
+    return mod_->getOrInsertFunction("malloc", llvm::FunctionType::get(llvm::PointerType::getUnqual(i8_), {i64_}, false));
+  }
+  llvm::FunctionCallee libc_free() {
+    return mod_->getOrInsertFunction("free", llvm::FunctionType::get(b_.getVoidTy(), {llvm::PointerType::getUnqual(i8_)}, false));
+  }
+
+  // Copies tensor t[lead..., n] into a malloc'ed buffer laid out [n / T][lead][n % T], so the
+  // tiles of the vectorized variable n are contiguous for every lead index. Returns the raw
+  // pointer to free after the statement.
+  llvm::Value* emit_pack(const std::string& t, const std::string& var, int64_t tile) {
+    const Buf& src = bufs_.at(t);
+    Buf& dst = bufs_.at(t + ".pack");
+    int64_t n = src.shape.back();
+    int64_t lead = 1;
+    for (size_t i = 0; i + 1 < src.shape.size(); ++i) lead *= src.shape[i];
+    llvm::Value* raw = b_.CreateCall(libc_malloc(), {b_.getInt64(lead * n * 4)}, t + ".pack.raw");
+    dst.ptr = b_.CreateBitCast(raw, llvm::PointerType::getUnqual(f32_), t + ".pack");
+    dst.shape = {n / tile, lead, tile};
+    for_loop(t + ".pk.o", b_.getInt64(n / tile), false, 0, [&](llvm::Value* o) {
+      for_loop(t + ".pk.l", b_.getInt64(lead), false, 0, [&](llvm::Value* l) {
+        for_loop(t + ".pk.i", b_.getInt64(tile), true, 0, [&](llvm::Value* i) {
+          llvm::Value* from = b_.CreateAdd(b_.CreateMul(l, b_.getInt64(n)), b_.CreateAdd(b_.CreateMul(o, b_.getInt64(tile)), i));
+          llvm::Value* to = b_.CreateAdd(b_.CreateMul(b_.CreateAdd(b_.CreateMul(o, b_.getInt64(lead)), l), b_.getInt64(tile)), i);
+          llvm::LoadInst* v = b_.CreateLoad(f32_, b_.CreateInBoundsGEP(f32_, src.ptr, from));
+          tag(v, src);
+          tag(b_.CreateStore(v, b_.CreateInBoundsGEP(f32_, dst.ptr, to)), dst);
+        });
+      });
+    });
+    packed_[t] = {var, tile, lead};
+    return raw;
+  }
+
+  void lower_stmt_body(const IndexStmt& st, const StmtSchedule& ss) {
     const Buf& out = bufs_.at(st.out);
     std::map<std::string, int64_t> extents;
     for (size_t i = 0; i < st.vars.size(); ++i) extents[st.vars[i]] = out.shape[i];
@@ -195,8 +273,18 @@ class Lowerer {
         if (l == red->name() || l == red->name() + ".o" || l == red->name() + ".i") lifted = true;
       if (lifted) extents[red->name()] = p_.eval_size(red->extent());
     }
+    std::string vec_loop_var = ss.vectorize;
+    if (vec_loop_var.size() > 2 && (vec_loop_var.compare(vec_loop_var.size() - 2, 2, ".o") == 0 ||
+                                    vec_loop_var.compare(vec_loop_var.size() - 2, 2, ".i") == 0))
+      vec_loop_var = vec_loop_var.substr(0, vec_loop_var.size() - 2);
+    explicit_ok_ = !ss.vectorize.empty() && st.value->sort() == Sort::Real &&
+                   vectorizable(lifted ? red->body() : st.value) && !(lifted && vec_loop_var == red->name());
     if (!lifted) {
-      nest(ss.order, 0, ss, extents, [&] { store(out, st.vars, real_or_bool(st.value)); });
+      nest(ss.order, 0, ss, extents, [&] {
+        if (!vec_var_.empty()) vstore(out, st.vars, vreal(st.value));
+        else store(out, st.vars, real_or_bool(st.value));
+      });
+      explicit_ok_ = false;
       return;
     }
     // Initialise the output with the reduction's identity, then accumulate in the scheduled order.
@@ -205,12 +293,260 @@ class Lowerer {
     init.order = st.vars;
     init.vectorize = st.vars.empty() ? "" : st.vars.back();
     nest(init.order, 0, init, extents, [&] { store(out, st.vars, llvm::ConstantFP::get(f32_, identity)); });
+    if (register_tile(st, ss, red, extents)) {
+      explicit_ok_ = false;
+      return;
+    }
     nest(ss.order, 0, ss, extents, [&] {
+      if (!vec_var_.empty()) {
+        llvm::Value* cur = vload_out(out, st.vars);
+        vstore(out, st.vars, combine(red->kind(), cur, vreal(red->body())));
+        return;
+      }
       llvm::Value* addr = address(out, index_values(st.vars));
       llvm::Value* cur = load(out, addr);
       llvm::Value* v = real(red->body());
       store_at(out, addr, combine(red->kind(), cur, v));
     });
+    explicit_ok_ = false;
+  }
+
+  // ---- register tiles ----
+  // A lifted reduction whose loop has only unrolled loops and the explicit vector loop inside it:
+  // the output tile is loaded into accumulators before the reduction loop, updated in registers,
+  // and stored after it (what LICM cannot do itself, as all output accesses share one buffer).
+  bool register_tile(const IndexStmt& st, const StmtSchedule& ss, const ExprNode* red,
+                     const std::map<std::string, int64_t>& extents) {
+    size_t si = static_cast<size_t>(&st - p_.stmts().data());
+    if (!explicit_ok_ || !is_register_tile(p_, si, ss)) return false;
+    auto var_of = [](const std::string& l) {
+      if (l.size() > 2 && (l.compare(l.size() - 2, 2, ".o") == 0 || l.compare(l.size() - 2, 2, ".i") == 0))
+        return l.substr(0, l.size() - 2);
+      return l;
+    };
+    size_t r = 0;
+    for (size_t i = 0; i < ss.order.size(); ++i)
+      if (var_of(ss.order[i]) == red->name()) r = i;
+    struct Inner {
+      std::string loop, var;
+      int64_t trip;
+      bool vector;
+    };
+    std::vector<Inner> inner;
+    for (size_t i = r + 1; i < ss.order.size(); ++i) {
+      const std::string& l = ss.order[i];
+      std::string v = var_of(l);
+      inner.push_back({l, v, ss.split.at(v), i + 1 == ss.order.size()});
+    }
+    const Buf& out = bufs_.at(st.out);
+    int64_t w = ss.vector_width;
+    std::vector<std::string> outer(ss.order.begin(), ss.order.begin() + static_cast<long>(r));
+    std::string rloop = ss.order[r];
+    // Every point of the tile: one value per inner loop (the vector loop steps by W).
+    std::vector<std::vector<int64_t>> points = {{}};
+    for (auto& in : inner) {
+      std::vector<std::vector<int64_t>> next;
+      for (auto& pt : points)
+        for (int64_t x = 0; x < in.trip; x += in.vector ? w : 1) {
+          auto q = pt;
+          q.push_back(x);
+          next.push_back(q);
+        }
+      points = next;
+    }
+    auto bind_point = [&](const std::vector<int64_t>& pt) {
+      for (size_t i = 0; i < inner.size(); ++i) {
+        parts_[inner[i].loop] = b_.getInt64(pt[i]);
+        const std::string& v = inner[i].var;
+        vars_[v] = b_.CreateAdd(b_.CreateMul(parts_.at(v + ".o"), b_.getInt64(ss.split.at(v))), parts_[inner[i].loop], v);
+      }
+      vec_var_ = inner.back().var;
+      vec_width_ = w;
+    };
+    nest(outer, 0, ss, extents, [&] {
+      llvm::IRBuilder<> eb(entry_, entry_->begin());
+      std::vector<llvm::AllocaInst*> accs;
+      for (auto& pt : points) {
+        bind_point(pt);
+        accs.push_back(eb.CreateAlloca(vty(), nullptr, "tile"));
+        b_.CreateStore(vload_out(out, st.vars), accs.back());
+      }
+      std::string rv = var_of(rloop);
+      bool split_r = rloop != rv;
+      int64_t rtrip = split_r ? (rloop.back() == 'o' ? (extents.at(rv) + ss.split.at(rv) - 1) / ss.split.at(rv)
+                                                     : std::min(ss.split.at(rv), extents.at(rv)))
+                              : extents.at(rv);
+      for_loop(rloop, b_.getInt64(rtrip), false, 0, [&](llvm::Value* iv) {
+        parts_[rloop] = iv;
+        if (!split_r) vars_[rv] = iv;
+        else if (parts_.count(rv + ".o") && parts_.count(rv + ".i"))
+          vars_[rv] = b_.CreateAdd(b_.CreateMul(parts_[rv + ".o"], b_.getInt64(ss.split.at(rv))), parts_[rv + ".i"], rv);
+        llvm::Value* in_range = split_r && extents.at(rv) % ss.split.at(rv) != 0
+                                    ? b_.CreateICmpSLT(vars_[rv], b_.getInt64(extents.at(rv))) : nullptr;
+        llvm::BasicBlock* done = nullptr;
+        if (in_range) {
+          llvm::BasicBlock* yes = llvm::BasicBlock::Create(ctx_, "rtile.in", fn_);
+          done = llvm::BasicBlock::Create(ctx_, "rtile.done", fn_);
+          b_.CreateCondBr(in_range, yes, done);
+          b_.SetInsertPoint(yes);
+        }
+        for (size_t i = 0; i < points.size(); ++i) {
+          bind_point(points[i]);
+          llvm::Value* v = vreal(red->body());
+          b_.CreateStore(combine(red->kind(), b_.CreateLoad(vty(), accs[i]), v), accs[i]);
+        }
+        if (done) {
+          b_.CreateBr(done);
+          b_.SetInsertPoint(done);
+        }
+      });
+      parts_.erase(rloop);
+      for (size_t i = 0; i < points.size(); ++i) {
+        bind_point(points[i]);
+        vstore(out, st.vars, b_.CreateLoad(vty(), accs[i]));
+      }
+      for (auto& in : inner) parts_.erase(in.loop);
+      vec_var_.clear();
+      vec_width_ = 0;
+    });
+    return true;
+  }
+
+  // ---- explicit vectorization ----
+  // Expressions made of arithmetic, min/max, sqrt, loads and nested reductions are evaluated
+  // lane-parallel on <W x float>; anything else (math calls, selects, conditions) keeps the
+  // scalar form and LLVM's loop vectorizer (which maps math calls to libmvec).
+  static bool vectorizable(const Expr& e) {
+    switch (e->kind()) {
+      case ExprKind::RealConst: case ExprKind::Access: case ExprKind::Neg: case ExprKind::Add: case ExprKind::Sub:
+      case ExprKind::Mul: case ExprKind::Div: case ExprKind::Min: case ExprKind::Max: case ExprKind::Sqrt:
+      case ExprKind::Rsqrt: case ExprKind::Abs: case ExprKind::Recip: case ExprKind::ToReal:
+      case ExprKind::Sum: case ExprKind::RMax: case ExprKind::RMin:
+        break;
+      default:
+        return false;
+    }
+    if (e->kind() == ExprKind::Access) return e->sort() == Sort::Real;
+    if (e->kind() == ExprKind::ToReal) return true;
+    if (is_reduce(e->kind())) return vectorizable(e->body());
+    for (auto& a : e->args())
+      if (!vectorizable(a)) return false;
+    return true;
+  }
+
+  llvm::Type* vty() { return llvm::FixedVectorType::get(f32_, static_cast<unsigned>(vec_width_)); }
+  llvm::Value* splat(llvm::Value* v) { return b_.CreateVectorSplat(static_cast<unsigned>(vec_width_), v); }
+
+  bool depends_on_vec(const Expr& e) {
+    for (auto& v : free_index_vars(e))
+      if (v == vec_var_) return true;
+    return false;
+  }
+
+  // Lane-wise fallback: evaluate `scalar` once per lane with the vector variable at base + lane.
+  llvm::Value* per_lane(const std::function<llvm::Value*()>& scalar) {
+    llvm::Value* base = vars_.at(vec_var_);
+    std::string saved = vec_var_;
+    int64_t w = vec_width_;
+    vec_var_.clear();
+    llvm::Value* out = llvm::UndefValue::get(llvm::FixedVectorType::get(f32_, static_cast<unsigned>(w)));
+    for (int64_t lane = 0; lane < w; ++lane) {
+      vars_[saved] = b_.CreateAdd(base, b_.getInt64(lane));
+      out = b_.CreateInsertElement(out, scalar(), b_.getInt64(lane));
+    }
+    vars_[saved] = base;
+    vec_var_ = saved;
+    vec_width_ = w;
+    return out;
+  }
+
+  // Contiguous in the vector variable: it appears only in the last index, as `v` or `v + c`.
+  bool contiguous(const std::vector<Expr>& idx) {
+    for (size_t i = 0; i + 1 < idx.size(); ++i)
+      if (depends_on_vec(idx[i])) return false;
+    if (idx.empty()) return false;
+    const Expr& last = idx.back();
+    if (last->kind() == ExprKind::IndexVar) return last->name() == vec_var_;
+    if ((last->kind() == ExprKind::Add || last->kind() == ExprKind::Sub) && last->arg(0)->kind() == ExprKind::IndexVar &&
+        last->arg(0)->name() == vec_var_)
+      return !depends_on_vec(last->arg(1));
+    return false;
+  }
+
+  llvm::Value* vload(const Expr& e) {
+    const Buf& buf = bufs_.at(packed_.count(e->name()) ? e->name() + ".pack" : e->name());
+    bool dep = false;
+    for (auto& i : e->args()) dep = dep || depends_on_vec(i);
+    if (!dep) return splat(real(e));
+    if (contiguous(e->args())) {
+      llvm::Value* addr = b_.CreateBitCast(access_address(e), llvm::PointerType::getUnqual(vty()));
+      llvm::LoadInst* l = b_.CreateAlignedLoad(vty(), addr, llvm::Align(4));
+      tag(l, buf);
+      return l;
+    }
+    return per_lane([&] { return real(e); });
+  }
+
+  llvm::Value* vload_out(const Buf& out, const std::vector<std::string>& vars) {
+    llvm::Value* addr = b_.CreateBitCast(address(out, index_values(vars)), llvm::PointerType::getUnqual(vty()));
+    llvm::LoadInst* l = b_.CreateAlignedLoad(vty(), addr, llvm::Align(4));
+    tag(l, out);
+    return l;
+  }
+
+  void vstore(const Buf& out, const std::vector<std::string>& vars, llvm::Value* v) {
+    if (!vars.empty() && vars.back() == vec_var_) {
+      llvm::Value* addr = b_.CreateBitCast(address(out, index_values(vars)), llvm::PointerType::getUnqual(vty()));
+      tag(b_.CreateAlignedStore(v, addr, llvm::Align(4)), out);
+      return;
+    }
+    llvm::Value* base = vars_.at(vec_var_);
+    for (int64_t lane = 0; lane < vec_width_; ++lane) {
+      vars_[vec_var_] = b_.CreateAdd(base, b_.getInt64(lane));
+      store(out, vars, b_.CreateExtractElement(v, b_.getInt64(lane)));
+    }
+    vars_[vec_var_] = base;
+  }
+
+  llvm::Value* vreal(const Expr& e) {
+    if (!depends_on_vec(e) && !is_reduce(e->kind())) return splat(real(e));
+    llvm::Value* one = llvm::ConstantFP::get(vty(), 1.0);
+    switch (e->kind()) {
+      case ExprKind::Access: return vload(e);
+      case ExprKind::ToReal: return per_lane([&] { return real(e); });
+      case ExprKind::Neg: return b_.CreateFNeg(vreal(e->arg(0)));
+      case ExprKind::Add: return b_.CreateFAdd(vreal(e->arg(0)), vreal(e->arg(1)));
+      case ExprKind::Sub: return b_.CreateFSub(vreal(e->arg(0)), vreal(e->arg(1)));
+      case ExprKind::Mul: return b_.CreateFMul(vreal(e->arg(0)), vreal(e->arg(1)));
+      case ExprKind::Div: return b_.CreateFDiv(vreal(e->arg(0)), vreal(e->arg(1)));
+      case ExprKind::Recip: return b_.CreateFDiv(one, vreal(e->arg(0)));
+      case ExprKind::Min: return b_.CreateIntrinsic(llvm::Intrinsic::minnum, {vty()}, {vreal(e->arg(0)), vreal(e->arg(1))});
+      case ExprKind::Max: return b_.CreateIntrinsic(llvm::Intrinsic::maxnum, {vty()}, {vreal(e->arg(0)), vreal(e->arg(1))});
+      case ExprKind::Sqrt: return b_.CreateIntrinsic(llvm::Intrinsic::sqrt, {vty()}, {vreal(e->arg(0))});
+      case ExprKind::Rsqrt: return b_.CreateFDiv(one, b_.CreateIntrinsic(llvm::Intrinsic::sqrt, {vty()}, {vreal(e->arg(0))}));
+      case ExprKind::Abs: return b_.CreateIntrinsic(llvm::Intrinsic::fabs, {vty()}, {vreal(e->arg(0))});
+      case ExprKind::Sum: case ExprKind::RMax: case ExprKind::RMin: {
+        if (!depends_on_vec(e)) return splat(real(e));
+        double identity = e->kind() == ExprKind::Sum ? 0.0 : e->kind() == ExprKind::RMax ? -INFINITY : INFINITY;
+        llvm::IRBuilder<> eb(entry_, entry_->begin());
+        llvm::AllocaInst* acc = eb.CreateAlloca(vty(), nullptr, "vacc." + e->name());
+        b_.CreateStore(llvm::ConstantFP::get(vty(), identity), acc);
+        std::string var = e->name();
+        auto prev = vars_.find(var);
+        llvm::Value* saved = prev == vars_.end() ? nullptr : prev->second;
+        for_loop("r." + var, integer(e->extent()), false, 0, [&](llvm::Value* iv) {
+          vars_[var] = iv;
+          llvm::Value* v = vreal(e->body());
+          llvm::Value* a = b_.CreateLoad(vty(), acc);
+          llvm::Value* c = e->kind() == ExprKind::Sum ? b_.CreateFAdd(a, v)
+                           : b_.CreateIntrinsic(e->kind() == ExprKind::RMax ? llvm::Intrinsic::maxnum : llvm::Intrinsic::minnum, {vty()}, {a, v});
+          b_.CreateStore(c, acc);
+        });
+        if (saved) vars_[var] = saved; else vars_.erase(var);
+        return b_.CreateLoad(vty(), acc);
+      }
+      default: internal_error(std::string("not vectorizable: ") + kind_name(e->kind()));
+    }
   }
 
   std::vector<llvm::Value*> index_values(const std::vector<std::string>& vars) {
@@ -328,6 +664,20 @@ class Lowerer {
   }
 
   llvm::Value* access_address(const Expr& e) {
+    auto pk = packed_.find(e->name());
+    if (pk != packed_.end()) {
+      // [v.o][lead][v.i]: the split parts of v come straight from the loop nest.
+      const Buf& src = bufs_.at(e->name());
+      llvm::Value* lead = b_.getInt64(0);
+      for (size_t i = 0; i + 1 < e->args().size(); ++i)
+        lead = b_.CreateAdd(b_.CreateMul(lead, b_.getInt64(src.shape[i])), integer(e->arg(i)));
+      const std::string& v = pk->second.var;
+      llvm::Value* vo = parts_.at(v + ".o");
+      llvm::Value* vi = parts_.at(v + ".i");
+      llvm::Value* off = b_.CreateAdd(
+          b_.CreateMul(b_.CreateAdd(b_.CreateMul(vo, b_.getInt64(pk->second.lead)), lead), b_.getInt64(pk->second.tile)), vi);
+      return b_.CreateInBoundsGEP(f32_, bufs_.at(e->name() + ".pack").ptr, off);
+    }
     std::vector<llvm::Value*> idx;
     for (auto& a : e->args()) idx.push_back(integer(a));
     return address(bufs_.at(e->name()), idx);
@@ -375,7 +725,8 @@ class Lowerer {
     llvm::Value* one = llvm::ConstantFP::get(f32_, 1.0);
     switch (e->kind()) {
       case ExprKind::RealConst: return llvm::ConstantFP::get(f32_, e->real_value());
-      case ExprKind::Access: return load(bufs_.at(e->name()), access_address(e));
+      case ExprKind::Access:
+        return load(bufs_.at(packed_.count(e->name()) ? e->name() + ".pack" : e->name()), access_address(e));
       case ExprKind::ToReal: return b_.CreateSIToFP(integer(e->arg(0)), f32_);
       case ExprKind::Neg: return b_.CreateFNeg(real(e->arg(0)));
       case ExprKind::Exp: return libm("expf", {real(e->arg(0))});
@@ -434,6 +785,14 @@ class Lowerer {
   std::map<std::string, Buf> bufs_;
   std::map<std::string, llvm::Value*> vars_;   // index variable -> value
   std::map<std::string, llvm::Value*> parts_;  // split loop part (v.o / v.i) -> induction variable
+  bool explicit_ok_ = false;                    // this statement may use explicit vector code
+  struct Packed {
+    std::string var;
+    int64_t tile = 0, lead = 0;
+  };
+  std::map<std::string, Packed> packed_;        // operands read from their packed copy
+  std::string vec_var_;                         // inside an explicit vector loop: its variable
+  int64_t vec_width_ = 0;
 };
 
 }  // namespace

@@ -16,6 +16,8 @@ MachineModel cpu_machine_model(const Isa& isa) {
   m.clock_ghz = *core->clock_ghz;
   auto it = core->attributes.find("fma_units");
   m.vector_ops_per_cycle = it != core->attributes.end() ? it->second : 1.0;
+  auto lp = core->attributes.find("load_ports");
+  m.loads_per_cycle = lp != core->attributes.end() ? lp->second : 1.0;
   for (auto& mem : isa.memories) {
     if (mem.kind == MemoryKind::Register) {
       m.levels.push_back({mem.name, static_cast<double>(mem.registers * mem.register_bytes), 0});

@@ -14,11 +14,16 @@ std::atomic<uint64_t> g_counter{0};
 
 Expr rebuild_with(const Expr& e, std::vector<Expr> args) {
   ExprKind k = e->kind();
-  if (k == ExprKind::Access) return ExprNode::access(e->name(), std::move(args), e->sort());
-  if (is_unary(k)) return ExprNode::unary(k, args[0]);
-  if (is_binary(k)) return ExprNode::binary(k, args[0], args[1]);
-  if (k == ExprKind::Select) return ExprNode::select(args[0], args[1], args[2]);
-  if (is_reduce(k)) return ExprNode::reduce(k, e->name(), args[0], args[1]);
+  if (k == ExprKind::Access)
+    return ExprNode::access(e->name(), std::move(args), e->sort());
+  if (is_unary(k))
+    return ExprNode::unary(k, args[0]);
+  if (is_binary(k))
+    return ExprNode::binary(k, args[0], args[1]);
+  if (k == ExprKind::Select)
+    return ExprNode::select(args[0], args[1], args[2]);
+  if (is_reduce(k))
+    return ExprNode::reduce(k, e->name(), args[0], args[1]);
   return e;
 }
 
@@ -26,7 +31,8 @@ Expr inline_expr(const IndexProgram& p, const Expr& e, std::map<std::string, Exp
 
 Expr defining(const IndexProgram& p, const std::string& t, std::map<std::string, Expr>& memo) {
   auto it = memo.find(t);
-  if (it != memo.end()) return it->second;
+  if (it != memo.end())
+    return it->second;
   for (auto& s : p.stmts())
     if (s.out == t) {
       Expr v = inline_expr(p, s.value, memo);
@@ -37,9 +43,11 @@ Expr defining(const IndexProgram& p, const std::string& t, std::map<std::string,
 }
 
 Expr inline_expr(const IndexProgram& p, const Expr& e, std::map<std::string, Expr>& memo) {
-  if (e->args().empty()) return e;
+  if (e->args().empty())
+    return e;
   std::vector<Expr> args;
-  for (auto& a : e->args()) args.push_back(inline_expr(p, a, memo));
+  for (auto& a : e->args())
+    args.push_back(inline_expr(p, a, memo));
   if (e->kind() == ExprKind::Access) {
     const TensorDecl* d = p.find_tensor(e->name());
     if (d && d->role != TensorRole::Input) {
@@ -47,12 +55,15 @@ Expr inline_expr(const IndexProgram& p, const Expr& e, std::map<std::string, Exp
       if (def) {
         const IndexStmt* st = nullptr;
         for (auto& s : p.stmts())
-          if (s.out == e->name()) st = &s;
+          if (s.out == e->name())
+            st = &s;
         std::map<std::string, Expr> at;
-        for (size_t i = 0; i < st->vars.size(); ++i) at[st->vars[i]] = args.at(i);
+        for (size_t i = 0; i < st->vars.size(); ++i)
+          at[st->vars[i]] = args.at(i);
         Expr fresh = rename_bound_apart(def);
         return substitute(fresh, [&](const ExprNode& n) -> Expr {
-          if (n.kind() != ExprKind::IndexVar) return nullptr;
+          if (n.kind() != ExprKind::IndexVar)
+            return nullptr;
           auto jt = at.find(n.name());
           return jt == at.end() ? nullptr : jt->second;
         });
@@ -62,12 +73,14 @@ Expr inline_expr(const IndexProgram& p, const Expr& e, std::map<std::string, Exp
   return rebuild_with(e, std::move(args));
 }
 
-}  // namespace
+} // namespace
 
 Expr rename_bound_apart(const Expr& e) {
-  if (e->args().empty()) return e;
+  if (e->args().empty())
+    return e;
   std::vector<Expr> args;
-  for (auto& a : e->args()) args.push_back(rename_bound_apart(a));
+  for (auto& a : e->args())
+    args.push_back(rename_bound_apart(a));
   if (is_reduce(e->kind())) {
     std::string fresh = e->name() + "'" + std::to_string(g_counter++);
     Expr body = substitute_index(args[1], e->name(), ExprNode::index_var(fresh));
@@ -79,8 +92,9 @@ Expr rename_bound_apart(const Expr& e) {
 Expr inline_tensor(const IndexProgram& p, const std::string& tensor) {
   std::map<std::string, Expr> memo;
   Expr d = defining(p, tensor, memo);
-  if (!d) internal_error("inline_tensor: no statement writes " + tensor);
+  if (!d)
+    internal_error("inline_tensor: no statement writes " + tensor);
   return d;
 }
 
-}  // namespace axon
+} // namespace axon

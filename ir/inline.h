@@ -18,4 +18,4 @@ Expr inline_tensor(const IndexProgram& p, const std::string& tensor);
 // The same expression with bound reduction variables renamed to fresh unique names.
 Expr rename_bound_apart(const Expr& e);
 
-}  // namespace axon
+} // namespace axon

@@ -564,6 +564,38 @@ OperandSpec read_operand(const Ctx& ctx, const json& j, const std::string& ptr, 
   return op;
 }
 
+// The valid variables, narrowed to the attributes of `var`'s object when it names one (the
+// full list of a big instruction runs to a hundred names).
+std::string expected_variables(const std::vector<std::string>& vars, const std::string& var) {
+  size_t dot = var.find('.');
+  if (dot != std::string::npos) {
+    std::string prefix = var.substr(0, dot + 1);
+    std::vector<std::string> same;
+    for (const auto& v : vars)
+      if (v.rfind(prefix, 0) == 0)
+        same.push_back(v);
+    if (!same.empty())
+      return "expected one of: " + join(same);
+  }
+  std::vector<std::string> bare, objects;
+  for (const auto& v : vars) {
+    size_t d = v.find('.');
+    if (d == std::string::npos) {
+      bare.push_back(v);
+    } else {
+      std::string obj = v.substr(0, d);
+      if (std::find(objects.begin(), objects.end(), obj) == objects.end())
+        objects.push_back(obj);
+    }
+  }
+  std::string out = "expected one of: " + join(bare);
+  if (!objects.empty())
+    out += "; or NAME.attribute for NAME in: " + join(objects) +
+           " (attributes: elems, bytes, dtype_bytes, partitions, free, in_MEMORY, is_DTYPE, "
+           "is_immediate; enum values)";
+  return out;
+}
+
 bool engine_allows(const MemoryLevel& m, const std::string& engine, OperandRole role,
                    bool accumulate) {
   auto in = [&](const std::vector<std::string>& v) {
@@ -725,8 +757,8 @@ Instruction read_instruction(const Ctx& ctx, const json& j, const std::string& p
     }
     for (const auto& var : e.variables())
       if (!std::binary_search(vars.begin(), vars.end(), var))
-        ctx.fail(p, "unknown variable '" + var + "' in formula \"" + text +
-                        "\"; expected one of: " + join(vars));
+        ctx.fail(p, "unknown variable '" + var + "' in formula \"" + text + "\"; " +
+                        expected_variables(vars, var));
     return e;
   };
   in.cost = read_formula(o.req("cost", "a cost formula string"), o.at("cost"));
@@ -779,6 +811,15 @@ void check_semantics(const Ctx& ctx, const Instruction& in, const std::string& p
       }
     }
   }
+  // Flags interact (an accumulating output that is also reduced): all of them set at once.
+  ParamChoice all_flags;
+  for (const auto& p : in.params)
+    if (p.kind == ParamKind::Flag)
+      all_flags[p.name] = "true";
+  if (all_flags.size() > 1)
+    if (auto bad = run(all_flags))
+      ctx.fail(where(bad->first),
+               "semantics of '" + in.name + "' with every flag set do not check: " + bad->second);
 }
 
 } // namespace

@@ -105,6 +105,9 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
 
   std::vector<AccessInfo> acc;
   collect_accesses(body, p, acc);
+  // A register tile (every loop inside the lifted reduction loop unrolled or vectorized) keeps
+  // the output in registers across the reduction: its traffic is once per tile, not per step.
+  bool register_tile = lifted && is_register_tile(p, si, ss);
   AccessInfo out;
   out.tensor = st.out;
   for (auto& v : st.vars) {
@@ -112,7 +115,7 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
     out.vars.insert(v);
   }
   for (auto d : shape) out.numel *= d;
-  acc.push_back(out);
+  if (!register_tile) acc.push_back(out);
 
   double iterations = 1;
   for (auto& l : loops) iterations *= l.trip;
@@ -133,7 +136,43 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
       speedup = contiguous ? lanes : std::max(1.0, lanes / 4);
     }
   }
+  // Without a register tile, every step of a lifted reduction also loads and stores the output.
+  if (lifted && !register_tile) work *= 1.5;
   double compute_ns = work / speedup / (m.clock_ghz * m.vector_ops_per_cycle);
+  if (register_tile) {
+    // Per step of the reduction loop the tile issues one vector op per (row, vector) point and
+    // one load per distinct element group each access touches; whichever port saturates first
+    // sets the pace.
+    size_t r = 0;
+    for (size_t i = 0; i < loops.size(); ++i)
+      if (loops[i].var == red->name()) r = i;
+    double points = 1, steps = 1;
+    for (size_t i = 0; i < loops.size(); ++i) {
+      bool vec_loop = i + 1 == loops.size();
+      double count = vec_loop ? loops[i].trip / static_cast<double>(ss.vector_width) : loops[i].trip;
+      if (i > r) points *= count;
+      else steps *= loops[i].trip;
+    }
+    double loads = 0;
+    for (auto& a : acc) {
+      double n = 1;
+      for (size_t i = r + 1; i < loops.size(); ++i)
+        if (a.vars.count(loops[i].var))
+          n *= i + 1 == loops.size() ? loops[i].trip / static_cast<double>(ss.vector_width) : loops[i].trip;
+      loads += n;
+    }
+    // Unpacked operands read along the vector variable at a large stride per reduction step hit
+    // the same cache sets on every step; count such a load as a cache-line fill from the next
+    // level (its bandwidth over the first level's).
+    for (auto& a : acc) {
+      if (std::find(ss.pack.begin(), ss.pack.end(), a.tensor) != ss.pack.end()) continue;
+      if (a.vars.count(loops.back().var) && a.vars.count(red->name()) && m.levels.size() > 2)
+        loads += (m.levels[1].bandwidth_gbps / m.levels[2].bandwidth_gbps) * 2;
+    }
+    double ops_per_point = ops(body, p);  // the multiply-add body: one fused op per point
+    double cycles = std::max(points * std::max(1.0, ops_per_point - 1) / m.vector_ops_per_cycle, loads / m.loads_per_cycle);
+    compute_ns = steps * cycles / m.clock_ghz;
+  }
 
   // Memory: for each level boundary, the outermost loop depth whose working set fits the level;
   // traffic = that working set once per iteration of the loops outside it.
@@ -142,7 +181,9 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
   for (size_t li = 0; li + 1 < m.levels.size(); ++li) {
     double cap = m.levels[li].capacity_bytes;
     double best_traffic = 0;
-    size_t k = loops.size();
+    // Start from the innermost loop's working set (each access's elements loaded once per
+    // execution of the innermost loop, whether or not it fits), then widen while it fits.
+    size_t k = loops.empty() ? 0 : loops.size() - 1;
     for (;;) {
       double set = 0;
       for (auto& a : acc) {
@@ -155,7 +196,7 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
       }
       double outside = 1;
       for (size_t j = 0; j < k; ++j) outside *= loops[j].trip;
-      if (k == loops.size() || set <= cap) best_traffic = set * outside;
+      if (k + 1 >= loops.size() || set <= cap) best_traffic = set * outside;
       if (k == 0 || set > cap) break;
       --k;
     }

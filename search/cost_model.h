@@ -27,6 +27,7 @@ struct MachineModel {
   int lanes = 1;                 // f32 vector lanes
   double clock_ghz = 1;
   double vector_ops_per_cycle = 1;  // vector arithmetic instructions issued per cycle
+  double loads_per_cycle = 1;       // vector loads issued per cycle
   std::vector<MemoryModel> levels;  // registers/L1 first ... DRAM last
 };
 

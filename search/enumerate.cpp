@@ -37,6 +37,8 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
     for (auto& l : s.order) key += l + ",";
     for (auto& [v, t] : s.split) key += v + ":" + std::to_string(t) + ",";
     key += "|" + s.vectorize;
+    for (auto& u : s.unroll) key += "|u" + u;
+    for (auto& t : s.pack) key += "|p" + t;
     if (seen.insert(key).second) out.push_back(std::move(s));
   };
   for (auto& ord : orders) {
@@ -82,6 +84,58 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
       }
     }
   }
+  // Register tiles for a lifted reduction: the last output variable vectorized in tiles of
+  // `nt` (a multiple of the vector width), another output variable unrolled in tiles of `mt`,
+  // both dividing their extents, the reduction loop (optionally blocked) outside them. The
+  // backend keeps the mt x nt output tile in registers across the reduction loop.
+  if (red && st.vars.size() >= 2) {
+    const std::string r = red->name();
+    const std::string n = st.vars.back();
+    int64_t lanes = o.vector_lanes;
+    for (size_t mi_idx = 0; mi_idx + 1 < st.vars.size(); ++mi_idx) {
+      const std::string m = st.vars[mi_idx];
+      for (int64_t nt : {lanes, 2 * lanes, 3 * lanes, 4 * lanes}) {
+        if (nt <= 0 || extent.at(n) % nt != 0 || extent.at(n) == nt / 2) continue;
+        for (int64_t mt : {1, 2, 3, 4, 6, 8}) {
+          if (extent.at(m) % mt != 0 || (mt * nt / lanes) > 12) continue;  // accumulators fit the registers
+          for (int64_t kb : {int64_t(0), int64_t(128), int64_t(256), int64_t(512)}) {
+            if (kb && extent.at(r) <= kb) continue;
+            StmtSchedule ts;
+            ts.split[m] = mt;
+            ts.split[n] = nt;
+            if (kb) {
+              ts.split[r] = kb;
+              ts.order.push_back(r + ".o");
+            }
+            for (auto& v : st.vars)
+              if (v != m && v != n) ts.order.push_back(v);
+            ts.order.push_back(m + ".o");
+            ts.order.push_back(n + ".o");
+            ts.order.push_back(kb ? r + ".i" : r);
+            ts.order.push_back(m + ".i");
+            ts.order.push_back(n + ".i");
+            ts.unroll = {m + ".i"};
+            ts.vectorize = n + ".i";
+            ts.vector_width = static_cast<int>(lanes);
+            // Packed variant first: operands read along n in tiles become contiguous panels.
+            StmtSchedule packed = ts;
+            visit(st.value, [&](const ExprNode& x) {
+              if (x.kind() == ExprKind::Access && x.name() != st.out &&
+                  std::find(packed.pack.begin(), packed.pack.end(), x.name()) == packed.pack.end() &&
+                  !pack_var(p, si, ts, x.name()).empty())
+                packed.pack.push_back(x.name());
+            });
+            if (!packed.pack.empty()) push(packed);
+            push(ts);
+          }
+        }
+      }
+    }
+  }
+  // Explicit vector width for every vectorized candidate (the backend falls back to LLVM's
+  // vectorizer where explicit vector code does not apply).
+  for (auto& c : out)
+    if (!c.vectorize.empty() && c.vector_width == 0) c.vector_width = o.vector_lanes;
   return out;
 }
 

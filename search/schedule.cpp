@@ -13,8 +13,64 @@ const ExprNode* top_reduction(const IndexStmt& s) {
 
 Schedule default_schedule(const IndexProgram& p) {
   Schedule s;
-  for (auto& st : p.stmts()) s.stmts.push_back(StmtSchedule{st.vars, {}, "", 0, false});
+  for (auto& st : p.stmts()) s.stmts.push_back(StmtSchedule{st.vars, {}, "", 0, false, {}});
   return s;
+}
+
+bool is_register_tile(const IndexProgram& p, size_t stmt, const StmtSchedule& ss) {
+  const IndexStmt& st = p.stmts().at(stmt);
+  const ExprNode* red = top_reduction(st);
+  if (!red) return false;
+  auto var_of = [](const std::string& l) {
+    if (l.size() > 2 && (l.compare(l.size() - 2, 2, ".o") == 0 || l.compare(l.size() - 2, 2, ".i") == 0))
+      return l.substr(0, l.size() - 2);
+    return l;
+  };
+  size_t r = ss.order.size();
+  for (size_t i = 0; i < ss.order.size(); ++i)
+    if (var_of(ss.order[i]) == red->name()) r = i;
+  if (r + 1 >= ss.order.size()) return false;
+  auto shape = p.concrete_shape(st.out);
+  std::map<std::string, int64_t> extent;
+  for (size_t i = 0; i < st.vars.size(); ++i) extent[st.vars[i]] = shape[i];
+  for (size_t i = r + 1; i < ss.order.size(); ++i) {
+    const std::string& l = ss.order[i];
+    std::string v = var_of(l);
+    if (l == v || l.back() != 'i' || !extent.count(v) || !ss.split.count(v)) return false;
+    int64_t tile = ss.split.at(v);
+    if (extent.at(v) % tile != 0) return false;
+    bool last = i + 1 == ss.order.size();
+    bool vec = last && l == ss.vectorize && ss.vector_width > 1 && tile % ss.vector_width == 0 &&
+               tile / ss.vector_width <= 8;
+    bool unrolled = std::find(ss.unroll.begin(), ss.unroll.end(), l) != ss.unroll.end();
+    if (last ? !vec : !unrolled) return false;
+  }
+  return true;
+}
+
+std::string pack_var(const IndexProgram& p, size_t stmt, const StmtSchedule& ss, const std::string& tensor) {
+  const IndexStmt& st = p.stmts().at(stmt);
+  std::string v = ss.vectorize;
+  if (v.size() < 3 || v.compare(v.size() - 2, 2, ".i") != 0) return "";
+  v = v.substr(0, v.size() - 2);
+  if (!ss.split.count(v)) return "";
+  std::map<std::string, int64_t> extent;
+  auto shape = p.concrete_shape(st.out);
+  for (size_t i = 0; i < st.vars.size(); ++i) extent[st.vars[i]] = shape[i];
+  if (!extent.count(v) || extent.at(v) % ss.split.at(v) != 0) return "";
+  bool read = false, ok = true;
+  visit(st.value, [&](const ExprNode& n) {
+    if (n.kind() != ExprKind::Access || n.name() != tensor) return;
+    read = true;
+    const Expr& last = n.args().empty() ? nullptr : n.args().back();
+    if (!last || last->kind() != ExprKind::IndexVar || last->name() != v) ok = false;
+    for (size_t i = 0; i + 1 < n.args().size(); ++i)
+      for (auto& fv : free_index_vars(n.args()[i]))
+        if (fv == v) ok = false;
+  });
+  const TensorDecl* t = p.find_tensor(tensor);
+  if (!read || !ok || !t || t->dtype == DType::Bool) return "";
+  return v;
 }
 
 std::string validate_schedule(const IndexProgram& p, const Schedule& s) {
@@ -60,9 +116,19 @@ std::string validate_schedule(const IndexProgram& p, const Schedule& s) {
       if (!(pos.count(v + ".o") && pos.count(v + ".i"))) return at + "split loop '" + v + "' needs .o and .i";
       if (pos[v + ".o"] > pos[v + ".i"]) return at + "'" + v + ".o' must be outside '" + v + ".i'";
     }
+    for (auto& t : ss.pack)
+      if (pack_var(p, i, ss, t).empty())
+        return at + "operand '" + t + "' cannot be packed (it must be read as " + t +
+               "[..., v] with v the vectorized split variable, whose tile divides its extent)";
     if (!ss.vectorize.empty() && !pos.count(ss.vectorize))
       return at + "vectorized loop '" + ss.vectorize + "' is not in the order";
     if (ss.vector_width < 0) return at + "negative vector width";
+    for (auto& u : ss.unroll) {
+      if (!pos.count(u)) return at + "unrolled loop '" + u + "' is not in the order";
+      if (u == ss.vectorize) return at + "loop '" + u + "' cannot be both unrolled and vectorized";
+      if (u.size() < 3 || u.compare(u.size() - 2, 2, ".i") != 0) return at + "only the inner part of a split loop (v.i) can be unrolled";
+      if (ss.split.at(u.substr(0, u.size() - 2)) > 64) return at + "unrolling '" + u + "' more than 64 times";
+    }
   }
   return "";
 }
@@ -75,6 +141,8 @@ std::string to_string(const Schedule& s, const IndexProgram& p) {
     for (size_t k = 0; k < ss.order.size(); ++k) os << (k ? ", " : " ") << ss.order[k];
     for (auto& [v, t] : ss.split) os << " split " << v << ":" << t;
     if (!ss.vectorize.empty()) os << " vec " << ss.vectorize << (ss.vector_width ? "x" + std::to_string(ss.vector_width) : "");
+    for (auto& u : ss.unroll) os << " unroll " << u;
+    for (auto& t : ss.pack) os << " pack " << t;
     if (ss.parallel) os << " parallel";
     os << "\n";
   }

@@ -6,7 +6,7 @@
 //
 // Grammar:
 //   Schedule     ::= StmtSchedule*            (one per statement, in program order)
-//   StmtSchedule ::= order: Loop*  split: (var -> tile)*  vectorize: Loop?  unroll: Loop?  parallel
+//   StmtSchedule ::= order: Loop*  split: (var -> tile)*  vectorize: Loop?  unroll: Loop*  pack: tensor*  parallel
 //   Loop         ::= var | var ".o" | var ".i"   (a split var appears as its outer and inner part)
 #pragma once
 
@@ -25,6 +25,10 @@ struct StmtSchedule {
   std::string vectorize;                 // a loop of `order` (normally the innermost), or empty
   int vector_width = 0;                  // 0: let the backend choose
   bool parallel = false;                 // run the outermost loop across threads
+  std::vector<std::string> unroll;       // loops of `order` emitted fully unrolled (constant trip)
+  // Operands repacked before the loop nest so the vectorized split variable's tiles are
+  // contiguous: tensor t read as t[..., v] becomes a buffer laid out [v.o][other indices][v.i].
+  std::vector<std::string> pack;
 };
 
 struct Schedule {
@@ -36,6 +40,18 @@ Schedule default_schedule(const IndexProgram& p);
 
 // The top-level reduction of a statement (out[...] = sum/max/min(k) body), if any.
 const ExprNode* top_reduction(const IndexStmt& s);
+
+// Whether the schedule makes a register tile of statement `stmt`: its top-level reduction is
+// in the order, and every loop inside the reduction loop is the inner part (v.i) of a split whose
+// tile divides the extent, either unrolled or the innermost vectorized loop with at most 8
+// vectors (vector_width lanes each). The output tile then lives in registers across the
+// reduction loop.
+bool is_register_tile(const IndexProgram& p, size_t stmt, const StmtSchedule& ss);
+
+// The split variable a packed operand is tiled by: the vectorized loop's variable, when `tensor`
+// is read by the statement only as tensor[..., v] with v that variable and v's tile dividing its
+// extent. Empty when the operand cannot be packed.
+std::string pack_var(const IndexProgram& p, size_t stmt, const StmtSchedule& ss, const std::string& tensor);
 
 // Checks a schedule against the program: every statement's variables (and at most its top-level
 // reduction variable) appear exactly once in `order` (split ones as .o and .i, outer before inner),

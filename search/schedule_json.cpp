@@ -14,6 +14,8 @@ nlohmann::json schedule_to_json(const Schedule& s) {
     j["vectorize"] = ss.vectorize;
     j["vector_width"] = ss.vector_width;
     j["parallel"] = ss.parallel;
+    j["unroll"] = ss.unroll;
+    j["pack"] = ss.pack;
     out.push_back(j);
   }
   return out;
@@ -32,6 +34,8 @@ Schedule schedule_from_json(const nlohmann::json& j, const std::string& where) {
       ss.vectorize = x.at("vectorize").get<std::string>();
       ss.vector_width = x.at("vector_width").get<int>();
       ss.parallel = x.at("parallel").get<bool>();
+      ss.unroll = x.at("unroll").get<std::vector<std::string>>();
+      ss.pack = x.at("pack").get<std::vector<std::string>>();
       s.stmts.push_back(ss);
     } catch (const nlohmann::json::exception& e) {
       user_error(at + ": not a statement schedule (" + e.what() + ")");

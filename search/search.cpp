@@ -110,6 +110,29 @@ double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, i
   return worst;
 }
 
+Schedule baseline_schedule(const IndexProgram& p, const Backend& b, double* estimate_ns) {
+  EnumerateOptions eo;
+  eo.vector_lanes = b.vector_lanes();
+  Schedule s;
+  double total = 0;
+  for (size_t i = 0; i < p.stmts().size(); ++i) {
+    StmtSchedule best;
+    double best_ns = INFINITY;
+    for (auto& ss : enumerate_stmt_schedules(p, i, eo)) {
+      if (!ss.split.empty()) continue;
+      double ns = b.estimate_stmt_ns(p, i, ss);
+      if (ns < best_ns) {
+        best_ns = ns;
+        best = ss;
+      }
+    }
+    s.stmts.push_back(best);
+    total += best_ns;
+  }
+  if (estimate_ns) *estimate_ns = total;
+  return s;
+}
+
 SearchResult search_schedules(const IndexProgram& p, const Backend& b, const SearchOptions& o,
                               const std::function<void(const CandidateRecord&)>& on_record,
                               const std::function<bool()>& interrupted) {
@@ -151,9 +174,8 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   res.stats.seconds_enumerate = since(t0);
 
   // 3. Baseline first, then candidates: compile, check, time.
-  Schedule base = default_schedule(p);
   double base_est = 0;
-  for (size_t i = 0; i < p.stmts().size(); ++i) base_est += b.estimate_stmt_ns(p, i, base.stmts[i]);
+  Schedule base = baseline_schedule(p, b, &base_est);
   std::vector<std::pair<double, Schedule>> todo = {{base_est, base}};
   todo.insert(todo.end(), combos.begin(), combos.end());
   res.stats.stop_reason = "measured all";

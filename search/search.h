@@ -1,7 +1,7 @@
 // The schedule search: enumerate loop schedules per statement, rank them with the backend's cost
 // model, compile the best whole-program candidates, check each against the reference interpreter
 // on fresh random inputs (sampled output elements at full size), time the survivors one at a
-// time, and keep the fastest. The op-by-op baseline (default schedule) goes through the same
+// time, and keep the fastest. The op-by-op baseline (baseline_schedule) goes through the same
 // steps and is the denominator of the reported speed-up. Crashes and hangs are isolated in a
 // child process, recorded and skipped.
 #pragma once
@@ -54,6 +54,10 @@ struct SearchResult {
   int baseline = -1;
   SearchStats stats;
 };
+
+// The op-by-op baseline: every statement its own loop nest (no fusion, no rewrites) in the loop
+// order the cost model ranks best, without tiling.
+Schedule baseline_schedule(const IndexProgram& p, const Backend& b, double* estimate_ns = nullptr);
 
 SearchResult search_schedules(const IndexProgram& p, const Backend& b, const SearchOptions& o,
                               const std::function<void(const CandidateRecord&)>& on_record = nullptr,

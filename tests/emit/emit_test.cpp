@@ -7,6 +7,7 @@
 #include <random>
 
 #include "emit/cpu_jit.h"
+#include "search/enumerate.h"
 #include "ir/error.h"
 #include "ir/frontend.h"
 #include "ir/interp.h"
@@ -90,7 +91,12 @@ Schedule random_schedule(const IndexProgram& p, std::mt19937_64& rng) {
     for (auto& [v, t] : ss.split) inner.push_back(v + ".i");
     std::shuffle(inner.begin(), inner.end(), rng);
     ss.order.insert(ss.order.end(), inner.begin(), inner.end());
-    if (!ss.order.empty() && rng() % 2) ss.vectorize = ss.order.back();
+    if (!ss.order.empty() && rng() % 2) {
+      ss.vectorize = ss.order.back();
+      if (rng() % 2) ss.vector_width = 1 << (1 + rng() % 3);  // explicit vector code when it applies
+    }
+    for (auto& [v, t] : ss.split)
+      if (v + ".i" != ss.vectorize && rng() % 2) ss.unroll.push_back(v + ".i");
     s.stmts.push_back(ss);
   }
   return s;
@@ -119,6 +125,24 @@ TEST(CpuBackend, MatmulIkjVectorizedAndTiled) {
   ss.vector_width = 8;
   s.stmts.push_back(ss);
   expect_matches_reference(p, s, "tiled matmul");
+}
+
+// Register tiles from the enumerator (explicit vectors, unrolled rows, accumulators kept across
+// the reduction loop), with and without a blocked reduction, on shapes they divide.
+TEST(CpuBackend, EnumeratedRegisterTilesAreCorrect) {
+  IndexProgram p = load_index_program(source_from_string(
+      "where B = 2, M = 12, K = 300, N = 48\ninput a: f32[B, M, K]\ninput b: f32[K, N]\noutput c = matmul(a, b)\n"));
+  EnumerateOptions eo;
+  eo.vector_lanes = 8;
+  int tiles = 0;
+  for (auto& ss : enumerate_stmt_schedules(p, 0, eo)) {
+    if (ss.unroll.empty()) continue;
+    Schedule s;
+    s.stmts.push_back(ss);
+    expect_matches_reference(p, s, "register tile", 5);
+    ++tiles;
+  }
+  EXPECT_GE(tiles, 10);
 }
 
 TEST(CpuBackend, InvalidScheduleIsRejected) {

@@ -224,8 +224,21 @@ TEST(IsaErrors, CostFormulaUnknownVariable) {
                            "/cost: unknown variable 'Q' in formula \"max(64, 8 * Q)\"; expected "
                            "one of: "))
       << msg;
-  EXPECT_NE(msg.find("a.bytes"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("min_ii_cycles"), std::string::npos) << msg;
+  EXPECT_EQ(
+      msg.substr(msg.find("expected one of: ")),
+      "expected one of: F, P, access_overhead_cycles, clock_ghz, count, "
+      "dependency_penalty_cycles, dma_min_efficient_partition_bytes, "
+      "dma_recommended_partition_bytes, dma_saturating_partition_bytes, "
+      "hbm_chip_bandwidth_gbps, lanes, min_ii_cycles, queues; or NAME.attribute for NAME in: a, "
+      "out (attributes: elems, bytes, dtype_bytes, partitions, free, in_MEMORY, is_DTYPE, "
+      "is_immediate; enum values)");
+  // A misspelt attribute of a known operand lists that operand's attributes.
+  j["instructions"][i]["cost"] = "a.byts";
+  EXPECT_EQ(load_error(j),
+            "t.json: /instructions/" + std::to_string(i) +
+                "/cost: unknown variable 'a.byts' in formula \"a.byts\"; expected one of: "
+                "a.bytes, a.dtype_bytes, a.elems, a.free, a.in_PSUM, a.in_SBUF, a.is_bf16, "
+                "a.is_f16, a.is_f32, a.partitions");
 }
 
 TEST(IsaErrors, CostFormulaEngineAttributeOfAnotherEngine) {
@@ -357,6 +370,30 @@ TEST(IsaErrors, OutOperandNeverWritten) {
             "t.json: /instructions/" + std::to_string(i) +
                 "/semantics: semantics of 'activation' with reduce = true do not check: out "
                 "operand 'acc' is never written by the semantics");
+}
+
+TEST(IsaErrors, FlagsTogether) {
+  // A statement under flag `twice` that reads a missing tensor only when `reduce` is set too:
+  // each flag alone checks, both together do not.
+  json j = npu();
+  size_t i = instr_index(j, "activation");
+  j["instructions"][i]["params"].push_back({{"name", "twice"}, {"kind", "flag"}});
+  j["instructions"][i]["operands"].push_back({{"name", "acc2"},
+                                              {"role", "out"},
+                                              {"memory", {"SBUF"}},
+                                              {"dtypes", {"f32"}},
+                                              {"shape", {"P"}},
+                                              {"when", "twice"}});
+  j["instructions"][i]["semantics"].push_back(
+      {{"when", "twice"}, {"stmt", "acc2[p] = @reduce(nope[p], 0.0)"}});
+  std::string msg = load_error(j);
+  EXPECT_TRUE(starts_with(msg, "t.json: /instructions/" + std::to_string(i) +
+                                   "/semantics/2: semantics of 'activation' with every flag set do "
+                                   "not check: "))
+      << msg;
+  EXPECT_NE(msg.find("nope"), std::string::npos) << msg;
+  j["instructions"][i]["semantics"][2]["stmt"] = "acc2[p] = @reduce(acc[p], 0.0)";
+  EXPECT_EQ(load_error(j), "(loaded without error)");
 }
 
 TEST(IsaErrors, WhenMustNameAFlag) {

@@ -9,12 +9,18 @@
 int main(int argc, char** argv) {
   axon::SimCommandOptions o;
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--trace") && i + 1 < argc) o.trace = argv[++i];
-    else if (!std::strcmp(argv[i], "--functional")) o.functional = true;
-    else if (!std::strcmp(argv[i], "--json")) o.json = true;
-    else if (!std::strcmp(argv[i], "--set") && i + 1 < argc) o.overrides.push_back(argv[++i]);
-    else if (o.program.empty()) o.program = argv[i];
-    else o.isa = argv[i];
+    if (!std::strcmp(argv[i], "--trace") && i + 1 < argc)
+      o.trace = argv[++i];
+    else if (!std::strcmp(argv[i], "--functional"))
+      o.functional = true;
+    else if (!std::strcmp(argv[i], "--json"))
+      o.json = true;
+    else if (!std::strcmp(argv[i], "--set") && i + 1 < argc)
+      o.overrides.push_back(argv[++i]);
+    else if (o.program.empty())
+      o.program = argv[i];
+    else
+      o.isa = argv[i];
   }
   return axon::sim_command(o, std::cout, std::cerr);
 }

@@ -33,7 +33,8 @@ bool trials_agree(const LoadedCase& l, uint64_t seed, std::string* detail) {
       auto v = eval_assumption(as, d, in);
       holds = holds && (!v || *v);
     }
-    if (!holds) continue;
+    if (!holds)
+      continue;
     if (auto c = replay(l.a, l.b, d, in)) {
       *detail = format_counterexample(*c);
       return false;
@@ -53,10 +54,13 @@ TEST(Corpus, EveryPairIsProven) {
     LoadedCase l = load_case(c);
     ProveResult r = prove_programs(l.a, l.b, l.assumptions, opts());
     std::string why;
-    for (auto& o : r.obligations) why += o.name + ": " + verdict_name(o.verdict) + " " + o.reason + "; ";
+    for (auto& o : r.obligations)
+      why += o.name + ": " + verdict_name(o.verdict) + " " + o.reason + "; ";
     EXPECT_EQ(r.verdict, Verdict::Proven) << c.name << ": " << why;
     std::string detail;
-    EXPECT_TRUE(trials_agree(l, 7, &detail)) << c.name << " is proven but a random trial disagrees:\n" << detail;
+    EXPECT_TRUE(trials_agree(l, 7, &detail))
+        << c.name << " is proven but a random trial disagrees:\n"
+        << detail;
   }
 }
 
@@ -66,9 +70,12 @@ TEST(Corpus, NoMutantIsProvenAndMostAreRefuted) {
   size_t refuted = 0;
   std::vector<std::string> unknown;
   for (auto& c : mutants) {
-    auto pair = std::find_if(pairs.begin(), pairs.end(), [&](const CorpusCase& p) { return c.name.rfind(p.name + ": ", 0) == 0; });
+    auto pair = std::find_if(pairs.begin(), pairs.end(), [&](const CorpusCase& p) {
+      return c.name.rfind(p.name + ": ", 0) == 0;
+    });
     ASSERT_NE(pair, pairs.end()) << c.name;
-    EXPECT_TRUE(c.b_text != pair->b_text || c.assumptions != pair->assumptions) << "mutant changes nothing: " << c.name;
+    EXPECT_TRUE(c.b_text != pair->b_text || c.assumptions != pair->assumptions)
+        << "mutant changes nothing: " << c.name;
     LoadedCase l = load_case(c);
     ProveResult r = prove_programs(l.a, l.b, l.assumptions, opts());
     EXPECT_NE(r.verdict, Verdict::Proven) << "mutant proven: " << c.name;
@@ -77,19 +84,24 @@ TEST(Corpus, NoMutantIsProvenAndMostAreRefuted) {
       for (auto& o : r.obligations)
         if (o.counterexample) {
           // The reported counterexample replays.
-          EXPECT_TRUE(replay(l.a, l.b, o.counterexample->dims, o.counterexample->inputs).has_value()) << c.name;
+          EXPECT_TRUE(
+              replay(l.a, l.b, o.counterexample->dims, o.counterexample->inputs).has_value())
+              << c.name;
         }
     } else {
       std::string why;
       for (auto& o : r.obligations)
-        if (o.verdict != Verdict::Proven) why = o.reason;
+        if (o.verdict != Verdict::Proven)
+          why = o.reason;
       unknown.push_back(c.name + " (" + why + ")");
     }
   }
-  std::cout << "mutants: " << refuted << " of " << mutants.size() << " refuted with a confirmed counterexample\n";
-  for (auto& u : unknown) std::cout << "  unknown: " << u << "\n";
+  std::cout << "mutants: " << refuted << " of " << mutants.size()
+            << " refuted with a confirmed counterexample\n";
+  for (auto& u : unknown)
+    std::cout << "  unknown: " << u << "\n";
   EXPECT_GE(static_cast<double>(refuted), 0.95 * static_cast<double>(mutants.size()));
 }
 
-}  // namespace
-}  // namespace axon::smt
+} // namespace
+} // namespace axon::smt

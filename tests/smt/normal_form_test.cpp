@@ -14,8 +14,12 @@ Expr idx(const char* n) { return ExprNode::index_var(n); }
 Expr dim(const char* n) { return ExprNode::dim_var(n); }
 Expr acc(const char* t, std::vector<Expr> i) { return ExprNode::access(t, std::move(i)); }
 Expr real(double v) { return ExprNode::real_const(v); }
-Expr sum(const char* v, Expr ext, Expr body) { return ExprNode::reduce(ExprKind::Sum, v, std::move(ext), std::move(body)); }
-Expr rmax(const char* v, Expr ext, Expr body) { return ExprNode::reduce(ExprKind::RMax, v, std::move(ext), std::move(body)); }
+Expr sum(const char* v, Expr ext, Expr body) {
+  return ExprNode::reduce(ExprKind::Sum, v, std::move(ext), std::move(body));
+}
+Expr rmax(const char* v, Expr ext, Expr body) {
+  return ExprNode::reduce(ExprKind::RMax, v, std::move(ext), std::move(body));
+}
 Expr un(ExprKind k, Expr a) { return ExprNode::unary(k, std::move(a)); }
 
 void expect_same(const Expr& a, const Expr& b) {
@@ -67,10 +71,14 @@ TEST(NormalForm, TileFlattenNeedsTheTilePattern) {
 
 TEST(NormalForm, MaskFoldsIntoTheExtent) {
   Expr k = idx("k");
-  Expr masked = sum("k", dim("E"), ExprNode::select(ExprNode::binary(ExprKind::Lt, k, dim("N")), acc("x", {k}), real(0)));
-  Expr le = sum("k", dim("E"), ExprNode::select(ExprNode::binary(ExprKind::Le, k, dim("N")), acc("x", {k}), real(0)));
+  Expr masked =
+      sum("k", dim("E"),
+          ExprNode::select(ExprNode::binary(ExprKind::Lt, k, dim("N")), acc("x", {k}), real(0)));
+  Expr le =
+      sum("k", dim("E"),
+          ExprNode::select(ExprNode::binary(ExprKind::Le, k, dim("N")), acc("x", {k}), real(0)));
   std::string key = normalize(masked)->key;
-  EXPECT_EQ(key.find("ite"), std::string::npos) << key;  // the select is gone
+  EXPECT_EQ(key.find("ite"), std::string::npos) << key; // the select is gone
   EXPECT_NE(key.find("imin"), std::string::npos) << key;
   expect_differ(masked, le);
 }
@@ -78,7 +86,8 @@ TEST(NormalForm, MaskFoldsIntoTheExtent) {
 TEST(NormalForm, MaxShift) {
   Expr x = acc("x", {idx("k")}), c = acc("c", {});
   expect_same(rmax("k", dim("N"), x + c), rmax("k", dim("N"), x) + c);
-  expect_same(rmax("k", dim("N"), real(-1) * x), real(-1) * ExprNode::reduce(ExprKind::RMin, "k", dim("N"), x));
+  expect_same(rmax("k", dim("N"), real(-1) * x),
+              real(-1) * ExprNode::reduce(ExprKind::RMin, "k", dim("N"), x));
 }
 
 TEST(NormalForm, ExpAndInv) {
@@ -98,7 +107,8 @@ TEST(NormalForm, ExpAndInv) {
 TEST(NormalForm, ComparisonsAreCanonical) {
   Expr i = idx("i"), j = idx("j");
   expect_same(ExprNode::select(ExprNode::binary(ExprKind::Le, j, i), acc("p", {i}), real(0)),
-              ExprNode::select(ExprNode::binary(ExprKind::Lt, j, i + ExprNode::int_const(1)), acc("p", {i}), real(0)));
+              ExprNode::select(ExprNode::binary(ExprKind::Lt, j, i + ExprNode::int_const(1)),
+                               acc("p", {i}), real(0)));
   expect_same(ExprNode::select(ExprNode::binary(ExprKind::Gt, i, j), acc("p", {i}), real(0)),
               ExprNode::select(ExprNode::binary(ExprKind::Lt, j, i), acc("p", {i}), real(0)));
 }
@@ -118,13 +128,16 @@ TEST(NormalForm, CacheKeyIgnoresNamesAndOperandOrder) {
     IndexProgram b = load_index_program(source_from_string(copy));
     return obligation_query(make_obligations(a, b, {}).at(0));
   };
-  std::string p1 = "where M, K\ninput x: f32[M, K]\ninput w: f32[K]\noutput y[m] = sum(k) x[m, k] * w[k]\n";
-  std::string p2 = "where R, C\ninput a: f32[R, C]\ninput v: f32[C]\noutput y[r] = sum(c) v[c] * a[r, c]\n";
-  std::string p3 = "where M, K\ninput x: f32[M, K]\ninput w: f32[K]\noutput y[m] = sum(k) x[m, k] * w[k] * 2.0\n";
+  std::string p1 =
+      "where M, K\ninput x: f32[M, K]\ninput w: f32[K]\noutput y[m] = sum(k) x[m, k] * w[k]\n";
+  std::string p2 =
+      "where R, C\ninput a: f32[R, C]\ninput v: f32[C]\noutput y[r] = sum(c) v[c] * a[r, c]\n";
+  std::string p3 = "where M, K\ninput x: f32[M, K]\ninput w: f32[K]\noutput y[m] = sum(k) x[m, k] "
+                   "* w[k] * 2.0\n";
   EXPECT_EQ(cache_key(query(p1), true), cache_key(query(p2), true));
   EXPECT_NE(cache_key(query(p1), true), cache_key(query(p3), true));
   EXPECT_NE(cache_key(query(p1), false), cache_key(query(p2), false));
 }
 
-}  // namespace
-}  // namespace axon::smt
+} // namespace
+} // namespace axon::smt

@@ -24,15 +24,19 @@ namespace fs = std::filesystem;
 std::string temp_dir() {
   std::string t = (fs::temp_directory_path() / "axon-smt-XXXXXX").string();
   char* d = mkdtemp(t.data());
-  if (!d) throw std::runtime_error("mkdtemp failed");
+  if (!d)
+    throw std::runtime_error("mkdtemp failed");
   return d;
 }
 
 IndexProgram prog(const std::string& text) { return load_index_program(source_from_string(text)); }
 
-const char* kMatvec = "where M, K\ninput x: f32[M, K]\ninput w: f32[K]\noutput y[m] = sum(k) x[m, k] * w[k]\n";
-const char* kMatvecHalf = "where M, K\ninput x: f32[M, K]\ninput w: f32[K]\noutput y[m] = sum(k) 0.5 * (x[m, k] * w[k] + w[k] * x[m, k])\n";
-const char* kMatvecWrong = "where M, K\ninput x: f32[M, K]\ninput w: f32[K]\noutput y[m] = sum(k) x[m, k] * w[0]\n";
+const char* kMatvec =
+    "where M, K\ninput x: f32[M, K]\ninput w: f32[K]\noutput y[m] = sum(k) x[m, k] * w[k]\n";
+const char* kMatvecHalf = "where M, K\ninput x: f32[M, K]\ninput w: f32[K]\noutput y[m] = sum(k) "
+                          "0.5 * (x[m, k] * w[k] + w[k] * x[m, k])\n";
+const char* kMatvecWrong =
+    "where M, K\ninput x: f32[M, K]\ninput w: f32[K]\noutput y[m] = sum(k) x[m, k] * w[0]\n";
 
 ProveOptions opts_with_cache(const std::string& dir) {
   ProveOptions o;
@@ -59,7 +63,8 @@ TEST(Prove, ProvenRefutedAndCached) {
   ProveResult r2 = prove_programs(a, w, {}, opts_with_cache(cache));
   EXPECT_EQ(r2.verdict, Verdict::Refuted);
   EXPECT_TRUE(r2.obligations.at(0).cached);
-  for (auto& e : fs::directory_iterator(cache)) EXPECT_EQ(e.path().extension(), ".json") << e.path();
+  for (auto& e : fs::directory_iterator(cache))
+    EXPECT_EQ(e.path().extension(), ".json") << e.path();
   fs::remove_all(cache);
 }
 
@@ -73,7 +78,8 @@ TEST(Prove, BoundedQueryFindsWhatRandomTrialsMiss) {
     o.use_cache = false;
     o.mode = m;
     ProveResult r = prove_programs(a, b, {}, o);
-    ASSERT_EQ(r.verdict, Verdict::Refuted) << solver_mode_name(m) << ": " << r.obligations.at(0).reason;
+    ASSERT_EQ(r.verdict, Verdict::Refuted)
+        << solver_mode_name(m) << ": " << r.obligations.at(0).reason;
     const auto& c = *r.obligations.at(0).counterexample;
     EXPECT_NE(c.found_by.find("bounded smt"), std::string::npos) << c.found_by;
     EXPECT_EQ(c.a_value, 0.0);
@@ -84,16 +90,36 @@ TEST(Prove, BoundedQueryFindsWhatRandomTrialsMiss) {
 TEST(Prove, UnknownIsNeverProven) {
   // The abstract query cannot be decided within a tiny resource limit, and no counterexample
   // exists: the verdict must be unknown, with a reason.
-  IndexProgram a = prog("where N\ninput x: f32[N]\ninput y: f32[N]\noutput z[i] = x[i] * y[i] * x[i] + y[i]\n");
-  IndexProgram b = prog("where N\ninput x: f32[N]\ninput y: f32[N]\noutput z[i] = select(x[i] * x[i] >= 0.0, x[i] * x[i] * y[i] + y[i], 0.0)\n");
+  IndexProgram a =
+      prog("where N\ninput x: f32[N]\ninput y: f32[N]\noutput z[i] = x[i] * y[i] * x[i] + y[i]\n");
+  IndexProgram b = prog("where N\ninput x: f32[N]\ninput y: f32[N]\noutput z[i] = select(x[i] * "
+                        "x[i] >= 0.0, x[i] * x[i] * y[i] + y[i], 0.0)\n");
   ProveOptions o;
   o.use_cache = false;
   o.limits.z3_rlimit = 1;
   ProveResult r = prove_programs(a, b, {}, o);
   EXPECT_NE(r.verdict, Verdict::Refuted);
-  if (r.verdict == Verdict::Unknown) EXPECT_FALSE(r.obligations.at(0).reason.empty());
+  if (r.verdict == Verdict::Unknown) {
+    EXPECT_FALSE(r.obligations.at(0).reason.empty());
+  }
   o.limits.z3_rlimit = 20'000'000;
   EXPECT_EQ(prove_programs(a, b, {}, o).verdict, Verdict::Proven);
+}
+
+TEST(Prove, TwoExpressionsOverSharedInputs) {
+  Expr N = ExprNode::dim_var("N");
+  Expr i = ExprNode::index_var("i");
+  TensorDecl x;
+  x.name = "x";
+  x.shape = {N};
+  Expr xi = ExprNode::access("x", {i});
+  ProveOptions o;
+  o.use_cache = false;
+  ProveResult p =
+      prove_expressions(xi * (xi + ExprNode::real_const(1)), xi * xi + xi, {x}, {{"i", N}}, {}, o);
+  EXPECT_EQ(p.verdict, Verdict::Proven);
+  ProveResult r = prove_expressions(xi * xi, xi + xi, {x}, {{"i", N}}, {}, o);
+  EXPECT_EQ(r.verdict, Verdict::Refuted);
 }
 
 TEST(Prove, DefaultCacheDirFollowsTheEnvironment) {
@@ -104,15 +130,18 @@ TEST(Prove, DefaultCacheDirFollowsTheEnvironment) {
   unsetenv("AXON_CACHE_DIR");
   setenv("XDG_CACHE_HOME", "/tmp/xdg", 1);
   EXPECT_EQ(default_cache_dir(), "/tmp/xdg/axon-synth");
-  if (!saved.empty()) setenv("AXON_CACHE_DIR", saved.c_str(), 1);
+  if (!saved.empty())
+    setenv("AXON_CACHE_DIR", saved.c_str(), 1);
 }
 
 std::string run(const std::string& cmd) {
   std::string out;
   FILE* f = popen(cmd.c_str(), "r");
-  if (!f) return "";
+  if (!f)
+    return "";
   char buf[256];
-  while (fgets(buf, sizeof buf, f)) out += buf;
+  while (fgets(buf, sizeof buf, f))
+    out += buf;
   pclose(f);
   return out;
 }
@@ -129,7 +158,8 @@ TEST(Prove, CertificatesRecheckWithBothCommandLineTools) {
     std::vector<Expr> as;
     std::ifstream in(base + ".assume");
     for (std::string l; std::getline(in, l);)
-      if (!l.empty()) as.push_back(parse_assumption(l, a, b));
+      if (!l.empty())
+        as.push_back(parse_assumption(l, a, b));
     ProveResult r = prove_programs(a, b, as, o);
     ASSERT_EQ(r.verdict, Verdict::Proven) << name;
     for (auto& ob : r.obligations) {
@@ -147,7 +177,8 @@ TEST(ProveCommand, ExitCodesAndOutput) {
     std::ofstream(dir + "/" + name) << text;
     return dir + "/" + name;
   };
-  std::string a = write("a.tp", kMatvec), b = write("b.tp", kMatvecHalf), w = write("w.tp", kMatvecWrong);
+  std::string a = write("a.tp", kMatvec), b = write("b.tp", kMatvecHalf),
+              w = write("w.tp", kMatvecWrong);
   ProveCommandOptions o;
   o.cache_dir = dir + "/cache";
   o.a_path = a;
@@ -185,7 +216,8 @@ TEST(ProveCommand, ExitCodesAndOutput) {
   EXPECT_EQ(prove_command(o, out6, err6), 2);
   EXPECT_NE(err6.str().find("missing.tp"), std::string::npos) << err6.str();
 
-  o.b_path = write("other.tp", "where M, K\ninput x: f32[M, K]\ninput w: f32[K]\noutput z[m] = x[m, 0]\n");
+  o.b_path =
+      write("other.tp", "where M, K\ninput x: f32[M, K]\ninput w: f32[K]\noutput z[m] = x[m, 0]\n");
   std::ostringstream out7, err7;
   EXPECT_EQ(prove_command(o, out7, err7), 2);
   EXPECT_NE(err7.str().find("different outputs"), std::string::npos) << err7.str();
@@ -197,10 +229,10 @@ TEST(Assume, ParsesDimsScalarsAndLogic) {
   EXPECT_EQ(parse_assumption("eps > 0", a, a)->sort(), Sort::Bool);
   EXPECT_EQ(parse_assumption("K == S * KS && K % 64 == 0", a, a)->sort(), Sort::Bool);
   EXPECT_EQ(parse_assumption("!(eps[] <= 1e-3) || K >= 2", a, a)->sort(), Sort::Bool);
-  EXPECT_THROW(parse_assumption("x > 0", a, a), UserError);  // x has rank 1
-  EXPECT_THROW(parse_assumption("K + 1", a, a), UserError);  // not a condition
+  EXPECT_THROW(parse_assumption("x > 0", a, a), UserError); // x has rank 1
+  EXPECT_THROW(parse_assumption("K + 1", a, a), UserError); // not a condition
   EXPECT_THROW(parse_assumption("K == (S", a, a), UserError);
 }
 
-}  // namespace
-}  // namespace axon::smt
+} // namespace
+} // namespace axon::smt

@@ -15,7 +15,8 @@ SmtQuery simple(bool satisfiable) {
   q.decls.push_back(SmtDecl{"f", {Sort::Int}, Sort::Real});
   q.asserts.push_back(s_app(">", {s_sym("x"), s_real(Rational(1, 2))}));
   q.asserts.push_back(s_app("=", {s_app("f", {s_int(3)}), s_app("*", {s_real(2), s_sym("x")})}));
-  if (!satisfiable) q.asserts.push_back(s_app("<", {s_app("f", {s_int(3)}), s_real(1)}));
+  if (!satisfiable)
+    q.asserts.push_back(s_app("<", {s_app("f", {s_int(3)}), s_real(1)}));
   q.model_symbols.push_back("x");
   return q;
 }
@@ -85,5 +86,5 @@ TEST(Solver, SmtLib2TextIsComplete) {
   EXPECT_NE(t.find("(/ 1.0 2.0)"), std::string::npos);
 }
 
-}  // namespace
-}  // namespace axon::smt
+} // namespace
+} // namespace axon::smt

@@ -1,0 +1,665 @@
+// Loads an NPU program (docs/npu-program.md): parses the JSON, expands `loop` blocks (integer
+// fields may be formulas of the loop variables, in the cost-formula syntax of isa/cost_expr.h),
+// places buffers in their memory levels, and checks each instruction against the target: the
+// ISA's own check (operand memories, engines, dtypes, shape limits, constraints) plus the tile
+// rules that need placement (partition starts, bank boundaries, staying inside a buffer).
+#include "sim/program.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include "ir/error.h"
+
+namespace axon {
+
+using json = nlohmann::json;
+
+int64_t HbmTensor::numel() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+int64_t Tile::free_size() const {
+  int64_t n = 1;
+  for (const auto& d : ap)
+    n *= d.count;
+  return n;
+}
+
+std::string NpuInstr::where() const {
+  std::string s = "instruction " + std::to_string(index);
+  if (!name.empty())
+    s += " '" + name + "'";
+  s += " (" + instr->name + " on " + engine->name;
+  if (engine->queues > 1)
+    s += " queue " + std::to_string(queue);
+  return s + ")";
+}
+
+const HbmTensor* NpuProgram::find_tensor(const std::string& n) const {
+  for (const auto& t : tensors)
+    if (t.name == n)
+      return &t;
+  return nullptr;
+}
+const Buffer* NpuProgram::find_buffer(const std::string& n) const {
+  for (const auto& b : buffers)
+    if (b.name == n)
+      return &b;
+  return nullptr;
+}
+const std::string& NpuProgram::memory_of(const Tile& t) const {
+  return t.in_hbm ? hbm_memory : buffers[t.object].memory;
+}
+DType NpuProgram::dtype_of(const Tile& t) const {
+  return t.in_hbm ? tensors[t.object].dtype : buffers[t.object].dtype;
+}
+
+namespace {
+
+// Fields allowed in each kind of JSON object.
+const std::set<std::string> kTopKeys = {"schema_version", "name",    "description", "target",
+                                        "tensors",        "buffers", "program"};
+const std::set<std::string> kTensorKeys = {"name", "dtype", "shape", "kind", "comment"};
+const std::set<std::string> kBufferKeys = {
+    "name", "memory", "dtype", "partitions", "start_partition", "size", "offset", "comment"};
+const std::set<std::string> kLoopKeys = {"loop", "count", "body", "comment"};
+const std::set<std::string> kHbmTileKeys = {"tensor", "offset", "ap"};
+const std::set<std::string> kTileKeys = {"buf", "p", "np", "offset", "n", "ap"};
+const std::set<std::string> kInstrKeys = {"instr", "engine", "queue", "name", "after", "comment"};
+
+class Loader {
+public:
+  Loader(const Isa& isa, std::string path) : isa_(isa), path_(std::move(path)) {}
+
+  NpuProgram load(const std::string& text) {
+    json doc;
+    try {
+      doc = json::parse(text);
+    } catch (const json::parse_error& e) {
+      fail("", std::string("not valid JSON: ") + e.what());
+    }
+    if (!doc.is_object())
+      fail("", "expected a JSON object with \"tensors\", \"buffers\" and \"program\"");
+    for (auto it = doc.begin(); it != doc.end(); ++it)
+      if (!kTopKeys.count(it.key()))
+        fail("/" + it.key(), "unknown field; expected schema_version, name, description, target, "
+                             "tensors, buffers, program");
+    if (!doc.contains("schema_version") || doc["schema_version"] != kNpuProgramSchemaVersion)
+      fail("/schema_version",
+           "expected \"schema_version\": " + std::to_string(kNpuProgramSchemaVersion));
+    if (doc.contains("target") && doc["target"] != isa_.name)
+      fail("/target", "the program is for target " + doc["target"].dump() + " but the ISA is '" +
+                          isa_.name + "'");
+    p_.isa = &isa_;
+    p_.path = path_;
+    p_.name = doc.value("name", std::string());
+    for (const auto& m : isa_.memories)
+      if (m.kind == MemoryKind::Dram && p_.hbm_memory.empty())
+        p_.hbm_memory = m.name;
+    if (doc.contains("tensors"))
+      load_tensors(doc["tensors"]);
+    if (doc.contains("buffers"))
+      load_buffers(doc["buffers"]);
+    if (!doc.contains("program") || !doc["program"].is_array())
+      fail("/program", "expected an array of instructions");
+    std::map<std::string, int64_t> env;
+    load_block(doc["program"], "/program", env);
+    return std::move(p_);
+  }
+
+private:
+  [[noreturn]] void fail(const std::string& ptr, const std::string& msg) const {
+    user_error(path_ + ": " + (ptr.empty() ? std::string() : ptr + ": ") + msg);
+  }
+
+  std::string str(const json& j, const std::string& ptr) const {
+    if (!j.is_string())
+      fail(ptr, "expected a string");
+    return j.get<std::string>();
+  }
+
+  // An integer: a JSON integer, or a formula of the enclosing loop variables.
+  int64_t integer(const json& j, const std::string& ptr,
+                  const std::map<std::string, int64_t>& env) {
+    double v;
+    if (j.is_number_integer())
+      return j.get<int64_t>();
+    if (j.is_string()) {
+      const std::string& s = j.get_ref<const std::string&>();
+      // Keyed by the JSON node: a loop body's formulas are parsed once, evaluated per iteration.
+      auto it = formulas_.find(&j);
+      if (it == formulas_.end()) {
+        try {
+          it = formulas_.emplace(&j, CostExpr::parse(s)).first;
+        } catch (const UserError& e) {
+          fail(ptr, "bad formula \"" + s + "\": " + e.what());
+        }
+      }
+      try {
+        v = it->second.eval([&](const std::string& name) -> std::optional<double> {
+          auto e = env.find(name);
+          if (e == env.end())
+            return std::nullopt;
+          return static_cast<double>(e->second);
+        });
+      } catch (const UserError& e) {
+        fail(ptr,
+             "formula \"" + s + "\": " + e.what() + " (only enclosing loop variables are defined)");
+      }
+    } else if (j.is_number()) {
+      v = j.get<double>();
+    } else {
+      fail(ptr, "expected an integer or a formula string such as \"k * 128\"");
+    }
+    if (!std::isfinite(v) || v != std::floor(v) || std::fabs(v) > 9e15)
+      fail(ptr, "expected an integer, got " + std::to_string(v));
+    return static_cast<int64_t>(v);
+  }
+
+  DType dtype(const json& j, const std::string& ptr) const {
+    auto t = parse_dtype(str(j, ptr));
+    if (!t || *t == DType::Bool)
+      fail(ptr, "unknown dtype " + j.dump() + "; expected f32, bf16 or f16");
+    return *t;
+  }
+
+  void check_name(const std::string& n, const std::string& ptr) {
+    if (n.empty())
+      fail(ptr, "empty name");
+    if (!names_.insert(n).second)
+      fail(ptr, "name '" + n + "' is used twice (tensors and buffers share one namespace)");
+  }
+
+  void load_tensors(const json& a) {
+    if (!a.is_array())
+      fail("/tensors", "expected an array");
+    std::map<std::string, int64_t> none;
+    for (size_t i = 0; i < a.size(); ++i) {
+      std::string ptr = "/tensors/" + std::to_string(i);
+      const json& t = a[i];
+      if (!t.is_object())
+        fail(ptr, "expected an object {name, dtype, shape, kind}");
+      HbmTensor h;
+      h.name = str(t.value("name", json()), ptr + "/name");
+      check_name(h.name, ptr + "/name");
+      h.dtype = dtype(t.value("dtype", json("f32")), ptr + "/dtype");
+      if (!t.contains("shape") || !t["shape"].is_array() || t["shape"].empty())
+        fail(ptr + "/shape", "expected a non-empty array of sizes");
+      for (size_t d = 0; d < t["shape"].size(); ++d) {
+        int64_t s = integer(t["shape"][d], ptr + "/shape/" + std::to_string(d), none);
+        if (s < 1)
+          fail(ptr + "/shape/" + std::to_string(d), "sizes must be >= 1");
+        h.shape.push_back(s);
+      }
+      std::string kind = t.value("kind", std::string("input"));
+      if (kind == "input")
+        h.kind = HbmKind::Input;
+      else if (kind == "output")
+        h.kind = HbmKind::Output;
+      else if (kind == "scratch")
+        h.kind = HbmKind::Scratch;
+      else
+        fail(ptr + "/kind", "expected \"input\", \"output\" or \"scratch\"");
+      for (auto it = t.begin(); it != t.end(); ++it)
+        if (!kTensorKeys.count(it.key()))
+          fail(ptr + "/" + it.key(), "unknown field; expected name, dtype, shape, kind");
+      p_.tensors.push_back(h);
+    }
+  }
+
+  // Buffers without an offset are placed one after another in declaration order; in a banked
+  // memory each starts on a bank boundary so that a tile of one bank never straddles two.
+  void load_buffers(const json& a) {
+    if (!a.is_array())
+      fail("/buffers", "expected an array");
+    std::map<std::string, int64_t> none, next;
+    for (size_t i = 0; i < a.size(); ++i) {
+      std::string ptr = "/buffers/" + std::to_string(i);
+      const json& b = a[i];
+      if (!b.is_object())
+        fail(ptr, "expected an object {name, memory, dtype, partitions, size}");
+      for (auto it = b.begin(); it != b.end(); ++it)
+        if (!kBufferKeys.count(it.key()))
+          fail(ptr + "/" + it.key(), "unknown field; expected name, memory, dtype, partitions, "
+                                     "start_partition, size, offset");
+      Buffer buf;
+      buf.name = str(b.value("name", json()), ptr + "/name");
+      check_name(buf.name, ptr + "/name");
+      buf.memory = str(b.value("memory", json()), ptr + "/memory");
+      const MemoryLevel* m = isa_.find_memory(buf.memory);
+      if (!m)
+        fail(ptr + "/memory", "target '" + isa_.name + "' has no memory '" + buf.memory + "'");
+      if (m->kind == MemoryKind::Dram)
+        fail(ptr + "/memory",
+             "'" + buf.memory + "' is device memory; declare it under \"tensors\"");
+      buf.dtype = dtype(b.value("dtype", json("f32")), ptr + "/dtype");
+      buf.partitions = b.contains("partitions")
+                           ? integer(b["partitions"], ptr + "/partitions", none)
+                           : m->partitions;
+      buf.start_partition = b.contains("start_partition")
+                                ? integer(b["start_partition"], ptr + "/start_partition", none)
+                                : 0;
+      buf.size = integer(b.value("size", json()), ptr + "/size", none);
+      if (buf.partitions < 1 || buf.start_partition < 0 ||
+          buf.start_partition + buf.partitions > m->partitions)
+        fail(ptr, "partitions [" + std::to_string(buf.start_partition) + ", " +
+                      std::to_string(buf.start_partition + buf.partitions) + ") are outside " +
+                      m->name + "'s " + std::to_string(m->partitions) + " partitions");
+      if (buf.size < 1)
+        fail(ptr + "/size", "expected at least 1 element per partition");
+      int64_t bytes = buf.size * dtype_bytes(buf.dtype);
+      int64_t& bump = next[m->name];
+      if (b.contains("offset")) {
+        buf.offset = integer(b["offset"], ptr + "/offset", none);
+        if (buf.offset < 0)
+          fail(ptr + "/offset", "offsets are >= 0");
+      } else {
+        if (m->bank_bytes > 0)
+          bump = (bump + m->bank_bytes - 1) / m->bank_bytes * m->bank_bytes;
+        buf.offset = bump;
+      }
+      if (buf.offset + bytes > m->partition_bytes)
+        fail(ptr, m->name + " bytes per partition exceeded: buffer '" + buf.name +
+                      "' needs bytes [" + std::to_string(buf.offset) + ", " +
+                      std::to_string(buf.offset + bytes) + ") of each partition; " + m->name +
+                      " has " + std::to_string(m->partition_bytes) + " bytes per partition");
+      bump = std::max(bump, buf.offset + bytes);
+      for (const auto& o : p_.buffers) {
+        if (o.memory != buf.memory)
+          continue;
+        bool parts = o.start_partition < buf.start_partition + buf.partitions &&
+                     buf.start_partition < o.start_partition + o.partitions;
+        int64_t ob = o.size * dtype_bytes(o.dtype);
+        bool bytes_overlap = o.offset < buf.offset + bytes && buf.offset < o.offset + ob;
+        if (parts && bytes_overlap)
+          fail(ptr, "buffer '" + buf.name + "' overlaps buffer '" + o.name + "' in " + m->name);
+      }
+      p_.buffers.push_back(buf);
+    }
+  }
+
+  void load_block(const json& a, const std::string& ptr, std::map<std::string, int64_t>& env) {
+    for (size_t i = 0; i < a.size(); ++i) {
+      std::string ip = ptr + "/" + std::to_string(i);
+      const json& item = a[i];
+      if (!item.is_object())
+        fail(ip, "expected an instruction {\"instr\": ...} or a loop {\"loop\": ...}");
+      if (item.contains("loop")) {
+        std::string var = str(item["loop"], ip + "/loop");
+        if (env.count(var))
+          fail(ip + "/loop", "loop variable '" + var + "' shadows an enclosing one");
+        int64_t n = integer(item.value("count", json()), ip + "/count", env);
+        if (!item.contains("body") || !item["body"].is_array())
+          fail(ip + "/body", "expected an array");
+        for (auto it = item.begin(); it != item.end(); ++it)
+          if (!kLoopKeys.count(it.key()))
+            fail(ip + "/" + it.key(), "unknown field of a loop; expected loop, count, body");
+        for (int64_t k = 0; k < n; ++k) {
+          env[var] = k;
+          load_block(item["body"], ip + "/body", env);
+        }
+        env.erase(var);
+      } else {
+        load_instr(item, ip, env);
+      }
+    }
+  }
+
+  Tile tile(const json& j, const std::string& ptr, const std::map<std::string, int64_t>& env) {
+    if (!j.is_object())
+      fail(ptr, "expected a tile {\"buf\": ...} or {\"tensor\": ...}");
+    Tile t;
+    auto ap_of = [&](const json& a, const std::string& ap_ptr) {
+      if (!a.is_array() || a.empty())
+        fail(ap_ptr, "expected [[stride, count], ...]");
+      std::vector<ApDim> out;
+      for (size_t d = 0; d < a.size(); ++d) {
+        std::string dp = ap_ptr + "/" + std::to_string(d);
+        if (!a[d].is_array() || a[d].size() != 2)
+          fail(dp, "expected [stride, count]");
+        ApDim x{integer(a[d][0], dp + "/0", env), integer(a[d][1], dp + "/1", env)};
+        if (x.count < 1)
+          fail(dp + "/1", "counts are >= 1");
+        out.push_back(x);
+      }
+      return out;
+    };
+    // Lowest and highest element an access pattern reaches, relative to its offset.
+    auto span = [](const std::vector<ApDim>& ap, int64_t& lo, int64_t& hi) {
+      lo = hi = 0;
+      for (const auto& d : ap)
+        (d.stride >= 0 ? hi : lo) += d.stride * (d.count - 1);
+    };
+    if (j.contains("tensor")) {
+      for (auto it = j.begin(); it != j.end(); ++it)
+        if (!kHbmTileKeys.count(it.key()))
+          fail(ptr + "/" + it.key(), "unknown field of an HBM tile; expected tensor, offset, ap");
+      std::string n = str(j["tensor"], ptr + "/tensor");
+      const HbmTensor* h = p_.find_tensor(n);
+      if (!h)
+        fail(ptr + "/tensor", "no tensor '" + n + "' is declared");
+      t.in_hbm = true;
+      t.object = static_cast<int>(h - p_.tensors.data());
+      t.offset = j.contains("offset") ? integer(j["offset"], ptr + "/offset", env) : 0;
+      std::vector<ApDim> ap;
+      if (j.contains("ap")) {
+        ap = ap_of(j["ap"], ptr + "/ap");
+      } else {
+        int64_t rest = h->numel() / h->shape[0];
+        ap = {{rest, h->shape[0]}, {1, rest}};
+      }
+      t.pstride = ap[0].stride;
+      t.np = ap[0].count;
+      t.ap.assign(ap.begin() + 1, ap.end());
+      if (t.ap.empty())
+        t.ap.push_back({1, 1});
+      int64_t lo, hi;
+      span(ap, lo, hi);
+      if (t.offset + lo < 0 || t.offset + hi >= h->numel())
+        fail(ptr, "the access pattern reaches elements [" + std::to_string(t.offset + lo) + ", " +
+                      std::to_string(t.offset + hi) + "] outside tensor '" + n + "' of " +
+                      std::to_string(h->numel()) + " elements");
+      return t;
+    }
+    if (!j.contains("buf"))
+      fail(ptr, "a tile names a buffer (\"buf\") or an HBM tensor (\"tensor\")");
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (!kTileKeys.count(it.key()))
+        fail(ptr + "/" + it.key(), "unknown field of a tile; expected buf, p, np, offset, n or ap");
+    std::string n = str(j["buf"], ptr + "/buf");
+    const Buffer* b = p_.find_buffer(n);
+    if (!b)
+      fail(ptr + "/buf", "no buffer '" + n + "' is declared");
+    t.object = static_cast<int>(b - p_.buffers.data());
+    t.p0 = j.contains("p") ? integer(j["p"], ptr + "/p", env) : 0;
+    t.np = j.contains("np") ? integer(j["np"], ptr + "/np", env) : b->partitions - t.p0;
+    t.offset = j.contains("offset") ? integer(j["offset"], ptr + "/offset", env) : 0;
+    if (j.contains("ap") && j.contains("n"))
+      fail(ptr, "give either \"n\" or \"ap\", not both");
+    if (j.contains("ap"))
+      t.ap = ap_of(j["ap"], ptr + "/ap");
+    else
+      t.ap = {{1, j.contains("n") ? integer(j["n"], ptr + "/n", env) : b->size - t.offset}};
+    if (t.ap[0].count < 1)
+      fail(ptr, "a tile has at least one element per partition");
+    if (t.p0 < 0 || t.np < 1 || t.p0 + t.np > b->partitions)
+      fail(ptr, "partitions [" + std::to_string(t.p0) + ", " + std::to_string(t.p0 + t.np) +
+                    ") are outside buffer '" + n + "' (" + std::to_string(b->partitions) +
+                    " partitions)");
+    int64_t lo, hi;
+    span(t.ap, lo, hi);
+    if (t.offset + lo < 0 || t.offset + hi >= b->size)
+      fail(ptr, "elements [" + std::to_string(t.offset + lo) + ", " +
+                    std::to_string(t.offset + hi) + "] of each partition are outside buffer '" + n +
+                    "' (" + std::to_string(b->size) + " elements)");
+    return t;
+  }
+
+  void set_dim(NpuInstr& x, InstrUse& use, const std::string& dim, int64_t v,
+               const std::string& who, const std::string& ptr) {
+    auto [it, fresh] = use.dims.emplace(dim, v);
+    if (!fresh && it->second != v)
+      fail(ptr, x.where() + ": dimension " + dim + " is " + std::to_string(it->second) +
+                    " elsewhere but " + std::to_string(v) + " in '" + who + "'");
+  }
+
+  // Tile rules that depend on where a buffer lies: partition starts and bank boundaries.
+  void check_placement(const NpuInstr& x, const std::string& who, const Tile& t,
+                       const std::string& ptr) {
+    if (t.in_hbm)
+      return;
+    const Buffer& b = p_.buffers[t.object];
+    const MemoryLevel& m = *isa_.find_memory(b.memory);
+    int64_t start = b.start_partition + t.p0;
+    if (!m.partition_rules.empty()) {
+      const PartitionRule* rule = nullptr;
+      for (const auto& r : m.partition_rules)
+        if (t.np >= r.min_partitions && t.np <= r.max_partitions)
+          rule = &r;
+      if (!rule ||
+          std::find(rule->starts.begin(), rule->starts.end(), start) == rule->starts.end()) {
+        std::string starts;
+        if (rule)
+          for (int64_t s : rule->starts)
+            starts += (starts.empty() ? "" : ", ") + std::to_string(s);
+        fail(ptr, x.where() + ": partition start rule: operand '" + who + "' spans " +
+                      std::to_string(t.np) + " partitions from partition " + std::to_string(start) +
+                      " of " + m.name +
+                      (rule ? "; a tile of that height must start at one of " + starts
+                            : "; no rule allows that height"));
+      }
+    }
+    if (m.bank_bytes > 0) {
+      int64_t lo = 0, hi = 0;
+      for (const auto& d : t.ap)
+        (d.stride >= 0 ? hi : lo) += d.stride * (d.count - 1);
+      int64_t eb = dtype_bytes(b.dtype);
+      int64_t blo = b.offset + (t.offset + lo) * eb, bhi = b.offset + (t.offset + hi + 1) * eb;
+      if (blo / m.bank_bytes != (bhi - 1) / m.bank_bytes)
+        fail(ptr, x.where() + ": " + m.name + " bank overflow: operand '" + who +
+                      "' covers bytes [" + std::to_string(blo) + ", " + std::to_string(bhi) +
+                      ") of each partition, across the bank boundary at " +
+                      std::to_string((blo / m.bank_bytes + 1) * m.bank_bytes) + " (banks of " +
+                      std::to_string(m.bank_bytes) + " bytes)");
+    }
+  }
+
+  void load_instr(const json& j, const std::string& ptr,
+                  const std::map<std::string, int64_t>& env) {
+    NpuInstr x;
+    InstrUse use;
+    x.index = static_cast<int>(p_.instrs.size());
+    std::string iname = str(j.value("instr", json()), ptr + "/instr");
+    x.instr = isa_.find_instruction(iname);
+    if (!x.instr)
+      fail(ptr + "/instr", "target '" + isa_.name + "' has no instruction '" + iname + "'");
+    const Instruction& in = *x.instr;
+    std::string ename =
+        j.contains("engine") ? str(j["engine"], ptr + "/engine") : in.engines.front();
+    if (std::find(in.engines.begin(), in.engines.end(), ename) == in.engines.end()) {
+      std::string ok;
+      for (const auto& e : in.engines)
+        ok += (ok.empty() ? "" : ", ") + e;
+      fail(ptr + "/engine",
+           "instruction '" + iname + "' does not run on engine '" + ename + "'; it runs on " + ok);
+    }
+    x.engine = isa_.find_engine(ename);
+    use.engine = ename;
+    if (j.contains("name"))
+      x.name = str(j["name"], ptr + "/name");
+    if (j.contains("queue")) {
+      x.queue = static_cast<int>(integer(j["queue"], ptr + "/queue", env));
+      if (x.queue < 0 || x.queue >= x.engine->queues)
+        fail(ptr + "/queue", x.where() + ": queue " + std::to_string(x.queue) +
+                                 " does not exist; engine " + ename + " has " +
+                                 std::to_string(x.engine->queues) + " queue(s)");
+    }
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      const std::string& k = it.key();
+      if (kInstrKeys.count(k))
+        continue;
+      if (!in.find_operand(k) && !in.find_param(k)) {
+        std::string ok;
+        for (const auto& o : in.operands)
+          ok += (ok.empty() ? "" : ", ") + o.name;
+        for (const auto& p : in.params)
+          ok += (ok.empty() ? "" : ", ") + p.name;
+        fail(ptr + "/" + k, x.where() + ": '" + k + "' is neither an operand nor a parameter of '" +
+                                iname + "'; expected " + ok);
+      }
+    }
+    // Parameters first: flags decide which operands exist.
+    for (const auto& prm : in.params) {
+      std::string pp = ptr + "/" + prm.name;
+      bool has = j.contains(prm.name);
+      switch (prm.kind) {
+      case ParamKind::Enum:
+        if (has) {
+          std::string v = str(j[prm.name], pp);
+          if (!prm.find_value(v)) {
+            std::string ok;
+            for (const auto& pv : prm.values)
+              ok += (ok.empty() ? "" : ", ") + pv.name;
+            fail(pp, x.where() + ": '" + v + "' is not a value of '" + prm.name +
+                         "'; expected one of " + ok);
+          }
+          x.choice[prm.name] = v;
+        }
+        break;
+      case ParamKind::Flag:
+        if (has) {
+          if (!j[prm.name].is_boolean())
+            fail(pp, x.where() + ": flag '" + prm.name + "' takes true or false");
+          x.choice[prm.name] = j[prm.name].get<bool>() ? "true" : "false";
+        }
+        break;
+      case ParamKind::Immediate:
+        if (prm.immediate_type == "int") {
+          if (has)
+            x.choice[prm.name] = std::to_string(integer(j[prm.name], pp, env));
+        } else {
+          if (!has || !j[prm.name].is_number())
+            fail(pp, x.where() + ": '" + prm.name + "' needs a number");
+          x.reals[prm.name] = j[prm.name].get<double>();
+        }
+        break;
+      case ParamKind::Vector: {
+        if (!has)
+          fail(pp, x.where() + ": missing '" + prm.name + "': a [" + prm.dim + "] tile" +
+                       (prm.allows_immediate ? " or a number"
+                                             : " (this target allows no immediate here)"));
+        VectorArg v;
+        if (j[prm.name].is_number()) {
+          if (!prm.allows_immediate)
+            fail(pp, x.where() + ": '" + prm.name +
+                         "' cannot be an immediate on this target; give a [" + prm.dim + "] tile");
+          v.immediate = true;
+          v.value = j[prm.name].get<double>();
+          use.memory[prm.name] = "immediate";
+        } else {
+          v.tile = tile(j[prm.name], pp, env);
+          if (v.tile.free_size() != 1)
+            fail(pp, x.where() + ": '" + prm.name + "' is one value per partition; its tile has " +
+                         std::to_string(v.tile.free_size()) + " elements per partition");
+          set_dim(x, use, prm.dim, v.tile.np, prm.name, pp);
+          use.memory[prm.name] = p_.memory_of(v.tile);
+          use.dtypes[prm.name] = p_.dtype_of(v.tile);
+        }
+        x.vectors[prm.name] = v;
+        break;
+      }
+      }
+    }
+    use.params = x.choice;
+    for (const auto& op : in.operands) {
+      std::string pp = ptr + "/" + op.name;
+      bool exists = op.when.empty() || (x.choice.count(op.when) && x.choice.at(op.when) == "true");
+      if (!exists) {
+        if (j.contains(op.name))
+          fail(pp, x.where() + ": operand '" + op.name + "' exists only when flag '" + op.when +
+                       "' is set");
+        continue;
+      }
+      if (!j.contains(op.name))
+        fail(pp, x.where() + ": missing operand '" + op.name + "'");
+      Tile t = tile(j[op.name], pp, env);
+      if (op.shape.size() == 1) {
+        if (t.free_size() != 1)
+          fail(pp, x.where() + ": operand '" + op.name + "' is [" + op.shape[0].name +
+                       "], one value per partition; its tile has " + std::to_string(t.free_size()) +
+                       " elements per partition");
+        set_dim(x, use, op.shape[0].name, t.np, op.name, pp);
+      } else if (op.shape.size() == 2) {
+        set_dim(x, use, op.shape[0].name, t.np, op.name, pp);
+        set_dim(x, use, op.shape[1].name, t.free_size(), op.name, pp);
+      } else {
+        internal_error("operand '" + op.name + "' of '" + iname + "' has rank " +
+                       std::to_string(op.shape.size()) +
+                       "; the simulator handles [partition] and [partition, free] operands");
+      }
+      use.memory[op.name] = p_.memory_of(t);
+      use.dtypes[op.name] = p_.dtype_of(t);
+      check_placement(x, op.name, t, pp);
+      x.operands[op.name] = t;
+    }
+    for (const auto& [name, v] : x.vectors)
+      if (!v.immediate)
+        check_placement(x, name, v.tile, ptr + "/" + name);
+    // Legality depends only on the use, so each distinct use is checked once.
+    std::string key = use_key(in, use);
+    auto cached = uses_.find(key);
+    if (cached == uses_.end()) {
+      std::vector<std::string> bad = check_use(isa_, in, use);
+      if (!bad.empty()) {
+        std::string msg;
+        for (const auto& b : bad)
+          msg += (msg.empty() ? "" : "; ") + b;
+        fail(ptr, x.where() + ": " + msg);
+      }
+      cached = uses_.emplace(key, static_cast<int>(p_.uses.size())).first;
+      p_.uses.push_back(use);
+    }
+    x.use = cached->second;
+    if (j.contains("after")) {
+      if (!j["after"].is_array())
+        fail(ptr + "/after", "expected an array of instruction names");
+      for (size_t k = 0; k < j["after"].size(); ++k) {
+        std::string n = str(j["after"][k], ptr + "/after/" + std::to_string(k));
+        auto it = last_named_.find(n);
+        if (it == last_named_.end())
+          fail(ptr + "/after/" + std::to_string(k), "no earlier instruction is named '" + n + "'");
+        x.after.push_back(it->second);
+      }
+    }
+    if (!x.name.empty())
+      last_named_[x.name] = x.index;
+    p_.instrs.push_back(std::move(x));
+  }
+
+  static std::string use_key(const Instruction& in, const InstrUse& u) {
+    std::string k = in.name + "|" + u.engine;
+    for (const auto& [a, b] : u.dims)
+      k += "|" + a + "=" + std::to_string(b);
+    for (const auto& [a, b] : u.params)
+      k += "|" + a + "=" + b;
+    for (const auto& [a, b] : u.memory)
+      k += "|" + a + "@" + b;
+    for (const auto& [a, b] : u.dtypes)
+      k += "|" + a + ":" + dtype_name(b);
+    return k;
+  }
+
+  const Isa& isa_;
+  std::string path_;
+  std::unordered_map<std::string, int> uses_;
+  NpuProgram p_;
+  std::set<std::string> names_;
+  std::unordered_map<const json*, CostExpr> formulas_;
+  std::map<std::string, int> last_named_;
+};
+
+} // namespace
+
+NpuProgram load_npu_program_from_string(const std::string& text, const Isa& isa,
+                                        const std::string& path) {
+  return Loader(isa, path).load(text);
+}
+
+NpuProgram load_npu_program(const std::string& path, const Isa& isa) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f)
+    user_error(path + ": cannot read the NPU program file");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return load_npu_program_from_string(ss.str(), isa, path);
+}
+
+} // namespace axon

@@ -1,0 +1,26 @@
+// `axon-synth sim PROGRAM --isa TARGET.json [--trace out.json] [--functional]`: the simulator's
+// command, as a function the CLI main calls. Timing mode prints the report (time, engine
+// utilisation, DMA traffic, roofline); functional mode runs the program on random inputs and
+// prints a summary of each output. Returns the exit code: 0 ok, 2 bad input, 1 internal error.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace axon {
+
+struct SimCommandOptions {
+  std::string program;                // NPU program JSON (docs/npu-program.md)
+  std::string isa;                    // target description, e.g. targets/npu.json
+  std::string trace;                  // write a Chrome trace here (timing mode); empty: none
+  bool functional = false;            // run the functional simulator instead of the timing model
+  bool json = false;                  // print the report as JSON
+  uint64_t seed = 1;                  // random inputs of functional mode
+  std::vector<std::string> overrides; // --set ENGINE.ATTRIBUTE=VALUE (sim/isa_override.h)
+};
+
+int sim_command(const SimCommandOptions& opts, std::ostream& out, std::ostream& err);
+
+} // namespace axon

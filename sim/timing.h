@@ -1,0 +1,69 @@
+// Timing simulation of an NPU program (docs/npu-program.md, "Timing model"): every compute
+// engine runs its instructions in program order, every DMA queue serves its transfers in the
+// order they become ready; an instruction starts when its queue is free and the
+// tiles it touches are ready (read-after-write, write-after-read, write-after-write on
+// overlapping memory, plus explicit `after` edges), and holds any memory port that a contention
+// rule of the ISA makes exclusive. Durations come only from the ISA's cost formulas; engine
+// attributes are used when the target defines them: `access_overhead_cycles` (latency before
+// another queue sees a result; the same in-order queue gets it forwarded),
+// `dependency_penalty_cycles` (extra cycles when an instruction waited on a dependency or uses
+// the result of the instruction just before it), `fixed_cost_ns` of a DMA engine (the part of a
+// transfer's cost that is pipelined latency, not queue occupancy) and `aggregate_bandwidth_gbps`
+// (bandwidth shared by all queues of the engine). Traffic to a memory with `bandwidth_gbps` shares
+// that bandwidth.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "sim/program.h"
+
+namespace axon {
+
+struct LaneStats {
+  std::string name; // "PE", "DMA q3"
+  std::string engine;
+  double busy_ns = 0;
+  int64_t instructions = 0;
+};
+
+struct TimingReport {
+  double total_ns = 0;          // until the last result is visible (a DMA's data has landed)
+  std::vector<LaneStats> lanes; // one per engine queue, in ISA order
+  std::map<std::string, double> engine_busy_ns; // summed over an engine's queues
+  std::map<std::string, int> engine_lanes;      // queues of each engine that ran something
+  double dma_bytes = 0;                         // bytes written by DMA transfers
+  double hbm_bytes = 0;                         // bytes read from or written to device memory
+  double hbm_gbps = 0;                          // the device memory's bandwidth (roofline)
+  double tensor_flops = 0, other_flops = 0;
+  // Lower bounds of the roofline (NPU.md): bytes / bandwidth, tensor-engine FLOPs at the
+  // instruction's peak rate for its dtype, and other FLOPs over the vector and scalar engines.
+  double memory_bound_ns = 0, tensor_bound_ns = 0, other_bound_ns = 0;
+  double roofline_ns() const;
+  double roofline_percent() const { return total_ns > 0 ? 100.0 * roofline_ns() / total_ns : 0; }
+};
+
+struct TimedInstr {
+  int lane = 0;
+  double start_ns = 0, end_ns = 0; // occupancy of the queue
+  double done_ns = 0;              // when dependents may use the result
+};
+
+struct TimingResult {
+  TimingReport report;
+  std::vector<TimedInstr> instrs; // per instruction of the program, in program order
+};
+
+TimingResult simulate_timing(const NpuProgram& prog);
+
+// Human-readable summary: total time, per-engine busy time and utilisation, DMA traffic and
+// achieved bandwidth, and the roofline bound with the percentage reached.
+std::string format_timing_report(const NpuProgram& prog, const TimingReport& r);
+nlohmann::json timing_report_json(const TimingReport& r);
+
+// The timeline in Chrome trace-event format (one thread per engine queue), viewable in Perfetto.
+nlohmann::json chrome_trace(const NpuProgram& prog, const TimingResult& t);
+
+} // namespace axon

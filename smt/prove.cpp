@@ -1,0 +1,341 @@
+// The prover pipeline, one obligation at a time (see prove.h).
+#include "smt/prove.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "ir/error.h"
+#include "smt/bounded.h"
+#include "smt/proof_cache.h"
+
+namespace axon::smt {
+
+const char* verdict_name(Verdict v) {
+  return v == Verdict::Proven ? "proven" : v == Verdict::Refuted ? "refuted" : "unknown";
+}
+
+namespace {
+
+double since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+bool mentions_dim(const Expr& e, const std::string& d) {
+  bool hit = false;
+  visit(e,
+        [&](const ExprNode& n) { hit = hit || (n.kind() == ExprKind::DimVar && n.name() == d); });
+  return hit;
+}
+
+nlohmann::json cex_to_json(const Counterexample& c) {
+  nlohmann::json j;
+  j["dims"] = c.dims;
+  nlohmann::json ins = nlohmann::json::object();
+  for (auto& [k, t] : c.inputs)
+    ins[k] = {{"shape", t.shape}, {"data", t.data}};
+  j["inputs"] = ins;
+  j["found_by"] = c.found_by;
+  return j;
+}
+
+std::optional<Counterexample> cex_from_json(const nlohmann::json& j) {
+  try {
+    Counterexample c;
+    c.dims = j.at("dims").get<std::map<std::string, int64_t>>();
+    for (auto& [k, t] : j.at("inputs").items())
+      c.inputs[k] = TensorValue{t.at("shape").get<std::vector<int64_t>>(),
+                                t.at("data").get<std::vector<double>>()};
+    c.found_by = j.at("found_by").get<std::string>();
+    return c;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::string write_certificate(const std::string& dir, const std::string& name, const SmtQuery& q) {
+  std::filesystem::create_directories(dir);
+  std::string file;
+  for (char c : name)
+    file += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  std::string path = dir + "/" + file + ".smt2";
+  std::ofstream out(path);
+  out << to_smtlib2(q);
+  if (!out)
+    user_error("prove: cannot write certificate '" + path +
+               "'; check that the directory is writable");
+  return path;
+}
+
+// Random float64 trials: `seeds` random inputs at each of the first `count` size assignments.
+std::optional<Counterexample>
+random_trials(const IndexProgram& a, const IndexProgram& b, const Obligation& ob,
+              const std::vector<std::map<std::string, int64_t>>& sizes, size_t count, int seeds) {
+  for (size_t i = 0; i < sizes.size() && i < count; ++i) {
+    auto shapes = input_shapes(a, b, sizes[i]);
+    for (int s = 0; s < seeds; ++s) {
+      uint64_t seed = 1000 * i + static_cast<uint64_t>(s);
+      TensorMap in = random_tensor_inputs(shapes, seed);
+      bool holds = true;
+      for (auto& as : ob.assumptions) {
+        auto v = eval_assumption(as, sizes[i], in);
+        holds = holds && (!v || *v);
+      }
+      if (!holds)
+        continue;
+      if (auto c = replay(a, b, sizes[i], in)) {
+        c->found_by = "random trial (seed " + std::to_string(seed) + ")";
+        return c;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// Counterexample search: bounded queries at the smallest sizes, then random float64 trials.
+std::optional<Counterexample> refute(const IndexProgram& a, const IndexProgram& b,
+                                     const Obligation& ob, const ProveOptions& opts,
+                                     std::string* notes) {
+  auto sizes =
+      small_dim_assignments(a, b, ob.assumptions, std::max(opts.bounded_sizes, opts.trial_sizes));
+  SolverMode bmode = opts.mode == SolverMode::Both ? SolverMode::Portfolio : opts.mode;
+  SolverLimits blim = opts.limits;
+  blim.z3_rlimit = std::min<uint64_t>(blim.z3_rlimit, 5'000'000);
+  blim.cvc5_rlimit = std::min<uint64_t>(blim.cvc5_rlimit, 2'000'000);
+  blim.hard_timeout_s = std::min(blim.hard_timeout_s, 3.0);
+  for (size_t i = 0; i < sizes.size() && i < opts.bounded_sizes; ++i) {
+    auto shapes = input_shapes(a, b, sizes[i]);
+    std::string why;
+    auto bq = encode_bounded(ob, sizes[i], shapes, &why);
+    if (!bq) {
+      *notes += "bounded query skipped (" + why + "); ";
+      continue;
+    }
+    SolverAnswer ans = check(bq->query, bmode, blim, true);
+    if (ans.status != SatStatus::Sat) {
+      if (ans.status == SatStatus::Unknown)
+        *notes += "bounded query unknown (" + ans.reason + "); ";
+      continue;
+    }
+    TensorMap in = random_tensor_inputs(shapes, 17 + i);
+    for (auto& [sym, ref] : bq->elements)
+      in[ref.tensor].at(ref.index) = ans.model.count(sym) ? ans.model.at(sym) : 0.0;
+    bool holds = true;
+    for (auto& as : ob.assumptions) {
+      auto v = eval_assumption(as, sizes[i], in);
+      holds = holds && (!v || *v);
+    }
+    if (!holds)
+      continue;
+    if (auto c = replay(a, b, sizes[i], in)) {
+      c->found_by = "bounded smt (" + ans.solver + ")";
+      return c;
+    }
+    *notes += "a bounded model did not replay; ";
+  }
+  if (auto c = random_trials(a, b, ob, sizes, opts.trial_sizes, opts.trial_seeds * 3))
+    return c;
+  *notes += "no counterexample in " + std::to_string(std::min(sizes.size(), opts.trial_sizes)) +
+            " small size assignments";
+  return std::nullopt;
+}
+
+} // namespace
+
+Goal make_goal(const Obligation& ob) {
+  // An assumption `d == e` (d a dim not in e) is applied as a definition of d.
+  std::map<std::string, Expr> defs;
+  std::vector<Expr> extra;
+  for (auto& as : ob.assumptions) {
+    if (as->kind() != ExprKind::Eq || as->arg(0)->sort() != Sort::Int)
+      continue;
+    for (int side = 0; side < 2; ++side) {
+      const Expr& d = as->arg(side);
+      const Expr& e = as->arg(1 - side);
+      if (d->kind() == ExprKind::DimVar && !defs.count(d->name()) && !mentions_dim(e, d->name())) {
+        bool cyclic = false;
+        for (auto& [k, v] : defs)
+          cyclic = cyclic || mentions_dim(v, d->name()) || mentions_dim(e, k);
+        if (cyclic)
+          continue;
+        defs[d->name()] = e;
+        extra.push_back(ExprNode::binary(ExprKind::Ge, e, ExprNode::int_const(1)));
+        break;
+      }
+    }
+  }
+  Goal g;
+  g.name = ob.name;
+  g.lhs = normalize(ob.lhs, defs);
+  g.rhs = normalize(ob.rhs, defs);
+  for (auto& as : ob.assumptions)
+    g.assumptions.push_back(normalize(as, defs));
+  for (auto& as : extra)
+    g.assumptions.push_back(normalize(as, defs));
+  for (auto& [v, e] : ob.index_vars)
+    g.index_ranges.emplace_back(v, normalize(e, defs));
+  return g;
+}
+
+SmtQuery obligation_query(const Obligation& ob) { return encode_goal(make_goal(ob)); }
+
+ObligationResult prove_obligation(const IndexProgram& a, const IndexProgram& b,
+                                  const Obligation& ob, const ProveOptions& opts) {
+  auto t0 = std::chrono::steady_clock::now();
+  ObligationResult r;
+  r.name = ob.name;
+  std::optional<ProofCache> cache;
+  if (opts.use_cache)
+    cache.emplace(opts.cache_dir.empty() ? default_cache_dir() : opts.cache_dir);
+  std::optional<SmtQuery> query;
+  std::string why_not;
+  bool trivial = false;
+  try {
+    Goal g = make_goal(ob);
+    trivial = g.lhs->key == g.rhs->key;
+    query = encode_goal(g);
+  } catch (const RationalOverflow& e) {
+    why_not = std::string("cannot encode: ") + e.what();
+  }
+  std::string pkey, rkey;
+  if (query && cache) {
+    pkey = cache_key(*query, true);
+    rkey = cache_key(*query, false) + "-cex";
+    if (auto j = cache->get(pkey); j && j->value("verdict", "") == "proven") {
+      r.verdict = Verdict::Proven;
+      r.cached = true;
+      r.solver = j->value("solver", "");
+      r.reason = "proof cache";
+    } else if (auto jr = cache->get(rkey); jr && jr->value("verdict", "") == "refuted") {
+      if (auto c = cex_from_json(jr->at("counterexample")))
+        if (auto confirmed = replay(a, b, c->dims, c->inputs)) {
+          confirmed->found_by = c->found_by + ", from the proof cache";
+          r.verdict = Verdict::Refuted;
+          r.cached = true;
+          r.solver = "replay";
+          r.counterexample = confirmed;
+          r.reason = "counterexample from the proof cache, replayed";
+        }
+    }
+  }
+  // A few cheap float64 trials before any solver call: most wrong rewrites differ on random
+  // inputs, and a replayed difference is a confirmed refutation without waiting for the solver.
+  if (!r.cached && !trivial && opts.quick_trials > 0) {
+    auto sizes = small_dim_assignments(a, b, ob.assumptions, opts.quick_trials);
+    if (auto c = random_trials(a, b, ob, sizes, opts.quick_trials, 1)) {
+      r.verdict = Verdict::Refuted;
+      r.solver = c->found_by;
+      r.reason = "counterexample confirmed by float64 replay";
+      r.counterexample = c;
+      if (cache && !rkey.empty())
+        cache->put(
+            rkey,
+            {{"verdict", "refuted"}, {"obligation", ob.name}, {"counterexample", cex_to_json(*c)}});
+      r.seconds = since(t0);
+      return r;
+    }
+  }
+  if (!r.cached && query) {
+    if (trivial) {
+      r.verdict = Verdict::Proven;
+      r.solver = "normalizer";
+      r.reason = "both sides have the same normal form";
+    } else {
+      SolverAnswer ans = check(*query, opts.mode, opts.limits, false);
+      r.solver = ans.solver;
+      if (ans.status == SatStatus::Unsat) {
+        r.verdict = Verdict::Proven;
+        r.reason = "unsat in " + std::to_string(static_cast<int>(ans.seconds * 1000)) + " ms";
+      } else {
+        r.solver_disagreement = ans.disagreement;
+        why_not = ans.status == SatStatus::Sat ? "the unbounded query is sat (only a candidate)"
+                                               : ans.reason;
+      }
+    }
+    if (r.verdict == Verdict::Proven && cache)
+      cache->put(pkey, {{"verdict", "proven"}, {"solver", r.solver}, {"obligation", ob.name}});
+  }
+  if (r.verdict == Verdict::Proven && query && !opts.certificate_dir.empty())
+    r.certificate = write_certificate(opts.certificate_dir, ob.name, *query);
+  if (r.verdict == Verdict::Unknown) {
+    std::string notes;
+    if (auto c = refute(a, b, ob, opts, &notes)) {
+      r.verdict = Verdict::Refuted;
+      r.solver = c->found_by;
+      r.reason = "counterexample confirmed by float64 replay";
+      r.counterexample = c;
+      if (cache && !rkey.empty())
+        cache->put(
+            rkey,
+            {{"verdict", "refuted"}, {"obligation", ob.name}, {"counterexample", cex_to_json(*c)}});
+    } else {
+      r.reason = why_not + "; " + notes;
+    }
+  }
+  if (r.solver_disagreement && r.verdict != Verdict::Refuted)
+    r.reason = "BUG: solver disagreement; " + r.reason;
+  r.seconds = since(t0);
+  return r;
+}
+
+ProveResult prove_programs(const IndexProgram& a, const IndexProgram& b,
+                           const std::vector<Expr>& assumptions, const ProveOptions& opts) {
+  auto t0 = std::chrono::steady_clock::now();
+  ProveResult res;
+  bool all = true;
+  for (auto& ob : make_obligations(a, b, assumptions)) {
+    res.obligations.push_back(prove_obligation(a, b, ob, opts));
+    Verdict v = res.obligations.back().verdict;
+    if (v == Verdict::Refuted)
+      res.verdict = Verdict::Refuted;
+    all = all && v == Verdict::Proven;
+  }
+  if (res.verdict != Verdict::Refuted)
+    res.verdict = all ? Verdict::Proven : Verdict::Unknown;
+  res.seconds = since(t0);
+  return res;
+}
+
+ProveResult prove_expressions(const Expr& lhs, const Expr& rhs,
+                              const std::vector<TensorDecl>& inputs,
+                              const std::vector<std::pair<std::string, Expr>>& index_vars,
+                              const std::vector<Expr>& assumptions, const ProveOptions& opts) {
+  std::map<std::string, std::optional<int64_t>> dims;
+  auto collect = [&](const Expr& e) {
+    visit(e, [&](const ExprNode& n) {
+      if (n.kind() == ExprKind::DimVar)
+        dims[n.name()] = std::nullopt;
+    });
+  };
+  std::vector<TensorDecl> decls = inputs;
+  for (auto& d : decls) {
+    d.role = TensorRole::Input;
+    for (auto& s : d.shape)
+      collect(s);
+  }
+  TensorDecl out;
+  out.name = "out";
+  out.role = TensorRole::Output;
+  std::vector<std::string> vars;
+  for (auto& [v, ext] : index_vars) {
+    out.shape.push_back(ext);
+    vars.push_back(v);
+    collect(ext);
+  }
+  for (auto* e : {&lhs, &rhs})
+    collect(*e);
+  for (auto& a : assumptions)
+    collect(a);
+  decls.push_back(out);
+  auto program = [&](const Expr& value) {
+    IndexStmt st;
+    st.out = "out";
+    st.vars = vars;
+    st.value = value;
+    st.origin = "prove_expressions";
+    return IndexProgram::make(dims, decls, {st});
+  };
+  return prove_programs(program(lhs), program(rhs), assumptions, opts);
+}
+
+} // namespace axon::smt
