@@ -12,6 +12,7 @@
 #include "ir/interp.h"
 #include "ir/shape.h"
 #include "isa/isa.h"
+#include "sim/sim_command.h"
 #include "tools/synthesize.h"
 
 namespace {
@@ -165,6 +166,16 @@ int main(int argc, char** argv) {
   replay->add_option("report", replay_path, "OUT/report.json of an earlier run")->required();
   replay->add_option("-o,--out", replay_out, "Output directory (default: OUT/replay)");
 
+  SimCommandOptions sim_opts;
+  auto* sim = app.add_subcommand("sim", "Run an NPU program (docs/npu-program.md) on the simulator");
+  sim->add_option("program", sim_opts.program, "NPU program (JSON)")->required();
+  sim->add_option("--isa", sim_opts.isa, "Target ISA description, e.g. targets/npu.json")->required();
+  sim->add_option("--trace", sim_opts.trace, "Write a Chrome/Perfetto trace of the timeline here");
+  sim->add_flag("--functional", sim_opts.functional, "Compute results (functional mode) instead of timing");
+  sim->add_flag("--json", sim_opts.json, "Print the report as JSON");
+  sim->add_option("--seed", sim_opts.seed, "Seed of the random inputs in functional mode");
+  sim->add_option("--set", sim_opts.overrides, "Override a target attribute: ENGINE.ATTRIBUTE=VALUE");
+
   std::string isa_show_path;
   auto* isa_cmd = app.add_subcommand("isa", "Inspect target ISA descriptions");
   auto* isa_show = isa_cmd->add_subcommand("show", "Print a readable summary of a target");
@@ -189,6 +200,7 @@ int main(int argc, char** argv) {
     if (*ir) return cmd_ir(ir_path, level, fa_ir);
     if (*eval) return cmd_eval(eval_path, seed, mode, show, fa_eval);
     if (*replay) return replay_command(replay_path, replay_out);
+    if (*sim) return sim_command(sim_opts, std::cout, std::cerr);
     if (*isa_show) {
       std::cout << describe_isa(load_isa(isa_show_path));
       return kExitOk;

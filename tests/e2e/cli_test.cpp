@@ -174,3 +174,18 @@ TEST(CliSynth, IsaShow) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliSim, RunsAnNpuProgramAndWritesATrace) {
+  fs::create_directories("build-e2e-out");
+  Result r = run("sim sim/programs/rmsnorm_qkv.json --isa targets/npu.json --trace build-e2e-out/trace.json");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("total time"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(simulated)"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists("build-e2e-out/trace.json"));
+  Result bad = run("sim does/not/exist.json --isa targets/npu.json");
+  EXPECT_EQ(bad.code, 2) << bad.out;
+}
+
+}  // namespace
