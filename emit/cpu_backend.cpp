@@ -99,6 +99,16 @@ class CpuArtifact : public Artifact {
 
 }  // namespace
 
+std::string CpuBackend::unsupported(const IndexProgram& p) const {
+  for (auto& t : p.tensors())
+    if (t.dtype == DType::BF16 || t.dtype == DType::F16)
+      return "the CPU backend does not support " + std::string(dtype_name(t.dtype)) + " tensors yet ('" + t.name +
+             "'); use f32, or cast with cast(x, dtype=\"f32\")";
+  for (auto& [d, v] : p.dims())
+    if (!v) return "dim '" + d + "' has no size; bind it with `where " + d + " = ...` or --dim " + d + "=...";
+  return "";
+}
+
 std::unique_ptr<Artifact> CpuBackend::compile(const IndexProgram& p, const Schedule& s) const {
   return std::make_unique<CpuArtifact>(p, s, target_);
 }

@@ -17,6 +17,7 @@ class CpuBackend : public Backend {
   }
   int vector_lanes() const override { return target_.vector_bytes / 4; }
   std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule& s) const override;
+  std::string unsupported(const IndexProgram& p) const override;
   const CpuTarget& target() const { return target_; }
 
  private:

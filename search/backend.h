@@ -46,6 +46,9 @@ class Backend {
   // Vector width in elements for the innermost loop (schedule enumeration uses it).
   virtual int vector_lanes() const = 0;
   virtual std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule& s) const = 0;
+  // Why this backend cannot compile the program at all (empty when it can), checked before any
+  // search so the user gets one clear message instead of a list of failed candidates.
+  virtual std::string unsupported(const IndexProgram& p) const = 0;
 };
 
 }  // namespace axon

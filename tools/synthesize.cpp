@@ -121,6 +121,7 @@ int synthesize_command(const SynthOptions& o) {
   // Rewrite discovery (synth/) is not built yet: the only variant is the program as written.
   Isa isa = load_isa(o.isa);                                                    timer.lap("load target");
   std::unique_ptr<CpuBackend> backend = make_backend(isa);
+  if (std::string why = backend->unsupported(index); !why.empty()) user_error(o.program + ": error: " + why);
   fs::path out = o.out_dir.empty() ? fs::path("axon-out") / fs::path(o.program).stem() : fs::path(o.out_dir);
   fs::create_directories(out);
   std::ofstream jsonl(out / "candidates.jsonl", std::ios::trunc);

@@ -162,6 +162,9 @@ TEST(CliSynth, UnsupportedTargetsSaySo) {
     EXPECT_EQ(a.code, 2) << a.out;
     EXPECT_NE(a.out.find("does not support AVX-512"), std::string::npos) << a.out;
   }
+  Result h = run("--isa targets/avx2.json experiments/suites/mirage/gated_mlp.tp --dim M=8");
+  EXPECT_EQ(h.code, 2) << h.out;
+  EXPECT_NE(h.out.find("does not support f16 tensors yet"), std::string::npos) << h.out;
   Result n = run("experiments/suites/nkibench/rmsnorm_matmul.tp");
   EXPECT_EQ(n.code, 2) << n.out;
   EXPECT_NE(n.out.find("no target given"), std::string::npos) << n.out;

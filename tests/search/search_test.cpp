@@ -65,6 +65,7 @@ class FakeBackend : public Backend {
     return estimate_stmt_ns_impl(p, i, s);
   }
   int vector_lanes() const override { return 8; }
+  std::string unsupported(const IndexProgram&) const override { return ""; }
   std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule&) const override {
     int b = calls_++;
     if (b == 5) throw std::runtime_error("fake compile failure");
