@@ -1,42 +1,65 @@
 #!/usr/bin/env bash
-# Runs the main job on the CPU benchmark kernels and prints a markdown table: the op-by-op
-# baseline's time, the synthesized kernel's time (both medians measured in the same run), the
-# speed-up and the synthesis time. Usage: scripts/bench_cpu.sh [targets/avx2.json] [out-dir]
+# The side-by-side CPU benchmark (issue 7): for each kernel, in one run, the synthesized kernel
+# (axon-synth's main job, cache cold), our op-by-op baseline (same run), PyTorch eager and, for
+# matmuls, oneDNN's sgemm, all single-threaded (our kernels use one core today), plus the
+# machine's memcpy bandwidth for the memory-bound kernels. Prints a markdown table.
+#   scripts/setup_bench.sh            # oneDNN and PyTorch (once)
+#   scripts/bench_cpu.sh [targets/avx2.json] [out-dir]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ISA=${1:-targets/avx2.json}
 OUT=${2:-build/bench-cpu}
-BIN=${AXON_BUILD_DIR:-build}/tools/axon-synth
+BUILD=${AXON_BUILD_DIR:-build}
+BIN=$BUILD/tools/axon-synth
+REF=$BUILD/experiments/cpu_bench/axon-bench-ref
+export OMP_NUM_THREADS=1 DNNL_MAX_CPU_ISA=${DNNL_MAX_CPU_ISA:-AVX2}
 mkdir -p "$OUT"
-run() {  # name program dims...
-  local name=$1 prog=$2; shift 2
-  local args=()
+have_torch=0; /usr/bin/python3 -c "import torch" 2>/dev/null && have_torch=1
+echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; target $ISA; single thread"
+if [ -x "$REF" ]; then echo "memcpy bandwidth (256 MiB, read+write): $($REF copy 256) GB/s"; fi
+echo
+echo "| kernel | dims | ours ms | op-by-op baseline ms | PyTorch eager ms | oneDNN ms | vs baseline | vs PyTorch | vs oneDNN | synthesis s |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+run() {  # name torch-kind program dims...
+  local name=$1 kind=$2 prog=$3; shift 3
+  local args=() tdims=()
   for d in "$@"; do args+=(--dim "$d"); done
-  local t0=$(date +%s.%N)
+  # PyTorch needs every dim: take them from the program's where-line, with overrides.
+  local where
+  where=$("$BIN" ir "$prog" "${args[@]}" | head -1 | sed 's/^where //; s/ //g')
+  IFS=',' read -ra tdims <<< "$where"
+  local t0 t1
+  t0=$(date +%s.%N)
   "$BIN" --isa "$ISA" "$prog" "${args[@]}" -o "$OUT/$name" > "$OUT/$name.log" 2>&1 || true
-  local t1=$(date +%s.%N)
-  /usr/bin/python3 - "$OUT/$name/report.json" "$name" "$t0" "$t1" "$*" <<'PY'
+  t1=$(date +%s.%N)
+  local torch_ms="" dnnl_ms=""
+  [ $have_torch -eq 1 ] && torch_ms=$(/usr/bin/python3 experiments/cpu_bench/torch_eager.py "$kind" 1 "${tdims[@]}" 2>/dev/null || true)
+  if [ "$kind" = matmul ] && [ -x "$REF" ]; then
+    local M N K
+    for d in "${tdims[@]}"; do case $d in M=*) M=${d#M=};; N=*) N=${d#N=};; K=*) K=${d#K=};; esac; done
+    dnnl_ms=$($REF sgemm "$M" "$N" "$K" || true)
+  fi
+  /usr/bin/python3 - "$OUT/$name/report.json" "$name" "$t0" "$t1" "${where}" "$torch_ms" "$dnnl_ms" <<'PY'
 import json, sys
-path, name, t0, t1, dims = sys.argv[1:6]
+path, name, t0, t1, dims, torch_ms, dnnl_ms = sys.argv[1:8]
+syn = float(t1) - float(t0)
 try:
     r = json.load(open(path))
+    ours = r["best"]["time_ns"]["median"] / 1e6
+    base = r["baseline"]["time_ns"]["median"] / 1e6
 except Exception as e:
-    print(f"| {name} | {dims} | failed: {e} | | | |"); sys.exit()
-b = r.get("baseline", {}).get("time_ns", {}).get("median")
-w = (r.get("best") or {}).get("time_ns", {}).get("median")
-sp = r.get("speedup_over_baseline")
-fmt = lambda x: f"{x/1e6:.3f}" if x else "-"
-print(f"| {name} | {dims or 'as in file'} | {fmt(b)} | {fmt(w)} | {sp:.2f}x | {float(t1)-float(t0):.1f} |" if sp else f"| {name} | {dims} | {fmt(b)} | {fmt(w)} | - | {float(t1)-float(t0):.1f} |")
+    print(f"| {name} | {dims} | failed ({e}) | | | | | | | {syn:.1f} |"); sys.exit()
+ratio = lambda ref: f"{float(ref) / ours:.2f}x" if ref else "-"
+cell = lambda x: f"{float(x):.3f}" if x else "-"
+print(f"| {name} | {dims} | {ours:.3f} | {base:.3f} | {cell(torch_ms)} | {cell(dnnl_ms)} | {base / ours:.2f}x | {ratio(torch_ms)} | {ratio(dnnl_ms)} | {syn:.1f} |")
 PY
 }
-echo "| kernel | dims | baseline ms | ours ms | speed-up | synthesis s |"
-echo "|---|---|---|---|---|---|"
-run matmul_1024 experiments/suites/ops/matmul.tp M=1024 K=1024 N=1024
-run matmul_2048 experiments/suites/ops/matmul.tp M=2048 K=2048 N=2048
-run rmsnorm_matmul_1024 experiments/suites/nkibench/rmsnorm_matmul.tp M=1024 K=1024 N=1024
-run rmsnorm_matmul_nki experiments/suites/nkibench/rmsnorm_matmul.tp
-run softmax_4096 experiments/suites/ops/softmax.tp
-run layernorm_4096 experiments/suites/ops/layernorm.tp
-run gelu_tanh_4096 experiments/bench/gelu_tanh.tp
-run swiglu_m1024 experiments/suites/nkibench/swiglu.tp M=1024
-run attention_8x512x64 experiments/bench/attention.tp
+run matmul_1024 matmul experiments/suites/ops/matmul.tp M=1024 K=1024 N=1024
+run matmul_2048 matmul experiments/suites/ops/matmul.tp M=2048 K=2048 N=2048
+run rmsnorm_matmul_1024 rmsnorm_matmul experiments/suites/nkibench/rmsnorm_matmul.tp M=1024 K=1024 N=1024
+run rmsnorm_matmul_nki rmsnorm_matmul experiments/suites/nkibench/rmsnorm_matmul.tp
+run softmax_4096 softmax experiments/suites/ops/softmax.tp
+run layernorm_4096 layernorm experiments/suites/ops/layernorm.tp
+run gelu_tanh_4096 gelu_tanh experiments/bench/gelu_tanh.tp
+run swiglu_m1024 swiglu experiments/suites/nkibench/swiglu.tp M=1024
+run attention_8x512x64 attention experiments/bench/attention.tp
