@@ -42,26 +42,7 @@ class Evaluator {
   Evaluator(const IndexProgram& p, EvalMode mode) : p_(p), mode_(mode) {}
 
   TensorMap run(const TensorMap& inputs) {
-    for (auto& t : p_.tensors()) {
-      Buffer b;
-      b.name = &t.name;
-      for (auto& d : t.shape) b.shape.push_back(p_.eval_size(d));
-      size_t n = 1;
-      for (auto s : b.shape) n *= static_cast<size_t>(s);
-      if (t.role == TensorRole::Input) {
-        auto it = inputs.find(t.name);
-        if (it == inputs.end()) user_error("interpreter: missing input '" + t.name + "'");
-        if (it->second.shape != b.shape)
-          user_error("interpreter: input '" + t.name + "' has shape " + fmt(it->second.shape) + ", expected " + fmt(b.shape));
-        values_[t.name] = it->second;
-        if (mode_ == EvalMode::Storage)
-          for (auto& x : values_[t.name].data) x = round_to_dtype(x, t.dtype);
-      } else {
-        values_[t.name] = TensorValue{b.shape, std::vector<double>(n, std::nan(""))};
-      }
-      b.data = &values_[t.name].data;
-      buffers_[t.name] = b;
-    }
+    bind_buffers(inputs, /*allocate_results=*/true);
     for (auto& s : p_.stmts()) exec(s);
     TensorMap out;
     for (auto& t : p_.tensors())
@@ -70,6 +51,32 @@ class Evaluator {
   }
 
  private:
+  // Binds every tensor to a buffer: inputs copied in (checked against their shapes), results
+  // allocated and poisoned with NaN, or left unallocated for demand-driven evaluation.
+  void bind_buffers(const TensorMap& inputs, bool allocate_results) {
+    for (auto& t : p_.tensors()) {
+      Buffer b;
+      b.name = &t.name;
+      for (auto& d : t.shape) b.shape.push_back(p_.eval_size(d));
+      size_t n = 1;
+      for (auto sz : b.shape) n *= static_cast<size_t>(sz);
+      if (t.role == TensorRole::Input) {
+        auto it = inputs.find(t.name);
+        if (it == inputs.end()) user_error("interpreter: missing input '" + t.name + "'");
+        if (it->second.shape != b.shape)
+          user_error("interpreter: input '" + t.name + "' has shape " + fmt(it->second.shape) + ", expected " + fmt(b.shape));
+        values_[t.name] = it->second;
+        if (mode_ == EvalMode::Storage)
+          for (auto& x : values_[t.name].data) x = round_to_dtype(x, t.dtype);
+        b.data = &values_[t.name].data;
+      } else if (allocate_results) {
+        values_[t.name] = TensorValue{b.shape, std::vector<double>(n, std::nan(""))};
+        b.data = &values_[t.name].data;
+      }
+      buffers_[t.name] = b;
+    }
+  }
+
   static std::string fmt(const std::vector<int64_t>& s) {
     std::string o = "[";
     for (size_t i = 0; i < s.size(); ++i) o += (i ? ", " : "") + std::to_string(s[i]);
@@ -281,20 +288,7 @@ class Evaluator {
   std::map<std::string, std::vector<double>> run_points(
       const TensorMap& inputs, const std::map<std::string, std::vector<std::vector<int64_t>>>& points) {
     if (mode_ != EvalMode::F64) internal_error("point evaluation is only defined in f64 mode");
-    for (auto& t : p_.tensors()) {
-      Buffer b;
-      b.name = &t.name;
-      for (auto& d : t.shape) b.shape.push_back(p_.eval_size(d));
-      if (t.role == TensorRole::Input) {
-        auto it = inputs.find(t.name);
-        if (it == inputs.end()) user_error("interpreter: missing input '" + t.name + "'");
-        if (it->second.shape != b.shape)
-          user_error("interpreter: input '" + t.name + "' has shape " + fmt(it->second.shape) + ", expected " + fmt(b.shape));
-        values_[t.name] = it->second;
-        b.data = &values_[t.name].data;
-      }
-      buffers_[t.name] = b;
-    }
+    bind_buffers(inputs, /*allocate_results=*/false);
     for (size_t i = 0; i < p_.stmts().size(); ++i) {
       const IndexStmt& s = p_.stmts()[i];
       std::map<std::string, int> slots;
