@@ -20,6 +20,8 @@ MachineModel cpu_machine_model(const Isa& isa) {
   m.loads_per_cycle = lp != core->attributes.end() ? lp->second : 1.0;
   for (auto& mem : isa.memories) {
     if (mem.kind == MemoryKind::Register) {
+      // Only the vector register file holds f32 lanes (not mask registers).
+      if (mem.register_bytes != core->lanes * 4) continue;
       m.levels.push_back({mem.name, static_cast<double>(mem.registers * mem.register_bytes), 0});
     } else if (mem.kind == MemoryKind::Cache || mem.kind == MemoryKind::Dram) {
       if (!mem.bandwidth_gbps) user_error(isa.path + ": memory '" + mem.name + "' needs bandwidth_gbps for the cost model");

@@ -240,6 +240,15 @@ class Checker {
       node.vars.push_back(v.name);
     }
     node.expr = lower_index_expr(*s.rhs, sc);
+    // An integer value (an index or a dim) is stored as a real, like `real(i)`.
+    if (node.expr->sort() == Sort::Int) node.expr = ExprNode::unary(ExprKind::ToReal, node.expr);
+    if (s.type) {
+      bool want_bool = lower_dtype(*s.type) == DType::Bool;
+      if (want_bool != (node.expr->sort() == Sort::Bool))
+        fail(s.type->loc, "'" + s.name + "' is declared " + (want_bool ? "bool" : std::string(dtype_name(lower_dtype(*s.type)))) +
+                              " but its value is " + (want_bool ? "a number" : "a condition"),
+             want_bool ? "write a comparison, such as x[i] > 0" : "use select(cond, 1.0, 0.0) to turn a condition into a number");
+    }
     for (auto& [n, t] : cache) node.operands.push_back(Operand{scope_.at(n), 0});
     Value v;
     v.name = s.name;

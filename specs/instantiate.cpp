@@ -273,6 +273,7 @@ std::vector<IndexStmt> expand_spec(const SpecBinding& b, const std::vector<SpecO
       s.vars.push_back({v.name, ext});
     }
     Expr value = lower_index_expr(*st.rhs, s);
+    if (value->sort() == Sort::Int) value = ExprNode::unary(ExprKind::ToReal, value);
     std::string target = st.name == "out" ? result : result + "." + st.name;
     if (st.name == "out" && !shape_equal(shape, b.result_shape))
       user_error_at(src, st.name_loc, "spec '" + op.name() + "': `out` has shape " + shape_to_string(shape) +

@@ -190,7 +190,7 @@ TEST(IsaLoad, DescribeNamesKeyFacts) {
         "PE  tensor  128 lanes  2.8 GHz",
         "DVE  vector  128 lanes  1.12 GHz",
         "ACT  scalar  128 lanes  1.4 GHz",
-        "DMA  dma  16 queues  costs in ns  fixed_cost_ns=1300",
+        "DMA  dma  16 queues  costs in ns  aggregate_bandwidth_gbps=105  fixed_cost_ns=1300",
         "queue_bandwidth_gbps=17",
         "SBUF: one of DVE, POOL at a time",
         "PSUM: one of DVE, ACT at a time",
