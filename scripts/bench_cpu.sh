@@ -15,7 +15,7 @@ REF=$BUILD/experiments/cpu_bench/axon-bench-ref
 export OMP_NUM_THREADS=1 DNNL_MAX_CPU_ISA=${DNNL_MAX_CPU_ISA:-AVX2}
 mkdir -p "$OUT"
 have_torch=0; /usr/bin/python3 -c "import torch" 2>/dev/null && have_torch=1
-echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; target $ISA; single thread"
+echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc --all) cores; target $ISA; single thread"
 if [ -x "$REF" ]; then echo "memcpy bandwidth (256 MiB, read+write): $($REF copy 256) GB/s"; fi
 echo
 echo "| kernel | dims | ours ms | op-by-op baseline ms | PyTorch eager ms | oneDNN ms | vs baseline | vs PyTorch | vs oneDNN | synthesis s |"

@@ -13,6 +13,7 @@
 #include "ir/shape.h"
 #include "isa/isa.h"
 #include "sim/sim_command.h"
+#include "smt/prove_command.h"
 #include "tools/synthesize.h"
 
 namespace {
@@ -166,6 +167,17 @@ int main(int argc, char** argv) {
   replay->add_option("report", replay_path, "OUT/report.json of an earlier run")->required();
   replay->add_option("-o,--out", replay_out, "Output directory (default: OUT/replay)");
 
+  smt::ProveCommandOptions prove_opts;
+  auto* prove = app.add_subcommand("prove", "Prove two programs equivalent for all sizes (SMT), or refute them");
+  prove->add_option("a", prove_opts.a_path, "First program (.tp)")->required();
+  prove->add_option("b", prove_opts.b_path, "Second program (.tp), same inputs and outputs")->required();
+  prove->add_option("--assume", prove_opts.assumptions, "A precondition, e.g. 'eps > 0' (repeatable)");
+  prove->add_option("--solver", prove_opts.solver, "z3, cvc5, portfolio (race) or both (must agree)")
+      ->check(CLI::IsMember({"z3", "cvc5", "portfolio", "both"}));
+  prove->add_option("--certificate", prove_opts.certificate_dir, "Write SMT-LIB2 certificates of proven obligations here");
+  prove->add_option("--cache-dir", prove_opts.cache_dir, "Proof cache directory (default: $AXON_CACHE_DIR or ~/.cache/axon-synth)");
+  prove->add_flag("--no-cache", prove_opts.no_cache, "Do not read or write the proof cache");
+
   SimCommandOptions sim_opts;
   auto* sim = app.add_subcommand("sim", "Run an NPU program (docs/npu-program.md) on the simulator");
   sim->add_option("program", sim_opts.program, "NPU program (JSON)")->required();
@@ -201,6 +213,7 @@ int main(int argc, char** argv) {
     if (*eval) return cmd_eval(eval_path, seed, mode, show, fa_eval);
     if (*replay) return replay_command(replay_path, replay_out);
     if (*sim) return sim_command(sim_opts, std::cout, std::cerr);
+    if (*prove) return smt::prove_command(prove_opts, std::cout, std::cerr);
     if (*isa_show) {
       std::cout << describe_isa(load_isa(isa_show_path));
       return kExitOk;

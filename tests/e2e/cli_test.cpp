@@ -192,3 +192,19 @@ TEST(CliSim, RunsAnNpuProgramAndWritesATrace) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliProve, ProvesRefutesAndRejects) {
+  Result ok = run("prove tests/smt/corpus/rmsnorm_matmul.a.tp tests/smt/corpus/rmsnorm_matmul.b.tp --no-cache");
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  EXPECT_NE(ok.out.find("verdict: proven"), std::string::npos) << ok.out;
+  Result bad = run("prove tests/smt/corpus/rmsnorm_matmul.a.tp tests/e2e/data/rmsnorm_matmul_no_eps.tp --no-cache");
+  EXPECT_EQ(bad.code, 3) << bad.out;
+  EXPECT_NE(bad.out.find("verdict: refuted"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("counterexample"), std::string::npos) << bad.out;
+  Result in = run("prove tests/smt/corpus/rmsnorm_matmul.a.tp does/not/exist.tp");
+  EXPECT_EQ(in.code, 2) << in.out;
+}
+
+}  // namespace
