@@ -133,6 +133,7 @@ int main(int argc, char** argv) {
     a->add_option("--measure", so.measure, "How many searched candidates to compile and measure")->check(CLI::Range(1, 1000));
     a->add_option("--repeats", so.repeats, "Timed runs per candidate (the median is reported)")->check(CLI::Range(1, 100000));
     a->add_flag("--json", so.json, "Print report.json on stdout");
+    a->add_flag("--no-cache", so.no_cache, "Search even if the result cache ($AXON_CACHE_DIR) has this result");
     add_front_args(a, fa_synth);
   };
   add_synth_options(&app);

@@ -21,6 +21,7 @@
 #include "ir/frontend.h"
 #include "ir/hash.h"
 #include "isa/isa.h"
+#include "search/result_cache.h"
 #include "search/schedule_json.h"
 #include "search/search.h"
 
@@ -109,6 +110,58 @@ FrontendOptions front_options(const SynthOptions& o, SpecLibrary& extra) {
   return f;
 }
 
+// Everything a search result depends on: the tool, the expanded program (so a changed spec
+// counts), the target, this machine and the flags that change the search.
+std::string cache_key(const SynthOptions& o, const IndexProgram& index, const Isa& isa, const CpuBackend& b) {
+  std::string features;
+  for (auto& f : b.target().features) features += f + ",";
+  nlohmann::json k = {{"tool", AXON_VERSION},      {"program", to_string(index)}, {"isa", isa_hash(isa)},
+                      {"cpu", cpu_model_name()},    {"llvm_cpu", b.target().cpu}, {"features", features},
+                      {"seed", o.seed},             {"measure", o.measure},       {"repeats", o.repeats},
+                      {"time_budget", o.time_budget_s}};
+  return hash_hex(k.dump());
+}
+
+// A cache hit: rebuild the recorded winner (no search), check it against the interpreter like
+// any candidate, and write the outputs. Returns false (search instead) if the entry is unusable.
+bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const CpuBackend& b, const SynthOptions& o,
+                  const fs::path& out, const std::string& key, const std::string& dir) {
+  try {
+    nlohmann::json report = entry.at("report");
+    Schedule s = schedule_from_json(report.at("best").at("schedule"), "cache entry " + key);
+    if (!validate_schedule(index, s).empty()) return false;
+    auto art = b.compile(index, s);
+    std::string detail;
+    if (!(check_artifact(*art, index, o.seed + 2000, 48, 1e-3, 120, &detail) <= 1)) {
+      std::fprintf(stderr, "axon-synth: the cached kernel fails the numerical check (%s); searching again\n", detail.c_str());
+      return false;
+    }
+    for (auto& [name, data] : art->files()) write_file(out / name, data);
+    std::string lines;
+    for (auto& r : entry.at("candidates")) lines += r.dump() + "\n";
+    write_file(out / "candidates.jsonl", lines);
+    std::ostringstream d;
+    d << "# derivation of the chosen kernel for " << o.program << " (from the result cache)\n"
+      << "# rewrite steps: none (rewrite discovery is not built yet)\n\n"
+      << to_string(index) << "\n# schedule\n" << to_string(s, index);
+    write_file(out / "derivation.txt", d.str());
+    report["cache"] = {{"hit", true}, {"key", key}, {"dir", dir}};
+    write_file(out / "report.json", report.dump(2) + "\n");
+    if (o.json) {
+      std::cout << report.dump(2) << "\n";
+    } else {
+      std::printf("%s: reused the cached result (key %s; --no-cache searches again): best %.3f ms", o.program.c_str(),
+                  key.c_str(), report["best"]["time_ns"]["median"].get<double>() / 1e6);
+      if (report.contains("speedup_over_baseline"))
+        std::printf(" (%.2fx over the baseline)", report["speedup_over_baseline"].get<double>());
+      std::printf("; outputs in %s\n", out.string().c_str());
+    }
+    return true;
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+}
+
 }  // namespace
 
 int synthesize_command(const SynthOptions& o) {
@@ -124,7 +177,13 @@ int synthesize_command(const SynthOptions& o) {
   if (std::string why = backend->unsupported(index); !why.empty()) user_error(o.program + ": error: " + why);
   fs::path out = o.out_dir.empty() ? fs::path("axon-out") / fs::path(o.program).stem() : fs::path(o.out_dir);
   fs::create_directories(out);
+  std::string key = cache_key(o, index, isa, *backend);
+  std::string cache_dir = default_cache_dir();
+  if (!o.no_cache)
+    if (auto hit = cache_lookup(cache_dir, key))
+      if (reuse_cached(*hit, index, *backend, o, out, key, cache_dir)) return 0;
   std::ofstream jsonl(out / "candidates.jsonl", std::ios::trunc);
+  nlohmann::json all_records = nlohmann::json::array();
   SearchOptions so;
   so.seed = o.seed;
   so.time_budget_s = o.time_budget_s;
@@ -137,6 +196,7 @@ int synthesize_command(const SynthOptions& o) {
       index, *backend, so,
       [&](const CandidateRecord& r) {
         jsonl << record_json(r).dump() << "\n" << std::flush;
+        all_records.push_back(record_json(r));
         if (r.status == CandidateStatus::Ok && (best_ms < 0 || r.timing.median_ns / 1e6 < best_ms)) best_ms = r.timing.median_ns / 1e6;
         double el = std::chrono::duration<double>(Clock::now() - t_search).count();
         std::fprintf(stderr, "[search %6.1fs] candidate %d (%s): %s", el, r.id, r.kind.c_str(), status_name(r.status));
@@ -195,7 +255,10 @@ int synthesize_command(const SynthOptions& o) {
       << to_string(index) << "\n# schedule\n" << to_string(best.schedule, index);
     write_file(out / "derivation.txt", d.str());
   }
+  report["cache"] = {{"hit", false}, {"key", key}, {"dir", cache_dir}};
   write_file(out / "report.json", report.dump(2) + "\n");                      timer.lap("write outputs");
+  if (result.best >= 0 && st.stop_reason == "measured all" && !o.no_cache)
+    cache_store(cache_dir, key, {{"report", report}, {"candidates", all_records}});
   timer.print_if_asked();
   if (o.json) {
     std::cout << report.dump(2) << "\n";

@@ -20,6 +20,7 @@ struct SynthOptions {
   int measure = 8;
   int repeats = 11;
   bool json = false;                      // print the report JSON on stdout
+  bool no_cache = false;                  // search even when the result cache has this key
 };
 
 // Exit codes as DESIGN.md: 0 success, 2 bad input, 3 no valid candidate.

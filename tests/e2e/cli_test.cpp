@@ -133,6 +133,8 @@ namespace {
 TEST(CliSynth, MainJobWritesOutputsAndReplays) {
   std::string out = "build-e2e-out/rmsnorm_matmul";
   fs::remove_all(out);
+  fs::remove_all("build-e2e-out/cache");
+  setenv("AXON_CACHE_DIR", "build-e2e-out/cache", 1);
   Result r = run("--isa targets/avx2.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=64 --dim K=32 --dim N=48 "
                  "--measure 3 --repeats 3 -o " + out);
   ASSERT_EQ(r.code, 0) << r.out;
@@ -151,6 +153,20 @@ TEST(CliSynth, MainJobWritesOutputsAndReplays) {
   Result rp = run("replay " + out + "/report.json");
   EXPECT_EQ(rp.code, 0) << rp.out;
   EXPECT_NE(rp.out.find("without searching"), std::string::npos) << rp.out;
+  // The same command again reuses the cached result and says so; --no-cache searches.
+  std::string cmd = "--isa targets/avx2.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=64 --dim K=32 "
+                    "--dim N=48 --measure 3 --repeats 3 -o " + out;
+  Result again = run(cmd);
+  EXPECT_EQ(again.code, 0) << again.out;
+  EXPECT_NE(again.out.find("reused the cached result"), std::string::npos) << again.out;
+  EXPECT_TRUE(fs::exists(fs::path(out) / "kernel.o"));
+  Result fresh = run(cmd + " --no-cache");
+  EXPECT_EQ(fresh.code, 0) << fresh.out;
+  EXPECT_EQ(fresh.out.find("reused"), std::string::npos) << fresh.out;
+  // A different size is a different key.
+  Result other = run("--isa targets/avx2.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=32 --dim K=32 "
+                     "--dim N=48 --measure 3 --repeats 3 -o " + out);
+  EXPECT_EQ(other.out.find("reused"), std::string::npos) << other.out;
 }
 
 TEST(CliSynth, UnsupportedTargetsSaySo) {
