@@ -133,13 +133,7 @@ private:
         for (size_t d = 0; d < idx.size(); ++d)
           e += idx[d] * t.ap[d].stride;
         f(j++, p, e);
-        size_t d = idx.size();
-        while (d-- > 0) {
-          if (++idx[d] < t.ap[d].count)
-            break;
-          idx[d] = 0;
-        }
-        if (d == static_cast<size_t>(-1))
+        if (!next_index(idx, t.ap))
           break;
       }
     }

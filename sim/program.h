@@ -49,6 +49,17 @@ struct ApDim {
   int64_t stride = 1;
   int64_t count = 1;
 };
+// Advances a multi-index over the counts of an access pattern, last entry fastest; false once it
+// wraps around after the last element.
+inline bool next_index(std::vector<int64_t>& idx, const std::vector<ApDim>& ap) {
+  size_t d = idx.size();
+  while (d-- > 0) {
+    if (++idx[d] < ap[d].count) return true;
+    idx[d] = 0;
+  }
+  return false;
+}
+
 struct Tile {
   bool in_hbm = false;
   int object = -1;       // index into NpuProgram::tensors (in_hbm) or ::buffers

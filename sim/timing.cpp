@@ -260,13 +260,7 @@ private:
           last0 = c0;
           last1 = c1;
         }
-        size_t d = idx.size();
-        while (d-- > 0) {
-          if (++idx[d] < t.ap[d].count)
-            break;
-          idx[d] = 0;
-        }
-        if (d == static_cast<size_t>(-1))
+        if (!next_index(idx, t.ap))
           break;
       }
     }
