@@ -43,7 +43,9 @@ Expr defining(const IndexProgram& p, const std::string& t, std::map<std::string,
 }
 
 Expr inline_expr(const IndexProgram& p, const Expr& e, std::map<std::string, Expr>& memo) {
-  if (e->args().empty())
+  // A rank-0 read of a written tensor has no arguments but must still be inlined.
+  const TensorDecl* rank0 = e->kind() == ExprKind::Access ? p.find_tensor(e->name()) : nullptr;
+  if (e->args().empty() && !(rank0 && rank0->role != TensorRole::Input))
     return e;
   std::vector<Expr> args;
   for (auto& a : e->args())

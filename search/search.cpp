@@ -65,8 +65,9 @@ const char* status_name(CandidateStatus s) {
 }
 
 double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, int points, double rtol,
-                      double timeout_s, std::string* detail, bool* crashed) {
-  TensorMap inputs = random_inputs(p, seed);
+                      double timeout_s, std::string* detail, bool* crashed, const IndexProgram* reference) {
+  const IndexProgram& ref_program = reference ? *reference : p;
+  TensorMap inputs = random_inputs(ref_program, seed);
   auto pts = sample_points(p, seed, points);
   IsolatedResult r = run_isolated(
       [&] {
@@ -83,7 +84,7 @@ double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, i
     return INFINITY;
   }
   std::vector<double> got = deserialize(r.payload);
-  auto ref = interpret_points(p, inputs, pts);
+  auto ref = interpret_points(ref_program, inputs, pts);
   double worst = 0;
   size_t k = 0;
   for (auto& [t, list] : pts) {
@@ -135,7 +136,7 @@ Schedule baseline_schedule(const IndexProgram& p, const Backend& b, double* esti
 
 SearchResult search_schedules(const IndexProgram& p, const Backend& b, const SearchOptions& o,
                               const std::function<void(const CandidateRecord&)>& on_record,
-                              const std::function<bool()>& interrupted) {
+                              const std::function<bool()>& interrupted, const IndexProgram* reference) {
   SearchResult res;
   auto t0 = Clock::now();
   // 1. Per statement: enumerate and rank by the cost model.
@@ -176,20 +177,22 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   // 3. Baseline first, then candidates: compile, check, time.
   double base_est = 0;
   Schedule base = baseline_schedule(p, b, &base_est);
-  std::vector<std::pair<double, Schedule>> todo = {{base_est, base}};
+  std::vector<std::pair<double, Schedule>> todo;
+  if (o.include_baseline) todo.push_back({base_est, base});
   todo.insert(todo.end(), combos.begin(), combos.end());
   res.stats.stop_reason = "measured all";
   for (size_t ci = 0; ci < todo.size(); ++ci) {
     CandidateRecord rec;
     rec.id = static_cast<int>(ci);
-    rec.kind = ci == 0 ? "baseline" : "searched";
+    bool is_base = o.include_baseline && ci == 0;
+    rec.kind = is_base ? "baseline" : "searched";
     rec.schedule = todo[ci].second;
     rec.estimate_ns = todo[ci].first;
     bool stop = false;
     if (interrupted && interrupted()) {
       res.stats.stop_reason = "interrupted";
       stop = true;
-    } else if (ci > 0 && o.time_budget_s > 0 && since(t0) > o.time_budget_s && res.best >= 0) {
+    } else if (!is_base && o.time_budget_s > 0 && since(t0) > o.time_budget_s && res.best >= 0) {
       res.stats.stop_reason = "time budget";
       stop = true;
     }
@@ -209,7 +212,7 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
       auto tk = Clock::now();
       bool crashed = false;
       rec.max_error = check_artifact(*art, p, o.seed + static_cast<uint64_t>(ci), o.check_points, o.rtol,
-                                     o.candidate_timeout_s, &rec.detail, &crashed);
+                                     o.candidate_timeout_s, &rec.detail, &crashed, reference);
       res.stats.seconds_check += since(tk);
       if (crashed) {
         rec.status = CandidateStatus::Crashed;
@@ -244,7 +247,7 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
     res.candidates.push_back(rec);
     if (on_record) on_record(rec);
     if (rec.status == CandidateStatus::Ok) {
-      if (ci == 0) res.baseline = 0;
+      if (is_base) res.baseline = 0;
       if (res.best < 0 || rec.timing.median_ns < res.candidates[static_cast<size_t>(res.best)].timing.median_ns)
         res.best = static_cast<int>(res.candidates.size() - 1);
     }

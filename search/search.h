@@ -24,6 +24,7 @@ struct SearchOptions {
   double rtol = 1e-3;         // f32 tolerance (relative, and absolute scaled by the output magnitude)
   double time_budget_s = 0;   // 0: no budget; else stop measuring when exceeded (best so far wins)
   double candidate_timeout_s = 120;
+  bool include_baseline = true;  // measure the op-by-op baseline first
 };
 
 enum class CandidateStatus { Ok, CompileError, WrongResult, Crashed, NotMeasured };
@@ -59,13 +60,17 @@ struct SearchResult {
 // order the cost model ranks best, without tiling.
 Schedule baseline_schedule(const IndexProgram& p, const Backend& b, double* estimate_ns = nullptr);
 
+// `reference` is the program the candidates must agree with (default: p itself); a fusion
+// variant is checked against the original program, not against itself.
 SearchResult search_schedules(const IndexProgram& p, const Backend& b, const SearchOptions& o,
                               const std::function<void(const CandidateRecord&)>& on_record = nullptr,
-                              const std::function<bool()>& interrupted = nullptr);
+                              const std::function<bool()>& interrupted = nullptr,
+                              const IndexProgram* reference = nullptr);
 
 // Runs an artifact on fresh random inputs (in a child process) and compares sampled outputs with
 // the interpreter. Returns the max scaled error (inf if the run failed; detail says why).
 double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, int points, double rtol,
-                      double timeout_s, std::string* detail, bool* crashed = nullptr);
+                      double timeout_s, std::string* detail, bool* crashed = nullptr,
+                      const IndexProgram* reference = nullptr);
 
 }  // namespace axon

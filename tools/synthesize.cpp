@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -21,6 +22,7 @@
 #include "ir/frontend.h"
 #include "ir/hash.h"
 #include "isa/isa.h"
+#include "search/fuse.h"
 #include "search/result_cache.h"
 #include "search/schedule_json.h"
 #include "search/search.h"
@@ -110,6 +112,31 @@ FrontendOptions front_options(const SynthOptions& o, SpecLibrary& extra) {
   return f;
 }
 
+// The variant a report or cache entry names ("as written" when it names none).
+const ProgramVariant& pick_variant(const std::vector<ProgramVariant>& vs, const nlohmann::json& best,
+                                   const std::string& where) {
+  std::string name = best.contains("variant") ? best["variant"].get<std::string>() : "as written";
+  for (auto& v : vs)
+    if (v.name == name) return v;
+  user_error(where + ": /best/variant: no variant named '" + name + "' for this program");
+}
+
+std::string derivation_text(const std::string& program_path, const ProgramVariant& v, const Schedule& s,
+                            const std::string& origin) {
+  std::ostringstream d;
+  d << "# derivation of the chosen kernel for " << program_path << origin << "\n"
+    << "# rewrite steps: none (rewrite discovery is not built yet)\n";
+  if (v.inlined.empty()) {
+    d << "# fusion: none (every statement is its own loop nest)\n\n";
+  } else {
+    d << "# fusion: elementwise temporaries inlined into their consumers:";
+    for (auto& t : v.inlined) d << " " << t;
+    d << "\n\n";
+  }
+  d << to_string(v.program) << "\n# schedule\n" << to_string(s, v.program);
+  return d.str();
+}
+
 // Everything a search result depends on: the tool, the expanded program (so a changed spec
 // counts), the target, this machine and the flags that change the search.
 std::string cache_key(const SynthOptions& o, const IndexProgram& index, const Isa& isa, const CpuBackend& b) {
@@ -128,11 +155,13 @@ bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const 
                   const fs::path& out, const std::string& key, const std::string& dir) {
   try {
     nlohmann::json report = entry.at("report");
+    auto variants = fusion_variants(index);
+    const ProgramVariant& v = pick_variant(variants, report.at("best"), "cache entry " + key);
     Schedule s = schedule_from_json(report.at("best").at("schedule"), "cache entry " + key);
-    if (!validate_schedule(index, s).empty()) return false;
-    auto art = b.compile(index, s);
+    if (!validate_schedule(v.program, s).empty()) return false;
+    auto art = b.compile(v.program, s);
     std::string detail;
-    if (!(check_artifact(*art, index, o.seed + 2000, 48, 1e-3, 120, &detail) <= 1)) {
+    if (!(check_artifact(*art, v.program, o.seed + 2000, 48, 1e-3, 120, &detail, nullptr, &index) <= 1)) {
       std::fprintf(stderr, "axon-synth: the cached kernel fails the numerical check (%s); searching again\n", detail.c_str());
       return false;
     }
@@ -140,11 +169,7 @@ bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const 
     std::string lines;
     for (auto& r : entry.at("candidates")) lines += r.dump() + "\n";
     write_file(out / "candidates.jsonl", lines);
-    std::ostringstream d;
-    d << "# derivation of the chosen kernel for " << o.program << " (from the result cache)\n"
-      << "# rewrite steps: none (rewrite discovery is not built yet)\n\n"
-      << to_string(index) << "\n# schedule\n" << to_string(s, index);
-    write_file(out / "derivation.txt", d.str());
+    write_file(out / "derivation.txt", derivation_text(o.program, v, s, " (from the result cache)"));
     report["cache"] = {{"hit", true}, {"key", key}, {"dir", dir}};
     write_file(out / "report.json", report.dump(2) + "\n");
     if (o.json) {
@@ -189,22 +214,54 @@ int synthesize_command(const SynthOptions& o) {
   so.time_budget_s = o.time_budget_s;
   so.measure = static_cast<size_t>(o.measure);
   so.repeats = o.repeats;
+  std::vector<ProgramVariant> variants = fusion_variants(index);
   auto t_search = Clock::now();
   double best_ms = -1;
   std::signal(SIGINT, on_sigint);
-  SearchResult result = search_schedules(
-      index, *backend, so,
-      [&](const CandidateRecord& r) {
-        jsonl << record_json(r).dump() << "\n" << std::flush;
-        all_records.push_back(record_json(r));
-        if (r.status == CandidateStatus::Ok && (best_ms < 0 || r.timing.median_ns / 1e6 < best_ms)) best_ms = r.timing.median_ns / 1e6;
-        double el = std::chrono::duration<double>(Clock::now() - t_search).count();
-        std::fprintf(stderr, "[search %6.1fs] candidate %d (%s): %s", el, r.id, r.kind.c_str(), status_name(r.status));
-        if (r.status == CandidateStatus::Ok) std::fprintf(stderr, " %.3f ms", r.timing.median_ns / 1e6);
-        if (best_ms >= 0) std::fprintf(stderr, "; best %.3f ms", best_ms);
-        std::fprintf(stderr, "\n");
-      },
-      [] { return g_interrupted.load(); });                                     timer.lap("search (compile, check, time)");
+  // Every fusion variant is searched and checked against the program as written; the op-by-op
+  // baseline is measured once, on the program as written.
+  std::optional<std::pair<size_t, CandidateRecord>> winner;
+  std::optional<CandidateRecord> baseline;
+  SearchStats st;
+  st.stop_reason = "measured all";
+  for (size_t vi = 0; vi < variants.size(); ++vi) {
+    SearchOptions sv = so;
+    sv.include_baseline = vi == 0;
+    SearchResult r = search_schedules(
+        variants[vi].program, *backend, sv,
+        [&](const CandidateRecord& c) {
+          nlohmann::json j = record_json(c);
+          j["variant"] = variants[vi].name;
+          jsonl << j.dump() << "\n" << std::flush;
+          all_records.push_back(j);
+          if (c.status == CandidateStatus::Ok && (best_ms < 0 || c.timing.median_ns / 1e6 < best_ms)) best_ms = c.timing.median_ns / 1e6;
+          double el = std::chrono::duration<double>(Clock::now() - t_search).count();
+          std::fprintf(stderr, "[search %6.1fs] %s, candidate %d (%s): %s", el, variants[vi].name.c_str(), c.id,
+                       c.kind.c_str(), status_name(c.status));
+          if (c.status == CandidateStatus::Ok) std::fprintf(stderr, " %.3f ms", c.timing.median_ns / 1e6);
+          if (best_ms >= 0) std::fprintf(stderr, "; best %.3f ms", best_ms);
+          std::fprintf(stderr, "\n");
+        },
+        [] { return g_interrupted.load(); }, &index);
+    st.enumerated += r.stats.enumerated;
+    st.combined += r.stats.combined;
+    st.compiled += r.stats.compiled;
+    st.compile_failures += r.stats.compile_failures;
+    st.numerics_failures += r.stats.numerics_failures;
+    st.crashes += r.stats.crashes;
+    st.measured += r.stats.measured;
+    st.seconds_enumerate += r.stats.seconds_enumerate;
+    st.seconds_compile += r.stats.seconds_compile;
+    st.seconds_check += r.stats.seconds_check;
+    st.seconds_measure += r.stats.seconds_measure;
+    if (r.baseline >= 0) baseline = r.candidates[static_cast<size_t>(r.baseline)];
+    if (r.best >= 0 && (!winner || r.candidates[static_cast<size_t>(r.best)].timing.median_ns < winner->second.timing.median_ns))
+      winner = std::make_pair(vi, r.candidates[static_cast<size_t>(r.best)]);
+    if (r.stats.stop_reason != "measured all") {
+      st.stop_reason = r.stats.stop_reason;
+      break;
+    }
+  }                                                                             timer.lap("search (compile, check, time)");
   std::signal(SIGINT, SIG_DFL);
 
   nlohmann::json report;
@@ -216,10 +273,9 @@ int synthesize_command(const SynthOptions& o) {
                       {"specs", o.specs},
                       {"seed", o.seed}};
   report["device"] = {{"cpu", cpu_model_name()}, {"target", backend->target().isa}, {"llvm_cpu", backend->target().cpu}};
-  const SearchStats& st = result.stats;
-  report["search"] = {{"variants", 1},
+  report["search"] = {{"variants", variants.size()},
                       {"rewrites", {{"attempted", 0}, {"proven", 0}, {"refuted", 0}, {"unknown", 0},
-                                    {"note", "rewrite discovery is not built yet; the program is used as written"}}},
+                                    {"note", "rewrite discovery is not built yet; variants differ by fusion only"}}},
                       {"schedules_enumerated", st.enumerated},
                       {"candidates_ranked", st.combined},
                       {"compiled", st.compiled},
@@ -235,39 +291,36 @@ int synthesize_command(const SynthOptions& o) {
   phases["search.check"] = st.seconds_check;
   phases["search.measure"] = st.seconds_measure;
   report["seconds"] = phases;
-  if (result.baseline >= 0) report["baseline"] = record_json(result.candidates[static_cast<size_t>(result.baseline)]);
+  if (baseline) report["baseline"] = record_json(*baseline);
   int code = 0;
-  if (result.best < 0) {
+  if (!winner) {
     report["best"] = nullptr;
     code = 3;
   } else {
-    const CandidateRecord& best = result.candidates[static_cast<size_t>(result.best)];
+    const ProgramVariant& v = variants[winner->first];
+    const CandidateRecord& best = winner->second;
     report["best"] = record_json(best);
+    report["best"]["variant"] = v.name;
+    report["best"]["fused_temporaries"] = v.inlined;
     report["best"]["derivation"] = nlohmann::json::array();  // no rewrite steps yet
-    if (result.baseline >= 0)
-      report["speedup_over_baseline"] =
-          result.candidates[static_cast<size_t>(result.baseline)].timing.median_ns / best.timing.median_ns;
-    auto art = backend->compile(index, best.schedule);
+    if (baseline) report["speedup_over_baseline"] = baseline->timing.median_ns / best.timing.median_ns;
+    auto art = backend->compile(v.program, best.schedule);
     for (auto& [name, data] : art->files()) write_file(out / name, data);
-    std::ostringstream d;
-    d << "# derivation of the chosen kernel for " << o.program << "\n"
-      << "# rewrite steps: none (rewrite discovery is not built yet)\n\n"
-      << to_string(index) << "\n# schedule\n" << to_string(best.schedule, index);
-    write_file(out / "derivation.txt", d.str());
+    write_file(out / "derivation.txt", derivation_text(o.program, v, best.schedule, ""));
   }
   report["cache"] = {{"hit", false}, {"key", key}, {"dir", cache_dir}};
   write_file(out / "report.json", report.dump(2) + "\n");                      timer.lap("write outputs");
-  if (result.best >= 0 && st.stop_reason == "measured all" && !o.no_cache)
+  if (winner && st.stop_reason == "measured all" && !o.no_cache)
     cache_store(cache_dir, key, {{"report", report}, {"candidates", all_records}});
   timer.print_if_asked();
   if (o.json) {
     std::cout << report.dump(2) << "\n";
-  } else if (result.best >= 0) {
-    const CandidateRecord& best = result.candidates[static_cast<size_t>(result.best)];
-    std::printf("%s on %s: best %.3f ms", o.program.c_str(), isa.name.c_str(), best.timing.median_ns / 1e6);
-    if (result.baseline >= 0)
-      std::printf(" (baseline %.3f ms, %.2fx)", result.candidates[0].timing.median_ns / 1e6,
-                  report["speedup_over_baseline"].get<double>());
+  } else if (winner) {
+    const CandidateRecord& best = winner->second;
+    std::printf("%s on %s: best %.3f ms (%s)", o.program.c_str(), isa.name.c_str(), best.timing.median_ns / 1e6,
+                variants[winner->first].name.c_str());
+    if (baseline)
+      std::printf(", baseline %.3f ms, %.2fx", baseline->timing.median_ns / 1e6, report["speedup_over_baseline"].get<double>());
     std::printf("; %zu candidates measured; outputs in %s\n", st.measured, out.string().c_str());
   } else {
     std::printf("%s: no valid candidate (see %s)\n", o.program.c_str(), (out / "candidates.jsonl").string().c_str());
@@ -303,14 +356,16 @@ int replay_command(const std::string& report_path, const std::string& out_dir) {
   if (hash_hex(to_string(program)) != r["inputs"]["program"]["hash"])
     user_error(report_path + ": the program " + o.program + " changed since the report was written");
   IndexProgram index = expand(program, front.specs ? *front.specs : SpecLibrary::builtin());
+  auto variants = fusion_variants(index);
+  const ProgramVariant& v = pick_variant(variants, r["best"], report_path);
   Isa isa = load_isa(o.isa);
   if (isa_hash(isa) != r["inputs"]["isa"]["hash"]) user_error(report_path + ": the target " + o.isa + " changed since the report was written");
-  std::string why = validate_schedule(index, s);
+  std::string why = validate_schedule(v.program, s);
   if (!why.empty()) user_error(report_path + ": /best/schedule: " + why);
   auto backend = make_backend(isa);
-  auto art = backend->compile(index, s);
+  auto art = backend->compile(v.program, s);
   std::string detail;
-  double err = check_artifact(*art, index, o.seed + 1000, 48, 1e-3, 120, &detail);
+  double err = check_artifact(*art, v.program, o.seed + 1000, 48, 1e-3, 120, &detail, nullptr, &index);
   if (!(err <= 1)) user_error("replayed kernel fails the numerical check: " + detail);
   fs::path out = out_dir.empty() ? fs::path(report_path).parent_path() / "replay" : fs::path(out_dir);
   fs::create_directories(out);

@@ -219,6 +219,8 @@ TEST(CliProve, ProvesRefutesAndRejects) {
   EXPECT_EQ(bad.code, 3) << bad.out;
   EXPECT_NE(bad.out.find("verdict: refuted"), std::string::npos) << bad.out;
   EXPECT_NE(bad.out.find("counterexample"), std::string::npos) << bad.out;
+  Result r0 = run("prove tests/e2e/data/rank0_temp.a.tp tests/e2e/data/rank0_temp.b.tp --no-cache");
+  EXPECT_EQ(r0.code, 0) << r0.out;
   Result in = run("prove tests/smt/corpus/rmsnorm_matmul.a.tp does/not/exist.tp");
   EXPECT_EQ(in.code, 2) << in.out;
 }

@@ -3,6 +3,7 @@
 // orders obvious cases; enumeration yields valid schedules.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <csignal>
 #include <thread>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include "ir/frontend.h"
 #include "search/cost_model.h"
 #include "search/enumerate.h"
+#include "search/fuse.h"
 #include "search/search.h"
 
 namespace axon {
@@ -128,6 +130,33 @@ TEST(CostModel, PrefersContiguousVectorizedInnerLoops) {
          t_kji = estimate_stmt_ns(p, 0, kji, m);
   EXPECT_LT(t_ikj, t_naive);
   EXPECT_LT(t_ikj, t_kji);
+}
+
+}  // namespace
+}  // namespace axon
+
+namespace axon {
+namespace {
+
+// Fusion variants compute the same outputs as the program as written, and no longer have the
+// inlined temporaries; reductions stay.
+TEST(Fusion, InlinedVariantsAgreeWithTheOriginal) {
+  for (const char* f : {"experiments/suites/ops/softmax.tp", "experiments/suites/nkibench/swiglu.tp",
+                        "experiments/suites/nkibench/adamw.tp", "experiments/suites/nkibench/lora.tp"}) {
+    IndexProgram p = load_index_program(read_source(f));
+    std::map<std::string, int64_t> small;
+    for (auto& [d, v] : p.dims()) small[d] = std::min<int64_t>(v.value_or(6), 6);
+    p = p.with_dims(small);
+    auto vs = fusion_variants(p);
+    ASSERT_GE(vs.size(), 2u) << f;
+    const ProgramVariant& fused = vs[1];
+    for (auto& t : fused.inlined) EXPECT_EQ(fused.program.find_tensor(t), nullptr) << f << " " << t;
+    TensorMap in = random_inputs(p, 3);
+    for (auto& [n, v] : in)
+      for (auto& x : v.data) x = std::fabs(x) + 0.1;  // adamw's second moment must be positive
+    TensorMap a = interpret(p, in), b = interpret(fused.program, in);
+    for (auto* t : p.outputs()) EXPECT_LE(max_scaled_error(b.at(t->name), a.at(t->name), 1e-12, 1e-12), 1.0) << f;
+  }
 }
 
 }  // namespace
