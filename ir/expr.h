@@ -4,8 +4,8 @@
 // Semantics (what smt/ encodes and the reference interpreter implements):
 //   * Sorts: Int (indices, dimension sizes), Real (tensor values), Bool (conditions).
 //   * Real arithmetic is over the reals. Division is total: x / 0 = 0 (so pulling a divisor out
-//     of a sum stays sound). Int division is floor division, Int mod is the non-negative
-//     remainder (Python semantics); both are 0 for a divisor of 0.
+//     of a sum stays sound). Int division is floor division, Int mod is the remainder with the
+//     divisor's sign (Python semantics: a == (a / b) * b + a % b); both are 0 for a divisor of 0.
 //   * log(x) for x <= 0, sqrt/rsqrt of x < 0 and rsqrt(0) are unspecified (uninterpreted in smt/,
 //     NaN/inf in the interpreter); a rewrite that relies on them must state a precondition.
 //   * Reductions Sum/RMax/RMin bind one Int variable over [0, extent). The order of a sum is
@@ -107,6 +107,9 @@ std::string format_number(double v);
 std::string to_string(const Expr& e);
 
 // Replace free IndexVar/DimVar occurrences by name (bound reduction variables are respected).
+// Bound variables are not renamed: a replacement whose free variables share a name with a
+// reduction variable inside `e` would be captured. Rename them apart first (ir/inline.h:
+// rename_bound_apart) when that can happen.
 Expr substitute(const Expr& e, const std::function<Expr(const ExprNode&)>& leaf_map);
 Expr substitute_index(const Expr& e, const std::string& var, const Expr& value);
 

@@ -111,6 +111,18 @@ double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, i
   return worst;
 }
 
+double best_estimate_ns(const IndexProgram& p, const Backend& b) {
+  EnumerateOptions eo;
+  eo.vector_lanes = b.vector_lanes();
+  double total = 0;
+  for (size_t i = 0; i < p.stmts().size(); ++i) {
+    double best = INFINITY;
+    for (auto& ss : enumerate_stmt_schedules(p, i, eo)) best = std::min(best, b.estimate_stmt_ns(p, i, ss));
+    total += best;
+  }
+  return total;
+}
+
 Schedule baseline_schedule(const IndexProgram& p, const Backend& b, double* estimate_ns) {
   EnumerateOptions eo;
   eo.vector_lanes = b.vector_lanes();
@@ -171,6 +183,9 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
     }
   std::stable_sort(combos.begin(), combos.end(), [](auto& x, auto& y) { return x.first < y.first; });
   res.stats.combined = combos.size();
+  if (o.max_estimate_ns > 0)
+    combos.erase(std::remove_if(combos.begin(), combos.end(), [&](auto& c) { return c.first > o.max_estimate_ns; }),
+                 combos.end());
   if (combos.size() > o.measure) combos.resize(o.measure);
   res.stats.seconds_enumerate = since(t0);
 

@@ -25,6 +25,7 @@ struct SearchOptions {
   double time_budget_s = 0;   // 0: no budget; else stop measuring when exceeded (best so far wins)
   double candidate_timeout_s = 120;
   bool include_baseline = true;  // measure the op-by-op baseline first
+  double max_estimate_ns = 0;    // > 0: candidates estimated slower than this are not measured
 };
 
 enum class CandidateStatus { Ok, CompileError, WrongResult, Crashed, NotMeasured };
@@ -55,6 +56,10 @@ struct SearchResult {
   int baseline = -1;
   SearchStats stats;
 };
+
+// The cost model's best estimate for a program: the sum over statements of the cheapest
+// enumerated schedule. Used to rank fusion variants against each other before measuring.
+double best_estimate_ns(const IndexProgram& p, const Backend& b);
 
 // The op-by-op baseline: every statement its own loop nest (no fusion, no rewrites) in the loop
 // order the cost model ranks best, without tiling.

@@ -27,8 +27,9 @@ int prove_command(const ProveCommandOptions& opts, std::ostream& out, std::ostre
     ProveResult r = prove_programs(a, b, assumptions, po);
     out << std::fixed << std::setprecision(1);
     for (auto& ob : r.obligations) {
-      out << ob.name << ": " << verdict_name(ob.verdict) << " (" << ob.solver
-          << (ob.cached ? ", cached" : "") << ", " << ob.seconds * 1000 << " ms)";
+      out << ob.name << ": " << verdict_name(ob.verdict) << " ("
+          << (ob.solver.empty() ? "no solver answer" : ob.solver) << (ob.cached ? ", cached" : "")
+          << ", " << ob.seconds * 1000 << " ms)";
       if (ob.verdict != Verdict::Proven || ob.solver == "normalizer")
         out << ": " << ob.reason;
       out << "\n";

@@ -5,6 +5,7 @@
 #include "tools/synthesize.h"
 
 #include <atomic>
+#include <cmath>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -224,9 +225,14 @@ int synthesize_command(const SynthOptions& o) {
   std::optional<CandidateRecord> baseline;
   SearchStats st;
   st.stop_reason = "measured all";
+  // Variants are ranked against each other by the cost model: a candidate estimated at more than
+  // twice the best estimate of any variant is not worth measuring.
+  double best_estimate = INFINITY;
+  for (auto& v : variants) best_estimate = std::min(best_estimate, best_estimate_ns(v.program, *backend));
   for (size_t vi = 0; vi < variants.size(); ++vi) {
     SearchOptions sv = so;
     sv.include_baseline = vi == 0;
+    sv.max_estimate_ns = 2 * best_estimate;
     SearchResult r = search_schedules(
         variants[vi].program, *backend, sv,
         [&](const CandidateRecord& c) {
