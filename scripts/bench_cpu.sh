@@ -30,7 +30,7 @@ run() {  # name torch-kind program dims...
   IFS=',' read -ra tdims <<< "$where"
   local t0 t1
   t0=$(date +%s.%N)
-  "$BIN" --isa "$ISA" "$prog" "${args[@]}" -o "$OUT/$name" > "$OUT/$name.log" 2>&1 || true
+  "$BIN" --isa "$ISA" "$prog" "${args[@]}" --no-cache -o "$OUT/$name" > "$OUT/$name.log" 2>&1 || true
   t1=$(date +%s.%N)
   local torch_ms="" dnnl_ms=""
   [ $have_torch -eq 1 ] && torch_ms=$(/usr/bin/python3 experiments/cpu_bench/torch_eager.py "$kind" 1 "${tdims[@]}" 2>/dev/null || true)

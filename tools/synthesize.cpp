@@ -138,12 +138,24 @@ std::string derivation_text(const std::string& program_path, const ProgramVarian
   return d.str();
 }
 
+// The identity of this build: a hash of the running executable, so results cached by another
+// build of the same version are never reused.
+std::string build_id() {
+  static const std::string id = [] {
+    std::ifstream in("/proc/self/exe", std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return hash_hex(ss.str());
+  }();
+  return id;
+}
+
 // Everything a search result depends on: the tool, the expanded program (so a changed spec
 // counts), the target, this machine and the flags that change the search.
 std::string cache_key(const SynthOptions& o, const IndexProgram& index, const Isa& isa, const CpuBackend& b) {
   std::string features;
   for (auto& f : b.target().features) features += f + ",";
-  nlohmann::json k = {{"tool", AXON_VERSION},      {"program", to_string(index)}, {"isa", isa_hash(isa)},
+  nlohmann::json k = {{"tool", AXON_VERSION},      {"build", build_id()},         {"program", to_string(index)}, {"isa", isa_hash(isa)},
                       {"cpu", cpu_model_name()},    {"llvm_cpu", b.target().cpu}, {"features", features},
                       {"seed", o.seed},             {"measure", o.measure},       {"repeats", o.repeats},
                       {"time_budget", o.time_budget_s}};
