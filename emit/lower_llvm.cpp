@@ -158,13 +158,8 @@ class Lowerer {
       return;
     }
     const std::string& l = order[k];
-    std::string var = l;
-    bool outer = false, innerp = false;
-    if (l.size() > 2 && (l.compare(l.size() - 2, 2, ".o") == 0 || l.compare(l.size() - 2, 2, ".i") == 0)) {
-      var = l.substr(0, l.size() - 2);
-      outer = l.back() == 'o';
-      innerp = !outer;
-    }
+    std::string var = loop_var(l);
+    bool outer = is_split_part(l) && l.back() == 'o', innerp = is_split_part(l) && l.back() == 'i';
     int64_t n = extents.at(var);
     int64_t trip = n;
     if (outer) trip = (n + ss.split.at(var) - 1) / ss.split.at(var);
@@ -273,10 +268,7 @@ class Lowerer {
         if (l == red->name() || l == red->name() + ".o" || l == red->name() + ".i") lifted = true;
       if (lifted) extents[red->name()] = p_.eval_size(red->extent());
     }
-    std::string vec_loop_var = ss.vectorize;
-    if (vec_loop_var.size() > 2 && (vec_loop_var.compare(vec_loop_var.size() - 2, 2, ".o") == 0 ||
-                                    vec_loop_var.compare(vec_loop_var.size() - 2, 2, ".i") == 0))
-      vec_loop_var = vec_loop_var.substr(0, vec_loop_var.size() - 2);
+    std::string vec_loop_var = loop_var(ss.vectorize);
     explicit_ok_ = !ss.vectorize.empty() && st.value->sort() == Sort::Real &&
                    vectorizable(lifted ? red->body() : st.value) && !(lifted && vec_loop_var == red->name());
     if (!lifted) {
@@ -319,14 +311,9 @@ class Lowerer {
                      const std::map<std::string, int64_t>& extents) {
     size_t si = static_cast<size_t>(&st - p_.stmts().data());
     if (!explicit_ok_ || !is_register_tile(p_, si, ss)) return false;
-    auto var_of = [](const std::string& l) {
-      if (l.size() > 2 && (l.compare(l.size() - 2, 2, ".o") == 0 || l.compare(l.size() - 2, 2, ".i") == 0))
-        return l.substr(0, l.size() - 2);
-      return l;
-    };
     size_t r = 0;
     for (size_t i = 0; i < ss.order.size(); ++i)
-      if (var_of(ss.order[i]) == red->name()) r = i;
+      if (loop_var(ss.order[i]) == red->name()) r = i;
     struct Inner {
       std::string loop, var;
       int64_t trip;
@@ -335,7 +322,7 @@ class Lowerer {
     std::vector<Inner> inner;
     for (size_t i = r + 1; i < ss.order.size(); ++i) {
       const std::string& l = ss.order[i];
-      std::string v = var_of(l);
+      std::string v = loop_var(l);
       inner.push_back({l, v, ss.split.at(v), i + 1 == ss.order.size()});
     }
     const Buf& out = bufs_.at(st.out);
@@ -371,7 +358,7 @@ class Lowerer {
         accs.push_back(eb.CreateAlloca(vty(), nullptr, "tile"));
         b_.CreateStore(vload_out(out, st.vars), accs.back());
       }
-      std::string rv = var_of(rloop);
+      std::string rv = loop_var(rloop);
       bool split_r = rloop != rv;
       int64_t rtrip = split_r ? (rloop.back() == 'o' ? (extents.at(rv) + ss.split.at(rv) - 1) / ss.split.at(rv)
                                                      : std::min(ss.split.at(rv), extents.at(rv)))

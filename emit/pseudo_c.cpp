@@ -33,10 +33,8 @@ std::string pseudo_c(const IndexProgram& p, const Schedule& s, const std::string
     lhs += "]";
     if (lifted) os << ind << "// " << lhs << " = " << (red->kind() == ExprKind::Sum ? "0" : red->kind() == ExprKind::RMax ? "-inf" : "inf") << " for all elements\n";
     for (auto& l : ss.order) {
-      std::string var = l;
-      std::string trip;
-      bool part = l.size() > 2 && (l.compare(l.size() - 2, 2, ".o") == 0 || l.compare(l.size() - 2, 2, ".i") == 0);
-      if (part) var = l.substr(0, l.size() - 2);
+      std::string var = loop_var(l);
+      bool part = is_split_part(l);
       os << ind << "for (" << l << " ...)";
       if (ss.vectorize == l) os << "  // vectorized";
       if (part && l.back() == 'o') os << "  // tiles of " << ss.split.at(var);

@@ -357,7 +357,8 @@ void visit(const Expr& e, const std::function<void(const ExprNode&)>& f) {
   for (auto& a : e->args()) visit(a, f);
 }
 
-static Expr rebuild(const Expr& e, std::vector<Expr> args) {
+Expr with_args(const Expr& e, std::vector<Expr> args) {
+  if (e->args().empty()) return e;
   bool same = true;
   for (size_t i = 0; i < args.size(); ++i) same = same && args[i].get() == e->arg(i).get();
   if (same) return e;
@@ -384,13 +385,13 @@ static Expr substitute_impl(const Expr& e, const std::function<Expr(const ExprNo
     bound.insert(e->name());
     Expr body = substitute_impl(e->body(), leaf_map, bound);
     if (!was_bound) bound.erase(e->name());
-    return rebuild(e, {ext, body});
+    return with_args(e, {ext, body});
   }
   if (e->args().empty()) return e;
   std::vector<Expr> args;
   args.reserve(e->args().size());
   for (auto& a : e->args()) args.push_back(substitute_impl(a, leaf_map, bound));
-  return rebuild(e, std::move(args));
+  return with_args(e, std::move(args));
 }
 
 Expr substitute(const Expr& e, const std::function<Expr(const ExprNode&)>& leaf_map) {
@@ -465,12 +466,7 @@ Expr simplify_int(const Expr& e) {
       if (is_c(args[1], 1)) return args[0];
       break;
     case ExprKind::Div:
-      if (both_c && args[1]->int_value() != 0) {
-        int64_t a = args[0]->int_value(), b = args[1]->int_value();
-        int64_t q = a / b;
-        if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-        return ExprNode::int_const(q);
-      }
+      if (both_c && args[1]->int_value() != 0) return ExprNode::int_const(floor_div(args[0]->int_value(), args[1]->int_value()));
       if (is_c(args[1], 1)) return args[0];
       break;
     case ExprKind::Neg:
@@ -479,7 +475,7 @@ Expr simplify_int(const Expr& e) {
     default:
       break;
   }
-  return rebuild(e, std::move(args));
+  return with_args(e, std::move(args));
 }
 
 }  // namespace axon

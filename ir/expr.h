@@ -32,6 +32,21 @@ namespace axon {
 
 enum class Sort { Int, Real, Bool };
 
+// Integer division and remainder of the IR: floor division, remainder with the divisor's sign,
+// both 0 for a zero divisor.
+inline int64_t floor_div(int64_t a, int64_t b) {
+  if (b == 0) return 0;
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+inline int64_t floor_mod(int64_t a, int64_t b) {
+  if (b == 0) return 0;
+  int64_t r = a % b;
+  if (r != 0 && ((r < 0) != (b < 0))) r += b;
+  return r;
+}
+
 enum class ExprKind {
   IntConst, RealConst, IndexVar, DimVar, Access,
   // unary
@@ -105,6 +120,10 @@ std::string format_number(double v);
 
 // Readable text in .tp index-notation syntax; parses back to an equal expression.
 std::string to_string(const Expr& e);
+
+// The same node with new arguments (same kind, name and bound variable); `e` itself when the
+// arguments are unchanged. Leaves have no arguments and are returned as they are.
+Expr with_args(const Expr& e, std::vector<Expr> args);
 
 // Replace free IndexVar/DimVar occurrences by name (bound reduction variables are respected).
 // Bound variables are not renamed: a replacement whose free variables share a name with a

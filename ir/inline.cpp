@@ -12,20 +12,6 @@ namespace {
 
 std::atomic<uint64_t> g_counter{0};
 
-Expr rebuild_with(const Expr& e, std::vector<Expr> args) {
-  ExprKind k = e->kind();
-  if (k == ExprKind::Access)
-    return ExprNode::access(e->name(), std::move(args), e->sort());
-  if (is_unary(k))
-    return ExprNode::unary(k, args[0]);
-  if (is_binary(k))
-    return ExprNode::binary(k, args[0], args[1]);
-  if (k == ExprKind::Select)
-    return ExprNode::select(args[0], args[1], args[2]);
-  if (is_reduce(k))
-    return ExprNode::reduce(k, e->name(), args[0], args[1]);
-  return e;
-}
 
 Expr inline_expr(const IndexProgram& p, const Expr& e, std::map<std::string, Expr>& memo);
 
@@ -72,7 +58,7 @@ Expr inline_expr(const IndexProgram& p, const Expr& e, std::map<std::string, Exp
       }
     }
   }
-  return rebuild_with(e, std::move(args));
+  return with_args(e, std::move(args));
 }
 
 } // namespace
@@ -88,7 +74,7 @@ Expr rename_bound_apart(const Expr& e) {
     Expr body = substitute_index(args[1], e->name(), ExprNode::index_var(fresh));
     return ExprNode::reduce(e->kind(), fresh, args[0], body);
   }
-  return rebuild_with(e, std::move(args));
+  return with_args(e, std::move(args));
 }
 
 Expr inline_tensor(const IndexProgram& p, const std::string& tensor) {

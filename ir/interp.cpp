@@ -30,6 +30,7 @@ struct Buffer {
 
 struct CNode {
   ExprKind kind;
+  Sort sort = Sort::Real;  // the IR node's sort
   int slot = -1;           // IndexVar / reduction variable
   int64_t ival = 0;
   double rval = 0;
@@ -86,6 +87,7 @@ class Evaluator {
   CNode compile(const Expr& e, std::map<std::string, int>& slots) {
     CNode c;
     c.kind = e->kind();
+    c.sort = e->sort();
     c.ival = e->int_value();
     c.rval = e->real_value();
     switch (e->kind()) {
@@ -123,20 +125,8 @@ class Evaluator {
       case ExprKind::Mul: return evi(c.kids[0]) * evi(c.kids[1]);
       case ExprKind::Min: return std::min(evi(c.kids[0]), evi(c.kids[1]));
       case ExprKind::Max: return std::max(evi(c.kids[0]), evi(c.kids[1]));
-      case ExprKind::Div: {
-        int64_t a = evi(c.kids[0]), b = evi(c.kids[1]);
-        if (b == 0) return 0;
-        int64_t q = a / b;
-        if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-        return q;
-      }
-      case ExprKind::Mod: {
-        int64_t a = evi(c.kids[0]), b = evi(c.kids[1]);
-        if (b == 0) return 0;
-        int64_t r = a % b;
-        if (r != 0 && ((r < 0) != (b < 0))) r += b;
-        return r;
-      }
+      case ExprKind::Div: return floor_div(evi(c.kids[0]), evi(c.kids[1]));
+      case ExprKind::Mod: return floor_mod(evi(c.kids[0]), evi(c.kids[1]));
       case ExprKind::Select: return evb(c.kids[0]) ? evi(c.kids[1]) : evi(c.kids[2]);
       default: internal_error(std::string("interpreter: not an int node: ") + kind_name(c.kind));
     }
@@ -151,8 +141,8 @@ class Evaluator {
       case ExprKind::Select: return evb(c.kids[0]) ? evb(c.kids[1]) : evb(c.kids[2]);
       case ExprKind::Lt: case ExprKind::Le: case ExprKind::Gt: case ExprKind::Ge: case ExprKind::Eq: case ExprKind::Ne: {
         double a, b;
-        if (is_int(c.kids[0])) { a = static_cast<double>(evi(c.kids[0])); b = static_cast<double>(evi(c.kids[1])); }
-        else if (is_bool(c.kids[0])) { a = evb(c.kids[0]); b = evb(c.kids[1]); }
+        if (c.kids[0].sort == Sort::Int) { a = static_cast<double>(evi(c.kids[0])); b = static_cast<double>(evi(c.kids[1])); }
+        else if (c.kids[0].sort == Sort::Bool) { a = evb(c.kids[0]); b = evb(c.kids[1]); }
         else { a = evr(c.kids[0]); b = evr(c.kids[1]); }
         switch (c.kind) {
           case ExprKind::Lt: return a < b;
@@ -164,26 +154,6 @@ class Evaluator {
         }
       }
       default: internal_error(std::string("interpreter: not a bool node: ") + kind_name(c.kind));
-    }
-  }
-
-  // Sorts are recorded on the IR; the compiled tree keeps them implicit, so recover them cheaply.
-  static bool is_int(const CNode& c) {
-    switch (c.kind) {
-      case ExprKind::IntConst: case ExprKind::IndexVar: case ExprKind::Mod: return true;
-      case ExprKind::Add: case ExprKind::Sub: case ExprKind::Mul: case ExprKind::Div: case ExprKind::Min:
-      case ExprKind::Max: case ExprKind::Neg: return is_int(c.kids[0]);
-      case ExprKind::Select: return is_int(c.kids[1]);
-      default: return false;
-    }
-  }
-  static bool is_bool(const CNode& c) {
-    switch (c.kind) {
-      case ExprKind::Not: case ExprKind::And: case ExprKind::Or: case ExprKind::Lt: case ExprKind::Le:
-      case ExprKind::Gt: case ExprKind::Ge: case ExprKind::Eq: case ExprKind::Ne: return true;
-      case ExprKind::Select: return is_bool(c.kids[1]);
-      case ExprKind::Access: return c.rval == 1.0;  // marked at compile time below
-      default: return false;
     }
   }
 
@@ -246,18 +216,12 @@ class Evaluator {
     }
   }
 
-  void mark_bool_access(CNode& c, const Expr& e) {
-    if (e->kind() == ExprKind::Access && e->sort() == Sort::Bool) c.rval = 1.0;
-    for (size_t i = 0; i < c.kids.size() && i < e->args().size(); ++i) mark_bool_access(c.kids[i], e->arg(i));
-  }
-
   void exec(const IndexStmt& s) {
     std::map<std::string, int> slots;
     for (size_t i = 0; i < s.vars.size(); ++i) slots[s.vars[i]] = static_cast<int>(i);
     depth_ = 0;
     nslots_ = static_cast<int>(s.vars.size());
     CNode root = compile(s.value, slots);
-    mark_bool_access(root, s.value);
     frames_.emplace_back(static_cast<size_t>(nslots_) + 1, 0);
     env_ = &frames_.back();
     const Buffer& out = buffers_.at(s.out);
@@ -297,7 +261,6 @@ class Evaluator {
       nslots_ = static_cast<int>(s.vars.size());
       Compiled c;
       c.root = compile(s.value, slots);
-      mark_bool_access(c.root, s.value);
       c.nslots = nslots_;
       c.stmt = &s;
       compiled_[s.out] = std::move(c);

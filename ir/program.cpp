@@ -46,14 +46,9 @@ static Expr surface_names(const Expr& e) {
     std::string n = e->name().substr(0, e->name().find('@'));
     return ExprNode::access(n, idx, e->sort());
   }
-  if (e->args().empty()) return e;
   std::vector<Expr> a;
   for (auto& x : e->args()) a.push_back(surface_names(x));
-  ExprKind k = e->kind();
-  if (is_unary(k)) return ExprNode::unary(k, a[0]);
-  if (is_binary(k)) return ExprNode::binary(k, a[0], a[1]);
-  if (k == ExprKind::Select) return ExprNode::select(a[0], a[1], a[2]);
-  return ExprNode::reduce(k, e->name(), a[0], a[1]);
+  return with_args(e, std::move(a));
 }
 
 std::string to_string(const Program& p) {

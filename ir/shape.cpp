@@ -85,11 +85,7 @@ Poly normal_form(const Expr& e) {
       if (a.empty()) return {};
       if (a.size() == 1 && a.begin()->first.empty() && b.size() == 1 && b.begin()->first.empty()) {
         int64_t x = a.begin()->second, y = b.begin()->second;
-        if (y != 0) {
-          int64_t q = x / y, r = x % y;
-          if (r != 0 && ((r < 0) != (y < 0))) { --q; r += y; }
-          return constant(e->kind() == ExprKind::Div ? q : r);
-        }
+        if (y != 0) return constant(e->kind() == ExprKind::Div ? floor_div(x, y) : floor_mod(x, y));
       }
       return atom("(" + poly_text(a) + (e->kind() == ExprKind::Div ? ")/(" : ")%(") + poly_text(b) + ")");
     }
@@ -178,18 +174,8 @@ std::optional<int64_t> eval_dim(const Expr& d, const std::map<std::string, std::
         case ExprKind::Mul: return *a * *b;
         case ExprKind::Min: return std::min(*a, *b);
         case ExprKind::Max: return std::max(*a, *b);
-        case ExprKind::Div: {
-          if (*b == 0) return 0;
-          int64_t q = *a / *b;
-          if ((*a % *b != 0) && ((*a < 0) != (*b < 0))) --q;
-          return q;
-        }
-        default: {
-          if (*b == 0) return 0;
-          int64_t r = *a % *b;
-          if (r != 0 && ((r < 0) != (*b < 0))) r += *b;
-          return r;
-        }
+        case ExprKind::Div: return floor_div(*a, *b);
+        default: return floor_mod(*a, *b);
       }
     }
     default:

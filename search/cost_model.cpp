@@ -86,10 +86,9 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
   std::vector<Loop> loops;
   bool lifted = false;
   for (auto& l : ss.order) {
-    std::string var = l;
+    std::string var = loop_var(l);
     double trip;
-    if (l.size() > 2 && (l.compare(l.size() - 2, 2, ".o") == 0 || l.compare(l.size() - 2, 2, ".i") == 0)) {
-      var = l.substr(0, l.size() - 2);
+    if (is_split_part(l)) {
       int64_t t = ss.split.at(var), n = extent.at(var);
       trip = l.back() == 'o' ? std::ceil(static_cast<double>(n) / static_cast<double>(t)) : static_cast<double>(std::min(t, n));
     } else {
@@ -126,9 +125,7 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
   double speedup = 1;
   if (!ss.vectorize.empty() && !loops.empty()) {
     std::string inner = loops.back().var;
-    std::string vec_var = ss.vectorize;
-    if (vec_var.size() > 2 && (vec_var.compare(vec_var.size() - 2, 2, ".o") == 0 || vec_var.compare(vec_var.size() - 2, 2, ".i") == 0))
-      vec_var = vec_var.substr(0, vec_var.size() - 2);
+    std::string vec_var = loop_var(ss.vectorize);
     if (vec_var == inner) {
       bool contiguous = true;
       for (auto& a : acc) contiguous = contiguous && stride_class(a, inner) != 2;

@@ -16,15 +16,6 @@ bool has_reduction(const Expr& e) {
   return r;
 }
 
-Expr rebuild(const Expr& e, std::vector<Expr> a) {
-  ExprKind k = e->kind();
-  if (k == ExprKind::Access) return ExprNode::access(e->name(), std::move(a), e->sort());
-  if (is_unary(k)) return ExprNode::unary(k, a[0]);
-  if (is_binary(k)) return ExprNode::binary(k, a[0], a[1]);
-  if (k == ExprKind::Select) return ExprNode::select(a[0], a[1], a[2]);
-  if (is_reduce(k)) return ExprNode::reduce(k, e->name(), a[0], a[1]);
-  return e;
-}
 
 struct Def {
   std::vector<std::string> vars;
@@ -49,7 +40,7 @@ Expr substitute_defs(const Expr& e, const std::map<std::string, Def>& defs) {
       });
     }
   }
-  return rebuild(e, std::move(a));
+  return with_args(e, std::move(a));
 }
 
 }  // namespace

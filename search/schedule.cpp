@@ -7,6 +7,12 @@
 
 namespace axon {
 
+std::string loop_var(const std::string& l) {
+  if (l.size() > 2 && (l.compare(l.size() - 2, 2, ".o") == 0 || l.compare(l.size() - 2, 2, ".i") == 0))
+    return l.substr(0, l.size() - 2);
+  return l;
+}
+
 const ExprNode* top_reduction(const IndexStmt& s) {
   return is_reduce(s.value->kind()) ? s.value.get() : nullptr;
 }
@@ -21,21 +27,16 @@ bool is_register_tile(const IndexProgram& p, size_t stmt, const StmtSchedule& ss
   const IndexStmt& st = p.stmts().at(stmt);
   const ExprNode* red = top_reduction(st);
   if (!red) return false;
-  auto var_of = [](const std::string& l) {
-    if (l.size() > 2 && (l.compare(l.size() - 2, 2, ".o") == 0 || l.compare(l.size() - 2, 2, ".i") == 0))
-      return l.substr(0, l.size() - 2);
-    return l;
-  };
   size_t r = ss.order.size();
   for (size_t i = 0; i < ss.order.size(); ++i)
-    if (var_of(ss.order[i]) == red->name()) r = i;
+    if (loop_var(ss.order[i]) == red->name()) r = i;
   if (r + 1 >= ss.order.size()) return false;
   auto shape = p.concrete_shape(st.out);
   std::map<std::string, int64_t> extent;
   for (size_t i = 0; i < st.vars.size(); ++i) extent[st.vars[i]] = shape[i];
   for (size_t i = r + 1; i < ss.order.size(); ++i) {
     const std::string& l = ss.order[i];
-    std::string v = var_of(l);
+    std::string v = loop_var(l);
     if (l == v || l.back() != 'i' || !extent.count(v) || !ss.split.count(v)) return false;
     int64_t tile = ss.split.at(v);
     if (extent.at(v) % tile != 0) return false;
@@ -89,17 +90,13 @@ std::string validate_schedule(const IndexProgram& p, const Schedule& s) {
     for (size_t k = 0; k < ss.order.size(); ++k) {
       const std::string& l = ss.order[k];
       pos[l] = k;
-      std::string var = l, part;
-      auto dot = l.rfind('.');
-      if (dot != std::string::npos && (l.substr(dot) == ".o" || l.substr(dot) == ".i")) {
-        var = l.substr(0, dot);
-        part = l.substr(dot);
-      }
+      std::string var = loop_var(l);
+      bool part = is_split_part(l);
       if (!allowed.count(var)) return at + "'" + l + "' is not a loop of this statement";
       bool split = ss.split.count(var) != 0;
-      if (split != !part.empty())
+      if (split != part)
         return at + "'" + var + "' is " + (split ? "split: use " + var + ".o and " + var + ".i" : "not split: no .o/.i");
-      if (!part.empty()) {
+      if (part) {
         if (++seen_parts[l] > 1) return at + "'" + l + "' appears twice";
       } else if (!seen_vars.insert(var).second) {
         return at + "'" + var + "' appears twice";

@@ -35,6 +35,11 @@ struct Schedule {
   std::vector<StmtSchedule> stmts;
 };
 
+// The variable a loop of `order` iterates: "k" for "k", "k.o" and "k.i".
+std::string loop_var(const std::string& loop);
+// Whether the loop is a part of a split variable ("k.o" or "k.i").
+inline bool is_split_part(const std::string& loop) { return loop_var(loop).size() != loop.size(); }
+
 // The default schedule: each statement's variables in order, no splits, nothing vectorized.
 Schedule default_schedule(const IndexProgram& p);
 

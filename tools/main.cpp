@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cmath>
+#include <map>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -37,10 +38,10 @@ struct Front {
   FrontendOptions opts;
 };
 
-// Builds front-end options from flags; bad flags are user errors.
-std::unique_ptr<Front> make_front(const FrontArgs& a) {
-  auto f = std::make_unique<Front>();
-  for (auto& d : a.dims) {
+// --dim NAME=SIZE flags; a malformed one is a user error.
+std::map<std::string, int64_t> parse_dims(const std::vector<std::string>& dims) {
+  std::map<std::string, int64_t> out;
+  for (auto& d : dims) {
     auto eq = d.find('=');
     if (eq == std::string::npos || eq == 0)
       user_error("error: --dim expects NAME=SIZE (e.g. --dim M=64), got '" + d + "'");
@@ -50,8 +51,15 @@ std::unique_ptr<Front> make_front(const FrontArgs& a) {
     long long v = std::strtoll(val.c_str(), &end, 10);
     if (val.empty() || *end != '\0' || errno == ERANGE || v < 1 || v > (1LL << 40))
       user_error("error: --dim " + d + ": the size must be an integer from 1 to 2^40");
-    f->opts.dim_overrides[name] = v;
+    out[name] = v;
   }
+  return out;
+}
+
+// Builds front-end options from flags; bad flags are user errors.
+std::unique_ptr<Front> make_front(const FrontArgs& a) {
+  auto f = std::make_unique<Front>();
+  f->opts.dim_overrides = parse_dims(a.dims);
   if (!a.specs.empty()) {
     f->extra = SpecLibrary::builtin();
     for (auto& s : a.specs) f->extra.add_file(read_source(s));
@@ -222,8 +230,7 @@ int main(int argc, char** argv) {
     if (*synth || !so.program.empty() || !so.isa.empty()) {
       if (so.program.empty()) user_error("error: no program given: axon-synth --isa TARGET.json PROG.tp");
       if (so.isa.empty()) user_error("error: no target given: add --isa targets/avx2.json (or another target)");
-      auto front = make_front(fa_synth);
-      so.dims = front->opts.dim_overrides;
+      so.dims = parse_dims(fa_synth.dims);
       so.specs = fa_synth.specs;
       return synthesize_command(so);
     }
