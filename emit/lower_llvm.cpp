@@ -43,7 +43,6 @@ class Lowerer {
     auto* fty = llvm::FunctionType::get(b_.getVoidTy(), {llvm::PointerType::getUnqual(ptr_ty)}, false);
     fn_ = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, name_, mod_.get());
     fn_->addFnAttr(llvm::Attribute::NoUnwind);
-    fn_->addFnAttr(llvm::Attribute::NoFree);
     llvm::Argument* bufs = fn_->getArg(0);
     bufs->setName("buffers");
     bufs->addAttr(llvm::Attribute::NoAlias);
@@ -82,11 +81,14 @@ class Lowerer {
       buf.scope_list = llvm::MDNode::get(ctx_, {buf.scope});
       buf.noalias_list = llvm::MDNode::get(ctx_, others);
     }
-    for (size_t i = 0; i < p_.stmts().size(); ++i) lower_stmt(p_.stmts()[i], s_.stmts.at(i));
+    for (auto [first, last] : fusion_groups(s_)) {
+      if (first == last && !outer_loop(p_, first, s_.stmts[first])) lower_stmt(p_.stmts()[first], s_.stmts[first]);
+      else lower_group(first, last);
+    }
     b_.CreateRetVoid();
     std::string err;
     llvm::raw_string_ostream os(err);
-    if (llvm::verifyFunction(*fn_, &os)) internal_error("generated LLVM IR does not verify: " + os.str());
+    if (llvm::verifyModule(*mod_, &os)) internal_error("generated LLVM IR does not verify: " + os.str());
     return std::move(mod_);
   }
 
@@ -104,7 +106,7 @@ class Lowerer {
   // Emits `for (v = 0; v < n; ++v) body(v)`; returns after the loop. `vectorize` attaches loop
   // metadata asking LLVM's vectorizer to vectorize (and interleave) it.
   void for_loop(const std::string& name, llvm::Value* n, bool vectorize, int width,
-                const std::function<void(llvm::Value*)>& body) {
+                const std::function<void(llvm::Value*)>& body, llvm::Value* start = nullptr) {
     llvm::BasicBlock* pre = b_.GetInsertBlock();
     llvm::BasicBlock* head = llvm::BasicBlock::Create(ctx_, name + ".head", fn_);
     llvm::BasicBlock* bodyb = llvm::BasicBlock::Create(ctx_, name + ".body", fn_);
@@ -112,7 +114,7 @@ class Lowerer {
     b_.CreateBr(head);
     b_.SetInsertPoint(head);
     llvm::PHINode* v = b_.CreatePHI(i64_, 2, name);
-    v->addIncoming(b_.getInt64(0), pre);
+    v->addIncoming(start ? start : b_.getInt64(0), pre);
     b_.CreateCondBr(b_.CreateICmpSLT(v, n), bodyb, exit);
     b_.SetInsertPoint(bodyb);
     body(v);
@@ -223,6 +225,134 @@ class Lowerer {
     packed_.clear();
   }
 
+  // ---- fusion groups and threads ----
+  // Statements first..last inside one loop over their shared outermost loop; each statement's
+  // remaining loops run per outer iteration. With threads > 1 the outer loop's iterations are
+  // split into contiguous chunks, one per thread, in an outlined worker (see run_threaded).
+  void lower_group(size_t first, size_t last) {
+    const StmtSchedule& lead = s_.stmts[first];
+    OuterLoop ol = *outer_loop(p_, first, lead);
+    std::vector<llvm::Value*> to_free;
+    for (size_t i = first; i <= last; ++i)
+      for (auto& t : s_.stmts[i].pack)
+        to_free.push_back(emit_pack(t, pack_var(p_, i, s_.stmts[i], t), s_.stmts[i].split.at(pack_var(p_, i, s_.stmts[i], t))));
+    auto body = [&](llvm::Value* iv) {
+      for (size_t i = first; i <= last; ++i) {
+        const StmtSchedule& ss = s_.stmts[i];
+        const std::string& l0 = ss.order[0];
+        parts_[l0] = iv;
+        if (!is_split_part(l0)) vars_[l0] = iv;
+        lower_stmt_body(p_.stmts()[i], ss, 1);
+        parts_.erase(l0);
+        vars_.erase(loop_var(l0));
+      }
+    };
+    if (lead.threads <= 1) {
+      for_loop("group" + std::to_string(first), b_.getInt64(ol.trip()), false, 0, body);
+    } else {
+      run_threaded(first, ol.trip(), lead.threads, body);
+    }
+    for (auto* raw : to_free) b_.CreateCall(libc_free(), {raw});
+    packed_.clear();
+  }
+
+  // Emits a worker `i8* name.groupN(i8* arg)`, arg = {buffer pointer array, thread id, threads},
+  // that runs iterations [tid * chunk, min(trip, (tid + 1) * chunk)) of the outer loop; the
+  // kernel starts threads - 1 POSIX threads on it, runs chunk 0 itself and joins them. A thread
+  // that cannot be started has its chunk run by the calling thread.
+  void run_threaded(size_t first, int64_t trip, int threads, const std::function<void(llvm::Value*)>& body) {
+    auto* i8p = llvm::PointerType::getUnqual(i8_);
+    // The buffers the worker sees: every tensor and every packed copy, by name.
+    std::vector<std::string> names;
+    for (auto& [n, buf] : bufs_)
+      if (buf.ptr) names.push_back(n);
+    llvm::IRBuilder<> eb(entry_, entry_->begin());
+    auto* ptr_arr_ty = llvm::ArrayType::get(i8p, names.size());
+    llvm::AllocaInst* ptrs = eb.CreateAlloca(ptr_arr_ty, nullptr, "group.ptrs");
+    for (size_t i = 0; i < names.size(); ++i)
+      b_.CreateStore(b_.CreateBitCast(bufs_.at(names[i]).ptr, i8p), b_.CreateConstInBoundsGEP2_64(ptr_arr_ty, ptrs, 0, i));
+    auto* arg_ty = llvm::ArrayType::get(i64_, 3);
+    auto* args_ty = llvm::ArrayType::get(arg_ty, static_cast<uint64_t>(threads));
+    llvm::AllocaInst* args = eb.CreateAlloca(args_ty, nullptr, "group.args");
+    auto* th_ty = llvm::ArrayType::get(i64_, static_cast<uint64_t>(threads));
+    llvm::AllocaInst* ths = eb.CreateAlloca(th_ty, nullptr, "group.threads");
+
+    // The worker.
+    auto* wty = llvm::FunctionType::get(i8p, {i8p}, false);
+    llvm::Function* worker = llvm::Function::Create(wty, llvm::Function::InternalLinkage,
+                                                    name_ + ".group" + std::to_string(first), mod_.get());
+    worker->addFnAttr(llvm::Attribute::NoUnwind);
+    llvm::Function* saved_fn = fn_;
+    llvm::BasicBlock* saved_entry = entry_;
+    llvm::BasicBlock* saved_block = b_.GetInsertBlock();
+    std::map<std::string, llvm::Value*> saved_ptrs;
+    for (auto& n : names) saved_ptrs[n] = bufs_.at(n).ptr;
+    fn_ = worker;
+    entry_ = llvm::BasicBlock::Create(ctx_, "entry", worker);
+    b_.SetInsertPoint(entry_);
+    llvm::Value* a = b_.CreateBitCast(worker->getArg(0), llvm::PointerType::getUnqual(i64_));
+    llvm::Value* arr = b_.CreateIntToPtr(b_.CreateLoad(i64_, a), llvm::PointerType::getUnqual(i8p));
+    llvm::Value* tid = b_.CreateLoad(i64_, b_.CreateConstInBoundsGEP1_64(i64_, a, 1), "tid");
+    llvm::Value* nth = b_.CreateLoad(i64_, b_.CreateConstInBoundsGEP1_64(i64_, a, 2), "nthreads");
+    for (size_t i = 0; i < names.size(); ++i) {
+      Buf& buf = bufs_.at(names[i]);
+      llvm::Value* raw = b_.CreateLoad(i8p, b_.CreateConstInBoundsGEP1_64(i8p, arr, i));
+      buf.ptr = b_.CreateBitCast(raw, llvm::PointerType::getUnqual(buf.elt), names[i]);
+    }
+    llvm::Value* chunk = b_.CreateSDiv(b_.CreateAdd(b_.getInt64(trip), b_.CreateSub(nth, b_.getInt64(1))), nth);
+    llvm::Value* lo = b_.CreateMul(tid, chunk);
+    llvm::Value* hi = b_.CreateAdd(lo, chunk);
+    hi = b_.CreateSelect(b_.CreateICmpSLT(hi, b_.getInt64(trip)), hi, b_.getInt64(trip));
+    lo = b_.CreateSelect(b_.CreateICmpSLT(lo, hi), lo, hi);
+    for_loop("group" + std::to_string(first), hi, false, 0, body, lo);
+    b_.CreateRet(llvm::ConstantPointerNull::get(i8p));
+    fn_ = saved_fn;
+    entry_ = saved_entry;
+    b_.SetInsertPoint(saved_block);
+    for (auto& n : names) bufs_.at(n).ptr = saved_ptrs.at(n);
+
+    // The caller: fill the arguments, start threads 1.., run chunk 0, join.
+    llvm::FunctionCallee create = mod_->getOrInsertFunction(
+        "pthread_create", llvm::FunctionType::get(b_.getInt32Ty(), {llvm::PointerType::getUnqual(i64_), i8p,
+                                                                     llvm::PointerType::getUnqual(wty), i8p}, false));
+    llvm::FunctionCallee join = mod_->getOrInsertFunction(
+        "pthread_join", llvm::FunctionType::get(b_.getInt32Ty(), {i64_, llvm::PointerType::getUnqual(i8p)}, false));
+    std::vector<llvm::Value*> arg_ptrs, started;
+    for (int t = 0; t < threads; ++t) {
+      llvm::Value* slot = b_.CreateConstInBoundsGEP2_64(args_ty, args, 0, static_cast<uint64_t>(t));
+      llvm::Value* s0 = b_.CreateBitCast(slot, llvm::PointerType::getUnqual(i64_));
+      b_.CreateStore(b_.CreatePtrToInt(ptrs, i64_), s0);
+      b_.CreateStore(b_.getInt64(t), b_.CreateConstInBoundsGEP1_64(i64_, s0, 1));
+      b_.CreateStore(b_.getInt64(threads), b_.CreateConstInBoundsGEP1_64(i64_, s0, 2));
+      arg_ptrs.push_back(b_.CreateBitCast(slot, i8p));
+    }
+    for (int t = 1; t < threads; ++t) {
+      llvm::Value* th = b_.CreateConstInBoundsGEP2_64(th_ty, ths, 0, static_cast<uint64_t>(t));
+      llvm::Value* rc = b_.CreateCall(create, {th, llvm::ConstantPointerNull::get(i8p), worker, arg_ptrs[static_cast<size_t>(t)]});
+      llvm::Value* ok = b_.CreateICmpEQ(rc, b_.getInt32(0));
+      started.push_back(ok);
+      // Not started: run its chunk here.
+      llvm::BasicBlock* inl = llvm::BasicBlock::Create(ctx_, "thread.inline", fn_);
+      llvm::BasicBlock* next = llvm::BasicBlock::Create(ctx_, "thread.next", fn_);
+      b_.CreateCondBr(ok, next, inl);
+      b_.SetInsertPoint(inl);
+      b_.CreateCall(worker, {arg_ptrs[static_cast<size_t>(t)]});
+      b_.CreateBr(next);
+      b_.SetInsertPoint(next);
+    }
+    b_.CreateCall(worker, {arg_ptrs[0]});
+    for (int t = 1; t < threads; ++t) {
+      llvm::BasicBlock* jb = llvm::BasicBlock::Create(ctx_, "thread.join", fn_);
+      llvm::BasicBlock* next = llvm::BasicBlock::Create(ctx_, "thread.joined", fn_);
+      b_.CreateCondBr(started[static_cast<size_t>(t - 1)], jb, next);
+      b_.SetInsertPoint(jb);
+      llvm::Value* th = b_.CreateLoad(i64_, b_.CreateConstInBoundsGEP2_64(th_ty, ths, 0, static_cast<uint64_t>(t)));
+      b_.CreateCall(join, {th, llvm::ConstantPointerNull::get(llvm::PointerType::getUnqual(i8p))});
+      b_.CreateBr(next);
+      b_.SetInsertPoint(next);
+    }
+  }
+
   llvm::FunctionCallee libc_malloc() {
     return mod_->getOrInsertFunction("malloc", llvm::FunctionType::get(llvm::PointerType::getUnqual(i8_), {i64_}, false));
   }
@@ -257,7 +387,9 @@ class Lowerer {
     return raw;
   }
 
-  void lower_stmt_body(const IndexStmt& st, const StmtSchedule& ss) {
+  // Statement `st` inside its scheduled loops; the first `start` loops of the order are already
+  // bound (1 inside a fusion group's outer loop: the output is then initialised per outer iteration).
+  void lower_stmt_body(const IndexStmt& st, const StmtSchedule& ss, size_t start = 0) {
     const Buf& out = bufs_.at(st.out);
     std::map<std::string, int64_t> extents;
     for (size_t i = 0; i < st.vars.size(); ++i) extents[st.vars[i]] = out.shape[i];
@@ -272,7 +404,7 @@ class Lowerer {
     explicit_ok_ = !ss.vectorize.empty() && st.value->sort() == Sort::Real &&
                    vectorizable(lifted ? red->body() : st.value) && !(lifted && vec_loop_var == red->name());
     if (!lifted) {
-      nest(ss.order, 0, ss, extents, [&] {
+      nest(ss.order, start, ss, extents, [&] {
         if (!vec_var_.empty()) vstore(out, st.vars, vreal(st.value));
         else store(out, st.vars, real_or_bool(st.value));
       });
@@ -283,13 +415,23 @@ class Lowerer {
     double identity = red->kind() == ExprKind::Sum ? 0.0 : red->kind() == ExprKind::RMax ? -INFINITY : INFINITY;
     StmtSchedule init;
     init.order = st.vars;
-    init.vectorize = st.vars.empty() ? "" : st.vars.back();
+    if (start > 0) {
+      // Only this outer iteration's part of the output: the bound variable (or its tile).
+      const std::string& l0 = ss.order[0];
+      std::string v0 = loop_var(l0);
+      init.order.erase(std::find(init.order.begin(), init.order.end(), v0));
+      if (is_split_part(l0)) {
+        init.order.insert(init.order.begin(), v0 + ".i");
+        init.split[v0] = ss.split.at(v0);
+      }
+    }
+    init.vectorize = init.order.empty() || is_split_part(init.order.back()) ? "" : init.order.back();
     nest(init.order, 0, init, extents, [&] { store(out, st.vars, llvm::ConstantFP::get(f32_, identity)); });
-    if (register_tile(st, ss, red, extents)) {
+    if (register_tile(st, ss, red, extents, start)) {
       explicit_ok_ = false;
       return;
     }
-    nest(ss.order, 0, ss, extents, [&] {
+    nest(ss.order, start, ss, extents, [&] {
       if (!vec_var_.empty()) {
         llvm::Value* cur = vload_out(out, st.vars);
         vstore(out, st.vars, combine(red->kind(), cur, vreal(red->body())));
@@ -308,7 +450,7 @@ class Lowerer {
   // the output tile is loaded into accumulators before the reduction loop, updated in registers,
   // and stored after it (what LICM cannot do itself, as all output accesses share one buffer).
   bool register_tile(const IndexStmt& st, const StmtSchedule& ss, const ExprNode* red,
-                     const std::map<std::string, int64_t>& extents) {
+                     const std::map<std::string, int64_t>& extents, size_t start) {
     size_t si = static_cast<size_t>(&st - p_.stmts().data());
     if (!explicit_ok_ || !is_register_tile(p_, si, ss)) return false;
     size_t r = 0;
@@ -350,7 +492,7 @@ class Lowerer {
       vec_var_ = inner.back().var;
       vec_width_ = w;
     };
-    nest(outer, 0, ss, extents, [&] {
+    nest(outer, start, ss, extents, [&] {
       llvm::IRBuilder<> eb(entry_, entry_->begin());
       std::vector<llvm::AllocaInst*> accs;
       for (auto& pt : points) {

@@ -19,7 +19,7 @@ const ExprNode* top_reduction(const IndexStmt& s) {
 
 Schedule default_schedule(const IndexProgram& p) {
   Schedule s;
-  for (auto& st : p.stmts()) s.stmts.push_back(StmtSchedule{st.vars, {}, "", 0, false, {}});
+  for (auto& st : p.stmts()) s.stmts.push_back(StmtSchedule{st.vars, {}, "", 0, 1, false, {}, {}});
   return s;
 }
 
@@ -74,6 +74,61 @@ std::string pack_var(const IndexProgram& p, size_t stmt, const StmtSchedule& ss,
   return v;
 }
 
+std::vector<std::pair<size_t, size_t>> fusion_groups(const Schedule& s) {
+  std::vector<std::pair<size_t, size_t>> g;
+  for (size_t i = 0; i < s.stmts.size(); ++i) {
+    if (s.stmts[i].fuse_prev && !g.empty()) g.back().second = i;
+    else g.push_back({i, i});
+  }
+  return g;
+}
+
+std::optional<OuterLoop> outer_loop(const IndexProgram& p, size_t stmt, const StmtSchedule& ss) {
+  const IndexStmt& st = p.stmts().at(stmt);
+  if (ss.order.empty()) return std::nullopt;
+  const std::string& l = ss.order[0];
+  std::string v = loop_var(l);
+  auto it = std::find(st.vars.begin(), st.vars.end(), v);
+  if (it == st.vars.end()) return std::nullopt;  // the top-level reduction's variable
+  if (is_split_part(l) && l.back() != 'o') return std::nullopt;
+  if (l == ss.vectorize || std::find(ss.unroll.begin(), ss.unroll.end(), l) != ss.unroll.end()) return std::nullopt;
+  OuterLoop o;
+  o.extent = p.concrete_shape(st.out).at(static_cast<size_t>(it - st.vars.begin()));
+  o.tile = is_split_part(l) ? ss.split.at(v) : 0;
+  return o;
+}
+
+std::string fusion_error(const IndexProgram& p, const Schedule& s, size_t first, size_t last) {
+  auto o0 = outer_loop(p, first, s.stmts.at(first));
+  if (!o0) return "statement " + std::to_string(first) + " has no outer loop that can be shared";
+  if (first == last) return "";
+  if (!p.updates().empty()) return "programs that update a tensor in place are not fused";
+  for (size_t c = first + 1; c <= last; ++c) {
+    const IndexStmt& cs = p.stmts()[c];
+    auto oc = outer_loop(p, c, s.stmts[c]);
+    if (!oc || !(*oc == *o0))
+      return "statement " + std::to_string(c) + " (" + cs.out + ") does not share the outer loop of statement " +
+             std::to_string(first);
+    if (!s.stmts[c].pack.empty() || !s.stmts[first].pack.empty()) return "statements with packed operands are not fused";
+    std::string cvar = loop_var(s.stmts[c].order[0]);
+    for (size_t q = first; q < c; ++q) {
+      const IndexStmt& ps = p.stmts()[q];
+      std::string pvar = loop_var(s.stmts[q].order[0]);
+      size_t d = static_cast<size_t>(std::find(ps.vars.begin(), ps.vars.end(), pvar) - ps.vars.begin());
+      std::string bad;
+      visit(cs.value, [&](const ExprNode& n) {
+        if (n.kind() != ExprKind::Access || n.name() != ps.out || !bad.empty()) return;
+        const Expr& ix = n.args().at(d);
+        if (ix->kind() != ExprKind::IndexVar || ix->name() != cvar)
+          bad = "statement " + std::to_string(c) + " (" + cs.out + ") reads " + ps.out +
+                " outside the outer iteration that produces it";
+      });
+      if (!bad.empty()) return bad;
+    }
+  }
+  return "";
+}
+
 std::string validate_schedule(const IndexProgram& p, const Schedule& s) {
   if (s.stmts.size() != p.stmts().size())
     return "the schedule has " + std::to_string(s.stmts.size()) + " statements, the program " +
@@ -120,6 +175,11 @@ std::string validate_schedule(const IndexProgram& p, const Schedule& s) {
     if (!ss.vectorize.empty() && !pos.count(ss.vectorize))
       return at + "vectorized loop '" + ss.vectorize + "' is not in the order";
     if (ss.vector_width < 0) return at + "negative vector width";
+    if (ss.threads < 1 || ss.threads > 256) return at + "threads must be from 1 to 256";
+    if (ss.threads > 1 && !outer_loop(p, i, ss))
+      return at + "the outermost loop cannot be split across threads (a reduction, an inner part, or vectorized)";
+    if (ss.fuse_prev && i == 0) return at + "the first statement cannot be fused with a previous one";
+    if (ss.fuse_prev && ss.threads != 1) return at + "threads are set on the first statement of a fusion group";
     for (auto& u : ss.unroll) {
       if (!pos.count(u)) return at + "unrolled loop '" + u + "' is not in the order";
       if (u == ss.vectorize) return at + "loop '" + u + "' cannot be both unrolled and vectorized";
@@ -127,6 +187,11 @@ std::string validate_schedule(const IndexProgram& p, const Schedule& s) {
       if (ss.split.at(u.substr(0, u.size() - 2)) > 64) return at + "unrolling '" + u + "' more than 64 times";
     }
   }
+  for (auto& [a, b] : fusion_groups(s))
+    if (a != b) {
+      std::string why = fusion_error(p, s, a, b);
+      if (!why.empty()) return "fusion group of statements " + std::to_string(a) + ".." + std::to_string(b) + ": " + why;
+    }
   return "";
 }
 
@@ -140,7 +205,8 @@ std::string to_string(const Schedule& s, const IndexProgram& p) {
     if (!ss.vectorize.empty()) os << " vec " << ss.vectorize << (ss.vector_width ? "x" + std::to_string(ss.vector_width) : "");
     for (auto& u : ss.unroll) os << " unroll " << u;
     for (auto& t : ss.pack) os << " pack " << t;
-    if (ss.parallel) os << " parallel";
+    if (ss.threads > 1) os << " threads " << ss.threads;
+    if (ss.fuse_prev) os << " fused";
     os << "\n";
   }
   return os.str();

@@ -2,16 +2,22 @@
 // search enumerates and a backend lowers. Per statement: the loop order (outer to inner) over the
 // statement's index variables and, optionally, the variable of a top-level reduction (then the
 // output is initialised and accumulated in place); splits of variables into tiles; the loop to
-// vectorize; whether the outermost loop runs in parallel.
+// vectorize; how many threads share the outermost loop; whether the outermost loop is shared with
+// the previous statement's (a fusion group: consecutive statements computed inside one outer loop,
+// so what one produces for an outer iteration is still in cache when the next reads it).
 //
 // Grammar:
 //   Schedule     ::= StmtSchedule*            (one per statement, in program order)
-//   StmtSchedule ::= order: Loop*  split: (var -> tile)*  vectorize: Loop?  unroll: Loop*  pack: tensor*  parallel
+//   StmtSchedule ::= order: Loop*  split: (var -> tile)*  vectorize: Loop?  unroll: Loop*  pack: tensor*
+//                    threads: Int  fuse_prev: Bool
+// A fusion group is a statement with fuse_prev = false followed by those with fuse_prev = true; its
+// first statement's `threads` says how many threads split the group's outermost loop.
 //   Loop         ::= var | var ".o" | var ".i"   (a split var appears as its outer and inner part)
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,7 +30,8 @@ struct StmtSchedule {
   std::map<std::string, int64_t> split;  // var -> inner tile size
   std::string vectorize;                 // a loop of `order` (normally the innermost), or empty
   int vector_width = 0;                  // 0: let the backend choose
-  bool parallel = false;                 // run the outermost loop across threads
+  int threads = 1;                       // > 1: the (group's) outermost loop is split across threads
+  bool fuse_prev = false;                // the outermost loop is the previous statement's (one group)
   std::vector<std::string> unroll;       // loops of `order` emitted fully unrolled (constant trip)
   // Operands repacked before the loop nest so the vectorized split variable's tiles are
   // contiguous: tensor t read as t[..., v] becomes a buffer laid out [v.o][other indices][v.i].
@@ -57,6 +64,25 @@ bool is_register_tile(const IndexProgram& p, size_t stmt, const StmtSchedule& ss
 // is read by the statement only as tensor[..., v] with v that variable and v's tile dividing its
 // extent. Empty when the operand cannot be packed.
 std::string pack_var(const IndexProgram& p, size_t stmt, const StmtSchedule& ss, const std::string& tensor);
+
+// The fusion groups of a schedule: [first, last] statement indices, in program order.
+std::vector<std::pair<size_t, size_t>> fusion_groups(const Schedule& s);
+
+// The outermost loop of a statement as a group loop: its variable's extent and tile (0 when not
+// split), or nullopt when it cannot be shared or split across threads (a reduction variable, an
+// inner split part, an unrolled or vectorized loop, an empty order).
+struct OuterLoop {
+  int64_t extent = 0, tile = 0;
+  int64_t trip() const { return tile ? (extent + tile - 1) / tile : extent; }
+  bool operator==(const OuterLoop&) const = default;
+};
+std::optional<OuterLoop> outer_loop(const IndexProgram& p, size_t stmt, const StmtSchedule& ss);
+
+// Why statements first..last cannot form one fusion group with their current schedules (empty
+// when they can): their outer loops must match, and every value a statement of the group reads
+// from an earlier one must come from the same outer iteration (the producer's element indexed by
+// the consumer's outer variable at the producer's outer dimension).
+std::string fusion_error(const IndexProgram& p, const Schedule& s, size_t first, size_t last);
 
 // Checks a schedule against the program: every statement's variables (and at most its top-level
 // reduction variable) appear exactly once in `order` (split ones as .o and .i, outer before inner),

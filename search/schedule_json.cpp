@@ -13,7 +13,8 @@ nlohmann::json schedule_to_json(const Schedule& s) {
     j["split"] = ss.split;
     j["vectorize"] = ss.vectorize;
     j["vector_width"] = ss.vector_width;
-    j["parallel"] = ss.parallel;
+    j["threads"] = ss.threads;
+    j["fuse_prev"] = ss.fuse_prev;
     j["unroll"] = ss.unroll;
     j["pack"] = ss.pack;
     out.push_back(j);
@@ -33,7 +34,8 @@ Schedule schedule_from_json(const nlohmann::json& j, const std::string& where) {
       ss.split = x.at("split").get<std::map<std::string, int64_t>>();
       ss.vectorize = x.at("vectorize").get<std::string>();
       ss.vector_width = x.at("vector_width").get<int>();
-      ss.parallel = x.at("parallel").get<bool>();
+      ss.threads = x.at("threads").get<int>();
+      ss.fuse_prev = x.at("fuse_prev").get<bool>();
       ss.unroll = x.at("unroll").get<std::vector<std::string>>();
       ss.pack = x.at("pack").get<std::vector<std::string>>();
       s.stmts.push_back(ss);

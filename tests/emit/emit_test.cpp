@@ -114,6 +114,56 @@ TEST(CpuBackend, RandomSchedulesAgreeWithTheInterpreter) {
   }
 }
 
+// Random schedules, then fusion groups wherever they are legal (a statement joins the previous
+// group when its outer loop matches and it reads the group's results only from the same outer
+// iteration) and threads on some groups: the results must not change.
+TEST(CpuBackend, FusedGroupsAndThreadsAgreeWithTheInterpreter) {
+  std::mt19937_64 rng(7);
+  const char* files[] = {"experiments/suites/ops/softmax.tp", "experiments/suites/ops/layernorm.tp",
+                         "experiments/suites/nkibench/rmsnorm_matmul.tp", "experiments/suites/nkibench/swiglu.tp",
+                         "experiments/suites/nkibench/bmm_softmax.tp", "experiments/suites/nkibench/adamw.tp",
+                         "experiments/suites/nkibench/gqa.tp"};
+  int fused = 0, threaded = 0;
+  for (const char* f : files) {
+    IndexProgram p = small(f, 9);
+    for (int trial = 0; trial < 6; ++trial) {
+      Schedule s = random_schedule(p, rng);
+      // Make outer loops match more often: the first variable of each statement unsplit outermost.
+      for (size_t i = 0; i < s.stmts.size(); ++i) {
+        StmtSchedule& ss = s.stmts[i];
+        const IndexStmt& st = p.stmts()[i];
+        if (st.vars.empty() || rng() % 4 == 0) continue;
+        std::string v = st.vars[0];
+        ss.split.erase(v);
+        std::vector<std::string> order = {v};
+        for (auto& l : ss.order)
+          if (loop_var(l) != v) order.push_back(l);
+        ss.order = order;
+        ss.unroll.erase(std::remove_if(ss.unroll.begin(), ss.unroll.end(), [&](auto& u) { return loop_var(u) == v; }),
+                        ss.unroll.end());
+        if (loop_var(ss.vectorize) == v) ss.vectorize.clear();
+        ss.pack.clear();
+      }
+      for (size_t i = 1; i < s.stmts.size(); ++i) {
+        size_t first = i;
+        while (first > 0 && s.stmts[first].fuse_prev) --first;
+        --first;
+        s.stmts[i].fuse_prev = true;
+        if (!fusion_error(p, s, first, i).empty() || validate_schedule(p, s) != "") s.stmts[i].fuse_prev = false;
+        else ++fused;
+      }
+      for (auto [a, b] : fusion_groups(s))
+        if (outer_loop(p, a, s.stmts[a]) && rng() % 2) {
+          s.stmts[a].threads = 2 + static_cast<int>(rng() % 3);
+          ++threaded;
+        }
+      expect_matches_reference(p, s, std::string(f) + " fused/threaded", 20 + static_cast<uint64_t>(trial));
+    }
+  }
+  EXPECT_GE(fused, 20) << fused;
+  EXPECT_GE(threaded, 20) << threaded;
+}
+
 TEST(CpuBackend, MatmulIkjVectorizedAndTiled) {
   IndexProgram p = load_index_program(source_from_string(
       "where M = 33, K = 17, N = 70\ninput a: f32[M, K]\ninput b: f32[K, N]\noutput c = matmul(a, b)\n"));
