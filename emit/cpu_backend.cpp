@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <thread>
 
 #include "emit/pseudo_c.h"
 
@@ -111,6 +112,11 @@ std::string CpuBackend::unsupported(const IndexProgram& p) const {
 
 std::unique_ptr<Artifact> CpuBackend::compile(const IndexProgram& p, const Schedule& s) const {
   return std::make_unique<CpuArtifact>(p, s, target_);
+}
+
+int CpuBackend::threads() const {
+  int online = static_cast<int>(std::thread::hardware_concurrency());
+  return std::max(1, online > 0 ? std::min(model_.cores, online) : 1);
 }
 
 }  // namespace axon

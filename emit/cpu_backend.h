@@ -15,7 +15,12 @@ class CpuBackend : public Backend {
   double estimate_stmt_ns(const IndexProgram& p, size_t stmt, const StmtSchedule& s) const override {
     return axon::estimate_stmt_ns(p, stmt, s, model_);
   }
+  double estimate_ns(const IndexProgram& p, const Schedule& s) const override {
+    return axon::estimate_ns(p, s, model_);
+  }
   int vector_lanes() const override { return target_.vector_bytes / 4; }
+  // The target's cores, at most the processors this machine has online.
+  int threads() const override;
   std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule& s) const override;
   std::string unsupported(const IndexProgram& p) const override;
   const CpuTarget& target() const { return target_; }

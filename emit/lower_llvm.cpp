@@ -100,6 +100,10 @@ class Lowerer {
     llvm::MDNode* scope = nullptr;
     llvm::MDNode* scope_list = nullptr;
     llvm::MDNode* noalias_list = nullptr;
+    // A temporary that lives only inside one fusion group holds one outer iteration's slice:
+    // index `contracted` is taken relative to `slice_base` (shape[contracted] is the slice's).
+    int contracted = -1;
+    llvm::Value* slice_base = nullptr;
   };
 
   // ---- loops ----
@@ -236,7 +240,26 @@ class Lowerer {
     for (size_t i = first; i <= last; ++i)
       for (auto& t : s_.stmts[i].pack)
         to_free.push_back(emit_pack(t, pack_var(p_, i, s_.stmts[i], t), s_.stmts[i].split.at(pack_var(p_, i, s_.stmts[i], t))));
+    // Temporaries produced and read only inside the group shrink to one outer iteration's slice,
+    // allocated per thread (see with_slices).
+    std::vector<std::pair<std::string, int>> slices;
+    for (size_t i = first; i <= last && first != last; ++i) {
+      const IndexStmt& st = p_.stmts()[i];
+      if (p_.tensor(st.out).role != TensorRole::Temp) continue;
+      bool outside = false;
+      for (size_t j = 0; j < p_.stmts().size(); ++j)
+        if (j < first || j > last)
+          visit(p_.stmts()[j].value, [&](const ExprNode& n) {
+            if (n.kind() == ExprKind::Access && n.name() == st.out) outside = true;
+          });
+      if (outside) continue;
+      std::string v = loop_var(s_.stmts[i].order[0]);
+      slices.push_back({st.out, static_cast<int>(std::find(st.vars.begin(), st.vars.end(), v) - st.vars.begin())});
+    }
+    int64_t tile = ol.tile ? ol.tile : 1;
     auto body = [&](llvm::Value* iv) {
+      llvm::Value* base = ol.tile ? b_.CreateMul(iv, b_.getInt64(ol.tile)) : iv;
+      for (auto& [t, d] : slices) bufs_.at(t).slice_base = base;
       for (size_t i = first; i <= last; ++i) {
         const StmtSchedule& ss = s_.stmts[i];
         const std::string& l0 = ss.order[0];
@@ -248,19 +271,44 @@ class Lowerer {
       }
     };
     if (lead.threads <= 1) {
-      for_loop("group" + std::to_string(first), b_.getInt64(ol.trip()), false, 0, body);
+      with_slices(slices, tile, [&] { for_loop("group" + std::to_string(first), b_.getInt64(ol.trip()), false, 0, body); });
     } else {
-      run_threaded(first, ol.trip(), lead.threads, body);
+      run_threaded(first, ol.trip(), lead.threads, [&](const std::function<void()>& loop) { with_slices(slices, tile, loop); },
+                   body);
     }
     for (auto* raw : to_free) b_.CreateCall(libc_free(), {raw});
     packed_.clear();
+  }
+
+  // Runs `emit` with each sliced temporary pointing at a fresh buffer of `tile` outer iterations
+  // (malloc'ed in the current function, freed after), then restores the full tensors.
+  void with_slices(const std::vector<std::pair<std::string, int>>& slices, int64_t tile, const std::function<void()>& emit) {
+    std::vector<std::pair<llvm::Value*, Buf>> saved;
+    for (auto& [t, d] : slices) {
+      Buf& buf = bufs_.at(t);
+      saved.push_back({nullptr, buf});
+      buf.shape[static_cast<size_t>(d)] = std::min<int64_t>(tile, buf.shape[static_cast<size_t>(d)]);
+      int64_t n = 1;
+      for (auto x : buf.shape) n *= x;
+      int64_t bytes = n * (buf.elt == i8_ ? 1 : 4);
+      llvm::Value* raw = b_.CreateCall(libc_malloc(), {b_.getInt64(std::max<int64_t>(bytes, 1))}, t + ".slice.raw");
+      saved.back().first = raw;
+      buf.ptr = b_.CreateBitCast(raw, llvm::PointerType::getUnqual(buf.elt), t + ".slice");
+      buf.contracted = d;
+    }
+    emit();
+    for (size_t i = 0; i < slices.size(); ++i) {
+      b_.CreateCall(libc_free(), {saved[i].first});
+      bufs_.at(slices[i].first) = saved[i].second;
+    }
   }
 
   // Emits a worker `i8* name.groupN(i8* arg)`, arg = {buffer pointer array, thread id, threads},
   // that runs iterations [tid * chunk, min(trip, (tid + 1) * chunk)) of the outer loop; the
   // kernel starts threads - 1 POSIX threads on it, runs chunk 0 itself and joins them. A thread
   // that cannot be started has its chunk run by the calling thread.
-  void run_threaded(size_t first, int64_t trip, int threads, const std::function<void(llvm::Value*)>& body) {
+  void run_threaded(size_t first, int64_t trip, int threads, const std::function<void(const std::function<void()>&)>& around,
+                    const std::function<void(llvm::Value*)>& body) {
     auto* i8p = llvm::PointerType::getUnqual(i8_);
     // The buffers the worker sees: every tensor and every packed copy, by name.
     std::vector<std::string> names;
@@ -304,7 +352,7 @@ class Lowerer {
     llvm::Value* hi = b_.CreateAdd(lo, chunk);
     hi = b_.CreateSelect(b_.CreateICmpSLT(hi, b_.getInt64(trip)), hi, b_.getInt64(trip));
     lo = b_.CreateSelect(b_.CreateICmpSLT(lo, hi), lo, hi);
-    for_loop("group" + std::to_string(first), hi, false, 0, body, lo);
+    around([&] { for_loop("group" + std::to_string(first), hi, false, 0, body, lo); });
     b_.CreateRet(llvm::ConstantPointerNull::get(i8p));
     fn_ = saved_fn;
     entry_ = saved_entry;
@@ -693,8 +741,10 @@ class Lowerer {
   // ---- memory ----
   llvm::Value* address(const Buf& buf, const std::vector<llvm::Value*>& idx) {
     llvm::Value* off = b_.getInt64(0);
-    for (size_t i = 0; i < idx.size(); ++i)
-      off = b_.CreateAdd(b_.CreateMul(off, b_.getInt64(buf.shape[i]), "", true, true), idx[i], "", true, true);
+    for (size_t i = 0; i < idx.size(); ++i) {
+      llvm::Value* x = static_cast<int>(i) == buf.contracted ? b_.CreateSub(idx[i], buf.slice_base) : idx[i];
+      off = b_.CreateAdd(b_.CreateMul(off, b_.getInt64(buf.shape[i]), "", true, true), x, "", true, true);
+    }
     return b_.CreateInBoundsGEP(buf.elt, buf.ptr, off);
   }
   void tag(llvm::Instruction* inst, const Buf& buf) {

@@ -26,9 +26,12 @@ MachineModel cpu_machine_model(const Isa& isa) {
     } else if (mem.kind == MemoryKind::Cache || mem.kind == MemoryKind::Dram) {
       if (!mem.bandwidth_gbps) user_error(isa.path + ": memory '" + mem.name + "' needs bandwidth_gbps for the cost model");
       m.levels.push_back({mem.name, mem.kind == MemoryKind::Dram ? 0.0 : static_cast<double>(mem.capacity_bytes),
-                          *mem.bandwidth_gbps});
+                          *mem.bandwidth_gbps, mem.aggregate_bandwidth_gbps.value_or(0), mem.shared});
     }
   }
+  m.cores = static_cast<int>(core->count);
+  auto ts = core->attributes.find("thread_start_ns");
+  m.thread_start_ns = ts != core->attributes.end() ? ts->second : 0.0;
   if (m.levels.size() < 2) user_error(isa.path + ": the CPU cost model needs at least two memory levels");
   return m;
 }

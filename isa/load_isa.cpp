@@ -255,6 +255,7 @@ std::vector<DType> read_dtypes(const Ctx& ctx, const Obj& o, const std::string& 
 
 // Numeric engine fields beyond the structural ones; each becomes a cost variable.
 const std::vector<std::string> kEngineAttributes = {"fixed_cost_ns",
+                                                    "thread_start_ns",
                                                     "queue_bandwidth_gbps",
                                                     "aggregate_bandwidth_gbps",
                                                     "min_ii_cycles",

@@ -43,8 +43,17 @@ class Backend {
   // The cost model's estimate in ns of one statement's loop nest (for ranking only; never
   // reported as a measurement).
   virtual double estimate_stmt_ns(const IndexProgram& p, size_t stmt, const StmtSchedule& s) const = 0;
+  // The estimate of a whole schedule (fusion groups, threads); by default the statements' sum.
+  virtual double estimate_ns(const IndexProgram& p, const Schedule& s) const {
+    double t = 0;
+    for (size_t i = 0; i < s.stmts.size(); ++i) t += estimate_stmt_ns(p, i, s.stmts[i]);
+    return t;
+  }
   // Vector width in elements for the innermost loop (schedule enumeration uses it).
   virtual int vector_lanes() const = 0;
+  // Threads a kernel may split its outer loops across (1: single-threaded kernels only).
+  virtual int threads() const { return 1; }
+  // Called from several threads at once (the search compiles its candidates in parallel).
   virtual std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule& s) const = 0;
   // Why this backend cannot compile the program at all (empty when it can), checked before any
   // search so the user gets one clear message instead of a list of failed candidates.

@@ -75,7 +75,8 @@ int stride_class(const AccessInfo& a, const std::string& var) {
 
 }  // namespace
 
-double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss, const MachineModel& m) {
+double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss, const MachineModel& m,
+                        const std::set<std::string>* resident) {
   const IndexStmt& st = p.stmts().at(si);
   std::map<std::string, int64_t> extent;
   auto shape = p.concrete_shape(st.out);
@@ -184,6 +185,7 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
     for (;;) {
       double set = 0;
       for (auto& a : acc) {
+        if (li >= 1 && resident && resident->count(a.tensor)) continue;
         double distinct = 1;
         for (size_t j = k; j < loops.size(); ++j)
           if (a.vars.count(loops[j].var)) distinct *= loops[j].trip;
@@ -198,17 +200,75 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
       --k;
     }
     double compulsory = 0;
-    for (auto& a : acc) compulsory += 4.0 * static_cast<double>(a.numel);
+    for (auto& a : acc)
+      if (!(resident && resident->count(a.tensor))) compulsory += 4.0 * static_cast<double>(a.numel);
     best_traffic = std::max(best_traffic, li == 0 ? 0.0 : compulsory);
     mem_ns = std::max(mem_ns, best_traffic / m.levels[li + 1].bandwidth_gbps);
   }
   return std::max(compute_ns, mem_ns);
 }
 
+MachineModel parallel_model(const MachineModel& m, int threads) {
+  MachineModel q = m;
+  double t = std::max(1, std::min(threads, m.cores));
+  q.vector_ops_per_cycle *= t;
+  q.loads_per_cycle *= t;
+  for (auto& l : q.levels) {
+    if (!l.shared) l.bandwidth_gbps *= t;
+    else if (l.aggregate_bandwidth_gbps > 0 && t > 1) l.bandwidth_gbps = l.aggregate_bandwidth_gbps;
+  }
+  return q;
+}
+
 double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel& m) {
   AXON_CHECK(!m.levels.empty() && m.levels.back().bandwidth_gbps > 0, "machine model without memory levels");
+  // The cache one outer iteration's data must fit to stay resident: the second cache level (the
+  // first after the registers and L1), else the last one before memory.
+  double resident_cap = m.levels.size() > 2 ? m.levels[2].capacity_bytes : m.levels.front().capacity_bytes;
   double total = 0;
-  for (size_t i = 0; i < s.stmts.size(); ++i) total += estimate_stmt_ns(p, i, s.stmts[i], m);
+  for (auto [first, last] : fusion_groups(s)) {
+    int threads = s.stmts[first].threads;
+    MachineModel mm = threads > 1 ? parallel_model(m, threads) : m;
+    std::set<std::string> seen;
+    bool fits = false;
+    if (first != last) {
+      double trip = static_cast<double>(outer_loop(p, first, s.stmts[first])->trip());
+      double slice = 0;
+      std::set<std::string> touched;
+      for (size_t i = first; i <= last; ++i) {
+        touched.insert(p.stmts()[i].out);
+        visit(p.stmts()[i].value, [&](const ExprNode& n) {
+          if (n.kind() == ExprKind::Access) touched.insert(n.name());
+        });
+      }
+      for (auto& t : touched) {
+        double numel = 1;
+        for (auto d : p.concrete_shape(t)) numel *= static_cast<double>(d);
+        slice += 4 * numel / trip;
+      }
+      fits = slice <= resident_cap;
+    }
+    double g = 0;
+    for (size_t i = first; i <= last; ++i) {
+      const IndexStmt& st = p.stmts()[i];
+      std::set<std::string> resident = seen;
+      // A temporary produced here and read only later in the group never leaves the cache.
+      if (fits && p.tensor(st.out).role == TensorRole::Temp) resident.insert(st.out);
+      g += estimate_stmt_ns(p, i, s.stmts[i], mm, fits ? &resident : nullptr);
+      seen.insert(st.out);
+      visit(st.value, [&](const ExprNode& n) {
+        if (n.kind() == ExprKind::Access) seen.insert(n.name());
+      });
+    }
+    if (threads > 1) {
+      // Iterations are split in contiguous chunks: the last thread may get fewer.
+      double trip = static_cast<double>(outer_loop(p, first, s.stmts[first])->trip());
+      double t = std::min<double>(threads, m.cores);
+      double chunk = std::ceil(trip / threads);
+      g = g * (chunk * t / trip) + m.thread_start_ns * (threads - 1);
+    }
+    total += g;
+  }
   return total;
 }
 

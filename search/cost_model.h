@@ -9,6 +9,7 @@
 // statements.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,9 @@ namespace axon {
 struct MemoryModel {
   std::string name;
   double capacity_bytes = 0;   // 0 for the last level (unbounded)
-  double bandwidth_gbps = 0;   // bytes per ns into the level above
+  double bandwidth_gbps = 0;   // bytes per ns into the level above (one core)
+  double aggregate_bandwidth_gbps = 0;  // all cores streaming at once (0: unknown)
+  bool shared = false;         // one instance for all cores (else one per core)
 };
 
 struct MachineModel {
@@ -29,9 +32,21 @@ struct MachineModel {
   double vector_ops_per_cycle = 1;  // vector arithmetic instructions issued per cycle
   double loads_per_cycle = 1;       // vector loads issued per cycle
   std::vector<MemoryModel> levels;  // registers/L1 first ... DRAM last
+  int cores = 1;                    // cores that can run threads of one kernel
+  double thread_start_ns = 0;       // starting and joining one extra thread
 };
 
+// The machine as seen by a loop whose iterations are split across `threads` threads: arithmetic
+// and private-cache bandwidth scale with the cores used, shared levels give their aggregate.
+MachineModel parallel_model(const MachineModel& m, int threads);
+
+// A whole schedule: per fusion group, its statements' estimates, where a later statement's reads of
+// what the group already produced or read in the same outer iteration come from cache when one
+// outer iteration's data fits the second-level cache; a threaded group runs on parallel_model and
+// pays the threads' start-up.
 double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel& m);
-double estimate_stmt_ns(const IndexProgram& p, size_t stmt, const StmtSchedule& ss, const MachineModel& m);
+// One statement alone; `resident` names tensors whose accesses stay in the first cache level.
+double estimate_stmt_ns(const IndexProgram& p, size_t stmt, const StmtSchedule& ss, const MachineModel& m,
+                        const std::set<std::string>* resident = nullptr);
 
 }  // namespace axon

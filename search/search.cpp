@@ -6,7 +6,11 @@
 #include <cmath>
 #include <random>
 #include <cstring>
+#include <set>
 #include <sstream>
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include "ir/error.h"
 #include "search/enumerate.h"
@@ -52,6 +56,44 @@ std::vector<double> deserialize(const std::string& s) {
 }
 
 }  // namespace
+
+Schedule with_threads(const IndexProgram& p, const Schedule& s, int threads) {
+  Schedule t = s;
+  for (auto [first, last] : fusion_groups(t)) {
+    auto ol = outer_loop(p, first, t.stmts[first]);
+    if (ol && ol->trip() >= 2) t.stmts[first].threads = threads;
+  }
+  return t;
+}
+
+Schedule fuse_groups(const IndexProgram& p, const Schedule& s,
+                     const std::vector<std::vector<std::pair<double, StmtSchedule>>>& alternatives, const Backend& b) {
+  Schedule f = s;
+  for (auto& ss : f.stmts) {
+    ss.fuse_prev = false;
+    ss.threads = 1;
+  }
+  for (size_t i = 1; i < f.stmts.size(); ++i) {
+    size_t g = i - 1;
+    while (g > 0 && f.stmts[g].fuse_prev) --g;
+    auto og = outer_loop(p, g, f.stmts[g]);
+    if (!og) continue;
+    std::vector<const StmtSchedule*> cands = {&f.stmts[i]};
+    for (auto& [est, alt] : alternatives.at(i)) cands.push_back(&alt);
+    for (const StmtSchedule* c : cands) {
+      auto oc = outer_loop(p, i, *c);
+      if (!oc || !(*oc == *og) || !c->pack.empty()) continue;
+      Schedule trial = f;
+      trial.stmts[i] = *c;
+      trial.stmts[i].fuse_prev = true;
+      trial.stmts[i].threads = 1;
+      if (!fusion_error(p, trial, g, i).empty() || !validate_schedule(p, trial).empty()) continue;
+      if (b.estimate_ns(p, trial) < b.estimate_ns(p, f)) f = trial;
+      break;
+    }
+  }
+  return f;
+}
 
 const char* status_name(CandidateStatus s) {
   switch (s) {
@@ -142,6 +184,11 @@ Schedule baseline_schedule(const IndexProgram& p, const Backend& b, double* esti
     s.stmts.push_back(best);
     total += best_ns;
   }
+  // Op by op, but on every core the target offers (as a library of single-op kernels would).
+  if (b.threads() > 1) {
+    s = with_threads(p, s, b.threads());
+    total = b.estimate_ns(p, s);
+  }
   if (estimate_ns) *estimate_ns = total;
   return s;
 }
@@ -154,24 +201,22 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   // 1. Per statement: enumerate and rank by the cost model.
   EnumerateOptions eo;
   eo.vector_lanes = b.vector_lanes();
-  std::vector<std::vector<std::pair<double, StmtSchedule>>> ranked(p.stmts().size());
+  std::vector<std::vector<std::pair<double, StmtSchedule>>> ranked(p.stmts().size()), all;
   for (size_t i = 0; i < p.stmts().size(); ++i) {
     for (auto& s : enumerate_stmt_schedules(p, i, eo)) ranked[i].push_back({b.estimate_stmt_ns(p, i, s), s});
     res.stats.enumerated += ranked[i].size();
     std::stable_sort(ranked[i].begin(), ranked[i].end(), [](auto& x, auto& y) { return x.first < y.first; });
-    if (ranked[i].size() > o.per_stmt_keep) ranked[i].resize(o.per_stmt_keep);
   }
+  all = ranked;
+  for (auto& r : ranked)
+    if (r.size() > o.per_stmt_keep) r.resize(o.per_stmt_keep);
   // 2. Whole-program candidates: the best of each statement, then one statement at a time
   // replaced by an alternative; ranked by total estimate.
   std::vector<std::pair<double, Schedule>> combos;
   auto total = [&](const std::vector<size_t>& pick) {
     Schedule s;
-    double est = 0;
-    for (size_t i = 0; i < pick.size(); ++i) {
-      s.stmts.push_back(ranked[i][pick[i]].second);
-      est += ranked[i][pick[i]].first;
-    }
-    return std::make_pair(est, s);
+    for (size_t i = 0; i < pick.size(); ++i) s.stmts.push_back(ranked[i][pick[i]].second);
+    return std::make_pair(b.estimate_ns(p, s), s);
   };
   std::vector<size_t> best(p.stmts().size(), 0);
   combos.push_back(total(best));
@@ -182,11 +227,55 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
       combos.push_back(total(pick));
     }
   std::stable_sort(combos.begin(), combos.end(), [](auto& x, auto& y) { return x.first < y.first; });
+  // Fusion groups and threads on the leading combinations; the best of each kind is measured
+  // even when the cost model ranks it below the cut.
+  std::vector<std::pair<double, Schedule>> kinds;
+  size_t lead = std::min<size_t>(combos.size(), 3);
+  for (size_t c = 0; c < lead; ++c) {
+    Schedule fused = fuse_groups(p, combos[c].second, all, b);
+    std::vector<Schedule> more = {fused};
+    if (b.threads() > 1) {
+      more.push_back(with_threads(p, combos[c].second, b.threads()));
+      more.push_back(with_threads(p, fused, b.threads()));
+    }
+    for (auto& m : more) kinds.push_back({b.estimate_ns(p, m), m});
+  }
+  std::vector<std::pair<double, Schedule>> must;  // best unfused serial, fused, threaded, both
+  for (auto& k : {std::make_pair(false, false), std::make_pair(true, false), std::make_pair(false, true), std::make_pair(true, true)}) {
+    const std::pair<double, Schedule>* best_kind = nullptr;
+    for (auto* list : {&combos, &kinds})
+      for (auto& c : *list) {
+        bool f = false, t = false;
+        for (auto& ss : c.second.stmts) {
+          f = f || ss.fuse_prev;
+          t = t || ss.threads > 1;
+        }
+        if (f == k.first && t == k.second && (!best_kind || c.first < best_kind->first)) best_kind = &c;
+      }
+    if (best_kind) must.push_back(*best_kind);
+  }
+  combos.insert(combos.end(), kinds.begin(), kinds.end());
+  std::stable_sort(combos.begin(), combos.end(), [](auto& x, auto& y) { return x.first < y.first; });
+  // One entry per distinct schedule.
+  {
+    std::set<std::string> seen_s;
+    std::vector<std::pair<double, Schedule>> uniq;
+    for (auto& c : combos)
+      if (seen_s.insert(to_string(c.second, p)).second) uniq.push_back(c);
+    combos = uniq;
+  }
   res.stats.combined = combos.size();
   if (o.max_estimate_ns > 0)
     combos.erase(std::remove_if(combos.begin(), combos.end(), [&](auto& c) { return c.first > o.max_estimate_ns; }),
                  combos.end());
-  if (combos.size() > o.measure) combos.resize(o.measure);
+  if (combos.size() > o.measure) {
+    combos.resize(o.measure);
+    std::set<std::string> kept;
+    for (auto& c : combos) kept.insert(to_string(c.second, p));
+    for (auto& m : must)
+      if (kept.insert(to_string(m.second, p)).second && (o.max_estimate_ns <= 0 || m.first <= o.max_estimate_ns))
+        combos.push_back(m);
+  }
   res.stats.seconds_enumerate = since(t0);
 
   // 3. Baseline first, then candidates: compile, check, time.
@@ -196,6 +285,27 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   if (o.include_baseline) todo.push_back({base_est, base});
   todo.insert(todo.end(), combos.begin(), combos.end());
   res.stats.stop_reason = "measured all";
+  // Compile every candidate first, in parallel (Backend::compile is thread-safe); then check and
+  // time them one at a time.
+  std::vector<std::unique_ptr<Artifact>> compiled(todo.size());
+  std::vector<std::string> compile_errors(todo.size());
+  auto tcomp = Clock::now();
+  if (!(interrupted && interrupted())) {
+    auto compile_one = [&](size_t ci) {
+      try {
+        compiled[ci] = b.compile(p, todo[ci].second);
+      } catch (const std::exception& e) {
+        compile_errors[ci] = e.what();
+      }
+    };
+    if (o.compile_jobs == 1) {
+      for (size_t ci = 0; ci < todo.size(); ++ci) compile_one(ci);
+    } else {
+      tbb::task_arena arena(o.compile_jobs > 0 ? o.compile_jobs : tbb::task_arena::automatic);
+      arena.execute([&] { tbb::parallel_for(size_t{0}, todo.size(), compile_one); });
+    }
+  }
+  res.stats.seconds_compile = since(tcomp);
   for (size_t ci = 0; ci < todo.size(); ++ci) {
     CandidateRecord rec;
     rec.id = static_cast<int>(ci);
@@ -212,17 +322,14 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
       stop = true;
     }
     if (stop) break;
-    auto tc = Clock::now();
-    std::unique_ptr<Artifact> art;
-    try {
-      art = b.compile(p, rec.schedule);
+    std::unique_ptr<Artifact> art = std::move(compiled[ci]);
+    if (art) {
       ++res.stats.compiled;
-    } catch (const std::exception& e) {
+    } else {
       rec.status = CandidateStatus::CompileError;
-      rec.detail = e.what();
+      rec.detail = compile_errors[ci].empty() ? "not compiled" : compile_errors[ci];
       ++res.stats.compile_failures;
     }
-    res.stats.seconds_compile += since(tc);
     if (art) {
       auto tk = Clock::now();
       bool crashed = false;

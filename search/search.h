@@ -18,6 +18,7 @@ struct SearchOptions {
   uint64_t seed = 1;
   size_t per_stmt_keep = 4;   // alternatives kept per statement after ranking
   size_t measure = 8;         // whole-program candidates compiled and measured
+  int compile_jobs = 0;       // candidates compiled at once (0: one per core; 1: in order, one by one)
   int warmup = 2;
   int repeats = 11;
   int check_points = 48;      // sampled elements per output (plus the first and the last)
@@ -64,6 +65,15 @@ double best_estimate_ns(const IndexProgram& p, const Backend& b);
 // The op-by-op baseline: every statement its own loop nest (no fusion, no rewrites) in the loop
 // order the cost model ranks best, without tiling.
 Schedule baseline_schedule(const IndexProgram& p, const Backend& b, double* estimate_ns = nullptr);
+
+// The schedule with every fusion group whose outer loop allows it split across `threads` threads.
+Schedule with_threads(const IndexProgram& p, const Schedule& s, int threads);
+
+// Greedy fusion groups: each statement joins the group before it when one of its schedules
+// (its current one first, then `alternatives` in rank order) shares the group's outer loop
+// legally and the backend estimates the fused schedule faster.
+Schedule fuse_groups(const IndexProgram& p, const Schedule& s,
+                     const std::vector<std::vector<std::pair<double, StmtSchedule>>>& alternatives, const Backend& b);
 
 // `reference` is the program the candidates must agree with (default: p itself); a fusion
 // variant is checked against the original program, not against itself.

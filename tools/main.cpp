@@ -140,6 +140,7 @@ int main(int argc, char** argv) {
     a->add_option("--time-budget", so.time_budget_s, "Stop measuring after this many seconds (best so far wins)");
     a->add_option("--measure", so.measure, "How many searched candidates to compile and measure")->check(CLI::Range(1, 1000));
     a->add_option("--repeats", so.repeats, "Timed runs per candidate (the median is reported)")->check(CLI::Range(1, 100000));
+    a->add_option("-j,--jobs", so.jobs, "Candidates compiled at once (default: one per core)")->check(CLI::Range(1, 256));
     a->add_flag("--json", so.json, "Print report.json on stdout");
     a->add_flag("--no-cache", so.no_cache, "Search even if the result cache ($AXON_CACHE_DIR) has this result");
     add_front_args(a, fa_synth);

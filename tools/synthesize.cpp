@@ -226,6 +226,7 @@ int synthesize_command(const SynthOptions& o) {
   so.seed = o.seed;
   so.time_budget_s = o.time_budget_s;
   so.measure = static_cast<size_t>(o.measure);
+  so.compile_jobs = o.jobs;
   so.repeats = o.repeats;
   std::vector<ProgramVariant> variants = fusion_variants(index);
   auto t_search = Clock::now();

@@ -18,6 +18,7 @@ struct SynthOptions {
   uint64_t seed = 1;
   double time_budget_s = 0;
   int measure = 8;
+  int jobs = 0;  // candidates compiled at once (0: one per core)
   int repeats = 11;
   bool json = false;                      // print the report JSON on stdout
   bool no_cache = false;                  // search even when the result cache has this key

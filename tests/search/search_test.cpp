@@ -88,6 +88,7 @@ TEST(Search, BadCandidatesAreRecordedSkippedAndNeverWin) {
   o.measure = 6;
   o.per_stmt_keep = 6;
   o.candidate_timeout_s = 2;
+  o.compile_jobs = 1;  // the fake behaves by compile order
   std::vector<std::string> seen;
   SearchResult r = search_schedules(p, b, o, [&](const CandidateRecord& c) { seen.push_back(status_name(c.status)); });
   ASSERT_GE(r.candidates.size(), 6u);
