@@ -243,19 +243,7 @@ class Lowerer {
     // Temporaries produced and read only inside the group shrink to one outer iteration's slice,
     // allocated per thread (see with_slices).
     std::vector<std::pair<std::string, int>> slices;
-    for (size_t i = first; i <= last && first != last; ++i) {
-      const IndexStmt& st = p_.stmts()[i];
-      if (p_.tensor(st.out).role != TensorRole::Temp) continue;
-      bool outside = false;
-      for (size_t j = 0; j < p_.stmts().size(); ++j)
-        if (j < first || j > last)
-          visit(p_.stmts()[j].value, [&](const ExprNode& n) {
-            if (n.kind() == ExprKind::Access && n.name() == st.out) outside = true;
-          });
-      if (outside) continue;
-      std::string v = loop_var(s_.stmts[i].order[0]);
-      slices.push_back({st.out, static_cast<int>(std::find(st.vars.begin(), st.vars.end(), v) - st.vars.begin())});
-    }
+    for (auto& [t, d] : group_local_temps(p_, s_, first, last)) slices.push_back({t, static_cast<int>(d)});
     int64_t tile = ol.tile ? ol.tile : 1;
     auto body = [&](llvm::Value* iv) {
       llvm::Value* base = ol.tile ? b_.CreateMul(iv, b_.getInt64(ol.tile)) : iv;

@@ -1,6 +1,7 @@
 // Pseudo-C of a scheduled IndexProgram (see pseudo_c.h).
 #include "emit/pseudo_c.h"
 
+#include <map>
 #include <sstream>
 
 #include "ir/shape.h"
@@ -18,21 +19,46 @@ std::string pseudo_c(const IndexProgram& p, const Schedule& s, const std::string
     first = false;
   }
   os << ") {\n";
+  std::map<std::string, size_t> sliced;
+  for (auto [a, b] : fusion_groups(s))
+    for (auto& [t, d] : group_local_temps(p, s, a, b)) sliced[t] = d;
   for (auto& t : p.tensors())
-    if (t.role == TensorRole::Temp) os << "  float " << t.name << shape_to_string(t.shape) << ";  // temporary\n";
+    if (t.role == TensorRole::Temp) {
+      os << "  float " << t.name << shape_to_string(t.shape) << ";  // temporary";
+      if (sliced.count(t.name)) os << "; only one outer iteration's slice of dimension " << sliced.at(t.name) << " exists (per thread)";
+      os << "\n";
+    }
+  std::string group_ind;
   for (size_t i = 0; i < p.stmts().size(); ++i) {
     const IndexStmt& st = p.stmts()[i];
     const StmtSchedule& ss = s.stmts.at(i);
+    size_t skip = 0;
+    if (!ss.fuse_prev) {
+      group_ind.clear();
+      size_t last = i;
+      while (last + 1 < s.stmts.size() && s.stmts[last + 1].fuse_prev) ++last;
+      if ((last > i || ss.threads > 1) && outer_loop(p, i, ss)) {
+        const std::string& l0 = ss.order[0];
+        os << "  for (" << l0 << " ...)";
+        if (last > i) os << "  // shared by statements " << i << ".." << last;
+        if (ss.threads > 1) os << "  // split across " << ss.threads << " threads";
+        if (is_split_part(l0)) os << "  // tiles of " << ss.split.at(loop_var(l0));
+        os << "\n";
+        group_ind = "  ";
+      }
+    }
+    if (!group_ind.empty()) skip = 1;
     const ExprNode* red = top_reduction(st);
     bool lifted = false;
     for (auto& l : ss.order)
       if (red && (l == red->name() || l == red->name() + ".o" || l == red->name() + ".i")) lifted = true;
-    std::string ind = "  ";
+    std::string ind = "  " + group_ind;
     std::string lhs = st.out + "[";
     for (size_t k = 0; k < st.vars.size(); ++k) lhs += (k ? ", " : "") + st.vars[k];
     lhs += "]";
     if (lifted) os << ind << "// " << lhs << " = " << (red->kind() == ExprKind::Sum ? "0" : red->kind() == ExprKind::RMax ? "-inf" : "inf") << " for all elements\n";
-    for (auto& l : ss.order) {
+    for (size_t k = skip; k < ss.order.size(); ++k) {
+      const std::string& l = ss.order[k];
       std::string var = loop_var(l);
       bool part = is_split_part(l);
       os << ind << "for (" << l << " ...)";

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The side-by-side CPU benchmark (issue 7): for each kernel, in one run, the synthesized kernel
 # (axon-synth's main job, cache cold), our op-by-op baseline (same run), PyTorch eager and, for
-# matmuls, oneDNN's sgemm, all single-threaded (our kernels use one core today), plus the
-# machine's memcpy bandwidth for the memory-bound kernels. Prints a markdown table.
+# matmuls, oneDNN's sgemm, all with the same thread count (AXON_BENCH_THREADS, default every core;
+# our kernels use the target's cores), plus the machine's memcpy bandwidth with as many threads for
+# the memory-bound kernels. Prints a markdown table; "GB/s" counts each input read once and each
+# output written once.
 #   scripts/setup_bench.sh            # oneDNN and PyTorch (once)
 #   scripts/bench_cpu.sh [targets/avx2.json] [out-dir]
 set -euo pipefail
@@ -12,14 +14,16 @@ OUT=${2:-build/bench-cpu}
 BUILD=${AXON_BUILD_DIR:-build}
 BIN=$BUILD/tools/axon-synth
 REF=$BUILD/experiments/cpu_bench/axon-bench-ref
-export OMP_NUM_THREADS=1 DNNL_MAX_CPU_ISA=${DNNL_MAX_CPU_ISA:-AVX2}
+THREADS=${AXON_BENCH_THREADS:-$(nproc)}
+export OMP_NUM_THREADS=$THREADS DNNL_MAX_CPU_ISA=${DNNL_MAX_CPU_ISA:-AVX2}
 mkdir -p "$OUT"
 have_torch=0; /usr/bin/python3 -c "import torch" 2>/dev/null && have_torch=1
-echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc --all) cores; target $ISA; single thread"
-if [ -x "$REF" ]; then echo "memcpy bandwidth (256 MiB, read+write): $($REF copy 256) GB/s"; fi
+echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc --all) cores; target $ISA; $THREADS threads"
+COPY=""
+if [ -x "$REF" ]; then COPY=$($REF copy 256 "$THREADS"); echo "memcpy bandwidth (256 MiB, read+write, $THREADS threads): $COPY GB/s"; fi
 echo
-echo "| kernel | dims | ours ms | op-by-op baseline ms | PyTorch eager ms | oneDNN ms | vs baseline | vs PyTorch | vs oneDNN | synthesis s |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| kernel | dims | ours ms | op-by-op baseline ms | PyTorch eager ms | oneDNN ms | vs baseline | vs PyTorch | vs oneDNN | GB/s (% of memcpy) | synthesis s |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 run() {  # name torch-kind program dims...
   local name=$1 kind=$2 prog=$3; shift 3
   local args=() tdims=()
@@ -33,25 +37,41 @@ run() {  # name torch-kind program dims...
   "$BIN" --isa "$ISA" "$prog" "${args[@]}" --no-cache -o "$OUT/$name" > "$OUT/$name.log" 2>&1 || true
   t1=$(date +%s.%N)
   local torch_ms="" dnnl_ms=""
-  [ $have_torch -eq 1 ] && torch_ms=$(/usr/bin/python3 experiments/cpu_bench/torch_eager.py "$kind" 1 "${tdims[@]}" 2>/dev/null || true)
+  [ $have_torch -eq 1 ] && torch_ms=$(/usr/bin/python3 experiments/cpu_bench/torch_eager.py "$kind" "$THREADS" "${tdims[@]}" 2>/dev/null || true)
   if [ "$kind" = matmul ] && [ -x "$REF" ]; then
     local M N K
     for d in "${tdims[@]}"; do case $d in M=*) M=${d#M=};; N=*) N=${d#N=};; K=*) K=${d#K=};; esac; done
     dnnl_ms=$($REF sgemm "$M" "$N" "$K" || true)
   fi
-  /usr/bin/python3 - "$OUT/$name/report.json" "$name" "$t0" "$t1" "${where}" "$torch_ms" "$dnnl_ms" <<'PY'
+  local bytes
+  bytes=$("$BIN" check "$prog" "${args[@]}" | /usr/bin/python3 -c '
+import re, sys
+dims = dict(kv.split("=") for kv in sys.argv[1].split(","))
+dims = {k: int(v) for k, v in dims.items()}
+total = 0
+for line in sys.stdin:
+    m = re.match(r"\s+(input|inout|output)\s+\S+: \w+\[(.*)\]", line)
+    if m:
+        n = 1
+        for d in m.group(2).split(","):
+            n *= int(eval(d, {}, dims))
+        total += 4 * n
+print(total)' "$where")
+  /usr/bin/python3 - "$OUT/$name/report.json" "$name" "$t0" "$t1" "${where}" "$torch_ms" "$dnnl_ms" "$bytes" "$COPY" <<'PY'
 import json, sys
-path, name, t0, t1, dims, torch_ms, dnnl_ms = sys.argv[1:8]
+path, name, t0, t1, dims, torch_ms, dnnl_ms, nbytes, copy = sys.argv[1:10]
 syn = float(t1) - float(t0)
 try:
     r = json.load(open(path))
     ours = r["best"]["time_ns"]["median"] / 1e6
     base = r["baseline"]["time_ns"]["median"] / 1e6
 except Exception as e:
-    print(f"| {name} | {dims} | failed ({e}) | | | | | | | {syn:.1f} |"); sys.exit()
+    print(f"| {name} | {dims} | failed ({e}) | | | | | | | | {syn:.1f} |"); sys.exit()
 ratio = lambda ref: f"{float(ref) / ours:.2f}x" if ref else "-"
 cell = lambda x: f"{float(x):.3f}" if x else "-"
-print(f"| {name} | {dims} | {ours:.3f} | {base:.3f} | {cell(torch_ms)} | {cell(dnnl_ms)} | {base / ours:.2f}x | {ratio(torch_ms)} | {ratio(dnnl_ms)} | {syn:.1f} |")
+gbs = float(nbytes) / (ours * 1e6)
+bw = f"{gbs:.1f} ({100 * gbs / float(copy):.0f}%)" if copy else f"{gbs:.1f}"
+print(f"| {name} | {dims} | {ours:.3f} | {base:.3f} | {cell(torch_ms)} | {cell(dnnl_ms)} | {base / ours:.2f}x | {ratio(torch_ms)} | {ratio(dnnl_ms)} | {bw} | {syn:.1f} |")
 PY
 }
 run matmul_1024 matmul experiments/suites/ops/matmul.tp M=1024 K=1024 N=1024

@@ -129,6 +129,26 @@ std::string fusion_error(const IndexProgram& p, const Schedule& s, size_t first,
   return "";
 }
 
+std::vector<std::pair<std::string, size_t>> group_local_temps(const IndexProgram& p, const Schedule& s, size_t first,
+                                                              size_t last) {
+  std::vector<std::pair<std::string, size_t>> out;
+  if (first == last) return out;
+  for (size_t i = first; i <= last; ++i) {
+    const IndexStmt& st = p.stmts()[i];
+    if (p.tensor(st.out).role != TensorRole::Temp) continue;
+    bool outside = false;
+    for (size_t j = 0; j < p.stmts().size(); ++j)
+      if (j < first || j > last)
+        visit(p.stmts()[j].value, [&](const ExprNode& n) {
+          if (n.kind() == ExprKind::Access && n.name() == st.out) outside = true;
+        });
+    if (outside) continue;
+    std::string v = loop_var(s.stmts[i].order[0]);
+    out.push_back({st.out, static_cast<size_t>(std::find(st.vars.begin(), st.vars.end(), v) - st.vars.begin())});
+  }
+  return out;
+}
+
 std::string validate_schedule(const IndexProgram& p, const Schedule& s) {
   if (s.stmts.size() != p.stmts().size())
     return "the schedule has " + std::to_string(s.stmts.size()) + " statements, the program " +

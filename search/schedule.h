@@ -84,6 +84,11 @@ std::optional<OuterLoop> outer_loop(const IndexProgram& p, size_t stmt, const St
 // the consumer's outer variable at the producer's outer dimension).
 std::string fusion_error(const IndexProgram& p, const Schedule& s, size_t first, size_t last);
 
+// The temporaries a fusion group produces and only its own statements read: they need only one
+// outer iteration's slice (per thread). Each with the dimension its producer's outer loop indexes.
+std::vector<std::pair<std::string, size_t>> group_local_temps(const IndexProgram& p, const Schedule& s, size_t first,
+                                                              size_t last);
+
 // Checks a schedule against the program: every statement's variables (and at most its top-level
 // reduction variable) appear exactly once in `order` (split ones as .o and .i, outer before inner),
 // tiles are >= 1, the vectorized loop is in `order`. Returns an empty string when valid, else
