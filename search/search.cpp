@@ -57,11 +57,14 @@ std::vector<double> deserialize(const std::string& s) {
 
 }  // namespace
 
-Schedule with_threads(const IndexProgram& p, const Schedule& s, int threads) {
+Schedule with_threads(const IndexProgram& p, const Schedule& s, int threads, const Backend* b) {
   Schedule t = s;
   for (auto [first, last] : fusion_groups(t)) {
     auto ol = outer_loop(p, first, t.stmts[first]);
-    if (ol && ol->trip() >= 2) t.stmts[first].threads = threads;
+    if (!ol || ol->trip() < 2) continue;
+    Schedule trial = t;
+    trial.stmts[first].threads = threads;
+    if (!b || b->estimate_ns(p, trial) < b->estimate_ns(p, t)) t = trial;
   }
   return t;
 }
@@ -186,7 +189,7 @@ Schedule baseline_schedule(const IndexProgram& p, const Backend& b, double* esti
   }
   // Op by op, but on every core the target offers (as a library of single-op kernels would).
   if (b.threads() > 1) {
-    s = with_threads(p, s, b.threads());
+    s = with_threads(p, s, b.threads(), &b);
     total = b.estimate_ns(p, s);
   }
   if (estimate_ns) *estimate_ns = total;

@@ -66,8 +66,9 @@ double best_estimate_ns(const IndexProgram& p, const Backend& b);
 // order the cost model ranks best, without tiling.
 Schedule baseline_schedule(const IndexProgram& p, const Backend& b, double* estimate_ns = nullptr);
 
-// The schedule with every fusion group whose outer loop allows it split across `threads` threads.
-Schedule with_threads(const IndexProgram& p, const Schedule& s, int threads);
+// The schedule with every fusion group whose outer loop allows it split across `threads` threads
+// (with a backend: only the groups whose estimate that lowers).
+Schedule with_threads(const IndexProgram& p, const Schedule& s, int threads, const Backend* b = nullptr);
 
 // Greedy fusion groups: each statement joins the group before it when one of its schedules
 // (its current one first, then `alternatives` in rank order) shares the group's outer loop
