@@ -463,8 +463,11 @@ class Lowerer {
     }
     init.vectorize = init.order.empty() || is_split_part(init.order.back()) ? "" : init.order.back();
     nest(init.order, 0, init, extents, [&] { store(out, st.vars, llvm::ConstantFP::get(f32_, identity)); });
-    if (register_tile(st, ss, red, extents, start)) {
+    Expr epi = reduction_epilogue(st);
+    bool epi_vec = epi && vectorizable(epi);
+    if (register_tile(st, ss, red, extents, start, epi_vec ? epi : nullptr)) {
       explicit_ok_ = false;
+      if (epi && !epi_vec) epilogue_pass(st, init, extents, epi);
       return;
     }
     nest(ss.order, start, ss, extents, [&] {
@@ -479,14 +482,24 @@ class Lowerer {
       store_at(out, addr, combine(red->kind(), cur, v));
     });
     explicit_ok_ = false;
+    if (epi) epilogue_pass(st, init, extents, epi);
+  }
+
+  // out = epilogue(out) for every element the loops of `over` cover (after the reduction).
+  void epilogue_pass(const IndexStmt& st, const StmtSchedule& over, const std::map<std::string, int64_t>& extents,
+                     const Expr& epi) {
+    const Buf& out = bufs_.at(st.out);
+    nest(over.order, 0, over, extents, [&] { store(out, st.vars, real(epi)); });
   }
 
   // ---- register tiles ----
   // A lifted reduction whose loop has only unrolled loops and the explicit vector loop inside it:
   // the output tile is loaded into accumulators before the reduction loop, updated in registers,
   // and stored after it (what LICM cannot do itself, as all output accesses share one buffer).
+  // `epi` (vectorizable, or nullptr): the reduction's epilogue, applied to each vector of the tile
+  // as it is stored.
   bool register_tile(const IndexStmt& st, const StmtSchedule& ss, const ExprNode* red,
-                     const std::map<std::string, int64_t>& extents, size_t start) {
+                     const std::map<std::string, int64_t>& extents, size_t start, const Expr& epi) {
     size_t si = static_cast<size_t>(&st - p_.stmts().data());
     if (!explicit_ok_ || !is_register_tile(p_, si, ss)) return false;
     size_t r = 0;
@@ -569,6 +582,7 @@ class Lowerer {
       for (size_t i = 0; i < points.size(); ++i) {
         bind_point(points[i]);
         vstore(out, st.vars, b_.CreateLoad(vty(), accs[i]));
+        if (epi) vstore(out, st.vars, vreal(epi));
       }
       for (auto& in : inner) parts_.erase(in.loop);
       vec_var_.clear();
@@ -652,11 +666,24 @@ class Lowerer {
     return per_lane([&] { return real(e); });
   }
 
+  // The output's W elements at the vector variable's lanes: one vector load when the vector
+  // variable indexes the last dimension, else one load per lane.
   llvm::Value* vload_out(const Buf& out, const std::vector<std::string>& vars) {
-    llvm::Value* addr = b_.CreateBitCast(address(out, index_values(vars)), llvm::PointerType::getUnqual(vty()));
-    llvm::LoadInst* l = b_.CreateAlignedLoad(vty(), addr, llvm::Align(4));
-    tag(l, out);
-    return l;
+    if (!vars.empty() && vars.back() == vec_var_) {
+      llvm::Value* addr = b_.CreateBitCast(address(out, index_values(vars)), llvm::PointerType::getUnqual(vty()));
+      llvm::LoadInst* l = b_.CreateAlignedLoad(vty(), addr, llvm::Align(4));
+      tag(l, out);
+      return l;
+    }
+    if (std::find(vars.begin(), vars.end(), vec_var_) == vars.end()) return splat(load(out, address(out, index_values(vars))));
+    llvm::Value* base = vars_.at(vec_var_);
+    llvm::Value* v = llvm::UndefValue::get(vty());
+    for (int64_t lane = 0; lane < vec_width_; ++lane) {
+      vars_[vec_var_] = b_.CreateAdd(base, b_.getInt64(lane));
+      v = b_.CreateInsertElement(v, load(out, address(out, index_values(vars))), b_.getInt64(lane));
+    }
+    vars_[vec_var_] = base;
+    return v;
   }
 
   void vstore(const Buf& out, const std::vector<std::string>& vars, llvm::Value* v) {
@@ -723,7 +750,7 @@ class Lowerer {
   // maxnum/minnum (not compare+select) so LLVM recognises max/min reductions and vectorizes them.
   llvm::Value* combine(ExprKind k, llvm::Value* acc, llvm::Value* v) {
     if (k == ExprKind::Sum) return b_.CreateFAdd(acc, v);
-    return intrinsic(k == ExprKind::RMax ? llvm::Intrinsic::maxnum : llvm::Intrinsic::minnum, {acc, v});
+    return b_.CreateIntrinsic(k == ExprKind::RMax ? llvm::Intrinsic::maxnum : llvm::Intrinsic::minnum, {acc->getType()}, {acc, v});
   }
 
   // ---- memory ----

@@ -13,8 +13,41 @@ std::string loop_var(const std::string& l) {
   return l;
 }
 
+namespace {
+
+// Reductions of `e` not nested inside another reduction.
+void outer_reductions(const Expr& e, std::vector<const ExprNode*>& out) {
+  if (is_reduce(e->kind())) {
+    out.push_back(e.get());
+    return;
+  }
+  for (auto& a : e->args()) outer_reductions(a, out);
+}
+
+Expr replace_node(const Expr& e, const ExprNode* target, const Expr& by) {
+  if (e.get() == target) return by;
+  if (is_reduce(e->kind())) return e;
+  std::vector<Expr> args;
+  for (auto& a : e->args()) args.push_back(replace_node(a, target, by));
+  return with_args(e, args);
+}
+
+}  // namespace
+
 const ExprNode* top_reduction(const IndexStmt& s) {
-  return is_reduce(s.value->kind()) ? s.value.get() : nullptr;
+  if (is_reduce(s.value->kind())) return s.value.get();
+  if (s.value->sort() != Sort::Real) return nullptr;
+  std::vector<const ExprNode*> reds;
+  outer_reductions(s.value, reds);
+  return reds.size() == 1 ? reds[0] : nullptr;
+}
+
+Expr reduction_epilogue(const IndexStmt& s) {
+  const ExprNode* r = top_reduction(s);
+  if (!r || r == s.value.get()) return nullptr;
+  std::vector<Expr> idx;
+  for (auto& v : s.vars) idx.push_back(ExprNode::index_var(v));
+  return replace_node(s.value, r, ExprNode::access(s.out, idx));
 }
 
 Schedule default_schedule(const IndexProgram& p) {

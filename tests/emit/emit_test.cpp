@@ -107,7 +107,8 @@ TEST(CpuBackend, RandomSchedulesAgreeWithTheInterpreter) {
   const char* files[] = {"experiments/suites/nkibench/rmsnorm_matmul.tp", "experiments/suites/nkibench/gqa.tp",
                          "experiments/suites/ops/softmax.tp", "experiments/suites/ops/layernorm.tp",
                          "experiments/suites/nkibench/rope.tp", "experiments/suites/nkibench/adamw.tp",
-                         "experiments/suites/nkibench/bmm_softmax.tp", "experiments/suites/ops/transpose.tp"};
+                         "experiments/suites/nkibench/bmm_softmax.tp", "experiments/suites/ops/transpose.tp",
+                         "experiments/bench/attention.tp"};
   for (const char* f : files) {
     IndexProgram p = small(f, 7);
     for (int trial = 0; trial < 4; ++trial) expect_matches_reference(p, random_schedule(p, rng), f, 10 + static_cast<uint64_t>(trial));
@@ -175,6 +176,32 @@ TEST(CpuBackend, MatmulIkjVectorizedAndTiled) {
   ss.vector_width = 8;
   s.stmts.push_back(ss);
   expect_matches_reference(p, s, "tiled matmul");
+}
+
+// A reduction under an elementwise epilogue ((sum) / c, (sum) * r[m], exp(max)) is lifted and
+// register-tiled like a plain one; the epilogue runs once per element after the reduction.
+TEST(CpuBackend, ReductionsWithAnEpilogueAreLiftedAndTiled) {
+  IndexProgram p = load_index_program(source_from_string(
+      "where M = 16, K = 40, N = 32\ninput a: f32[M, K]\ninput b: f32[K, N]\ninput r: f32[M]\n"
+      "output c[m, n] = (sum(k) a[m, k] * b[k, n]) * r[m] / 3.0\n"
+      "output e[m, n] = exp(max(k) a[m, k] * b[k, n])\n"));
+  ASSERT_NE(reduction_epilogue(p.stmts()[0]), nullptr);
+  EnumerateOptions eo;
+  eo.vector_lanes = 8;
+  int tiles = 0, lifted = 0;
+  for (size_t i = 0; i < 2; ++i)
+    for (auto& ss : enumerate_stmt_schedules(p, i, eo)) {
+      bool lifts = std::find(ss.order.begin(), ss.order.end(), "k") != ss.order.end() ||
+                   std::find(ss.order.begin(), ss.order.end(), "k.o") != ss.order.end();
+      if (!lifts) continue;
+      ++lifted;
+      tiles += is_register_tile(p, i, ss);
+      Schedule s = default_schedule(p);
+      s.stmts[i] = ss;
+      if (lifted % 3 == 0 || is_register_tile(p, i, ss)) expect_matches_reference(p, s, "epilogue", 3);
+    }
+  EXPECT_GE(lifted, 10);
+  EXPECT_GE(tiles, 4);
 }
 
 // Register tiles from the enumerator (explicit vectors, unrolled rows, accumulators kept across
