@@ -223,7 +223,7 @@ class Lowerer {
   void lower_stmt(const IndexStmt& st, const StmtSchedule& ss) {
     size_t si = static_cast<size_t>(&st - p_.stmts().data());
     std::vector<llvm::Value*> to_free;
-    for (auto& t : ss.pack) to_free.push_back(emit_pack(t, pack_var(p_, si, ss, t), ss.split.at(pack_var(p_, si, ss, t))));
+    for (auto& t : ss.pack) to_free.push_back(emit_pack(si, t, pack_var(p_, si, ss, t), ss.split.at(pack_var(p_, si, ss, t))));
     lower_stmt_body(st, ss);
     for (auto* raw : to_free) b_.CreateCall(libc_free(), {raw});
     packed_.clear();
@@ -239,7 +239,7 @@ class Lowerer {
     std::vector<llvm::Value*> to_free;
     for (size_t i = first; i <= last; ++i)
       for (auto& t : s_.stmts[i].pack)
-        to_free.push_back(emit_pack(t, pack_var(p_, i, s_.stmts[i], t), s_.stmts[i].split.at(pack_var(p_, i, s_.stmts[i], t))));
+        to_free.push_back(emit_pack(i, t, pack_var(p_, i, s_.stmts[i], t), s_.stmts[i].split.at(pack_var(p_, i, s_.stmts[i], t))));
     // Temporaries produced and read only inside the group shrink to one outer iteration's slice,
     // allocated per thread (see with_slices).
     std::vector<std::pair<std::string, int>> slices;
@@ -396,31 +396,65 @@ class Lowerer {
     return mod_->getOrInsertFunction("free", llvm::FunctionType::get(b_.getVoidTy(), {llvm::PointerType::getUnqual(i8_)}, false));
   }
 
-  // Copies tensor t[lead..., n] into a malloc'ed buffer laid out [n / T][lead][n % T], so the
-  // tiles of the vectorized variable n are contiguous for every lead index. Returns the raw
-  // pointer to free after the statement.
-  llvm::Value* emit_pack(const std::string& t, const std::string& var, int64_t tile) {
+  // Copies tensor t into a malloc'ed buffer laid out [v.o][other indices][v.i], v being the index
+  // at position `pos` (its extent a multiple of `tile`), so v's tiles are contiguous for every
+  // value of the other indices. Returns the raw pointer to free after the statement.
+  llvm::Value* emit_pack(size_t stmt, const std::string& t, const std::string& var, int64_t tile) {
     const Buf& src = bufs_.at(t);
     Buf& dst = bufs_.at(t + ".pack");
-    int64_t n = src.shape.back();
+    size_t pos = pack_position(stmt, t, var);
+    int64_t n = src.shape.at(pos);
     int64_t lead = 1;
-    for (size_t i = 0; i + 1 < src.shape.size(); ++i) lead *= src.shape[i];
+    std::vector<int64_t> stride(src.shape.size(), 1);
+    for (size_t i = src.shape.size(); i-- > 1;) stride[i - 1] = stride[i] * src.shape[i];
+    for (size_t i = 0; i < src.shape.size(); ++i)
+      if (i != pos) lead *= src.shape[i];
     llvm::Value* raw = b_.CreateCall(libc_malloc(), {b_.getInt64(lead * n * 4)}, t + ".pack.raw");
     dst.ptr = b_.CreateBitCast(raw, llvm::PointerType::getUnqual(f32_), t + ".pack");
     dst.shape = {n / tile, lead, tile};
     for_loop(t + ".pk.o", b_.getInt64(n / tile), false, 0, [&](llvm::Value* o) {
-      for_loop(t + ".pk.l", b_.getInt64(lead), false, 0, [&](llvm::Value* l) {
-        for_loop(t + ".pk.i", b_.getInt64(tile), true, 0, [&](llvm::Value* i) {
-          llvm::Value* from = b_.CreateAdd(b_.CreateMul(l, b_.getInt64(n)), b_.CreateAdd(b_.CreateMul(o, b_.getInt64(tile)), i));
-          llvm::Value* to = b_.CreateAdd(b_.CreateMul(b_.CreateAdd(b_.CreateMul(o, b_.getInt64(lead)), l), b_.getInt64(tile)), i);
-          llvm::LoadInst* v = b_.CreateLoad(f32_, b_.CreateInBoundsGEP(f32_, src.ptr, from));
-          tag(v, src);
-          tag(b_.CreateStore(v, b_.CreateInBoundsGEP(f32_, dst.ptr, to)), dst);
+      // One loop per other dimension, outer to inner: `from` is the source offset without v,
+      // `l` the flattened other index.
+      std::function<void(size_t, llvm::Value*, llvm::Value*)> dims = [&](size_t d, llvm::Value* from, llvm::Value* l) {
+        if (d == src.shape.size()) {
+          for_loop(t + ".pk.i", b_.getInt64(tile), true, 0, [&](llvm::Value* i) {
+            llvm::Value* v = b_.CreateAdd(b_.CreateMul(o, b_.getInt64(tile)), i);
+            llvm::Value* at = b_.CreateAdd(from, b_.CreateMul(v, b_.getInt64(stride[pos])));
+            llvm::Value* to = b_.CreateAdd(b_.CreateMul(b_.CreateAdd(b_.CreateMul(o, b_.getInt64(lead)), l), b_.getInt64(tile)), i);
+            llvm::LoadInst* x = b_.CreateLoad(f32_, b_.CreateInBoundsGEP(f32_, src.ptr, at));
+            tag(x, src);
+            tag(b_.CreateStore(x, b_.CreateInBoundsGEP(f32_, dst.ptr, to)), dst);
+          });
+          return;
+        }
+        if (d == pos) return dims(d + 1, from, l);
+        for_loop(t + ".pk.d" + std::to_string(d), b_.getInt64(src.shape[d]), false, 0, [&](llvm::Value* x) {
+          dims(d + 1, b_.CreateAdd(from, b_.CreateMul(x, b_.getInt64(stride[d]))),
+               b_.CreateAdd(b_.CreateMul(l, b_.getInt64(src.shape[d])), x));
         });
-      });
+      };
+      dims(0, b_.getInt64(0), b_.getInt64(0));
     });
-    packed_[t] = {var, tile, lead};
+    packed_[t] = {var, tile, lead, pos};
     return raw;
+  }
+
+  // The index position at which the packed variable `var` reads tensor `t` (pack_var checked it is
+  // the same in every read of the statement being lowered).
+  size_t pack_position(size_t stmt, const std::string& t, const std::string& var) {
+    size_t pos = 0;
+    bool found = false;
+    visit(p_.stmts().at(stmt).value, [&](const ExprNode& n) {
+        if (found || n.kind() != ExprKind::Access || n.name() != t) return;
+        for (size_t i = 0; i < n.args().size(); ++i)
+          if (n.args()[i]->kind() == ExprKind::IndexVar && n.args()[i]->name() == var) {
+            pos = i;
+            found = true;
+            return;
+          }
+    });
+    AXON_CHECK(found, "packed operand " + t + " is not read with " + var);
+    return pos;
   }
 
   // Statement `st` inside its scheduled loops; the first `start` loops of the order are already
@@ -657,7 +691,10 @@ class Lowerer {
     bool dep = false;
     for (auto& i : e->args()) dep = dep || depends_on_vec(i);
     if (!dep) return splat(real(e));
-    if (contiguous(e->args())) {
+    // A packed copy is contiguous along its variable's inner part wherever v was in the source.
+    auto pk = packed_.find(e->name());
+    bool packed_along = pk != packed_.end() && pk->second.var == vec_var_;
+    if (packed_along || contiguous(e->args())) {
       llvm::Value* addr = b_.CreateBitCast(access_address(e), llvm::PointerType::getUnqual(vty()));
       llvm::LoadInst* l = b_.CreateAlignedLoad(vty(), addr, llvm::Align(4));
       tag(l, buf);
@@ -863,8 +900,8 @@ class Lowerer {
       // [v.o][lead][v.i]: the split parts of v come straight from the loop nest.
       const Buf& src = bufs_.at(e->name());
       llvm::Value* lead = b_.getInt64(0);
-      for (size_t i = 0; i + 1 < e->args().size(); ++i)
-        lead = b_.CreateAdd(b_.CreateMul(lead, b_.getInt64(src.shape[i])), integer(e->arg(i)));
+      for (size_t i = 0; i < e->args().size(); ++i)
+        if (i != pk->second.pos) lead = b_.CreateAdd(b_.CreateMul(lead, b_.getInt64(src.shape[i])), integer(e->arg(i)));
       const std::string& v = pk->second.var;
       llvm::Value* vo = parts_.at(v + ".o");
       llvm::Value* vi = parts_.at(v + ".i");
@@ -988,6 +1025,7 @@ class Lowerer {
   struct Packed {
     std::string var;
     int64_t tile = 0, lead = 0;
+    size_t pos = 0;  // the index position of var in the source
   };
   std::map<std::string, Packed> packed_;        // operands read from their packed copy
   std::string vec_var_;                         // inside an explicit vector loop: its variable

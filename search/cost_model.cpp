@@ -154,9 +154,12 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
     double loads = 0;
     for (auto& a : acc) {
       double n = 1;
+      // An operand not contiguous along the vector variable (and not packed) is read lane by lane.
+      bool packed = std::find(ss.pack.begin(), ss.pack.end(), a.tensor) != ss.pack.end();
+      bool lanewise = !packed && stride_class(a, loops.back().var) == 2;
       for (size_t i = r + 1; i < loops.size(); ++i)
         if (a.vars.count(loops[i].var))
-          n *= i + 1 == loops.size() ? loops[i].trip / static_cast<double>(ss.vector_width) : loops[i].trip;
+          n *= i + 1 == loops.size() && !lanewise ? loops[i].trip / static_cast<double>(ss.vector_width) : loops[i].trip;
       loads += n;
     }
     // Unpacked operands read along the vector variable at a large stride per reduction step hit

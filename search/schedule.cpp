@@ -93,14 +93,22 @@ std::string pack_var(const IndexProgram& p, size_t stmt, const StmtSchedule& ss,
   for (size_t i = 0; i < st.vars.size(); ++i) extent[st.vars[i]] = shape[i];
   if (!extent.count(v) || extent.at(v) % ss.split.at(v) != 0) return "";
   bool read = false, ok = true;
+  int pos = -1;  // the index position v appears at, the same in every read
   visit(st.value, [&](const ExprNode& n) {
     if (n.kind() != ExprKind::Access || n.name() != tensor) return;
     read = true;
-    const Expr& last = n.args().empty() ? nullptr : n.args().back();
-    if (!last || last->kind() != ExprKind::IndexVar || last->name() != v) ok = false;
-    for (size_t i = 0; i + 1 < n.args().size(); ++i)
-      for (auto& fv : free_index_vars(n.args()[i]))
+    int at = -1;
+    for (size_t i = 0; i < n.args().size(); ++i) {
+      const Expr& x = n.args()[i];
+      if (x->kind() == ExprKind::IndexVar && x->name() == v && at < 0) {
+        at = static_cast<int>(i);
+        continue;
+      }
+      for (auto& fv : free_index_vars(x))
         if (fv == v) ok = false;
+    }
+    if (at < 0 || (pos >= 0 && at != pos)) ok = false;
+    pos = at;
   });
   const TensorDecl* t = p.find_tensor(tensor);
   if (!read || !ok || !t || t->dtype == DType::Bool) return "";

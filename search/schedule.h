@@ -67,8 +67,10 @@ Expr reduction_epilogue(const IndexStmt& s);
 bool is_register_tile(const IndexProgram& p, size_t stmt, const StmtSchedule& ss);
 
 // The split variable a packed operand is tiled by: the vectorized loop's variable, when `tensor`
-// is read by the statement only as tensor[..., v] with v that variable and v's tile dividing its
-// extent. Empty when the operand cannot be packed.
+// is read by the statement only with v plainly as one index (the same position in every read, no
+// other index mentioning v), v's tile dividing its extent. Empty when the operand cannot be
+// packed. A packed copy is laid out [v.o][the other indices, in order][v.i]: a transposed
+// operand (v not last) becomes contiguous along v too.
 std::string pack_var(const IndexProgram& p, size_t stmt, const StmtSchedule& ss, const std::string& tensor);
 
 // The fusion groups of a schedule: [first, last] statement indices, in program order.

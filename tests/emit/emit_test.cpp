@@ -204,6 +204,25 @@ TEST(CpuBackend, ReductionsWithAnEpilogueAreLiftedAndTiled) {
   EXPECT_GE(tiles, 4);
 }
 
+// Operands read with the vector variable at any index position are packed [v.o][rest][v.i]:
+// a transposed operand (q k^T) becomes contiguous along the vector variable.
+TEST(CpuBackend, TransposedOperandsArePacked) {
+  IndexProgram p = load_index_program(source_from_string(
+      "where H = 2, S = 24, D = 20\ninput q: f32[H, S, D]\ninput k: f32[H, S, D]\n"
+      "output s[h, i, j] = (sum(d) q[h, i, d] * k[h, j, d]) / 4.0\n"));
+  EnumerateOptions eo;
+  eo.vector_lanes = 8;
+  int packed = 0;
+  for (auto& ss : enumerate_stmt_schedules(p, 0, eo)) {
+    if (std::find(ss.pack.begin(), ss.pack.end(), "k") == ss.pack.end()) continue;
+    Schedule s;
+    s.stmts.push_back(ss);
+    expect_matches_reference(p, s, "transposed pack", 4);
+    ++packed;
+  }
+  EXPECT_GE(packed, 3);
+}
+
 // Register tiles from the enumerator (explicit vectors, unrolled rows, accumulators kept across
 // the reduction loop), with and without a blocked reduction, on shapes they divide.
 TEST(CpuBackend, EnumeratedRegisterTilesAreCorrect) {
