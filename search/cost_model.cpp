@@ -193,7 +193,8 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
         for (size_t j = k; j < loops.size(); ++j)
           if (a.vars.count(loops[j].var)) distinct *= loops[j].trip;
         distinct = std::min(distinct, static_cast<double>(a.numel));
-        double line_factor = (k < loops.size() && stride_class(a, inner) == 2) ? 16 : 1;
+        bool packed = std::find(ss.pack.begin(), ss.pack.end(), a.tensor) != ss.pack.end();
+        double line_factor = (k < loops.size() && stride_class(a, inner) == 2 && !packed) ? 16 : 1;
         set += 4 * distinct * line_factor;
       }
       double outside = 1;
