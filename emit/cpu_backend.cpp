@@ -30,7 +30,7 @@ class CpuArtifact : public Artifact {
     for (auto& t : p_.tensors()) {
       size_t n = 1;
       for (auto d : p_.concrete_shape(t.name)) n *= static_cast<size_t>(d);
-      sizes.push_back(n * (t.dtype == DType::Bool ? 1 : 4));
+      sizes.push_back(n * static_cast<size_t>(dtype_bytes(t.dtype)));
       if (t.role == TensorRole::Input) in_bytes += sizes.back();
     }
     size_t copies = std::clamp<size_t>((64u << 20) / std::max<size_t>(in_bytes, 1), 1, 16);
@@ -49,13 +49,11 @@ class CpuArtifact : public Artifact {
         const TensorDecl& t = p_.tensors()[i];
         if (t.role != TensorRole::Input) continue;
         sets[c][i].resize(sizes[i]);
-        if (t.dtype == DType::Bool) {
-          for (auto& x : sets[c][i]) x = static_cast<char>(rng() & 1);
-        } else {
-          float* f = reinterpret_cast<float*>(sets[c][i].data());
-          // Positive values keep sqrt/log/rsqrt on their domain for any kernel.
-          for (size_t k = 0; k < sizes[i] / 4; ++k) f[k] = 0.5f + 0.5f * std::fabs(u(rng));
-        }
+        // Positive values keep sqrt/log/rsqrt on their domain for any kernel.
+        size_t w = static_cast<size_t>(dtype_bytes(t.dtype));
+        for (size_t k = 0; k < sizes[i] / w; ++k)
+          encode_element(t.dtype, t.dtype == DType::Bool ? double(rng() & 1) : 0.5 + 0.5 * std::fabs(u(rng)),
+                         sets[c][i].data() + k * w);
       }
     }
     std::vector<std::vector<void*>> ptrs(copies, std::vector<void*>(p_.tensors().size()));
@@ -101,10 +99,6 @@ class CpuArtifact : public Artifact {
 }  // namespace
 
 std::string CpuBackend::unsupported(const IndexProgram& p) const {
-  for (auto& t : p.tensors())
-    if (t.dtype == DType::BF16 || t.dtype == DType::F16)
-      return "the CPU backend does not support " + std::string(dtype_name(t.dtype)) + " tensors yet ('" + t.name +
-             "'); use f32, or cast with cast(x, dtype=\"f32\")";
   for (auto& [d, v] : p.dims())
     if (!v) return "dim '" + d + "' has no size; bind it with `where " + d + " = ...` or --dim " + d + "=...";
   return "";

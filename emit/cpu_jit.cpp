@@ -183,25 +183,23 @@ std::unique_ptr<CpuKernel> jit_compile(const IndexProgram& p, const Schedule& s,
 
 std::map<std::string, TensorValue> run_on_tensors(const CpuKernel& k, const IndexProgram& p,
                                                   const std::map<std::string, TensorValue>& inputs) {
-  std::vector<std::vector<float>> f32(p.tensors().size());
-  std::vector<std::vector<uint8_t>> u8(p.tensors().size());
+  // Every tensor in its storage format; outputs and temporaries poisoned (NaN, or 0xAB bytes
+  // for bool) so that an element the kernel forgets to write shows.
+  std::vector<std::vector<uint8_t>> bufs(p.tensors().size());
   std::vector<void*> ptrs(p.tensors().size());
   for (size_t i = 0; i < p.tensors().size(); ++i) {
     const TensorDecl& t = p.tensors()[i];
     size_t n = 1;
     for (auto d : p.concrete_shape(t.name)) n *= static_cast<size_t>(d);
-    const TensorValue* in = t.role == TensorRole::Input ? &inputs.at(t.name) : nullptr;
-    if (t.dtype == DType::Bool) {
-      u8[i].assign(n, 0xAB);
-      if (in)
-        for (size_t j = 0; j < n; ++j) u8[i][j] = in->data[j] != 0;
-      ptrs[i] = u8[i].data();
-    } else {
-      f32[i].assign(n, std::nanf(""));
-      if (in)
-        for (size_t j = 0; j < n; ++j) f32[i][j] = static_cast<float>(in->data[j]);
-      ptrs[i] = f32[i].data();
+    size_t w = static_cast<size_t>(dtype_bytes(t.dtype));
+    bufs[i].assign(std::max<size_t>(n * w, 1), 0xAB);
+    if (t.role == TensorRole::Input) {
+      const TensorValue& in = inputs.at(t.name);
+      for (size_t j = 0; j < n; ++j) encode_element(t.dtype, in.data[j], bufs[i].data() + j * w);
+    } else if (t.dtype != DType::Bool) {
+      for (size_t j = 0; j < n; ++j) encode_element(t.dtype, std::nan(""), bufs[i].data() + j * w);
     }
+    ptrs[i] = bufs[i].data();
   }
   k.run(ptrs.data());
   std::map<std::string, TensorValue> out;
@@ -210,8 +208,11 @@ std::map<std::string, TensorValue> run_on_tensors(const CpuKernel& k, const Inde
     if (t.role == TensorRole::Input) continue;
     TensorValue v;
     v.shape = p.concrete_shape(t.name);
-    if (t.dtype == DType::Bool) v.data.assign(u8[i].begin(), u8[i].end());
-    else v.data.assign(f32[i].begin(), f32[i].end());
+    size_t n = 1;
+    for (auto d : v.shape) n *= static_cast<size_t>(d);
+    size_t w = static_cast<size_t>(dtype_bytes(t.dtype));
+    v.data.resize(n);
+    for (size_t j = 0; j < n; ++j) v.data[j] = decode_element(t.dtype, bufs[i].data() + j * w);
     out[t.name] = std::move(v);
   }
   return out;

@@ -17,6 +17,7 @@
 #include <functional>
 #include <set>
 
+#include "ir/dtype.h"
 #include "ir/error.h"
 #include "ir/shape.h"
 
@@ -54,13 +55,13 @@ class Lowerer {
     std::vector<llvm::Metadata*> all_scopes;
     for (size_t i = 0; i < p_.tensors().size(); ++i) {
       const TensorDecl& t = p_.tensors()[i];
-      if (t.dtype == DType::BF16 || t.dtype == DType::F16)
-        user_error("the CPU backend does not support " + std::string(dtype_name(t.dtype)) + " tensors yet ('" +
-                   t.name + "'); use f32");
       llvm::Value* slot = b_.CreateConstInBoundsGEP1_64(ptr_ty, bufs, i);
       llvm::Value* raw = b_.CreateLoad(ptr_ty, slot, t.name + ".raw");
-      llvm::Type* elt = t.dtype == DType::Bool ? i8_ : f32_;
+      // Storage types: bf16 as its 16 bits (widened by a shift), f16 as LLVM half.
+      llvm::Type* elt = t.dtype == DType::Bool ? i8_ : t.dtype == DType::F16 ? b_.getHalfTy()
+                        : t.dtype == DType::BF16 ? b_.getInt16Ty() : f32_;
       Buf buf;
+      buf.dtype = t.dtype;
       buf.ptr = b_.CreateBitCast(raw, llvm::PointerType::getUnqual(elt), t.name);
       buf.elt = elt;
       buf.shape = p_.concrete_shape(t.name);
@@ -100,6 +101,7 @@ class Lowerer {
     llvm::MDNode* scope = nullptr;
     llvm::MDNode* scope_list = nullptr;
     llvm::MDNode* noalias_list = nullptr;
+    DType dtype = DType::F32;  // what elt stores (arithmetic is in f32)
     // A temporary that lives only inside one fusion group holds one outer iteration's slice:
     // index `contracted` is taken relative to `slice_base` (shape[contracted] is the slice's).
     int contracted = -1;
@@ -278,7 +280,7 @@ class Lowerer {
       buf.shape[static_cast<size_t>(d)] = std::min<int64_t>(tile, buf.shape[static_cast<size_t>(d)]);
       int64_t n = 1;
       for (auto x : buf.shape) n *= x;
-      int64_t bytes = n * (buf.elt == i8_ ? 1 : 4);
+      int64_t bytes = n * dtype_bytes(buf.dtype);
       llvm::Value* raw = b_.CreateCall(libc_malloc(), {b_.getInt64(std::max<int64_t>(bytes, 1))}, t + ".slice.raw");
       saved.back().first = raw;
       buf.ptr = b_.CreateBitCast(raw, llvm::PointerType::getUnqual(buf.elt), t + ".slice");
@@ -421,8 +423,7 @@ class Lowerer {
             llvm::Value* v = b_.CreateAdd(b_.CreateMul(o, b_.getInt64(tile)), i);
             llvm::Value* at = b_.CreateAdd(from, b_.CreateMul(v, b_.getInt64(stride[pos])));
             llvm::Value* to = b_.CreateAdd(b_.CreateMul(b_.CreateAdd(b_.CreateMul(o, b_.getInt64(lead)), l), b_.getInt64(tile)), i);
-            llvm::LoadInst* x = b_.CreateLoad(f32_, b_.CreateInBoundsGEP(f32_, src.ptr, at));
-            tag(x, src);
+            llvm::Value* x = load(src, b_.CreateInBoundsGEP(src.elt, src.ptr, at));
             tag(b_.CreateStore(x, b_.CreateInBoundsGEP(f32_, dst.ptr, to)), dst);
           });
           return;
@@ -694,24 +695,14 @@ class Lowerer {
     // A packed copy is contiguous along its variable's inner part wherever v was in the source.
     auto pk = packed_.find(e->name());
     bool packed_along = pk != packed_.end() && pk->second.var == vec_var_;
-    if (packed_along || contiguous(e->args())) {
-      llvm::Value* addr = b_.CreateBitCast(access_address(e), llvm::PointerType::getUnqual(vty()));
-      llvm::LoadInst* l = b_.CreateAlignedLoad(vty(), addr, llvm::Align(4));
-      tag(l, buf);
-      return l;
-    }
+    if (packed_along || contiguous(e->args())) return vload_at(buf, access_address(e));
     return per_lane([&] { return real(e); });
   }
 
   // The output's W elements at the vector variable's lanes: one vector load when the vector
   // variable indexes the last dimension, else one load per lane.
   llvm::Value* vload_out(const Buf& out, const std::vector<std::string>& vars) {
-    if (!vars.empty() && vars.back() == vec_var_) {
-      llvm::Value* addr = b_.CreateBitCast(address(out, index_values(vars)), llvm::PointerType::getUnqual(vty()));
-      llvm::LoadInst* l = b_.CreateAlignedLoad(vty(), addr, llvm::Align(4));
-      tag(l, out);
-      return l;
-    }
+    if (!vars.empty() && vars.back() == vec_var_) return vload_at(out, address(out, index_values(vars)));
     if (std::find(vars.begin(), vars.end(), vec_var_) == vars.end()) return splat(load(out, address(out, index_values(vars))));
     llvm::Value* base = vars_.at(vec_var_);
     llvm::Value* v = llvm::UndefValue::get(vty());
@@ -725,8 +716,9 @@ class Lowerer {
 
   void vstore(const Buf& out, const std::vector<std::string>& vars, llvm::Value* v) {
     if (!vars.empty() && vars.back() == vec_var_) {
-      llvm::Value* addr = b_.CreateBitCast(address(out, index_values(vars)), llvm::PointerType::getUnqual(vty()));
-      tag(b_.CreateAlignedStore(v, addr, llvm::Align(4)), out);
+      auto* sty = llvm::FixedVectorType::get(out.elt, static_cast<unsigned>(vec_width_));
+      llvm::Value* addr = b_.CreateBitCast(address(out, index_values(vars)), llvm::PointerType::getUnqual(sty));
+      tag(b_.CreateAlignedStore(narrow(v, out.dtype), addr, llvm::Align(dtype_bytes(out.dtype))), out);
       return;
     }
     llvm::Value* base = vars_.at(vec_var_);
@@ -807,11 +799,44 @@ class Lowerer {
     llvm::LoadInst* l = b_.CreateLoad(buf.elt, addr);
     tag(l, buf);
     if (buf.elt == i8_) return b_.CreateICmpNE(l, b_.getInt8(0));
-    return l;
+    return widen(l, buf.dtype);
   }
   void store_at(const Buf& buf, llvm::Value* addr, llvm::Value* v) {
     if (buf.elt == i8_) v = b_.CreateZExt(v, i8_);
+    else v = narrow(v, buf.dtype);
     tag(b_.CreateStore(v, addr), buf);
+  }
+  // W consecutive elements from addr, widened to <W x float>.
+  llvm::Value* vload_at(const Buf& buf, llvm::Value* addr) {
+    auto* sty = llvm::FixedVectorType::get(buf.elt, static_cast<unsigned>(vec_width_));
+    llvm::Value* a = b_.CreateBitCast(addr, llvm::PointerType::getUnqual(sty));
+    llvm::LoadInst* l = b_.CreateAlignedLoad(sty, a, llvm::Align(dtype_bytes(buf.dtype)));
+    tag(l, buf);
+    return widen(l, buf.dtype);
+  }
+  // The same shape (scalar or vector) with another element type.
+  static llvm::Type* like(llvm::Value* v, llvm::Type* elt) {
+    if (auto* vt = llvm::dyn_cast<llvm::FixedVectorType>(v->getType())) return llvm::FixedVectorType::get(elt, vt->getNumElements());
+    return elt;
+  }
+  // Storage value -> f32: f16 extends exactly; bf16 is the high half of an f32.
+  llvm::Value* widen(llvm::Value* raw, DType d) {
+    if (d == DType::F16) return b_.CreateFPExt(raw, like(raw, f32_));
+    if (d == DType::BF16)
+      return b_.CreateBitCast(b_.CreateShl(b_.CreateZExt(raw, like(raw, b_.getInt32Ty())), 16), like(raw, f32_));
+    return raw;
+  }
+  // f32 -> storage value, rounded to nearest even (bf16 by integer rounding, NaN kept a quiet NaN).
+  llvm::Value* narrow(llvm::Value* v, DType d) {
+    if (d == DType::F16) return b_.CreateFPTrunc(v, like(v, b_.getHalfTy()));
+    if (d != DType::BF16) return v;
+    llvm::Type* i32 = like(v, b_.getInt32Ty());
+    llvm::Value* bits = b_.CreateBitCast(v, i32);
+    llvm::Value* lsb = b_.CreateAnd(b_.CreateLShr(bits, 16), llvm::ConstantInt::get(i32, 1));
+    llvm::Value* rounded = b_.CreateAdd(bits, b_.CreateAdd(lsb, llvm::ConstantInt::get(i32, 0x7fff)));
+    llvm::Value* h = b_.CreateTrunc(b_.CreateLShr(rounded, 16), like(v, b_.getInt16Ty()));
+    llvm::Value* nan = b_.CreateFCmpUNO(v, v);
+    return b_.CreateSelect(nan, llvm::ConstantInt::get(like(v, b_.getInt16Ty()), 0x7fc0), h);
   }
   void store(const Buf& buf, const std::vector<std::string>& vars, llvm::Value* v) {
     store_at(buf, address(buf, index_values(vars)), v);

@@ -70,4 +70,78 @@ double round_to_dtype(double v, DType t) {
   return v;
 }
 
+void encode_element(DType t, double v, void* dst) {
+  switch (t) {
+    case DType::F32: {
+      float f = static_cast<float>(v);
+      std::memcpy(dst, &f, 4);
+      return;
+    }
+    case DType::BF16: {
+      float f = static_cast<float>(round_bf16(static_cast<float>(v)));
+      uint32_t u;
+      std::memcpy(&u, &f, 4);
+      uint16_t h = std::isnan(f) ? uint16_t(0x7fc0) : static_cast<uint16_t>(u >> 16);
+      std::memcpy(dst, &h, 2);
+      return;
+    }
+    case DType::F16: {
+      double r = round_f16(v);
+      uint16_t sign = std::signbit(r) ? 0x8000 : 0;
+      double a = std::fabs(r);
+      uint16_t h;
+      if (std::isnan(r)) {
+        h = 0x7e00;
+      } else if (std::isinf(a)) {
+        h = 0x7c00;
+      } else if (a < std::ldexp(1.0, -14)) {
+        h = static_cast<uint16_t>(std::lround(a / std::ldexp(1.0, -24)));  // subnormal (or zero)
+      } else {
+        int e;
+        double m = std::frexp(a, &e);  // a = m * 2^e, m in [0.5, 1)
+        h = static_cast<uint16_t>(((e - 1 + 15) << 10) | (std::lround((m * 2 - 1) * 1024) & 0x3ff));
+      }
+      h |= sign;
+      std::memcpy(dst, &h, 2);
+      return;
+    }
+    case DType::Bool: {
+      uint8_t b = v != 0;
+      std::memcpy(dst, &b, 1);
+      return;
+    }
+  }
+}
+
+double decode_element(DType t, const void* src) {
+  switch (t) {
+    case DType::F32: {
+      float f;
+      std::memcpy(&f, src, 4);
+      return f;
+    }
+    case DType::BF16: {
+      uint16_t h;
+      std::memcpy(&h, src, 2);
+      uint32_t u = static_cast<uint32_t>(h) << 16;
+      float f;
+      std::memcpy(&f, &u, 4);
+      return f;
+    }
+    case DType::F16: {
+      uint16_t h;
+      std::memcpy(&h, src, 2);
+      int e = (h >> 10) & 0x1f, m = h & 0x3ff;
+      double v = e == 0 ? std::ldexp(m, -24) : e == 31 ? (m ? NAN : INFINITY) : std::ldexp(1024 + m, e - 25);
+      return (h & 0x8000) ? -v : v;
+    }
+    case DType::Bool: {
+      uint8_t b;
+      std::memcpy(&b, src, 1);
+      return b != 0;
+    }
+  }
+  return 0;
+}
+
 }  // namespace axon

@@ -15,4 +15,9 @@ int dtype_bytes(DType t);
 // Rounds a double to the nearest value representable in t (round to nearest even).
 double round_to_dtype(double v, DType t);
 
+// A value in its storage format (dtype_bytes(t) bytes at dst: IEEE single, bfloat16, IEEE half,
+// or one byte 0/1), rounded to nearest even; and back.
+void encode_element(DType t, double v, void* dst);
+double decode_element(DType t, const void* src);
+
 }  // namespace axon

@@ -39,6 +39,7 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
     key += "|" + s.vectorize;
     for (auto& u : s.unroll) key += "|u" + u;
     for (auto& t : s.pack) key += "|p" + t;
+    if (!storage_rounding_error(p, si, s).empty()) return;
     if (seen.insert(key).second) out.push_back(std::move(s));
   };
   for (auto& ord : orders) {

@@ -190,6 +190,20 @@ std::vector<std::pair<std::string, size_t>> group_local_temps(const IndexProgram
   return out;
 }
 
+std::string storage_rounding_error(const IndexProgram& p, size_t stmt, const StmtSchedule& ss) {
+  const IndexStmt& st = p.stmts().at(stmt);
+  DType d = p.tensor(st.out).dtype;
+  if (d != DType::BF16 && d != DType::F16) return "";
+  const ExprNode* red = top_reduction(st);
+  if (!red) return "";
+  bool lifted = false;
+  for (auto& l : ss.order) lifted = lifted || loop_var(l) == red->name();
+  if (!lifted) return "";
+  if (is_register_tile(p, stmt, ss) && !ss.split.count(red->name()) && !reduction_epilogue(st)) return "";
+  return "the reduction accumulates in its " + std::string(dtype_name(d)) +
+         " output: lift it only as a register tile over the whole reduction without an epilogue";
+}
+
 std::string validate_schedule(const IndexProgram& p, const Schedule& s) {
   if (s.stmts.size() != p.stmts().size())
     return "the schedule has " + std::to_string(s.stmts.size()) + " statements, the program " +
@@ -237,6 +251,7 @@ std::string validate_schedule(const IndexProgram& p, const Schedule& s) {
       return at + "vectorized loop '" + ss.vectorize + "' is not in the order";
     if (ss.vector_width < 0) return at + "negative vector width";
     if (ss.threads < 1 || ss.threads > 256) return at + "threads must be from 1 to 256";
+    if (std::string why = storage_rounding_error(p, i, ss); !why.empty()) return at + why;
     if (ss.threads > 1 && !outer_loop(p, i, ss))
       return at + "the outermost loop cannot be split across threads (a reduction, an inner part, or vectorized)";
     if (ss.fuse_prev && i == 0) return at + "the first statement cannot be fused with a previous one";

@@ -97,6 +97,11 @@ std::string fusion_error(const IndexProgram& p, const Schedule& s, size_t first,
 std::vector<std::pair<std::string, size_t>> group_local_temps(const IndexProgram& p, const Schedule& s, size_t first,
                                                               size_t last);
 
+// Why a statement's schedule would round partial results (empty when it does not): a lifted
+// reduction accumulates in its output, so a bf16/f16 output may lift it only as a register tile
+// over the whole, unsplit reduction without an epilogue (one rounding, at the end).
+std::string storage_rounding_error(const IndexProgram& p, size_t stmt, const StmtSchedule& ss);
+
 // Checks a schedule against the program: every statement's variables (and at most its top-level
 // reduction variable) appear exactly once in `order` (split ones as .o and .i, outer before inner),
 // tiles are >= 1, the vectorized loop is in `order`. Returns an empty string when valid, else

@@ -109,9 +109,19 @@ const char* status_name(CandidateStatus s) {
   return "?";
 }
 
+double storage_tolerance(const IndexProgram& p) {
+  double tol = 0;
+  for (auto& t : p.tensors()) {
+    if (t.dtype == DType::F16) tol = std::max(tol, 1e-2);
+    if (t.dtype == DType::BF16) tol = std::max(tol, 5e-2);
+  }
+  return tol;
+}
+
 double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, int points, double rtol,
                       double timeout_s, std::string* detail, bool* crashed, const IndexProgram* reference) {
   const IndexProgram& ref_program = reference ? *reference : p;
+  rtol = std::max({rtol, storage_tolerance(p), storage_tolerance(ref_program)});
   TensorMap inputs = random_inputs(ref_program, seed);
   auto pts = sample_points(p, seed, points);
   IsolatedResult r = run_isolated(

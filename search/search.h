@@ -85,6 +85,12 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
 
 // Runs an artifact on fresh random inputs (in a child process) and compares sampled outputs with
 // the interpreter. Returns the max scaled error (inf if the run failed; detail says why).
+// The relative tolerance a program's storage dtypes imply on top of f32 arithmetic: 0 when every
+// tensor is f32 (or bool), 1e-2 with f16 tensors (11-bit significands, rounded at every store),
+// 5e-2 with bf16 tensors (8-bit significands).
+double storage_tolerance(const IndexProgram& p);
+
+// (rtol is raised to storage_tolerance(p) when that is larger.)
 double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, int points, double rtol,
                       double timeout_s, std::string* detail, bool* crashed = nullptr,
                       const IndexProgram* reference = nullptr);

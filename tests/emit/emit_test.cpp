@@ -8,6 +8,7 @@
 
 #include "emit/cpu_jit.h"
 #include "search/enumerate.h"
+#include "search/search.h"
 #include "ir/error.h"
 #include "ir/frontend.h"
 #include "ir/interp.h"
@@ -27,8 +28,9 @@ void expect_matches_reference(const IndexProgram& p, const Schedule& s, const st
   TensorMap in = random_inputs(p, seed);
   TensorMap ref = interpret(p, in);
   TensorMap got = run_on_tensors(*k, p, in);
+  double tol = std::max(1e-4, storage_tolerance(p));
   for (auto* t : p.outputs()) {
-    double err = max_scaled_error(got.at(t->name), ref.at(t->name), 1e-4, 1e-4);
+    double err = max_scaled_error(got.at(t->name), ref.at(t->name), tol, tol);
     EXPECT_LE(err, 1.0) << what << ": output " << t->name << "\nschedule:\n" << to_string(s, p);
   }
 }
@@ -59,14 +61,10 @@ TEST(CpuBackend, EverySuiteKernelDefaultSchedule) {
   int n = 0;
   for (auto& f : suite_files()) {
     IndexProgram p = small(f, 6);
-    if (uses_half(p)) {
-      EXPECT_THROW(jit_compile(p, default_schedule(p), host_target()), UserError) << f;
-      continue;
-    }
     expect_matches_reference(p, default_schedule(p), f);
-    ++n;
+    n += uses_half(p);
   }
-  EXPECT_GE(n, 20);
+  EXPECT_GE(n, 5);  // the f16 kernels (Mirage's) run on the CPU too
 }
 
 // Random valid schedules: permute loops, lift the top-level reduction into the order, split
