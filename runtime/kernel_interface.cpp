@@ -59,8 +59,10 @@ KernelInterface interface_from_json(const nlohmann::json& j, const std::string& 
   };
   need("schema_version", j.is_object() && j.contains("schema_version") && j["schema_version"] == kInterfaceSchema,
        ("expected " + std::to_string(kInterfaceSchema)).c_str());
-  need("symbol", j.contains("symbol") && j["symbol"].is_string() && !j["symbol"].get<std::string>().empty(),
-       "expected a symbol name");
+  need("symbol", j.contains("symbol") && j["symbol"].is_string() && !j["symbol"].get<std::string>().empty() &&
+                     j["symbol"].get<std::string>().find_first_not_of(
+                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == std::string::npos,
+       "expected a C identifier");
   need("target", j.contains("target") && j["target"].is_object(), "expected an object");
   const nlohmann::json& t = j["target"];
   need("target/isa", t.contains("isa") && t["isa"].is_string(), "expected a string");

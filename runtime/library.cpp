@@ -212,10 +212,13 @@ std::string find_linker(const std::string& requested) {
              "scripts/setup.sh installs it), or set AXON_LINKER to a C compiler driver");
 }
 
-// Links OBJ into the shared object SO; a failure is a UserError quoting the linker's output.
-void link_shared(const std::string& linker, const fs::path& obj, const fs::path& so, const fs::path& log) {
-  std::vector<std::string> args = {linker,         "-shared",          "-o",    so.string(), obj.string(),
-                                   "-Wl,-z,defs",   "-Wl,--as-needed", "-lmvec", "-lm",       "-lgomp"};
+// Links OBJ and the C file ABI (the ABI hash string) into the shared object SO; a failure is a
+// UserError quoting the linker's output.
+void link_shared(const std::string& linker, const fs::path& obj, const fs::path& abi, const fs::path& so,
+                 const fs::path& log) {
+  std::vector<std::string> args = {linker,        "-shared",       "-fPIC",           "-o",    so.string(),
+                                   obj.string(),  abi.string(),    "-Wl,-z,defs",     "-Wl,--as-needed",
+                                   "-lmvec",      "-lm",           "-lgomp"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -242,15 +245,18 @@ void link_shared(const std::string& linker, const fs::path& obj, const fs::path&
 }
 
 // Loads the shared object once, as the runtime will, to catch missing libraries or symbols now.
-void check_loads(const fs::path& so, const std::string& symbol) {
+void check_loads(const fs::path& so, const std::string& symbol, const std::string& abi) {
   void* h = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!h) {
     const char* e = dlerror();
     user_error("the linked kernel " + so.string() + " does not load: " + (e ? e : "dlopen failed"));
   }
   bool has = dlsym(h, symbol.c_str()) != nullptr;
+  auto* got = static_cast<const char*>(dlsym(h, (symbol + "_abi").c_str()));
+  bool abi_ok = got && abi == got;
   dlclose(h);
   if (!has) user_error("the linked kernel " + so.string() + " has no symbol " + symbol);
+  if (!abi_ok) internal_error("the linked kernel " + so.string() + " does not carry its ABI hash");
 }
 
 std::string utc_now() {
@@ -344,10 +350,12 @@ InstallResult install_kernel(const std::string& out_dir, const std::string& lib_
   fs::create_directories(lib / "objects");
   fs::create_directories(lib / "kernels");
   Staging stage(lib);
-  fs::path so = stage.dir / "kernel.so";
-  link_shared(find_linker(o.linker), out / "kernel.o", so, stage.dir / "link.log");
+  fs::path so = stage.dir / "kernel.so", abi_c = stage.dir / "abi.c";
+  std::string abi = abi_hash(e);
+  write_synced(abi_c, "const char " + e.symbol + "_abi[] = \"" + abi + "\";\n");
+  link_shared(find_linker(o.linker), out / "kernel.o", abi_c, so, stage.dir / "link.log");
   fsync_path(so, false);
-  check_loads(so, e.symbol);
+  check_loads(so, e.symbol, abi);
   std::string so_sha = file_sha256(so);
   e.object = {"objects/" + e.id + "." + so_sha.substr(0, 16) + ".so", so_sha};
 

@@ -15,7 +15,7 @@ constexpr int64_t kMaxDim = int64_t(1) << 40;
 constexpr int64_t kMaxBytes = int64_t(1) << 50;
 
 [[noreturn]] void bad(const std::string& where, const std::string& what) {
-  throw ManifestError{ManifestError::Invalid, where + ": " + what};
+  throw ManifestError{ManifestError::Invalid, (where.empty() ? "/" : where) + ": " + what};
 }
 
 const json& field(const json& j, const std::string& where, const char* key) {
@@ -103,6 +103,13 @@ BufferBind parse_bind(const std::string& s, const std::string& where) {
   bad(where, "unknown binding '" + s + "' (known: argument, workspace, update)");
 }
 
+bool c_identifier(const std::string& s) {
+  if (s.empty() || s.size() > 200 || (s[0] >= '0' && s[0] <= '9')) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+
 }  // namespace
 
 const char* role_name(ArgRole r) {
@@ -146,6 +153,11 @@ std::string signature_hash(const std::vector<Argument>& args) {
   json a = json::array();
   for (auto& x : args) a.push_back({{"name", x.name}, {"dtype", x.dtype}, {"shape", x.shape}, {"role", role_name(x.role)}});
   return sha256_hex(a.dump()).substr(0, 16);
+}
+
+std::string abi_hash(const Entry& e) {
+  json j = {{"symbol", e.symbol}, {"arguments", arguments_to_json(e.arguments)}, {"buffers", buffers_to_json(e.buffers)}};
+  return sha256_hex(j.dump());
 }
 
 bool safe_relative_path(const std::string& p) {
@@ -265,6 +277,7 @@ Entry entry_from_json(const json& j, const std::string& where) {
     bad(where + "/signature/hash", "does not match the arguments (expected " + signature_hash(e.arguments) + ")");
   const json& abi = field(j, where, "abi");
   e.symbol = str(abi, where + "/abi", "symbol");
+  if (!c_identifier(e.symbol)) bad(where + "/abi/symbol", "'" + e.symbol + "' is not a C identifier");
   e.buffers = buffers_from_json(field(abi, where + "/abi", "buffers"), e.arguments, where + "/abi/buffers");
   const json& target = field(j, where, "target");
   e.target = str(target, where + "/target", "isa");

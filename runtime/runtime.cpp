@@ -84,11 +84,11 @@ struct axon_kernel {
   // Workspace blocks not in use; a call takes one (or allocates) and gives it back.
   std::mutex pool_mu;
   std::vector<void*> pool;
+  // The memfd holding the object stays open while it is loaded: dlopen() knows the object by its
+  // path, /proc/self/fd/N, which must not name another object while this one lives.
+  int memfd = -1;
 
-  ~axon_kernel() {
-    for (void* p : pool) std::free(p);
-    if (handle) dlclose(handle);
-  }
+  ~axon_kernel();
 };
 
 struct axon_library {
@@ -140,6 +140,10 @@ std::string missing_features(const Entry& e) {
   return "";
 }
 
+// Every object loaded in this process, to catch dlopen() handing back one we already have.
+std::mutex g_loaded_mu;
+std::set<void*> g_loaded;
+
 // Checks the object's sha256 and loads it from the bytes that were checked.
 axon_status load(axon_library* lib, const Entry& e, std::unique_ptr<axon_kernel>* out) {
   std::string path = lib->dir + "/" + e.object.path, bytes, why;
@@ -165,17 +169,34 @@ axon_status load(axon_library* lib, const Entry& e, std::unique_ptr<axon_kernel>
   }
   std::string fdpath = "/proc/self/fd/" + std::to_string(fd);
   void* h = dlopen(fdpath.c_str(), RTLD_NOW | RTLD_LOCAL);
-  ::close(fd);
   if (!h) {
     const char* d = dlerror();
+    ::close(fd);
     return fail(AXON_ERR_LOAD, path + ": cannot load the object of kernel '" + e.id + "': " + (d ? d : "dlopen failed"));
+  }
+  {
+    std::lock_guard<std::mutex> lock(g_loaded_mu);
+    if (!g_loaded.insert(h).second) {
+      dlclose(h);
+      ::close(fd);
+      return fail(AXON_ERR_LOAD, path + ": dlopen returned an object this process had already loaded for another kernel");
+    }
   }
   auto k = std::make_unique<axon_kernel>();
   k->handle = h;
+  k->memfd = fd;
   k->lib = lib;
   k->entry = e;
   k->fn = reinterpret_cast<void (*)(void**)>(dlsym(h, e.symbol.c_str()));
   if (!k->fn) return fail(AXON_ERR_LOAD, path + ": the object of kernel '" + e.id + "' has no symbol " + e.symbol);
+  // The object names the interface it was built for; a manifest edited since cannot call it.
+  auto* abi = static_cast<const char*>(dlsym(h, (e.symbol + "_abi").c_str()));
+  std::string want = abi_hash(e);
+  if (!abi || std::strncmp(abi, want.c_str(), want.size() + 1) != 0)
+    return fail(AXON_ERR_CORRUPT, path + ": the manifest's signature of kernel '" + e.id +
+                                      "' differs from the one its object was built for (ABI hash " +
+                                      (abi ? std::string(abi, strnlen(abi, 64)) : std::string("absent")) + ", manifest " +
+                                      want + "): the manifest was edited or corrupted; reinstall the kernel");
   for (auto& a : e.arguments) k->arg_bytes.push_back(static_cast<size_t>(tensor_bytes(a.dtype, a.shape)));
   for (auto& b : e.buffers) {
     Slot s;
@@ -196,6 +217,18 @@ axon_status load(axon_library* lib, const Entry& e, std::unique_ptr<axon_kernel>
 }
 
 }  // namespace
+
+axon_kernel::~axon_kernel() {
+  for (void* p : pool) std::free(p);
+  if (handle) {
+    {
+      std::lock_guard<std::mutex> lock(g_loaded_mu);
+      g_loaded.erase(handle);
+    }
+    dlclose(handle);
+  }
+  if (memfd >= 0) ::close(memfd);
+}
 
 extern "C" {
 
