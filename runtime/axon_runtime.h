@@ -86,7 +86,8 @@ AXON_EXPORT size_t axon_kernel_arg_bytes(const axon_kernel* k, size_t i);
 AXON_EXPORT const char* axon_kernel_id(const axon_kernel* k);
 
 /* Runs the kernel: ARGS[i] points to argument i (contiguous row-major, aligned to its element
- * size). Outputs are written; inout arguments are updated in place. */
+ * size). Outputs are written; inout arguments are updated in place. An output or inout must not
+ * overlap any other argument (AXON_ERR_ARGUMENT). */
 AXON_EXPORT axon_status axon_run(axon_kernel* k, void* const* args, size_t nargs);
 
 #ifdef __cplusplus

@@ -416,6 +416,19 @@ axon_status axon_run(axon_kernel* k, void* const* args, size_t nargs) {
       return fail(AXON_ERR_ARGUMENT, "axon_run: argument '" + a.name + "' is not aligned to " +
                                          std::to_string(a.alignment) + " bytes");
   }
+  // The kernel assumes its buffers never alias (LLVM noalias scopes): what it writes must not
+  // overlap anything else.
+  for (size_t i = 0; i < n; ++i) {
+    if (k->entry.arguments[i].role == ArgRole::Input) continue;
+    auto lo = reinterpret_cast<uintptr_t>(args[i]), hi = lo + k->arg_bytes[i];
+    for (size_t j = 0; j < n; ++j) {
+      auto lo2 = reinterpret_cast<uintptr_t>(args[j]), hi2 = lo2 + k->arg_bytes[j];
+      if (j != i && lo < hi2 && lo2 < hi)
+        return fail(AXON_ERR_ARGUMENT, "axon_run: argument '" + k->entry.arguments[i].name + "' (" +
+                                           role_name(k->entry.arguments[i].role) + ") overlaps argument '" +
+                                           k->entry.arguments[j].name + "' in memory; give it a buffer of its own");
+    }
+  }
   char* ws = nullptr;
   if (k->workspace_bytes) {
     {

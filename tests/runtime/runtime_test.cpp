@@ -364,6 +364,12 @@ TEST(Runtime, AnyElementAlignmentWorksAndMisalignedPointersAreRefused) {
   EXPECT_NE(std::string(axon_last_error()).find("not aligned to 4 bytes"), std::string::npos) << axon_last_error();
   shifted[0] = nullptr;
   EXPECT_EQ(axon_run(k, shifted.data(), shifted.size()), AXON_ERR_ARGUMENT);
+  // An output that overlaps an input is refused (the kernel assumes distinct buffers).
+  std::vector<void*> overlapping = a.ptrs;
+  overlapping[iy] = static_cast<char*>(a.ptrs[static_cast<size_t>(axon_kernel_arg_index(k, "x"))]) + 64;
+  EXPECT_EQ(axon_run(k, overlapping.data(), overlapping.size()), AXON_ERR_ARGUMENT);
+  EXPECT_NE(std::string(axon_last_error()).find("argument 'y' (output) overlaps argument 'x'"), std::string::npos)
+      << axon_last_error();
   EXPECT_EQ(axon_run(k, a.ptrs.data(), 3), AXON_ERR_ARGUMENT);
   EXPECT_NE(std::string(axon_last_error()).find("takes 4 arguments, got 3"), std::string::npos);
   EXPECT_EQ(axon_run(nullptr, a.ptrs.data(), 4), AXON_ERR_ARGUMENT);

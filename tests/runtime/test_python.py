@@ -86,6 +86,10 @@ class PythonRuntime(unittest.TestCase):
         e = error(x=np.asfortranarray(self.x), g=self.g, w=self.w)
         self.assertEqual(e.code, "bad_argument")
         self.assertIn("C-contiguous", str(e))
+        big = np.zeros((64 * 48,), np.float32)
+        e = error(x=big[:64 * 32].reshape(64, 32), g=self.g, w=self.w, y=big.reshape(64, 48))
+        self.assertEqual(e.code, "bad_argument")
+        self.assertIn("argument 'y' (output) overlaps argument 'x'", str(e))
         with self.assertRaises(axon_runtime.Error) as cm:
             self.lib.run("softmax", x=self.x)
         self.assertEqual(cm.exception.code, "not_found")
