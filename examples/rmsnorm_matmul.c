@@ -1,8 +1,9 @@
 /* Calls an installed rmsnorm_matmul kernel from C through libaxon_runtime alone, and checks it
  * against a plain C reference:  y = (x / sqrt(mean(x^2, axis=1) + 1e-6) * g) @ w.
  *
- *   axon-synth --isa targets/avx2.json experiments/suites/nkibench/rmsnorm_matmul.tp --library=axon-lib
- *   cc examples/rmsnorm_matmul.c -Iruntime -Lbuild/lib -laxon_runtime -Wl,-rpath,$PWD/build/lib -lm
+ *   axon-synth --isa targets/avx2.json experiments/suites/nkibench/rmsnorm_matmul.tp
+ * --library=axon-lib cc examples/rmsnorm_matmul.c -Iruntime -Lbuild/lib -laxon_runtime
+ * -Wl,-rpath,$PWD/build/lib -lm
  *   ./a.out axon-lib [M K N]
  *
  * With M K N, the kernel is looked up by its full signature; without, the shapes are read from the
@@ -28,12 +29,15 @@ int main(int argc, char** argv) {
   const char* dir = argc > 1 ? argv[1] : "axon-lib";
   axon_library* lib;
   axon_kernel* k;
-  if (axon_open(dir, &lib) != AXON_OK) return die("axon_open");
+  if (axon_open(dir, &lib) != AXON_OK)
+    return die("axon_open");
   if (argc > 4) {
     const int64_t m = atoll(argv[2]), kk = atoll(argv[3]), n = atoll(argv[4]);
     const int64_t xs[] = {m, kk}, gs[] = {kk}, ws[] = {kk, n}, ys[] = {m, n};
-    const axon_arg sig[] = {{"x", "f32", 2, xs}, {"g", "f32", 1, gs}, {"w", "f32", 2, ws}, {"y", "f32", 2, ys}};
-    if (axon_find(lib, "rmsnorm_matmul", sig, 4, &k) != AXON_OK) return die("axon_find");
+    const axon_arg sig[] = {
+        {"x", "f32", 2, xs}, {"g", "f32", 1, gs}, {"w", "f32", 2, ws}, {"y", "f32", 2, ys}};
+    if (axon_find(lib, "rmsnorm_matmul", sig, 4, &k) != AXON_OK)
+      return die("axon_find");
   } else if (axon_find(lib, "rmsnorm_matmul", NULL, 0, &k) != AXON_OK) {
     return die("axon_find");
   }
@@ -56,30 +60,38 @@ int main(int argc, char** argv) {
   float* w = malloc(sizeof(float) * (size_t)(K * N));
   float* y = malloc(sizeof(float) * (size_t)(M * N));
   unsigned seed = 12345;
-  for (int64_t i = 0; i < M * K; ++i) x[i] = next_value(&seed);
-  for (int64_t i = 0; i < K; ++i) g[i] = next_value(&seed);
-  for (int64_t i = 0; i < K * N; ++i) w[i] = next_value(&seed);
+  for (int64_t i = 0; i < M * K; ++i)
+    x[i] = next_value(&seed);
+  for (int64_t i = 0; i < K; ++i)
+    g[i] = next_value(&seed);
+  for (int64_t i = 0; i < K * N; ++i)
+    w[i] = next_value(&seed);
 
   void* args[4];
   args[ix] = x;
   args[ig] = g;
   args[iw] = w;
   args[iy] = y;
-  if (axon_run(k, args, 4) != AXON_OK) return die("axon_run");
+  if (axon_run(k, args, 4) != AXON_OK)
+    return die("axon_run");
 
   double worst = 0;
   for (int64_t m = 0; m < M; ++m) {
     double ss = 0;
-    for (int64_t j = 0; j < K; ++j) ss += (double)x[m * K + j] * x[m * K + j];
+    for (int64_t j = 0; j < K; ++j)
+      ss += (double)x[m * K + j] * x[m * K + j];
     double r = 1.0 / sqrt(ss / (double)K + 1e-6);
     for (int64_t n = 0; n < N; ++n) {
       double ref = 0;
-      for (int64_t j = 0; j < K; ++j) ref += (double)x[m * K + j] * r * g[j] * w[j * N + n];
+      for (int64_t j = 0; j < K; ++j)
+        ref += (double)x[m * K + j] * r * g[j] * w[j * N + n];
       double err = fabs(y[m * N + n] - ref) / (1e-4 + 1e-3 * fabs(ref));
-      if (err > worst) worst = err;
+      if (err > worst)
+        worst = err;
     }
   }
-  printf("%s: y[%lld, %lld] computed; y[0, 0] = %.6f; max scaled error vs the C reference %.3g (tolerance 1)\n",
+  printf("%s: y[%lld, %lld] computed; y[0, 0] = %.6f; max scaled error vs the C reference %.3g "
+         "(tolerance 1)\n",
          axon_kernel_id(k), (long long)M, (long long)N, y[0], worst);
   free(x);
   free(g);

@@ -3,8 +3,8 @@
  *
  *   axon_library* lib;  axon_kernel* k;
  *   if (axon_open("axon-lib", &lib) != AXON_OK) { puts(axon_last_error()); ... }
- *   axon_arg sig[] = {{"x", "f32", 2, xs}, {"g", "f32", 1, gs}, {"w", "f32", 2, ws}, {"y", "f32", 2, ys}};
- *   axon_find(lib, "rmsnorm_matmul", sig, 4, &k);       // checks names, dtypes and shapes
+ *   axon_arg sig[] = {{"x", "f32", 2, xs}, {"g", "f32", 1, gs}, {"w", "f32", 2, ws}, {"y", "f32",
+ * 2, ys}}; axon_find(lib, "rmsnorm_matmul", sig, 4, &k);       // checks names, dtypes and shapes
  *   void* bufs[] = {x, g, w, y};                         // in axon_kernel_arg order
  *   axon_run(k, bufs, 4);
  *   axon_close(lib);                                     // kernels die with their library
@@ -26,16 +26,16 @@ extern "C" {
 
 typedef enum axon_status {
   AXON_OK = 0,
-  AXON_ERR_IO = 1,             /* the library directory or a file in it cannot be read */
-  AXON_ERR_MANIFEST = 2,       /* manifest.json is malformed (the message names the field) */
-  AXON_ERR_SCHEMA_NEWER = 3,   /* manifest.json has a schema newer than this runtime reads */
-  AXON_ERR_NOT_FOUND = 4,      /* no kernel of that name (or index) */
-  AXON_ERR_SIGNATURE = 5,      /* the arguments do not match the kernel's signature */
-  AXON_ERR_CORRUPT = 6,        /* an object's sha256 differs from the manifest, or it is missing */
-  AXON_ERR_CPU = 7,            /* this CPU lacks a feature the kernel needs */
-  AXON_ERR_LOAD = 8,           /* the object cannot be loaded (dlopen) or lacks its symbol */
-  AXON_ERR_ARGUMENT = 9,       /* a bad call: null or misaligned pointer, wrong count */
-  AXON_ERR_NOMEM = 10          /* workspace allocation failed */
+  AXON_ERR_IO = 1,           /* the library directory or a file in it cannot be read */
+  AXON_ERR_MANIFEST = 2,     /* manifest.json is malformed (the message names the field) */
+  AXON_ERR_SCHEMA_NEWER = 3, /* manifest.json has a schema newer than this runtime reads */
+  AXON_ERR_NOT_FOUND = 4,    /* no kernel of that name (or index) */
+  AXON_ERR_SIGNATURE = 5,    /* the arguments do not match the kernel's signature */
+  AXON_ERR_CORRUPT = 6,      /* an object's sha256 differs from the manifest, or it is missing */
+  AXON_ERR_CPU = 7,          /* this CPU lacks a feature the kernel needs */
+  AXON_ERR_LOAD = 8,         /* the object cannot be loaded (dlopen) or lacks its symbol */
+  AXON_ERR_ARGUMENT = 9,     /* a bad call: null or misaligned pointer, wrong count */
+  AXON_ERR_NOMEM = 10        /* workspace allocation failed */
 } axon_status;
 
 typedef struct axon_library axon_library;
@@ -69,17 +69,19 @@ AXON_EXPORT const char* axon_entry_target(const axon_library* lib, size_t i);
 /* The signature of the i-th entry: its argument count and its j-th argument (pointers stay valid
  * until axon_close). */
 AXON_EXPORT size_t axon_entry_arg_count(const axon_library* lib, size_t i);
-AXON_EXPORT axon_status axon_entry_arg(const axon_library* lib, size_t i, size_t j, axon_arg* arg, axon_role* role);
+AXON_EXPORT axon_status axon_entry_arg(const axon_library* lib, size_t i, size_t j, axon_arg* arg,
+                                       axon_role* role);
 
 /* Finds the kernel NAME whose signature is exactly ARGS (any order, matched by name); with
  * ARGS == NULL, the only kernel of that name this CPU can run. Checks the CPU features, the
  * object's sha256, then loads it. The kernel stays valid until axon_close. */
-AXON_EXPORT axon_status axon_find(axon_library* lib, const char* name, const axon_arg* args, size_t nargs,
-                                  axon_kernel** out);
+AXON_EXPORT axon_status axon_find(axon_library* lib, const char* name, const axon_arg* args,
+                                  size_t nargs, axon_kernel** out);
 
 /* The kernel's arguments, in the order axon_run takes them. */
 AXON_EXPORT size_t axon_kernel_arg_count(const axon_kernel* k);
-AXON_EXPORT axon_status axon_kernel_arg(const axon_kernel* k, size_t i, axon_arg* arg, axon_role* role);
+AXON_EXPORT axon_status axon_kernel_arg(const axon_kernel* k, size_t i, axon_arg* arg,
+                                        axon_role* role);
 /* Position of the argument NAME, or -1. */
 AXON_EXPORT int64_t axon_kernel_arg_index(const axon_kernel* k, const char* name);
 AXON_EXPORT size_t axon_kernel_arg_bytes(const axon_kernel* k, size_t i);

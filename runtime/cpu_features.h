@@ -12,4 +12,4 @@ int cpu_supports(const std::string& feature);
 // Every feature name cpu_supports() knows.
 const std::vector<std::string>& known_cpu_features();
 
-}  // namespace axon::rt
+} // namespace axon::rt

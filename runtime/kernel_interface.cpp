@@ -11,19 +11,23 @@
 namespace axon::rt {
 
 KernelInterface kernel_interface(const IndexProgram& p, const std::string& target,
-                                 const std::vector<std::string>& llvm_features, const std::string& symbol) {
+                                 const std::vector<std::string>& llvm_features,
+                                 const std::string& symbol) {
   KernelInterface k;
   k.symbol = symbol;
   k.target = target;
   for (auto& f : llvm_features) {
-    if (f.empty() || f[0] != '+') continue;
+    if (f.empty() || f[0] != '+')
+      continue;
     std::string name = f.substr(1);
     if (cpu_supports(name) < 0)
-      internal_error("target feature '" + name + "' is not one the runtime can check (runtime/cpu_features.cpp)");
+      internal_error("target feature '" + name +
+                     "' is not one the runtime can check (runtime/cpu_features.cpp)");
     k.cpu_features.push_back(name);
   }
-  std::map<std::string, std::string> updated_by;  // input -> the output stored back into it
-  for (auto& [out, in] : p.updates()) updated_by[in] = out;
+  std::map<std::string, std::string> updated_by; // input -> the output stored back into it
+  for (auto& [out, in] : p.updates())
+    updated_by[in] = out;
   for (auto& t : p.tensors()) {
     std::string dtype = dtype_name(t.dtype);
     std::vector<int64_t> shape = p.concrete_shape(t.name);
@@ -55,18 +59,23 @@ nlohmann::json interface_to_json(const KernelInterface& k) {
 
 KernelInterface interface_from_json(const nlohmann::json& j, const std::string& where) {
   auto need = [&](const char* key, bool ok, const char* what) {
-    if (!ok) user_error(where + ": /" + key + ": " + what);
+    if (!ok)
+      user_error(where + ": /" + key + ": " + what);
   };
-  need("schema_version", j.is_object() && j.contains("schema_version") && j["schema_version"] == kInterfaceSchema,
+  need("schema_version",
+       j.is_object() && j.contains("schema_version") && j["schema_version"] == kInterfaceSchema,
        ("expected " + std::to_string(kInterfaceSchema)).c_str());
-  need("symbol", j.contains("symbol") && j["symbol"].is_string() && !j["symbol"].get<std::string>().empty() &&
-                     j["symbol"].get<std::string>().find_first_not_of(
-                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == std::string::npos,
+  need("symbol",
+       j.contains("symbol") && j["symbol"].is_string() && !j["symbol"].get<std::string>().empty() &&
+           j["symbol"].get<std::string>().find_first_not_of(
+               "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
+               std::string::npos,
        "expected a C identifier");
   need("target", j.contains("target") && j["target"].is_object(), "expected an object");
   const nlohmann::json& t = j["target"];
   need("target/isa", t.contains("isa") && t["isa"].is_string(), "expected a string");
-  need("target/cpu_features", t.contains("cpu_features") && t["cpu_features"].is_array(), "expected an array");
+  need("target/cpu_features", t.contains("cpu_features") && t["cpu_features"].is_array(),
+       "expected an array");
   need("arguments", j.contains("arguments"), "missing");
   need("buffers", j.contains("buffers"), "missing");
   KernelInterface k;
@@ -85,4 +94,4 @@ KernelInterface interface_from_json(const nlohmann::json& j, const std::string& 
   return k;
 }
 
-}  // namespace axon::rt
+} // namespace axon::rt

@@ -18,17 +18,18 @@ constexpr int kInterfaceSchema = 1;
 
 struct KernelInterface {
   std::string symbol = "axon_kernel";
-  std::string target;                     // ISA name
-  std::vector<std::string> cpu_features;  // names cpu_supports() knows
+  std::string target;                    // ISA name
+  std::vector<std::string> cpu_features; // names cpu_supports() knows
   std::vector<Argument> arguments;
   std::vector<Buffer> buffers;
 };
 
 // LLVM_FEATURES are the target's flags ("+avx2", "-avx512f"); the enabled ones are recorded.
 KernelInterface kernel_interface(const IndexProgram& p, const std::string& target,
-                                 const std::vector<std::string>& llvm_features, const std::string& symbol = "axon_kernel");
+                                 const std::vector<std::string>& llvm_features,
+                                 const std::string& symbol = "axon_kernel");
 nlohmann::json interface_to_json(const KernelInterface& k);
 // Throws UserError naming WHERE and the bad field.
 KernelInterface interface_from_json(const nlohmann::json& j, const std::string& where);
 
-}  // namespace axon::rt
+} // namespace axon::rt

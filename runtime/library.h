@@ -16,18 +16,19 @@ namespace axon::rt {
 std::string default_library_dir();
 
 struct InstallOptions {
-  std::string name;    // the kernel's name; default: the program's file stem
-  std::string linker;  // default: $AXON_LINKER, else cc, gcc, g++ or c++ on PATH
+  std::string name;   // the kernel's name; default: the program's file stem
+  std::string linker; // default: $AXON_LINKER, else cc, gcc, g++ or c++ on PATH
 };
 
 struct InstallResult {
   Entry entry;
-  bool replaced = false;  // an entry with the same id (name, target, signature) was replaced
+  bool replaced = false; // an entry with the same id (name, target, signature) was replaced
 };
 
 // Links OUT/kernel.o into a shared object and installs it with its report, derivation, pseudo-C
 // and certificates (OUT/smt/, when present) into LIB.
-InstallResult install_kernel(const std::string& out_dir, const std::string& lib_dir, const InstallOptions& o = {});
+InstallResult install_kernel(const std::string& out_dir, const std::string& lib_dir,
+                             const InstallOptions& o = {});
 
 // The library's manifest (UserError if it is missing, malformed or newer).
 Manifest read_library(const std::string& lib_dir);
@@ -38,4 +39,4 @@ std::vector<std::string> verify_entry(const std::string& lib_dir, const Entry& e
 // Removes the entries whose id or name is KEY; returns how many (UserError when none).
 size_t remove_kernels(const std::string& lib_dir, const std::string& key);
 
-}  // namespace axon::rt
+} // namespace axon::rt

@@ -21,10 +21,10 @@ const char* role_name(ArgRole r);
 
 struct Argument {
   std::string name;
-  std::string dtype;            // "f32", "bf16", "f16", "bool"
-  std::vector<int64_t> shape;   // row-major, contiguous
+  std::string dtype;          // "f32", "bf16", "f16", "bool"
+  std::vector<int64_t> shape; // row-major, contiguous
   ArgRole role = ArgRole::Input;
-  int64_t alignment = 4;        // bytes; the caller's pointer must be a multiple of it
+  int64_t alignment = 4; // bytes; the caller's pointer must be a multiple of it
   bool operator==(const Argument&) const = default;
 };
 
@@ -35,38 +35,38 @@ enum class BufferBind { Argument, Workspace, Update };
 const char* bind_name(BufferBind b);
 
 struct Buffer {
-  std::string tensor;         // the tensor's name in the kernel's index program
+  std::string tensor; // the tensor's name in the kernel's index program
   std::string dtype;
   std::vector<int64_t> shape;
   BufferBind bind = BufferBind::Argument;
-  std::string argument;       // for Argument and Update: the caller argument
+  std::string argument; // for Argument and Update: the caller argument
   bool operator==(const Buffer&) const = default;
 };
 
 struct FileRef {
-  std::string path;    // relative to the library directory
+  std::string path; // relative to the library directory
   std::string sha256;
   bool operator==(const FileRef&) const = default;
 };
 
 struct Entry {
-  std::string id;      // name.target.signature-hash: unique in a library
+  std::string id; // name.target.signature-hash: unique in a library
   std::string name;
   std::vector<Argument> arguments;
   std::string signature_hash;
   std::vector<Buffer> buffers;
   std::string symbol = "axon_kernel";
-  std::string target;                     // ISA name, e.g. "avx2"
-  std::vector<std::string> cpu_features;  // e.g. "avx2", "fma"
+  std::string target;                    // ISA name, e.g. "avx2"
+  std::vector<std::string> cpu_features; // e.g. "avx2", "fma"
   std::string program_path, program_hash, isa_path, isa_hash;
-  nlohmann::json derivation;              // variant, fused temporaries, rewrite steps, text file
-  double time_ns = 0;                     // measured median
+  nlohmann::json derivation; // variant, fused temporaries, rewrite steps, text file
+  double time_ns = 0;        // measured median
   std::optional<double> baseline_time_ns;
   std::vector<FileRef> certificates;
-  FileRef object;                         // the shared object the runtime loads
-  std::vector<FileRef> files;             // report.json, derivation.txt, kernel.c, ...
-  std::string installed_at;               // UTC, ISO 8601
-  std::string tool;                       // "axon-synth 0.1.0"
+  FileRef object;             // the shared object the runtime loads
+  std::vector<FileRef> files; // report.json, derivation.txt, kernel.c, ...
+  std::string installed_at;   // UTC, ISO 8601
+  std::string tool;           // "axon-synth 0.1.0"
   bool operator==(const Entry&) const = default;
 };
 
@@ -99,7 +99,8 @@ nlohmann::json buffers_to_json(const std::vector<Buffer>& bufs);
 // Bytes of one element of a dtype (0 if unknown) and of a whole contiguous tensor.
 int64_t dtype_size(const std::string& dtype);
 int64_t tensor_bytes(const std::string& dtype, const std::vector<int64_t>& shape);
-std::string shape_text(const std::string& dtype, const std::vector<int64_t>& shape);  // "f32[64, 32]"
+std::string shape_text(const std::string& dtype,
+                       const std::vector<int64_t>& shape); // "f32[64, 32]"
 // The hash that names a signature: sha256 of its arguments as canonical JSON, 16 hex digits.
 std::string signature_hash(const std::vector<Argument>& args);
 // The hash of everything the caller and the kernel must agree on (symbol, arguments, buffers),
@@ -110,4 +111,4 @@ std::string abi_hash(const Entry& e);
 bool safe_relative_path(const std::string& p);
 bool valid_kernel_name(const std::string& name);
 
-}  // namespace axon::rt
+} // namespace axon::rt

@@ -9,12 +9,12 @@
 namespace axon::rt {
 
 class Sha256 {
- public:
+public:
   Sha256();
   void update(const void* data, size_t n);
-  std::string hex();  // finishes the hash; the object is spent afterwards
+  std::string hex(); // finishes the hash; the object is spent afterwards
 
- private:
+private:
   void block(const uint8_t* p);
   uint32_t h_[8];
   uint8_t buf_[64];
@@ -24,4 +24,4 @@ class Sha256 {
 
 std::string sha256_hex(const std::string& data);
 
-}  // namespace axon::rt
+} // namespace axon::rt

@@ -30,7 +30,8 @@ struct Failure {
 
 [[noreturn]] void raise(axon_status s, const std::string& msg) { throw Failure{s, msg}; }
 void check(axon_status s) {
-  if (s != AXON_OK) raise(s, axon_last_error());
+  if (s != AXON_OK)
+    raise(s, axon_last_error());
 }
 
 struct ArgInfo {
@@ -42,16 +43,21 @@ struct ArgInfo {
 
 std::string shape_text(const std::string& dtype, const std::vector<int64_t>& shape) {
   std::string s = dtype + "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
   return s + "]";
 }
 
-const char* role_text(axon_role r) { return r == AXON_INPUT ? "input" : r == AXON_OUTPUT ? "output" : "inout"; }
+const char* role_text(axon_role r) {
+  return r == AXON_INPUT ? "input" : r == AXON_OUTPUT ? "output" : "inout";
+}
 
 // The numpy dtype of a runtime dtype; only f32 and bool have one the kernels use.
 bool dtype_matches(const py::array& a, const std::string& dtype) {
-  if (dtype == "f32") return py::isinstance<py::array_t<float>>(a);
-  if (dtype == "bool") return py::isinstance<py::array_t<bool>>(a);
+  if (dtype == "f32")
+    return py::isinstance<py::array_t<float>>(a);
+  if (dtype == "bool")
+    return py::isinstance<py::array_t<bool>>(a);
   return false;
 }
 
@@ -63,13 +69,14 @@ std::string array_text(const py::array& a) {
 // Why array A cannot be argument ARG ("" when it can).
 std::string array_mismatch(const ArgInfo& arg, const py::handle& obj) {
   if (!py::isinstance<py::array>(obj))
-    return "argument '" + arg.name + "' must be a numpy array of " + shape_text(arg.dtype, arg.shape) + ", got " +
+    return "argument '" + arg.name + "' must be a numpy array of " +
+           shape_text(arg.dtype, arg.shape) + ", got " +
            py::str(py::type::of(obj)).cast<std::string>();
   py::array a = py::reinterpret_borrow<py::array>(obj);
   std::vector<int64_t> shape(a.shape(), a.shape() + a.ndim());
   if (!dtype_matches(a, arg.dtype) || shape != arg.shape)
-    return "argument '" + arg.name + "': the kernel takes " + shape_text(arg.dtype, arg.shape) + " (numpy " +
-           (arg.dtype == "f32" ? "float32" : arg.dtype) + "), got " + array_text(a);
+    return "argument '" + arg.name + "': the kernel takes " + shape_text(arg.dtype, arg.shape) +
+           " (numpy " + (arg.dtype == "f32" ? "float32" : arg.dtype) + "), got " + array_text(a);
   return "";
 }
 
@@ -77,12 +84,12 @@ struct Kernel {
   axon_kernel* k = nullptr;
   std::string id;
   std::vector<ArgInfo> args;
-  std::vector<py::str> names;  // the argument names as Python strings, for kwargs lookups
+  std::vector<py::str> names; // the argument names as Python strings, for kwargs lookups
   size_t outputs = 0;
 };
 
 class Library {
- public:
+public:
   explicit Library(const std::string& dir) : dir_(dir) {
     axon_library* lib = nullptr;
     check(axon_open(dir.c_str(), &lib));
@@ -94,10 +101,13 @@ class Library {
     for (size_t i = 0; i < axon_kernel_count(lib_.get()); ++i) {
       py::list args;
       for (const ArgInfo& a : entry_args(i))
-        args.append(py::dict(py::arg("name") = a.name, py::arg("dtype") = a.dtype, py::arg("shape") = py::tuple(py::cast(a.shape)),
+        args.append(py::dict(py::arg("name") = a.name, py::arg("dtype") = a.dtype,
+                             py::arg("shape") = py::tuple(py::cast(a.shape)),
                              py::arg("role") = role_text(a.role)));
-      out.append(py::dict(py::arg("id") = axon_entry_id(lib_.get(), i), py::arg("name") = axon_entry_name(lib_.get(), i),
-                          py::arg("target") = axon_entry_target(lib_.get(), i), py::arg("arguments") = args));
+      out.append(py::dict(py::arg("id") = axon_entry_id(lib_.get(), i),
+                          py::arg("name") = axon_entry_name(lib_.get(), i),
+                          py::arg("target") = axon_entry_target(lib_.get(), i),
+                          py::arg("arguments") = args));
     }
     return out;
   }
@@ -112,13 +122,16 @@ class Library {
       PyObject* given = PyDict_GetItem(kw.ptr(), k.names[i].ptr());
       if (!given) {
         // Only outputs may be left out (kernel_for checked); allocate them.
-        keep[i] = a.dtype == "bool" ? py::array(py::array_t<bool>(a.shape)) : py::array(py::array_t<float>(a.shape));
+        keep[i] = a.dtype == "bool" ? py::array(py::array_t<bool>(a.shape))
+                                    : py::array(py::array_t<float>(a.shape));
       } else {
         keep[i] = py::reinterpret_borrow<py::array>(given);
         if (!(keep[i].flags() & py::array::c_style))
-          raise(AXON_ERR_ARGUMENT, "argument '" + a.name + "' must be C-contiguous (use numpy.ascontiguousarray)");
+          raise(AXON_ERR_ARGUMENT,
+                "argument '" + a.name + "' must be C-contiguous (use numpy.ascontiguousarray)");
         if (a.role != AXON_INPUT && !keep[i].writeable())
-          raise(AXON_ERR_ARGUMENT, "argument '" + a.name + "' (" + role_text(a.role) + ") must be writeable");
+          raise(AXON_ERR_ARGUMENT,
+                "argument '" + a.name + "' (" + role_text(a.role) + ") must be writeable");
       }
       ptrs[i] = keep[i].mutable_data();
     }
@@ -128,20 +141,23 @@ class Library {
       s = axon_run(k.k, ptrs.data(), n);
     }
     check(s);
-    if (k.outputs == 0) return py::none();
+    if (k.outputs == 0)
+      return py::none();
     if (k.outputs == 1) {
       for (size_t i = 0; i < n; ++i)
-        if (k.args[i].role == AXON_OUTPUT) return keep[i];
+        if (k.args[i].role == AXON_OUTPUT)
+          return keep[i];
     }
     py::dict out;
     for (size_t i = 0; i < n; ++i)
-      if (k.args[i].role == AXON_OUTPUT) out[k.names[i]] = keep[i];
+      if (k.args[i].role == AXON_OUTPUT)
+        out[k.names[i]] = keep[i];
     return out;
   }
 
   std::string dir() const { return dir_; }
 
- private:
+private:
   std::vector<ArgInfo> entry_args(size_t i) const {
     std::vector<ArgInfo> out;
     for (size_t j = 0; j < axon_entry_arg_count(lib_.get(), i); ++j) {
@@ -160,18 +176,22 @@ class Library {
       PyObject* v = PyDict_GetItemString(kw.ptr(), a.name.c_str());
       if (!v) {
         if (a.role != AXON_OUTPUT)
-          return "argument '" + a.name + "' (" + shape_text(a.dtype, a.shape) + ", " + role_text(a.role) + ") is missing";
+          return "argument '" + a.name + "' (" + shape_text(a.dtype, a.shape) + ", " +
+                 role_text(a.role) + ") is missing";
         continue;
       }
-      if (std::string m = array_mismatch(a, v); !m.empty()) return m;
+      if (std::string m = array_mismatch(a, v); !m.empty())
+        return m;
     }
     for (auto item : kw) {
       std::string key = py::str(item.first);
       bool known = false;
-      for (auto& a : args) known = known || a.name == key;
+      for (auto& a : args)
+        known = known || a.name == key;
       if (!known) {
         std::string names;
-        for (auto& a : args) names += (names.empty() ? "" : ", ") + a.name;
+        for (auto& a : args)
+          names += (names.empty() ? "" : ", ") + a.name;
         return "the kernel has no argument '" + key + "' (its arguments: " + names + ")";
       }
     }
@@ -181,12 +201,15 @@ class Library {
   Kernel& kernel_for(const std::string& name, const py::kwargs& kw) {
     auto& cached = cache_[name];
     for (auto& k : cached)
-      if (mismatch(k->args, kw).empty()) return *k;
-    // Not seen yet: find the manifest entry these arrays fit, then let the runtime check and load it.
+      if (mismatch(k->args, kw).empty())
+        return *k;
+    // Not seen yet: find the manifest entry these arrays fit, then let the runtime check and load
+    // it.
     std::vector<std::string> why;
     bool named = false;
     for (size_t i = 0; i < axon_kernel_count(lib_.get()); ++i) {
-      if (name != axon_entry_name(lib_.get(), i)) continue;
+      if (name != axon_entry_name(lib_.get(), i))
+        continue;
       named = true;
       std::vector<ArgInfo> args = entry_args(i);
       std::string m = mismatch(args, kw);
@@ -195,7 +218,9 @@ class Library {
         continue;
       }
       std::vector<axon_arg> sig;
-      for (auto& a : args) sig.push_back({a.name.c_str(), a.dtype.c_str(), static_cast<int32_t>(a.shape.size()), a.shape.data()});
+      for (auto& a : args)
+        sig.push_back({a.name.c_str(), a.dtype.c_str(), static_cast<int32_t>(a.shape.size()),
+                       a.shape.data()});
       axon_kernel* k = nullptr;
       axon_status s = axon_find(lib_.get(), name.c_str(), sig.data(), sig.size(), &k);
       if (s == AXON_ERR_CPU) {
@@ -204,7 +229,8 @@ class Library {
       }
       check(s);
       for (auto& c : cached)
-        if (c->k == k) return *c;  // the same kernel under another set of given arrays
+        if (c->k == k)
+          return *c; // the same kernel under another set of given arrays
       auto kern = std::make_unique<Kernel>();
       kern->k = k;
       kern->id = axon_kernel_id(k);
@@ -227,7 +253,8 @@ class Library {
       msg += colon == std::string::npos ? why[0] : why[0].substr(colon + 2);
     } else {
       msg += "no entry fits these arrays: ";
-      for (size_t i = 0; i < why.size(); ++i) msg += (i ? "; " : "") + why[i];
+      for (size_t i = 0; i < why.size(); ++i)
+        msg += (i ? "; " : "") + why[i];
     }
     raise(AXON_ERR_SIGNATURE, msg);
   }
@@ -240,14 +267,15 @@ class Library {
   std::map<std::string, std::vector<std::unique_ptr<Kernel>>> cache_;
 };
 
-}  // namespace
+} // namespace
 
 PYBIND11_MODULE(axon_runtime, m) {
   m.doc() = "Load and run axon-synth kernels from a kernel library (libaxon_runtime).";
   static py::exception<Failure> error(m, "Error", PyExc_RuntimeError);
   py::register_exception_translator([](std::exception_ptr p) {
     try {
-      if (p) std::rethrow_exception(p);
+      if (p)
+        std::rethrow_exception(p);
     } catch (const Failure& f) {
       py::object type = error;
       py::object e = type(f.message);
@@ -257,12 +285,17 @@ PYBIND11_MODULE(axon_runtime, m) {
   });
   py::class_<Library>(m, "Library")
       .def(py::init<const std::string&>(), py::arg("dir"))
-      .def("kernels", &Library::kernels, "The manifest's entries: id, name, target and arguments of each")
+      .def("kernels", &Library::kernels,
+           "The manifest's entries: id, name, target and arguments of each")
       .def("run", &Library::run, py::arg("name"),
-           "Run kernel NAME on numpy arrays given by argument name; returns the output (or a dict of outputs)")
+           "Run kernel NAME on numpy arrays given by argument name; returns the output (or a dict "
+           "of outputs)")
       .def_property_readonly("dir", &Library::dir);
-  m.def("open", [](const std::string& dir) { return std::make_unique<Library>(dir); }, py::arg("dir"),
-        "Open a kernel library directory (reads its manifest.json)");
-  m.def("cpu_supports", [](const std::string& f) { return axon_cpu_supports(f.c_str()); }, py::arg("feature"),
-        "1 if this CPU has the feature (LLVM name, e.g. 'avx2'), 0 if not, -1 if unknown");
+  m.def(
+      "open", [](const std::string& dir) { return std::make_unique<Library>(dir); }, py::arg("dir"),
+      "Open a kernel library directory (reads its manifest.json)");
+  m.def(
+      "cpu_supports", [](const std::string& f) { return axon_cpu_supports(f.c_str()); },
+      py::arg("feature"),
+      "1 if this CPU has the feature (LLVM name, e.g. 'avx2'), 0 if not, -1 if unknown");
 }

@@ -36,10 +36,13 @@ int main(int argc, char** argv) {
   }
   size_t n = axon_kernel_arg_count(k);
   void* args[16];
-  if (n > 16) return 1;
-  for (size_t i = 0; i < n; ++i) args[i] = calloc(1, axon_kernel_arg_bytes(k, i) + 64);
+  if (n > 16)
+    return 1;
+  for (size_t i = 0; i < n; ++i)
+    args[i] = calloc(1, axon_kernel_arg_bytes(k, i) + 64);
   /* The direct call: only valid for kernels whose buffers are exactly their arguments, in order
-   * (no workspace, no in-place update), which the caller must know; the runtime does not assume it. */
+   * (no workspace, no in-place update), which the caller must know; the runtime does not assume it.
+   */
   void* so = dlopen(argv[3], RTLD_NOW | RTLD_LOCAL);
   void (*fn)(void**) = so ? (void (*)(void**))dlsym(so, "axon_kernel") : NULL;
   if (!fn) {
@@ -49,20 +52,23 @@ int main(int argc, char** argv) {
   double direct[kBatches], runtime[kBatches];
   for (int b = 0; b < kBatches; ++b) {
     double t0 = now_ns();
-    for (int c = 0; c < kCalls; ++c) fn(args);
+    for (int c = 0; c < kCalls; ++c)
+      fn(args);
     double t1 = now_ns();
     for (int c = 0; c < kCalls; ++c)
-      if (axon_run(k, args, n) != AXON_OK) return 1;
+      if (axon_run(k, args, n) != AXON_OK)
+        return 1;
     double t2 = now_ns();
     direct[b] = (t1 - t0) / kCalls;
     runtime[b] = (t2 - t1) / kCalls;
   }
   qsort(direct, kBatches, sizeof(double), cmp);
   qsort(runtime, kBatches, sizeof(double), cmp);
-  printf("C: %s: axon_run median %.1f ns/call, direct call median %.1f ns/call, runtime overhead %.1f ns/call "
+  printf("C: %s: axon_run median %.1f ns/call, direct call median %.1f ns/call, runtime overhead "
+         "%.1f ns/call "
          "(%d batches of %d calls)\n",
-         axon_kernel_id(k), runtime[kBatches / 2], direct[kBatches / 2], runtime[kBatches / 2] - direct[kBatches / 2],
-         kBatches, kCalls);
+         axon_kernel_id(k), runtime[kBatches / 2], direct[kBatches / 2],
+         runtime[kBatches / 2] - direct[kBatches / 2], kBatches, kCalls);
   axon_close(lib);
   return 0;
 }

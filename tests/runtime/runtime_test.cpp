@@ -49,7 +49,8 @@ fs::path copy_library(const std::string& tag) {
 json manifest_of(const fs::path& lib) { return json::parse(slurp(lib / "manifest.json")); }
 json& entry_named(json& m, const std::string& name) {
   for (auto& e : m["kernels"])
-    if (e["name"] == name) return e;
+    if (e["name"] == name)
+      return e;
   throw std::runtime_error("no entry " + name);
 }
 
@@ -66,14 +67,16 @@ Args make_args(axon_kernel* k, unsigned seed) {
   std::uniform_real_distribution<float> u(0.5f, 1.0f);
   for (size_t i = 0; i < axon_kernel_arg_count(k); ++i) {
     a.data.emplace_back(axon_kernel_arg_bytes(k, i) / 4);
-    for (auto& x : a.data.back()) x = u(rng);
+    for (auto& x : a.data.back())
+      x = u(rng);
   }
-  for (auto& d : a.data) a.ptrs.push_back(d.data());
+  for (auto& d : a.data)
+    a.ptrs.push_back(d.data());
   return a;
 }
 
-axon::TensorMap reference(const std::string& tp, const std::map<std::string, int64_t>& dims, axon_kernel* k,
-                          const Args& in) {
+axon::TensorMap reference(const std::string& tp, const std::map<std::string, int64_t>& dims,
+                          axon_kernel* k, const Args& in) {
   axon::FrontendOptions fo;
   fo.dim_overrides = dims;
   axon::IndexProgram ip = axon::load_index_program(axon::read_source(tp), fo);
@@ -82,7 +85,8 @@ axon::TensorMap reference(const std::string& tp, const std::map<std::string, int
     axon_arg a;
     axon_role r;
     axon_kernel_arg(k, i, &a, &r);
-    if (r == AXON_OUTPUT) continue;
+    if (r == AXON_OUTPUT)
+      continue;
     axon::TensorValue v;
     v.shape.assign(a.shape, a.shape + a.rank);
     v.data.assign(in.data[i].begin(), in.data[i].end());
@@ -101,7 +105,8 @@ axon::TensorValue as_tensor(const std::vector<float>& d, const std::vector<int64
 struct Lib {
   axon_library* lib = nullptr;
   explicit Lib(const std::string& dir) {
-    if (axon_open(dir.c_str(), &lib) != AXON_OK) ADD_FAILURE() << axon_last_error();
+    if (axon_open(dir.c_str(), &lib) != AXON_OK)
+      ADD_FAILURE() << axon_last_error();
   }
   ~Lib() { axon_close(lib); }
 };
@@ -110,11 +115,13 @@ TEST(Runtime, RmsnormMatmulMatchesTheInterpreter) {
   Lib l(kLib);
   axon_kernel* k = nullptr;
   const int64_t xs[] = {64, 32}, gs[] = {32}, ws[] = {32, 48}, ys[] = {64, 48};
-  const axon_arg sig[] = {{"w", "f32", 2, ws}, {"y", "f32", 2, ys}, {"x", "f32", 2, xs}, {"g", "f32", 1, gs}};
+  const axon_arg sig[] = {
+      {"w", "f32", 2, ws}, {"y", "f32", 2, ys}, {"x", "f32", 2, xs}, {"g", "f32", 1, gs}};
   ASSERT_EQ(axon_find(l.lib, "rmsnorm_matmul", sig, 4, &k), AXON_OK) << axon_last_error();
   Args a = make_args(k, 1);
   ASSERT_EQ(axon_run(k, a.ptrs.data(), a.ptrs.size()), AXON_OK) << axon_last_error();
-  auto ref = reference("experiments/suites/nkibench/rmsnorm_matmul.tp", {{"M", 64}, {"K", 32}, {"N", 48}}, k, a);
+  auto ref = reference("experiments/suites/nkibench/rmsnorm_matmul.tp",
+                       {{"M", 64}, {"K", 32}, {"N", 48}}, k, a);
   size_t iy = static_cast<size_t>(axon_kernel_arg_index(k, "y"));
   EXPECT_LE(axon::max_scaled_error(as_tensor(a.data[iy], {64, 48}), ref.at("y"), 1e-4, 1e-3), 1.0);
 }
@@ -134,7 +141,10 @@ TEST(Runtime, AdamwUpdatesInPlace) {
     axon_kernel_arg(k, i, &arg, &role);
     EXPECT_EQ(role, AXON_INOUT) << t;
     EXPECT_NE(a.data[i], before.data[i]) << t << " was not updated";
-    EXPECT_LE(axon::max_scaled_error(as_tensor(a.data[i], {16, 40}), ref.at(std::string(t) + "@1"), 1e-5, 1e-4), 1.0) << t;
+    EXPECT_LE(axon::max_scaled_error(as_tensor(a.data[i], {16, 40}), ref.at(std::string(t) + "@1"),
+                                     1e-5, 1e-4),
+              1.0)
+        << t;
   }
   size_t ig = static_cast<size_t>(axon_kernel_arg_index(k, "g"));
   EXPECT_EQ(a.data[ig], before.data[ig]) << "an input was written";
@@ -148,7 +158,8 @@ TEST(Runtime, KernelsAreCachedAndDescribed) {
   ASSERT_EQ(axon_find(l.lib, "rmsnorm_matmul", nullptr, 0, &k2), AXON_OK);
   EXPECT_EQ(k1, k2);
   EXPECT_EQ(axon_kernel_arg_count(k1), 4u);
-  EXPECT_EQ(axon_kernel_arg_bytes(k1, static_cast<size_t>(axon_kernel_arg_index(k1, "x"))), 64u * 32u * 4u);
+  EXPECT_EQ(axon_kernel_arg_bytes(k1, static_cast<size_t>(axon_kernel_arg_index(k1, "x"))),
+            64u * 32u * 4u);
   EXPECT_EQ(axon_kernel_arg_index(k1, "nope"), -1);
   EXPECT_EQ(std::string(axon_kernel_id(k1)).rfind("rmsnorm_matmul.avx2.", 0), 0u);
 }
@@ -167,26 +178,33 @@ TEST(Runtime, SignatureMismatchNamesTheArgumentAndBothShapes) {
   Lib l(kLib);
   axon_kernel* k = nullptr;
   const int64_t xs[] = {64, 33}, gs[] = {32}, ws[] = {32, 48}, ys[] = {64, 48};
-  axon_arg sig[] = {{"x", "f32", 2, xs}, {"g", "f32", 1, gs}, {"w", "f32", 2, ws}, {"y", "f32", 2, ys}};
+  axon_arg sig[] = {
+      {"x", "f32", 2, xs}, {"g", "f32", 1, gs}, {"w", "f32", 2, ws}, {"y", "f32", 2, ys}};
   EXPECT_EQ(axon_find(l.lib, "rmsnorm_matmul", sig, 4, &k), AXON_ERR_SIGNATURE);
   std::string m = axon_last_error();
-  EXPECT_NE(m.find("argument 'x': the kernel takes f32[64, 32], got f32[64, 33]"), std::string::npos) << m;
+  EXPECT_NE(m.find("argument 'x': the kernel takes f32[64, 32], got f32[64, 33]"),
+            std::string::npos)
+      << m;
   // Wrong dtype, a missing argument, an unknown one.
   const int64_t xs_ok[] = {64, 32};
   sig[0] = {"x", "bf16", 2, xs_ok};
   EXPECT_EQ(axon_find(l.lib, "rmsnorm_matmul", sig, 4, &k), AXON_ERR_SIGNATURE);
-  EXPECT_NE(std::string(axon_last_error()).find("got bf16[64, 32]"), std::string::npos) << axon_last_error();
+  EXPECT_NE(std::string(axon_last_error()).find("got bf16[64, 32]"), std::string::npos)
+      << axon_last_error();
   sig[0] = {"x", "f32", 2, xs_ok};
   EXPECT_EQ(axon_find(l.lib, "rmsnorm_matmul", sig, 3, &k), AXON_ERR_SIGNATURE);
-  EXPECT_NE(std::string(axon_last_error()).find("argument 'y' (f32[64, 48], output) is missing"), std::string::npos)
+  EXPECT_NE(std::string(axon_last_error()).find("argument 'y' (f32[64, 48], output) is missing"),
+            std::string::npos)
       << axon_last_error();
   sig[3] = {"z", "f32", 2, ys};
   EXPECT_EQ(axon_find(l.lib, "rmsnorm_matmul", sig, 4, &k), AXON_ERR_SIGNATURE);
-  EXPECT_NE(std::string(axon_last_error()).find("no argument 'z' (its arguments: x, g, w, y)"), std::string::npos)
+  EXPECT_NE(std::string(axon_last_error()).find("no argument 'z' (its arguments: x, g, w, y)"),
+            std::string::npos)
       << axon_last_error();
   sig[3] = {"x", "f32", 2, xs_ok};
   EXPECT_EQ(axon_find(l.lib, "rmsnorm_matmul", sig, 4, &k), AXON_ERR_ARGUMENT);
-  EXPECT_NE(std::string(axon_last_error()).find("'x' appears twice"), std::string::npos) << axon_last_error();
+  EXPECT_NE(std::string(axon_last_error()).find("'x' appears twice"), std::string::npos)
+      << axon_last_error();
 }
 
 TEST(Runtime, CorruptedObjectIsRefusedBySha256) {
@@ -207,7 +225,8 @@ TEST(Runtime, CorruptedObjectIsRefusedBySha256) {
   fs::remove(obj);
   Lib l2(lib.string());
   EXPECT_EQ(axon_find(l2.lib, "rmsnorm_matmul", nullptr, 0, &k), AXON_ERR_CORRUPT);
-  EXPECT_NE(std::string(axon_last_error()).find("cannot read the object"), std::string::npos) << axon_last_error();
+  EXPECT_NE(std::string(axon_last_error()).find("cannot read the object"), std::string::npos)
+      << axon_last_error();
   fs::remove_all(lib);
 }
 
@@ -219,7 +238,8 @@ TEST(Runtime, ManifestEditedToAnotherShapeIsRefused) {
   json& e = entry_named(m, "rmsnorm_matmul");
   e["signature"]["arguments"][0]["shape"] = {16, 32};
   for (auto& b : e["abi"]["buffers"])
-    if (b["tensor"] == "x") b["shape"] = {16, 32};
+    if (b["tensor"] == "x")
+      b["shape"] = {16, 32};
   spit(lib / "manifest.json", m.dump());
   // The signature hash no longer matches: the manifest is refused at open.
   axon_library* bad = nullptr;
@@ -234,7 +254,8 @@ TEST(Runtime, ManifestEditedToAnotherShapeIsRefused) {
   Lib l(lib.string());
   axon_kernel* k = nullptr;
   EXPECT_EQ(axon_find(l.lib, "rmsnorm_matmul", nullptr, 0, &k), AXON_ERR_CORRUPT);
-  EXPECT_NE(std::string(axon_last_error()).find("differs from the one its object was built for"), std::string::npos)
+  EXPECT_NE(std::string(axon_last_error()).find("differs from the one its object was built for"),
+            std::string::npos)
       << axon_last_error();
   fs::remove_all(lib);
 }
@@ -248,14 +269,16 @@ TEST(Runtime, NewerSchemaIsRefused) {
   axon_library* l = nullptr;
   EXPECT_EQ(axon_open(lib.c_str(), &l), AXON_ERR_SCHEMA_NEWER);
   std::string msg = axon_last_error();
-  EXPECT_NE(msg.find("/schema_version is 2, newer than this runtime reads (1)"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("/schema_version is 2, newer than this runtime reads (1)"), std::string::npos)
+      << msg;
   EXPECT_EQ(l, nullptr);
   fs::remove_all(lib);
 }
 
 TEST(Runtime, CpuLackingAFeatureIsRefused) {
   std::string lacking;
-  for (const char* f : {"avx512fp16", "fma4", "xop", "sse4a", "avx512vnni", "avx512bf16", "avx512f"})
+  for (const char* f :
+       {"avx512fp16", "fma4", "xop", "sse4a", "avx512vnni", "avx512bf16", "avx512f"})
     if (axon_cpu_supports(f) == 0) {
       lacking = f;
       break;
@@ -263,16 +286,21 @@ TEST(Runtime, CpuLackingAFeatureIsRefused) {
   fs::path lib = copy_library("cpu");
   json m = manifest_of(lib);
   entry_named(m, "add")["target"]["cpu_features"].push_back("no-such-feature");
-  if (!lacking.empty()) entry_named(m, "rmsnorm_matmul")["target"]["cpu_features"].push_back(lacking);
+  if (!lacking.empty())
+    entry_named(m, "rmsnorm_matmul")["target"]["cpu_features"].push_back(lacking);
   spit(lib / "manifest.json", m.dump());
   Lib l(lib.string());
   axon_kernel* k = nullptr;
   EXPECT_EQ(axon_find(l.lib, "add", nullptr, 0, &k), AXON_ERR_CPU);
-  EXPECT_NE(std::string(axon_last_error()).find("no-such-feature, which this runtime cannot check"), std::string::npos)
+  EXPECT_NE(std::string(axon_last_error()).find("no-such-feature, which this runtime cannot check"),
+            std::string::npos)
       << axon_last_error();
-  if (lacking.empty()) GTEST_SKIP() << "this CPU has every feature the test knows to ask for";
+  if (lacking.empty())
+    GTEST_SKIP() << "this CPU has every feature the test knows to ask for";
   EXPECT_EQ(axon_find(l.lib, "rmsnorm_matmul", nullptr, 0, &k), AXON_ERR_CPU);
-  EXPECT_NE(std::string(axon_last_error()).find(lacking + ", which this CPU lacks"), std::string::npos) << axon_last_error();
+  EXPECT_NE(std::string(axon_last_error()).find(lacking + ", which this CPU lacks"),
+            std::string::npos)
+      << axon_last_error();
   fs::remove_all(lib);
 }
 
@@ -283,19 +311,23 @@ TEST(Runtime, BadLibrariesGiveErrorsNotCrashes) {
   fs::path lib = copy_library("bad");
   spit(lib / "manifest.json", "{\"schema_version\": 1, \"kernels\": [");
   EXPECT_EQ(axon_open(lib.c_str(), &l), AXON_ERR_MANIFEST);
-  EXPECT_NE(std::string(axon_last_error()).find("not JSON"), std::string::npos) << axon_last_error();
+  EXPECT_NE(std::string(axon_last_error()).find("not JSON"), std::string::npos)
+      << axon_last_error();
   json m = manifest_of(kLib);
   m["kernels"][1]["signature"]["arguments"][0]["shape"][1] = -3;
   spit(lib / "manifest.json", m.dump());
   EXPECT_EQ(axon_open(lib.c_str(), &l), AXON_ERR_MANIFEST);
-  EXPECT_NE(std::string(axon_last_error()).find("/kernels/1/signature/arguments/0/shape/1: expected an integer from 1 to 2^40"),
-            std::string::npos)
+  EXPECT_NE(
+      std::string(axon_last_error())
+          .find("/kernels/1/signature/arguments/0/shape/1: expected an integer from 1 to 2^40"),
+      std::string::npos)
       << axon_last_error();
   m = manifest_of(kLib);
   m["kernels"][0]["object"]["path"] = "../../etc/passwd";
   spit(lib / "manifest.json", m.dump());
   EXPECT_EQ(axon_open(lib.c_str(), &l), AXON_ERR_MANIFEST);
-  EXPECT_NE(std::string(axon_last_error()).find("not a relative path inside the library"), std::string::npos);
+  EXPECT_NE(std::string(axon_last_error()).find("not a relative path inside the library"),
+            std::string::npos);
   fs::remove(lib / "manifest.json");
   EXPECT_EQ(axon_open(lib.c_str(), &l), AXON_ERR_IO);
   EXPECT_NE(std::string(axon_last_error()).find("manifest.json: cannot read"), std::string::npos);
@@ -315,27 +347,40 @@ TEST(Runtime, MutatedManifestsNeverCrash) {
     for (int e = 0; e < edits; ++e) {
       size_t at = rng() % s.size();
       switch (rng() % 4) {
-        case 0: s[at] = static_cast<char>(rng() % 128); break;                       // any byte
-        case 1: if (std::isdigit(static_cast<unsigned char>(s[at]))) s[at] = static_cast<char>('0' + rng() % 10); break;
-        case 2: s.erase(at, 1 + rng() % 8); break;                                 // drop a few bytes
-        case 3: s.resize(at); break;                                               // truncate
+      case 0:
+        s[at] = static_cast<char>(rng() % 128);
+        break; // any byte
+      case 1:
+        if (std::isdigit(static_cast<unsigned char>(s[at])))
+          s[at] = static_cast<char>('0' + rng() % 10);
+        break;
+      case 2:
+        s.erase(at, 1 + rng() % 8);
+        break; // drop a few bytes
+      case 3:
+        s.resize(at);
+        break; // truncate
       }
     }
     spit(lib / "manifest.json", s);
     axon_library* l = nullptr;
-    if (axon_open(lib.c_str(), &l) != AXON_OK) continue;
+    if (axon_open(lib.c_str(), &l) != AXON_OK)
+      continue;
     ++opened;
     for (size_t i = 0; i < axon_kernel_count(l); ++i) {
       std::vector<axon_arg> sig(axon_entry_arg_count(l, i));
-      for (size_t j = 0; j < sig.size(); ++j) axon_entry_arg(l, i, j, &sig[j], nullptr);
+      for (size_t j = 0; j < sig.size(); ++j)
+        axon_entry_arg(l, i, j, &sig[j], nullptr);
       axon_kernel* k = nullptr;
-      if (axon_find(l, axon_entry_name(l, i), sig.data(), sig.size(), &k) != AXON_OK) continue;
+      if (axon_find(l, axon_entry_name(l, i), sig.data(), sig.size(), &k) != AXON_OK)
+        continue;
       Args a = make_args(k, 3);
-      if (axon_run(k, a.ptrs.data(), a.ptrs.size()) == AXON_OK) ++ran;
+      if (axon_run(k, a.ptrs.data(), a.ptrs.size()) == AXON_OK)
+        ++ran;
     }
     axon_close(l);
   }
-  EXPECT_GT(opened, 0);  // some mutations are harmless (a timestamp digit), and those still run
+  EXPECT_GT(opened, 0); // some mutations are harmless (a timestamp digit), and those still run
   EXPECT_GT(ran, 0);
   fs::remove_all(lib);
 }
@@ -361,14 +406,17 @@ TEST(Runtime, AnyElementAlignmentWorksAndMisalignedPointersAreRefused) {
   EXPECT_EQ(std::memcmp(shifted[iy], a.data[iy].data(), a.data[iy].size() * 4), 0);
   shifted[0] = static_cast<char*>(shifted[0]) + 1;
   EXPECT_EQ(axon_run(k, shifted.data(), shifted.size()), AXON_ERR_ARGUMENT);
-  EXPECT_NE(std::string(axon_last_error()).find("not aligned to 4 bytes"), std::string::npos) << axon_last_error();
+  EXPECT_NE(std::string(axon_last_error()).find("not aligned to 4 bytes"), std::string::npos)
+      << axon_last_error();
   shifted[0] = nullptr;
   EXPECT_EQ(axon_run(k, shifted.data(), shifted.size()), AXON_ERR_ARGUMENT);
   // An output that overlaps an input is refused (the kernel assumes distinct buffers).
   std::vector<void*> overlapping = a.ptrs;
-  overlapping[iy] = static_cast<char*>(a.ptrs[static_cast<size_t>(axon_kernel_arg_index(k, "x"))]) + 64;
+  overlapping[iy] =
+      static_cast<char*>(a.ptrs[static_cast<size_t>(axon_kernel_arg_index(k, "x"))]) + 64;
   EXPECT_EQ(axon_run(k, overlapping.data(), overlapping.size()), AXON_ERR_ARGUMENT);
-  EXPECT_NE(std::string(axon_last_error()).find("argument 'y' (output) overlaps argument 'x'"), std::string::npos)
+  EXPECT_NE(std::string(axon_last_error()).find("argument 'y' (output) overlaps argument 'x'"),
+            std::string::npos)
       << axon_last_error();
   EXPECT_EQ(axon_run(k, a.ptrs.data(), 3), AXON_ERR_ARGUMENT);
   EXPECT_NE(std::string(axon_last_error()).find("takes 4 arguments, got 3"), std::string::npos);
@@ -394,10 +442,12 @@ TEST(Runtime, ConcurrentCallsAreSafe) {
       Args a = make_args(k, 100 + t);
       for (int r = 0; r < 200; ++r) {
         std::fill(a.data[iy].begin(), a.data[iy].end(), 0.0f);
-        if (axon_run(k, a.ptrs.data(), a.ptrs.size()) != AXON_OK || a.data[iy] != expected[t]) ++wrong;
+        if (axon_run(k, a.ptrs.data(), a.ptrs.size()) != AXON_OK || a.data[iy] != expected[t])
+          ++wrong;
       }
     });
-  for (auto& th : threads) th.join();
+  for (auto& th : threads)
+    th.join();
   EXPECT_EQ(wrong.load(), 0);
 }
 
@@ -408,9 +458,11 @@ TEST(Runtime, ConcurrentFindsLoadOnce) {
   std::vector<std::thread> threads;
   for (size_t t = 0; t < got.size(); ++t)
     threads.emplace_back([&, t] {
-      if (axon_find(l.lib, t % 2 ? "adamw" : "rmsnorm_matmul", nullptr, 0, &got[t]) != AXON_OK) errors[t] = axon_last_error();
+      if (axon_find(l.lib, t % 2 ? "adamw" : "rmsnorm_matmul", nullptr, 0, &got[t]) != AXON_OK)
+        errors[t] = axon_last_error();
     });
-  for (auto& th : threads) th.join();
+  for (auto& th : threads)
+    th.join();
   for (size_t t = 0; t < got.size(); ++t) {
     ASSERT_NE(got[t], nullptr) << errors[t];
     EXPECT_EQ(got[t], got[t % 2]);
@@ -420,8 +472,9 @@ TEST(Runtime, ConcurrentFindsLoadOnce) {
 TEST(Runtime, CppWrapperThrowsWithTheCode) {
   axon::runtime::Library lib(kLib);
   EXPECT_EQ(lib.size(), 3u);
-  axon::runtime::Kernel k = lib.find("rmsnorm_matmul", {{"x", "f32", {64, 32}}, {"g", "f32", {32}}, {"w", "f32", {32, 48}},
-                                                        {"y", "f32", {64, 48}}});
+  axon::runtime::Kernel k = lib.find(
+      "rmsnorm_matmul",
+      {{"x", "f32", {64, 32}}, {"g", "f32", {32}}, {"w", "f32", {32, 48}}, {"y", "f32", {64, 48}}});
   std::vector<float> x(64 * 32, 1.0f), g(32, 1.0f), w(32 * 48, 0.5f), y(64 * 48, 0.0f);
   std::vector<void*> args(4);
   args[static_cast<size_t>(k.arg_index("x"))] = x.data();
@@ -440,4 +493,4 @@ TEST(Runtime, CppWrapperThrowsWithTheCode) {
   EXPECT_THROW(axon::runtime::Library("/nonexistent"), axon::runtime::Error);
 }
 
-}  // namespace
+} // namespace

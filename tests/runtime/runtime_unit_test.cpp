@@ -27,10 +27,12 @@ TEST(Sha256, KnownVectors) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-  EXPECT_EQ(sha256_hex(std::string(1000000, 'a')), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  EXPECT_EQ(sha256_hex(std::string(1000000, 'a')),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
   // Incremental updates agree with one-shot hashing across block boundaries.
   std::string s(200, 'x');
-  for (size_t i = 0; i < s.size(); ++i) s[i] = static_cast<char>(i * 7);
+  for (size_t i = 0; i < s.size(); ++i)
+    s[i] = static_cast<char>(i * 7);
   Sha256 h;
   h.update(s.data(), 3);
   h.update(s.data() + 3, 61);
@@ -41,7 +43,8 @@ TEST(Sha256, KnownVectors) {
 Entry sample_entry() {
   Entry e;
   e.name = "k";
-  e.arguments = {{"x", "f32", {4, 8}, ArgRole::Input, 4}, {"p", "f32", {8}, ArgRole::InOut, 4},
+  e.arguments = {{"x", "f32", {4, 8}, ArgRole::Input, 4},
+                 {"p", "f32", {8}, ArgRole::InOut, 4},
                  {"y", "f32", {4}, ArgRole::Output, 4}};
   e.signature_hash = signature_hash(e.arguments);
   e.buffers = {{"x", "f32", {4, 8}, BufferBind::Argument, "x"},
@@ -99,16 +102,22 @@ TEST(Manifest, ErrorsNameTheField) {
   };
   auto k0 = [](json& j) -> json& { return j["kernels"][0]; };
   EXPECT_EQ(error_of([](json& j) { j.erase("schema_version"); }), "/schema_version: missing");
-  EXPECT_NE(error_of([](json& j) { j["schema_version"] = 7; }).find("newer than this runtime reads (1)"), std::string::npos);
+  EXPECT_NE(
+      error_of([](json& j) { j["schema_version"] = 7; }).find("newer than this runtime reads (1)"),
+      std::string::npos);
   EXPECT_EQ(error_of([&](json& j) { k0(j)["signature"]["arguments"][1]["shape"][0] = 0; }),
             "/kernels/0/signature/arguments/1/shape/0: expected an integer from 1 to 2^40");
-  EXPECT_EQ(error_of([&](json& j) { k0(j)["signature"]["arguments"][0]["dtype"] = "f64"; }),
-            "/kernels/0/signature/arguments/0/dtype: unknown dtype 'f64' (known: f32, bf16, f16, bool)");
-  EXPECT_EQ(error_of([&](json& j) { k0(j)["signature"]["arguments"][0]["role"] = "both"; }),
-            "/kernels/0/signature/arguments/0/role: unknown role 'both' (known: input, output, inout)");
+  EXPECT_EQ(
+      error_of([&](json& j) { k0(j)["signature"]["arguments"][0]["dtype"] = "f64"; }),
+      "/kernels/0/signature/arguments/0/dtype: unknown dtype 'f64' (known: f32, bf16, f16, bool)");
+  EXPECT_EQ(
+      error_of([&](json& j) { k0(j)["signature"]["arguments"][0]["role"] = "both"; }),
+      "/kernels/0/signature/arguments/0/role: unknown role 'both' (known: input, output, inout)");
   EXPECT_EQ(error_of([&](json& j) { k0(j)["signature"]["arguments"][0]["alignment"] = 3; }),
             "/kernels/0/signature/arguments/0/alignment: expected a power of two from 1 to 4096");
-  EXPECT_NE(error_of([&](json& j) { k0(j)["signature"]["hash"] = std::string(16, '0'); }).find("does not match the arguments"),
+  EXPECT_NE(error_of([&](json& j) {
+              k0(j)["signature"]["hash"] = std::string(16, '0');
+            }).find("does not match the arguments"),
             std::string::npos);
   EXPECT_EQ(error_of([&](json& j) { k0(j)["abi"]["buffers"][3]["argument"] = "q"; }),
             "/kernels/0/abi/buffers/3/argument: no argument named 'q'");
@@ -125,9 +134,12 @@ TEST(Manifest, ErrorsNameTheField) {
   EXPECT_EQ(error_of([&](json& j) { k0(j)["object"]["sha256"] = "abc"; }),
             "/kernels/0/object/sha256: expected 64 lowercase hex digits");
   EXPECT_EQ(error_of([&](json& j) { k0(j)["id"] = "other"; }),
-            "/kernels/0/id: expected 'k.avx2." + sample_entry().signature_hash + "' (name.target.signature-hash)");
+            "/kernels/0/id: expected 'k.avx2." + sample_entry().signature_hash +
+                "' (name.target.signature-hash)");
   EXPECT_EQ(error_of([&](json& j) { k0(j).erase("time_ns"); }), "/kernels/0/time_ns: missing");
-  EXPECT_EQ(error_of([&](json& j) { k0(j)["signature"]["arguments"][0]["shape"] = {1 << 30, 1 << 30}; }),
+  EXPECT_EQ(error_of([&](json& j) {
+              k0(j)["signature"]["arguments"][0]["shape"] = {1 << 30, 1 << 30};
+            }),
             "/kernels/0/signature/arguments/0/shape: the tensor is larger than 2^50 bytes");
   EXPECT_EQ(error_of([&](json& j) { j["kernels"].push_back(j["kernels"][0]); }),
             "/kernels/1/id: '" + sample_entry().id + "' appears twice");
@@ -141,7 +153,7 @@ TEST(Manifest, SignatureHashAndAbiHashFollowTheInterface) {
   b.arguments[0].shape = {4, 9};
   EXPECT_NE(signature_hash(a.arguments), signature_hash(b.arguments));
   b = sample_entry();
-  b.buffers[2].shape = {4, 9};  // a workspace change is not part of the signature, but of the ABI
+  b.buffers[2].shape = {4, 9}; // a workspace change is not part of the signature, but of the ABI
   EXPECT_EQ(signature_hash(a.arguments), signature_hash(b.arguments));
   EXPECT_NE(abi_hash(a), abi_hash(b));
   EXPECT_EQ(shape_text("f32", {2, 3}), "f32[2, 3]");
@@ -168,12 +180,16 @@ TEST(CpuFeatures, AgreeWithProcCpuinfo) {
   while (std::getline(in, line))
     if (line.rfind("flags", 0) == 0) {
       std::istringstream ss(line.substr(line.find(':') + 1));
-      for (std::string f; ss >> f;) flags.insert(f);
+      for (std::string f; ss >> f;)
+        flags.insert(f);
       break;
     }
-  if (flags.empty()) GTEST_SKIP() << "no /proc/cpuinfo flags";
-  std::map<std::string, std::string> linux_name = {{"sse4.2", "sse4_2"}, {"avx512vnni", "avx512_vnni"},
-                                                   {"avx512bf16", "avx512_bf16"}, {"avx512fp16", "avx512_fp16"},
+  if (flags.empty())
+    GTEST_SKIP() << "no /proc/cpuinfo flags";
+  std::map<std::string, std::string> linux_name = {{"sse4.2", "sse4_2"},
+                                                   {"avx512vnni", "avx512_vnni"},
+                                                   {"avx512bf16", "avx512_bf16"},
+                                                   {"avx512fp16", "avx512_fp16"},
                                                    {"bmi", "bmi1"}};
   for (auto& f : known_cpu_features()) {
     std::string n = linux_name.count(f) ? linux_name[f] : f;
@@ -183,19 +199,20 @@ TEST(CpuFeatures, AgreeWithProcCpuinfo) {
 }
 
 TEST(KernelInterface, ArgumentsWorkspaceAndUpdates) {
-  axon::IndexProgram p = axon::load_index_program(axon::source_from_string(
-      "where R = 4, C = 8\n"
-      "input g: f32[R, C]\n"
-      "inout m: f32[R, C]\n"
-      "input lr: f32[]\n"
-      "s = sum(g, axis=1)\n"
-      "m = m + lr * g\n"
-      "output y: f32[R] = s * 2.0\n",
-      "t.tp"));
+  axon::IndexProgram p =
+      axon::load_index_program(axon::source_from_string("where R = 4, C = 8\n"
+                                                        "input g: f32[R, C]\n"
+                                                        "inout m: f32[R, C]\n"
+                                                        "input lr: f32[]\n"
+                                                        "s = sum(g, axis=1)\n"
+                                                        "m = m + lr * g\n"
+                                                        "output y: f32[R] = s * 2.0\n",
+                                                        "t.tp"));
   KernelInterface k = kernel_interface(p, "avx2", {"+avx2", "+fma", "-avx512f"});
   EXPECT_EQ(k.cpu_features, (std::vector<std::string>{"avx2", "fma"}));
   std::vector<std::string> args;
-  for (auto& a : k.arguments) args.push_back(a.name + ":" + role_name(a.role));
+  for (auto& a : k.arguments)
+    args.push_back(a.name + ":" + role_name(a.role));
   EXPECT_EQ(args, (std::vector<std::string>{"g:input", "m:inout", "lr:input", "y:output"}));
   ASSERT_EQ(k.buffers.size(), p.tensors().size());
   int workspace = 0, updates = 0;
@@ -226,4 +243,4 @@ TEST(KernelInterface, ArgumentsWorkspaceAndUpdates) {
   EXPECT_THROW(interface_from_json(j, "kernel.json"), axon::UserError);
 }
 
-}  // namespace
+} // namespace
