@@ -104,12 +104,17 @@ int cmd_verify(const std::string& dir) {
 } // namespace
 
 void add_library_options(CLI::App* app, SynthOptions& o) {
-  app->add_option_function<std::string>(
-         "--library",
-         [&o](const std::string& v) { o.library = v.empty() ? rt::default_library_dir() : v; },
-         "Install the winner into this kernel library (default: $AXON_LIBRARY_DIR, else "
-         "./axon-lib); "
-         "write --library=DIR before the program")
+  auto set = [&o](const std::string& v) {
+    // `--library PROG.tp` would take the program for the directory.
+    if (v.size() > 3 && v.compare(v.size() - 3, 3, ".tp") == 0)
+      throw CLI::ValidationError("--library", "'" + v +
+                                                  "' looks like a program, not a library directory; "
+                                                  "write --library=DIR, or put --library after the program");
+    o.library = v.empty() ? rt::default_library_dir() : v;
+  };
+  app->add_option_function<std::string>("--library", set,
+                                        "Install the winner into this kernel library (default: "
+                                        "$AXON_LIBRARY_DIR, else ./axon-lib); write --library=DIR")
       ->expected(0, 1);
   app->add_option("--kernel-name", o.kernel_name,
                   "The kernel's name in the library (default: the program's file stem)");

@@ -287,7 +287,8 @@ PYBIND11_MODULE(axon_runtime, m) {
       .def(py::init<const std::string&>(), py::arg("dir"))
       .def("kernels", &Library::kernels,
            "The manifest's entries: id, name, target and arguments of each")
-      .def("run", &Library::run, py::arg("name"),
+      // The kernel name is positional only, so a kernel argument may be called "name" too.
+      .def("run", &Library::run, py::arg("name"), py::pos_only(),
            "Run kernel NAME on numpy arrays given by argument name; returns the output (or a dict "
            "of outputs)")
       .def_property_readonly("dir", &Library::dir);

@@ -59,6 +59,7 @@ expect 2 "partial/kernel.json: cannot read" library install "$WORK/partial" "$li
 cp "$RT/out-add/kernel.json" "$WORK/partial/"
 expect 2 "partial/kernel.o: missing" library install "$WORK/partial" "$lib"
 expect 2 "'bad/name' is not a kernel name" library install "$RT/out-add" "$lib" --name bad/name
+expect 2 "looks like a program, not a library directory" --isa targets/avx2.json --library experiments/suites/ops/add.tp
 expect 2 "no manifest.json here; is this a kernel library\?" library ls "$WORK"
 AXON_LINKER=/nonexistent/cc expect 2 "the linker '/nonexistent/cc' \(AXON_LINKER\) was not found" library install "$RT/out-add" "$lib"
 sed -i 's/"schema_version": 1/"schema_version": 2/' "$lib/manifest.json"
