@@ -287,10 +287,17 @@ PYBIND11_MODULE(axon_runtime, m) {
       .def(py::init<const std::string&>(), py::arg("dir"))
       .def("kernels", &Library::kernels,
            "The manifest's entries: id, name, target and arguments of each")
-      // The kernel name is positional only, so a kernel argument may be called "name" too.
-      .def("run", &Library::run, py::arg("name"), py::pos_only(),
-           "Run kernel NAME on numpy arrays given by argument name; returns the output (or a dict "
-           "of outputs)")
+      // The kernel name is taken positionally, so a kernel argument may be called "name" too.
+      .def(
+          "run",
+          [](Library& l, const py::args& a, const py::kwargs& kw) {
+            if (a.size() != 1 || !py::isinstance<py::str>(a[0]))
+              throw py::type_error("run(name, **arrays): give the kernel's name as the one "
+                                   "positional argument");
+            return l.run(a[0].cast<std::string>(), kw);
+          },
+          "run(name, **arrays): run kernel NAME on numpy arrays given by argument name; returns "
+          "the output (or a dict of outputs)")
       .def_property_readonly("dir", &Library::dir);
   m.def(
       "open", [](const std::string& dir) { return std::make_unique<Library>(dir); }, py::arg("dir"),

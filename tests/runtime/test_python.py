@@ -99,6 +99,14 @@ class PythonRuntime(unittest.TestCase):
         self.assertEqual(cm.exception.code, "io")
         self.assertIsInstance(cm.exception, RuntimeError)
 
+    def test_name_is_positional(self):
+        # A kernel argument may be called "name": the kernel's name is the positional argument.
+        with self.assertRaises(axon_runtime.Error) as cm:
+            self.lib.run("add", name=self.x)
+        self.assertIn("argument 'a' (f32[1, 8], input) is missing", str(cm.exception))
+        with self.assertRaises(TypeError):
+            self.lib.run(x=self.x)
+
     def test_threads(self):
         ref = self.lib.run("rmsnorm_matmul", x=self.x, g=self.g, w=self.w)
         bad = []
