@@ -51,6 +51,12 @@ expect 0 "installed rmsnorm_matmul \(rmsnorm_matmul\.avx2\.[0-9a-f]{16}\)" libra
 expect 0 "replaced rmsnorm_matmul" library install "$RT/out-rmsnorm_matmul" "$lib"
 expect 0 "installed mm2 \(mm2\.avx2\." library install "$RT/out-rmsnorm_matmul" "$lib" --name mm2
 expect 0 "3 kernels, 0 broken" library verify "$lib"
+# --library alone installs into $AXON_LIBRARY_DIR (the result comes from the fixture's cache).
+AXON_CACHE_DIR="$RT/cache" AXON_LIBRARY_DIR="$WORK/default-lib" expect 0 "installed add \(add\.avx2\." \
+  --isa targets/avx2.json experiments/suites/ops/add.tp --dim M=1 --dim N=8 --measure 3 --repeats 3 \
+  -o "$WORK/out-add" --library
+expect 0 "1 kernel, 0 broken" library verify "$WORK/default-lib"
+[ -f "$WORK/out-add/kernel.json" ] || fail "the main job wrote no kernel.json"
 # Bad inputs.
 expect 2 "no such output directory" library install "$WORK/nowhere" "$lib"
 mkdir -p "$WORK/partial"
