@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -414,15 +415,24 @@ axon_status axon_find(axon_library* lib, const char* name, const axon_arg* args,
     }
     if (runnable.empty())
       return fail(AXON_ERR_CPU, cpu_why);
-    if (!args && runnable.size() > 1) {
+    std::set<std::string> signatures;
+    for (const Entry* e : runnable)
+      signatures.insert(e->signature_hash);
+    if (!args && signatures.size() > 1) {
       std::vector<std::string> ids;
       for (const Entry* e : runnable)
         ids.push_back(e->id);
       return fail(AXON_ERR_SIGNATURE, std::string("several kernels are named '") + name + "' (" +
                                           join(ids) + "); pass the signature to choose one");
     }
-    // Several targets may match; the manifest lists each, the first runnable one wins.
-    const Entry& e = *runnable.front();
+    // The same signature for several targets this CPU runs: the most specialized target (the
+    // most CPU features) wins, then the fastest measured.
+    const Entry& e =
+        **std::min_element(runnable.begin(), runnable.end(), [](const Entry* a, const Entry* b) {
+          if (a->cpu_features.size() != b->cpu_features.size())
+            return a->cpu_features.size() > b->cpu_features.size();
+          return a->time_ns < b->time_ns;
+        });
     std::lock_guard<std::mutex> lock(lib->mu);
     auto it = lib->loaded.find(e.id);
     if (it == lib->loaded.end()) {

@@ -304,6 +304,24 @@ TEST(Runtime, CpuLackingAFeatureIsRefused) {
   fs::remove_all(lib);
 }
 
+// One signature installed for two targets: the runtime takes the most specialized one this CPU
+// runs (here a copy of the avx2 entry that claims to need AVX-512F as well).
+TEST(Runtime, PicksTheMostSpecializedTargetTheCpuRuns) {
+  fs::path lib = copy_library("targets");
+  json m = manifest_of(lib);
+  json wide = entry_named(m, "add");
+  wide["target"] = {{"isa", "wide"}, {"cpu_features", {"avx2", "fma", "f16c", "avx512f"}}};
+  wide["id"] = "add.wide." + wide["signature"]["hash"].get<std::string>();
+  m["kernels"].push_back(wide);
+  spit(lib / "manifest.json", m.dump());
+  Lib l(lib.string());
+  axon_kernel* k = nullptr;
+  ASSERT_EQ(axon_find(l.lib, "add", nullptr, 0, &k), AXON_OK) << axon_last_error();
+  std::string want = axon_cpu_supports("avx512f") == 1 ? "add.wide." : "add.avx2.";
+  EXPECT_EQ(std::string(axon_kernel_id(k)).rfind(want, 0), 0u) << axon_kernel_id(k);
+  fs::remove_all(lib);
+}
+
 TEST(Runtime, BadLibrariesGiveErrorsNotCrashes) {
   axon_library* l = nullptr;
   EXPECT_EQ(axon_open("/nonexistent/axon-lib", &l), AXON_ERR_IO);
