@@ -73,8 +73,10 @@ AXON_EXPORT axon_status axon_entry_arg(const axon_library* lib, size_t i, size_t
                                        axon_role* role);
 
 /* Finds the kernel NAME whose signature is exactly ARGS (any order, matched by name); with
- * ARGS == NULL, the only kernel of that name this CPU can run. Checks the CPU features, the
- * object's sha256, then loads it. The kernel stays valid until axon_close. */
+ * ARGS == NULL, the only signature of that name this CPU can run. Among entries of that signature
+ * for several targets, the one needing the most CPU features this CPU has wins. Checks the CPU
+ * features, the object's sha256 and ABI hash, then loads it. The kernel stays valid until
+ * axon_close. */
 AXON_EXPORT axon_status axon_find(axon_library* lib, const char* name, const axon_arg* args,
                                   size_t nargs, axon_kernel** out);
 
