@@ -57,9 +57,9 @@ std::string read_text(const fs::path& p) {
 
 json read_json(const fs::path& p) {
   try {
-    return json::parse(read_text(p));
-  } catch (const json::exception& e) {
-    user_error(p.string() + ": not JSON: " + e.what());
+    return parse_json_limited(read_text(p));
+  } catch (const ManifestError& e) {
+    user_error(p.string() + ": " + e.message);
   }
 }
 

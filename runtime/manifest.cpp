@@ -399,13 +399,39 @@ json entry_to_json(const Entry& e) {
           {"tool", e.tool}};
 }
 
-Manifest parse_manifest(const std::string& text) {
-  json j;
+json parse_json_limited(const std::string& text) {
+  // Depth of [ and { outside strings, checked before nlohmann builds (and later copies and
+  // destroys) the tree.
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth)
+        throw ManifestError{ManifestError::Invalid,
+                            "not JSON this reader accepts: nested deeper than " +
+                                std::to_string(kMaxJsonDepth) + " levels"};
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
   try {
-    j = json::parse(text);
+    return json::parse(text);
   } catch (const json::exception& ex) {
     throw ManifestError{ManifestError::Invalid, std::string("not JSON: ") + ex.what()};
   }
+}
+
+Manifest parse_manifest(const std::string& text) {
+  json j = parse_json_limited(text);
   try {
     Manifest m;
     const json& v = field(j, "", "schema_version");

@@ -83,6 +83,12 @@ struct ManifestError {
   std::string message;
 };
 
+// JSON text parsed with a limit on nesting (kMaxJsonDepth), so that a hostile file cannot exhaust
+// the stack of code that walks the result recursively; throws ManifestError when it is not JSON
+// or nests deeper.
+constexpr int kMaxJsonDepth = 256;
+nlohmann::json parse_json_limited(const std::string& text);
+
 // Parses and checks manifest text; throws ManifestError naming the field (JSON pointer) at fault.
 Manifest parse_manifest(const std::string& text);
 nlohmann::json manifest_to_json(const Manifest& m);

@@ -230,6 +230,10 @@ axon_status load(axon_library* lib, const Entry& e, std::unique_ptr<axon_kernel>
     if (b.bind != BufferBind::Argument) {
       s.offset = k->workspace_bytes;
       k->workspace_bytes += (s.bytes + kWorkspaceAlign - 1) / kWorkspaceAlign * kWorkspaceAlign;
+      // Each tensor is below 2^50 bytes (manifest.cpp); the sum must not wrap either.
+      if (k->workspace_bytes > (size_t(1) << 52))
+        return fail(AXON_ERR_NOMEM,
+                    "kernel '" + e.id + "' needs more than 2^52 bytes of workspace");
     }
     k->has_update = k->has_update || b.bind == BufferBind::Update;
     k->slots.push_back(s);

@@ -146,6 +146,26 @@ TEST(Manifest, ErrorsNameTheField) {
   EXPECT_EQ(error_of([](json& j) { j = json::array(); }), "/: expected an object");
 }
 
+// Deep nesting anywhere (here in the free-form derivation) is refused before it is parsed, so
+// copying or walking the tree cannot overflow the stack.
+TEST(Manifest, DeepNestingIsRefused) {
+  Manifest m;
+  m.kernels = {sample_entry()};
+  std::string text = manifest_to_json(m).dump();
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  size_t at = text.find("\"derivation\":") + 13;
+  std::string bad = text.substr(0, at) + "{\"x\":" + deep + "," + text.substr(at + 1);
+  try {
+    parse_manifest(bad);
+    FAIL() << "accepted";
+  } catch (const ManifestError& e) {
+    EXPECT_EQ(e.message, "not JSON this reader accepts: nested deeper than 256 levels");
+  }
+  // Brackets inside strings do not count.
+  m.kernels[0].derivation["note"] = std::string(1000, '[') + "\"\\";
+  EXPECT_EQ(parse_manifest(manifest_to_json(m).dump()).kernels[0], m.kernels[0]);
+}
+
 TEST(Manifest, SignatureHashAndAbiHashFollowTheInterface) {
   Entry a = sample_entry(), b = sample_entry();
   EXPECT_EQ(signature_hash(a.arguments), signature_hash(b.arguments));
