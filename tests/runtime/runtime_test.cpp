@@ -230,6 +230,34 @@ TEST(Runtime, CorruptedObjectIsRefusedBySha256) {
   fs::remove_all(lib);
 }
 
+// An object whose hash matches (both replaced) but that is no shared object: a load error.
+TEST(Runtime, ObjectThatIsNotASharedObjectIsALoadError) {
+  fs::path lib = copy_library("garbage");
+  json m = manifest_of(lib);
+  json& e = entry_named(m, "add");
+  fs::path obj = lib / e["object"]["path"].get<std::string>();
+  std::string garbage(4096, 'x');
+  spit(obj, garbage);
+  // Learn the file's sha256 from the mismatch message, then record it, as a tamperer would.
+  axon_library* probe = nullptr;
+  e["object"]["sha256"] = std::string(64, '0');
+  spit(lib / "manifest.json", m.dump());
+  ASSERT_EQ(axon_open(lib.c_str(), &probe), AXON_OK);
+  axon_kernel* k = nullptr;
+  ASSERT_EQ(axon_find(probe, "add", nullptr, 0, &k), AXON_ERR_CORRUPT);
+  std::string msg = axon_last_error();
+  axon_close(probe);
+  std::string sha = msg.substr(msg.find("sha256 ") + 7, 64);
+  e["object"]["sha256"] = sha;
+  spit(lib / "manifest.json", m.dump());
+  Lib l(lib.string());
+  EXPECT_EQ(axon_find(l.lib, "add", nullptr, 0, &k), AXON_ERR_LOAD);
+  EXPECT_NE(std::string(axon_last_error()).find("cannot load the object of kernel 'add.avx2."),
+            std::string::npos)
+      << axon_last_error();
+  fs::remove_all(lib);
+}
+
 // Changing a shape in the manifest (and its hashes, as a careful tamperer would) cannot make the
 // runtime call the kernel with buffers of the wrong size: the object carries its ABI hash.
 TEST(Runtime, ManifestEditedToAnotherShapeIsRefused) {
