@@ -354,6 +354,10 @@ InstallResult install_kernel(const std::string& out_dir, const std::string& lib_
   if (!report.contains("best") || report["best"].is_null())
     user_error(report_path.string() +
                ": /best: this run found no valid kernel; there is nothing to install");
+  if (!fs::exists(out / "kernel.json"))
+    user_error((out / "kernel.json").string() +
+               ": missing; the output directory is incomplete or older than kernel.json (run "
+               "axon-synth again)");
   KernelInterface ki =
       interface_from_json(read_json(out / "kernel.json"), (out / "kernel.json").string());
   if (!fs::exists(out / "kernel.o"))

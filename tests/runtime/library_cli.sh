@@ -61,7 +61,7 @@ expect 0 "1 kernel, 0 broken" library verify "$WORK/default-lib"
 expect 2 "no such output directory" library install "$WORK/nowhere" "$lib"
 mkdir -p "$WORK/partial"
 cp "$RT/out-add/report.json" "$WORK/partial/"
-expect 2 "partial/kernel.json: cannot read" library install "$WORK/partial" "$lib"
+expect 2 "partial/kernel.json: missing; the output directory is incomplete" library install "$WORK/partial" "$lib"
 cp "$RT/out-add/kernel.json" "$WORK/partial/"
 expect 2 "partial/kernel.o: missing" library install "$WORK/partial" "$lib"
 expect 2 "'bad/name' is not a kernel name" library install "$RT/out-add" "$lib" --name bad/name
