@@ -6,7 +6,7 @@ set -uo pipefail
 BIN=$1
 RT=$2
 ROUNDS=$3
-WORK="$RT/killed"
+WORK="$RT/killed-$ROUNDS"
 lib="$WORK/lib"
 rm -rf "$WORK"
 mkdir -p "$WORK"
@@ -15,6 +15,26 @@ fail() {
   exit 1
 }
 "$BIN" library install "$RT/out-add" "$lib" --name base > /dev/null || fail 0 "seeding the library"
+# Deterministically: an install that has linked and staged its files and waits for the lock
+# (held here with flock(1)) is killed; the manifest is unchanged and nothing of it is installed.
+if command -v flock > /dev/null; then
+  before=$(cat "$lib/manifest.json")
+  exec 9> "$lib/.lock"
+  flock 9
+  "$BIN" library install "$RT/out-rmsnorm_matmul" "$lib" --name staged > /dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 1 200); do
+    [ -n "$(find "$lib/.staging" -name kernel.so 2> /dev/null)" ] && break
+    sleep 0.05
+  done
+  [ -n "$(find "$lib/.staging" -name kernel.so)" ] || fail 0 "the install never staged its object"
+  sleep 0.1
+  kill -9 "$pid"
+  wait "$pid" 2> /dev/null
+  exec 9>&-
+  [ "$before" = "$(cat "$lib/manifest.json")" ] || fail 0 "a killed staged install changed the manifest"
+  "$BIN" library verify "$lib" > /dev/null 2>&1 || fail 0 "verify failed after a killed staged install"
+fi
 # How long one install takes here, to spread the kills over it.
 t0=$(date +%s%N)
 "$BIN" library install "$RT/out-rmsnorm_matmul" "$lib" --name timing > /dev/null || fail 0 "timing install"
