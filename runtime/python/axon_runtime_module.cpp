@@ -66,13 +66,26 @@ std::string array_text(const py::array& a) {
   return shape_text(py::str(a.dtype()).cast<std::string>(), shape);
 }
 
-// Why array A cannot be argument ARG ("" when it can).
+// OBJ as an array: an ndarray as is; a numpy scalar (e.g. numpy.float32(0.1), for a rank-0
+// input such as a learning rate) as a 0-d array of its own dtype. Anything else: a null handle.
+py::object as_array(const py::handle& obj) {
+  if (py::isinstance<py::array>(obj))
+    return py::reinterpret_borrow<py::object>(obj);
+  static const py::handle generic =
+      py::object(py::module_::import("numpy").attr("generic")).release();
+  if (PyObject_IsInstance(obj.ptr(), generic.ptr()) == 1)
+    return py::array::ensure(obj);
+  return py::object();
+}
+
+// Why OBJ cannot be argument ARG ("" when it can).
 std::string array_mismatch(const ArgInfo& arg, const py::handle& obj) {
-  if (!py::isinstance<py::array>(obj))
+  py::object o = as_array(obj);
+  if (!o || (!py::isinstance<py::array>(obj) && arg.role != AXON_INPUT))
     return "argument '" + arg.name + "' must be a numpy array of " +
            shape_text(arg.dtype, arg.shape) + ", got " +
            py::str(py::type::of(obj)).cast<std::string>();
-  py::array a = py::reinterpret_borrow<py::array>(obj);
+  py::array a = py::reinterpret_borrow<py::array>(o);
   std::vector<int64_t> shape(a.shape(), a.shape() + a.ndim());
   if (!dtype_matches(a, arg.dtype) || shape != arg.shape)
     return "argument '" + arg.name + "': the kernel takes " + shape_text(arg.dtype, arg.shape) +
@@ -125,7 +138,7 @@ public:
         keep[i] = a.dtype == "bool" ? py::array(py::array_t<bool>(a.shape))
                                     : py::array(py::array_t<float>(a.shape));
       } else {
-        keep[i] = py::reinterpret_borrow<py::array>(given);
+        keep[i] = py::reinterpret_borrow<py::array>(as_array(given));
         if (!(keep[i].flags() & py::array::c_style))
           raise(AXON_ERR_ARGUMENT,
                 "argument '" + a.name + "' must be C-contiguous (use numpy.ascontiguousarray)");

@@ -55,7 +55,8 @@ class PythonRuntime(unittest.TestCase):
         p, m, v, g = (rng.uniform(0.5, 1, (16, 40)).astype(np.float32) for _ in range(4))
         hp = {k: np.float32(val) for k, val in
               dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, wd=0.01, bc1=0.1, bc2=0.001).items()}
-        scalars = {k: np.array(val, dtype=np.float32) for k, val in hp.items()}
+        # Rank-0 inputs as 0-d arrays and as numpy scalars of the same dtype.
+        scalars = {k: (np.array(val, dtype=np.float32) if k < "c" else val) for k, val in hp.items()}
         p0, m0, v0 = p.copy(), m.copy(), v.copy()
         out = self.lib.run("adamw", p=p, m=m, v=v, g=g, **scalars)
         self.assertIsNone(out)
@@ -65,6 +66,16 @@ class PythonRuntime(unittest.TestCase):
         self.assertTrue(close(m, m_ref, 1e-5, 1e-4))
         self.assertTrue(close(v, v_ref, 1e-5, 1e-4))
         self.assertTrue(close(p, p_ref, 1e-5, 1e-4))
+
+    def test_rank0_inputs_keep_their_dtype(self):
+        t = {k: np.ones((16, 40), np.float32) for k in "pmvg"}
+        hp = {k: np.float32(0.5) for k in ["lr", "beta1", "beta2", "eps", "wd", "bc1", "bc2"]}
+        self.assertIsNone(self.lib.run("adamw", **t, **hp))
+        for bad, got in [(np.float64(0.1), "got float64[]"), (0.1, "must be a numpy array")]:
+            with self.assertRaises(axon_runtime.Error) as cm:
+                self.lib.run("adamw", **t, **{**hp, "lr": bad})
+            self.assertIn("argument 'lr'", str(cm.exception))
+            self.assertIn(got, str(cm.exception))
 
     def test_errors_have_codes_and_messages(self):
         def error(**kw):
