@@ -11,7 +11,9 @@ export AXON_CACHE_DIR="$RT/cache"
 synth() {
   local name=$1 prog=$2
   shift 2
-  "$BIN" --isa targets/avx2.json "$prog" "$@" --measure 3 --repeats 3 -o "$RT/out-$name" --library="$RT/lib" 2>/dev/null
+  # The search's progress lines go to a log, shown only when the run fails.
+  "$BIN" --isa targets/avx2.json "$prog" "$@" --measure 3 --repeats 3 -o "$RT/out-$name" \
+    --library="$RT/lib" 2> "$RT/synth-$name.log" || { cat "$RT/synth-$name.log"; exit 1; }
 }
 synth rmsnorm_matmul experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=64 --dim K=32 --dim N=48
 synth adamw experiments/suites/nkibench/adamw.tp --dim P=16 --dim Q=40
