@@ -8,7 +8,7 @@ PACKAGES=(
   libz3-dev z3 libcvc5-dev cvc5
   nlohmann-json3-dev libtbb-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3-numpy
+  python3-numpy python3-dev pybind11-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

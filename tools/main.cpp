@@ -15,6 +15,7 @@
 #include "isa/isa.h"
 #include "sim/sim_command.h"
 #include "smt/prove_command.h"
+#include "tools/library_command.h"
 #include "tools/synthesize.h"
 
 namespace {
@@ -144,6 +145,7 @@ int main(int argc, char** argv) {
     a->add_flag("--json", so.json, "Print report.json on stdout");
     a->add_flag("--no-cache", so.no_cache, "Search even if the result cache ($AXON_CACHE_DIR) has this result");
     add_front_args(a, fa_synth);
+    add_library_options(a, so);
   };
   add_synth_options(&app);
   auto* synth = app.add_subcommand("synth", "Synthesize a kernel for a target (the default command)");
@@ -204,6 +206,8 @@ int main(int argc, char** argv) {
   isa_show->add_option("target", isa_show_path, "Target ISA description (JSON)")->required();
   isa_cmd->require_subcommand(1);
 
+  LibraryCommand library(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -224,6 +228,7 @@ int main(int argc, char** argv) {
     if (*replay) return replay_command(replay_path, replay_out);
     if (*sim) return sim_command(sim_opts, std::cout, std::cerr);
     if (*prove) return smt::prove_command(prove_opts, std::cout, std::cerr);
+    if (library.parsed()) return library.run();
     if (*isa_show) {
       std::cout << describe_isa(load_isa(isa_show_path));
       return kExitOk;

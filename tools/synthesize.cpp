@@ -27,6 +27,7 @@
 #include "search/result_cache.h"
 #include "search/schedule_json.h"
 #include "search/search.h"
+#include "tools/library_command.h"
 
 namespace axon {
 
@@ -179,6 +180,7 @@ bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const 
       return false;
     }
     for (auto& [name, data] : art->files()) write_file(out / name, data);
+    write_file(out / "kernel.json", kernel_interface_text(v.program, b.target()));
     std::string lines;
     for (auto& r : entry.at("candidates")) lines += r.dump() + "\n";
     write_file(out / "candidates.jsonl", lines);
@@ -219,7 +221,10 @@ int synthesize_command(const SynthOptions& o) {
   std::string cache_dir = default_cache_dir();
   if (!o.no_cache)
     if (auto hit = cache_lookup(cache_dir, key))
-      if (reuse_cached(*hit, index, *backend, o, out, key, cache_dir)) return 0;
+      if (reuse_cached(*hit, index, *backend, o, out, key, cache_dir)) {
+        install_if_asked(o, out.string());
+        return 0;
+      }
   std::ofstream jsonl(out / "candidates.jsonl", std::ios::trunc);
   nlohmann::json all_records = nlohmann::json::array();
   SearchOptions so;
@@ -325,6 +330,7 @@ int synthesize_command(const SynthOptions& o) {
     if (baseline) report["speedup_over_baseline"] = baseline->timing.median_ns / best.timing.median_ns;
     auto art = backend->compile(v.program, best.schedule);
     for (auto& [name, data] : art->files()) write_file(out / name, data);
+    write_file(out / "kernel.json", kernel_interface_text(v.program, backend->target()));
     write_file(out / "derivation.txt", derivation_text(o.program, v, best.schedule, ""));
   }
   report["cache"] = {{"hit", false}, {"key", key}, {"dir", cache_dir}};
@@ -344,6 +350,7 @@ int synthesize_command(const SynthOptions& o) {
   } else {
     std::printf("%s: no valid candidate (see %s)\n", o.program.c_str(), (out / "candidates.jsonl").string().c_str());
   }
+  if (code == 0) install_if_asked(o, out.string());
   return code;
 }
 

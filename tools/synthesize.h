@@ -22,6 +22,8 @@ struct SynthOptions {
   int repeats = 11;
   bool json = false;                      // print the report JSON on stdout
   bool no_cache = false;                  // search even when the result cache has this key
+  std::string library;                    // --library: install the winner here ("" = do not)
+  std::string kernel_name;                // its name there (default: the program's stem)
 };
 
 // Exit codes as DESIGN.md: 0 success, 2 bad input, 3 no valid candidate.

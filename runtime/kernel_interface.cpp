@@ -1,0 +1,97 @@
+// From an index program to its calling interface, and kernel.json in and out (see
+// kernel_interface.h). The interface is checked by building a manifest entry around it, so
+// kernel.json and manifest.json share one set of rules.
+#include "runtime/kernel_interface.h"
+
+#include <map>
+
+#include "ir/error.h"
+#include "runtime/cpu_features.h"
+
+namespace axon::rt {
+
+KernelInterface kernel_interface(const IndexProgram& p, const std::string& target,
+                                 const std::vector<std::string>& llvm_features,
+                                 const std::string& symbol) {
+  KernelInterface k;
+  k.symbol = symbol;
+  k.target = target;
+  for (auto& f : llvm_features) {
+    if (f.empty() || f[0] != '+')
+      continue;
+    std::string name = f.substr(1);
+    if (cpu_supports(name) < 0)
+      internal_error("target feature '" + name +
+                     "' is not one the runtime can check (runtime/cpu_features.cpp)");
+    k.cpu_features.push_back(name);
+  }
+  std::map<std::string, std::string> updated_by; // input -> the output stored back into it
+  for (auto& [out, in] : p.updates())
+    updated_by[in] = out;
+  for (auto& t : p.tensors()) {
+    std::string dtype = dtype_name(t.dtype);
+    std::vector<int64_t> shape = p.concrete_shape(t.name);
+    Buffer b{t.name, dtype, shape, BufferBind::Argument, t.name};
+    if (t.role == TensorRole::Temp) {
+      b.bind = BufferBind::Workspace;
+      b.argument.clear();
+    } else if (t.role == TensorRole::Output && p.updates().count(t.name)) {
+      b.bind = BufferBind::Update;
+      b.argument = p.updates().at(t.name);
+    } else {
+      ArgRole role = t.role == TensorRole::Output ? ArgRole::Output
+                     : updated_by.count(t.name)   ? ArgRole::InOut
+                                                  : ArgRole::Input;
+      k.arguments.push_back(Argument{t.name, dtype, shape, role, dtype_size(dtype)});
+    }
+    k.buffers.push_back(std::move(b));
+  }
+  return k;
+}
+
+nlohmann::json interface_to_json(const KernelInterface& k) {
+  return {{"schema_version", kInterfaceSchema},
+          {"symbol", k.symbol},
+          {"target", {{"isa", k.target}, {"cpu_features", k.cpu_features}}},
+          {"arguments", arguments_to_json(k.arguments)},
+          {"buffers", buffers_to_json(k.buffers)}};
+}
+
+KernelInterface interface_from_json(const nlohmann::json& j, const std::string& where) {
+  auto need = [&](const char* key, bool ok, const char* what) {
+    if (!ok)
+      user_error(where + ": /" + key + ": " + what);
+  };
+  need("schema_version",
+       j.is_object() && j.contains("schema_version") && j["schema_version"] == kInterfaceSchema,
+       ("expected " + std::to_string(kInterfaceSchema)).c_str());
+  need("symbol",
+       j.contains("symbol") && j["symbol"].is_string() && !j["symbol"].get<std::string>().empty() &&
+           j["symbol"].get<std::string>().find_first_not_of(
+               "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
+               std::string::npos,
+       "expected a C identifier");
+  need("target", j.contains("target") && j["target"].is_object(), "expected an object");
+  const nlohmann::json& t = j["target"];
+  need("target/isa", t.contains("isa") && t["isa"].is_string(), "expected a string");
+  need("target/cpu_features", t.contains("cpu_features") && t["cpu_features"].is_array(),
+       "expected an array");
+  need("arguments", j.contains("arguments"), "missing");
+  need("buffers", j.contains("buffers"), "missing");
+  KernelInterface k;
+  k.symbol = j["symbol"].get<std::string>();
+  k.target = t["isa"].get<std::string>();
+  for (auto& f : t["cpu_features"]) {
+    need("target/cpu_features", f.is_string(), "expected feature names");
+    k.cpu_features.push_back(f.get<std::string>());
+  }
+  try {
+    k.arguments = arguments_from_json(j["arguments"], "/arguments");
+    k.buffers = buffers_from_json(j["buffers"], k.arguments, "/buffers");
+  } catch (const ManifestError& e) {
+    user_error(where + ": " + e.message);
+  }
+  return k;
+}
+
+} // namespace axon::rt

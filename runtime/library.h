@@ -1,0 +1,42 @@
+// The kernel library on disk, as the installer sees it: install a synthesized kernel from an
+// output directory (OUT/report.json, OUT/kernel.json, OUT/kernel.o, ...), list, verify and remove
+// entries. Every change takes the library's lock (flock on DIR/.lock), writes the new manifest to
+// a temporary file and renames it over manifest.json, so concurrent installers lose nothing and a
+// crash leaves the previous manifest. Errors are UserErrors naming the file and what to do.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "runtime/manifest.h"
+
+namespace axon::rt {
+
+// $AXON_LIBRARY_DIR when set, else "axon-lib" (relative to the working directory).
+std::string default_library_dir();
+
+struct InstallOptions {
+  std::string name;   // the kernel's name; default: the program's file stem
+  std::string linker; // default: $AXON_LINKER, else cc, gcc, g++ or c++ on PATH
+};
+
+struct InstallResult {
+  Entry entry;
+  bool replaced = false; // an entry with the same id (name, target, signature) was replaced
+};
+
+// Links OUT/kernel.o into a shared object and installs it with its report, derivation, pseudo-C
+// and certificates (OUT/smt/, when present) into LIB.
+InstallResult install_kernel(const std::string& out_dir, const std::string& lib_dir,
+                             const InstallOptions& o = {});
+
+// The library's manifest (UserError if it is missing, malformed or newer).
+Manifest read_library(const std::string& lib_dir);
+
+// What is wrong with an entry's files (missing, or sha256 differs); empty when it is intact.
+std::vector<std::string> verify_entry(const std::string& lib_dir, const Entry& e);
+
+// Removes the entries whose id or name is KEY; returns how many (UserError when none).
+size_t remove_kernels(const std::string& lib_dir, const std::string& key);
+
+} // namespace axon::rt
