@@ -102,6 +102,9 @@ struct OperandSpec {
   std::vector<DimSpec> shape;        // dim 0 is the partition dim of a partitioned memory
   std::string accumulate_flag;       // out operand: accumulates into memory when this flag is set
   std::string when;                  // present only when this flag is set
+  // Bound to a tensor in memory, the operand's last axis must be the tensor's innermost axis
+  // (unit stride): vector loads and stores.
+  bool contiguous = false;
 };
 
 enum class ParamKind { Enum, Flag, Immediate, Vector };

@@ -107,6 +107,8 @@ json operand_json(const OperandSpec& o) {
     j["accumulate"] = o.accumulate_flag;
   if (!o.when.empty())
     j["when"] = o.when;
+  if (o.contiguous)
+    j["contiguous"] = true;
   return j;
 }
 

@@ -517,7 +517,8 @@ ParamSpec read_param(const Ctx& ctx, const json& j, const std::string& ptr, cons
 
 OperandSpec read_operand(const Ctx& ctx, const json& j, const std::string& ptr, const Isa& isa) {
   Obj o(ctx, j, ptr, "an operand",
-        {"name", "role", "description", "memory", "dtypes", "shape", "accumulate", "when"});
+        {"name", "role", "description", "memory", "dtypes", "shape", "accumulate", "when",
+         "contiguous"});
   OperandSpec op;
   op.name = o.ident("name");
   op.role = o.choice("role", {"in", "out"}, "") == "in" ? OperandRole::In : OperandRole::Out;
@@ -560,6 +561,9 @@ OperandSpec read_operand(const Ctx& ctx, const json& j, const std::string& ptr, 
   }
   op.accumulate_flag = o.opt_str("accumulate");
   op.when = o.opt_str("when");
+  op.contiguous = o.boolean("contiguous", false);
+  if (op.contiguous && op.shape.empty())
+    ctx.fail(o.at("contiguous"), "a scalar operand (shape []) has no innermost axis to be contiguous");
   if (!op.accumulate_flag.empty() && op.role != OperandRole::Out)
     ctx.fail(o.at("accumulate"), "only an \"out\" operand can accumulate");
   return op;
