@@ -114,10 +114,14 @@ struct Evaluator {
     idx.reserve(e->args().size());
     for (auto& i : e->args())
       idx.push_back(ival(i));
-    if (cand) {
-      auto it = cand->slots.find(e->name());
-      if (it != cand->slots.end()) {
-        const SlotTerm& s = *it->second;
+    const SlotTerm* bound = nullptr;
+    if (cand)
+      for (auto& [n, st] : cand->slots)
+        if (*n == e->name())
+          bound = st;
+    {
+      if (bound) {
+        const SlotTerm& s = *bound;
         size_t mark = env.size();
         for (size_t k = 0; k < s.axis_vars.size() && k < idx.size(); ++k)
           if (!s.axis_vars[k].empty())

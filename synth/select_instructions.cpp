@@ -43,6 +43,7 @@ struct Instance {
   Expr expr;                     // its value, bound variables renamed apart
   std::vector<std::string> vars; // its index variables (one per operand axis)
   Sort sort = Sort::Real;
+  std::vector<std::string> dims_used; // dims the expression names
 };
 
 std::vector<Instance> instances_of(const Isa& isa) {
@@ -77,6 +78,12 @@ std::vector<Instance> instances_of(const Isa& isa) {
         if (reads_outputs || st.out.find('@') != std::string::npos)
           continue;
         in.vars = st.vars;
+        std::set<std::string> dims;
+        visit(in.expr, [&](const ExprNode& n) {
+          if (n.kind() == ExprKind::DimVar)
+            dims.insert(n.name());
+        });
+        in.dims_used.assign(dims.begin(), dims.end());
         in.sort = t.dtype == DType::Bool ? Sort::Bool : Sort::Real;
         out->push_back(std::move(in));
       }
@@ -239,15 +246,18 @@ struct Search {
     std::vector<Expr> terms = subterms;
     if (s.scalar_param) {
       // Negations and reciprocals of constants (x - 2 as x + -2, x / N as x * (1/N)) are free
-      // immediates; of tensor values they would cost an instruction that subtract or divide
-      // saves, so they are not offered.
+      // immediates; of a tensor they are a temp (exp(x - m) as exp(x + t) with t = -m, computed
+      // on a [P, 1] tile). Of larger subterms they are not offered: that would multiply the
+      // candidates for little gain (a subtract or divide does the same).
       for (auto& t : subterms)
-        if (t->sort() == Sort::Real && !has_access(t) && free_index_vars(t).empty()) {
+        if (t->sort() == Sort::Real && (t->kind() == ExprKind::Access ||
+                                        (!has_access(t) && free_index_vars(t).empty()))) {
           terms.push_back(ExprNode::unary(ExprKind::Neg, t));
           terms.push_back(ExprNode::unary(ExprKind::Recip, t));
         }
       terms.push_back(ExprNode::real_const(0.0));
       terms.push_back(ExprNode::real_const(1.0));
+      terms.push_back(ExprNode::real_const(-1.0));
     }
     for (const Expr& t : terms) {
       if (t->sort() != s.sort)
@@ -255,8 +265,21 @@ struct Search {
       std::vector<std::string> fv = free_index_vars(t);
       bool access = has_access(t);
       if (!access && fv.empty()) { // constants, dims
-        if (s.immediate_ok)
+        if (s.immediate_ok || (s.dims.empty() && !s.register_only && !s.scalar_param)) {
+          // An immediate, or a scalar operand read from memory (a constant pool).
           add({{t, std::vector<std::string>(s.dims.size())}, "constant", {}});
+        } else if (!s.scalar_param) {
+          // A tile or register full of the constant: computed first (memset, broadcast).
+          std::vector<std::string> axes;
+          bool sized = true;
+          for (auto& d : s.dims) {
+            auto it = dim_var.find(d);
+            sized = sized && it != dim_var.end();
+            axes.push_back(sized ? it->second : "");
+          }
+          if (sized)
+            add({{t, axes}, "temp", {}});
+        }
         continue;
       }
       if (s.immediate_only) {
@@ -511,7 +534,7 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
       return it->second;
   }
   ++ctx.stats.goals;
-  std::vector<isel::Trial> trials = isel::make_trials(g, 4);
+  std::vector<isel::Trial> trials = isel::make_trials(g, 12);
   Search s{ctx, g, {}, {}, {}};
   std::set<std::string> seen;
   collect_subterms(g.value, s.subterms, seen);
@@ -528,7 +551,6 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
     std::string engine;
   };
   std::vector<Cand> passing;
-  std::set<std::string> seen_exprs;
   const std::vector<Instance> insts = instances_of(ctx.isa);
   Sort goal_sort = g.value->sort();
   for (const Instance& in : insts) {
@@ -560,37 +582,23 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
         continue;
       // Bind slots one by one (the dim map grows as free dims are bound).
       std::vector<Option> chosen;
+      isel::CandidateView view;
+      view.expr = &in.expr;
+      for (auto& [iv, gv] : out_var)
+        view.out_vars.push_back({iv, gv});
+      view.slots.resize(slots.size());
+      for (size_t k = 0; k < slots.size(); ++k)
+        view.slots[k].first = &slots[k].name;
+      std::map<std::string, std::vector<Option>> option_cache;
       std::function<void(size_t)> rec = [&](size_t i) {
         if (i == slots.size()) {
           ++ctx.stats.candidates;
-          // Every dim the expression names must be bound.
-          bool bound = true;
-          visit(in.expr, [&](const ExprNode& n) {
-            if (n.kind() == ExprKind::DimVar && !s.dim_var.count(n.name()))
-              bound = false;
-          });
-          if (!bound)
-            return;
-          isel::CandidateView view;
-          view.expr = &in.expr;
+          for (auto& d : in.dims_used)
+            if (!s.dim_var.count(d))
+              return; // a dim no binding sized
           for (size_t k = 0; k < slots.size(); ++k)
-            view.slots[slots[k].name] = &chosen[k].term;
-          for (auto& [iv, gv] : out_var)
-            view.out_vars.push_back({iv, gv});
+            view.slots[k].second = &chosen[k].term;
           view.dim_vars = s.dim_var;
-          std::string key = std::to_string(in.instr) + "|" + in.operand + "|";
-          for (auto& [k, v] : in.choice)
-            key += k + "=" + v + ",";
-          for (auto& [iv, gv] : out_var)
-            key += iv + ">" + gv + ",";
-          for (auto& c : chosen) {
-            key += c.kind + ":" + to_string(c.term.term);
-            for (auto& v : c.term.axis_vars)
-              key += "," + v;
-            key += ";";
-          }
-          if (!seen_exprs.insert(key).second)
-            return;
           if (!isel::agrees(g, trials, view)) {
             ++ctx.stats.numeric_rejected;
             return;
@@ -601,7 +609,15 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
             passing.push_back(std::move(c));
           return;
         }
-        for (Option& o : s.options(slots[i])) {
+        std::string key = std::to_string(i);
+        for (auto& d : slots[i].dims) {
+          auto it = s.dim_var.find(d);
+          key += "|" + (it == s.dim_var.end() ? std::string("?") : it->second);
+        }
+        auto it = option_cache.find(key);
+        if (it == option_cache.end())
+          it = option_cache.emplace(key, s.options(slots[i])).first;
+        for (const Option& o : it->second) {
           for (auto& [d, v] : o.new_dims)
             s.dim_var[d] = v;
           chosen.push_back(o);
@@ -634,7 +650,16 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
     size_t eb = best_instr->engines.size();
     if (ea != eb)
       return ea > eb;
-    return a.slots.size() < b->slots.size();
+    if (a.slots.size() != b->slots.size())
+      return a.slots.size() < b->slots.size();
+    // Then the one with more immediates (log(s) as log(s * 1 + 0), not log(s * 0 + s)).
+    auto constants = [](const Cover& c) {
+      size_t n = 0;
+      for (auto& u : c.slots)
+        n += u.kind == "constant";
+      return n;
+    };
+    return constants(a) > constants(*b);
   };
   std::shared_ptr<Cover> best;
   std::vector<std::pair<std::string, Expr>> index_vars;
@@ -731,6 +756,10 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
       best_instr = &instr;
     } else if (pr.verdict == smt::Verdict::Refuted) {
       ++ctx.stats.refuted;
+      if (std::getenv("AXON_ISEL_DEBUG"))
+        std::fprintf(stderr, "refuted: %s  vs  %s: %s\n", to_string(lhs).c_str(),
+                     to_string(cand).c_str(),
+                     pr.obligations.empty() ? "" : pr.obligations[0].reason.c_str());
     } else {
       ++ctx.stats.unknown;
     }
@@ -834,6 +863,12 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
         << ctx.stats.numeric_rejected << " differ numerically, " << ctx.stats.refuted
         << " refuted, " << ctx.stats.unknown << " unknown"
         << (g.value->sort() == Sort::Bool ? "; the value is a condition (bool)" : "");
+    bool any_sort = false;
+    for (const auto& in : instances_of(isa))
+      any_sort = any_sort || in.sort == g.value->sort();
+    if (!any_sort)
+      r << "; no instruction of '" << isa.name << "' writes a "
+        << (g.value->sort() == Sort::Bool ? "bool" : "real") << " operand";
     sel.reason = r.str();
   }
   sel.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -104,6 +104,11 @@ nlohmann::json selection_json(const Selection& s) {
   nlohmann::json j;
   j["statement"] = s.statement;
   j["found"] = s.found;
+  j["stats"] = {{"goals", s.stats.goals},       {"candidates", s.stats.candidates},
+                {"numeric_rejected", s.stats.numeric_rejected},
+                {"proofs", s.stats.proofs},     {"proven", s.stats.proven},
+                {"refuted", s.stats.refuted},   {"unknown", s.stats.unknown},
+                {"seconds", s.seconds}};
   if (!s.found) {
     j["reason"] = s.reason;
     return j;
