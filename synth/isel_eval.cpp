@@ -30,6 +30,7 @@ uint64_t name_hash(const std::string& s) {
 }
 
 struct Evaluator {
+  explicit Evaluator(const Trial& trial, const CandidateView* c = nullptr) : t(trial), cand(c) {}
   const Trial& t;
   const CandidateView* cand = nullptr;
   std::vector<std::pair<const std::string*, int64_t>> env;

@@ -75,12 +75,14 @@ bool token_char(char c) {
 
 Goal make_goal(const std::vector<std::string>& vars, const std::vector<Expr>& extents,
                const Expr& value, const std::map<std::string, TensorDecl>& decls,
-               std::map<std::string, std::string>& display, size_t outer, bool ordered) {
+               std::map<std::string, std::string>& display, size_t outer, bool ordered,
+               std::vector<int> layout) {
   AXON_CHECK(vars.size() == extents.size(), "isel: one extent per variable");
   Renamer r;
   Goal g;
   g.outer = outer;
   g.ordered = ordered;
+  g.layout = std::move(layout);
   for (size_t i = 0; i < vars.size(); ++i) {
     std::string c = "v$" + std::to_string(i);
     r.var[vars[i]] = c;
@@ -120,7 +122,9 @@ Goal make_goal(const std::vector<std::string>& vars, const std::vector<Expr>& ex
     g.dims.push_back(c);
     display[c] = orig;
   }
-  std::string k = std::to_string(outer) + (ordered ? "o|" : "|");
+  std::string k = std::to_string(outer) + (ordered ? "o" : "") + "|";
+  for (int l : g.layout)
+    k += std::to_string(l) + ",";
   for (size_t i = 0; i < g.vars.size(); ++i)
     k += g.vars[i] + ":" + to_string(g.extents[i]) + ",";
   k += "|";

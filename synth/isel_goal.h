@@ -25,6 +25,9 @@ struct Goal {
   // (the consumer reads the temp in that layout: the same vector lanes, the same partitions).
   size_t outer = 0;
   bool ordered = false;
+  // ordered: for each axis of the reading operand, the goal variable it carries (an index into
+  // vars) or -1 for a size-1 axis; the producer's output axis i must match entry i.
+  std::vector<int> layout;
   std::string key;                          // canonical text: equal keys, equal goals
 };
 
@@ -33,7 +36,7 @@ struct Goal {
 Goal make_goal(const std::vector<std::string>& vars, const std::vector<Expr>& extents,
                const Expr& value, const std::map<std::string, TensorDecl>& decls,
                std::map<std::string, std::string>& display, size_t outer = 0,
-               bool ordered = false);
+               bool ordered = false, std::vector<int> layout = {});
 
 // Replaces every identifier token of `text` found in `names` (tokens may hold '$' and '\'').
 std::string rename_tokens(const std::string& text, const std::map<std::string, std::string>& names);

@@ -117,7 +117,7 @@ struct Cover {
   size_t length = 1;
   std::vector<SlotUse> slots;
   std::vector<std::string> notes;
-  std::string goal_text; // "v$0, v$1 <- value" in canonical names
+  bool hoisted = false; // the goal reads no tensor: a constant, computed once per kernel
   std::vector<std::string> goal_vars;
   std::string value_text;
 };
@@ -268,8 +268,8 @@ struct Search {
         if (s.immediate_ok || (s.dims.empty() && !s.register_only && !s.scalar_param)) {
           // An immediate, or a scalar operand read from memory (a constant pool).
           add({{t, std::vector<std::string>(s.dims.size())}, "constant", {}});
-        } else if (!s.scalar_param) {
-          // A tile or register full of the constant: computed first (memset, broadcast).
+        } else if (!s.dims.empty()) {
+          // A tile, vector or register full of the constant: computed first (memset, broadcast).
           std::vector<std::string> axes;
           bool sized = true;
           for (auto& d : s.dims) {
@@ -363,9 +363,21 @@ struct Search {
   }
 };
 
-void out_maps(size_t q, size_t first, size_t r, bool ordered, std::vector<std::vector<int>>& out) {
-  // Injective partial maps from q instruction axes to goal axes first..r-1, mapping min(q, r -
-  // first) of them (-1: a size-1 axis); `ordered` keeps the goal axes in increasing order.
+void out_maps(size_t q, const Goal& g, std::vector<std::vector<int>>& out) {
+  // Injective partial maps from q instruction axes to the goal's free axes (-1: a size-1
+  // axis). A temp (ordered) is written in the layout its reader expects: instruction axis i
+  // carries the reader's axis i (so axis 0 stays the partition or lane axis), extra trailing
+  // instruction axes have size 1. Otherwise min(q, free axes) of them are mapped.
+  size_t first = g.outer, r = g.vars.size();
+  if (g.ordered) {
+    if (q < g.layout.size())
+      return;
+    std::vector<int> m(q, -1);
+    for (size_t i = 0; i < g.layout.size(); ++i)
+      m[i] = g.layout[i];
+    out.push_back(m);
+    return;
+  }
   size_t k = std::min(q, r - first);
   std::vector<int> cur(q, -1);
   std::function<void(size_t, size_t)> rec = [&](size_t i, size_t mapped) {
@@ -383,11 +395,7 @@ void out_maps(size_t q, size_t first, size_t r, bool ordered, std::vector<std::v
         if (std::find(cur.begin(), cur.begin() + static_cast<long>(i), static_cast<int>(a)) !=
             cur.begin() + static_cast<long>(i))
           continue;
-        bool later = false;
-        for (size_t j = 0; j < i; ++j)
-          later = later || cur[j] > static_cast<int>(a);
-        if (ordered && later)
-          continue;
+
         cur[i] = static_cast<int>(a);
         rec(i + 1, mapped + 1);
         cur[i] = -1;
@@ -407,9 +415,17 @@ Goal sub_goal(const Goal& g, const Option& o, const std::set<std::string>& outer
     if (outer.count(v) && std::find(fv.begin(), fv.end(), v) != fv.end())
       vars.push_back(v);
   size_t n_outer = vars.size();
-  for (auto& v : o.term.axis_vars)
-    if (!v.empty() && std::find(vars.begin(), vars.end(), v) == vars.end())
+  std::vector<int> layout;
+  for (auto& v : o.term.axis_vars) {
+    if (v.empty()) {
+      layout.push_back(-1);
+      continue;
+    }
+    auto it = std::find(vars.begin(), vars.end(), v);
+    layout.push_back(static_cast<int>(it - vars.begin()));
+    if (it == vars.end())
       vars.push_back(v);
+  }
   std::vector<Expr> ext;
   for (auto& v : vars) {
     auto b = g.bound_extent.find(v);
@@ -424,7 +440,7 @@ Goal sub_goal(const Goal& g, const Option& o, const std::set<std::string>& outer
   std::map<std::string, TensorDecl> decls;
   for (auto& t : g.tensors)
     decls[t.name] = t;
-  return isel::make_goal(vars, ext, o.term.term, decls, names, n_outer, true);
+  return isel::make_goal(vars, ext, o.term.term, decls, names, n_outer, true, layout);
 }
 
 Expr bind_expr(const Instance& in, const std::map<std::string, const SlotTerm*>& slots,
@@ -560,9 +576,7 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
     const OperandSpec* op = instr.find_operand(in.operand);
     std::vector<Slot> slots = slots_of(ctx.isa, instr, in.expr);
     std::vector<std::vector<int>> maps;
-    out_maps(in.vars.size(), g.outer, g.vars.size(), g.ordered, maps);
-    if (g.ordered && in.vars.size() < g.vars.size() - g.outer)
-      maps.clear(); // the producer must write every axis the consumer reads
+    out_maps(in.vars.size(), g, maps);
     for (const auto& m : maps) {
       s.dim_var.clear();
       s.outer = std::set<std::string>(g.vars.begin(), g.vars.end());
@@ -706,7 +720,9 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
         break;
       }
       u.sub_names = names;
-      cov->total_ns += u.sub->total_ns;
+      // A constant read by a computation on tensors is hoisted out of the tile loops.
+      if (!u.sub->hoisted || g.tensors.empty())
+        cov->total_ns += u.sub->total_ns;
       cov->length += u.sub->length;
     }
     if (!ok || cov->length > budget || !better(*cov, best.get()))
@@ -752,6 +768,7 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
       ++ctx.stats.proven;
       cov->goal_vars = g.vars;
       cov->value_text = to_string(g.value);
+      cov->hoisted = g.tensors.empty();
       best = cov;
       best_instr = &instr;
     } else if (pr.verdict == smt::Verdict::Refuted) {
@@ -790,6 +807,7 @@ void flatten(const Isa& isa, const Cover& c, const std::map<std::string, std::st
   si.params = c.choice;
   si.result = c.operand;
   si.cost_ns = c.own_ns;
+  si.hoisted = c.hoisted;
   for (const SlotUse& u : c.slots) {
     SlotBinding b;
     b.slot = u.name;
@@ -851,7 +869,8 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
     flatten(isa, *c, display, st.out, sel.instrs, temps);
     sel.found = true;
     for (auto& i : sel.instrs)
-      sel.cost_ns += i.cost_ns;
+      if (!i.hoisted)
+        sel.cost_ns += i.cost_ns;
   } else {
     std::ostringstream r;
     r << "no lowering for `" << sel.statement << "` on target '" << isa.name << "': ";
@@ -896,7 +915,8 @@ std::string to_string(const Selection& s) {
       params += (params.empty() ? "" : ", ") + k + "=" + v;
     if (!params.empty())
       os << "(" << params << ")";
-    os << " on " << i.engine << ": " << i.computes << "  [" << i.result << "]\n";
+    os << " on " << i.engine << ": " << i.computes << "  [" << i.result << "]"
+       << (i.hoisted ? "  (constant: once per kernel)" : "") << "\n";
     for (auto& b : i.bindings)
       os << "      " << b.slot << " <- " << b.value << (b.kind == "constant" ? " (immediate)" : "")
          << (b.layout.empty() ? "" : " (" + b.layout + ")") << "\n";

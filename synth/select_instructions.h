@@ -46,6 +46,9 @@ struct SelectedInstr {
   std::vector<SlotBinding> bindings;
   std::vector<std::string> notes; // dims the instruction bounds, e.g. "K <= 128 (axis k)"
   double cost_ns = 0;             // one call at the costing tile
+  // Computes a constant (a zero bias tile, a broadcast 0.5): loop-invariant, run once per
+  // kernel outside the tile loops, so not part of the selection's per-tile cost.
+  bool hoisted = false;
 };
 
 struct SelectStats {
@@ -61,7 +64,7 @@ struct Selection {
   bool found = false;
   std::string statement;             // the covered statement, as text
   std::vector<SelectedInstr> instrs; // execution order; the last writes the statement's tensor
-  double cost_ns = 0;                // sum over instrs
+  double cost_ns = 0;                // sum over instrs that are not hoisted: the cost per tile
   std::string reason;                // when !found: why nothing covers it
   SelectStats stats;
   double seconds = 0;
