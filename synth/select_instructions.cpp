@@ -24,6 +24,7 @@
 
 #include "ir/error.h"
 #include "ir/inline.h"
+#include "synth/isel_cache.h"
 #include "synth/isel_eval.h"
 #include "synth/isel_goal.h"
 
@@ -854,41 +855,63 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
   std::map<std::string, std::string> display;
   Goal g = isel::make_goal(st.vars, out.shape, st.value, decls, display);
 
+  // Everything below runs in canonical names ("w$" is the statement's tensor); the result is
+  // renamed into the statement's names at the end, so equal patterns share one cache entry.
+  display["w$"] = st.out;
+  std::string canonical_stmt = "w$" + var_list(g.vars) + " = " + to_string(g.value);
+  std::string key = "isel-1|" + isa_hash(isa) + "|" + std::to_string(opts.max_instructions) +
+                    "|" + std::to_string(opts.free_tile) + "|" + g.key;
   Selection sel;
-  {
-    std::string lhs = st.out + "[";
-    for (size_t i = 0; i < st.vars.size(); ++i)
-      lhs += (i ? ", " : "") + st.vars[i];
-    sel.statement = lhs + "] = " + to_string(st.value);
-  }
-  Ctx ctx{isa, opts, isa_hash(isa) + "/" + std::to_string(opts.free_tile), {}, 0, 0};
-  CoverPtr c = solve(ctx, g, opts.max_instructions);
-  sel.stats = ctx.stats;
-  if (c) {
-    int temps = 0;
-    flatten(isa, *c, display, st.out, sel.instrs, temps);
-    sel.found = true;
-    for (auto& i : sel.instrs)
-      if (!i.hoisted)
-        sel.cost_ns += i.cost_ns;
+  std::optional<Selection> cached;
+  if (!opts.cache_dir.empty())
+    cached = isel::cache_load(opts.cache_dir, key);
+  if (cached) {
+    sel = *cached;
+    sel.stats.cached = true;
   } else {
-    std::ostringstream r;
-    r << "no lowering for `" << sel.statement << "` on target '" << isa.name << "': ";
-    if (ctx.stats.goals == 0)
-      r << "no sequence of at most " << opts.max_instructions << " instructions (cached result)";
-    else
-      r << ctx.stats.candidates << " candidate(s) from " << isa.instructions.size()
-        << " instructions within " << opts.max_instructions << " instruction(s); "
-        << ctx.stats.numeric_rejected << " differ numerically, " << ctx.stats.refuted
-        << " refuted, " << ctx.stats.unknown << " unknown"
-        << (g.value->sort() == Sort::Bool ? "; the value is a condition (bool)" : "");
-    bool any_sort = false;
-    for (const auto& in : instances_of(isa))
-      any_sort = any_sort || in.sort == g.value->sort();
-    if (!any_sort)
-      r << "; no instruction of '" << isa.name << "' writes a "
-        << (g.value->sort() == Sort::Bool ? "bool" : "real") << " operand";
-    sel.reason = r.str();
+    Ctx ctx{isa, opts, isa_hash(isa) + "/" + std::to_string(opts.free_tile), {}, 0, 0};
+    CoverPtr c = solve(ctx, g, opts.max_instructions);
+    sel.stats = ctx.stats;
+    if (c) {
+      int temps = 0;
+      flatten(isa, *c, {}, "w$", sel.instrs, temps);
+      sel.found = true;
+      for (auto& i : sel.instrs)
+        if (!i.hoisted)
+          sel.cost_ns += i.cost_ns;
+    } else {
+      std::ostringstream r;
+      r << "no lowering for `" << canonical_stmt << "` on target '" << isa.name << "': ";
+      if (ctx.stats.goals == 0)
+        r << "no sequence of at most " << opts.max_instructions
+          << " instructions (an earlier search in this process)";
+      else
+        r << ctx.stats.candidates << " candidate(s) from " << isa.instructions.size()
+          << " instructions within " << opts.max_instructions << " instruction(s); "
+          << ctx.stats.numeric_rejected << " differ numerically, " << ctx.stats.refuted
+          << " refuted, " << ctx.stats.unknown << " unknown"
+          << (g.value->sort() == Sort::Bool ? "; the value is a condition (bool)" : "");
+      bool any_sort = false;
+      for (const auto& in : instances_of(isa))
+        any_sort = any_sort || in.sort == g.value->sort();
+      if (!any_sort)
+        r << "; no instruction of '" << isa.name << "' writes a "
+          << (g.value->sort() == Sort::Bool ? "bool" : "real") << " operand";
+      sel.reason = r.str();
+    }
+    if (!opts.cache_dir.empty())
+      isel::cache_store(opts.cache_dir, key, sel);
+  }
+  // Into the statement's names.
+  sel.statement = isel::rename_tokens(canonical_stmt, display);
+  sel.reason = isel::rename_tokens(sel.reason, display);
+  for (auto& i : sel.instrs) {
+    i.writes = isel::rename_tokens(i.writes, display);
+    i.computes = isel::rename_tokens(i.computes, display);
+    for (auto& b : i.bindings)
+      b.value = isel::rename_tokens(b.value, display);
+    for (auto& n : i.notes)
+      n = isel::rename_tokens(n, display);
   }
   sel.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return sel;

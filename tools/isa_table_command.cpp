@@ -9,6 +9,7 @@
 
 #include "ir/error.h"
 #include "isa/isa.h"
+#include "smt/proof_cache.h"
 #include "specs/instantiate.h"
 #include "specs/spec.h"
 #include "synth/select_instructions.h"
@@ -141,7 +142,9 @@ int isa_table_command(const IsaTableOptions& opts, std::ostream& out, std::ostre
   so.max_instructions = opts.max_instructions;
   so.prove.use_cache = !opts.no_cache;
   so.prove.cache_dir = opts.cache_dir;
-  size_t stmts = 0, covered = 0, ops = 0, proofs = 0;
+  if (!opts.no_cache)
+    so.cache_dir = (opts.cache_dir.empty() ? smt::default_cache_dir() : opts.cache_dir) + "/isel";
+  size_t stmts = 0, covered = 0, ops = 0, proofs = 0, cached = 0;
   nlohmann::json jops = nlohmann::json::array();
   if (!opts.json)
     out << "instruction synthesis for " << isa.name << " (" << opts.isa << ", "
@@ -162,6 +165,7 @@ int isa_table_command(const IsaTableOptions& opts, std::ostream& out, std::ostre
         Selection s = select_instructions(p.program, i, isa, so);
         ++stmts;
         proofs += s.stats.proofs;
+        cached += s.stats.cached;
         if (s.found) {
           ++covered;
           op_ns += s.cost_ns;
@@ -193,13 +197,14 @@ int isa_table_command(const IsaTableOptions& opts, std::ostream& out, std::ostre
   if (opts.json) {
     nlohmann::json j = {{"schema_version", 1}, {"isa", isa.name},   {"isa_hash", isa_hash(isa)},
                         {"ops", jops},         {"statements", stmts}, {"covered", covered},
-                        {"seconds", secs}};
+                        {"cached", cached},   {"seconds", secs}};
     out << j.dump(2) << "\n";
   } else {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.2f", secs);
     out << "\n" << covered << " of " << stmts << " granular computations of " << ops
-        << " ops covered; " << proofs << " proofs; " << buf << " s\n";
+        << " ops covered; " << proofs << " proofs; " << cached << " from the selection cache; "
+        << buf << " s\n";
   }
   (void)err;
   return 0;

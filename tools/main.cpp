@@ -209,8 +209,8 @@ int main(int argc, char** argv) {
   isa_table->add_option("--max-instructions", table_opts.max_instructions, "Longest instruction sequence searched")
       ->check(CLI::Range(1, 6));
   isa_table->add_flag("--json", table_opts.json, "Print JSON instead of the table");
-  isa_table->add_flag("--no-cache", table_opts.no_cache, "Do not read or write the proof cache");
-  isa_table->add_option("--cache-dir", table_opts.cache_dir, "Proof cache directory");
+  isa_table->add_flag("--no-cache", table_opts.no_cache, "Do not read or write the proof and selection caches");
+  isa_table->add_option("--cache-dir", table_opts.cache_dir, "Cache directory (proofs; selections in its isel/)");
   isa_cmd->require_subcommand(1);
 
   try {

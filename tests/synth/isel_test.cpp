@@ -3,6 +3,7 @@
 // removed, and rejects an instruction whose semantics were written wrong.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -205,6 +206,31 @@ TEST(Isel, WrongSemanticsRejectsTheInstruction) {
       EXPECT_NE(i.params.at("op0"), "multiply") << to_string(r);
     }
   }
+}
+
+TEST(Isel, SelectionsAreCachedPerPatternAndTarget) {
+  std::string dir = ::testing::TempDir() + "/isel_cache_test";
+  std::filesystem::remove_all(dir);
+  SelectOptions o = options();
+  o.cache_dir = dir;
+  // The same pattern under other names: one cache entry, shown in each program's names.
+  IndexProgram p = load_index_program(source_from_string(kRowSumOfSquares, "a.tp"));
+  IndexProgram q = load_index_program(source_from_string(
+      "where R, C\ninput z: f32[R, C]\noutput n2[r: R] = sum(c) z[r, c] * z[r, c]\n", "b.tp"));
+  Selection first = select_instructions(p, 0, npu(), o);
+  ASSERT_TRUE(first.found) << first.reason;
+  EXPECT_FALSE(first.stats.cached);
+  Selection again = select_instructions(q, 0, npu(), o);
+  ASSERT_TRUE(again.found) << again.reason;
+  EXPECT_TRUE(again.stats.cached);
+  EXPECT_EQ(again.instrs.size(), first.instrs.size());
+  EXPECT_EQ(binding(last(again), "in").value, "z[r, c]");
+  EXPECT_EQ(again.cost_ns, first.cost_ns);
+  // Another target (here: one instruction fewer) is another key.
+  Isa no_act = edited("npu.json", [](nlohmann::json& j) { remove_instruction(j, "activation"); });
+  Selection other = select_instructions(q, 0, no_act, o);
+  EXPECT_FALSE(other.stats.cached);
+  std::filesystem::remove_all(dir);
 }
 
 } // namespace
