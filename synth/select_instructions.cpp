@@ -238,6 +238,9 @@ struct Search {
     std::vector<Option> out;
     std::set<std::string> seen;
     auto add = [&](Option o) {
+      // A constant goal is one instruction from immediates (memset, broadcast), never a chain.
+      if (o.kind == "temp" && g.tensors.empty())
+        return;
       std::string k = o.kind + "|" + to_string(o.term.term);
       for (auto& v : o.term.axis_vars)
         k += "," + v;
