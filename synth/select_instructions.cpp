@@ -610,10 +610,10 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
       std::map<std::string, std::vector<Option>> option_cache;
       std::function<void(size_t)> rec = [&](size_t i) {
         if (i == slots.size()) {
-          ++ctx.stats.candidates;
           for (auto& d : in.dims_used)
             if (!s.dim_var.count(d))
-              return; // a dim no binding sized
+              return; // a dim no binding sized: not a candidate
+          ++ctx.stats.candidates;
           for (size_t k = 0; k < slots.size(); ++k)
             view.slots[k].second = &chosen[k].term;
           view.dim_vars = s.dim_var;
