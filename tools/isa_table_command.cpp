@@ -120,7 +120,8 @@ nlohmann::json selection_json(const Selection& s) {
     nlohmann::json ij = {{"instruction", i.instruction}, {"engine", i.engine},
                          {"params", i.params},         {"result", i.result},
                          {"writes", i.writes},         {"computes", i.computes},
-                         {"cost_ns", i.cost_ns},       {"notes", i.notes}};
+                         {"cost_ns", i.cost_ns},       {"notes", i.notes},
+                         {"hoisted", i.hoisted}};
     ij["bindings"] = nlohmann::json::array();
     for (auto& b : i.bindings)
       ij["bindings"].push_back(
