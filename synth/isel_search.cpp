@@ -16,6 +16,8 @@
 #include "synth/isel_search.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <mutex>
 #include <set>
@@ -734,7 +736,8 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
       best_instr = &instr;
     } else if (pr.verdict == smt::Verdict::Refuted) {
       ++ctx.stats.refuted;
-      if (std::getenv("AXON_ISEL_DEBUG"))
+      // AXON_DEBUG=2: each candidate the trials let through but the prover refuted.
+      if (const char* d = std::getenv("AXON_DEBUG"); d && std::atoi(d) >= 2)
         std::fprintf(stderr, "refuted: %s  vs  %s: %s\n", to_string(lhs).c_str(),
                      to_string(cand).c_str(),
                      pr.obligations.empty() ? "" : pr.obligations[0].reason.c_str());
