@@ -671,22 +671,26 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
       SlotUse& u = cov->slots[k];
       if (u.kind != "temp")
         continue;
-      if (cov->length >= budget || (best && cov->total_ns > best->total_ns)) {
+      std::map<std::string, std::string> names;
+      Goal sg = sub_goal(g, c.chosen[k], c.outer, u.sub_vars, names);
+      // A constant read by a computation on tensors is hoisted out of the tile loops: it costs
+      // nothing per tile and does not count against the sequence length (it is one instruction
+      // from immediates, see Search::options).
+      bool hoist = sg.tensors.empty() && !g.tensors.empty();
+      if (!hoist && (cov->length >= budget || (best && cov->total_ns > best->total_ns))) {
         ok = false;
         break;
       }
-      std::map<std::string, std::string> names;
-      Goal sg = sub_goal(g, c.chosen[k], c.outer, u.sub_vars, names);
-      u.sub = solve(ctx, sg, budget - cov->length);
+      u.sub = solve(ctx, sg, hoist ? 1 : budget - cov->length);
       if (!u.sub) {
         ok = false;
         break;
       }
       u.sub_names = names;
-      // A constant read by a computation on tensors is hoisted out of the tile loops.
-      if (!u.sub->hoisted || g.tensors.empty())
+      if (!hoist) {
         cov->total_ns += u.sub->total_ns;
-      cov->length += u.sub->length;
+        cov->length += u.sub->length;
+      }
     }
     if (!ok || cov->length > budget || !better(*cov, best.get()))
       continue;
