@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "ir/error.h"
@@ -55,7 +56,15 @@ std::vector<Instance> instances_of(const Isa& isa) {
   for (size_t ii = 0; ii < isa.instructions.size(); ++ii) {
     const Instruction& instr = isa.instructions[ii];
     for (const ParamChoice& choice : all_param_choices(instr)) {
-      IndexProgram prog = instruction_semantics(instr, choice);
+      // The loader checked each value of each parameter on its own; a combination that does not
+      // instantiate is not an instance (and never a cover).
+      std::optional<IndexProgram> parsed;
+      try {
+        parsed = instruction_semantics(instr, choice);
+      } catch (const UserError&) {
+        continue;
+      }
+      const IndexProgram& prog = *parsed;
       for (const auto& st : prog.stmts()) {
         const TensorDecl& t = prog.tensor(st.out);
         if (t.role != TensorRole::Output)
