@@ -65,19 +65,32 @@ struct Evaluator {
   int64_t ival(const Expr& e) {
     const auto& a = e->args();
     switch (e->kind()) {
-    case ExprKind::IntConst: return e->int_value();
-    case ExprKind::IndexVar: return var(e->name());
-    case ExprKind::DimVar: return dim(e->name());
-    case ExprKind::Neg: return -ival(a[0]);
-    case ExprKind::Add: return ival(a[0]) + ival(a[1]);
-    case ExprKind::Sub: return ival(a[0]) - ival(a[1]);
-    case ExprKind::Mul: return ival(a[0]) * ival(a[1]);
-    case ExprKind::Div: return floor_div(ival(a[0]), ival(a[1]));
-    case ExprKind::Mod: return floor_mod(ival(a[0]), ival(a[1]));
-    case ExprKind::Min: return std::min(ival(a[0]), ival(a[1]));
-    case ExprKind::Max: return std::max(ival(a[0]), ival(a[1]));
-    case ExprKind::Select: return bval(a[0]) ? ival(a[1]) : ival(a[2]);
-    default: throw std::runtime_error("not an int expression");
+    case ExprKind::IntConst:
+      return e->int_value();
+    case ExprKind::IndexVar:
+      return var(e->name());
+    case ExprKind::DimVar:
+      return dim(e->name());
+    case ExprKind::Neg:
+      return -ival(a[0]);
+    case ExprKind::Add:
+      return ival(a[0]) + ival(a[1]);
+    case ExprKind::Sub:
+      return ival(a[0]) - ival(a[1]);
+    case ExprKind::Mul:
+      return ival(a[0]) * ival(a[1]);
+    case ExprKind::Div:
+      return floor_div(ival(a[0]), ival(a[1]));
+    case ExprKind::Mod:
+      return floor_mod(ival(a[0]), ival(a[1]));
+    case ExprKind::Min:
+      return std::min(ival(a[0]), ival(a[1]));
+    case ExprKind::Max:
+      return std::max(ival(a[0]), ival(a[1]));
+    case ExprKind::Select:
+      return bval(a[0]) ? ival(a[1]) : ival(a[2]);
+    default:
+      throw std::runtime_error("not an int expression");
     }
   }
 
@@ -89,13 +102,20 @@ struct Evaluator {
       return f(val(a[0]), val(a[1]));
     };
     switch (e->kind()) {
-    case ExprKind::Not: return !bval(a[0]);
-    case ExprKind::And: return bval(a[0]) && bval(a[1]);
-    case ExprKind::Or: return bval(a[0]) || bval(a[1]);
-    case ExprKind::Lt: return cmp([](double x, double y) { return x < y; });
-    case ExprKind::Le: return cmp([](double x, double y) { return x <= y; });
-    case ExprKind::Gt: return cmp([](double x, double y) { return x > y; });
-    case ExprKind::Ge: return cmp([](double x, double y) { return x >= y; });
+    case ExprKind::Not:
+      return !bval(a[0]);
+    case ExprKind::And:
+      return bval(a[0]) && bval(a[1]);
+    case ExprKind::Or:
+      return bval(a[0]) || bval(a[1]);
+    case ExprKind::Lt:
+      return cmp([](double x, double y) { return x < y; });
+    case ExprKind::Le:
+      return cmp([](double x, double y) { return x <= y; });
+    case ExprKind::Gt:
+      return cmp([](double x, double y) { return x > y; });
+    case ExprKind::Ge:
+      return cmp([](double x, double y) { return x >= y; });
     case ExprKind::Eq:
       if (a[0]->sort() == Sort::Bool)
         return bval(a[0]) == bval(a[1]);
@@ -104,9 +124,12 @@ struct Evaluator {
       if (a[0]->sort() == Sort::Bool)
         return bval(a[0]) != bval(a[1]);
       return cmp([](double x, double y) { return x != y; });
-    case ExprKind::Select: return bval(a[0]) ? bval(a[1]) : bval(a[2]);
-    case ExprKind::Access: return access(e) != 0;
-    default: throw std::runtime_error("not a bool expression");
+    case ExprKind::Select:
+      return bval(a[0]) ? bval(a[1]) : bval(a[2]);
+    case ExprKind::Access:
+      return access(e) != 0;
+    default:
+      throw std::runtime_error("not a bool expression");
     }
   }
 
@@ -137,7 +160,7 @@ struct Evaluator {
 
   double reduce(const Expr& e) {
     int64_t n = ival(e->extent());
-    double acc = e->kind() == ExprKind::Sum   ? 0.0
+    double acc = e->kind() == ExprKind::Sum    ? 0.0
                  : e->kind() == ExprKind::RMax ? -std::numeric_limits<double>::infinity()
                                                : std::numeric_limits<double>::infinity();
     env.push_back({&e->name(), 0});
@@ -158,32 +181,50 @@ struct Evaluator {
   double val(const Expr& e) {
     const auto& a = e->args();
     switch (e->kind()) {
-    case ExprKind::RealConst: return e->real_value();
-    case ExprKind::ToReal: return static_cast<double>(ival(a[0]));
-    case ExprKind::Access: return access(e);
-    case ExprKind::Neg: return -val(a[0]);
-    case ExprKind::Exp: return std::exp(val(a[0]));
-    case ExprKind::Log: return std::log(val(a[0]));
-    case ExprKind::Sqrt: return std::sqrt(val(a[0]));
-    case ExprKind::Rsqrt: return 1.0 / std::sqrt(val(a[0]));
-    case ExprKind::Tanh: return std::tanh(val(a[0]));
-    case ExprKind::Erf: return std::erf(val(a[0]));
-    case ExprKind::Sigmoid: return 1.0 / (1.0 + std::exp(-val(a[0])));
-    case ExprKind::Abs: return std::fabs(val(a[0]));
-    case ExprKind::Sin: return std::sin(val(a[0]));
-    case ExprKind::Cos: return std::cos(val(a[0]));
+    case ExprKind::RealConst:
+      return e->real_value();
+    case ExprKind::ToReal:
+      return static_cast<double>(ival(a[0]));
+    case ExprKind::Access:
+      return access(e);
+    case ExprKind::Neg:
+      return -val(a[0]);
+    case ExprKind::Exp:
+      return std::exp(val(a[0]));
+    case ExprKind::Log:
+      return std::log(val(a[0]));
+    case ExprKind::Sqrt:
+      return std::sqrt(val(a[0]));
+    case ExprKind::Rsqrt:
+      return 1.0 / std::sqrt(val(a[0]));
+    case ExprKind::Tanh:
+      return std::tanh(val(a[0]));
+    case ExprKind::Erf:
+      return std::erf(val(a[0]));
+    case ExprKind::Sigmoid:
+      return 1.0 / (1.0 + std::exp(-val(a[0])));
+    case ExprKind::Abs:
+      return std::fabs(val(a[0]));
+    case ExprKind::Sin:
+      return std::sin(val(a[0]));
+    case ExprKind::Cos:
+      return std::cos(val(a[0]));
     case ExprKind::Recip: {
       double x = val(a[0]);
       return x == 0 ? 0.0 : 1.0 / x;
     }
-    case ExprKind::Add: return val(a[0]) + val(a[1]);
-    case ExprKind::Sub: return val(a[0]) - val(a[1]);
-    case ExprKind::Mul: return val(a[0]) * val(a[1]);
+    case ExprKind::Add:
+      return val(a[0]) + val(a[1]);
+    case ExprKind::Sub:
+      return val(a[0]) - val(a[1]);
+    case ExprKind::Mul:
+      return val(a[0]) * val(a[1]);
     case ExprKind::Div: {
       double x = val(a[0]), y = val(a[1]);
       return y == 0 ? 0.0 : x / y;
     }
-    case ExprKind::Pow: return std::pow(val(a[0]), val(a[1]));
+    case ExprKind::Pow:
+      return std::pow(val(a[0]), val(a[1]));
     case ExprKind::Min: {
       double x = val(a[0]), y = val(a[1]);
       return y < x ? y : x;
@@ -192,10 +233,12 @@ struct Evaluator {
       double x = val(a[0]), y = val(a[1]);
       return y > x ? y : x;
     }
-    case ExprKind::Select: return bval(a[0]) ? val(a[1]) : val(a[2]);
+    case ExprKind::Select:
+      return bval(a[0]) ? val(a[1]) : val(a[2]);
     case ExprKind::Sum:
     case ExprKind::RMax:
-    case ExprKind::RMin: return reduce(e);
+    case ExprKind::RMin:
+      return reduce(e);
     default:
       if (e->sort() == Sort::Bool)
         return bval(e) ? 1.0 : 0.0;

@@ -32,10 +32,10 @@ struct SlotTerm {
 
 // Instruction-side context of one candidate.
 struct CandidateView {
-  const Expr* expr = nullptr;                          // the instruction output's value
+  const Expr* expr = nullptr; // the instruction output's value
   std::vector<std::pair<const std::string*, const SlotTerm*>> slots; // operand / param -> binding
   std::vector<std::pair<std::string, std::string>> out_vars; // instr var -> goal var ("": 0)
-  std::map<std::string, std::string> dim_vars;         // instr dim -> goal var ("": size 1)
+  std::map<std::string, std::string> dim_vars;               // instr dim -> goal var ("": size 1)
 };
 
 // `count` trials of `g` (deterministic); trials whose goal value is not finite are dropped.

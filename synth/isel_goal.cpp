@@ -139,14 +139,16 @@ Goal make_goal(const std::vector<std::string>& vars, const std::vector<Expr>& ex
   return g;
 }
 
-std::string rename_tokens(const std::string& text, const std::map<std::string, std::string>& names) {
+std::string rename_tokens(const std::string& text,
+                          const std::map<std::string, std::string>& names) {
   std::string out;
   size_t i = 0;
   while (i < text.size()) {
     if (!token_char(text[i]) || std::isdigit(static_cast<unsigned char>(text[i]))) {
       // A number: copy it whole so "1e5" is not read as an identifier.
       if (std::isdigit(static_cast<unsigned char>(text[i]))) {
-        while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '.'))
+        while (i < text.size() &&
+               (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '.'))
           out += text[i++];
         continue;
       }

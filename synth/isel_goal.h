@@ -28,15 +28,15 @@ struct Goal {
   // ordered: for each axis of the reading operand, the goal variable it carries (an index into
   // vars) or -1 for a size-1 axis; the producer's output axis i must match entry i.
   std::vector<int> layout;
-  std::string key;                          // canonical text: equal keys, equal goals
+  std::string key; // canonical text: equal keys, equal goals
 };
 
 // Canonical goal for `out[vars] = value` whose tensors are declared in `decls` (a tensor the value
 // reads must be there). `display` receives canonical name -> original name.
 Goal make_goal(const std::vector<std::string>& vars, const std::vector<Expr>& extents,
                const Expr& value, const std::map<std::string, TensorDecl>& decls,
-               std::map<std::string, std::string>& display, size_t outer = 0,
-               bool ordered = false, std::vector<int> layout = {});
+               std::map<std::string, std::string>& display, size_t outer = 0, bool ordered = false,
+               std::vector<int> layout = {});
 
 // Replaces every identifier token of `text` found in `names` (tokens may hold '$' and '\'').
 std::string rename_tokens(const std::string& text, const std::map<std::string, std::string>& names);

@@ -185,7 +185,7 @@ std::vector<Slot> slots_of(const Isa& isa, const Instruction& instr, const Expr&
 
 struct Option {
   SlotTerm term;
-  std::string kind; // tensor | temp | constant
+  std::string kind;                                          // tensor | temp | constant
   std::vector<std::pair<std::string, std::string>> new_dims; // instr dim -> goal bound var
 };
 
@@ -193,7 +193,7 @@ struct Search {
   Ctx& ctx;
   const Goal& g;
   std::vector<Expr> subterms;
-  std::set<std::string> outer; // goal vars no output axis maps to
+  std::set<std::string> outer;                // goal vars no output axis maps to
   std::map<std::string, std::string> dim_var; // instr dim -> goal var ("" = size 1)
 
   bool is_goal_var(const std::string& v) const {
@@ -221,8 +221,8 @@ struct Search {
       // on a [P, 1] tile). Of larger subterms they are not offered: that would multiply the
       // candidates for little gain (a subtract or divide does the same).
       for (auto& t : subterms)
-        if (t->sort() == Sort::Real && (t->kind() == ExprKind::Access ||
-                                        (!has_access(t) && free_index_vars(t).empty()))) {
+        if (t->sort() == Sort::Real &&
+            (t->kind() == ExprKind::Access || (!has_access(t) && free_index_vars(t).empty()))) {
           terms.push_back(ExprNode::unary(ExprKind::Neg, t));
           terms.push_back(ExprNode::unary(ExprKind::Recip, t));
         }
@@ -307,8 +307,8 @@ struct Search {
         const auto& axes = choices[c];
         bool covered = true;
         for (auto& v : fv)
-          covered = covered && (outer.count(v) ||
-                                std::find(axes.begin(), axes.end(), v) != axes.end());
+          covered =
+              covered && (outer.count(v) || std::find(axes.begin(), axes.end(), v) != axes.end());
         if (!covered)
           continue;
         bool direct = t->kind() == ExprKind::Access && !s.register_only;
@@ -374,7 +374,6 @@ void out_maps(size_t q, const Goal& g, std::vector<std::vector<int>>& out) {
   };
   rec(0, 0);
 }
-
 
 // The sub-goal a temp binding asks for: the term over the goal's outer variables it reads and
 // the slot's axis variables.

@@ -17,7 +17,6 @@
 
 namespace axon::isel {
 
-
 struct Cover;
 using CoverPtr = std::shared_ptr<const Cover>;
 
@@ -26,21 +25,22 @@ struct SlotUse {
   std::string kind; // tensor | temp | constant
   SlotTerm term;
   std::string layout;
-  CoverPtr sub;                                // temp: how it is computed
+  CoverPtr sub;                                 // temp: how it is computed
   std::map<std::string, std::string> sub_names; // sub-goal canonical -> this goal's names
-  std::vector<std::string> sub_vars;           // temp's index variables (this goal's names)
+  std::vector<std::string> sub_vars;            // temp's index variables (this goal's names)
 };
 
 struct Cover {
-  size_t instr = 0;
-  ParamChoice choice;
-  std::string operand, engine;
-  double own_ns = 0, total_ns = 0;
-  size_t length = 1;
+  size_t instr = 0;            // index into Isa::instructions
+  ParamChoice choice;          // its enum and flag values
+  std::string operand, engine; // the out operand carrying the value; the cheapest engine
+  double own_ns = 0;           // this instruction at the costing tile
+  double total_ns = 0;         // with its temps' covers, hoisted constants excluded
+  size_t length = 1;           // instructions, hoisted constants excluded
   std::vector<SlotUse> slots;
-  std::vector<std::string> notes;
-  bool hoisted = false; // the goal reads no tensor: a constant, computed once per kernel
-  std::vector<std::string> goal_vars;
+  std::vector<std::string> notes; // bounded dims ("K <= 128 (axis r$0)"), size-1 dims
+  bool hoisted = false;           // the goal reads no tensor: a constant, computed once per kernel
+  std::vector<std::string> goal_vars; // the goal's variables and value, in canonical names
   std::string value_text;
 };
 

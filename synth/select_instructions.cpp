@@ -92,8 +92,8 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
   // renamed into the statement's names at the end, so equal patterns share one cache entry.
   display["w$"] = st.out;
   std::string canonical_stmt = "w$" + var_list(g.vars) + " = " + to_string(g.value);
-  std::string key = "isel-1|" + isa_hash(isa) + "|" + std::to_string(opts.max_instructions) +
-                    "|" + std::to_string(opts.free_tile) + "|" + g.key;
+  std::string key = "isel-1|" + isa_hash(isa) + "|" + std::to_string(opts.max_instructions) + "|" +
+                    std::to_string(opts.free_tile) + "|" + g.key;
   Selection sel;
   std::optional<Selection> cached;
   if (!opts.cache_dir.empty())

@@ -38,10 +38,10 @@ struct SlotBinding {
 
 struct SelectedInstr {
   std::string instruction;
-  std::string engine; // the cheapest engine that can run it
-  ParamChoice params; // enum and flag values
-  std::string result; // the out operand that carries the value
-  std::string writes; // the statement's tensor, or a temp "%1" read by a later instruction
+  std::string engine;   // the cheapest engine that can run it
+  ParamChoice params;   // enum and flag values
+  std::string result;   // the out operand that carries the value
+  std::string writes;   // the statement's tensor, or a temp "%1" read by a later instruction
   std::string computes; // "%1[i] = -mx[i]": the value written, in the statement's names
   std::vector<SlotBinding> bindings;
   std::vector<std::string> notes; // dims the instruction bounds, e.g. "K <= 128 (axis k)"
@@ -52,12 +52,12 @@ struct SelectedInstr {
 };
 
 struct SelectStats {
-  size_t goals = 0;              // the statement and the sub-computations searched
-  size_t candidates = 0;         // instruction instances with operands bound, enumerated
-  size_t numeric_rejected = 0;   // refuted by float64 trials before any proof
-  size_t proofs = 0;             // prover calls
+  size_t goals = 0;            // the statement and the sub-computations searched
+  size_t candidates = 0;       // instruction instances with operands bound, enumerated
+  size_t numeric_rejected = 0; // refuted by float64 trials before any proof
+  size_t proofs = 0;           // prover calls
   size_t proven = 0, refuted = 0, unknown = 0;
-  bool cached = false;           // the whole selection came from the cache
+  bool cached = false; // the whole selection came from the cache
 };
 
 struct Selection {

@@ -60,8 +60,8 @@ OpProgram instantiate(const SpecOp& op) {
         shape += (shape.empty() ? "" : ", ") + d->text;
       }
     }
-    title += (operands.empty() ? "" : ", ") + p.name + ": " +
-             (o.sort == Sort::Bool ? "bool" : "") + "[" + shape + "]";
+    title += (operands.empty() ? "" : ", ") + p.name + ": " + (o.sort == Sort::Bool ? "bool" : "") +
+             "[" + shape + "]";
     TensorDecl t;
     t.name = p.name;
     t.dtype = o.sort == Sort::Bool ? DType::Bool : DType::F32;
@@ -105,10 +105,13 @@ nlohmann::json selection_json(const Selection& s) {
   nlohmann::json j;
   j["statement"] = s.statement;
   j["found"] = s.found;
-  j["stats"] = {{"goals", s.stats.goals},       {"candidates", s.stats.candidates},
+  j["stats"] = {{"goals", s.stats.goals},
+                {"candidates", s.stats.candidates},
                 {"numeric_rejected", s.stats.numeric_rejected},
-                {"proofs", s.stats.proofs},     {"proven", s.stats.proven},
-                {"refuted", s.stats.refuted},   {"unknown", s.stats.unknown},
+                {"proofs", s.stats.proofs},
+                {"proven", s.stats.proven},
+                {"refuted", s.stats.refuted},
+                {"unknown", s.stats.unknown},
                 {"seconds", s.seconds}};
   if (!s.found) {
     j["reason"] = s.reason;
@@ -117,11 +120,10 @@ nlohmann::json selection_json(const Selection& s) {
   j["cost_ns"] = s.cost_ns;
   j["instructions"] = nlohmann::json::array();
   for (auto& i : s.instrs) {
-    nlohmann::json ij = {{"instruction", i.instruction}, {"engine", i.engine},
-                         {"params", i.params},         {"result", i.result},
-                         {"writes", i.writes},         {"computes", i.computes},
-                         {"cost_ns", i.cost_ns},       {"notes", i.notes},
-                         {"hoisted", i.hoisted}};
+    nlohmann::json ij = {
+        {"instruction", i.instruction}, {"engine", i.engine}, {"params", i.params},
+        {"result", i.result},           {"writes", i.writes}, {"computes", i.computes},
+        {"cost_ns", i.cost_ns},         {"notes", i.notes},   {"hoisted", i.hoisted}};
     ij["bindings"] = nlohmann::json::array();
     for (auto& b : i.bindings)
       ij["bindings"].push_back(
@@ -196,16 +198,16 @@ int isa_table_command(const IsaTableOptions& opts, std::ostream& out, std::ostre
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (opts.json) {
-    nlohmann::json j = {{"schema_version", 1}, {"isa", isa.name},   {"isa_hash", isa_hash(isa)},
+    nlohmann::json j = {{"schema_version", 1}, {"isa", isa.name},     {"isa_hash", isa_hash(isa)},
                         {"ops", jops},         {"statements", stmts}, {"covered", covered},
-                        {"cached", cached},   {"seconds", secs}};
+                        {"cached", cached},    {"seconds", secs}};
     out << j.dump(2) << "\n";
   } else {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.2f", secs);
-    out << "\n" << covered << " of " << stmts << " granular computations of " << ops
-        << " ops covered; " << proofs << " proofs; " << cached << " from the selection cache; "
-        << buf << " s\n";
+    out << "\n"
+        << covered << " of " << stmts << " granular computations of " << ops << " ops covered; "
+        << proofs << " proofs; " << cached << " from the selection cache; " << buf << " s\n";
   }
   (void)err;
   return 0;

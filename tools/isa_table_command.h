@@ -12,11 +12,11 @@ namespace axon {
 
 struct IsaTableOptions {
   std::string isa;
-  std::string op;         // only this op (empty: all)
+  std::string op; // only this op (empty: all)
   bool json = false;
   size_t max_instructions = 4;
-  bool no_cache = false;  // do not read or write the proof and selection caches
-  std::string cache_dir;  // cache directory (default: $AXON_CACHE_DIR, ...); selections in isel/
+  bool no_cache = false; // do not read or write the proof and selection caches
+  std::string cache_dir; // cache directory (default: $AXON_CACHE_DIR, ...); selections in isel/
 };
 
 int isa_table_command(const IsaTableOptions& opts, std::ostream& out, std::ostream& err);
