@@ -113,6 +113,14 @@ TEST(IsaErrors, LlvmBackendSettings) {
   EXPECT_EQ(load([](json& j) { j["llvm"]["features"][0] = "avx2"; }),
             "t.json: /llvm/features/0: \"avx2\" is not an LLVM feature flag; expected '+name' or "
             "'-name'");
+  // broadcast's source is a scalar: it has no innermost axis.
+  EXPECT_EQ(load([](json& j) {
+              for (auto& i : j["instructions"])
+                if (i["name"] == "broadcast")
+                  i["operands"][0]["contiguous"] = true;
+            }),
+            "t.json: /instructions/4/operands/0/contiguous: a scalar operand (shape []) has no "
+            "innermost axis to be contiguous");
   EXPECT_EQ(load([](json& j) { j["llvm"]["tune"] = "x"; }),
             "t.json: /llvm/tune: unknown field 'tune' in the llvm backend's settings; expected one "
             "of: cpu, features, vector_bytes, host_features");
