@@ -153,8 +153,15 @@ std::string to_string(const Selection& s) {
     return s.reason + "\n";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.4g", s.cost_ns);
-  os << s.statement << "  (" << s.instrs.size() << " instruction"
-     << (s.instrs.size() == 1 ? "" : "s") << ", " << buf << " ns per tile)\n";
+  size_t hoisted = 0;
+  for (const auto& i : s.instrs)
+    hoisted += i.hoisted;
+  size_t per_tile = s.instrs.size() - hoisted;
+  os << s.statement << "  (" << per_tile << " instruction" << (per_tile == 1 ? "" : "s")
+     << " per tile, " << buf << " ns";
+  if (hoisted)
+    os << "; " << hoisted << " constant" << (hoisted == 1 ? "" : "s") << " set once";
+  os << ")\n";
   char st[160];
   std::snprintf(st, sizeof st,
                 "  [%zu goal(s), %zu candidates, %zu rejected by trials, %zu proof(s), %.2f s%s]\n",
