@@ -10,22 +10,26 @@
 
 #include "ir/index_program.h"
 #include "ir/interp.h"
+#include "isa/isa.h"
 #include "search/schedule.h"
 
 namespace axon {
 
 struct CpuTarget {
-  std::string isa;       // "avx512" or "avx2" (the ISA description's name)
+  std::string isa;       // the ISA description's name
   std::string cpu;       // LLVM CPU name
   std::vector<std::string> features;  // LLVM feature flags, e.g. "+avx2", "-avx512f"
   int vector_bytes = 32;
 };
 
-// Which of "avx512f", "avx2", "fma" the host supports.
+// Whether the host CPU has a feature (the names of the compiler's __builtin_cpu_supports: "avx2",
+// "fma", "avx512f", ...); UserError for a name this build cannot query.
 bool host_has(const std::string& feature);
-// The target for an ISA name: "avx512" needs AVX-512F (else a UserError saying so and suggesting
-// avx2); "avx2" needs AVX2 and FMA. Code is generated for exactly that feature set.
-CpuTarget cpu_target(const std::string& isa);
+// The target of an ISA description with the llvm backend: LLVM CPU, feature flags and vector
+// width from its "llvm" field (docs/isa.md). UserError when the target has no llvm backend or the
+// host lacks one of its host_features (the message names the feature and suggests avx2.json).
+// Code is generated for exactly that feature set.
+CpuTarget cpu_target(const Isa& isa);
 
 // A JIT-compiled kernel: void fn(void** buffers), buffers in p.tensors() order.
 class CpuKernel {

@@ -68,6 +68,10 @@ std::string describe_isa(const Isa& isa) {
   if (!isa.description.empty())
     o << "  " << isa.description << "\n";
   o << "  backends: " << join(isa.backends) << "\n";
+  if (isa.llvm)
+    o << "  llvm: cpu " << isa.llvm->cpu << ", features " << join(isa.llvm->features) << ", "
+      << isa.llvm->vector_bytes << "-byte vectors; the host needs " << join(isa.llvm->host_features)
+      << "\n";
 
   o << "\nmemory levels (" << isa.memories.size() << "):\n";
   for (const auto& m : isa.memories) {

@@ -3,7 +3,7 @@
 // known to the C++ code; every target-specific fact lives in targets/*.json.
 //
 // Model (one screen):
-//   Isa         ::= name backends constants MemoryLevel* Engine* Contention* Instruction*
+//   Isa         ::= name backends [llvm] constants MemoryLevel* Engine* Contention* Instruction*
 //   MemoryLevel ::= name kind capacity partitions [banks] [registers] bandwidth
 //                   readers writers accumulators PartitionRule*
 //   Engine      ::= name kind lanes clock count queues cost_unit overheads
@@ -102,6 +102,9 @@ struct OperandSpec {
   std::vector<DimSpec> shape;        // dim 0 is the partition dim of a partitioned memory
   std::string accumulate_flag;       // out operand: accumulates into memory when this flag is set
   std::string when;                  // present only when this flag is set
+  // Bound to a tensor in memory, the operand's last axis must be the tensor's innermost axis
+  // (unit stride): vector loads and stores.
+  bool contiguous = false;
 };
 
 enum class ParamKind { Enum, Flag, Immediate, Vector };
@@ -160,6 +163,16 @@ struct Instruction {
   DimSpec dim_bounds(const std::string& dim) const;
 };
 
+// Code generation settings of the `llvm` backend (required when a target declares it): LLVM's CPU
+// name and feature flags, the vector register width the lowering uses, and the host CPU features
+// (as the compiler's __builtin_cpu_supports names them) a kernel needs to run.
+struct LlvmBackend {
+  std::string cpu;                        // "haswell"
+  std::vector<std::string> features;      // "+avx2", "-avx512f"
+  int64_t vector_bytes = 0;               // 16, 32 or 64
+  std::vector<std::string> host_features; // "avx2", "fma"
+};
+
 struct Isa {
   int schema_version = kIsaSchemaVersion;
   std::string name;
@@ -171,6 +184,7 @@ struct Isa {
   std::vector<Engine> engines;
   std::vector<ContentionRule> contention;
   std::vector<Instruction> instructions;
+  std::optional<LlvmBackend> llvm; // present exactly when backends lists "llvm"
 
   const MemoryLevel* find_memory(const std::string& n) const;
   const Engine* find_engine(const std::string& n) const;

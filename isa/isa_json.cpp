@@ -107,6 +107,8 @@ json operand_json(const OperandSpec& o) {
     j["accumulate"] = o.accumulate_flag;
   if (!o.when.empty())
     j["when"] = o.when;
+  if (o.contiguous)
+    j["contiguous"] = true;
   return j;
 }
 
@@ -191,6 +193,11 @@ std::string isa_to_json(const Isa& isa) {
   if (!isa.description.empty())
     j["description"] = isa.description;
   j["backends"] = isa.backends;
+  if (isa.llvm)
+    j["llvm"] = {{"cpu", isa.llvm->cpu},
+                 {"features", isa.llvm->features},
+                 {"vector_bytes", isa.llvm->vector_bytes},
+                 {"host_features", isa.llvm->host_features}};
   j["constants"] = isa.constants;
   json engines = json::array();
   for (const auto& e : isa.engines)

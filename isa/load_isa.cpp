@@ -4,6 +4,7 @@
 // engines, then memory levels (which name engines), contention, constants, instructions (which
 // name both), and last the semantics of each instruction, parsed by the .tp front end.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -518,7 +519,8 @@ ParamSpec read_param(const Ctx& ctx, const json& j, const std::string& ptr, cons
 
 OperandSpec read_operand(const Ctx& ctx, const json& j, const std::string& ptr, const Isa& isa) {
   Obj o(ctx, j, ptr, "an operand",
-        {"name", "role", "description", "memory", "dtypes", "shape", "accumulate", "when"});
+        {"name", "role", "description", "memory", "dtypes", "shape", "accumulate", "when",
+         "contiguous"});
   OperandSpec op;
   op.name = o.ident("name");
   op.role = o.choice("role", {"in", "out"}, "") == "in" ? OperandRole::In : OperandRole::Out;
@@ -561,6 +563,9 @@ OperandSpec read_operand(const Ctx& ctx, const json& j, const std::string& ptr, 
   }
   op.accumulate_flag = o.opt_str("accumulate");
   op.when = o.opt_str("when");
+  op.contiguous = o.boolean("contiguous", false);
+  if (op.contiguous && op.shape.empty())
+    ctx.fail(o.at("contiguous"), "a scalar operand (shape []) has no innermost axis to be contiguous");
   if (!op.accumulate_flag.empty() && op.role != OperandRole::Out)
     ctx.fail(o.at("accumulate"), "only an \"out\" operand can accumulate");
   return op;
@@ -836,8 +841,8 @@ Isa load_isa_from_string(const std::string& text, const std::string& path) {
     user_error(path + ": not valid JSON: " + e.what());
   }
   Obj o(ctx, root, "", "a target description",
-        {"schema_version", "name", "description", "backends", "constants", "engines", "memories",
-         "contention", "instructions"});
+        {"schema_version", "name", "description", "backends", "llvm", "constants", "engines",
+         "memories", "contention", "instructions"});
   Isa isa;
   isa.path = path;
   isa.schema_version = static_cast<int>(std::min<int64_t>(o.integer("schema_version", 0), 1 << 30));
@@ -850,6 +855,44 @@ Isa load_isa_from_string(const std::string& text, const std::string& path) {
   isa.backends = o.str_list("backends", true, true);
   for (size_t i = 0; i < isa.backends.size(); ++i)
     o.check_ident(isa.backends[i], "/backends/" + std::to_string(i));
+  bool has_llvm = std::find(isa.backends.begin(), isa.backends.end(), "llvm") != isa.backends.end();
+  if (has_llvm && !o.has("llvm"))
+    ctx.fail("", "missing required field 'llvm' (the llvm backend's cpu, features, vector_bytes "
+                 "and host_features), needed because \"backends\" lists \"llvm\"");
+  if (!has_llvm && o.has("llvm"))
+    ctx.fail("/llvm", "settings for the llvm backend, but \"backends\" does not list \"llvm\"");
+  if (has_llvm) {
+    Obj l(ctx, root.at("llvm"), "/llvm", "the llvm backend's settings",
+          {"cpu", "features", "vector_bytes", "host_features"});
+    LlvmBackend b;
+    b.cpu = l.str("cpu");
+    auto word = [](const std::string& s, size_t from) {
+      if (s.size() <= from || s.size() > 64)
+        return false;
+      for (size_t i = from; i < s.size(); ++i)
+        if (!std::isalnum(static_cast<unsigned char>(s[i])) && s[i] != '-' && s[i] != '.' &&
+            s[i] != '_')
+          return false;
+      return true;
+    };
+    if (!word(b.cpu, 0))
+      ctx.fail(l.at("cpu"), "\"" + b.cpu + "\" is not an LLVM CPU name (e.g. \"haswell\")");
+    b.features = l.str_list("features", true, false);
+    for (size_t i = 0; i < b.features.size(); ++i)
+      if ((b.features[i][0] != '+' && b.features[i][0] != '-') || !word(b.features[i], 1))
+        ctx.fail(l.at("features") + "/" + std::to_string(i),
+                 "\"" + b.features[i] + "\" is not an LLVM feature flag; expected '+name' or '-name'");
+    b.vector_bytes = l.integer("vector_bytes", 1);
+    if (b.vector_bytes != 16 && b.vector_bytes != 32 && b.vector_bytes != 64)
+      ctx.fail(l.at("vector_bytes"), "expected 16, 32 or 64 (bytes of one vector register), got " +
+                                         std::to_string(b.vector_bytes));
+    b.host_features = l.str_list("host_features", true, false);
+    for (size_t i = 0; i < b.host_features.size(); ++i)
+      if (!word(b.host_features[i], 0))
+        ctx.fail(l.at("host_features") + "/" + std::to_string(i),
+                 "\"" + b.host_features[i] + "\" is not a CPU feature name (e.g. \"avx2\")");
+    isa.llvm = b;
+  }
 
   const json& engines = o.array("engines", true);
   if (engines.empty())

@@ -16,6 +16,7 @@
 #include "sim/sim_command.h"
 #include "smt/prove_command.h"
 #include "tools/library_command.h"
+#include "tools/isa_table_command.h"
 #include "tools/synthesize.h"
 
 namespace {
@@ -204,6 +205,15 @@ int main(int argc, char** argv) {
   auto* isa_cmd = app.add_subcommand("isa", "Inspect target ISA descriptions");
   auto* isa_show = isa_cmd->add_subcommand("show", "Print a readable summary of a target");
   isa_show->add_option("target", isa_show_path, "Target ISA description (JSON)")->required();
+  IsaTableOptions table_opts;
+  auto* isa_table = isa_cmd->add_subcommand("table", "Cover every op of specs/ with the target's instructions (synthesis)");
+  isa_table->add_option("--isa", table_opts.isa, "Target ISA description (JSON)")->required()->check(CLI::ExistingFile);
+  isa_table->add_option("--op", table_opts.op, "Only this op");
+  isa_table->add_option("--max-instructions", table_opts.max_instructions, "Longest instruction sequence searched")
+      ->check(CLI::Range(1, 6));
+  isa_table->add_flag("--json", table_opts.json, "Print JSON instead of the table");
+  isa_table->add_flag("--no-cache", table_opts.no_cache, "Do not read or write the proof and selection caches");
+  isa_table->add_option("--cache-dir", table_opts.cache_dir, "Cache directory (proofs; selections in its isel/)");
   isa_cmd->require_subcommand(1);
 
   LibraryCommand library(app);
@@ -229,6 +239,7 @@ int main(int argc, char** argv) {
     if (*sim) return sim_command(sim_opts, std::cout, std::cerr);
     if (*prove) return smt::prove_command(prove_opts, std::cout, std::cerr);
     if (library.parsed()) return library.run();
+    if (*isa_table) return isa_table_command(table_opts, std::cout, std::cerr);
     if (*isa_show) {
       std::cout << describe_isa(load_isa(isa_show_path));
       return kExitOk;

@@ -95,7 +95,7 @@ nlohmann::json record_json(const CandidateRecord& r) {
 
 std::unique_ptr<CpuBackend> make_backend(const Isa& isa) {
   for (auto& b : isa.backends)
-    if (b == "llvm") return std::make_unique<CpuBackend>(cpu_target(isa.name), cpu_machine_model(isa));
+    if (b == "llvm") return std::make_unique<CpuBackend>(cpu_target(isa), cpu_machine_model(isa));
   std::string list;
   for (auto& b : isa.backends) list += (list.empty() ? "" : ", ") + b;
   user_error(isa.path + ": synthesis for backend(s) " + list +

@@ -84,8 +84,46 @@ TEST(IsaErrors, UnknownRootField) {
   EXPECT_EQ(
       mutate([](json& j) { j["colour"] = 1; }),
       "t.json: /colour: unknown field 'colour' in a target description; expected one of: "
-      "schema_version, name, description, backends, constants, engines, memories, contention, "
-      "instructions");
+      "schema_version, name, description, backends, llvm, constants, engines, memories, "
+      "contention, instructions");
+}
+
+TEST(IsaErrors, LlvmBackendSettings) {
+  auto avx2 = [] {
+    std::ifstream f(std::string(AXON_SOURCE_DIR) + "/targets/avx2.json");
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return json::parse(ss.str());
+  };
+  auto load = [&](const std::function<void(json&)>& edit) -> std::string {
+    json j = avx2();
+    edit(j);
+    try {
+      load_isa_from_string(j.dump(), "t.json");
+    } catch (const UserError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_EQ(load([](json& j) { j.erase("llvm"); }),
+            "t.json: (document root): missing required field 'llvm' (the llvm backend's cpu, "
+            "features, vector_bytes and host_features), needed because \"backends\" lists \"llvm\"");
+  EXPECT_EQ(load([](json& j) { j["llvm"]["vector_bytes"] = 24; }),
+            "t.json: /llvm/vector_bytes: expected 16, 32 or 64 (bytes of one vector register), got 24");
+  EXPECT_EQ(load([](json& j) { j["llvm"]["features"][0] = "avx2"; }),
+            "t.json: /llvm/features/0: \"avx2\" is not an LLVM feature flag; expected '+name' or "
+            "'-name'");
+  // broadcast's source is a scalar: it has no innermost axis.
+  EXPECT_EQ(load([](json& j) {
+              for (auto& i : j["instructions"])
+                if (i["name"] == "broadcast")
+                  i["operands"][0]["contiguous"] = true;
+            }),
+            "t.json: /instructions/4/operands/0/contiguous: a scalar operand (shape []) has no "
+            "innermost axis to be contiguous");
+  EXPECT_EQ(load([](json& j) { j["llvm"]["tune"] = "x"; }),
+            "t.json: /llvm/tune: unknown field 'tune' in the llvm backend's settings; expected one "
+            "of: cpu, features, vector_bytes, host_features");
 }
 
 TEST(IsaErrors, UnknownInstructionField) {

@@ -1,0 +1,111 @@
+// Selection cache (isel_cache.h): Selection <-> JSON, FNV-1a file names, atomic writes.
+#include "synth/isel_cache.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <unistd.h>
+
+namespace axon::isel {
+
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+std::string file_of(const std::string& dir, const std::string& key) {
+  uint64_t h = 1469598103934665603ULL;
+  for (char c : key)
+    h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return dir + "/" + buf + ".json";
+}
+
+json to_json(const Selection& s) {
+  json j = {{"key", ""}, {"found", s.found}, {"reason", s.reason}, {"cost_ns", s.cost_ns}};
+  json instrs = json::array();
+  for (const auto& i : s.instrs) {
+    json b = json::array();
+    for (const auto& x : i.bindings)
+      b.push_back({{"slot", x.slot}, {"kind", x.kind}, {"value", x.value}, {"layout", x.layout}});
+    instrs.push_back({{"instruction", i.instruction},
+                      {"engine", i.engine},
+                      {"params", i.params},
+                      {"result", i.result},
+                      {"writes", i.writes},
+                      {"computes", i.computes},
+                      {"bindings", b},
+                      {"notes", i.notes},
+                      {"cost_ns", i.cost_ns},
+                      {"hoisted", i.hoisted}});
+  }
+  j["instrs"] = instrs;
+  return j;
+}
+
+Selection from_json(const json& j) {
+  Selection s;
+  s.found = j.at("found").get<bool>();
+  s.reason = j.at("reason").get<std::string>();
+  s.cost_ns = j.at("cost_ns").get<double>();
+  for (const auto& ij : j.at("instrs")) {
+    SelectedInstr i;
+    i.instruction = ij.at("instruction").get<std::string>();
+    i.engine = ij.at("engine").get<std::string>();
+    i.params = ij.at("params").get<ParamChoice>();
+    i.result = ij.at("result").get<std::string>();
+    i.writes = ij.at("writes").get<std::string>();
+    i.computes = ij.at("computes").get<std::string>();
+    for (const auto& b : ij.at("bindings"))
+      i.bindings.push_back({b.at("slot").get<std::string>(), b.at("kind").get<std::string>(),
+                            b.at("value").get<std::string>(), b.at("layout").get<std::string>()});
+    i.notes = ij.at("notes").get<std::vector<std::string>>();
+    i.cost_ns = ij.at("cost_ns").get<double>();
+    i.hoisted = ij.at("hoisted").get<bool>();
+    s.instrs.push_back(std::move(i));
+  }
+  return s;
+}
+
+} // namespace
+
+std::optional<Selection> cache_load(const std::string& dir, const std::string& key) {
+  std::ifstream f(file_of(dir, key));
+  if (!f)
+    return std::nullopt;
+  try {
+    json j = json::parse(f);
+    if (j.at("key").get<std::string>() != key)
+      return std::nullopt;
+    return from_json(j);
+  } catch (const std::exception&) {
+    return std::nullopt; // a damaged entry is a miss; it is rewritten
+  }
+}
+
+void cache_store(const std::string& dir, const std::string& key, const Selection& s) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec)
+    return;
+  json j = to_json(s);
+  j["key"] = key;
+  std::string path = file_of(dir, key);
+  std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp);
+    if (!f)
+      return;
+    f << j.dump() << "\n";
+    if (!f)
+      return;
+  }
+  fs::rename(tmp, path, ec);
+  if (ec)
+    fs::remove(tmp, ec);
+}
+
+} // namespace axon::isel

@@ -1,0 +1,62 @@
+// The search of instruction synthesis: for a canonical goal (isel_goal.h), a target and a length
+// budget, the cheapest cover whose every instruction is proven equal to what it must compute, or
+// null. A cover is a tree: an instruction instance with its operands bound to tensors, constants
+// or temps, each temp covered in turn. How the search works: docs/isa.md, "Instruction
+// synthesis", and the header comment of isel_search.cpp.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "synth/isel_eval.h"
+#include "synth/isel_goal.h"
+#include "synth/select_instructions.h"
+
+namespace axon::isel {
+
+struct Cover;
+using CoverPtr = std::shared_ptr<const Cover>;
+
+struct SlotUse {
+  std::string name;
+  std::string kind; // tensor | temp | constant
+  SlotTerm term;
+  std::string layout;
+  CoverPtr sub;                                 // temp: how it is computed
+  std::map<std::string, std::string> sub_names; // sub-goal canonical -> this goal's names
+  std::vector<std::string> sub_vars;            // temp's index variables (this goal's names)
+};
+
+struct Cover {
+  size_t instr = 0;            // index into Isa::instructions
+  ParamChoice choice;          // its enum and flag values
+  std::string operand, engine; // the out operand carrying the value; the cheapest engine
+  double own_ns = 0;           // this instruction at the costing tile
+  double total_ns = 0;         // with its temps' covers, hoisted constants excluded
+  size_t length = 1;           // instructions, hoisted constants excluded
+  std::vector<SlotUse> slots;
+  std::vector<std::string> notes; // bounded dims ("K <= 128 (axis r$0)"), size-1 dims
+  bool hoisted = false;           // the goal reads no tensor: a constant, computed once per kernel
+  std::vector<std::string> goal_vars; // the goal's variables and value, in canonical names
+  std::string value_text;
+};
+
+// One search: the target, the options and the counters of what it did.
+struct Ctx {
+  const Isa& isa;
+  const SelectOptions& opts;
+  std::string isa_key;
+  SelectStats stats;
+};
+
+// The cheapest proven cover of `g` with at most `budget` instructions (memoized per goal, budget
+// and ISA hash within the process), or null.
+CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget);
+
+// Whether some instruction of `isa` writes a value of `sort` (for "no lowering" reasons).
+bool writes_sort(const Isa& isa, Sort sort);
+
+} // namespace axon::isel

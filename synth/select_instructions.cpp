@@ -1,0 +1,189 @@
+// Instruction synthesis, the entry point (select_instructions.h): the statement becomes a
+// canonical goal, the selection cache is asked, else isel_search.h solves it; the cover is
+// flattened into an instruction list (temps first) and renamed into the statement's names.
+#include "synth/select_instructions.h"
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <sstream>
+
+#include "ir/error.h"
+#include "synth/isel_cache.h"
+#include "synth/isel_goal.h"
+#include "synth/isel_search.h"
+
+namespace axon {
+
+namespace {
+
+using isel::Cover;
+using isel::Goal;
+using isel::SlotUse;
+
+// --- Flattening into a Selection ---------------------------------------------------------------
+
+std::string var_list(const std::vector<std::string>& vars) {
+  std::string s = "[";
+  for (size_t i = 0; i < vars.size(); ++i)
+    s += (i ? ", " : "") + vars[i];
+  return s + "]";
+}
+
+// Appends the instructions of `c` (sub-covers first); `names` maps c's canonical names to the
+// statement's; returns the name written ("%n" for temps, `out` at the top).
+void flatten(const Isa& isa, const Cover& c, const std::map<std::string, std::string>& names,
+             const std::string& writes, std::vector<SelectedInstr>& out, int& temp_counter) {
+  const Instruction& instr = isa.instructions[c.instr];
+  SelectedInstr si;
+  si.instruction = instr.name;
+  si.engine = c.engine;
+  si.params = c.choice;
+  si.result = c.operand;
+  si.cost_ns = c.own_ns;
+  si.hoisted = c.hoisted;
+  for (const SlotUse& u : c.slots) {
+    SlotBinding b;
+    b.slot = u.name;
+    b.kind = u.kind;
+    b.layout = u.layout;
+    if (u.kind == "temp") {
+      std::string t = "%" + std::to_string(++temp_counter);
+      std::map<std::string, std::string> sub_names;
+      for (auto& [k, v] : u.sub_names)
+        sub_names[k] = isel::rename_tokens(v, names);
+      flatten(isa, *u.sub, sub_names, t, out, temp_counter);
+      std::vector<std::string> shown;
+      for (auto& v : u.sub_vars)
+        shown.push_back(isel::rename_tokens(v, names));
+      b.value = t + var_list(shown);
+    } else {
+      b.value = isel::rename_tokens(to_string(u.term.term), names);
+    }
+    si.bindings.push_back(b);
+  }
+  for (auto& n : c.notes)
+    si.notes.push_back(isel::rename_tokens(n, names));
+  std::vector<std::string> shown;
+  for (auto& v : c.goal_vars)
+    shown.push_back(isel::rename_tokens(v, names));
+  si.writes = writes;
+  si.computes = writes + var_list(shown) + " = " + isel::rename_tokens(c.value_text, names);
+  out.push_back(std::move(si));
+}
+
+} // namespace
+
+Selection select_instructions(const IndexProgram& program, size_t stmt, const Isa& isa,
+                              const SelectOptions& opts) {
+  auto t0 = std::chrono::steady_clock::now();
+  if (stmt >= program.stmts().size())
+    user_error("select_instructions: the program has " + std::to_string(program.stmts().size()) +
+               " statements, no statement " + std::to_string(stmt));
+  const IndexStmt& st = program.stmts()[stmt];
+  const TensorDecl& out = program.tensor(st.out);
+  std::map<std::string, TensorDecl> decls;
+  for (auto& t : program.tensors())
+    decls[t.name] = t;
+  std::map<std::string, std::string> display;
+  Goal g = isel::make_goal(st.vars, out.shape, st.value, decls, display);
+
+  // Everything below runs in canonical names ("w$" is the statement's tensor); the result is
+  // renamed into the statement's names at the end, so equal patterns share one cache entry.
+  display["w$"] = st.out;
+  std::string canonical_stmt = "w$" + var_list(g.vars) + " = " + to_string(g.value);
+  std::string key = "isel-1|" + isa_hash(isa) + "|" + std::to_string(opts.max_instructions) + "|" +
+                    std::to_string(opts.free_tile) + "|" + g.key;
+  Selection sel;
+  std::optional<Selection> cached;
+  if (!opts.cache_dir.empty())
+    cached = isel::cache_load(opts.cache_dir, key);
+  if (cached) {
+    sel = *cached;
+    sel.stats.cached = true;
+  } else {
+    isel::Ctx ctx{isa, opts, isa_hash(isa) + "/" + std::to_string(opts.free_tile), {}};
+    isel::CoverPtr c = isel::solve(ctx, g, opts.max_instructions);
+    sel.stats = ctx.stats;
+    if (c) {
+      int temps = 0;
+      flatten(isa, *c, {}, "w$", sel.instrs, temps);
+      sel.found = true;
+      for (auto& i : sel.instrs)
+        if (!i.hoisted)
+          sel.cost_ns += i.cost_ns;
+    } else {
+      std::ostringstream r;
+      r << "no lowering for `" << canonical_stmt << "` on target '" << isa.name << "': ";
+      if (ctx.stats.goals == 0)
+        r << "no sequence of at most " << opts.max_instructions
+          << " instructions (an earlier search in this process)";
+      else
+        r << ctx.stats.candidates << " candidate(s) from " << isa.instructions.size()
+          << " instructions within " << opts.max_instructions << " instruction(s); "
+          << ctx.stats.numeric_rejected << " differ numerically, " << ctx.stats.refuted
+          << " refuted, " << ctx.stats.unknown << " unknown"
+          << (g.value->sort() == Sort::Bool ? "; the value is a condition (bool)" : "");
+      if (!isel::writes_sort(isa, g.value->sort()))
+        r << "; no instruction of '" << isa.name << "' writes a "
+          << (g.value->sort() == Sort::Bool ? "bool" : "real") << " operand";
+      sel.reason = r.str();
+    }
+    if (!opts.cache_dir.empty())
+      isel::cache_store(opts.cache_dir, key, sel);
+  }
+  // Into the statement's names.
+  sel.statement = isel::rename_tokens(canonical_stmt, display);
+  sel.reason = isel::rename_tokens(sel.reason, display);
+  for (auto& i : sel.instrs) {
+    i.writes = isel::rename_tokens(i.writes, display);
+    i.computes = isel::rename_tokens(i.computes, display);
+    for (auto& b : i.bindings)
+      b.value = isel::rename_tokens(b.value, display);
+    for (auto& n : i.notes)
+      n = isel::rename_tokens(n, display);
+  }
+  sel.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return sel;
+}
+
+std::string to_string(const Selection& s) {
+  std::ostringstream os;
+  if (!s.found)
+    return s.reason + "\n";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4g", s.cost_ns);
+  size_t hoisted = 0;
+  for (const auto& i : s.instrs)
+    hoisted += i.hoisted;
+  size_t per_tile = s.instrs.size() - hoisted;
+  os << s.statement << "  (" << per_tile << " instruction" << (per_tile == 1 ? "" : "s")
+     << " per tile, " << buf << " ns";
+  if (hoisted)
+    os << "; " << hoisted << " constant" << (hoisted == 1 ? "" : "s") << " set once";
+  os << ")\n";
+  char st[160];
+  std::snprintf(st, sizeof st,
+                "  [%zu goal(s), %zu candidates, %zu rejected by trials, %zu proof(s), %.2f s%s]\n",
+                s.stats.goals, s.stats.candidates, s.stats.numeric_rejected, s.stats.proofs,
+                s.seconds, s.stats.cached ? ", cached" : "");
+  os << st;
+  for (const auto& i : s.instrs) {
+    os << "  " << i.instruction;
+    std::string params;
+    for (auto& [k, v] : i.params)
+      params += (params.empty() ? "" : ", ") + k + "=" + v;
+    if (!params.empty())
+      os << "(" << params << ")";
+    os << " on " << i.engine << ": " << i.computes << "  [" << i.result << "]"
+       << (i.hoisted ? "  (constant: once per kernel)" : "") << "\n";
+    for (auto& b : i.bindings)
+      os << "      " << b.slot << " <- " << b.value << (b.kind == "constant" ? " (immediate)" : "")
+         << (b.layout.empty() ? "" : " (" + b.layout + ")") << "\n";
+    for (auto& n : i.notes)
+      os << "      note: " << n << "\n";
+  }
+  return os.str();
+}
+
+} // namespace axon
