@@ -206,8 +206,8 @@ void collect_garbage(const fs::path& lib, const Manifest& m) {
   }
 }
 
-// The linker: $AXON_LINKER, else a C compiler driver on PATH (it knows where libc, libm,
-// libmvec and libgomp live).
+// The linker: $AXON_LINKER, else a C compiler driver on PATH (it knows where libc, libm and
+// libmvec live).
 std::string find_linker(const std::string& requested) {
   std::string want = requested;
   if (want.empty())
@@ -245,7 +245,7 @@ void link_shared(const std::string& linker, const fs::path& obj, const fs::path&
                  const fs::path& so, const fs::path& log) {
   std::vector<std::string> args = {
       linker,       "-shared",     "-fPIC",           "-o",     so.string(), obj.string(),
-      abi.string(), "-Wl,-z,defs", "-Wl,--as-needed", "-lmvec", "-lm",       "-lgomp"};
+      abi.string(), "-Wl,-z,defs", "-Wl,--as-needed", "-lmvec", "-lm", "-lpthread"};
   std::vector<char*> argv;
   for (auto& a : args)
     argv.push_back(a.data());
