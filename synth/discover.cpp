@@ -2,6 +2,8 @@
 #include "synth/discover.h"
 
 #include <chrono>
+#include <cstdlib>
+#include <iostream>
 #include <iomanip>
 #include <set>
 #include <sstream>
@@ -10,12 +12,18 @@
 #include "ir/hash.h"
 #include "synth/canonical_form.h"
 #include "synth/numerics.h"
+#include "synth/prove_step.h"
 
 namespace axon::synth {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+int debug_level() {
+  const char* d = std::getenv("AXON_DEBUG");
+  return d ? std::atoi(d) : 0;
+}
+
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 }  // namespace
@@ -61,6 +69,13 @@ DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
       ++rec.expanded;
       for (StepKind kind : kinds_) {
         if (stopped) break;
+        // Splitting commutes with the other steps, so it is applied at the start of derivations
+        // only (after other splits): splitting later re-derives the same variants in another order.
+        if (kind == StepKind::SplitReduction) {
+          bool only_splits = true;
+          for (auto& d : rep.variants[parent].derivation) only_splits = only_splits && d.kind == StepKind::SplitReduction;
+          if (!only_splits) continue;
+        }
         StepStats& stats = rep.steps[kind];
         auto step_start = Clock::now();
         std::vector<Rewrite> props;
@@ -90,20 +105,18 @@ DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
           ++stats.attempted;
           smt::ProveOptions opts = prove_;
           opts.limits.hard_timeout_s = std::max(0.2, std::min(opts.limits.hard_timeout_s, left));
-          smt::ProveResult pr;
-          try {
-            pr = smt::prove_programs(rep.variants[parent].state.program, rw.result.program,
-                                     split_assumptions(rw.result.splits), opts);
-          } catch (const std::exception&) {
-            // The prover rejects what it cannot state (a UserError); that is an unknown, never a proof.
-            pr.verdict = smt::Verdict::Unknown;
-          }
+          opts.limits.hard_timeout_s = std::min(opts.limits.hard_timeout_s, step_timeout_);
+          StepProof pr = prove_step(rep.variants[parent].state.program, rw.result.program,
+                                    split_assumptions(rw.result.splits), opts);
           if (pr.verdict == smt::Verdict::Refuted) {
             ++stats.refuted;
             continue;
           }
           if (pr.verdict != smt::Verdict::Proven) {
             ++stats.unknown;
+            if (debug_level() >= 1)
+              std::cerr << "[synth] unknown: " << step_kind_name(kind) << ": " << rw.description << ": " << pr.reason
+                        << "\n";
             continue;
           }
           ++stats.proven;
@@ -115,10 +128,7 @@ DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
           v.state = std::move(rw.result);
           v.canonical = canon;
           v.derivation = rep.variants[parent].derivation;
-          std::string prover;
-          for (auto& ob : pr.obligations)
-            if (prover.find(ob.solver) == std::string::npos) prover += (prover.empty() ? "" : "+") + ob.solver;
-          v.derivation.push_back({kind, rw.description, prover, canon});
+          v.derivation.push_back({kind, rw.description, pr.prover, canon});
           rep.variants.push_back(std::move(v));
           next.push_back(rep.variants.size() - 1);
           ++rec.added;

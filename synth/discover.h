@@ -79,6 +79,8 @@ class RewriteRunner {
   RewriteRunner& with_depth_limit(size_t n) { depth_limit_ = n; return *this; }
   RewriteRunner& with_time_limit(double seconds) { time_limit_ = seconds; return *this; }
   RewriteRunner& with_prove_options(const smt::ProveOptions& o) { prove_ = o; return *this; }
+  // Wall-clock limit of one step's proof (the solver child is killed after it).
+  RewriteRunner& with_step_timeout(double seconds) { step_timeout_ = seconds; return *this; }
   RewriteRunner& with_numerics(bool on) { numerics_ = on; return *this; }
   RewriteRunner& with_steps(std::vector<StepKind> kinds) { kinds_ = std::move(kinds); return *this; }
 
@@ -88,6 +90,7 @@ class RewriteRunner {
   size_t variant_limit_ = 300;
   size_t depth_limit_ = 6;
   double time_limit_ = 5.0;
+  double step_timeout_ = 0.5;
   bool numerics_ = true;
   smt::ProveOptions prove_;
   std::vector<StepKind> kinds_{std::begin(kAllStepKinds), std::end(kAllStepKinds)};

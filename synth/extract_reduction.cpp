@@ -15,6 +15,11 @@ std::vector<Rewrite> extract_reduction(const VariantState& s) {
     std::vector<TensorDecl> decls;
     auto site = [&](const Expr& e, const SiteContext& ctx) -> std::optional<Expr> {
       if (!is_reduce(e->kind()) || structurally_equal(e, st.value)) return std::nullopt;
+      // Sites: a reduction inside another reduction (it becomes a separate contraction), or one
+      // scaled by other factors (it becomes a plain reduction and the scaling an elementwise op).
+      bool nested = false;
+      for (auto& b : ctx.scope) nested = nested || b.bound_by_reduction;
+      if (!nested && !ctx.parent_is_product) return std::nullopt;
       auto fv = free_index_vars(e);
       std::vector<Binding> order;
       for (auto& b : ctx.scope)

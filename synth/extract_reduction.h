@@ -1,4 +1,5 @@
-// Naming a reduction: a reduction nested inside a larger expression becomes a new temporary
+// Naming a reduction: a reduction inside another reduction, or one multiplied by other factors,
+// becomes a new temporary
 // indexed by its free variables (enclosing reduction variables first, then statement variables),
 // computed just before the statement; e.g. sum(k) x[m,k] * sum(r) a[k,r] * b[r,n] gets A@B.
 #pragma once

@@ -3,6 +3,7 @@
 
 #include "ir/hash.h"
 #include "synth/canonical_form.h"
+#include "synth/prove_step.h"
 
 namespace axon::synth {
 
@@ -18,13 +19,9 @@ std::string replay_derivation(const IndexProgram& original, const Variant& v, co
         break;
       }
     if (!next) return where + ": no " + step_kind_name(s.kind) + " rewrite of the program reproduces the recorded result";
-    auto pr = smt::prove_programs(cur.program, next->program, split_assumptions(next->splits), opts);
-    if (pr.verdict != smt::Verdict::Proven) {
-      std::string why;
-      for (auto& ob : pr.obligations)
-        if (ob.verdict != smt::Verdict::Proven) why += " " + ob.name + ": " + ob.reason;
-      return where + ": " + smt::verdict_name(pr.verdict) + " on re-proof:" + why;
-    }
+    auto pr = prove_step(cur.program, next->program, split_assumptions(next->splits), opts);
+    if (pr.verdict != smt::Verdict::Proven)
+      return where + ": " + smt::verdict_name(pr.verdict) + " on re-proof: " + pr.reason;
     cur = *next;
   }
   if (hash_hex(canonical_form(cur)) != v.canonical) return "the replayed derivation ends at a different program";
