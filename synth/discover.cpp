@@ -34,6 +34,7 @@ const char* stop_reason_name(StopReason r) {
     case StopReason::VariantLimit: return "variant limit";
     case StopReason::DepthLimit: return "depth limit";
     case StopReason::TimeLimit: return "time limit";
+    case StopReason::GoalReached: return "goal reached";
   }
   internal_error("unknown stop reason");
 }
@@ -132,6 +133,11 @@ DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
           rep.variants.push_back(std::move(v));
           next.push_back(rep.variants.size() - 1);
           ++rec.added;
+          if (goal_ && goal_(rep.variants.back().state.program)) {
+            rep.stop = StopReason::GoalReached;
+            stopped = true;
+            break;
+          }
         }
         stats.seconds += since(step_start);
       }

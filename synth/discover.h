@@ -6,6 +6,7 @@
 // float32 numerics; it prints and serializes to JSON.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -16,7 +17,7 @@
 
 namespace axon::synth {
 
-enum class StopReason { Saturated, VariantLimit, DepthLimit, TimeLimit };
+enum class StopReason { Saturated, VariantLimit, DepthLimit, TimeLimit, GoalReached };
 const char* stop_reason_name(StopReason r);  // "saturated", "variant limit", ...
 
 struct StepStats {
@@ -82,6 +83,8 @@ class RewriteRunner {
   // Wall-clock limit of one step's proof (the solver child is killed after it).
   RewriteRunner& with_step_timeout(double seconds) { step_timeout_ = seconds; return *this; }
   RewriteRunner& with_numerics(bool on) { numerics_ = on; return *this; }
+  // Stop as soon as a variant satisfies `goal` (egg's runner hooks; tests and targeted searches).
+  RewriteRunner& with_stop_when(std::function<bool(const IndexProgram&)> goal) { goal_ = std::move(goal); return *this; }
   RewriteRunner& with_steps(std::vector<StepKind> kinds) { kinds_ = std::move(kinds); return *this; }
 
   DiscoveryReport run(const IndexProgram& p) const;
@@ -93,6 +96,7 @@ class RewriteRunner {
   double step_timeout_ = 0.5;
   bool numerics_ = true;
   smt::ProveOptions prove_;
+  std::function<bool(const IndexProgram&)> goal_;
   std::vector<StepKind> kinds_{std::begin(kAllStepKinds), std::end(kAllStepKinds)};
 };
 
