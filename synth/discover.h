@@ -41,7 +41,7 @@ struct DerivationStep {
 // scaled error (|a-b| / (atol + rtol |b|), > 1 is out of tolerance) on each kind of input.
 struct Numerics {
   double error_unit = 0;    // inputs uniform in [-1, 1]
-  double error_large = 0;   // inputs uniform in [-100, 100]
+  double error_large = 0;   // inputs uniform in [-1000, 1000]
   double error_offset = 0;  // inputs 1000 + uniform [-1, 1]
   bool stable = true;       // no trial out of tolerance where the input program is within it
   std::string note;

@@ -50,7 +50,7 @@ Numerics check_numerics(const IndexProgram& original, const VariantState& v) {
       const char* what;
     };
     Trial trials[] = {{11, 1.0, 0.0, &n.error_unit, "unit inputs"},
-                      {12, 100.0, 0.0, &n.error_large, "large-magnitude inputs"},
+                      {12, 1000.0, 0.0, &n.error_large, "large-magnitude inputs"},
                       {13, 1.0, 1000.0, &n.error_offset, "large-offset inputs"}};
     std::ostringstream note;
     for (auto& t : trials) {
