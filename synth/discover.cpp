@@ -10,6 +10,7 @@
 
 #include "ir/error.h"
 #include "ir/hash.h"
+#include "synth/apply_derivation.h"
 #include "synth/canonical_form.h"
 #include "synth/numerics.h"
 #include "synth/prove_step.h"
@@ -194,10 +195,7 @@ nlohmann::json DiscoveryReport::to_json() const {
                            {"stable", v.numerics.stable},
                            {"note", v.numerics.note}}}};
     if (v.parent) jv["parent"] = *v.parent;
-    jv["derivation"] = nlohmann::json::array();
-    for (auto& s : v.derivation)
-      jv["derivation"].push_back(
-          {{"step", step_kind_name(s.kind)}, {"description", s.description}, {"prover", s.prover}, {"canonical", s.canonical}});
+    jv["derivation"] = derivation_to_json(v.derivation);
     j["variants"].push_back(jv);
   }
   return j;
