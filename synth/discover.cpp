@@ -48,6 +48,7 @@ DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
   root.state = {p, {}};
   root.canonical = hash_hex(canonical_form(root.state));
   seen.insert(root.canonical);
+  if (numerics_) root.numerics = check_numerics(p, root.state);
   rep.variants.push_back(root);
   for (StepKind k : kinds_) rep.steps[k];
 
@@ -131,6 +132,11 @@ DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
           v.canonical = canon;
           v.derivation = rep.variants[parent].derivation;
           v.derivation.push_back({kind, rw.description, pr.prover, canon});
+          if (numerics_) {
+            auto t = Clock::now();
+            v.numerics = check_numerics(p, v.state);
+            rep.numerics_seconds += since(t);
+          }
           rep.variants.push_back(std::move(v));
           next.push_back(rep.variants.size() - 1);
           ++rec.added;
@@ -148,18 +154,13 @@ DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
     frontier = std::move(next);
   }
   rep.seconds = since(start);
-  if (numerics_) {
-    auto t = Clock::now();
-    for (auto& v : rep.variants) v.numerics = check_numerics(p, v.state);
-    rep.numerics_seconds = since(t);
-  }
   return rep;
 }
 
 std::string DiscoveryReport::to_text() const {
   std::ostringstream o;
   o << "rewrite discovery: " << variants.size() << " variants, stop: " << stop_reason_name(stop) << ", "
-    << std::fixed << std::setprecision(3) << seconds << " s (numerics " << numerics_seconds << " s)\n";
+    << std::fixed << std::setprecision(3) << seconds << " s (of which numerics " << numerics_seconds << " s)\n";
   o << "  step                       proposed  dup  attempted  proven  refuted  unknown  malformed   seconds\n";
   for (auto& [k, s] : steps)
     o << "  " << std::left << std::setw(26) << step_kind_name(k) << std::right << std::setw(9) << s.proposed

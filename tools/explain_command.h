@@ -19,8 +19,8 @@ struct ExplainOptions {
   long variant = -1;
   bool check = false;
   bool json = false;
-  double time_limit = 5.0;
-  size_t max_variants = 300;
+  double time_limit = 10.0;
+  size_t max_variants = 2000;
   size_t max_depth = 6;
 };
 
