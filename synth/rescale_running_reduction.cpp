@@ -40,7 +40,14 @@ struct Rebase {
   IndexStmt new_def;               // the named part (when max_stmt is set)
   Expr new_max_value;              // that statement's value with the part replaced
   TensorDecl decl;
+  bool new_before = false;         // new_def is a new max, computed before the statement
 };
+
+// exp(g - c) or exp(g + c) with c free of k: already shifted by something.
+bool shifted(const Expr& u, const std::string& k) {
+  return (u->kind() == ExprKind::Sub || u->kind() == ExprKind::Add) &&
+         (!mentions_var(u->arg(0), k) || !mentions_var(u->arg(1), k));
+}
 
 }  // namespace
 
@@ -51,12 +58,44 @@ std::vector<Rewrite> rescale_running_reduction(const VariantState& s) {
     const IndexStmt& st = p.stmts()[i];
     std::vector<Rebase> edits;
     std::vector<std::string> what;
-    auto site = [&](const Expr& e, const SiteContext&) -> std::optional<Expr> {
+    auto site = [&](const Expr& e, const SiteContext& ctx) -> std::optional<Expr> {
       if (e->kind() != ExprKind::Sum) return std::nullopt;
       const std::string& k = e->name();
       auto fs = factors_of(e->body());
       for (size_t fi = 0; fi < fs.size(); ++fi) {
         const Expr& f = fs[fi].e;
+        // An unshifted exp-sum: shift it by the max over its own range (a new temporary).
+        if (!fs[fi].divisor && f->kind() == ExprKind::Exp && mentions_var(f->arg(0), k) && !shifted(f->arg(0), k)) {
+          const Expr& u = f->arg(0);
+          Expr chunk = ExprNode::reduce(ExprKind::RMax, k, e->extent(), u);
+          auto fv = free_index_vars(chunk);
+          Rebase rb;
+          rb.new_before = true;
+          std::string name = fresh_tensor_name(p, st.out + "_max");
+          rb.new_def.out = name;
+          rb.new_def.origin = "rewrite";
+          rb.new_def.value = chunk;
+          rb.decl.name = name;
+          rb.decl.dtype = p.tensor(st.out).dtype;
+          rb.decl.role = TensorRole::Temp;
+          std::vector<Expr> idx;
+          bool ok = true;
+          for (bool bound : {true, false})
+            for (auto& b : ctx.scope)
+              if (b.bound_by_reduction == bound && std::find(fv.begin(), fv.end(), b.var) != fv.end()) {
+                rb.new_def.vars.push_back(b.var);
+                rb.decl.shape.push_back(b.extent);
+                idx.push_back(ExprNode::index_var(b.var));
+                ok = ok && free_index_vars(b.extent).empty();
+              }
+          if (!ok) continue;
+          rb.m = ExprNode::access(name, idx);
+          auto nb = fs;
+          nb[fi].e = ExprNode::unary(ExprKind::Exp, u - rb.m);
+          what.push_back("shift sum(" + k + ") exp(" + to_string(u) + ") by its max, named " + name);
+          edits.push_back(rb);
+          return ExprNode::unary(ExprKind::Exp, rb.m) * ExprNode::reduce(ExprKind::Sum, k, e->extent(), product_of(nb));
+        }
         if (fs[fi].divisor || f->kind() != ExprKind::Exp || f->arg(0)->kind() != ExprKind::Sub) continue;
         const Expr& g = f->arg(0)->arg(0);
         const Expr& c = f->arg(0)->arg(1);
@@ -129,7 +168,10 @@ std::vector<Rewrite> rescale_running_reduction(const VariantState& s) {
       auto ns = p.stmts();
       ns[i].value = vs[c];
       std::vector<TensorDecl> decls;
-      if (edits[c].max_stmt) {
+      if (edits[c].new_before) {
+        ns.insert(ns.begin() + static_cast<long>(i), edits[c].new_def);
+        decls.push_back(edits[c].decl);
+      } else if (edits[c].max_stmt) {
         size_t pos = *edits[c].max_stmt;
         ns[pos].value = edits[c].new_max_value;
         ns.insert(ns.begin() + static_cast<long>(pos), edits[c].new_def);

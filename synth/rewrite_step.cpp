@@ -2,6 +2,7 @@
 #include "synth/rewrite_step.h"
 
 #include "ir/error.h"
+#include "synth/combine_exponentials.h"
 #include "synth/distribute_reduction.h"
 #include "synth/exchange_reductions.h"
 #include "synth/extract_reduction.h"
@@ -27,6 +28,7 @@ const char* step_kind_name(StepKind k) {
     case StepKind::RescaleRunningReduction: return "rescale_running_reduction";
     case StepKind::MergeSharedReductions: return "merge_shared_reductions";
     case StepKind::ShareCommonTemporary: return "share_common_temporary";
+    case StepKind::CombineExponentials: return "combine_exponentials";
   }
   internal_error("unknown step kind");
 }
@@ -57,6 +59,7 @@ std::vector<Rewrite> propose_rewrites(StepKind kind, const VariantState& s) {
     case StepKind::RescaleRunningReduction: return rescale_running_reduction(s);
     case StepKind::MergeSharedReductions: return merge_shared_reductions(s);
     case StepKind::ShareCommonTemporary: return share_common_temporary(s);
+    case StepKind::CombineExponentials: return combine_exponentials(s);
   }
   internal_error("unknown step kind");
 }

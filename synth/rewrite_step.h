@@ -23,12 +23,13 @@ enum class StepKind {
   RescaleRunningReduction, // a chunk's exp-sum is rebased to the chunk's own max and rescaled
   MergeSharedReductions,   // two reductions sharing an operand become one stacked reduction
   ShareCommonTemporary,    // two temporaries with one definition become one
+  CombineExponentials,     // exp(a) * exp(b) / exp(c) becomes exp(a + b - c)
 };
 inline constexpr StepKind kAllStepKinds[] = {
     StepKind::InlineTemporary,    StepKind::HoistFactor,         StepKind::SinkFactor,
     StepKind::ExchangeReductions, StepKind::ExtractReduction,    StepKind::DistributeReduction,
     StepKind::SplitReduction,     StepKind::RescaleRunningReduction, StepKind::MergeSharedReductions,
-    StepKind::ShareCommonTemporary};
+    StepKind::ShareCommonTemporary, StepKind::CombineExponentials};
 
 const char* step_kind_name(StepKind k);  // "inline_temporary", ...
 std::optional<StepKind> step_kind_from_name(const std::string& name);
