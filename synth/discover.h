@@ -91,7 +91,7 @@ class RewriteRunner {
 
  private:
   size_t variant_limit_ = 2000;
-  size_t depth_limit_ = 6;
+  size_t depth_limit_ = 5;
   double time_limit_ = 10.0;
   double step_timeout_ = 0.5;
   bool numerics_ = true;

@@ -65,6 +65,11 @@ std::vector<Rewrite> distribute_reduction(const VariantState& s) {
     std::vector<std::string> what;
     auto site = [&](const Expr& e, const SiteContext&) -> std::optional<Expr> {
       if (e->kind() != ExprKind::Sum || e->body()->sort() != Sort::Real) return std::nullopt;
+      // A body holding another reduction would expand into products of sums (slow to prove,
+      // not one pass); distribute after extracting the inner reduction instead.
+      bool nested = false;
+      visit(e->body(), [&](const ExprNode& n) { nested = nested || is_reduce(n.kind()); });
+      if (nested) return std::nullopt;
       auto terms = expand(e->body());
       if (!terms || terms->size() < 2) return std::nullopt;
       Expr acc;

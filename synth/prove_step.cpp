@@ -64,7 +64,14 @@ std::optional<StepProof> prove_locally(const IndexProgram& a, const IndexProgram
     for (auto& t : tensors_read(b.stmts()[i].value)) reads.insert(t);
     auto r = smt::prove_programs(statement_program(a, b, a.stmts()[i], reads), statement_program(b, a, b.stmts()[i], reads),
                                  assumptions, opts);
-    if (r.verdict != smt::Verdict::Proven) return std::nullopt;
+    if (r.verdict == smt::Verdict::Unknown) {
+      // The statement alone is already beyond the solver's limits; the whole program (a larger
+      // query) is not tried.
+      proof.verdict = smt::Verdict::Unknown;
+      proof.reason = "statement " + a.stmts()[i].out + " alone: " + reasons(r);
+      return proof;
+    }
+    if (r.verdict != smt::Verdict::Proven) return std::nullopt;  // may rely on what a temporary holds
     std::string who = "local " + provers(r);
     if (proof.prover.find(who) == std::string::npos) proof.prover += (proof.prover.empty() ? "" : ", ") + who;
   }

@@ -21,7 +21,7 @@ struct ExplainOptions {
   bool json = false;
   double time_limit = 10.0;
   size_t max_variants = 2000;
-  size_t max_depth = 6;
+  size_t max_depth = 5;
 };
 
 CLI::App* add_explain_subcommand(CLI::App& app, ExplainOptions& o);
