@@ -106,6 +106,18 @@ TEST(RewriteRunner, StepProofRefutesAWrongRewrite) {
   IndexProgram c = from_text("where M, K\ninput x: f32[M, K]\ninput r: f32[M]\noutput y[m] = sum(k) x[m, k] * r[m]\n");
   IndexProgram d = from_text("where M, K\ninput x: f32[M, K]\ninput r: f32[M]\noutput y[m] = r[m] * sum(k) x[m, k]\n");
   EXPECT_EQ(prove_step(c, d, {}, {}).verdict, smt::Verdict::Proven);
+  // A structural step (a temporary inlined) is proven on the changed region alone; a wrong one
+  // is refuted.
+  IndexProgram e = from_text("where M = 3, K = 4\ninput x: f32[M, K]\ninput w: f32[K]\nt[m, k] = x[m, k] * 2.0\n"
+                             "u[m] = sum(k) t[m, k] * w[k]\noutput y[m] = u[m] + 1.0\n");
+  IndexProgram f = from_text("where M = 3, K = 4\ninput x: f32[M, K]\ninput w: f32[K]\n"
+                             "u[m] = sum(k) x[m, k] * 2.0 * w[k]\noutput y[m] = u[m] + 1.0\n");
+  IndexProgram g = from_text("where M = 3, K = 4\ninput x: f32[M, K]\ninput w: f32[K]\n"
+                             "u[m] = sum(k) x[m, k] * 3.0 * w[k]\noutput y[m] = u[m] + 1.0\n");
+  auto ok = prove_step(e, f, {}, {});
+  EXPECT_EQ(ok.verdict, smt::Verdict::Proven);
+  EXPECT_EQ(ok.prover.rfind("region", 0), 0u) << ok.prover;
+  EXPECT_EQ(prove_step(e, g, {}, {}).verdict, smt::Verdict::Refuted);
 }
 
 TEST(RewriteRunner, CanonicalFormErasesNames) {
