@@ -52,7 +52,7 @@ std::string canonical_form(const VariantState& s) {
   for (auto& st : p.stmts())
     if (p.tensor(st.out).role == TensorRole::Temp) tensors[st.out] = "t" + std::to_string(n++);
   std::ostringstream o;
-  for (auto& sp : s.splits) o << "split " << sp.dim << " = " << sp.head << " + " << sp.tail << "\n";
+  for (auto& sp : s.splits) o << "split " << sp.dim << " = " << sp.head << (sp.tiles ? " * " : " + ") << sp.tail << "\n";
   for (auto& st : p.stmts()) {
     const TensorDecl& d = p.tensor(st.out);
     std::map<std::string, std::string> vars;

@@ -88,6 +88,9 @@ DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
           ++stats.malformed;
         }
         for (auto& rw : props) {
+          bool tiled = false;
+          for (auto& sp : rw.result.splits) tiled = tiled || sp.tiles;
+          if (tiled && !tiling_) continue;
           ++stats.proposed;
           double left = time_limit_ - since(start);
           if (left <= 0) {

@@ -82,6 +82,9 @@ class RewriteRunner {
   RewriteRunner& with_prove_options(const smt::ProveOptions& o) { prove_ = o; return *this; }
   // Wall-clock limit of one step's proof (the solver child is killed after it).
   RewriteRunner& with_step_timeout(double seconds) { step_timeout_ = seconds; return *this; }
+  // Also tile reductions (split_reduction's T x B tiling). Off by default: at the default limits
+  // the tiled subgraphs (slower proofs over nested sums) crowd out depth 4 of the attention kernels.
+  RewriteRunner& with_tiling(bool on) { tiling_ = on; return *this; }
   RewriteRunner& with_numerics(bool on) { numerics_ = on; return *this; }
   // Stop as soon as a variant satisfies `goal` (egg's runner hooks; tests and targeted searches).
   RewriteRunner& with_stop_when(std::function<bool(const IndexProgram&)> goal) { goal_ = std::move(goal); return *this; }
@@ -95,6 +98,7 @@ class RewriteRunner {
   double time_limit_ = 10.0;
   double step_timeout_ = 0.5;
   bool numerics_ = true;
+  bool tiling_ = false;
   smt::ProveOptions prove_;
   std::function<bool(const IndexProgram&)> goal_;
   std::vector<StepKind> kinds_{std::begin(kAllStepKinds), std::end(kAllStepKinds)};

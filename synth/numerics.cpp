@@ -37,9 +37,9 @@ Numerics check_numerics(const IndexProgram& original, const VariantState& v) {
   for (auto& [d, size] : v.program.dims())
     if (size) small[d] = std::min<int64_t>(*size, 4);
   for (auto& s : v.splits) {
-    small[s.head] = std::min<int64_t>(small.count(s.head) ? small[s.head] : 3, 3);
+    small[s.head] = std::min<int64_t>(small.count(s.head) ? small[s.head] : 3, s.tiles ? 2 : 3);
     small[s.tail] = std::min<int64_t>(small.count(s.tail) ? small[s.tail] : 2, 2);
-    small[s.dim] = small[s.head] + small[s.tail];
+    small[s.dim] = s.tiles ? small[s.head] * small[s.tail] : small[s.head] + small[s.tail];
   }
   std::map<std::string, int64_t> small_orig;
   for (auto& [d, size] : original.dims())

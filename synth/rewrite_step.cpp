@@ -43,7 +43,8 @@ std::vector<Expr> split_assumptions(const std::vector<DimSplit>& splits) {
   std::vector<Expr> out;
   for (auto& s : splits)
     out.push_back(ExprNode::binary(ExprKind::Eq, ExprNode::dim_var(s.dim),
-                                   ExprNode::dim_var(s.head) + ExprNode::dim_var(s.tail)));
+                                   s.tiles ? ExprNode::dim_var(s.head) * ExprNode::dim_var(s.tail)
+                                           : ExprNode::dim_var(s.head) + ExprNode::dim_var(s.tail)));
   return out;
 }
 

@@ -19,7 +19,7 @@ enum class StepKind {
   ExchangeReductions,      // nested sums swap order; factors then leave the inner one
   ExtractReduction,        // a nested reduction becomes its own temporary
   DistributeReduction,     // a sum of a polynomial body splits into one sum per term
-  SplitReduction,          // every reduction over a dim splits into a head and a tail chunk
+  SplitReduction,          // every reduction over a dim splits into head + tail chunks, or tiles
   RescaleRunningReduction, // a chunk's exp-sum is rebased to the chunk's own max and rescaled
   MergeSharedReductions,   // two reductions sharing an operand become one stacked reduction
   ShareCommonTemporary,    // two temporaries with one definition become one
@@ -34,9 +34,11 @@ inline constexpr StepKind kAllStepKinds[] = {
 const char* step_kind_name(StepKind k);  // "inline_temporary", ...
 std::optional<StepKind> step_kind_from_name(const std::string& name);
 
-// A dim split by SplitReduction: dim == head + tail (an assumption of every later proof).
+// A dim split by SplitReduction: dim == head + tail, or for tiles dim == head * tail (head the
+// tile count, tail the tile size); an assumption of every later proof.
 struct DimSplit {
   std::string dim, head, tail;
+  bool tiles = false;
 };
 
 struct VariantState {
@@ -44,7 +46,7 @@ struct VariantState {
   std::vector<DimSplit> splits;
 };
 
-// The assumptions `dim == head + tail` of a state's splits.
+// The assumptions `dim == head + tail` (`dim == head * tail` for tiles) of a state's splits.
 std::vector<Expr> split_assumptions(const std::vector<DimSplit>& splits);
 
 struct Rewrite {

@@ -23,6 +23,21 @@ Expr split(const Expr& e, const std::string& dim, const Expr& head, const Expr& 
   }
 }
 
+Expr tile(const Expr& e, const std::string& dim, const Expr& count, const Expr& size) {
+  if (e->args().empty()) return e;
+  std::vector<Expr> args;
+  for (auto& a : e->args()) args.push_back(tile(a, dim, count, size));
+  Expr r = with_args(e, std::move(args));
+  if (!is_reduce(r->kind()) || r->extent()->kind() != ExprKind::DimVar || r->extent()->name() != dim) return r;
+  std::set<std::string> used = index_names(r);
+  std::string t = fresh_name(r->name() + "t", used);
+  used.insert(t);
+  std::string j = fresh_name(r->name() + "i", used);
+  Expr at = ExprNode::index_var(t) * size + ExprNode::index_var(j);
+  Expr inner = ExprNode::reduce(r->kind(), j, size, substitute_index(r->body(), r->name(), at));
+  return ExprNode::reduce(r->kind(), t, count, inner);
+}
+
 bool reduces_over(const Expr& e, const std::string& dim) {
   bool r = false;
   visit(e, [&](const ExprNode& n) {
@@ -60,6 +75,21 @@ std::vector<Rewrite> split_reduction(const VariantState& s) {
                    "split every reduction over " + dim + " into " + h + " + " + t + " (" + std::to_string(head) + " + " +
                        std::to_string(tail) + ")",
                    std::move(r)});
+    int64_t size_b = 0;
+    for (int64_t b = 2; b * b <= *size; ++b)
+      if (*size % b == 0) size_b = b;
+    if (size_b == 0) continue;
+    std::string tc = fresh_name(dim + "t", used2);
+    used2.insert(tc);
+    std::string tb = fresh_name(dim + "b", used2);
+    auto ts = p.stmts();
+    for (auto& st : ts) st.value = tile(st.value, dim, ExprNode::dim_var(tc), ExprNode::dim_var(tb));
+    VariantState tv{rebuild(p, ts, {}, {{tc, *size / size_b}, {tb, size_b}}), s.splits};
+    tv.splits.push_back({dim, tc, tb, true});
+    out.push_back({StepKind::SplitReduction,
+                   "tile every reduction over " + dim + " into " + tc + " tiles of " + tb + " (" +
+                       std::to_string(*size / size_b) + " x " + std::to_string(size_b) + ")",
+                   std::move(tv)});
   }
   return out;
 }

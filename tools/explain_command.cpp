@@ -17,6 +17,7 @@ CLI::App* add_explain_subcommand(CLI::App& app, ExplainOptions& o) {
   c->add_option("--variant", o.variant, "Print the derivation of variant N (see the list without it)");
   c->add_flag("--check", o.check, "Replay the derivation(s) and re-prove every step without the proof cache");
   c->add_flag("--json", o.json, "Print the discovery report as JSON");
+  c->add_flag("--tiles", o.tiles, "Also tile reductions into T x B tiles (off by default: it grows the graph)");
   c->add_option("--dim", o.dims, "Override a dim size, e.g. --dim M=8 (repeatable)");
   c->add_option("--specs", o.specs, "Extra spec file(s) defining more named ops")->check(CLI::ExistingFile);
   c->add_option("--time-limit", o.time_limit, "Discovery time limit in seconds");
@@ -48,6 +49,7 @@ int explain_command(const ExplainOptions& o, std::ostream& out, std::ostream& er
                    .with_time_limit(o.time_limit)
                    .with_variant_limit(o.max_variants)
                    .with_depth_limit(o.max_depth)
+                   .with_tiling(o.tiles)
                    .run(p);
     if (o.variant >= static_cast<long>(rep.variants.size()))
       user_error("error: --variant " + std::to_string(o.variant) + ": discovery found variants 0.." +

@@ -1,5 +1,5 @@
 // `axon-synth explain PROG.tp [--variant N] [--check] [--json] [--dim M=8]... [--time-limit S]
-// [--max-variants N] [--max-depth N]`: runs rewrite discovery on the program and prints the
+// [--max-variants N] [--max-depth N] [--tiles]`: runs rewrite discovery on the program and prints the
 // runner's report and the variants found, or with --variant N that variant's derivation (every
 // proven step and the statements it changed); --check replays the derivation and re-proves every
 // step without the proof cache. Returns 0, 3 when a checked derivation fails, 2 on bad input.
@@ -19,6 +19,7 @@ struct ExplainOptions {
   long variant = -1;
   bool check = false;
   bool json = false;
+  bool tiles = false;
   double time_limit = 10.0;
   size_t max_variants = 2000;
   size_t max_depth = 5;

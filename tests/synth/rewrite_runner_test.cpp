@@ -120,6 +120,26 @@ TEST(RewriteRunner, StepProofRefutesAWrongRewrite) {
   EXPECT_EQ(prove_step(e, g, {}, {}).verdict, smt::Verdict::Refuted);
 }
 
+TEST(RewriteRunner, TilingGivesPerTilePartialSums) {
+  // With tiling on, a row sum is tiled (N == Nt * Nb) and the per-tile partial sums are named
+  // (split-K); without it no tiled variant is proposed.
+  IndexProgram p = load_small("experiments/suites/ops/sum.tp", {{"M", 2}, {"N", 6}});
+  auto partial = [](const IndexProgram& q) {
+    for (auto& s : q.stmts())
+      if (q.tensor(s.out).role == TensorRole::Temp && s.value->kind() == ExprKind::Sum && s.vars.size() == 2) return true;
+    return false;
+  };
+  auto r = RewriteRunner().with_tiling(true).with_stop_when(partial).run(p);
+  ASSERT_EQ(r.stop, StopReason::GoalReached) << r.to_text();
+  const Variant& v = r.variants.back();
+  ASSERT_EQ(v.state.splits.size(), 1u);
+  EXPECT_TRUE(v.state.splits[0].tiles);
+  expect_checked(p, v);
+  auto off = RewriteRunner().run(p);
+  for (auto& w : off.variants)
+    for (auto& sp : w.state.splits) EXPECT_FALSE(sp.tiles);
+}
+
 TEST(RewriteRunner, CanonicalFormErasesNames) {
   auto a = from_text("where N = 4\ninput x: f32[N]\nt[i] = x[i] * 2.0\noutput y[j] = sum(k) t[k] * x[j]\n");
   auto b = from_text("where N = 4\ninput x: f32[N]\nu[q] = x[q] * 2.0\noutput y[i] = sum(z) u[z] * x[i]\n");
