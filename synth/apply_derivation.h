@@ -5,7 +5,8 @@
 #pragma once
 #include "synth/discover.h"
 namespace axon::synth {
-VariantState apply_derivation(const IndexProgram& original, const std::vector<DerivationStep>& steps);
+VariantState apply_derivation(const IndexProgram& original,
+                              const std::vector<DerivationStep>& steps);
 nlohmann::json derivation_to_json(const std::vector<DerivationStep>& steps);
 std::vector<DerivationStep> derivation_from_json(const nlohmann::json& j, const std::string& where);
-}  // namespace axon::synth
+} // namespace axon::synth

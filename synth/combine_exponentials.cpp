@@ -11,7 +11,8 @@ std::vector<Rewrite> combine_exponentials(const VariantState& s) {
   for (size_t i = 0; i < p.stmts().size(); ++i) {
     const IndexStmt& st = p.stmts()[i];
     auto site = [&](const Expr& e, const SiteContext& ctx) -> std::optional<Expr> {
-      if (ctx.parent_is_product || (e->kind() != ExprKind::Mul && e->kind() != ExprKind::Div)) return std::nullopt;
+      if (ctx.parent_is_product || (e->kind() != ExprKind::Mul && e->kind() != ExprKind::Div))
+        return std::nullopt;
       std::vector<Factor> rest;
       Expr arg;
       size_t n = 0;
@@ -27,17 +28,20 @@ std::vector<Rewrite> combine_exponentials(const VariantState& s) {
         else
           arg = f.divisor ? arg - a : arg + a;
       }
-      if (n < 2) return std::nullopt;
+      if (n < 2)
+        return std::nullopt;
       rest.insert(rest.begin(), Factor{ExprNode::unary(ExprKind::Exp, arg), false});
       return product_of(rest);
     };
     for (auto& v : rewrite_each(st.value, statement_context(p, st), site)) {
       auto ns = p.stmts();
       ns[i].value = v;
-      out.push_back({StepKind::CombineExponentials, "in " + st.out + ": combine exponentials", {rebuild(p, ns), s.splits}});
+      out.push_back({StepKind::CombineExponentials,
+                     "in " + st.out + ": combine exponentials",
+                     {rebuild(p, ns), s.splits}});
     }
   }
   return out;
 }
 
-}  // namespace axon::synth
+} // namespace axon::synth

@@ -3,8 +3,8 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <iostream>
 #include <iomanip>
+#include <iostream>
 #include <set>
 #include <sstream>
 
@@ -25,17 +25,24 @@ int debug_level() {
   return d ? std::atoi(d) : 0;
 }
 
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
-}  // namespace
+} // namespace
 
 const char* stop_reason_name(StopReason r) {
   switch (r) {
-    case StopReason::Saturated: return "saturated";
-    case StopReason::VariantLimit: return "variant limit";
-    case StopReason::DepthLimit: return "depth limit";
-    case StopReason::TimeLimit: return "time limit";
-    case StopReason::GoalReached: return "goal reached";
+  case StopReason::Saturated:
+    return "saturated";
+  case StopReason::VariantLimit:
+    return "variant limit";
+  case StopReason::DepthLimit:
+    return "depth limit";
+  case StopReason::TimeLimit:
+    return "time limit";
+  case StopReason::GoalReached:
+    return "goal reached";
   }
   internal_error("unknown stop reason");
 }
@@ -48,9 +55,11 @@ DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
   root.state = {p, {}};
   root.canonical = hash_hex(canonical_form(root.state));
   seen.insert(root.canonical);
-  if (numerics_) root.numerics = check_numerics(p, root.state);
+  if (numerics_)
+    root.numerics = check_numerics(p, root.state);
   rep.variants.push_back(root);
-  for (StepKind k : kinds_) rep.steps[k];
+  for (StepKind k : kinds_)
+    rep.steps[k];
 
   std::vector<size_t> frontier{0};
   bool stopped = false;
@@ -71,13 +80,16 @@ DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
       size_t parent = frontier[fi];
       ++rec.expanded;
       for (StepKind kind : kinds_) {
-        if (stopped) break;
+        if (stopped)
+          break;
         // Splitting commutes with the other steps, so it is applied at the start of derivations
         // only (after other splits): splitting later re-derives the same variants in another order.
         if (kind == StepKind::SplitReduction) {
           bool only_splits = true;
-          for (auto& d : rep.variants[parent].derivation) only_splits = only_splits && d.kind == StepKind::SplitReduction;
-          if (!only_splits) continue;
+          for (auto& d : rep.variants[parent].derivation)
+            only_splits = only_splits && d.kind == StepKind::SplitReduction;
+          if (!only_splits)
+            continue;
         }
         StepStats& stats = rep.steps[kind];
         auto step_start = Clock::now();
@@ -89,8 +101,10 @@ DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
         }
         for (auto& rw : props) {
           bool tiled = false;
-          for (auto& sp : rw.result.splits) tiled = tiled || sp.tiles;
-          if (tiled && !tiling_) continue;
+          for (auto& sp : rw.result.splits)
+            tiled = tiled || sp.tiles;
+          if (tiled && !tiling_)
+            continue;
           ++stats.proposed;
           double left = time_limit_ - since(start);
           if (left <= 0) {
@@ -121,8 +135,8 @@ DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
           if (pr.verdict != smt::Verdict::Proven) {
             ++stats.unknown;
             if (debug_level() >= 1)
-              std::cerr << "[synth] unknown: " << step_kind_name(kind) << ": " << rw.description << ": " << pr.reason
-                        << "\n";
+              std::cerr << "[synth] unknown: " << step_kind_name(kind) << ": " << rw.description
+                        << ": " << pr.reason << "\n";
             continue;
           }
           ++stats.proven;
@@ -162,15 +176,19 @@ DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
 
 std::string DiscoveryReport::to_text() const {
   std::ostringstream o;
-  o << "rewrite discovery: " << variants.size() << " variants, stop: " << stop_reason_name(stop) << ", "
-    << std::fixed << std::setprecision(3) << seconds << " s (of which numerics " << numerics_seconds << " s)\n";
-  o << "  step                       proposed  dup  attempted  proven  refuted  unknown  malformed   seconds\n";
+  o << "rewrite discovery: " << variants.size() << " variants, stop: " << stop_reason_name(stop)
+    << ", " << std::fixed << std::setprecision(3) << seconds << " s (of which numerics "
+    << numerics_seconds << " s)\n";
+  o << "  step                       proposed  dup  attempted  proven  refuted  unknown  malformed "
+       "  seconds\n";
   for (auto& [k, s] : steps)
-    o << "  " << std::left << std::setw(26) << step_kind_name(k) << std::right << std::setw(9) << s.proposed
-      << std::setw(5) << s.duplicate << std::setw(11) << s.attempted << std::setw(8) << s.proven << std::setw(9)
-      << s.refuted << std::setw(9) << s.unknown << std::setw(11) << s.malformed << std::setw(10) << s.seconds << "\n";
+    o << "  " << std::left << std::setw(26) << step_kind_name(k) << std::right << std::setw(9)
+      << s.proposed << std::setw(5) << s.duplicate << std::setw(11) << s.attempted << std::setw(8)
+      << s.proven << std::setw(9) << s.refuted << std::setw(9) << s.unknown << std::setw(11)
+      << s.malformed << std::setw(10) << s.seconds << "\n";
   for (auto& d : depths)
-    o << "  depth " << d.depth << ": expanded " << d.expanded << ", added " << d.added << ", " << d.seconds << " s\n";
+    o << "  depth " << d.depth << ": expanded " << d.expanded << ", added " << d.added << ", "
+      << d.seconds << " s\n";
   return o.str();
 }
 
@@ -181,12 +199,14 @@ nlohmann::json DiscoveryReport::to_json() const {
   j["seconds"] = seconds;
   j["numerics_seconds"] = numerics_seconds;
   for (auto& [k, s] : steps)
-    j["steps"][step_kind_name(k)] = {{"proposed", s.proposed}, {"duplicate", s.duplicate}, {"attempted", s.attempted},
-                                     {"proven", s.proven},     {"refuted", s.refuted},     {"unknown", s.unknown},
+    j["steps"][step_kind_name(k)] = {{"proposed", s.proposed},   {"duplicate", s.duplicate},
+                                     {"attempted", s.attempted}, {"proven", s.proven},
+                                     {"refuted", s.refuted},     {"unknown", s.unknown},
                                      {"malformed", s.malformed}, {"seconds", s.seconds}};
   j["depths"] = nlohmann::json::array();
   for (auto& d : depths)
-    j["depths"].push_back({{"depth", d.depth}, {"expanded", d.expanded}, {"added", d.added}, {"seconds", d.seconds}});
+    j["depths"].push_back(
+        {{"depth", d.depth}, {"expanded", d.expanded}, {"added", d.added}, {"seconds", d.seconds}});
   j["variants"] = nlohmann::json::array();
   for (auto& v : variants) {
     nlohmann::json jv = {{"id", v.id},
@@ -198,11 +218,12 @@ nlohmann::json DiscoveryReport::to_json() const {
                            {"error_offset", v.numerics.error_offset},
                            {"stable", v.numerics.stable},
                            {"note", v.numerics.note}}}};
-    if (v.parent) jv["parent"] = *v.parent;
+    if (v.parent)
+      jv["parent"] = *v.parent;
     jv["derivation"] = derivation_to_json(v.derivation);
     j["variants"].push_back(jv);
   }
   return j;
 }
 
-}  // namespace axon::synth
+} // namespace axon::synth

@@ -18,32 +18,32 @@
 namespace axon::synth {
 
 enum class StopReason { Saturated, VariantLimit, DepthLimit, TimeLimit, GoalReached };
-const char* stop_reason_name(StopReason r);  // "saturated", "variant limit", ...
+const char* stop_reason_name(StopReason r); // "saturated", "variant limit", ...
 
 struct StepStats {
-  size_t proposed = 0;    // rewrites the step produced
-  size_t duplicate = 0;   // dropped before proving: canonical form already in the graph
-  size_t attempted = 0;   // sent to the prover
+  size_t proposed = 0;  // rewrites the step produced
+  size_t duplicate = 0; // dropped before proving: canonical form already in the graph
+  size_t attempted = 0; // sent to the prover
   size_t proven = 0, refuted = 0, unknown = 0;
-  size_t malformed = 0;   // the step built an invalid program (a bug in the step; counted, dropped)
-  double seconds = 0;     // proposing and proving
+  size_t malformed = 0; // the step built an invalid program (a bug in the step; counted, dropped)
+  double seconds = 0;   // proposing and proving
 };
 
 // One proven step of a derivation.
 struct DerivationStep {
   StepKind kind;
   std::string description;
-  std::string prover;     // who proved it ("normalizer", "z3", ...)
-  std::string canonical;  // hash of the canonical form of the result (the replay finds it by this)
+  std::string prover;    // who proved it ("normalizer", "z3", ...)
+  std::string canonical; // hash of the canonical form of the result (the replay finds it by this)
 };
 
 // Float32 behaviour of a variant against the float64 reference of the input program: the max
 // scaled error (|a-b| / (atol + rtol |b|), > 1 is out of tolerance) on each kind of input.
 struct Numerics {
-  double error_unit = 0;    // inputs uniform in [-1, 1]
-  double error_large = 0;   // inputs uniform in [-1000, 1000]
-  double error_offset = 0;  // inputs 1000 + uniform [-1, 1]
-  bool stable = true;       // no trial out of tolerance where the input program is within it
+  double error_unit = 0;   // inputs uniform in [-1, 1]
+  double error_large = 0;  // inputs uniform in [-1000, 1000]
+  double error_offset = 0; // inputs 1000 + uniform [-1, 1]
+  bool stable = true;      // no trial out of tolerance where the input program is within it
   std::string note;
 };
 
@@ -53,7 +53,7 @@ struct Variant {
   size_t depth = 0;
   VariantState state;
   std::vector<DerivationStep> derivation;
-  std::string canonical;  // hash of the canonical form
+  std::string canonical; // hash of the canonical form
   Numerics numerics;
 };
 
@@ -63,36 +63,64 @@ struct DepthRecord {
 };
 
 struct DiscoveryReport {
-  std::vector<Variant> variants;  // variants[0] is the input program
+  std::vector<Variant> variants; // variants[0] is the input program
   StopReason stop = StopReason::Saturated;
   std::map<StepKind, StepStats> steps;
   std::vector<DepthRecord> depths;
-  double seconds = 0;           // the whole run, numerics included (the time limit covers both)
-  double numerics_seconds = 0;  // checking numerics, as each variant is added
+  double seconds = 0;          // the whole run, numerics included (the time limit covers both)
+  double numerics_seconds = 0; // checking numerics, as each variant is added
 
   std::string to_text() const;
   nlohmann::json to_json() const;
 };
 
 class RewriteRunner {
- public:
-  RewriteRunner& with_variant_limit(size_t n) { variant_limit_ = n; return *this; }
-  RewriteRunner& with_depth_limit(size_t n) { depth_limit_ = n; return *this; }
-  RewriteRunner& with_time_limit(double seconds) { time_limit_ = seconds; return *this; }
-  RewriteRunner& with_prove_options(const smt::ProveOptions& o) { prove_ = o; return *this; }
+public:
+  RewriteRunner& with_variant_limit(size_t n) {
+    variant_limit_ = n;
+    return *this;
+  }
+  RewriteRunner& with_depth_limit(size_t n) {
+    depth_limit_ = n;
+    return *this;
+  }
+  RewriteRunner& with_time_limit(double seconds) {
+    time_limit_ = seconds;
+    return *this;
+  }
+  RewriteRunner& with_prove_options(const smt::ProveOptions& o) {
+    prove_ = o;
+    return *this;
+  }
   // Wall-clock limit of one step's proof (the solver child is killed after it).
-  RewriteRunner& with_step_timeout(double seconds) { step_timeout_ = seconds; return *this; }
+  RewriteRunner& with_step_timeout(double seconds) {
+    step_timeout_ = seconds;
+    return *this;
+  }
   // Also tile reductions (split_reduction's T x B tiling). Off by default: at the default limits
-  // the tiled subgraphs (slower proofs over nested sums) crowd out depth 4 of the attention kernels.
-  RewriteRunner& with_tiling(bool on) { tiling_ = on; return *this; }
-  RewriteRunner& with_numerics(bool on) { numerics_ = on; return *this; }
+  // the tiled subgraphs (slower proofs over nested sums) crowd out depth 4 of the attention
+  // kernels.
+  RewriteRunner& with_tiling(bool on) {
+    tiling_ = on;
+    return *this;
+  }
+  RewriteRunner& with_numerics(bool on) {
+    numerics_ = on;
+    return *this;
+  }
   // Stop as soon as a variant satisfies `goal` (egg's runner hooks; tests and targeted searches).
-  RewriteRunner& with_stop_when(std::function<bool(const IndexProgram&)> goal) { goal_ = std::move(goal); return *this; }
-  RewriteRunner& with_steps(std::vector<StepKind> kinds) { kinds_ = std::move(kinds); return *this; }
+  RewriteRunner& with_stop_when(std::function<bool(const IndexProgram&)> goal) {
+    goal_ = std::move(goal);
+    return *this;
+  }
+  RewriteRunner& with_steps(std::vector<StepKind> kinds) {
+    kinds_ = std::move(kinds);
+    return *this;
+  }
 
   DiscoveryReport run(const IndexProgram& p) const;
 
- private:
+private:
   size_t variant_limit_ = 2000;
   size_t depth_limit_ = 5;
   double time_limit_ = 10.0;
@@ -104,4 +132,4 @@ class RewriteRunner {
   std::vector<StepKind> kinds_{std::begin(kAllStepKinds), std::end(kAllStepKinds)};
 };
 
-}  // namespace axon::synth
+} // namespace axon::synth

@@ -22,12 +22,13 @@ struct Binding {
 };
 struct SiteContext {
   std::vector<Binding> scope;
-  bool parent_is_product = false;  // the node is an operand of a Mul or a Div numerator
+  bool parent_is_product = false; // the node is an operand of a Mul or a Div numerator
 };
 
 // For every node of `e` where `f` proposes a replacement: `e` with that node replaced.
-std::vector<Expr> rewrite_each(const Expr& e, const SiteContext& top,
-                               const std::function<std::optional<Expr>(const Expr&, const SiteContext&)>& f);
+std::vector<Expr>
+rewrite_each(const Expr& e, const SiteContext& top,
+             const std::function<std::optional<Expr>(const Expr&, const SiteContext&)>& f);
 
 // The context at the root of a statement: its variables with the output's extents.
 SiteContext statement_context(const IndexProgram& p, const IndexStmt& s);
@@ -38,7 +39,7 @@ struct Factor {
   bool divisor = false;
 };
 std::vector<Factor> factors_of(const Expr& e);
-Expr product_of(const std::vector<Factor>& fs);  // 1.0 for no factors
+Expr product_of(const std::vector<Factor>& fs); // 1.0 for no factors
 
 bool mentions_var(const Expr& e, const std::string& var);
 bool mentions_any(const Expr& e, const std::vector<std::string>& vars);
@@ -52,12 +53,14 @@ Expr rename_bound(const Expr& e, std::set<std::string>& avoid);
 Expr instantiate(const IndexStmt& s, const std::vector<Expr>& idx, std::set<std::string> avoid);
 
 // Replaces reads of `tensor` by f(indices) everywhere in e.
-Expr replace_reads(const Expr& e, const std::string& tensor, const std::function<Expr(const std::vector<Expr>&)>& f);
+Expr replace_reads(const Expr& e, const std::string& tensor,
+                   const std::function<Expr(const std::vector<Expr>&)>& f);
 
 // A program rebuilt from new statements: extra temporaries declared, dims added, temporaries no
 // statement reads dropped (repeatedly), declarations ordered inputs, then written tensors in
 // statement order.
-IndexProgram rebuild(const IndexProgram& p, std::vector<IndexStmt> stmts, const std::vector<TensorDecl>& new_temps = {},
+IndexProgram rebuild(const IndexProgram& p, std::vector<IndexStmt> stmts,
+                     const std::vector<TensorDecl>& new_temps = {},
                      const std::map<std::string, std::optional<int64_t>>& new_dims = {});
 
 // A tensor name not used by p.
@@ -66,4 +69,4 @@ std::string fresh_tensor_name(const IndexProgram& p, const std::string& base);
 // Structural equality up to the names of bound variables.
 bool alpha_equal(const Expr& a, const Expr& b);
 
-}  // namespace axon::synth
+} // namespace axon::synth

@@ -14,18 +14,23 @@ std::vector<Rewrite> extract_reduction(const VariantState& s) {
     std::vector<IndexStmt> defs;
     std::vector<TensorDecl> decls;
     auto site = [&](const Expr& e, const SiteContext& ctx) -> std::optional<Expr> {
-      if (!is_reduce(e->kind()) || structurally_equal(e, st.value)) return std::nullopt;
+      if (!is_reduce(e->kind()) || structurally_equal(e, st.value))
+        return std::nullopt;
       // Sites: a reduction inside another reduction (it becomes a separate contraction), or one
       // scaled by other factors (it becomes a plain reduction and the scaling an elementwise op).
       bool nested = false;
-      for (auto& b : ctx.scope) nested = nested || b.bound_by_reduction;
-      if (!nested && !ctx.parent_is_product) return std::nullopt;
+      for (auto& b : ctx.scope)
+        nested = nested || b.bound_by_reduction;
+      if (!nested && !ctx.parent_is_product)
+        return std::nullopt;
       auto fv = free_index_vars(e);
       std::vector<Binding> order;
       for (auto& b : ctx.scope)
-        if (b.bound_by_reduction && std::find(fv.begin(), fv.end(), b.var) != fv.end()) order.push_back(b);
+        if (b.bound_by_reduction && std::find(fv.begin(), fv.end(), b.var) != fv.end())
+          order.push_back(b);
       for (auto& b : ctx.scope)
-        if (!b.bound_by_reduction && std::find(fv.begin(), fv.end(), b.var) != fv.end()) order.push_back(b);
+        if (!b.bound_by_reduction && std::find(fv.begin(), fv.end(), b.var) != fv.end())
+          order.push_back(b);
       IndexStmt def;
       def.out = name;
       def.origin = "rewrite";
@@ -41,7 +46,8 @@ std::vector<Rewrite> extract_reduction(const VariantState& s) {
       }
       // A reduction extent that depends on an index variable cannot be a tensor shape.
       for (auto& ext : d.shape)
-        if (!free_index_vars(ext).empty()) return std::nullopt;
+        if (!free_index_vars(ext).empty())
+          return std::nullopt;
       def.value = e;
       defs.push_back(def);
       decls.push_back(d);
@@ -60,4 +66,4 @@ std::vector<Rewrite> extract_reduction(const VariantState& s) {
   return out;
 }
 
-}  // namespace axon::synth
+} // namespace axon::synth

@@ -21,21 +21,25 @@ double output_error(const IndexProgram& p, const TensorMap& got, const TensorMap
     const TensorValue& a = got.at(o->name);
     const TensorValue& b = ref.at(o->name);
     for (size_t i = 0; i < a.numel(); ++i) {
-      if (!std::isfinite(b.data[i])) continue;
-      if (!std::isfinite(a.data[i])) return INFINITY;
-      worst = std::max(worst, std::abs(a.data[i] - b.data[i]) / (kAtol + kRtol * std::abs(b.data[i])));
+      if (!std::isfinite(b.data[i]))
+        continue;
+      if (!std::isfinite(a.data[i]))
+        return INFINITY;
+      worst =
+          std::max(worst, std::abs(a.data[i] - b.data[i]) / (kAtol + kRtol * std::abs(b.data[i])));
     }
   }
   return worst;
 }
 
-}  // namespace
+} // namespace
 
 Numerics check_numerics(const IndexProgram& original, const VariantState& v) {
   Numerics n;
   std::map<std::string, int64_t> small;
   for (auto& [d, size] : v.program.dims())
-    if (size) small[d] = std::min<int64_t>(*size, 4);
+    if (size)
+      small[d] = std::min<int64_t>(*size, 4);
   for (auto& s : v.splits) {
     small[s.head] = std::min<int64_t>(small.count(s.head) ? small[s.head] : 3, s.tiles ? 2 : 3);
     small[s.tail] = std::min<int64_t>(small.count(s.tail) ? small[s.tail] : 2, 2);
@@ -43,7 +47,8 @@ Numerics check_numerics(const IndexProgram& original, const VariantState& v) {
   }
   std::map<std::string, int64_t> small_orig;
   for (auto& [d, size] : original.dims())
-    if (small.count(d)) small_orig[d] = small[d];
+    if (small.count(d))
+      small_orig[d] = small[d];
   try {
     IndexProgram vp = v.program.with_dims(small);
     IndexProgram op = original.with_dims(small_orig);
@@ -62,15 +67,16 @@ Numerics check_numerics(const IndexProgram& original, const VariantState& v) {
       if (t.offset != 0)
         for (auto& [name, val] : in)
           if (op.tensor(name).dtype != DType::Bool)
-            for (auto& x : val.data) x += t.offset;
+            for (auto& x : val.data)
+              x += t.offset;
       TensorMap ref = interpret(op, in, EvalMode::F64);
       double base = output_error(op, interpret(op, in, EvalMode::F32), ref);
       double err = output_error(vp, interpret(vp, in, EvalMode::F32), ref);
       *t.out = err;
       if (err > 1 && !(err <= 4 * base)) {
         n.stable = false;
-        note << (note.tellp() ? "; " : "") << "float32 out of tolerance on " << t.what << " (scaled error " << err
-             << ", input program " << base << ")";
+        note << (note.tellp() ? "; " : "") << "float32 out of tolerance on " << t.what
+             << " (scaled error " << err << ", input program " << base << ")";
       }
     }
     n.note = note.str();
@@ -81,4 +87,4 @@ Numerics check_numerics(const IndexProgram& original, const VariantState& v) {
   return n;
 }
 
-}  // namespace axon::synth
+} // namespace axon::synth

@@ -11,9 +11,9 @@
 namespace axon::synth {
 struct StepProof {
   smt::Verdict verdict = smt::Verdict::Unknown;
-  std::string prover;  // "local z3", "normalizer", ...
-  std::string reason;  // why not proven
+  std::string prover; // "local z3", "normalizer", ...
+  std::string reason; // why not proven
 };
-StepProof prove_step(const IndexProgram& before, const IndexProgram& after, const std::vector<Expr>& assumptions,
-                     const smt::ProveOptions& opts);
-}  // namespace axon::synth
+StepProof prove_step(const IndexProgram& before, const IndexProgram& after,
+                     const std::vector<Expr>& assumptions, const smt::ProveOptions& opts);
+} // namespace axon::synth

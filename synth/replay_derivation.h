@@ -6,5 +6,6 @@
 #pragma once
 #include "synth/discover.h"
 namespace axon::synth {
-std::string replay_derivation(const IndexProgram& original, const Variant& v, const smt::ProveOptions& opts);
+std::string replay_derivation(const IndexProgram& original, const Variant& v,
+                              const smt::ProveOptions& opts);
 }

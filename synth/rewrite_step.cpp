@@ -18,24 +18,36 @@ namespace axon::synth {
 
 const char* step_kind_name(StepKind k) {
   switch (k) {
-    case StepKind::InlineTemporary: return "inline_temporary";
-    case StepKind::HoistFactor: return "hoist_factor";
-    case StepKind::SinkFactor: return "sink_factor";
-    case StepKind::ExchangeReductions: return "exchange_reductions";
-    case StepKind::ExtractReduction: return "extract_reduction";
-    case StepKind::DistributeReduction: return "distribute_reduction";
-    case StepKind::SplitReduction: return "split_reduction";
-    case StepKind::RescaleRunningReduction: return "rescale_running_reduction";
-    case StepKind::MergeSharedReductions: return "merge_shared_reductions";
-    case StepKind::ShareCommonTemporary: return "share_common_temporary";
-    case StepKind::CombineExponentials: return "combine_exponentials";
+  case StepKind::InlineTemporary:
+    return "inline_temporary";
+  case StepKind::HoistFactor:
+    return "hoist_factor";
+  case StepKind::SinkFactor:
+    return "sink_factor";
+  case StepKind::ExchangeReductions:
+    return "exchange_reductions";
+  case StepKind::ExtractReduction:
+    return "extract_reduction";
+  case StepKind::DistributeReduction:
+    return "distribute_reduction";
+  case StepKind::SplitReduction:
+    return "split_reduction";
+  case StepKind::RescaleRunningReduction:
+    return "rescale_running_reduction";
+  case StepKind::MergeSharedReductions:
+    return "merge_shared_reductions";
+  case StepKind::ShareCommonTemporary:
+    return "share_common_temporary";
+  case StepKind::CombineExponentials:
+    return "combine_exponentials";
   }
   internal_error("unknown step kind");
 }
 
 std::optional<StepKind> step_kind_from_name(const std::string& name) {
   for (StepKind k : kAllStepKinds)
-    if (name == step_kind_name(k)) return k;
+    if (name == step_kind_name(k))
+      return k;
   return std::nullopt;
 }
 
@@ -43,26 +55,38 @@ std::vector<Expr> split_assumptions(const std::vector<DimSplit>& splits) {
   std::vector<Expr> out;
   for (auto& s : splits)
     out.push_back(ExprNode::binary(ExprKind::Eq, ExprNode::dim_var(s.dim),
-                                   s.tiles ? ExprNode::dim_var(s.head) * ExprNode::dim_var(s.tail)
-                                           : ExprNode::dim_var(s.head) + ExprNode::dim_var(s.tail)));
+                                   s.tiles
+                                       ? ExprNode::dim_var(s.head) * ExprNode::dim_var(s.tail)
+                                       : ExprNode::dim_var(s.head) + ExprNode::dim_var(s.tail)));
   return out;
 }
 
 std::vector<Rewrite> propose_rewrites(StepKind kind, const VariantState& s) {
   switch (kind) {
-    case StepKind::InlineTemporary: return inline_temporary(s);
-    case StepKind::HoistFactor: return hoist_factor(s);
-    case StepKind::SinkFactor: return sink_factor(s);
-    case StepKind::ExchangeReductions: return exchange_reductions(s);
-    case StepKind::ExtractReduction: return extract_reduction(s);
-    case StepKind::DistributeReduction: return distribute_reduction(s);
-    case StepKind::SplitReduction: return split_reduction(s);
-    case StepKind::RescaleRunningReduction: return rescale_running_reduction(s);
-    case StepKind::MergeSharedReductions: return merge_shared_reductions(s);
-    case StepKind::ShareCommonTemporary: return share_common_temporary(s);
-    case StepKind::CombineExponentials: return combine_exponentials(s);
+  case StepKind::InlineTemporary:
+    return inline_temporary(s);
+  case StepKind::HoistFactor:
+    return hoist_factor(s);
+  case StepKind::SinkFactor:
+    return sink_factor(s);
+  case StepKind::ExchangeReductions:
+    return exchange_reductions(s);
+  case StepKind::ExtractReduction:
+    return extract_reduction(s);
+  case StepKind::DistributeReduction:
+    return distribute_reduction(s);
+  case StepKind::SplitReduction:
+    return split_reduction(s);
+  case StepKind::RescaleRunningReduction:
+    return rescale_running_reduction(s);
+  case StepKind::MergeSharedReductions:
+    return merge_shared_reductions(s);
+  case StepKind::ShareCommonTemporary:
+    return share_common_temporary(s);
+  case StepKind::CombineExponentials:
+    return combine_exponentials(s);
   }
   internal_error("unknown step kind");
 }
 
-}  // namespace axon::synth
+} // namespace axon::synth

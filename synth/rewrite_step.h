@@ -25,13 +25,19 @@ enum class StepKind {
   ShareCommonTemporary,    // two temporaries with one definition become one
   CombineExponentials,     // exp(a) * exp(b) / exp(c) becomes exp(a + b - c)
 };
-inline constexpr StepKind kAllStepKinds[] = {
-    StepKind::InlineTemporary,    StepKind::HoistFactor,         StepKind::SinkFactor,
-    StepKind::ExchangeReductions, StepKind::ExtractReduction,    StepKind::DistributeReduction,
-    StepKind::SplitReduction,     StepKind::RescaleRunningReduction, StepKind::MergeSharedReductions,
-    StepKind::ShareCommonTemporary, StepKind::CombineExponentials};
+inline constexpr StepKind kAllStepKinds[] = {StepKind::InlineTemporary,
+                                             StepKind::HoistFactor,
+                                             StepKind::SinkFactor,
+                                             StepKind::ExchangeReductions,
+                                             StepKind::ExtractReduction,
+                                             StepKind::DistributeReduction,
+                                             StepKind::SplitReduction,
+                                             StepKind::RescaleRunningReduction,
+                                             StepKind::MergeSharedReductions,
+                                             StepKind::ShareCommonTemporary,
+                                             StepKind::CombineExponentials};
 
-const char* step_kind_name(StepKind k);  // "inline_temporary", ...
+const char* step_kind_name(StepKind k); // "inline_temporary", ...
 std::optional<StepKind> step_kind_from_name(const std::string& name);
 
 // A dim split by SplitReduction: dim == head + tail, or for tiles dim == head * tail (head the
@@ -51,11 +57,11 @@ std::vector<Expr> split_assumptions(const std::vector<DimSplit>& splits);
 
 struct Rewrite {
   StepKind kind;
-  std::string description;  // "hoist r[m] out of sum(k) in y"
+  std::string description; // "hoist r[m] out of sum(k) in y"
   VariantState result;
 };
 
 // Every rewrite of one kind that applies to `s` (unproven proposals; the runner proves them).
 std::vector<Rewrite> propose_rewrites(StepKind kind, const VariantState& s);
 
-}  // namespace axon::synth
+} // namespace axon::synth

@@ -13,26 +13,31 @@ std::vector<Rewrite> sink_factor(const VariantState& s) {
     std::vector<std::string> what;
     std::vector<Expr> results;
     auto site = [&](const Expr& e, const SiteContext& ctx) -> std::optional<Expr> {
-      if (ctx.parent_is_product || (e->kind() != ExprKind::Mul && e->kind() != ExprKind::Div)) return std::nullopt;
+      if (ctx.parent_is_product || (e->kind() != ExprKind::Mul && e->kind() != ExprKind::Div))
+        return std::nullopt;
       auto fs = factors_of(e);
       // Only the first sum factor is a site (one rewrite per product keeps the graph small; the
       // others are reached after hoisting).
       for (size_t k = 0; k < fs.size(); ++k) {
-        if (fs[k].divisor || fs[k].e->kind() != ExprKind::Sum) continue;
+        if (fs[k].divisor || fs[k].e->kind() != ExprKind::Sum)
+          continue;
         const Expr& sum = fs[k].e;
         std::vector<Factor> rest;
         std::set<std::string> avoid = index_names(sum);
         for (size_t m = 0; m < fs.size(); ++m)
           if (m != k) {
             rest.push_back(fs[m]);
-            for (auto& n : index_names(fs[m].e)) avoid.insert(n);
+            for (auto& n : index_names(fs[m].e))
+              avoid.insert(n);
           }
-        for (auto& b : ctx.scope) avoid.insert(b.var);
+        for (auto& b : ctx.scope)
+          avoid.insert(b.var);
         // Rename the sum's variable apart from the factors moving in.
         std::string v = sum->name();
         Expr body = sum->body();
         bool clash = false;
-        for (auto& f : rest) clash = clash || mentions_var(f.e, v);
+        for (auto& f : rest)
+          clash = clash || mentions_var(f.e, v);
         if (clash) {
           v = fresh_name(v, avoid);
           body = substitute_index(body, sum->name(), ExprNode::index_var(v));
@@ -48,10 +53,11 @@ std::vector<Rewrite> sink_factor(const VariantState& s) {
     for (size_t c = 0; c < vs.size(); ++c) {
       auto ns = p.stmts();
       ns[i].value = vs[c];
-      out.push_back({StepKind::SinkFactor, "in " + st.out + ": sink " + what[c], {rebuild(p, ns), s.splits}});
+      out.push_back(
+          {StepKind::SinkFactor, "in " + st.out + ": sink " + what[c], {rebuild(p, ns), s.splits}});
     }
   }
   return out;
 }
 
-}  // namespace axon::synth
+} // namespace axon::synth

@@ -30,19 +30,24 @@ int main(int argc, char** argv) {
     else if (!a.empty() && a[0] != '-')
       files.push_back(a);
     else {
-      std::fprintf(stderr, "usage: axon-rewrite-bench [--time-limit S] [--max-variants N] [FILE.tp ...]\n");
+      std::fprintf(stderr,
+                   "usage: axon-rewrite-bench [--time-limit S] [--max-variants N] [FILE.tp ...]\n");
       return 2;
     }
   }
   if (files.empty()) {
-    for (const char* dir : {"experiments/suites/ops", "experiments/suites/nkibench", "experiments/suites/mirage"})
+    for (const char* dir :
+         {"experiments/suites/ops", "experiments/suites/nkibench", "experiments/suites/mirage"})
       if (fs::exists(dir))
         for (auto& e : fs::directory_iterator(dir))
-          if (e.path().extension() == ".tp") files.push_back(e.path().string());
+          if (e.path().extension() == ".tp")
+            files.push_back(e.path().string());
     std::sort(files.begin(), files.end());
-    if (fs::exists("experiments/bench/attention.tp")) files.push_back("experiments/bench/attention.tp");
+    if (fs::exists("experiments/bench/attention.tp"))
+      files.push_back("experiments/bench/attention.tp");
   }
-  std::printf("| kernel | variants | attempted | proven | refuted | unknown | stop | discovery s | of which numerics s |\n");
+  std::printf("| kernel | variants | attempted | proven | refuted | unknown | stop | discovery s | "
+              "of which numerics s |\n");
   std::printf("|---|---:|---:|---:|---:|---:|---|---:|---:|\n");
   for (auto& f : files) {
     try {
@@ -55,8 +60,9 @@ int main(int argc, char** argv) {
         ref += s.refuted;
         unk += s.unknown;
       }
-      std::printf("| %s | %zu | %zu | %zu | %zu | %zu | %s | %.2f | %.2f |\n", f.c_str(), r.variants.size(), att, pro, ref,
-                  unk, synth::stop_reason_name(r.stop), r.seconds, r.numerics_seconds);
+      std::printf("| %s | %zu | %zu | %zu | %zu | %zu | %s | %.2f | %.2f |\n", f.c_str(),
+                  r.variants.size(), att, pro, ref, unk, synth::stop_reason_name(r.stop), r.seconds,
+                  r.numerics_seconds);
     } catch (const std::exception& e) {
       std::printf("| %s | error: %s |\n", f.c_str(), e.what());
     }

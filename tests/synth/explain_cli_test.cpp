@@ -19,21 +19,27 @@ Result run(const std::string& args) {
   std::string cmd = std::string(AXON_BIN) + " " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   Result r{-1, ""};
-  if (!p) return r;
+  if (!p)
+    return r;
   std::array<char, 4096> buf;
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
+  while (size_t n = fread(buf.data(), 1, buf.size(), p))
+    r.out.append(buf.data(), n);
   int status = pclose(p);
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
 }
 
-const std::string kProg = "explain experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=2 --dim K=4 --dim N=3 --max-variants 20";
+const std::string kProg = "explain experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=2 --dim "
+                          "K=4 --dim N=3 --max-variants 20";
 
 TEST(ExplainCli, ListsVariantsAndChecksEveryDerivation) {
   auto r = run(kProg + " --check");
   EXPECT_EQ(r.code, 0) << r.out;
-  EXPECT_NE(r.out.find("rewrite discovery: 20 variants, stop: variant limit"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("derivation check: 20 of 20 derivations replayed and re-proven"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("rewrite discovery: 20 variants, stop: variant limit"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("derivation check: 20 of 20 derivations replayed and re-proven"),
+            std::string::npos)
+      << r.out;
 }
 
 TEST(ExplainCli, PrintsOneDerivation) {
@@ -42,7 +48,8 @@ TEST(ExplainCli, PrintsOneDerivation) {
   EXPECT_NE(r.out.find("# variant 5:"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("step 1: "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("[proven by"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("derivation check: every step replayed and re-proven"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("derivation check: every step replayed and re-proven"), std::string::npos)
+      << r.out;
 }
 
 TEST(ExplainCli, Json) {
@@ -66,4 +73,4 @@ TEST(ExplainCli, BadInput) {
   EXPECT_EQ(r.code, 2) << r.out;
 }
 
-}  // namespace
+} // namespace

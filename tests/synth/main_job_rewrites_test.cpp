@@ -21,9 +21,11 @@ namespace fs = std::filesystem;
 int run(const std::string& args, std::string* out) {
   std::string cmd = std::string(AXON_BIN) + " " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return -1;
+  if (!p)
+    return -1;
   std::array<char, 4096> buf;
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out->append(buf.data(), n);
+  while (size_t n = fread(buf.data(), 1, buf.size(), p))
+    out->append(buf.data(), n);
   int status = pclose(p);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -39,8 +41,10 @@ TEST(MainJobRewrites, LoraRewritesAreSearchedAndReplayed) {
   fs::path dir = fs::temp_directory_path() / ("axon_rewrite_e2e_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   std::string out;
-  int code = run("--isa targets/avx2.json experiments/suites/nkibench/lora.tp --dim M=256 --dim K=8 --dim N=8 --dim R=64 "
-                 "--no-cache --measure 3 --repeats 3 -o " + (dir / "run").string(),
+  int code = run("--isa targets/avx2.json experiments/suites/nkibench/lora.tp --dim M=256 --dim "
+                 "K=8 --dim N=8 --dim R=64 "
+                 "--no-cache --measure 3 --repeats 3 -o " +
+                     (dir / "run").string(),
                  &out);
   ASSERT_EQ(code, 0) << out;
   auto report = nlohmann::json::parse(slurp(dir / "run" / "report.json"));
@@ -53,7 +57,8 @@ TEST(MainJobRewrites, LoraRewritesAreSearchedAndReplayed) {
   int rewrite_ok = 0;
   for (std::string l; std::getline(lines, l);) {
     auto c = nlohmann::json::parse(l);
-    if (c["variant"].get<std::string>().rfind("rewrite ", 0) == 0 && c["status"] == "ok") ++rewrite_ok;
+    if (c["variant"].get<std::string>().rfind("rewrite ", 0) == 0 && c["status"] == "ok")
+      ++rewrite_ok;
   }
   EXPECT_GT(rewrite_ok, 0);
   std::string derivation = slurp(dir / "run" / "derivation.txt");
@@ -64,10 +69,12 @@ TEST(MainJobRewrites, LoraRewritesAreSearchedAndReplayed) {
     EXPECT_NE(derivation.find("rewrite steps: none"), std::string::npos) << derivation;
   }
   out.clear();
-  code = run("replay " + (dir / "run" / "report.json").string() + " -o " + (dir / "replay").string(), &out);
+  code =
+      run("replay " + (dir / "run" / "report.json").string() + " -o " + (dir / "replay").string(),
+          &out);
   EXPECT_EQ(code, 0) << out;
   EXPECT_NE(out.find("without searching"), std::string::npos) << out;
   fs::remove_all(dir);
 }
 
-}  // namespace
+} // namespace

@@ -14,8 +14,10 @@ bool scales_matmul_output(const IndexProgram& p) {
   bool plain_matmul = false, scale_after = false;
   auto is_rsqrt = [](const Expr& e) { return e->kind() == ExprKind::Rsqrt; };
   for (auto& f : factors_of(y)) {
-    if (f.e->kind() == ExprKind::Sum && reads(f.e, "w") && !contains(f.e, is_rsqrt)) plain_matmul = true;
-    if (!f.divisor && contains(f.e, is_rsqrt) && !reads(f.e, "w")) scale_after = true;
+    if (f.e->kind() == ExprKind::Sum && reads(f.e, "w") && !contains(f.e, is_rsqrt))
+      plain_matmul = true;
+    if (!f.divisor && contains(f.e, is_rsqrt) && !reads(f.e, "w"))
+      scale_after = true;
   }
   return plain_matmul && scale_after;
 }
@@ -23,35 +25,47 @@ bool scales_matmul_output(const IndexProgram& p) {
 // Online (rescaled) form: some statement (`in`, or any when empty) holds
 // exp(m - c) * sum(k: H) ... exp(g - m) ... where m is a temporary holding max over the same head
 // chunk H; `body_reads` (when not empty) must be read by that sum's body.
-bool has_rescaled_chunk(const IndexProgram& p, const std::string& in, const std::string& body_reads) {
+bool has_rescaled_chunk(const IndexProgram& p, const std::string& in,
+                        const std::string& body_reads) {
   auto is_chunk_max = [&](const Expr& m) {
-    if (m->kind() != ExprKind::Access) return std::optional<Expr>();
+    if (m->kind() != ExprKind::Access)
+      return std::optional<Expr>();
     const IndexStmt* d = writer(p, m->name());
-    if (!d || d->value->kind() != ExprKind::RMax || p.tensor(d->out).role != TensorRole::Temp) return std::optional<Expr>();
+    if (!d || d->value->kind() != ExprKind::RMax || p.tensor(d->out).role != TensorRole::Temp)
+      return std::optional<Expr>();
     return std::optional<Expr>(d->value->extent());
   };
   for (auto& s : p.stmts()) {
-    if (!in.empty() && s.out != in) continue;
+    if (!in.empty() && s.out != in)
+      continue;
     bool found = contains(s.value, [&](const Expr& e) {
-      if (e->kind() != ExprKind::Mul) return false;
+      if (e->kind() != ExprKind::Mul)
+        return false;
       auto fs = factors_of(e);
       for (auto& scale : fs) {
-        if (scale.e->kind() != ExprKind::Exp || scale.e->arg(0)->kind() != ExprKind::Sub) continue;
+        if (scale.e->kind() != ExprKind::Exp || scale.e->arg(0)->kind() != ExprKind::Sub)
+          continue;
         const Expr& m = scale.e->arg(0)->arg(0);
         auto extent = is_chunk_max(m);
-        if (!extent) continue;
+        if (!extent)
+          continue;
         for (auto& sum : fs) {
-          if (sum.e->kind() != ExprKind::Sum || !structurally_equal(sum.e->extent(), *extent)) continue;
-          if (!body_reads.empty() && !reads(sum.e->body(), body_reads)) continue;
+          if (sum.e->kind() != ExprKind::Sum || !structurally_equal(sum.e->extent(), *extent))
+            continue;
+          if (!body_reads.empty() && !reads(sum.e->body(), body_reads))
+            continue;
           bool rebased = contains(sum.e->body(), [&](const Expr& x) {
-            return x->kind() == ExprKind::Exp && x->arg(0)->kind() == ExprKind::Sub && structurally_equal(x->arg(0)->arg(1), m);
+            return x->kind() == ExprKind::Exp && x->arg(0)->kind() == ExprKind::Sub &&
+                   structurally_equal(x->arg(0)->arg(1), m);
           });
-          if (rebased) return true;
+          if (rebased)
+            return true;
         }
       }
       return false;
     });
-    if (found) return true;
+    if (found)
+      return true;
   }
   return false;
 }
@@ -62,13 +76,16 @@ bool one_pass(const IndexProgram& p) {
   size_t sums = 0;
   for (auto& s : p.stmts()) {
     bool ok = !contains(s.value, [&](const Expr& e) {
-      if (!is_reduce(e->kind())) return false;
+      if (!is_reduce(e->kind()))
+        return false;
       ++sums;
       for (auto& t : tensors_read(e->body()))
-        if (p.tensor(t).role != TensorRole::Input) return true;
+        if (p.tensor(t).role != TensorRole::Input)
+          return true;
       return false;
     });
-    if (!ok) return false;
+    if (!ok)
+      return false;
   }
   return sums >= 2;
 }
@@ -77,18 +94,22 @@ bool one_pass(const IndexProgram& p) {
 // through a select.
 bool shares_input(const IndexProgram& p, const std::string& w1, const std::string& w2) {
   for (auto& s : p.stmts())
-    if (s.value->kind() == ExprKind::Sum && reads(s.value, "x") && reads(s.value, w1) && reads(s.value, w2) &&
+    if (s.value->kind() == ExprKind::Sum && reads(s.value, "x") && reads(s.value, w1) &&
+        reads(s.value, w2) &&
         contains(s.value, [](const Expr& e) { return e->kind() == ExprKind::Select; }))
       return true;
   return false;
 }
 
 // A temporary computing sum(...) over exactly the inputs {a, b}, and a sum reading it with `with`.
-bool contracts(const IndexProgram& p, const std::string& a, const std::string& b, const std::string& with) {
+bool contracts(const IndexProgram& p, const std::string& a, const std::string& b,
+               const std::string& with) {
   for (auto& s : p.stmts()) {
-    if (p.tensor(s.out).role != TensorRole::Temp || s.value->kind() != ExprKind::Sum) continue;
+    if (p.tensor(s.out).role != TensorRole::Temp || s.value->kind() != ExprKind::Sum)
+      continue;
     auto r = tensors_read(s.value);
-    if (r.size() != 2 || !reads(s.value, a) || !reads(s.value, b)) continue;
+    if (r.size() != 2 || !reads(s.value, a) || !reads(s.value, b))
+      continue;
     for (auto& u : p.stmts())
       if (contains(u.value, [&](const Expr& e) {
             return e->kind() == ExprKind::Sum && reads(e->body(), s.out) && reads(e->body(), with);
@@ -98,7 +119,8 @@ bool contracts(const IndexProgram& p, const std::string& a, const std::string& b
   return false;
 }
 
-void expect_found(const IndexProgram& p, const std::function<bool(const IndexProgram&)>& pred, const char* what) {
+void expect_found(const IndexProgram& p, const std::function<bool(const IndexProgram&)>& pred,
+                  const char* what) {
   DiscoveryReport r = discover(p, pred);
   const Variant* v = find_variant(r, pred);
   ASSERT_NE(v, nullptr) << what << " not found; " << r.to_text();
@@ -107,20 +129,24 @@ void expect_found(const IndexProgram& p, const std::function<bool(const IndexPro
 }
 
 TEST(RewriteFindings, RmsnormMatmulScalesOutputRows) {
-  auto p = load_small("experiments/suites/nkibench/rmsnorm_matmul.tp", {{"M", 3}, {"K", 4}, {"N", 5}});
+  auto p =
+      load_small("experiments/suites/nkibench/rmsnorm_matmul.tp", {{"M", 3}, {"K", 4}, {"N", 5}});
   expect_found(p, scales_matmul_output, "matmul first, scale after");
 }
 
 TEST(RewriteFindings, MirageRmsnormLinearScalesOutputRows) {
-  auto p = load_small("experiments/suites/mirage/rmsnorm_linear.tp", {{"M", 2}, {"K", 4}, {"N", 3}});
+  auto p =
+      load_small("experiments/suites/mirage/rmsnorm_linear.tp", {{"M", 2}, {"K", 4}, {"N", 3}});
   expect_found(p, scales_matmul_output, "matmul first, scale after");
 }
 
 TEST(RewriteFindings, SoftmaxOnlineRescaledSum) {
   auto p = load_small("experiments/suites/ops/softmax.tp", {{"M", 2}, {"N", 6}});
   // The input program is the max-shifted form; discovery keeps it and finds the tiled online form.
-  EXPECT_TRUE(contains(writer(p, "y.e")->value, [](const Expr& e) { return e->kind() == ExprKind::Exp; }));
-  expect_found(p, [](const IndexProgram& q) { return has_rescaled_chunk(q, "", ""); }, "online softmax");
+  EXPECT_TRUE(
+      contains(writer(p, "y.e")->value, [](const Expr& e) { return e->kind() == ExprKind::Exp; }));
+  expect_found(
+      p, [](const IndexProgram& q) { return has_rescaled_chunk(q, "", ""); }, "online softmax");
 }
 
 // Every exponential is shifted by a temporary holding a max: exp(g - m[...]), m = max(...).
@@ -128,14 +154,17 @@ bool all_exps_max_shifted(const IndexProgram& p) {
   size_t exps = 0;
   for (auto& s : p.stmts()) {
     bool bad = contains(s.value, [&](const Expr& e) {
-      if (e->kind() != ExprKind::Exp) return false;
+      if (e->kind() != ExprKind::Exp)
+        return false;
       ++exps;
       const Expr& a = e->arg(0);
-      if (a->kind() != ExprKind::Sub || a->arg(1)->kind() != ExprKind::Access) return true;
+      if (a->kind() != ExprKind::Sub || a->arg(1)->kind() != ExprKind::Access)
+        return true;
       const IndexStmt* m = writer(p, a->arg(1)->name());
       return !m || m->value->kind() != ExprKind::RMax;
     });
-    if (bad) return false;
+    if (bad)
+      return false;
   }
   return exps >= 2;
 }
@@ -144,8 +173,9 @@ TEST(RewriteFindings, SoftmaxMaxShiftFromUnshifted) {
   // The suite's softmax spec is max-shifted already; starting from the unshifted form, discovery
   // finds the shifted one, and its float32 numerics at large logits are sound where the input's
   // are not.
-  IndexProgram p = load_index_program(source_from_string(
-      "where M = 3, N = 6\ninput x: f32[M, N]\ns[m] = sum(j) exp(x[m, j])\noutput y[m, n] = exp(x[m, n]) / s[m]\n"));
+  IndexProgram p = load_index_program(
+      source_from_string("where M = 3, N = 6\ninput x: f32[M, N]\ns[m] = sum(j) exp(x[m, "
+                         "j])\noutput y[m, n] = exp(x[m, n]) / s[m]\n"));
   auto r = discover(p, all_exps_max_shifted);
   const Variant* v = find_variant(r, all_exps_max_shifted);
   ASSERT_NE(v, nullptr) << r.to_text();
@@ -163,38 +193,45 @@ TEST(RewriteFindings, LayernormOnePassStatistics) {
 
 TEST(RewriteFindings, GatedMlpSharesInput) {
   auto p = load_small("experiments/suites/mirage/gated_mlp.tp", {{"M", 2}, {"K", 3}, {"N", 4}});
-  expect_found(p, [](const IndexProgram& q) { return shares_input(q, "w1", "w2"); }, "shared x");
+  expect_found(
+      p, [](const IndexProgram& q) { return shares_input(q, "w1", "w2"); }, "shared x");
 }
 
 TEST(RewriteFindings, SwigluSharesInput) {
   auto p = load_small("experiments/suites/nkibench/swiglu.tp", {{"M", 2}, {"K", 3}, {"N", 4}});
-  expect_found(p, [](const IndexProgram& q) { return shares_input(q, "wg", "wu"); }, "shared x");
+  expect_found(
+      p, [](const IndexProgram& q) { return shares_input(q, "wg", "wu"); }, "shared x");
 }
 
 TEST(RewriteFindings, LoraBothAssociations) {
-  for (const char* path : {"experiments/suites/mirage/lora.tp", "experiments/suites/nkibench/lora.tp"}) {
+  for (const char* path :
+       {"experiments/suites/mirage/lora.tp", "experiments/suites/nkibench/lora.tp"}) {
     SCOPED_TRACE(path);
     auto p = load_small(path, {{"M", 3}, {"K", 4}, {"N", 5}, {"R", 2}});
     // (X@A)@B is present (the input program) and X@(A@B) is found.
     EXPECT_TRUE(contracts(p, "x", "a", "b"));
-    expect_found(p, [](const IndexProgram& q) { return contracts(q, "a", "b", "x"); }, "X@(A@B)");
+    expect_found(
+        p, [](const IndexProgram& q) { return contracts(q, "a", "b", "x"); }, "X@(A@B)");
   }
 }
 
 TEST(RewriteFindings, AttentionFlashRescaledOutput) {
   auto p = load_small("experiments/bench/attention.tp", {{"H", 1}, {"S", 5}, {"D", 2}});
-  expect_found(p, [](const IndexProgram& q) { return has_rescaled_chunk(q, "o", "v"); }, "flash attention");
+  expect_found(
+      p, [](const IndexProgram& q) { return has_rescaled_chunk(q, "o", "v"); }, "flash attention");
 }
 
 TEST(RewriteFindings, GqaFlashRescaledOutput) {
   auto p = load_small("experiments/suites/nkibench/gqa.tp", {{"G", 1}, {"S", 5}, {"D", 2}});
-  expect_found(p, [](const IndexProgram& q) { return has_rescaled_chunk(q, "o", "v"); }, "flash gqa");
+  expect_found(
+      p, [](const IndexProgram& q) { return has_rescaled_chunk(q, "o", "v"); }, "flash gqa");
 }
 
 TEST(RewriteFindings, MirageGqaFlashRescaledOutput) {
   auto p = load_small("experiments/suites/mirage/gqa.tp", {{"H", 1}, {"L", 2}, {"D", 2}, {"S", 5}});
-  expect_found(p, [](const IndexProgram& q) { return has_rescaled_chunk(q, "o", "v"); }, "flash gqa");
+  expect_found(
+      p, [](const IndexProgram& q) { return has_rescaled_chunk(q, "o", "v"); }, "flash gqa");
 }
 
-}  // namespace
-}  // namespace axon::synth::test
+} // namespace
+} // namespace axon::synth::test

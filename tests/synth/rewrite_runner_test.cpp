@@ -16,7 +16,8 @@ IndexProgram from_text(const std::string& text) {
 }
 
 IndexProgram rmsnorm_small() {
-  return load_small("experiments/suites/nkibench/rmsnorm_matmul.tp", {{"M", 2}, {"K", 4}, {"N", 3}});
+  return load_small("experiments/suites/nkibench/rmsnorm_matmul.tp",
+                    {{"M", 2}, {"K", 4}, {"N", 3}});
 }
 
 TEST(RewriteRunner, EveryKeptVariantReplaysAndAgrees) {
@@ -24,7 +25,8 @@ TEST(RewriteRunner, EveryKeptVariantReplaysAndAgrees) {
   auto r = RewriteRunner().with_variant_limit(40).with_time_limit(30).run(p);
   ASSERT_EQ(r.variants.size(), 40u);
   EXPECT_EQ(r.stop, StopReason::VariantLimit);
-  for (auto& v : r.variants) expect_checked(p, v);
+  for (auto& v : r.variants)
+    expect_checked(p, v);
 }
 
 TEST(RewriteRunner, CheckerRejectsTamperedDerivations) {
@@ -32,13 +34,15 @@ TEST(RewriteRunner, CheckerRejectsTamperedDerivations) {
   auto r = RewriteRunner().with_variant_limit(30).run(p);
   const Variant* deep = nullptr;
   for (auto& v : r.variants)
-    if (v.derivation.size() >= 2) deep = &v;
+    if (v.derivation.size() >= 2)
+      deep = &v;
   ASSERT_NE(deep, nullptr);
   smt::ProveOptions o;
   ASSERT_EQ(replay_derivation(p, *deep, o), "");
   Variant wrong_kind = *deep;
-  wrong_kind.derivation[0].kind =
-      wrong_kind.derivation[0].kind == StepKind::HoistFactor ? StepKind::SinkFactor : StepKind::HoistFactor;
+  wrong_kind.derivation[0].kind = wrong_kind.derivation[0].kind == StepKind::HoistFactor
+                                      ? StepKind::SinkFactor
+                                      : StepKind::HoistFactor;
   EXPECT_NE(replay_derivation(p, wrong_kind, o).find("step 1"), std::string::npos);
   Variant wrong_result = *deep;
   wrong_result.derivation.back().canonical = "0000000000000000";
@@ -57,28 +61,32 @@ TEST(RewriteRunner, DeduplicatesByCanonicalForm) {
     EXPECT_EQ(v.derivation.size(), v.depth);
   }
   size_t dup = 0;
-  for (auto& [k, s] : r.steps) dup += s.duplicate;
-  EXPECT_GT(dup, 0u);  // commuting steps reach the same programs
+  for (auto& [k, s] : r.steps)
+    dup += s.duplicate;
+  EXPECT_GT(dup, 0u); // commuting steps reach the same programs
 }
 
 TEST(RewriteRunner, LimitsAndStopReasons) {
   IndexProgram p = rmsnorm_small();
   auto d1 = RewriteRunner().with_depth_limit(1).run(p);
   EXPECT_EQ(d1.stop, StopReason::DepthLimit);
-  for (auto& v : d1.variants) EXPECT_LE(v.depth, 1u);
+  for (auto& v : d1.variants)
+    EXPECT_LE(v.depth, 1u);
   ASSERT_EQ(d1.depths.size(), 1u);
   EXPECT_EQ(d1.depths[0].added + 1, d1.variants.size());
   auto t = RewriteRunner().with_time_limit(1e-9).run(p);
   EXPECT_EQ(t.stop, StopReason::TimeLimit);
   EXPECT_EQ(t.variants.size(), 1u);
   // A program with nothing to propagate saturates.
-  auto s = RewriteRunner().run(from_text("where N = 4\ninput x: f32[N]\noutput y[i] = x[i] * 2.0\n"));
+  auto s =
+      RewriteRunner().run(from_text("where N = 4\ninput x: f32[N]\noutput y[i] = x[i] * 2.0\n"));
   EXPECT_EQ(s.stop, StopReason::Saturated);
   EXPECT_EQ(s.variants.size(), 1u);
 }
 
 TEST(RewriteRunner, ReportCountsAndJson) {
-  IndexProgram p = load_small("experiments/suites/mirage/gated_mlp.tp", {{"M", 2}, {"K", 3}, {"N", 4}});
+  IndexProgram p =
+      load_small("experiments/suites/mirage/gated_mlp.tp", {{"M", 2}, {"K", 3}, {"N", 4}});
   auto r = RewriteRunner().with_time_limit(30).run(p);
   size_t proven = 0;
   for (auto& [k, s] : r.steps) {
@@ -92,24 +100,31 @@ TEST(RewriteRunner, ReportCountsAndJson) {
   EXPECT_EQ(j["schema_version"], 1);
   EXPECT_EQ(j["stop_reason"], stop_reason_name(r.stop));
   EXPECT_EQ(j["variants"].size(), r.variants.size());
-  EXPECT_EQ(j["steps"]["merge_shared_reductions"]["proven"], r.steps[StepKind::MergeSharedReductions].proven);
+  EXPECT_EQ(j["steps"]["merge_shared_reductions"]["proven"],
+            r.steps[StepKind::MergeSharedReductions].proven);
   EXPECT_NE(r.to_text().find("merge_shared_reductions"), std::string::npos);
-  for (StepKind k : kAllStepKinds) EXPECT_EQ(step_kind_from_name(step_kind_name(k)), k);
+  for (StepKind k : kAllStepKinds)
+    EXPECT_EQ(step_kind_from_name(step_kind_name(k)), k);
   EXPECT_FALSE(step_kind_from_name("no_such_step"));
 }
 
 TEST(RewriteRunner, StepProofRefutesAWrongRewrite) {
-  IndexProgram a = from_text("where M, K\ninput x: f32[M, K]\ninput r: f32[K]\noutput y[m] = sum(k) x[m, k] * r[k]\n");
+  IndexProgram a = from_text(
+      "where M, K\ninput x: f32[M, K]\ninput r: f32[K]\noutput y[m] = sum(k) x[m, k] * r[k]\n");
   // Hoisting r[k] out of the sum over k is wrong: r depends on k.
-  IndexProgram b = from_text("where M, K\ninput x: f32[M, K]\ninput r: f32[K]\noutput y[m] = r[0] * sum(k) x[m, k]\n");
+  IndexProgram b = from_text(
+      "where M, K\ninput x: f32[M, K]\ninput r: f32[K]\noutput y[m] = r[0] * sum(k) x[m, k]\n");
   EXPECT_EQ(prove_step(a, b, {}, {}).verdict, smt::Verdict::Refuted);
-  IndexProgram c = from_text("where M, K\ninput x: f32[M, K]\ninput r: f32[M]\noutput y[m] = sum(k) x[m, k] * r[m]\n");
-  IndexProgram d = from_text("where M, K\ninput x: f32[M, K]\ninput r: f32[M]\noutput y[m] = r[m] * sum(k) x[m, k]\n");
+  IndexProgram c = from_text(
+      "where M, K\ninput x: f32[M, K]\ninput r: f32[M]\noutput y[m] = sum(k) x[m, k] * r[m]\n");
+  IndexProgram d = from_text(
+      "where M, K\ninput x: f32[M, K]\ninput r: f32[M]\noutput y[m] = r[m] * sum(k) x[m, k]\n");
   EXPECT_EQ(prove_step(c, d, {}, {}).verdict, smt::Verdict::Proven);
   // A structural step (a temporary inlined) is proven on the changed region alone; a wrong one
   // is refuted.
-  IndexProgram e = from_text("where M = 3, K = 4\ninput x: f32[M, K]\ninput w: f32[K]\nt[m, k] = x[m, k] * 2.0\n"
-                             "u[m] = sum(k) t[m, k] * w[k]\noutput y[m] = u[m] + 1.0\n");
+  IndexProgram e =
+      from_text("where M = 3, K = 4\ninput x: f32[M, K]\ninput w: f32[K]\nt[m, k] = x[m, k] * 2.0\n"
+                "u[m] = sum(k) t[m, k] * w[k]\noutput y[m] = u[m] + 1.0\n");
   IndexProgram f = from_text("where M = 3, K = 4\ninput x: f32[M, K]\ninput w: f32[K]\n"
                              "u[m] = sum(k) x[m, k] * 2.0 * w[k]\noutput y[m] = u[m] + 1.0\n");
   IndexProgram g = from_text("where M = 3, K = 4\ninput x: f32[M, K]\ninput w: f32[K]\n"
@@ -126,7 +141,9 @@ TEST(RewriteRunner, TilingGivesPerTilePartialSums) {
   IndexProgram p = load_small("experiments/suites/ops/sum.tp", {{"M", 2}, {"N", 6}});
   auto partial = [](const IndexProgram& q) {
     for (auto& s : q.stmts())
-      if (q.tensor(s.out).role == TensorRole::Temp && s.value->kind() == ExprKind::Sum && s.vars.size() == 2) return true;
+      if (q.tensor(s.out).role == TensorRole::Temp && s.value->kind() == ExprKind::Sum &&
+          s.vars.size() == 2)
+        return true;
     return false;
   };
   auto r = RewriteRunner().with_tiling(true).with_stop_when(partial).run(p);
@@ -137,23 +154,27 @@ TEST(RewriteRunner, TilingGivesPerTilePartialSums) {
   expect_checked(p, v);
   auto off = RewriteRunner().run(p);
   for (auto& w : off.variants)
-    for (auto& sp : w.state.splits) EXPECT_FALSE(sp.tiles);
+    for (auto& sp : w.state.splits)
+      EXPECT_FALSE(sp.tiles);
 }
 
 TEST(RewriteRunner, CanonicalFormErasesNames) {
-  auto a = from_text("where N = 4\ninput x: f32[N]\nt[i] = x[i] * 2.0\noutput y[j] = sum(k) t[k] * x[j]\n");
-  auto b = from_text("where N = 4\ninput x: f32[N]\nu[q] = x[q] * 2.0\noutput y[i] = sum(z) u[z] * x[i]\n");
-  auto c = from_text("where N = 4\ninput x: f32[N]\nu[q] = x[q] * 3.0\noutput y[i] = sum(z) u[z] * x[i]\n");
+  auto a = from_text(
+      "where N = 4\ninput x: f32[N]\nt[i] = x[i] * 2.0\noutput y[j] = sum(k) t[k] * x[j]\n");
+  auto b = from_text(
+      "where N = 4\ninput x: f32[N]\nu[q] = x[q] * 2.0\noutput y[i] = sum(z) u[z] * x[i]\n");
+  auto c = from_text(
+      "where N = 4\ninput x: f32[N]\nu[q] = x[q] * 3.0\noutput y[i] = sum(z) u[z] * x[i]\n");
   EXPECT_EQ(canonical_form({a, {}}), canonical_form({b, {}}));
   EXPECT_NE(canonical_form({a, {}}), canonical_form({c, {}}));
 }
 
 TEST(RewriteRunner, NumericsFlagsUnshiftedSoftmax) {
-  const char* shifted =
-      "where M = 3, N = 5\ninput x: f32[M, N]\nmx[m] = max(j) x[m, j]\ns[m] = sum(j) exp(x[m, j] - mx[m])\n"
-      "output y[m, n] = exp(x[m, n] - mx[m]) / s[m]\n";
-  const char* unshifted =
-      "where M = 3, N = 5\ninput x: f32[M, N]\ns[m] = sum(j) exp(x[m, j])\noutput y[m, n] = exp(x[m, n]) / s[m]\n";
+  const char* shifted = "where M = 3, N = 5\ninput x: f32[M, N]\nmx[m] = max(j) x[m, j]\ns[m] = "
+                        "sum(j) exp(x[m, j] - mx[m])\n"
+                        "output y[m, n] = exp(x[m, n] - mx[m]) / s[m]\n";
+  const char* unshifted = "where M = 3, N = 5\ninput x: f32[M, N]\ns[m] = sum(j) exp(x[m, "
+                          "j])\noutput y[m, n] = exp(x[m, n]) / s[m]\n";
   auto a = from_text(shifted), b = from_text(unshifted);
   Numerics good = check_numerics(a, {a, {}});
   Numerics bad = check_numerics(a, {b, {}});
@@ -176,5 +197,5 @@ TEST(RewriteRunner, DiscoveryFlagsOnePassLayernorm) {
   EXPECT_TRUE(flagged);
 }
 
-}  // namespace
-}  // namespace axon::synth::test
+} // namespace
+} // namespace axon::synth::test

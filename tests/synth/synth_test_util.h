@@ -22,17 +22,21 @@ inline IndexProgram load_small(const std::string& path, std::map<std::string, in
   return load_index_program(read_source(path), f);
 }
 
-inline DiscoveryReport discover(const IndexProgram& p, std::function<bool(const IndexProgram&)> goal = nullptr,
+inline DiscoveryReport discover(const IndexProgram& p,
+                                std::function<bool(const IndexProgram&)> goal = nullptr,
                                 size_t variants = 2000, double seconds = 20) {
   auto r = RewriteRunner().with_variant_limit(variants).with_time_limit(seconds);
-  if (goal) r.with_stop_when(std::move(goal));
+  if (goal)
+    r.with_stop_when(std::move(goal));
   return r.run(p);
 }
 
 // The first variant satisfying `pred`, or nullptr.
-inline const Variant* find_variant(const DiscoveryReport& r, const std::function<bool(const IndexProgram&)>& pred) {
+inline const Variant* find_variant(const DiscoveryReport& r,
+                                   const std::function<bool(const IndexProgram&)>& pred) {
   for (auto& v : r.variants)
-    if (pred(v.state.program)) return &v;
+    if (pred(v.state.program))
+      return &v;
   return nullptr;
 }
 
@@ -46,14 +50,17 @@ inline void expect_checked(const IndexProgram& original, const Variant& v) {
     TensorMap in = random_inputs(original, seed);
     TensorMap a = interpret(original, in), b = interpret(v.state.program, in);
     for (auto* o : original.outputs())
-      EXPECT_LT(max_scaled_error(b.at(o->name), a.at(o->name), 1e-9, 1e-9), 1.0) << "variant " << v.id << " output " << o->name;
+      EXPECT_LT(max_scaled_error(b.at(o->name), a.at(o->name), 1e-9, 1e-9), 1.0)
+          << "variant " << v.id << " output " << o->name;
   }
 }
 
 inline bool contains(const Expr& e, const std::function<bool(const Expr&)>& pred) {
-  if (pred(e)) return true;
+  if (pred(e))
+    return true;
   for (auto& a : e->args())
-    if (contains(a, pred)) return true;
+    if (contains(a, pred))
+      return true;
   return false;
 }
 
@@ -64,8 +71,9 @@ inline bool reads(const Expr& e, const std::string& t) {
 
 inline const IndexStmt* writer(const IndexProgram& p, const std::string& t) {
   for (auto& s : p.stmts())
-    if (s.out == t) return &s;
+    if (s.out == t)
+      return &s;
   return nullptr;
 }
 
-}  // namespace axon::synth::test
+} // namespace axon::synth::test
