@@ -1,5 +1,5 @@
 // The pipeline, one stage per line (Halide's Lower.cpp is the model): parse and check, expand to
-// index notation, rewrite discovery (synth/: proven variants), load the target, search schedules with the
+// index notation, load the target, rewrite discovery (synth/: proven variants), search schedules with the
 // target's backend (which checks every candidate against the reference interpreter and times
 // it), write the outputs. AXON_TIME_PASSES=1 prints a table of stage times on stderr.
 #include "tools/synthesize.h"
@@ -250,7 +250,6 @@ int synthesize_command(const SynthOptions& o) {
   SourceRef src = read_source(o.program);
   Program program = load_program(src, front);                                  timer.lap("parse + check");
   IndexProgram index = expand(program, front.specs ? *front.specs : SpecLibrary::builtin());  timer.lap("expand");
-  synth::DiscoveryReport rewrites = synth::RewriteRunner().with_time_limit(kRewriteSeconds).run(index);  timer.lap("rewrite discovery");
   Isa isa = load_isa(o.isa);                                                    timer.lap("load target");
   std::unique_ptr<CpuBackend> backend = make_backend(isa);
   if (std::string why = backend->unsupported(index); !why.empty()) user_error(o.program + ": error: " + why);
@@ -268,6 +267,8 @@ int synthesize_command(const SynthOptions& o) {
   so.time_budget_s = o.time_budget_s;
   so.measure = static_cast<size_t>(o.measure);
   so.repeats = o.repeats;
+  // Rewrite discovery after the cache lookup: a cache hit replays the recorded derivation instead.
+  synth::DiscoveryReport rewrites = synth::RewriteRunner().with_time_limit(kRewriteSeconds).run(index);  timer.lap("rewrite discovery");
   std::vector<ProgramVariant> variants = fusion_variants(index);
   std::map<std::string, const synth::Variant*> derived;
   for (const synth::Variant* rv : synth::pick_variants(rewrites, 2)) {
