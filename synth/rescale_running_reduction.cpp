@@ -67,7 +67,19 @@ std::vector<Rewrite> rescale_running_reduction(const VariantState& s) {
       const std::string& k = e->name();
       auto fs = factors_of(e->body());
       for (size_t fi = 0; fi < fs.size(); ++fi) {
-        const Expr& f = fs[fi].e;
+        // A read of an elementwise temporary holding an exp is looked through (inlined here).
+        Expr f = fs[fi].e;
+        if (f->kind() == ExprKind::Access) {
+          size_t pos = 0;
+          const IndexStmt* T = writer(p, f->name(), &pos);
+          bool elementwise = T && T->value->kind() == ExprKind::Exp && p.tensor(T->out).role == TensorRole::Temp;
+          if (elementwise) visit(T->value, [&](const ExprNode& n) { elementwise = elementwise && !is_reduce(n.kind()); });
+          if (elementwise) {
+            std::set<std::string> avoid = index_names(st.value);
+            for (auto& v : st.vars) avoid.insert(v);
+            f = instantiate(*T, f->args(), avoid);
+          }
+        }
         // An unshifted exp-sum: shift it by the max over its own range (a new temporary).
         if (!fs[fi].divisor && f->kind() == ExprKind::Exp && mentions_var(f->arg(0), k) &&
             !shifted(f->arg(0), k)) {
