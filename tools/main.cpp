@@ -17,6 +17,7 @@
 #include "smt/prove_command.h"
 #include "tools/library_command.h"
 #include "tools/isa_table_command.h"
+#include "tools/explain_command.h"
 #include "tools/synthesize.h"
 
 namespace {
@@ -191,6 +192,9 @@ int main(int argc, char** argv) {
   prove->add_option("--cache-dir", prove_opts.cache_dir, "Proof cache directory (default: $AXON_CACHE_DIR or ~/.cache/axon-synth)");
   prove->add_flag("--no-cache", prove_opts.no_cache, "Do not read or write the proof cache");
 
+  ExplainOptions explain_opts;
+  auto* explain = add_explain_subcommand(app, explain_opts);
+
   SimCommandOptions sim_opts;
   auto* sim = app.add_subcommand("sim", "Run an NPU program (docs/npu-program.md) on the simulator");
   sim->add_option("program", sim_opts.program, "NPU program (JSON)")->required();
@@ -240,6 +244,7 @@ int main(int argc, char** argv) {
     if (*prove) return smt::prove_command(prove_opts, std::cout, std::cerr);
     if (library.parsed()) return library.run();
     if (*isa_table) return isa_table_command(table_opts, std::cout, std::cerr);
+    if (*explain) return explain_command(explain_opts, std::cout, std::cerr);
     if (*isa_show) {
       std::cout << describe_isa(load_isa(isa_show_path));
       return kExitOk;

@@ -1,5 +1,5 @@
 // The pipeline, one stage per line (Halide's Lower.cpp is the model): parse and check, expand to
-// index notation, (rewrite discovery: not built yet), load the target, search schedules with the
+// index notation, load the target, rewrite discovery (synth/: proven variants), search schedules with the
 // target's backend (which checks every candidate against the reference interpreter and times
 // it), write the outputs. AXON_TIME_PASSES=1 prints a table of stage times on stderr.
 #include "tools/synthesize.h"
@@ -27,6 +27,9 @@
 #include "search/result_cache.h"
 #include "search/schedule_json.h"
 #include "search/search.h"
+#include "synth/apply_derivation.h"
+#include "synth/derivation_text.h"
+#include "synth/pick_variants.h"
 #include "tools/library_command.h"
 
 namespace axon {
@@ -123,11 +126,47 @@ const ProgramVariant& pick_variant(const std::vector<ProgramVariant>& vs, const 
   user_error(where + ": /best/variant: no variant named '" + name + "' for this program");
 }
 
+// Rewrite discovery's best few stable variants (synth/pick_variants.h), each as written and fused,
+// named by canonical form so a report or cache entry names the same variant again.
+constexpr double kRewriteSeconds = 3.0;
+void add_rewrite_variants(const IndexProgram& rewritten, const std::string& canonical, std::vector<ProgramVariant>& vs) {
+  for (auto& f : fusion_variants(rewritten))
+    vs.push_back({"rewrite " + canonical + (f.inlined.empty() ? "" : ", " + f.name), f.inlined, f.program});
+}
+
+nlohmann::json rewrite_summary(const synth::DiscoveryReport& r, size_t searched) {
+  size_t attempted = 0, proven = 0, refuted = 0, unknown = 0;
+  for (auto& [k, st] : r.steps) {
+    attempted += st.attempted;
+    proven += st.proven;
+    refuted += st.refuted;
+    unknown += st.unknown;
+  }
+  return {{"variants", r.variants.size()}, {"searched_variants", searched}, {"attempted", attempted},
+          {"proven", proven}, {"refuted", refuted}, {"unknown", unknown}, {"stop_reason", synth::stop_reason_name(r.stop)},
+          {"seconds", r.seconds}, {"steps", r.to_json()["steps"]}};
+}
+
+// The variants a report or cache entry can name: fusion variants of the program, or of the
+// program rewritten by the entry's recorded derivation (replayed without searching).
+std::vector<ProgramVariant> variants_for(const IndexProgram& index, const nlohmann::json& best, const std::string& where) {
+  if (!best.contains("derivation") || best["derivation"].empty()) return fusion_variants(index);
+  auto steps = synth::derivation_from_json(best["derivation"], where);
+  std::vector<ProgramVariant> vs;
+  add_rewrite_variants(synth::apply_derivation(index, steps).program, steps.back().canonical, vs);
+  return vs;
+}
+
 std::string derivation_text(const std::string& program_path, const ProgramVariant& v, const Schedule& s,
-                            const std::string& origin) {
+                            const std::string& origin, const std::string& rewrite_steps) {
   std::ostringstream d;
-  d << "# derivation of the chosen kernel for " << program_path << origin << "\n"
-    << "# rewrite steps: none (rewrite discovery is not built yet)\n";
+  d << "# derivation of the chosen kernel for " << program_path << origin << "\n";
+  if (rewrite_steps.empty()) {
+    d << "# rewrite steps: none (the program as written)\n";
+  } else {
+    std::istringstream lines(rewrite_steps);
+    for (std::string l; std::getline(lines, l);) d << "# " << l << "\n";
+  }
   if (v.inlined.empty()) {
     d << "# fusion: none (every statement is its own loop nest)\n\n";
   } else {
@@ -169,7 +208,7 @@ bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const 
                   const fs::path& out, const std::string& key, const std::string& dir) {
   try {
     nlohmann::json report = entry.at("report");
-    auto variants = fusion_variants(index);
+    auto variants = variants_for(index, report.at("best"), "cache entry " + key);
     const ProgramVariant& v = pick_variant(variants, report.at("best"), "cache entry " + key);
     Schedule s = schedule_from_json(report.at("best").at("schedule"), "cache entry " + key);
     if (!validate_schedule(v.program, s).empty()) return false;
@@ -184,7 +223,7 @@ bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const 
     std::string lines;
     for (auto& r : entry.at("candidates")) lines += r.dump() + "\n";
     write_file(out / "candidates.jsonl", lines);
-    write_file(out / "derivation.txt", derivation_text(o.program, v, s, " (from the result cache)"));
+    write_file(out / "derivation.txt", derivation_text(o.program, v, s, " (from the result cache)", report.value("rewrite_derivation", "")));
     report["cache"] = {{"hit", true}, {"key", key}, {"dir", dir}};
     write_file(out / "report.json", report.dump(2) + "\n");
     if (o.json) {
@@ -199,6 +238,8 @@ bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const 
     return true;
   } catch (const nlohmann::json::exception&) {
     return false;
+  } catch (const UserError&) {
+    return false;  // a recorded derivation that no longer reproduces: search again
   }
 }
 
@@ -211,7 +252,6 @@ int synthesize_command(const SynthOptions& o) {
   SourceRef src = read_source(o.program);
   Program program = load_program(src, front);                                  timer.lap("parse + check");
   IndexProgram index = expand(program, front.specs ? *front.specs : SpecLibrary::builtin());  timer.lap("expand");
-  // Rewrite discovery (synth/) is not built yet: the only variant is the program as written.
   Isa isa = load_isa(o.isa);                                                    timer.lap("load target");
   std::unique_ptr<CpuBackend> backend = make_backend(isa);
   if (std::string why = backend->unsupported(index); !why.empty()) user_error(o.program + ": error: " + why);
@@ -233,7 +273,15 @@ int synthesize_command(const SynthOptions& o) {
   so.measure = static_cast<size_t>(o.measure);
   so.compile_jobs = o.jobs;
   so.repeats = o.repeats;
+  // Rewrite discovery after the cache lookup: a cache hit replays the recorded derivation instead.
+  synth::DiscoveryReport rewrites = synth::RewriteRunner().with_time_limit(kRewriteSeconds).run(index);  timer.lap("rewrite discovery");
   std::vector<ProgramVariant> variants = fusion_variants(index);
+  std::map<std::string, const synth::Variant*> derived;
+  for (const synth::Variant* rv : synth::pick_variants(rewrites, 2)) {
+    size_t first = variants.size();
+    add_rewrite_variants(rv->state.program, rv->canonical, variants);
+    for (size_t i = first; i < variants.size(); ++i) derived[variants[i].name] = rv;
+  }
   auto t_search = Clock::now();
   double best_ms = -1;
   std::signal(SIGINT, on_sigint);
@@ -298,8 +346,7 @@ int synthesize_command(const SynthOptions& o) {
                       {"seed", o.seed}};
   report["device"] = {{"cpu", cpu_model_name()}, {"target", backend->target().isa}, {"llvm_cpu", backend->target().cpu}};
   report["search"] = {{"variants", variants.size()},
-                      {"rewrites", {{"attempted", 0}, {"proven", 0}, {"refuted", 0}, {"unknown", 0},
-                                    {"note", "rewrite discovery is not built yet; variants differ by fusion only"}}},
+                      {"rewrites", rewrite_summary(rewrites, derived.size())},
                       {"schedules_enumerated", st.enumerated},
                       {"candidates_ranked", st.combined},
                       {"compiled", st.compiled},
@@ -326,12 +373,14 @@ int synthesize_command(const SynthOptions& o) {
     report["best"] = record_json(best);
     report["best"]["variant"] = v.name;
     report["best"]["fused_temporaries"] = v.inlined;
-    report["best"]["derivation"] = nlohmann::json::array();  // no rewrite steps yet
+    const synth::Variant* rv = derived.count(v.name) ? derived.at(v.name) : nullptr;
+    report["best"]["derivation"] = synth::derivation_to_json(rv ? rv->derivation : std::vector<synth::DerivationStep>{});
+    if (rv) report["rewrite_derivation"] = synth::derivation_text(index, *rv);
     if (baseline) report["speedup_over_baseline"] = baseline->timing.median_ns / best.timing.median_ns;
     auto art = backend->compile(v.program, best.schedule);
     for (auto& [name, data] : art->files()) write_file(out / name, data);
     write_file(out / "kernel.json", kernel_interface_text(v.program, backend->target()));
-    write_file(out / "derivation.txt", derivation_text(o.program, v, best.schedule, ""));
+    write_file(out / "derivation.txt", derivation_text(o.program, v, best.schedule, "", rv ? synth::derivation_text(index, *rv) : ""));
   }
   report["cache"] = {{"hit", false}, {"key", key}, {"dir", cache_dir}};
   write_file(out / "report.json", report.dump(2) + "\n");                      timer.lap("write outputs");
@@ -382,7 +431,7 @@ int replay_command(const std::string& report_path, const std::string& out_dir) {
   if (hash_hex(to_string(program)) != r["inputs"]["program"]["hash"])
     user_error(report_path + ": the program " + o.program + " changed since the report was written");
   IndexProgram index = expand(program, front.specs ? *front.specs : SpecLibrary::builtin());
-  auto variants = fusion_variants(index);
+  auto variants = variants_for(index, r["best"], report_path);
   const ProgramVariant& v = pick_variant(variants, r["best"], report_path);
   Isa isa = load_isa(o.isa);
   if (isa_hash(isa) != r["inputs"]["isa"]["hash"]) user_error(report_path + ": the target " + o.isa + " changed since the report was written");
