@@ -19,6 +19,9 @@ class CpuBackend : public Backend {
     return axon::estimate_ns(p, s, model_);
   }
   int vector_lanes() const override { return target_.vector_bytes / 4; }
+  int vector_registers() const override {
+    return model_.levels.empty() ? 16 : static_cast<int>(model_.levels[0].capacity_bytes / target_.vector_bytes);
+  }
   // The target's cores, at most the processors this machine has online.
   int threads() const override;
   std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule& s) const override;

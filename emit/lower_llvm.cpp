@@ -209,6 +209,11 @@ class Lowerer {
       // Fully unrolled: the body once per iteration with a constant induction value, so values
       // indexed by this loop become distinct registers (register tiling).
       for (int64_t it = 0; it < trip; ++it) body(b_.getInt64(it));
+    } else if (thread_at_ >= 0 && static_cast<int>(k) == thread_at_ && l == thread_order_[k]) {
+      int threads = s_.stmts[current_stmt_].threads;
+      thread_at_ = -1;  // not again inside the worker
+      run_threaded(current_stmt_, trip, threads, [](const std::function<void()>& loop) { loop(); }, body);
+      thread_at_ = static_cast<int>(k);
     } else {
       for_loop(l, b_.getInt64(trip), vec, ss.vector_width, body);
     }
@@ -224,9 +229,17 @@ class Lowerer {
 
   void lower_stmt(const IndexStmt& st, const StmtSchedule& ss) {
     size_t si = static_cast<size_t>(&st - p_.stmts().data());
+    // Threads split a loop behind the reduction's block loops: nest() spawns them there.
+    thread_at_ = -1;
+    if (ss.threads > 1)
+      if (auto tl = thread_loop(p_, si, ss)) {
+        thread_at_ = static_cast<int>(tl->first);
+        thread_order_ = ss.order;
+      }
     std::vector<llvm::Value*> to_free;
     for (auto& t : ss.pack) to_free.push_back(emit_pack(si, t, pack_var(p_, si, ss, t), ss.split.at(pack_var(p_, si, ss, t))));
     lower_stmt_body(st, ss);
+    thread_at_ = -1;
     for (auto* raw : to_free) b_.CreateCall(libc_free(), {raw});
     packed_.clear();
   }
@@ -309,7 +322,18 @@ class Lowerer {
     llvm::AllocaInst* ptrs = eb.CreateAlloca(ptr_arr_ty, nullptr, "group.ptrs");
     for (size_t i = 0; i < names.size(); ++i)
       b_.CreateStore(b_.CreateBitCast(bufs_.at(names[i]).ptr, i8p), b_.CreateConstInBoundsGEP2_64(ptr_arr_ty, ptrs, 0, i));
-    auto* arg_ty = llvm::ArrayType::get(i64_, 3);
+    // Loop values already bound outside the threaded loop (the reduction's block loops).
+    std::vector<std::pair<bool, std::string>> live;  // (is a part, name)
+    for (auto& [n, v] : parts_) live.push_back({true, n});
+    for (auto& [n, v] : vars_) live.push_back({false, n});
+    auto* live_ty = llvm::ArrayType::get(i64_, std::max<size_t>(live.size(), 1));
+    llvm::AllocaInst* live_arr = eb.CreateAlloca(live_ty, nullptr, "group.live");
+    for (size_t i = 0; i < live.size(); ++i)
+      b_.CreateStore(live[i].first ? parts_.at(live[i].second) : vars_.at(live[i].second),
+                     b_.CreateConstInBoundsGEP2_64(live_ty, live_arr, 0, i));
+    auto saved_parts = parts_;
+    auto saved_vars = vars_;
+    auto* arg_ty = llvm::ArrayType::get(i64_, 4);
     auto* args_ty = llvm::ArrayType::get(arg_ty, static_cast<uint64_t>(threads));
     llvm::AllocaInst* args = eb.CreateAlloca(args_ty, nullptr, "group.args");
     auto* th_ty = llvm::ArrayType::get(i64_, static_cast<uint64_t>(threads));
@@ -332,6 +356,12 @@ class Lowerer {
     llvm::Value* arr = b_.CreateIntToPtr(b_.CreateLoad(i64_, a), llvm::PointerType::getUnqual(i8p));
     llvm::Value* tid = b_.CreateLoad(i64_, b_.CreateConstInBoundsGEP1_64(i64_, a, 1), "tid");
     llvm::Value* nth = b_.CreateLoad(i64_, b_.CreateConstInBoundsGEP1_64(i64_, a, 2), "nthreads");
+    llvm::Value* live_in = b_.CreateIntToPtr(b_.CreateLoad(i64_, b_.CreateConstInBoundsGEP1_64(i64_, a, 3)),
+                                             llvm::PointerType::getUnqual(i64_));
+    for (size_t i = 0; i < live.size(); ++i) {
+      llvm::Value* x = b_.CreateLoad(i64_, b_.CreateConstInBoundsGEP1_64(i64_, live_in, i), live[i].second);
+      (live[i].first ? parts_ : vars_)[live[i].second] = x;
+    }
     for (size_t i = 0; i < names.size(); ++i) {
       Buf& buf = bufs_.at(names[i]);
       llvm::Value* raw = b_.CreateLoad(i8p, b_.CreateConstInBoundsGEP1_64(i8p, arr, i));
@@ -347,6 +377,8 @@ class Lowerer {
     fn_ = saved_fn;
     entry_ = saved_entry;
     b_.SetInsertPoint(saved_block);
+    parts_ = saved_parts;
+    vars_ = saved_vars;
     for (auto& n : names) bufs_.at(n).ptr = saved_ptrs.at(n);
 
     // The caller: fill the arguments, start threads 1.., run chunk 0, join.
@@ -362,6 +394,7 @@ class Lowerer {
       b_.CreateStore(b_.CreatePtrToInt(ptrs, i64_), s0);
       b_.CreateStore(b_.getInt64(t), b_.CreateConstInBoundsGEP1_64(i64_, s0, 1));
       b_.CreateStore(b_.getInt64(threads), b_.CreateConstInBoundsGEP1_64(i64_, s0, 2));
+      b_.CreateStore(b_.CreatePtrToInt(live_arr, i64_), b_.CreateConstInBoundsGEP1_64(i64_, s0, 3));
       arg_ptrs.push_back(b_.CreateBitCast(slot, i8p));
     }
     for (int t = 1; t < threads; ++t) {
@@ -461,6 +494,7 @@ class Lowerer {
   // Statement `st` inside its scheduled loops; the first `start` loops of the order are already
   // bound (1 inside a fusion group's outer loop: the output is then initialised per outer iteration).
   void lower_stmt_body(const IndexStmt& st, const StmtSchedule& ss, size_t start = 0) {
+    current_stmt_ = static_cast<size_t>(&st - p_.stmts().data());
     const Buf& out = bufs_.at(st.out);
     std::map<std::string, int64_t> extents;
     for (size_t i = 0; i < st.vars.size(); ++i) extents[st.vars[i]] = out.shape[i];
@@ -498,11 +532,13 @@ class Lowerer {
     }
     init.vectorize = init.order.empty() || is_split_part(init.order.back()) ? "" : init.order.back();
     nest(init.order, 0, init, extents, [&] { store(out, st.vars, llvm::ConstantFP::get(f32_, identity)); });
+    // The epilogue rides on the register tile's store only when the tile covers the whole
+    // reduction (an unsplit reduction loop); else it is a pass after the reduction.
     Expr epi = reduction_epilogue(st);
-    bool epi_vec = epi && vectorizable(epi);
-    if (register_tile(st, ss, red, extents, start, epi_vec ? epi : nullptr)) {
+    bool tile_epi = epi && vectorizable(epi) && !ss.split.count(red->name());
+    if (register_tile(st, ss, red, extents, start, tile_epi ? epi : nullptr)) {
       explicit_ok_ = false;
-      if (epi && !epi_vec) epilogue_pass(st, init, extents, epi);
+      if (epi && !tile_epi) epilogue_pass(st, init, extents, epi);
       return;
     }
     nest(ss.order, start, ss, extents, [&] {
@@ -1047,6 +1083,9 @@ class Lowerer {
   std::map<std::string, llvm::Value*> vars_;   // index variable -> value
   std::map<std::string, llvm::Value*> parts_;  // split loop part (v.o / v.i) -> induction variable
   bool explicit_ok_ = false;                    // this statement may use explicit vector code
+  size_t current_stmt_ = 0;                     // the statement being lowered
+  int thread_at_ = -1;                          // loop position in thread_order_ that threads split
+  std::vector<std::string> thread_order_;
   struct Packed {
     std::string var;
     int64_t tile = 0, lead = 0;

@@ -51,6 +51,8 @@ class Backend {
   }
   // Vector width in elements for the innermost loop (schedule enumeration uses it).
   virtual int vector_lanes() const = 0;
+  // Vector registers of the target (register tiles are sized to fit them).
+  virtual int vector_registers() const { return 16; }
   // Threads a kernel may split its outer loops across (1: single-threaded kernels only).
   virtual int threads() const { return 1; }
   // Called from several threads at once (the search compiles its candidates in parallel).

@@ -265,11 +265,25 @@ double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel&
       });
     }
     if (threads > 1) {
-      // Iterations are split in contiguous chunks: the last thread may get fewer.
-      double trip = static_cast<double>(outer_loop(p, first, s.stmts[first])->trip());
+      // Iterations are split in contiguous chunks: the last thread may get fewer. Threads start
+      // once per iteration of the (reduction block) loops outside the threaded loop.
+      auto tl = thread_loop(p, first, s.stmts[first]);
+      double trip = tl ? static_cast<double>(tl->second.trip()) : 1;
+      double spawns = 1;
+      if (tl) {
+        const IndexStmt& st = p.stmts()[first];
+        const ExprNode* red = top_reduction(st);
+        for (size_t k = 0; k < tl->first && red; ++k) {
+          const StmtSchedule& ss = s.stmts[first];
+          int64_t n = p.eval_size(red->extent());
+          spawns *= is_split_part(ss.order[k]) && ss.order[k].back() == 'o'
+                        ? std::ceil(static_cast<double>(n) / static_cast<double>(ss.split.at(red->name())))
+                        : static_cast<double>(n);
+        }
+      }
       double t = std::min<double>(threads, m.cores);
       double chunk = std::ceil(trip / threads);
-      g = g * (chunk * t / trip) + m.thread_start_ns * (threads - 1);
+      g = g * (chunk * t / trip) + m.thread_start_ns * (threads - 1) * spawns;
     }
     total += g;
   }

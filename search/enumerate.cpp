@@ -98,7 +98,7 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
       for (int64_t nt : {lanes, 2 * lanes, 3 * lanes, 4 * lanes}) {
         if (nt <= 0 || extent.at(n) % nt != 0 || extent.at(n) == nt / 2) continue;
         for (int64_t mt : {1, 2, 3, 4, 6, 8}) {
-          if (extent.at(m) % mt != 0 || (mt * nt / lanes) > 12) continue;  // accumulators fit the registers
+          if (extent.at(m) % mt != 0 || (mt * nt / lanes) > o.vector_registers - 4) continue;  // accumulators fit
           for (int64_t kb : {int64_t(0), int64_t(128), int64_t(256), int64_t(512)}) {
             if (kb && extent.at(r) <= kb) continue;
             StmtSchedule ts;

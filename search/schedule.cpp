@@ -124,10 +124,12 @@ std::vector<std::pair<size_t, size_t>> fusion_groups(const Schedule& s) {
   return g;
 }
 
-std::optional<OuterLoop> outer_loop(const IndexProgram& p, size_t stmt, const StmtSchedule& ss) {
+namespace {
+
+std::optional<OuterLoop> loop_at(const IndexProgram& p, size_t stmt, const StmtSchedule& ss, size_t k) {
   const IndexStmt& st = p.stmts().at(stmt);
-  if (ss.order.empty()) return std::nullopt;
-  const std::string& l = ss.order[0];
+  if (k >= ss.order.size()) return std::nullopt;
+  const std::string& l = ss.order[k];
   std::string v = loop_var(l);
   auto it = std::find(st.vars.begin(), st.vars.end(), v);
   if (it == st.vars.end()) return std::nullopt;  // the top-level reduction's variable
@@ -137,6 +139,21 @@ std::optional<OuterLoop> outer_loop(const IndexProgram& p, size_t stmt, const St
   o.extent = p.concrete_shape(st.out).at(static_cast<size_t>(it - st.vars.begin()));
   o.tile = is_split_part(l) ? ss.split.at(v) : 0;
   return o;
+}
+
+}  // namespace
+
+std::optional<OuterLoop> outer_loop(const IndexProgram& p, size_t stmt, const StmtSchedule& ss) {
+  return loop_at(p, stmt, ss, 0);
+}
+
+std::optional<std::pair<size_t, OuterLoop>> thread_loop(const IndexProgram& p, size_t stmt, const StmtSchedule& ss) {
+  const ExprNode* red = top_reduction(p.stmts().at(stmt));
+  for (size_t k = 0; k < ss.order.size(); ++k) {
+    if (auto o = loop_at(p, stmt, ss, k)) return std::make_pair(k, *o);
+    if (!red || loop_var(ss.order[k]) != red->name()) return std::nullopt;
+  }
+  return std::nullopt;
 }
 
 std::string fusion_error(const IndexProgram& p, const Schedule& s, size_t first, size_t last) {
@@ -252,8 +269,11 @@ std::string validate_schedule(const IndexProgram& p, const Schedule& s) {
     if (ss.vector_width < 0) return at + "negative vector width";
     if (ss.threads < 1 || ss.threads > 256) return at + "threads must be from 1 to 256";
     if (std::string why = storage_rounding_error(p, i, ss); !why.empty()) return at + why;
-    if (ss.threads > 1 && !outer_loop(p, i, ss))
-      return at + "the outermost loop cannot be split across threads (a reduction, an inner part, or vectorized)";
+    if (ss.threads > 1 && !thread_loop(p, i, ss))
+      return at + "no loop can be split across threads (the first loop that is not the reduction's must be an output "
+                  "variable or its outer part, neither vectorized nor unrolled)";
+    if (ss.threads > 1 && thread_loop(p, i, ss)->first > 0 && i + 1 < s.stmts.size() && s.stmts[i + 1].fuse_prev)
+      return at + "a fusion group's threads split its shared outermost loop";
     if (ss.fuse_prev && i == 0) return at + "the first statement cannot be fused with a previous one";
     if (ss.fuse_prev && ss.threads != 1) return at + "threads are set on the first statement of a fusion group";
     for (auto& u : ss.unroll) {

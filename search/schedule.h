@@ -86,6 +86,12 @@ struct OuterLoop {
 };
 std::optional<OuterLoop> outer_loop(const IndexProgram& p, size_t stmt, const StmtSchedule& ss);
 
+// The loop a statement's threads split: the first loop of its order that outer_loop would accept
+// at that position, when every loop before it belongs to the top-level reduction (a register tile
+// behind a blocked reduction: `k.o, m.o, ...` threads m.o, once per k.o iteration). Its position
+// in the order and its extent and tile; nullopt when there is none.
+std::optional<std::pair<size_t, OuterLoop>> thread_loop(const IndexProgram& p, size_t stmt, const StmtSchedule& ss);
+
 // Why statements first..last cannot form one fusion group with their current schedules (empty
 // when they can): their outer loops must match, and every value a statement of the group reads
 // from an earlier one must come from the same outer iteration (the producer's element indexed by

@@ -60,7 +60,9 @@ std::vector<double> deserialize(const std::string& s) {
 Schedule with_threads(const IndexProgram& p, const Schedule& s, int threads, const Backend* b) {
   Schedule t = s;
   for (auto [first, last] : fusion_groups(t)) {
-    auto ol = outer_loop(p, first, t.stmts[first]);
+    auto tl = first == last ? thread_loop(p, first, t.stmts[first]) : std::nullopt;
+    std::optional<OuterLoop> ol = first == last ? (tl ? std::optional<OuterLoop>(tl->second) : std::nullopt)
+                                                : outer_loop(p, first, t.stmts[first]);
     if (!ol || ol->trip() < 2) continue;
     Schedule trial = t;
     trial.stmts[first].threads = threads;
@@ -169,6 +171,7 @@ double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, i
 double best_estimate_ns(const IndexProgram& p, const Backend& b) {
   EnumerateOptions eo;
   eo.vector_lanes = b.vector_lanes();
+  eo.vector_registers = b.vector_registers();
   double total = 0;
   for (size_t i = 0; i < p.stmts().size(); ++i) {
     double best = INFINITY;
@@ -181,6 +184,7 @@ double best_estimate_ns(const IndexProgram& p, const Backend& b) {
 Schedule baseline_schedule(const IndexProgram& p, const Backend& b, double* estimate_ns) {
   EnumerateOptions eo;
   eo.vector_lanes = b.vector_lanes();
+  eo.vector_registers = b.vector_registers();
   Schedule s;
   double total = 0;
   for (size_t i = 0; i < p.stmts().size(); ++i) {
@@ -214,6 +218,7 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   // 1. Per statement: enumerate and rank by the cost model.
   EnumerateOptions eo;
   eo.vector_lanes = b.vector_lanes();
+  eo.vector_registers = b.vector_registers();
   std::vector<std::vector<std::pair<double, StmtSchedule>>> ranked(p.stmts().size()), all;
   for (size_t i = 0; i < p.stmts().size(); ++i) {
     for (auto& s : enumerate_stmt_schedules(p, i, eo)) ranked[i].push_back({b.estimate_stmt_ns(p, i, s), s});

@@ -184,6 +184,28 @@ TEST(CpuBackend, MatmulIkjVectorizedAndTiled) {
   expect_matches_reference(p, s, "tiled matmul");
 }
 
+// Register tiles behind a blocked reduction (k.o outermost) are threaded at their first output
+// loop, threads started once per k.o iteration with the block's loop values passed in.
+TEST(CpuBackend, ThreadsBehindReductionBlocks) {
+  IndexProgram p = load_index_program(source_from_string(
+      "where M = 24, K = 300, N = 48\ninput a: f32[M, K]\ninput b: f32[K, N]\ninput r: f32[M]\n"
+      "output c[m, n] = (sum(k) a[m, k] * b[k, n]) * r[m]\n"));
+  EnumerateOptions eo;
+  eo.vector_lanes = 8;
+  int threaded = 0;
+  for (auto& ss : enumerate_stmt_schedules(p, 0, eo)) {
+    if (ss.order.empty() || ss.order[0] != "k.o") continue;
+    StmtSchedule t = ss;
+    t.threads = 3;
+    Schedule s;
+    s.stmts.push_back(t);
+    if (!thread_loop(p, 0, t) || thread_loop(p, 0, t)->first == 0) continue;
+    expect_matches_reference(p, s, "threads behind k.o", 6);
+    ++threaded;
+  }
+  EXPECT_GE(threaded, 4);
+}
+
 // A reduction under an elementwise epilogue ((sum) / c, (sum) * r[m], exp(max)) is lifted and
 // register-tiled like a plain one; the epilogue runs once per element after the reduction.
 TEST(CpuBackend, ReductionsWithAnEpilogueAreLiftedAndTiled) {
