@@ -83,7 +83,7 @@ void collect_diagnostics(llvm::LLVMContext& ctx, std::string* sink) {
 std::unique_ptr<llvm::Module> optimized_module(const IndexProgram& p, const Schedule& s, const CpuTarget& t,
                                                const std::string& name, llvm::LLVMContext& ctx,
                                                llvm::TargetMachine& tm) {
-  std::unique_ptr<llvm::Module> m = lower_to_llvm(p, s, name, ctx);
+  std::unique_ptr<llvm::Module> m = lower_to_llvm(p, s, name, ctx, t.vector_math, t.vector_bytes / 4);
   m->setDataLayout(tm.createDataLayout());
   m->setTargetTriple(tm.getTargetTriple().str());
   for (llvm::Function& f : *m) {
@@ -158,6 +158,7 @@ CpuTarget cpu_target(const Isa& isa) {
   t.cpu = isa.llvm->cpu;
   t.features = isa.llvm->features;
   t.vector_bytes = static_cast<int>(isa.llvm->vector_bytes);
+  t.vector_math = isa.llvm->vector_math;
   return t;
 }
 

@@ -20,6 +20,7 @@ struct CpuTarget {
   std::string cpu;       // LLVM CPU name
   std::vector<std::string> features;  // LLVM feature flags, e.g. "+avx2", "-avx512f"
   int vector_bytes = 32;
+  std::map<std::string, std::string> vector_math;  // see LlvmBackend::vector_math
 };
 
 // Whether the host CPU has a feature (the names of the compiler's __builtin_cpu_supports: "avx2",

@@ -27,8 +27,10 @@ namespace {
 
 class Lowerer {
  public:
-  Lowerer(const IndexProgram& p, const Schedule& s, llvm::LLVMContext& ctx, const std::string& name)
-      : p_(p), s_(s), ctx_(ctx), mod_(std::make_unique<llvm::Module>(name, ctx)), b_(ctx) {
+  Lowerer(const IndexProgram& p, const Schedule& s, llvm::LLVMContext& ctx, const std::string& name,
+          const std::map<std::string, std::string>& vector_math, int math_lanes)
+      : p_(p), s_(s), ctx_(ctx), mod_(std::make_unique<llvm::Module>(name, ctx)), b_(ctx), vector_math_(vector_math),
+        math_lanes_(math_lanes) {
     f32_ = b_.getFloatTy();
     i64_ = b_.getInt64Ty();
     i8_ = b_.getInt8Ty();
@@ -506,6 +508,7 @@ class Lowerer {
       if (lifted) extents[red->name()] = p_.eval_size(red->extent());
     }
     std::string vec_loop_var = loop_var(ss.vectorize);
+    width_ = ss.vector_width;
     explicit_ok_ = !ss.vectorize.empty() && st.value->sort() == Sort::Real &&
                    vectorizable(lifted ? red->body() : st.value) && !(lifted && vec_loop_var == red->name());
     if (!lifted) {
@@ -666,8 +669,19 @@ class Lowerer {
   // Expressions made of arithmetic, min/max, sqrt, loads and nested reductions are evaluated
   // lane-parallel on <W x float>; anything else (math calls, selects, conditions) keeps the
   // scalar form and LLVM's loop vectorizer (which maps math calls to libmvec).
-  static bool vectorizable(const Expr& e) {
+  // The vector routine for a math function at the statement's vector width, or "".
+  std::string math_routine(ExprKind k) const {
+    const char* f = k == ExprKind::Exp ? "exp" : k == ExprKind::Log ? "log" : k == ExprKind::Tanh ? "tanh"
+                    : k == ExprKind::Erf ? "erf" : k == ExprKind::Sigmoid ? "exp" : nullptr;
+    if (!f || width_ != math_lanes_ || !vector_math_.count(f)) return "";
+    return vector_math_.at(f);
+  }
+
+  bool vectorizable(const Expr& e) const {
     switch (e->kind()) {
+      case ExprKind::Exp: case ExprKind::Log: case ExprKind::Tanh: case ExprKind::Erf: case ExprKind::Sigmoid:
+        if (math_routine(e->kind()).empty()) return false;
+        break;
       case ExprKind::RealConst: case ExprKind::Access: case ExprKind::Neg: case ExprKind::Add: case ExprKind::Sub:
       case ExprKind::Mul: case ExprKind::Div: case ExprKind::Min: case ExprKind::Max: case ExprKind::Sqrt:
       case ExprKind::Rsqrt: case ExprKind::Abs: case ExprKind::Recip: case ExprKind::ToReal:
@@ -685,6 +699,17 @@ class Lowerer {
   }
 
   llvm::Type* vty() { return llvm::FixedVectorType::get(f32_, static_cast<unsigned>(vec_width_)); }
+  // A call of a vector math routine (pure: kernels never read errno).
+  llvm::Value* vmath(const std::string& routine, llvm::Value* x) {
+    AXON_CHECK(!routine.empty() && vec_width_ == math_lanes_, "no vector routine at this width");
+    llvm::FunctionCallee f = mod_->getOrInsertFunction(routine, llvm::FunctionType::get(vty(), {vty()}, false));
+    if (auto* fn = llvm::dyn_cast<llvm::Function>(f.getCallee())) {
+      fn->addFnAttr(llvm::Attribute::NoUnwind);
+      fn->addFnAttr(llvm::Attribute::WillReturn);
+      fn->setDoesNotAccessMemory();
+    }
+    return b_.CreateCall(f, {x});
+  }
   llvm::Value* splat(llvm::Value* v) { return b_.CreateVectorSplat(static_cast<unsigned>(vec_width_), v); }
 
   bool depends_on_vec(const Expr& e) {
@@ -782,6 +807,10 @@ class Lowerer {
       case ExprKind::Sqrt: return b_.CreateIntrinsic(llvm::Intrinsic::sqrt, {vty()}, {vreal(e->arg(0))});
       case ExprKind::Rsqrt: return b_.CreateFDiv(one, b_.CreateIntrinsic(llvm::Intrinsic::sqrt, {vty()}, {vreal(e->arg(0))}));
       case ExprKind::Abs: return b_.CreateIntrinsic(llvm::Intrinsic::fabs, {vty()}, {vreal(e->arg(0))});
+      case ExprKind::Exp: case ExprKind::Log: case ExprKind::Tanh: case ExprKind::Erf:
+        return vmath(math_routine(e->kind()), vreal(e->arg(0)));
+      case ExprKind::Sigmoid:
+        return b_.CreateFDiv(one, b_.CreateFAdd(one, vmath(math_routine(ExprKind::Exp), b_.CreateFNeg(vreal(e->arg(0))))));
       case ExprKind::Sum: case ExprKind::RMax: case ExprKind::RMin: {
         if (!depends_on_vec(e)) return splat(real(e));
         double identity = e->kind() == ExprKind::Sum ? 0.0 : e->kind() == ExprKind::RMax ? -INFINITY : INFINITY;
@@ -1072,6 +1101,9 @@ class Lowerer {
 
   const IndexProgram& p_;
   const Schedule& s_;
+  std::map<std::string, std::string> vector_math_;  // function -> vector routine of math_lanes_ lanes
+  int math_lanes_ = 0;
+  int width_ = 0;                                   // the statement's explicit vector width
   llvm::LLVMContext& ctx_;
   std::unique_ptr<llvm::Module> mod_;
   llvm::IRBuilder<> b_;
@@ -1099,10 +1131,11 @@ class Lowerer {
 }  // namespace
 
 std::unique_ptr<llvm::Module> lower_to_llvm(const IndexProgram& p, const Schedule& s, const std::string& name,
-                                            llvm::LLVMContext& ctx) {
+                                            llvm::LLVMContext& ctx, const std::map<std::string, std::string>& vector_math,
+                                            int math_lanes) {
   std::string why = validate_schedule(p, s);
   AXON_CHECK(why.empty(), "invalid schedule: " + why);
-  return Lowerer(p, s, ctx, name).run();
+  return Lowerer(p, s, ctx, name, vector_math, math_lanes).run();
 }
 
 }  // namespace axon

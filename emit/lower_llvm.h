@@ -9,6 +9,7 @@
 // IEEE (the IR's x/0 = 0 convention is for proofs; zero divisors do not occur in checked runs).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -24,7 +25,11 @@ namespace axon {
 
 // UserError when the program uses what the CPU backend cannot express yet (bf16/f16 tensors,
 // unbound dims); internal_error when the schedule is invalid (validate it first).
+// `vector_math` names vector routines of `math_lanes` f32 lanes (exp, log, tanh, erf) that explicit
+// vector code may call (from the target's ISA description).
 std::unique_ptr<llvm::Module> lower_to_llvm(const IndexProgram& p, const Schedule& s, const std::string& name,
-                                            llvm::LLVMContext& ctx);
+                                            llvm::LLVMContext& ctx,
+                                            const std::map<std::string, std::string>& vector_math = {},
+                                            int math_lanes = 0);
 
 }  // namespace axon

@@ -171,6 +171,9 @@ struct LlvmBackend {
   std::vector<std::string> features;      // "+avx2", "-avx512f"
   int64_t vector_bytes = 0;               // 16, 32 or 64
   std::vector<std::string> host_features; // "avx2", "fma"
+  // Vector math routines: function ("exp", "log", "tanh", "erf") -> symbol of a routine taking and
+  // returning one vector of vector_bytes / 4 f32 (glibc's libmvec, e.g. "_ZGVdN8v_expf").
+  std::map<std::string, std::string> vector_math;
 };
 
 struct Isa {

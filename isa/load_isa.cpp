@@ -863,7 +863,7 @@ Isa load_isa_from_string(const std::string& text, const std::string& path) {
     ctx.fail("/llvm", "settings for the llvm backend, but \"backends\" does not list \"llvm\"");
   if (has_llvm) {
     Obj l(ctx, root.at("llvm"), "/llvm", "the llvm backend's settings",
-          {"cpu", "features", "vector_bytes", "host_features"});
+          {"cpu", "features", "vector_bytes", "host_features", "vector_math"});
     LlvmBackend b;
     b.cpu = l.str("cpu");
     auto word = [](const std::string& s, size_t from) {
@@ -891,6 +891,20 @@ Isa load_isa_from_string(const std::string& text, const std::string& path) {
       if (!word(b.host_features[i], 0))
         ctx.fail(l.at("host_features") + "/" + std::to_string(i),
                  "\"" + b.host_features[i] + "\" is not a CPU feature name (e.g. \"avx2\")");
+    if (l.has("vector_math")) {
+      const json& vm = root.at("llvm").at("vector_math");
+      std::string at = l.at("vector_math");
+      if (!vm.is_object())
+        ctx.fail(at, "expected an object: function (exp, log, tanh, erf) -> vector routine symbol");
+      for (auto it = vm.begin(); it != vm.end(); ++it) {
+        static const std::vector<std::string> known = {"exp", "log", "tanh", "erf"};
+        if (std::find(known.begin(), known.end(), it.key()) == known.end())
+          ctx.fail(at + "/" + it.key(), "unknown function '" + it.key() + "'; expected one of exp, log, tanh, erf");
+        if (!it.value().is_string() || !word(it.value().get<std::string>(), 0))
+          ctx.fail(at + "/" + it.key(), "expected the symbol of a vector routine (e.g. \"_ZGVdN8v_expf\")");
+        b.vector_math[it.key()] = it.value().get<std::string>();
+      }
+    }
     isa.llvm = b;
   }
 

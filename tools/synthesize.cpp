@@ -294,8 +294,20 @@ int synthesize_command(const SynthOptions& o) {
   // Variants are ranked against each other by the cost model: a candidate estimated at more than
   // twice the best estimate of any variant is not worth measuring.
   double best_estimate = INFINITY;
-  for (auto& v : variants) best_estimate = std::min(best_estimate, best_estimate_ns(v.program, *backend));
+  std::vector<double> variant_estimate;
+  for (auto& v : variants) {
+    variant_estimate.push_back(best_estimate_ns(v.program, *backend));
+    best_estimate = std::min(best_estimate, variant_estimate.back());
+  }
   for (size_t vi = 0; vi < variants.size(); ++vi) {
+    // A rewrite is worth measuring only when the cost model predicts a gain over the program as
+    // written (its derivation is proven either way; a neutral one, such as a plain split of a
+    // reduction, only costs search time).
+    if (derived.count(variants[vi].name) && !(variant_estimate[vi] < variant_estimate[0])) {
+      std::fprintf(stderr, "[search] %s: skipped, estimated %.3f ms against %.3f ms as written\n",
+                   variants[vi].name.c_str(), variant_estimate[vi] / 1e6, variant_estimate[0] / 1e6);
+      continue;
+    }
     SearchOptions sv = so;
     sv.include_baseline = vi == 0;
     sv.max_estimate_ns = 2 * best_estimate;

@@ -318,5 +318,23 @@ TEST(CpuBackend, MathCallsAreVectorized) {
   EXPECT_NE(k->optimized_ir().find("_ZGV"), std::string::npos) << "expf was not vectorized through libmvec";
 }
 
+// Explicit vector code calls the target's vector math routines (ISA JSON llvm.vector_math) at
+// the target's full vector width, for exp, log, tanh, erf and sigmoid.
+TEST(CpuBackend, ExplicitVectorMathRoutines) {
+  CpuTarget t = host_target();
+  int lanes = t.vector_bytes / 4;
+  IndexProgram p = load_index_program(source_from_string(
+      "where M = 3, N = 64\ninput a: f32[M, N]\n"
+      "output c[m, n] = exp(a[m, n]) + log(a[m, n] * a[m, n] + 1.0) + tanh(a[m, n]) + erf(a[m, n]) + sigmoid(a[m, n])\n"
+      "output s[m] = sum(n) exp(a[m, n] - 1.0)\n"));
+  Schedule s = default_schedule(p);
+  s.stmts[0].vectorize = "n";
+  s.stmts[0].vector_width = lanes;
+  expect_matches_reference(p, s, "vector math", 9);
+  auto k = jit_compile(p, s, t);
+  for (auto& [f, sym] : t.vector_math) EXPECT_NE(k->optimized_ir().find(sym), std::string::npos) << f << " " << sym;
+  EXPECT_EQ(t.vector_math.size(), 4u);
+}
+
 }  // namespace
 }  // namespace axon

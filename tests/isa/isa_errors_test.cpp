@@ -123,7 +123,11 @@ TEST(IsaErrors, LlvmBackendSettings) {
             "innermost axis to be contiguous");
   EXPECT_EQ(load([](json& j) { j["llvm"]["tune"] = "x"; }),
             "t.json: /llvm/tune: unknown field 'tune' in the llvm backend's settings; expected one "
-            "of: cpu, features, vector_bytes, host_features");
+            "of: cpu, features, vector_bytes, host_features, vector_math");
+  EXPECT_EQ(load([](json& j) { j["llvm"]["vector_math"] = {{"sin", "_ZGVdN8v_sinf"}}; }),
+            "t.json: /llvm/vector_math/sin: unknown function 'sin'; expected one of exp, log, tanh, erf");
+  EXPECT_EQ(load([](json& j) { j["llvm"]["vector_math"] = {{"exp", 3}}; }),
+            "t.json: /llvm/vector_math/exp: expected the symbol of a vector routine (e.g. \"_ZGVdN8v_expf\")");
 }
 
 TEST(IsaErrors, UnknownInstructionField) {
