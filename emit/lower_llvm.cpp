@@ -1081,6 +1081,7 @@ class Lowerer {
   }
 
   llvm::Value* reduction(const Expr& e) {
+    if (llvm::Value* v = vector_reduction(e)) return v;
     double identity = e->kind() == ExprKind::Sum ? 0.0 : e->kind() == ExprKind::RMax ? -INFINITY : INFINITY;
     // The accumulator lives in an entry-block alloca (mem2reg turns it into a register).
     llvm::IRBuilder<> eb(entry_, entry_->begin());
@@ -1097,6 +1098,53 @@ class Lowerer {
     });
     if (saved) vars_[var] = saved; else vars_.erase(var);
     return b_.CreateLoad(f32_, acc);
+  }
+
+  // A scalar reduction whose body reads contiguously along the reduction variable, with an extent
+  // that the target's vector width divides: W lanes of the body per step into a vector
+  // accumulator, combined horizontally at the end. nullptr when it does not apply.
+  llvm::Value* vector_reduction(const Expr& e) {
+    int64_t w = math_lanes_;
+    if (!vec_var_.empty() || w < 2 || e->body()->sort() != Sort::Real) return nullptr;
+    int64_t n = p_.eval_size(e->extent());
+    if (n < w || n % w != 0) return nullptr;
+    std::string var = e->name();
+    int saved_width = width_;
+    width_ = static_cast<int>(w);
+    bool ok = vectorizable(e->body());
+    vec_var_ = var;
+    visit(e->body(), [&](const ExprNode& x) {
+      if (x.kind() != ExprKind::Access || !ok) return;
+      bool dep = false;
+      for (auto& i : x.args()) dep = dep || depends_on_vec(i);
+      if (dep && !contiguous(x.args())) ok = false;
+    });
+    vec_var_.clear();
+    if (!ok) {
+      width_ = saved_width;
+      return nullptr;
+    }
+    auto prev = vars_.find(var);
+    llvm::Value* saved = prev == vars_.end() ? nullptr : prev->second;
+    vec_width_ = w;
+    double identity = e->kind() == ExprKind::Sum ? 0.0 : e->kind() == ExprKind::RMax ? -INFINITY : INFINITY;
+    llvm::IRBuilder<> eb(entry_, entry_->begin());
+    llvm::AllocaInst* acc = eb.CreateAlloca(vty(), nullptr, "vred." + var);
+    b_.CreateStore(llvm::ConstantFP::get(vty(), identity), acc);
+    for_loop("r." + var + ".v", b_.getInt64(n / w), false, 0, [&](llvm::Value* iv) {
+      vars_[var] = b_.CreateMul(iv, b_.getInt64(w));
+      vec_var_ = var;
+      llvm::Value* v = vreal(e->body());
+      vec_var_.clear();
+      b_.CreateStore(combine(e->kind(), b_.CreateLoad(vty(), acc), v), acc);
+    });
+    llvm::Value* a = b_.CreateLoad(vty(), acc);
+    llvm::Value* out = e->kind() == ExprKind::Sum ? b_.CreateFAddReduce(llvm::ConstantFP::get(f32_, 0.0), a)
+                       : e->kind() == ExprKind::RMax ? b_.CreateFPMaxReduce(a) : b_.CreateFPMinReduce(a);
+    if (saved) vars_[var] = saved; else vars_.erase(var);
+    vec_width_ = 0;
+    width_ = saved_width;
+    return out;
   }
 
   const IndexProgram& p_;

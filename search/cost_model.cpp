@@ -134,6 +134,14 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
       speedup = contiguous ? lanes : std::max(1.0, lanes / 4);
     }
   }
+  // A reduction left innermost and read contiguously along its variable runs on vector lanes
+  // (the backend's vector reduction), when the lanes divide its extent.
+  if (red && !lifted && speedup == 1) {
+    int64_t n = extent.at(red->name());
+    bool contiguous = n % m.lanes == 0;
+    for (auto& a : acc) contiguous = contiguous && stride_class(a, red->name()) != 2;
+    if (contiguous) speedup = m.lanes;
+  }
   // Without a register tile, every step of a lifted reduction also loads and stores the output.
   if (lifted && !register_tile) work *= 1.5;
   double compute_ns = work / speedup / (m.clock_ghz * m.vector_ops_per_cycle);
