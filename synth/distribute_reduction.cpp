@@ -111,13 +111,8 @@ std::vector<Rewrite> distribute_reduction(const VariantState& s) {
       return acc;
     };
     auto vs = rewrite_each(st.value, statement_context(p, st), site);
-    for (size_t c = 0; c < vs.size(); ++c) {
-      auto ns = p.stmts();
-      ns[i].value = vs[c];
-      out.push_back({StepKind::DistributeReduction,
-                     "in " + st.out + ": distribute " + what[c],
-                     {rebuild(p, ns), s.splits}});
-    }
+    for (auto& w : what) w = "distribute " + w;
+    for (auto& r : value_rewrites(StepKind::DistributeReduction, s, i, vs, what)) out.push_back(std::move(r));
   }
   return out;
 }

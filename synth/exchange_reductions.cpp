@@ -29,13 +29,7 @@ std::vector<Rewrite> exchange_reductions(const VariantState& s) {
       return ExprNode::reduce(ExprKind::Sum, r, in->extent(), product_of(inv));
     };
     auto vs = rewrite_each(st.value, statement_context(p, st), site);
-    for (size_t c = 0; c < vs.size(); ++c) {
-      auto ns = p.stmts();
-      ns[i].value = vs[c];
-      out.push_back({StepKind::ExchangeReductions,
-                     "in " + st.out + ": " + what[c],
-                     {rebuild(p, ns), s.splits}});
-    }
+    for (auto& r : value_rewrites(StepKind::ExchangeReductions, s, i, vs, what)) out.push_back(std::move(r));
   }
   return out;
 }

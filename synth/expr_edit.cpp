@@ -1,6 +1,8 @@
 // Shared machinery of the propagation steps: site enumeration, factor lists, renaming, rebuild.
 #include "synth/expr_edit.h"
 
+#include "synth/rewrite_step.h"
+
 #include <algorithm>
 #include <map>
 
@@ -182,6 +184,18 @@ Expr replace_reads(const Expr& e, const std::string& tensor,
   if (e->kind() == ExprKind::Access && e->name() == tensor)
     return f(args);
   return with_args(e, std::move(args));
+}
+
+std::vector<Rewrite> value_rewrites(StepKind kind, const VariantState& s, size_t i, const std::vector<Expr>& values,
+                                    const std::vector<std::string>& labels) {
+  std::vector<Rewrite> out;
+  const IndexProgram& p = s.program;
+  for (size_t c = 0; c < values.size(); ++c) {
+    auto ns = p.stmts();
+    ns[i].value = values[c];
+    out.push_back({kind, "in " + p.stmts()[i].out + ": " + labels.at(c), {rebuild(p, ns), s.splits}});
+  }
+  return out;
 }
 
 IndexProgram rebuild(const IndexProgram& p, std::vector<IndexStmt> stmts,

@@ -63,6 +63,14 @@ IndexProgram rebuild(const IndexProgram& p, std::vector<IndexStmt> stmts,
                      const std::vector<TensorDecl>& new_temps = {},
                      const std::map<std::string, std::optional<int64_t>>& new_dims = {});
 
+// One rewrite per new value of statement i of s.program: the statement's value replaced,
+// described as "in OUT: " + labels[c].
+struct Rewrite;
+struct VariantState;
+enum class StepKind;
+std::vector<Rewrite> value_rewrites(StepKind kind, const VariantState& s, size_t i, const std::vector<Expr>& values,
+                                    const std::vector<std::string>& labels);
+
 // A tensor name not used by p.
 std::string fresh_tensor_name(const IndexProgram& p, const std::string& base);
 

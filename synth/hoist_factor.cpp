@@ -31,13 +31,8 @@ std::vector<Rewrite> hoist_factor(const VariantState& s) {
       return product_of(outer);
     };
     auto vs = rewrite_each(st.value, statement_context(p, st), site);
-    for (size_t c = 0; c < vs.size(); ++c) {
-      auto ns = p.stmts();
-      ns[i].value = vs[c];
-      out.push_back({StepKind::HoistFactor,
-                     "in " + st.out + ": hoist " + what[c],
-                     {rebuild(p, ns), s.splits}});
-    }
+    for (auto& w : what) w = "hoist " + w;
+    for (auto& r : value_rewrites(StepKind::HoistFactor, s, i, vs, what)) out.push_back(std::move(r));
   }
   return out;
 }

@@ -50,12 +50,8 @@ std::vector<Rewrite> sink_factor(const VariantState& s) {
       return std::nullopt;
     };
     auto vs = rewrite_each(st.value, statement_context(p, st), site);
-    for (size_t c = 0; c < vs.size(); ++c) {
-      auto ns = p.stmts();
-      ns[i].value = vs[c];
-      out.push_back(
-          {StepKind::SinkFactor, "in " + st.out + ": sink " + what[c], {rebuild(p, ns), s.splits}});
-    }
+    for (auto& w : what) w = "sink " + w;
+    for (auto& r : value_rewrites(StepKind::SinkFactor, s, i, vs, what)) out.push_back(std::move(r));
   }
   return out;
 }
