@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cmath>
 #include <random>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <set>
 #include <sstream>
@@ -226,8 +228,34 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
     std::stable_sort(ranked[i].begin(), ranked[i].end(), [](auto& x, auto& y) { return x.first < y.first; });
   }
   all = ranked;
-  for (auto& r : ranked)
-    if (r.size() > o.per_stmt_keep) r.resize(o.per_stmt_keep);
+  // Keep the best few per statement, but let the best schedule of each reduction block size be
+  // measured too: the cost model ranks block sizes poorly (it misjudges the output's per-block
+  // traffic against the operand panels' cache footprint), measurement decides.
+  for (size_t i = 0; i < ranked.size(); ++i) {
+    auto& r = ranked[i];
+    if (r.size() <= o.per_stmt_keep) continue;
+    const ExprNode* red = top_reduction(p.stmts()[i]);
+    std::set<size_t> pick;
+    std::set<int64_t> blocks;
+    for (size_t k = 0; red && k < r.size() && pick.size() + 1 < o.per_stmt_keep; ++k) {
+      auto it = r[k].second.split.find(red->name());
+      if (it != r[k].second.split.end() && blocks.insert(it->second).second) pick.insert(k);
+    }
+    for (size_t k = 0; k < r.size() && pick.size() < o.per_stmt_keep; ++k) pick.insert(k);
+    std::vector<std::pair<double, StmtSchedule>> top;
+    for (size_t k : pick) top.push_back(r[k]);  // std::set: still in rank order
+    r = top;
+  }
+  if (const char* d = std::getenv("AXON_DEBUG"); d && std::atoi(d) >= 2)
+    for (size_t i = 0; i < ranked.size(); ++i)
+      for (auto& [est, ss] : ranked[i]) {
+        Schedule one = default_schedule(p);
+        one.stmts[i] = ss;
+        std::istringstream lines(to_string(one, p));
+        std::string line;
+        for (size_t k = 0; k <= i; ++k) std::getline(lines, line);
+        std::fprintf(stderr, "[rank] %.3f ms  %s\n", est / 1e6, line.c_str());
+      }
   // 2. Whole-program candidates: the best of each statement, then one statement at a time
   // replaced by an alternative; ranked by total estimate.
   std::vector<std::pair<double, Schedule>> combos;
@@ -248,7 +276,7 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   // Fusion groups and threads on the leading combinations; the best of each kind is measured
   // even when the cost model ranks it below the cut.
   std::vector<std::pair<double, Schedule>> kinds;
-  size_t lead = std::min<size_t>(combos.size(), 3);
+  size_t lead = std::min<size_t>(combos.size(), 8);
   for (size_t c = 0; c < lead; ++c) {
     Schedule fused = fuse_groups(p, combos[c].second, all, b);
     std::vector<Schedule> more = {fused};
