@@ -1149,12 +1149,12 @@ class Lowerer {
 
   const IndexProgram& p_;
   const Schedule& s_;
-  std::map<std::string, std::string> vector_math_;  // function -> vector routine of math_lanes_ lanes
-  int math_lanes_ = 0;
-  int width_ = 0;                                   // the statement's explicit vector width
   llvm::LLVMContext& ctx_;
   std::unique_ptr<llvm::Module> mod_;
   llvm::IRBuilder<> b_;
+  std::map<std::string, std::string> vector_math_;  // function -> vector routine of math_lanes_ lanes
+  int math_lanes_ = 0;
+  int width_ = 0;                                   // the statement's explicit vector width
   llvm::Type *f32_, *i64_, *i8_;
   std::string name_;
   llvm::Function* fn_ = nullptr;

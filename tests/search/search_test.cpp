@@ -124,9 +124,9 @@ TEST(Search, EnumeratedSchedulesAreValid) {
 TEST(CostModel, PrefersContiguousVectorizedInnerLoops) {
   IndexProgram p = matmul(512, 512, 512);
   MachineModel m = toy_machine();
-  StmtSchedule naive{{"m", "n"}, {}, "", 0, 1};      // dot product per element, k innermost
-  StmtSchedule ikj{{"m", "k", "n"}, {}, "n", 0, 1};  // k lifted, n vectorized and contiguous
-  StmtSchedule kji{{"n", "k", "m"}, {}, "m", 0, 1};  // vectorized over a strided loop
+  StmtSchedule naive{{"m", "n"}, {}, "", 0, 1, false, {}, {}};      // dot product per element, k innermost
+  StmtSchedule ikj{{"m", "k", "n"}, {}, "n", 0, 1, false, {}, {}};  // k lifted, n vectorized and contiguous
+  StmtSchedule kji{{"n", "k", "m"}, {}, "m", 0, 1, false, {}, {}};  // vectorized over a strided loop
   double t_naive = estimate_stmt_ns(p, 0, naive, m), t_ikj = estimate_stmt_ns(p, 0, ikj, m),
          t_kji = estimate_stmt_ns(p, 0, kji, m);
   EXPECT_LT(t_ikj, t_naive);

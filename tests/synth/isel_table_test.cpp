@@ -36,7 +36,7 @@ nlohmann::json table(const std::string& args) {
   return nlohmann::json::parse(r.out);
 }
 
-std::vector<std::string> instrs(const nlohmann::json& stmt) {
+[[maybe_unused]] std::vector<std::string> instrs(const nlohmann::json& stmt) {
   std::vector<std::string> out;
   for (auto& i : stmt["instructions"])
     if (!i["hoisted"].get<bool>())

@@ -91,8 +91,9 @@ TEST(RewriteRunner, ReportCountsAndJson) {
   size_t proven = 0;
   for (auto& [k, s] : r.steps) {
     EXPECT_EQ(s.attempted, s.proven + s.refuted + s.unknown) << step_kind_name(k);
-    if (r.stop == StopReason::Saturated || r.stop == StopReason::DepthLimit)
+    if (r.stop == StopReason::Saturated || r.stop == StopReason::DepthLimit) {
       EXPECT_EQ(s.proposed, s.duplicate + s.attempted) << step_kind_name(k);
+    }
     proven += s.proven;
   }
   EXPECT_EQ(proven + 1, r.variants.size());
