@@ -174,6 +174,21 @@ DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
   return rep;
 }
 
+StepStats DiscoveryReport::totals() const {
+  StepStats t;
+  for (auto& [k, st] : steps) {
+    t.proposed += st.proposed;
+    t.duplicate += st.duplicate;
+    t.attempted += st.attempted;
+    t.proven += st.proven;
+    t.refuted += st.refuted;
+    t.unknown += st.unknown;
+    t.malformed += st.malformed;
+    t.seconds += st.seconds;
+  }
+  return t;
+}
+
 std::string DiscoveryReport::to_text() const {
   std::ostringstream o;
   o << "rewrite discovery: " << variants.size() << " variants, stop: " << stop_reason_name(stop)

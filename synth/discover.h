@@ -70,6 +70,8 @@ struct DiscoveryReport {
   double seconds = 0;          // the whole run, numerics included (the time limit covers both)
   double numerics_seconds = 0; // checking numerics, as each variant is added
 
+  // Every step kind's counts and seconds added up.
+  StepStats totals() const;
   std::string to_text() const;
   nlohmann::json to_json() const;
 };

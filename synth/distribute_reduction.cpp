@@ -65,56 +65,49 @@ std::optional<std::vector<Term>> expand(const Expr& e) {
 } // namespace
 
 std::vector<Rewrite> distribute_reduction(const VariantState& s) {
-  std::vector<Rewrite> out;
-  const IndexProgram& p = s.program;
-  for (size_t i = 0; i < p.stmts().size(); ++i) {
-    const IndexStmt& st = p.stmts()[i];
-    std::vector<std::string> what;
-    auto site = [&](const Expr& e, const SiteContext&) -> std::optional<Expr> {
-      if (e->kind() != ExprKind::Sum || e->body()->sort() != Sort::Real)
-        return std::nullopt;
-      // A body holding another reduction would expand into products of sums (slow to prove,
-      // not one pass); distribute after extracting the inner reduction instead.
-      bool nested = false;
-      visit(e->body(), [&](const ExprNode& n) { nested = nested || is_reduce(n.kind()); });
-      if (nested)
-        return std::nullopt;
-      auto terms = expand(e->body());
-      if (!terms || terms->size() < 2)
-        return std::nullopt;
-      Expr acc;
-      for (auto& t : *terms) {
-        double coef = 1.0;
-        std::vector<Factor> inv, dep;
-        for (auto& f : t) {
-          if (f.e->kind() == ExprKind::RealConst && !f.divisor)
-            coef *= f.e->real_value();
+  return site_rewrites(
+      StepKind::DistributeReduction, s, "distribute ",
+      [](const Expr& e, const SiteContext&) -> std::optional<SiteRewrite> {
+        if (e->kind() != ExprKind::Sum || e->body()->sort() != Sort::Real)
+          return std::nullopt;
+        // A body holding another reduction would expand into products of sums (slow to prove,
+        // not one pass); distribute after extracting the inner reduction instead.
+        bool nested = false;
+        visit(e->body(), [&](const ExprNode& n) { nested = nested || is_reduce(n.kind()); });
+        if (nested)
+          return std::nullopt;
+        auto terms = expand(e->body());
+        if (!terms || terms->size() < 2)
+          return std::nullopt;
+        Expr acc;
+        for (auto& t : *terms) {
+          double coef = 1.0;
+          std::vector<Factor> inv, dep;
+          for (auto& f : t) {
+            if (f.e->kind() == ExprKind::RealConst && !f.divisor)
+              coef *= f.e->real_value();
+            else
+              (mentions_var(f.e, e->name()) ? dep : inv).push_back(f);
+          }
+          if (dep.empty())
+            inv.insert(inv.begin(), Factor{ExprNode::unary(ExprKind::ToReal, e->extent()), false});
           else
-            (mentions_var(f.e, e->name()) ? dep : inv).push_back(f);
+            inv.insert(inv.begin(), Factor{ExprNode::reduce(ExprKind::Sum, e->name(), e->extent(),
+                                                            product_of(dep)),
+                                           false});
+          bool negative = coef < 0;
+          if (std::abs(coef) != 1.0)
+            inv.insert(inv.begin(), Factor{ExprNode::real_const(std::abs(coef)), false});
+          Expr term = product_of(inv);
+          if (!acc)
+            acc = negative ? ExprNode::unary(ExprKind::Neg, term) : term;
+          else
+            acc = negative ? acc - term : acc + term;
         }
-        if (dep.empty())
-          inv.insert(inv.begin(), Factor{ExprNode::unary(ExprKind::ToReal, e->extent()), false});
-        else
-          inv.insert(inv.begin(), Factor{ExprNode::reduce(ExprKind::Sum, e->name(), e->extent(),
-                                                          product_of(dep)),
-                                         false});
-        bool negative = coef < 0;
-        if (std::abs(coef) != 1.0)
-          inv.insert(inv.begin(), Factor{ExprNode::real_const(std::abs(coef)), false});
-        Expr term = product_of(inv);
-        if (!acc)
-          acc = negative ? ExprNode::unary(ExprKind::Neg, term) : term;
-        else
-          acc = negative ? acc - term : acc + term;
-      }
-      what.push_back("sum(" + e->name() + ") over " + std::to_string(terms->size()) + " terms");
-      return acc;
-    };
-    auto vs = rewrite_each(st.value, statement_context(p, st), site);
-    for (auto& w : what) w = "distribute " + w;
-    for (auto& r : value_rewrites(StepKind::DistributeReduction, s, i, vs, what)) out.push_back(std::move(r));
-  }
-  return out;
+        std::string label =
+            "sum(" + e->name() + ") over " + std::to_string(terms->size()) + " terms";
+        return SiteRewrite{acc, label};
+      });
 }
 
 } // namespace axon::synth

@@ -186,14 +186,27 @@ Expr replace_reads(const Expr& e, const std::string& tensor,
   return with_args(e, std::move(args));
 }
 
-std::vector<Rewrite> value_rewrites(StepKind kind, const VariantState& s, size_t i, const std::vector<Expr>& values,
-                                    const std::vector<std::string>& labels) {
+std::vector<Rewrite>
+site_rewrites(StepKind kind, const VariantState& s, const std::string& prefix,
+              const std::function<std::optional<SiteRewrite>(const Expr&, const SiteContext&)>& site) {
   std::vector<Rewrite> out;
   const IndexProgram& p = s.program;
-  for (size_t c = 0; c < values.size(); ++c) {
-    auto ns = p.stmts();
-    ns[i].value = values[c];
-    out.push_back({kind, "in " + p.stmts()[i].out + ": " + labels.at(c), {rebuild(p, ns), s.splits}});
+  for (size_t i = 0; i < p.stmts().size(); ++i) {
+    const IndexStmt& st = p.stmts()[i];
+    std::vector<std::string> labels;
+    auto values = rewrite_each(st.value, statement_context(p, st),
+                               [&](const Expr& e, const SiteContext& c) -> std::optional<Expr> {
+                                 auto r = site(e, c);
+                                 if (!r)
+                                   return std::nullopt;
+                                 labels.push_back(r->label);
+                                 return r->value;
+                               });
+    for (size_t c = 0; c < values.size(); ++c) {
+      auto ns = p.stmts();
+      ns[i].value = values[c];
+      out.push_back({kind, "in " + st.out + ": " + prefix + labels.at(c), {rebuild(p, ns), s.splits}});
+    }
   }
   return out;
 }

@@ -63,13 +63,20 @@ IndexProgram rebuild(const IndexProgram& p, std::vector<IndexStmt> stmts,
                      const std::vector<TensorDecl>& new_temps = {},
                      const std::map<std::string, std::optional<int64_t>>& new_dims = {});
 
-// One rewrite per new value of statement i of s.program: the statement's value replaced,
-// described as "in OUT: " + labels[c].
+// A site's replacement and how to describe it ("r[m] out of sum(k)").
+struct SiteRewrite {
+  Expr value;
+  std::string label;
+};
 struct Rewrite;
 struct VariantState;
 enum class StepKind;
-std::vector<Rewrite> value_rewrites(StepKind kind, const VariantState& s, size_t i, const std::vector<Expr>& values,
-                                    const std::vector<std::string>& labels);
+// For every statement of s.program and every node where `site` proposes a replacement: one
+// rewrite of kind `kind`, the statement's value with that node replaced, described as
+// "in OUT: " + prefix + label.
+std::vector<Rewrite>
+site_rewrites(StepKind kind, const VariantState& s, const std::string& prefix,
+              const std::function<std::optional<SiteRewrite>(const Expr&, const SiteContext&)>& site);
 
 // A tensor name not used by p.
 std::string fresh_tensor_name(const IndexProgram& p, const std::string& base);

@@ -17,9 +17,10 @@ bool same_decl(const TensorDecl& a, const TensorDecl& b) {
   return true;
 }
 
-// The one-statement program computing `s` from everything it reads (all inputs).
-IndexProgram statement_program(const IndexProgram& p, const IndexProgram& other, const IndexStmt& s,
-                               const std::set<std::string>& reads) {
+// The program computing statements `r` (written in p) from `reads` (declared in p or in other,
+// all inputs): a statement's tensor is an output when `outs` names it, else a temporary.
+IndexProgram region_program(const IndexProgram& p, const IndexProgram& other, const std::vector<IndexStmt>& r,
+                            const std::set<std::string>& reads, const std::set<std::string>& outs) {
   std::map<std::string, std::optional<int64_t>> dims = p.dims();
   for (auto& [k, v] : other.dims())
     dims.emplace(k, v);
@@ -29,11 +30,18 @@ IndexProgram statement_program(const IndexProgram& p, const IndexProgram& other,
     d.role = TensorRole::Input;
     decls.push_back(d);
   }
-  TensorDecl o = p.tensor(s.out);
-  o.role = TensorRole::Output;
-  decls.push_back(o);
-  IndexStmt st = s;
-  return IndexProgram::make(dims, decls, {st});
+  for (auto& s : r) {
+    TensorDecl d = p.tensor(s.out);
+    d.role = outs.count(s.out) ? TensorRole::Output : TensorRole::Temp;
+    decls.push_back(d);
+  }
+  return IndexProgram::make(dims, decls, r);
+}
+
+// The one-statement program computing `s` from everything it reads (all inputs).
+IndexProgram statement_program(const IndexProgram& p, const IndexProgram& other, const IndexStmt& s,
+                               const std::set<std::string>& reads) {
+  return region_program(p, other, {s}, reads, {s.out});
 }
 
 std::string provers(const smt::ProveResult& r) {
@@ -187,25 +195,8 @@ std::optional<StepProof> prove_region(const IndexProgram& a, const IndexProgram&
   for (auto& t : outs)
     if (!wa.count(t) || !wb.count(t) || !same_decl(a.tensor(t), b.tensor(t)))
       return std::nullopt;
-  auto build = [&](const IndexProgram& p, const IndexProgram& other,
-                   const std::vector<IndexStmt>& r) {
-    std::map<std::string, std::optional<int64_t>> dims = p.dims();
-    for (auto& [k, v] : other.dims())
-      dims.emplace(k, v);
-    std::vector<TensorDecl> decls;
-    for (auto& t : ra) {
-      TensorDecl d = p.find_tensor(t) ? p.tensor(t) : other.tensor(t);
-      d.role = TensorRole::Input;
-      decls.push_back(d);
-    }
-    for (auto& s : r) {
-      TensorDecl d = p.tensor(s.out);
-      d.role = outs.count(s.out) ? TensorRole::Output : TensorRole::Temp;
-      decls.push_back(d);
-    }
-    return IndexProgram::make(dims, decls, r);
-  };
-  auto res = smt::prove_programs(build(a, b, sa), build(b, a, sb), assumptions, opts);
+  auto res = smt::prove_programs(region_program(a, b, sa, ra, outs), region_program(b, a, sb, ra, outs),
+                                 assumptions, opts);
   if (res.verdict == smt::Verdict::Refuted)
     return std::nullopt;
   StepProof p;

@@ -135,15 +135,9 @@ void add_rewrite_variants(const IndexProgram& rewritten, const std::string& cano
 }
 
 nlohmann::json rewrite_summary(const synth::DiscoveryReport& r, size_t searched) {
-  size_t attempted = 0, proven = 0, refuted = 0, unknown = 0;
-  for (auto& [k, st] : r.steps) {
-    attempted += st.attempted;
-    proven += st.proven;
-    refuted += st.refuted;
-    unknown += st.unknown;
-  }
-  return {{"variants", r.variants.size()}, {"searched_variants", searched}, {"attempted", attempted},
-          {"proven", proven}, {"refuted", refuted}, {"unknown", unknown}, {"stop_reason", synth::stop_reason_name(r.stop)},
+  synth::StepStats t = r.totals();
+  return {{"variants", r.variants.size()}, {"searched_variants", searched}, {"attempted", t.attempted},
+          {"proven", t.proven}, {"refuted", t.refuted}, {"unknown", t.unknown}, {"stop_reason", synth::stop_reason_name(r.stop)},
           {"seconds", r.seconds}, {"steps", r.to_json()["steps"]}};
 }
 

@@ -53,15 +53,9 @@ int main(int argc, char** argv) {
     try {
       IndexProgram p = load_index_program(read_source(f));
       auto r = synth::RewriteRunner().with_time_limit(seconds).with_variant_limit(variants).run(p);
-      size_t att = 0, pro = 0, ref = 0, unk = 0;
-      for (auto& [k, s] : r.steps) {
-        att += s.attempted;
-        pro += s.proven;
-        ref += s.refuted;
-        unk += s.unknown;
-      }
+      synth::StepStats t = r.totals();
       std::printf("| %s | %zu | %zu | %zu | %zu | %zu | %s | %.2f | %.2f |\n", f.c_str(),
-                  r.variants.size(), att, pro, ref, unk, synth::stop_reason_name(r.stop), r.seconds,
+                  r.variants.size(), t.attempted, t.proven, t.refuted, t.unknown, synth::stop_reason_name(r.stop), r.seconds,
                   r.numerics_seconds);
     } catch (const std::exception& e) {
       std::printf("| %s | error: %s |\n", f.c_str(), e.what());
