@@ -211,7 +211,7 @@ class Lowerer {
       // Fully unrolled: the body once per iteration with a constant induction value, so values
       // indexed by this loop become distinct registers (register tiling).
       for (int64_t it = 0; it < trip; ++it) body(b_.getInt64(it));
-    } else if (thread_at_ >= 0 && static_cast<int>(k) == thread_at_ && l == thread_order_[k]) {
+    } else if (thread_at_ >= 0 && static_cast<int>(k) == thread_at_ && l == thread_loop_) {
       int threads = s_.stmts[current_stmt_].threads;
       thread_at_ = -1;  // not again inside the worker
       run_threaded(current_stmt_, trip, threads, [](const std::function<void()>& loop) { loop(); }, body);
@@ -236,10 +236,9 @@ class Lowerer {
     if (ss.threads > 1)
       if (auto tl = thread_loop(p_, si, ss)) {
         thread_at_ = static_cast<int>(tl->first);
-        thread_order_ = ss.order;
+        thread_loop_ = ss.order[tl->first];
       }
-    std::vector<llvm::Value*> to_free;
-    for (auto& t : ss.pack) to_free.push_back(emit_pack(si, t, pack_var(p_, si, ss, t), ss.split.at(pack_var(p_, si, ss, t))));
+    std::vector<llvm::Value*> to_free = emit_packs(si);
     lower_stmt_body(st, ss);
     thread_at_ = -1;
     for (auto* raw : to_free) b_.CreateCall(libc_free(), {raw});
@@ -255,8 +254,7 @@ class Lowerer {
     OuterLoop ol = *outer_loop(p_, first, lead);
     std::vector<llvm::Value*> to_free;
     for (size_t i = first; i <= last; ++i)
-      for (auto& t : s_.stmts[i].pack)
-        to_free.push_back(emit_pack(i, t, pack_var(p_, i, s_.stmts[i], t), s_.stmts[i].split.at(pack_var(p_, i, s_.stmts[i], t))));
+      for (auto* raw : emit_packs(i)) to_free.push_back(raw);
     // Temporaries produced and read only inside the group shrink to one outer iteration's slice,
     // allocated per thread (see with_slices).
     std::vector<std::pair<std::string, int>> slices;
@@ -433,13 +431,23 @@ class Lowerer {
     return mod_->getOrInsertFunction("free", llvm::FunctionType::get(b_.getVoidTy(), {llvm::PointerType::getUnqual(i8_)}, false));
   }
 
-  // Copies tensor t into a malloc'ed buffer laid out [v.o][other indices][v.i], v being the index
-  // at position `pos` (its extent a multiple of `tile`), so v's tiles are contiguous for every
-  // value of the other indices. Returns the raw pointer to free after the statement.
-  llvm::Value* emit_pack(size_t stmt, const std::string& t, const std::string& var, int64_t tile) {
+  // The packed copies statement `stmt`'s schedule asks for; the raw pointers to free after it.
+  std::vector<llvm::Value*> emit_packs(size_t stmt) {
+    std::vector<llvm::Value*> raws;
+    for (auto& t : s_.stmts[stmt].pack) raws.push_back(emit_pack(stmt, t));
+    return raws;
+  }
+
+  // Copies tensor t into a malloc'ed buffer laid out [v.o][other indices][v.i], v being its packed
+  // variable (pack_var) at index position `pos`, so v's tiles are contiguous for every value of
+  // the other indices. Returns the raw pointer to free after the statement.
+  llvm::Value* emit_pack(size_t stmt, const std::string& t) {
     const Buf& src = bufs_.at(t);
     Buf& dst = bufs_.at(t + ".pack");
-    size_t pos = pack_position(stmt, t, var);
+    size_t pos = 0;
+    std::string var = pack_var(p_, stmt, s_.stmts[stmt], t, &pos);
+    AXON_CHECK(!var.empty(), "operand " + t + " cannot be packed (validate the schedule first)");
+    int64_t tile = s_.stmts[stmt].split.at(var);
     int64_t n = src.shape.at(pos);
     int64_t lead = 1;
     std::vector<int64_t> stride(src.shape.size(), 1);
@@ -475,23 +483,6 @@ class Lowerer {
     return raw;
   }
 
-  // The index position at which the packed variable `var` reads tensor `t` (pack_var checked it is
-  // the same in every read of the statement being lowered).
-  size_t pack_position(size_t stmt, const std::string& t, const std::string& var) {
-    size_t pos = 0;
-    bool found = false;
-    visit(p_.stmts().at(stmt).value, [&](const ExprNode& n) {
-        if (found || n.kind() != ExprKind::Access || n.name() != t) return;
-        for (size_t i = 0; i < n.args().size(); ++i)
-          if (n.args()[i]->kind() == ExprKind::IndexVar && n.args()[i]->name() == var) {
-            pos = i;
-            found = true;
-            return;
-          }
-    });
-    AXON_CHECK(found, "packed operand " + t + " is not read with " + var);
-    return pos;
-  }
 
   // Statement `st` inside its scheduled loops; the first `start` loops of the order are already
   // bound (1 inside a fusion group's outer loop: the output is then initialised per outer iteration).
@@ -1164,8 +1155,8 @@ class Lowerer {
   std::map<std::string, llvm::Value*> parts_;  // split loop part (v.o / v.i) -> induction variable
   bool explicit_ok_ = false;                    // this statement may use explicit vector code
   size_t current_stmt_ = 0;                     // the statement being lowered
-  int thread_at_ = -1;                          // loop position in thread_order_ that threads split
-  std::vector<std::string> thread_order_;
+  int thread_at_ = -1;                          // position in the order of the loop threads split
+  std::string thread_loop_;                     // and its name
   struct Packed {
     std::string var;
     int64_t tile = 0, lead = 0;

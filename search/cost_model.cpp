@@ -275,19 +275,18 @@ double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel&
     if (threads > 1) {
       // Iterations are split in contiguous chunks: the last thread may get fewer. Threads start
       // once per iteration of the (reduction block) loops outside the threaded loop.
-      auto tl = thread_loop(p, first, s.stmts[first]);
+      const StmtSchedule& ss = s.stmts[first];
+      auto tl = thread_loop(p, first, ss);
       double trip = tl ? static_cast<double>(tl->second.trip()) : 1;
       double spawns = 1;
-      if (tl) {
-        const IndexStmt& st = p.stmts()[first];
-        const ExprNode* red = top_reduction(st);
-        for (size_t k = 0; k < tl->first && red; ++k) {
-          const StmtSchedule& ss = s.stmts[first];
-          int64_t n = p.eval_size(red->extent());
-          spawns *= is_split_part(ss.order[k]) && ss.order[k].back() == 'o'
-                        ? std::ceil(static_cast<double>(n) / static_cast<double>(ss.split.at(red->name())))
-                        : static_cast<double>(n);
-        }
+      if (tl && tl->first > 0) {
+        // The loops before it are the reduction's (thread_loop): they run n times in all.
+        double n = static_cast<double>(p.eval_size(top_reduction(p.stmts()[first])->extent()));
+        bool inner_before = false;
+        for (size_t k = 0; k < tl->first; ++k) inner_before = inner_before || (is_split_part(ss.order[k]) && ss.order[k].back() == 'i');
+        spawns = inner_before || !is_split_part(ss.order[0])
+                     ? n
+                     : std::ceil(n / static_cast<double>(ss.split.at(loop_var(ss.order[0]))));
       }
       double t = std::min<double>(threads, m.cores);
       double chunk = std::ceil(trip / threads);

@@ -82,7 +82,8 @@ bool is_register_tile(const IndexProgram& p, size_t stmt, const StmtSchedule& ss
   return true;
 }
 
-std::string pack_var(const IndexProgram& p, size_t stmt, const StmtSchedule& ss, const std::string& tensor) {
+std::string pack_var(const IndexProgram& p, size_t stmt, const StmtSchedule& ss, const std::string& tensor,
+                     size_t* position) {
   const IndexStmt& st = p.stmts().at(stmt);
   std::string v = ss.vectorize;
   if (v.size() < 3 || v.compare(v.size() - 2, 2, ".i") != 0) return "";
@@ -112,6 +113,7 @@ std::string pack_var(const IndexProgram& p, size_t stmt, const StmtSchedule& ss,
   });
   const TensorDecl* t = p.find_tensor(tensor);
   if (!read || !ok || !t || t->dtype == DType::Bool) return "";
+  if (position) *position = static_cast<size_t>(pos);
   return v;
 }
 

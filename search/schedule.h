@@ -71,7 +71,8 @@ bool is_register_tile(const IndexProgram& p, size_t stmt, const StmtSchedule& ss
 // other index mentioning v), v's tile dividing its extent. Empty when the operand cannot be
 // packed. A packed copy is laid out [v.o][the other indices, in order][v.i]: a transposed
 // operand (v not last) becomes contiguous along v too.
-std::string pack_var(const IndexProgram& p, size_t stmt, const StmtSchedule& ss, const std::string& tensor);
+std::string pack_var(const IndexProgram& p, size_t stmt, const StmtSchedule& ss, const std::string& tensor,
+                     size_t* position = nullptr);  // position: the index v appears at
 
 // The fusion groups of a schedule: [first, last] statement indices, in program order.
 std::vector<std::pair<size_t, size_t>> fusion_groups(const Schedule& s);

@@ -62,9 +62,11 @@ std::vector<double> deserialize(const std::string& s) {
 Schedule with_threads(const IndexProgram& p, const Schedule& s, int threads, const Backend* b) {
   Schedule t = s;
   for (auto [first, last] : fusion_groups(t)) {
-    auto tl = first == last ? thread_loop(p, first, t.stmts[first]) : std::nullopt;
-    std::optional<OuterLoop> ol = first == last ? (tl ? std::optional<OuterLoop>(tl->second) : std::nullopt)
-                                                : outer_loop(p, first, t.stmts[first]);
+    // A single statement may be threaded behind its reduction's block loops; a group at its
+    // shared outermost loop.
+    std::optional<OuterLoop> ol = outer_loop(p, first, t.stmts[first]);
+    if (first == last)
+      if (auto tl = thread_loop(p, first, t.stmts[first])) ol = tl->second;
     if (!ol || ol->trip() < 2) continue;
     Schedule trial = t;
     trial.stmts[first].threads = threads;
@@ -340,6 +342,7 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
     auto compile_one = [&](size_t ci) {
       try {
         compiled[ci] = b.compile(p, todo[ci].second);
+        if (!compiled[ci]) compile_errors[ci] = "the backend returned no artifact";
       } catch (const std::exception& e) {
         compile_errors[ci] = e.what();
       }
@@ -373,7 +376,7 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
       ++res.stats.compiled;
     } else {
       rec.status = CandidateStatus::CompileError;
-      rec.detail = compile_errors[ci].empty() ? "not compiled" : compile_errors[ci];
+      rec.detail = compile_errors[ci];
       ++res.stats.compile_failures;
     }
     if (art) {
