@@ -113,4 +113,12 @@ int CpuBackend::threads() const {
   return std::max(1, online > 0 ? std::min(model_.cores, online) : 1);
 }
 
+int64_t CpuBackend::streaming_store_min_bytes() const {
+  if (!target_.nontemporal_stores) return 0;
+  double private_bytes = 0;
+  for (auto& l : model_.levels)
+    if (!l.shared) private_bytes = std::max(private_bytes, l.capacity_bytes);
+  return std::max<int64_t>(1, static_cast<int64_t>(private_bytes) * model_.cores);
+}
+
 }  // namespace axon

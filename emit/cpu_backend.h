@@ -24,6 +24,8 @@ class CpuBackend : public Backend {
   }
   // The target's cores, at most the processors this machine has online.
   int threads() const override;
+  // Outputs that do not fit the cores' private caches together.
+  int64_t streaming_store_min_bytes() const override;
   std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule& s) const override;
   std::string unsupported(const IndexProgram& p) const override;
   const CpuTarget& target() const { return target_; }

@@ -159,6 +159,7 @@ CpuTarget cpu_target(const Isa& isa) {
   t.features = isa.llvm->features;
   t.vector_bytes = static_cast<int>(isa.llvm->vector_bytes);
   t.vector_math = isa.llvm->vector_math;
+  t.nontemporal_stores = isa.llvm->nontemporal_stores;
   return t;
 }
 

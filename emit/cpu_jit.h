@@ -21,6 +21,7 @@ struct CpuTarget {
   std::vector<std::string> features;  // LLVM feature flags, e.g. "+avx2", "-avx512f"
   int vector_bytes = 32;
   std::map<std::string, std::string> vector_math;  // see LlvmBackend::vector_math
+  bool nontemporal_stores = false;                 // see LlvmBackend::nontemporal_stores
 };
 
 // Whether the host CPU has a feature (the names of the compiler's __builtin_cpu_supports: "avx2",

@@ -38,6 +38,7 @@ class Lowerer {
     llvm::FastMathFlags fmf;
     fmf.setAllowReassoc();
     fmf.setAllowContract(true);
+    fmf.setAllowReciprocal();  // x / d with d loop-invariant: one reciprocal, then multiplies
     b_.setFastMathFlags(fmf);
   }
 
@@ -88,6 +89,9 @@ class Lowerer {
       if (first == last && !outer_loop(p_, first, s_.stmts[first])) lower_stmt(p_.stmts()[first], s_.stmts[first]);
       else lower_group(first, last);
     }
+    // Streaming stores are weakly ordered: a full fence makes them visible before the caller
+    // (or a joining thread) reads the output.
+    if (fence_) b_.CreateFence(llvm::AtomicOrdering::SequentiallyConsistent);
     b_.CreateRetVoid();
     std::string err;
     llvm::raw_string_ostream os(err);
@@ -373,6 +377,7 @@ class Lowerer {
     hi = b_.CreateSelect(b_.CreateICmpSLT(hi, b_.getInt64(trip)), hi, b_.getInt64(trip));
     lo = b_.CreateSelect(b_.CreateICmpSLT(lo, hi), lo, hi);
     around([&] { for_loop("group" + std::to_string(first), hi, false, 0, body, lo); });
+    if (fence_) b_.CreateFence(llvm::AtomicOrdering::SequentiallyConsistent);
     b_.CreateRet(llvm::ConstantPointerNull::get(i8p));
     fn_ = saved_fn;
     entry_ = saved_entry;
@@ -503,11 +508,23 @@ class Lowerer {
     explicit_ok_ = !ss.vectorize.empty() && st.value->sort() == Sort::Real &&
                    vectorizable(lifted ? red->body() : st.value) && !(lifted && vec_loop_var == red->name());
     if (!lifted) {
+      streams_ = ss.stream;
+      bool streamed = false;
       nest(ss.order, start, ss, extents, [&] {
-        if (!vec_var_.empty()) vstore(out, st.vars, vreal(st.value));
-        else store(out, st.vars, real_or_bool(st.value));
+        if (!vec_var_.empty()) {
+          streamed = streamed || streams_;
+          vstore(out, st.vars, vreal(st.value));
+        } else {
+          store(out, st.vars, real_or_bool(st.value));
+        }
       });
+      streams_ = false;
       explicit_ok_ = false;
+      if (ss.stream && !streamed)
+        throw std::runtime_error("statement " + std::to_string(current_stmt_) + " (" + st.out +
+                                 "): streaming stores need an explicit vector loop over the output's last "
+                                 "variable (its trip a multiple of the vector width, no ragged tile)");
+      if (ss.stream) fence_ = true;
       return;
     }
     // Initialise the output with the reduction's identity, then accumulate in the scheduled order.
@@ -770,7 +787,29 @@ class Lowerer {
     if (!vars.empty() && vars.back() == vec_var_) {
       auto* sty = llvm::FixedVectorType::get(out.elt, static_cast<unsigned>(vec_width_));
       llvm::Value* addr = b_.CreateBitCast(address(out, index_values(vars)), llvm::PointerType::getUnqual(sty));
-      tag(b_.CreateAlignedStore(narrow(v, out.dtype), addr, llvm::Align(dtype_bytes(out.dtype))), out);
+      llvm::Value* val = narrow(v, out.dtype);
+      if (streams_) {
+        // Streaming stores need a whole vector's alignment: a vector at an address without it
+        // (a caller's unaligned buffer) takes an ordinary store.
+        uint64_t vbytes = static_cast<uint64_t>(vec_width_) * static_cast<uint64_t>(dtype_bytes(out.dtype));
+        llvm::Value* misaligned = b_.CreateAnd(b_.CreatePtrToInt(addr, i64_), b_.getInt64(vbytes - 1));
+        llvm::BasicBlock* nt = llvm::BasicBlock::Create(ctx_, "store.stream", fn_);
+        llvm::BasicBlock* plain = llvm::BasicBlock::Create(ctx_, "store.plain", fn_);
+        llvm::BasicBlock* done = llvm::BasicBlock::Create(ctx_, "store.done", fn_);
+        b_.CreateCondBr(b_.CreateICmpEQ(misaligned, b_.getInt64(0)), nt, plain);
+        b_.SetInsertPoint(nt);
+        llvm::StoreInst* s = b_.CreateAlignedStore(val, addr, llvm::Align(vbytes));
+        s->setMetadata(llvm::LLVMContext::MD_nontemporal,
+                       llvm::MDNode::get(ctx_, {llvm::ConstantAsMetadata::get(b_.getInt32(1))}));
+        tag(s, out);
+        b_.CreateBr(done);
+        b_.SetInsertPoint(plain);
+        tag(b_.CreateAlignedStore(val, addr, llvm::Align(dtype_bytes(out.dtype))), out);
+        b_.CreateBr(done);
+        b_.SetInsertPoint(done);
+        return;
+      }
+      tag(b_.CreateAlignedStore(val, addr, llvm::Align(dtype_bytes(out.dtype))), out);
       return;
     }
     llvm::Value* base = vars_.at(vec_var_);
@@ -1143,6 +1182,8 @@ class Lowerer {
   llvm::LLVMContext& ctx_;
   std::unique_ptr<llvm::Module> mod_;
   llvm::IRBuilder<> b_;
+  bool streams_ = false;  // the statement being lowered writes its output with streaming stores
+  bool fence_ = false;    // some statement did: the kernel (and each worker) ends with a fence
   std::map<std::string, std::string> vector_math_;  // function -> vector routine of math_lanes_ lanes
   int math_lanes_ = 0;
   int width_ = 0;                                   // the statement's explicit vector width

@@ -73,7 +73,7 @@ std::string pseudo_c(const IndexProgram& p, const Schedule& s, const std::string
       os << ind << lhs << op << to_string(red->body()) << ";\n";
       if (Expr epi = reduction_epilogue(st)) os << ind.substr(0, ind.size() - 2) << "// then, per element: " << lhs << " = " << to_string(epi) << "\n";
     } else {
-      os << ind << lhs << " = " << to_string(st.value) << ";\n";
+      os << ind << lhs << " = " << to_string(st.value) << ";" << (ss.stream ? "  // streaming store" : "") << "\n";
     }
   }
   os << "}\n";

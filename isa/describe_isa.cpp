@@ -71,7 +71,7 @@ std::string describe_isa(const Isa& isa) {
   if (isa.llvm)
     o << "  llvm: cpu " << isa.llvm->cpu << ", features " << join(isa.llvm->features) << ", "
       << isa.llvm->vector_bytes << "-byte vectors; the host needs " << join(isa.llvm->host_features)
-      << "\n";
+      << (isa.llvm->nontemporal_stores ? "; streaming (non-temporal) stores" : "") << "\n";
 
   o << "\nmemory levels (" << isa.memories.size() << "):\n";
   for (const auto& m : isa.memories) {

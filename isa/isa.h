@@ -174,6 +174,9 @@ struct LlvmBackend {
   // Vector math routines: function ("exp", "log", "tanh", "erf") -> symbol of a routine taking and
   // returning one vector of vector_bytes / 4 f32 (glibc's libmvec, e.g. "_ZGVdN8v_expf").
   std::map<std::string, std::string> vector_math;
+  // Whether LLVM lowers `!nontemporal` vector stores of vector_bytes to the target's streaming
+  // (cache-bypassing) stores, e.g. vmovntps; the CPU search then measures them for large outputs.
+  bool nontemporal_stores = false;
 };
 
 struct Isa {

@@ -863,7 +863,7 @@ Isa load_isa_from_string(const std::string& text, const std::string& path) {
     ctx.fail("/llvm", "settings for the llvm backend, but \"backends\" does not list \"llvm\"");
   if (has_llvm) {
     Obj l(ctx, root.at("llvm"), "/llvm", "the llvm backend's settings",
-          {"cpu", "features", "vector_bytes", "host_features", "vector_math"});
+          {"cpu", "features", "vector_bytes", "host_features", "vector_math", "nontemporal_stores"});
     LlvmBackend b;
     b.cpu = l.str("cpu");
     auto word = [](const std::string& s, size_t from) {
@@ -904,6 +904,11 @@ Isa load_isa_from_string(const std::string& text, const std::string& path) {
           ctx.fail(at + "/" + it.key(), "expected the symbol of a vector routine (e.g. \"_ZGVdN8v_expf\")");
         b.vector_math[it.key()] = it.value().get<std::string>();
       }
+    }
+    if (l.has("nontemporal_stores")) {
+      const json& nt = root.at("llvm").at("nontemporal_stores");
+      if (!nt.is_boolean()) ctx.fail(l.at("nontemporal_stores"), "expected true or false");
+      else b.nontemporal_stores = nt.get<bool>();
     }
     isa.llvm = b;
   }

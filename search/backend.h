@@ -55,6 +55,9 @@ class Backend {
   virtual int vector_registers() const { return 16; }
   // Threads a kernel may split its outer loops across (1: single-threaded kernels only).
   virtual int threads() const { return 1; }
+  // Outputs of at least this many bytes are worth trying with streaming stores
+  // (StmtSchedule::stream; the search measures them); 0 when the target has none.
+  virtual int64_t streaming_store_min_bytes() const { return 0; }
   // Called from several threads at once (the search compiles its candidates in parallel).
   virtual std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule& s) const = 0;
   // Why this backend cannot compile the program at all (empty when it can), checked before any

@@ -209,6 +209,23 @@ std::vector<std::pair<std::string, size_t>> group_local_temps(const IndexProgram
   return out;
 }
 
+std::string stream_error(const IndexProgram& p, size_t stmt, const StmtSchedule& ss) {
+  const IndexStmt& st = p.stmts().at(stmt);
+  if (p.tensor(st.out).role != TensorRole::Output || p.updates().count(st.out))
+    return "only a program output that is not updated in place can be streamed";
+  for (auto& other : p.stmts()) {
+    bool reads = false;
+    visit(other.value, [&](const ExprNode& n) { reads = reads || (n.kind() == ExprKind::Access && n.name() == st.out); });
+    if (reads) return "a streamed output must not be read by the kernel";
+  }
+  if (const ExprNode* red = top_reduction(st))
+    for (auto& l : ss.order)
+      if (loop_var(l) == red->name()) return "a lifted reduction accumulates in its output: it cannot be streamed";
+  if (st.value->sort() != Sort::Real || ss.vectorize.empty() || st.vars.empty() || loop_var(ss.vectorize) != st.vars.back())
+    return "a streamed output is stored in whole vectors: vectorize its last variable";
+  return "";
+}
+
 std::string storage_rounding_error(const IndexProgram& p, size_t stmt, const StmtSchedule& ss) {
   const IndexStmt& st = p.stmts().at(stmt);
   DType d = p.tensor(st.out).dtype;
@@ -271,6 +288,8 @@ std::string validate_schedule(const IndexProgram& p, const Schedule& s) {
     if (ss.vector_width < 0) return at + "negative vector width";
     if (ss.threads < 1 || ss.threads > 256) return at + "threads must be from 1 to 256";
     if (std::string why = storage_rounding_error(p, i, ss); !why.empty()) return at + why;
+    if (ss.stream)
+      if (std::string why = stream_error(p, i, ss); !why.empty()) return at + why;
     if (ss.threads > 1 && !thread_loop(p, i, ss))
       return at + "no loop can be split across threads (the first loop that is not the reduction's must be an output "
                   "variable or its outer part, neither vectorized nor unrolled)";
@@ -305,6 +324,7 @@ std::string to_string(const Schedule& s, const IndexProgram& p) {
     for (auto& t : ss.pack) os << " pack " << t;
     if (ss.threads > 1) os << " threads " << ss.threads;
     if (ss.fuse_prev) os << " fused";
+    if (ss.stream) os << " stream";
     os << "\n";
   }
   return os.str();

@@ -9,7 +9,7 @@
 // Grammar:
 //   Schedule     ::= StmtSchedule*            (one per statement, in program order)
 //   StmtSchedule ::= order: Loop*  split: (var -> tile)*  vectorize: Loop?  unroll: Loop*  pack: tensor*
-//                    threads: Int  fuse_prev: Bool
+//                    threads: Int  fuse_prev: Bool  stream: Bool
 // A fusion group is a statement with fuse_prev = false followed by those with fuse_prev = true; its
 // first statement's `threads` says how many threads split the group's outermost loop.
 //   Loop         ::= var | var ".o" | var ".i"   (a split var appears as its outer and inner part)
@@ -36,6 +36,9 @@ struct StmtSchedule {
   // Operands repacked before the loop nest so the vectorized split variable's tiles are
   // contiguous: tensor t read as t[..., v] becomes a buffer laid out [v.o][other indices][v.i].
   std::vector<std::string> pack;
+  // The output is written with streaming (non-temporal) stores that bypass the caches: for a
+  // large output written once and not read again by the kernel (see stream_error).
+  bool stream = false;
 };
 
 struct Schedule {
@@ -108,6 +111,12 @@ std::vector<std::pair<std::string, size_t>> group_local_temps(const IndexProgram
 // reduction accumulates in its output, so a bf16/f16 output may lift it only as a register tile
 // over the whole, unsplit reduction without an epilogue (one rounding, at the end).
 std::string storage_rounding_error(const IndexProgram& p, size_t stmt, const StmtSchedule& ss);
+
+// Why a statement may not stream its output (empty when it may): the output must be a program
+// output that is not updated in place, read by no statement (the kernel never reads it back),
+// written once per element (no lifted reduction accumulating in it) and stored in whole vectors
+// (the vectorized loop is the output's last variable or its inner part).
+std::string stream_error(const IndexProgram& p, size_t stmt, const StmtSchedule& ss);
 
 // Checks a schedule against the program: every statement's variables (and at most its top-level
 // reduction variable) appear exactly once in `order` (split ones as .o and .i, outer before inner),

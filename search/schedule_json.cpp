@@ -17,6 +17,7 @@ nlohmann::json schedule_to_json(const Schedule& s) {
     j["fuse_prev"] = ss.fuse_prev;
     j["unroll"] = ss.unroll;
     j["pack"] = ss.pack;
+    j["stream"] = ss.stream;
     out.push_back(j);
   }
   return out;
@@ -38,6 +39,7 @@ Schedule schedule_from_json(const nlohmann::json& j, const std::string& where) {
       ss.fuse_prev = x.at("fuse_prev").get<bool>();
       ss.unroll = x.at("unroll").get<std::vector<std::string>>();
       ss.pack = x.at("pack").get<std::vector<std::string>>();
+      ss.stream = x.value("stream", false);  // absent in reports written before streaming stores
       s.stmts.push_back(ss);
     } catch (const nlohmann::json::exception& e) {
       user_error(at + ": not a statement schedule (" + e.what() + ")");

@@ -336,5 +336,65 @@ TEST(CpuBackend, ExplicitVectorMathRoutines) {
   EXPECT_EQ(t.vector_math.size(), 4u);
 }
 
+// Streaming (non-temporal) stores: only for an output written once in whole vectors that the
+// kernel never reads; correct on aligned and unaligned buffers; a schedule the lowering cannot
+// stream is a compile error, not a silent plain store.
+TEST(CpuBackend, StreamingStores) {
+  CpuTarget t = host_target();
+  ASSERT_TRUE(t.nontemporal_stores);
+  int lanes = t.vector_bytes / 4;
+  IndexProgram p = load_index_program(source_from_string(
+      "where M = 5, N = 64\ninput a: f32[M, N]\n"
+      "e[m, n] = exp(a[m, n])\n"
+      "output s[m] = sum(n) e[m, n]\n"
+      "output y[m, n] = e[m, n] / s[m] + 1.0\n"));
+  Schedule s = default_schedule(p);
+  for (size_t i : {size_t{0}, size_t{2}}) {
+    s.stmts[i].vectorize = "n";
+    s.stmts[i].vector_width = lanes;
+  }
+  EXPECT_NE(stream_error(p, 0, s.stmts[0]), "");  // a temporary
+  EXPECT_NE(stream_error(p, 1, s.stmts[1]), "");  // read by statement 2
+  EXPECT_EQ(stream_error(p, 2, s.stmts[2]), "");
+  IndexProgram rowsum = load_index_program(source_from_string("where M = 5, N = 64\ninput a: f32[M, N]\noutput s[m] = sum(n) a[m, n]\n"));
+  Schedule lifted = default_schedule(rowsum);
+  lifted.stmts[0].order = {"n", "m"};  // accumulates into s
+  lifted.stmts[0].vectorize = "m";
+  lifted.stmts[0].stream = true;
+  EXPECT_NE(validate_schedule(rowsum, lifted), "");
+  StmtSchedule scalar = s.stmts[2];
+  scalar.vectorize.clear();
+  EXPECT_NE(stream_error(p, 2, scalar), "");
+
+  s.stmts[2].stream = true;
+  expect_matches_reference(p, s, "streaming stores", 3);
+  auto k = jit_compile(p, s, t);
+  EXPECT_NE(k->optimized_ir().find("!nontemporal"), std::string::npos);
+  EXPECT_NE(k->optimized_ir().find("fence seq_cst"), std::string::npos);
+  // Buffers one element off a vector's alignment take the plain stores: same values.
+  std::vector<float> a(5 * 64 + 1), e(5 * 64 + 1), sum(5 + 1), y1(5 * 64 + 1, NAN), y2(5 * 64 + 1, NAN);
+  for (size_t i = 0; i < a.size(); ++i) a[i] = 0.01f * static_cast<float>(i % 37);
+  auto run = [&](size_t off, std::vector<float>& y) {
+    std::vector<void*> bufs;
+    for (auto& tensor : p.tensors()) {
+      std::vector<float>& v = tensor.name == "a" ? a : tensor.name == "e" ? e : tensor.name == "s" ? sum : y;
+      bufs.push_back(v.data() + (tensor.name == "a" ? 0 : off));
+    }
+    k->run(bufs.data());
+  };
+  run(0, y1);
+  run(1, y2);
+  for (size_t i = 0; i < 5 * 64; ++i) ASSERT_EQ(y1[i], y2[i + 1]) << i;
+
+  // A trip the vector width does not divide has no whole-vector loop to stream from.
+  IndexProgram q = load_index_program(source_from_string("where N = 60\ninput a: f32[N]\noutput y[n] = a[n] * 2.0\n"));
+  Schedule r = default_schedule(q);
+  r.stmts[0].vectorize = "n";
+  r.stmts[0].vector_width = lanes;
+  r.stmts[0].stream = true;
+  ASSERT_EQ(validate_schedule(q, r), "");
+  EXPECT_THROW(jit_compile(q, r, t), std::runtime_error);
+}
+
 }  // namespace
 }  // namespace axon

@@ -123,7 +123,9 @@ TEST(IsaErrors, LlvmBackendSettings) {
             "innermost axis to be contiguous");
   EXPECT_EQ(load([](json& j) { j["llvm"]["tune"] = "x"; }),
             "t.json: /llvm/tune: unknown field 'tune' in the llvm backend's settings; expected one "
-            "of: cpu, features, vector_bytes, host_features, vector_math");
+            "of: cpu, features, vector_bytes, host_features, vector_math, nontemporal_stores");
+  EXPECT_EQ(load([](json& j) { j["llvm"]["nontemporal_stores"] = "yes"; }),
+            "t.json: /llvm/nontemporal_stores: expected true or false");
   EXPECT_EQ(load([](json& j) { j["llvm"]["vector_math"] = {{"sin", "_ZGVdN8v_sinf"}}; }),
             "t.json: /llvm/vector_math/sin: unknown function 'sin'; expected one of exp, log, tanh, erf");
   EXPECT_EQ(load([](json& j) { j["llvm"]["vector_math"] = {{"exp", 3}}; }),
