@@ -24,7 +24,7 @@ class CpuArtifact : public Artifact {
   // Inputs are replicated into enough copies to exceed the last-level caches (64 MiB of inputs,
   // at most 16 copies) and the timed runs rotate through them, so no run starts with warm
   // inputs unless the kernel itself keeps them warm.
-  Timing time(int warmup, int repeats) const override {
+  Timing time(int warmup, int repeats, double stop_above_ns) const override {
     size_t in_bytes = 0;
     std::vector<size_t> sizes;
     for (auto& t : p_.tensors()) {
@@ -43,11 +43,17 @@ class CpuArtifact : public Artifact {
       if (t.role == TensorRole::Input) continue;
       shared[i].assign(sizes[i], 0);
     }
+    // One random set; the other copies hold the same values at other addresses (what matters
+    // is that a run does not find its inputs in cache).
     for (size_t c = 0; c < copies; ++c) {
       sets[c].resize(p_.tensors().size());
       for (size_t i = 0; i < p_.tensors().size(); ++i) {
         const TensorDecl& t = p_.tensors()[i];
         if (t.role != TensorRole::Input) continue;
+        if (c > 0) {
+          sets[c][i] = sets[0][i];
+          continue;
+        }
         sets[c][i].resize(sizes[i]);
         // Positive values keep sqrt/log/rsqrt on their domain for any kernel.
         size_t w = static_cast<size_t>(dtype_bytes(t.dtype));
@@ -72,7 +78,15 @@ class CpuArtifact : public Artifact {
     for (int w = 0; w < extra_warmup; ++w) timed(static_cast<size_t>(w + 1));
     int runs = std::clamp(static_cast<int>(2e9 / std::max(first, 1.0)), std::min(3, repeats), repeats);
     std::vector<double> ns;
-    for (int r = 0; r < runs; ++r) ns.push_back(timed(static_cast<size_t>(r + 1 + extra_warmup)));
+    for (int r = 0; r < runs; ++r) {
+      ns.push_back(timed(static_cast<size_t>(r + 1 + extra_warmup)));
+      if (stop_above_ns > 0 && ns.size() == 3 && runs > 3) {
+        std::vector<double> first3 = ns;
+        std::sort(first3.begin(), first3.end());
+        if (first3[1] > stop_above_ns) break;
+      }
+    }
+    runs = static_cast<int>(ns.size());
     std::sort(ns.begin(), ns.end());
     Timing t;
     t.median_ns = ns[ns.size() / 2];

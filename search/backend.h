@@ -30,8 +30,9 @@ class Artifact {
   // The checking path: outputs for the given inputs (outputs and temporaries poisoned first).
   virtual TensorMap run(const TensorMap& inputs) const = 0;
   // The timed path: median of `repeats` runs after `warmup`, rotating through input copies so
-  // caches do not flatter.
-  virtual Timing time(int warmup, int repeats) const = 0;
+  // caches do not flatter. With stop_above_ns > 0 a candidate whose first three timed runs have
+  // a median above it stops there (a loser need not be timed precisely; `repeats` says 3).
+  virtual Timing time(int warmup, int repeats, double stop_above_ns = 0) const = 0;
   // Files for the output directory: name -> contents (e.g. kernel.ll, kernel.o).
   virtual std::map<std::string, std::string> files() const = 0;
 };

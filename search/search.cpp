@@ -282,9 +282,12 @@ void measure_candidates(const IndexProgram& p, const Backend& b, const SearchOpt
         ++res.stats.numerics_failures;
       } else {
         auto tm = Clock::now();
+        double stop_above = 0;
+        if (!is_base && res.best >= 0 && o.stop_slower_than > 0)
+          stop_above = o.stop_slower_than * res.candidates[static_cast<size_t>(res.best)].timing.median_ns;
         IsolatedResult r = run_isolated(
             [&] {
-              Timing t = art->time(o.warmup, o.repeats);
+              Timing t = art->time(o.warmup, o.repeats, stop_above);
               std::ostringstream os;
               os.precision(17);
               os << t.median_ns << " " << t.min_ns << " " << t.max_ns << " " << t.repeats << " " << t.clock;

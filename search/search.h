@@ -21,6 +21,9 @@ struct SearchOptions {
   int compile_jobs = 0;       // candidates compiled at once (0: one per core; 1: in order, one by one)
   int warmup = 2;
   int repeats = 11;
+  // A candidate (not the baseline) whose first three timed runs are slower than this times the
+  // best median so far stops being timed: its record has 3 repeats.
+  double stop_slower_than = 1.5;
   int check_points = 48;      // sampled elements per output (plus the first and the last)
   double rtol = 1e-3;         // f32 tolerance (relative, and absolute scaled by the output magnitude)
   double time_budget_s = 0;   // 0: no budget; else stop measuring when exceeded (best so far wins)

@@ -46,7 +46,7 @@ class FakeArtifact : public Artifact {
       for (auto& x : out.at("c").data) x += 1.0;
     return out;
   }
-  Timing time(int, int) const override {
+  Timing time(int, int, double) const override {
     Timing t;
     t.median_ns = t.min_ns = t.max_ns = behaviour_ == 4 ? 100 : 1000;
     t.repeats = 1;
