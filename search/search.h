@@ -73,11 +73,12 @@ Schedule baseline_schedule(const IndexProgram& p, const Backend& b, double* esti
 // (with a backend: only the groups whose estimate that lowers).
 Schedule with_threads(const IndexProgram& p, const Schedule& s, int threads, const Backend* b = nullptr);
 
-// Greedy fusion groups: each statement joins the group before it when one of its schedules
-// (its current one first, then `alternatives` in rank order) shares the group's outer loop
-// legally and the backend estimates the fused schedule faster.
+// Greedy fusion groups: each statement joins the group before it with the first of its schedules
+// (its current one first, then `alternatives` in rank order) that shares the group's outer loop
+// legally and, with require_gain, that the backend estimates faster.
 Schedule fuse_groups(const IndexProgram& p, const Schedule& s,
-                     const std::vector<std::vector<std::pair<double, StmtSchedule>>>& alternatives, const Backend& b);
+                     const std::vector<std::vector<std::pair<double, StmtSchedule>>>& alternatives, const Backend& b,
+                     bool require_gain = true);
 
 // `reference` is the program the candidates must agree with (default: p itself); a fusion
 // variant is checked against the original program, not against itself.
