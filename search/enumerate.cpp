@@ -87,7 +87,8 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
   }
   // Register tiles for a lifted reduction: the last output variable vectorized in tiles of
   // `nt` (a multiple of the vector width), another output variable unrolled in tiles of `mt`,
-  // both dividing their extents, the reduction loop (optionally blocked) outside them. The
+  // both dividing their extents, the reduction loop (optionally blocked) outside them, the m
+  // tiles outside or inside the n tiles. The
   // backend keeps the mt x nt output tile in registers across the reduction loop.
   if (red && st.vars.size() >= 2) {
     const std::string r = red->name();
@@ -99,7 +100,8 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
         if (nt <= 0 || extent.at(n) % nt != 0 || extent.at(n) == nt / 2) continue;
         for (int64_t mt : {1, 2, 3, 4, 6, 8}) {
           if (extent.at(m) % mt != 0 || (mt * nt / lanes) > o.vector_registers - 4) continue;  // accumulators fit
-          for (int64_t kb : {int64_t(0), int64_t(128), int64_t(256), int64_t(512)}) {
+          for (int64_t kb : {int64_t(0), int64_t(128), int64_t(256), int64_t(512)})
+          for (bool n_outer : {false, true}) {
             if (kb && extent.at(r) <= kb) continue;
             StmtSchedule ts;
             ts.split[m] = mt;
@@ -110,8 +112,10 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
             }
             for (auto& v : st.vars)
               if (v != m && v != n) ts.order.push_back(v);
-            ts.order.push_back(m + ".o");
-            ts.order.push_back(n + ".o");
+            // m tiles inside n tiles: one operand panel (kb x nt) is reused by every m tile
+            // from the first cache levels, the other streams (GotoBLAS's order); or n inside m.
+            ts.order.push_back(n_outer ? n + ".o" : m + ".o");
+            ts.order.push_back(n_outer ? m + ".o" : n + ".o");
             ts.order.push_back(kb ? r + ".i" : r);
             ts.order.push_back(m + ".i");
             ts.order.push_back(n + ".i");

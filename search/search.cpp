@@ -414,6 +414,26 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
       }
     if (best_kind) must.push_back(*best_kind);
   }
+  // Register tiles: the cost model ranks tile shapes poorly (it counts operations and traffic,
+  // not the loop overhead and latency hiding that decide between 4x32 and 8x48), so the best
+  // schedule of each of the three largest tile shapes is measured too, in the best combination.
+  if (!combos.empty())
+    for (size_t i = 0; i < all.size(); ++i) {
+      std::vector<std::pair<int64_t, const StmtSchedule*>> shapes;
+      std::set<std::pair<int64_t, int64_t>> seen;
+      for (auto& [est, ss] : all[i]) {
+        if (!is_register_tile(p, i, ss) || ss.unroll.size() != 1) continue;
+        int64_t mt = ss.split.at(loop_var(ss.unroll[0])), nt = ss.split.at(loop_var(ss.vectorize));
+        if (seen.insert({mt, nt}).second) shapes.push_back({mt * nt, &ss});
+      }
+      std::stable_sort(shapes.begin(), shapes.end(), [](auto& x, auto& y) { return x.first > y.first; });
+      for (size_t k = 0; k < shapes.size() && k < 3; ++k) {
+        Schedule s = combos.front().second;
+        s.stmts[i] = *shapes[k].second;
+        if (b.threads() > 1) s = with_threads(p, s, b.threads());
+        must.push_back({b.estimate_ns(p, s), s});
+      }
+    }
   combos.insert(combos.end(), kinds.begin(), kinds.end());
   std::stable_sort(combos.begin(), combos.end(), [](auto& x, auto& y) { return x.first < y.first; });
   // One entry per distinct schedule.
@@ -428,8 +448,8 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   if (o.max_estimate_ns > 0)
     combos.erase(std::remove_if(combos.begin(), combos.end(), [&](auto& c) { return c.first > o.max_estimate_ns; }),
                  combos.end());
-  if (combos.size() > o.measure) {
-    combos.resize(o.measure);
+  if (combos.size() > o.measure) combos.resize(o.measure);
+  {
     std::set<std::string> kept;
     for (auto& c : combos) kept.insert(to_string(c.second, p));
     for (auto& m : must)
@@ -446,7 +466,7 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   todo.insert(todo.end(), combos.begin(), combos.end());
   res.stats.stop_reason = "measured all";
   measure_candidates(p, b, o, todo, o.include_baseline, t0, res, on_record, interrupted, reference);
-  // Then streaming stores for the large outputs of the two fastest: the cost model does not see
+  // Then streaming stores for the large outputs of the fastest: the cost model does not see
   // the cache traffic they save (nor the later reads they slow down), so they are measured on the
   // candidates that won without them.
   if (int64_t min_bytes = b.streaming_store_min_bytes(); min_bytes > 0 && res.stats.stop_reason == "measured all") {
@@ -455,7 +475,7 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
       if (c.status == CandidateStatus::Ok && c.kind != "baseline") ok.push_back(&c);
     std::stable_sort(ok.begin(), ok.end(), [](auto* x, auto* y) { return x->timing.median_ns < y->timing.median_ns; });
     std::vector<std::pair<double, Schedule>> streamed;
-    for (size_t c = 0; c < ok.size() && streamed.size() < 2; ++c) {
+    for (size_t c = 0; c < ok.size() && streamed.empty(); ++c) {
       Schedule s = ok[c]->schedule;
       bool any = false;
       for (size_t i = 0; i < s.stmts.size(); ++i) {
