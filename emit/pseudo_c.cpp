@@ -48,6 +48,15 @@ std::string pseudo_c(const IndexProgram& p, const Schedule& s, const std::string
       }
     }
     if (!group_ind.empty()) skip = 1;
+    // A single statement threaded behind its reduction's block loops: the loop split across threads.
+    size_t thread_at = ss.order.size();
+    if (group_ind.empty() && ss.threads > 1)
+      if (auto tl = thread_loop(p, i, ss)) thread_at = tl->first;
+    for (auto& t : ss.pack) {
+      std::string v = pack_var(p, i, ss, t);
+      os << "  " << group_ind << "// " << t << " repacked before the loop nest: [" << v << ".o][other indices][" << v
+         << ".i], contiguous along " << v << "\n";
+    }
     const ExprNode* red = top_reduction(st);
     bool lifted = false;
     for (auto& l : ss.order)
@@ -63,6 +72,7 @@ std::string pseudo_c(const IndexProgram& p, const Schedule& s, const std::string
       bool part = is_split_part(l);
       os << ind << "for (" << l << " ...)";
       if (ss.vectorize == l) os << "  // vectorized";
+      if (k == thread_at) os << "  // split across " << ss.threads << " threads";
       if (part && l.back() == 'o') os << "  // tiles of " << ss.split.at(var);
       os << "\n";
       ind += "  ";
