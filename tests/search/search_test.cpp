@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <csignal>
+#include <mutex>
+#include <set>
 #include <thread>
 #include <unistd.h>
 
@@ -158,6 +160,79 @@ TEST(Fusion, InlinedVariantsAgreeWithTheOriginal) {
     TensorMap a = interpret(p, in), b = interpret(fused.program, in);
     for (auto* t : p.outputs()) EXPECT_LE(max_scaled_error(b.at(t->name), a.at(t->name), 1e-12, 1e-12), 1.0) << f;
   }
+}
+
+}  // namespace
+}  // namespace axon
+
+namespace axon {
+namespace {
+
+// Records every schedule the search compiles; every candidate is correct and equally fast.
+class RecordingBackend : public Backend {
+ public:
+  std::string target_name() const override { return "recording"; }
+  double estimate_stmt_ns(const IndexProgram& p, size_t i, const StmtSchedule& s) const override {
+    return axon::estimate_stmt_ns(p, i, s, toy_machine());
+  }
+  // A model that never predicts a gain from fusion (each fused statement costs 1% more).
+  double estimate_ns(const IndexProgram& p, const Schedule& s) const override {
+    double fused = 0;
+    for (auto& ss : s.stmts) fused += ss.fuse_prev;
+    return axon::estimate_ns(p, s, toy_machine()) * (1 + 0.01 * fused);
+  }
+  int vector_lanes() const override { return 8; }
+  int vector_registers() const override { return 16; }
+  int threads() const override { return 2; }
+  int64_t streaming_store_min_bytes() const override { return 1; }
+  std::string unsupported(const IndexProgram&) const override { return ""; }
+  std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule& s) const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    compiled.push_back(s);
+    return std::make_unique<FakeArtifact>(p, 0);
+  }
+  mutable std::mutex mu_;
+  mutable std::vector<Schedule> compiled;
+};
+
+// The search measures what its cost model cannot rank: every legal fusion of the leading
+// combinations, the largest register-tile shapes, and streaming stores on the fastest candidate.
+TEST(Search, MeasuresFusionTileShapesAndStreamingTheModelCannotRank) {
+  IndexProgram att = load_index_program(read_source("experiments/bench/attention.tp")).with_dims({{"H", 2}, {"S", 16}, {"D", 8}});
+  RecordingBackend b;
+  SearchOptions o;
+  o.candidate_timeout_s = 10;
+  SearchResult r = search_schedules(att, b, o);
+  ASSERT_GE(r.best, 0);
+  size_t fused = 0, streamed = 0;
+  for (auto& s : b.compiled) {
+    EXPECT_EQ(validate_schedule(att, s), "") << to_string(s, att);
+    for (auto& ss : s.stmts) fused += ss.fuse_prev;
+  }
+  EXPECT_GE(fused, 3u);  // softmax's statements joined a group
+
+  IndexProgram sm = load_index_program(read_source("experiments/suites/ops/softmax.tp")).with_dims({{"M", 16}, {"N", 64}});
+  RecordingBackend bs;
+  SearchResult rs = search_schedules(sm, bs, o);
+  for (auto& c : rs.candidates) {
+    bool st = false;
+    for (auto& ss : c.schedule.stmts) st = st || ss.stream;
+    if (st) {
+      ++streamed;
+      EXPECT_EQ(c.status, CandidateStatus::Ok);
+      EXPECT_EQ(validate_schedule(sm, c.schedule), "");
+    }
+  }
+  EXPECT_EQ(streamed, 1u);  // y is written once and never read back: the fastest, streamed
+
+  IndexProgram mm = matmul(64, 64, 96);
+  RecordingBackend bm;
+  search_schedules(mm, bm, o);
+  std::set<std::pair<int64_t, int64_t>> shapes;
+  for (auto& s : bm.compiled)
+    if (is_register_tile(mm, 0, s.stmts[0]) && s.stmts[0].unroll.size() == 1)
+      shapes.insert({s.stmts[0].split.at("m"), s.stmts[0].split.at("n")});
+  EXPECT_GE(shapes.size(), 3u);
 }
 
 }  // namespace
