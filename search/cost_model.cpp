@@ -73,10 +73,34 @@ int stride_class(const AccessInfo& a, const std::string& var) {
   return 2;
 }
 
+bool has_reduction(const Expr& e) {
+  if (is_reduce(e->kind())) return true;
+  for (auto& a : e->args())
+    if (has_reduction(a)) return true;
+  return false;
+}
+
 }  // namespace
 
+std::string stmt_cost_key(const IndexProgram& p, size_t si) {
+  const IndexStmt& st = p.stmts().at(si);
+  std::string key = st.out + "[";
+  for (size_t i = 0; i < st.vars.size(); ++i) key += (i ? ", " : "") + st.vars[i];
+  key += "] = " + to_string(st.value) + " |";
+  std::set<std::string> touched{st.out};
+  visit(st.value, [&](const ExprNode& n) {
+    if (n.kind() == ExprKind::Access) touched.insert(n.name());
+  });
+  for (auto& t : touched) {
+    key += " " + t + ":" + dtype_name(p.tensor(t).dtype) + "[";
+    for (auto d : p.concrete_shape(t)) key += std::to_string(d) + ",";
+    key += "]";
+  }
+  return key;
+}
+
 double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss, const MachineModel& m,
-                        const std::set<std::string>* resident) {
+                        const std::set<std::string>* resident, const SelectedCosts* selected) {
   const IndexStmt& st = p.stmts().at(si);
   std::map<std::string, int64_t> extent;
   auto shape = p.concrete_shape(st.out);
@@ -145,6 +169,13 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
   // Without a register tile, every step of a lifted reduction also loads and stores the output.
   if (lifted && !register_tile) work *= 1.5;
   double compute_ns = work / speedup / (m.clock_ghz * m.vector_ops_per_cycle);
+  // A statement instruction selection covered: one tile's sequence per tile_elements elements at
+  // full vector speed; a loop that runs on fewer lanes runs the sequence for fewer elements.
+  if (selected && !has_reduction(st.value)) {
+    auto it = selected->find(stmt_cost_key(p, si));
+    if (it != selected->end())
+      compute_ns = iterations * it->second.ns_per_tile / it->second.tile_elements * (m.lanes / speedup) / m.parallel;
+  }
   if (register_tile) {
     // Per step of the reduction loop the tile issues one vector op per (row, vector) point and
     // one load per distinct element group each access touches; whichever port saturates first
@@ -223,6 +254,7 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
 MachineModel parallel_model(const MachineModel& m, int threads) {
   MachineModel q = m;
   double t = std::max(1, std::min(threads, m.cores));
+  q.parallel = m.parallel * t;
   q.vector_ops_per_cycle *= t;
   q.loads_per_cycle *= t;
   for (auto& l : q.levels) {
@@ -232,7 +264,7 @@ MachineModel parallel_model(const MachineModel& m, int threads) {
   return q;
 }
 
-double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel& m) {
+double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel& m, const SelectedCosts* selected) {
   AXON_CHECK(!m.levels.empty() && m.levels.back().bandwidth_gbps > 0, "machine model without memory levels");
   // The cache one outer iteration's data must fit to stay resident: the second cache level (the
   // first after the registers and L1), else the last one before memory.
@@ -266,7 +298,7 @@ double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel&
       std::set<std::string> resident = seen;
       // A temporary produced here and read only later in the group never leaves the cache.
       if (fits && p.tensor(st.out).role == TensorRole::Temp) resident.insert(st.out);
-      g += estimate_stmt_ns(p, i, s.stmts[i], mm, fits ? &resident : nullptr);
+      g += estimate_stmt_ns(p, i, s.stmts[i], mm, fits ? &resident : nullptr, selected);
       seen.insert(st.out);
       visit(st.value, [&](const ExprNode& n) {
         if (n.kind() == ExprKind::Access) seen.insert(n.name());
