@@ -3,6 +3,8 @@
 #include "search/instruction_costs.h"
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <set>
 
 #include "ir/error.h"
@@ -135,6 +137,10 @@ InstructionSelection select_for_search(const std::vector<const IndexProgram*>& p
         s.costed = true;
         r.costs[key] = {s.selection.cost_ns, static_cast<double>(s.selection.tile_elements)};
       }
+      // AXON_DEBUG=2: each statement's cover (or why none) as the search will cost it.
+      if (const char* d = std::getenv("AXON_DEBUG"); d && std::atoi(d) >= 2)
+        std::fprintf(stderr, "[selection] %s%s", to_string(s.selection).c_str(),
+                     s.costed ? "" : ("  (" + s.cost_note + ")\n").c_str());
       r.stmts.emplace(key, std::move(s));
     }
   }
