@@ -24,12 +24,16 @@ double op_weight(ExprKind k) {
   }
 }
 
+// Weight overrides: element functions at the cost of their selected instructions.
+using Weights = std::map<ExprKind, double>;
+
 // Weighted operation count of one evaluation, nested reductions multiplied by their extents.
-double ops(const Expr& e, const IndexProgram& p) {
-  if (is_reduce(e->kind())) return static_cast<double>(p.eval_size(e->extent())) * (ops(e->body(), p) + 1);
+double ops(const Expr& e, const IndexProgram& p, const Weights& selected) {
+  if (is_reduce(e->kind())) return static_cast<double>(p.eval_size(e->extent())) * (ops(e->body(), p, selected) + 1);
   if (e->sort() == Sort::Int) return 0;
-  double w = op_weight(e->kind());
-  for (auto& a : e->args()) w += ops(a, p);
+  auto it = selected.find(e->kind());
+  double w = it != selected.end() ? it->second : op_weight(e->kind());
+  for (auto& a : e->args()) w += ops(a, p, selected);
   return w;
 }
 
@@ -143,7 +147,13 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
 
   double iterations = 1;
   for (auto& l : loops) iterations *= l.trip;
-  double work = iterations * (ops(body, p) + 1);
+  // A selected function's ns per element at full vector speed, in units of an add (one vector
+  // op over lanes elements at the single core's issue rate).
+  Weights fw;
+  if (selected)
+    for (auto& [k, c] : selected->functions)
+      fw[k] = c.ns_per_tile / c.tile_elements * m.lanes * m.clock_ghz * m.vector_ops_per_cycle / m.parallel;
+  double work = iterations * (ops(body, p, fw) + 1);
 
   // Vector speed-up when the vectorized loop is innermost and every access is invariant or
   // contiguous in it; a partial one (gathers) otherwise.
@@ -172,8 +182,8 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
   // A statement instruction selection covered: one tile's sequence per tile_elements elements at
   // full vector speed; a loop that runs on fewer lanes runs the sequence for fewer elements.
   if (selected && !has_reduction(st.value)) {
-    auto it = selected->find(stmt_cost_key(p, si));
-    if (it != selected->end())
+    auto it = selected->stmts.find(stmt_cost_key(p, si));
+    if (it != selected->stmts.end())
       compute_ns = iterations * it->second.ns_per_tile / it->second.tile_elements * (m.lanes / speedup) / m.parallel;
   }
   if (register_tile) {
@@ -209,7 +219,7 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
       if (a.vars.count(loops.back().var) && a.vars.count(red->name()) && m.levels.size() > 2)
         loads += (m.levels[1].bandwidth_gbps / m.levels[2].bandwidth_gbps) * 2;
     }
-    double ops_per_point = ops(body, p);  // the multiply-add body: one fused op per point
+    double ops_per_point = ops(body, p, fw);  // the multiply-add body: one fused op per point
     double cycles = std::max(points * std::max(1.0, ops_per_point - 1) / m.vector_ops_per_cycle, loads / m.loads_per_cycle);
     compute_ns = steps * cycles / m.clock_ghz;
   }

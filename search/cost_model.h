@@ -7,7 +7,8 @@
 // for each memory level, the traffic of the loop nest's working set that does not fit the level
 // below it, over that level's bandwidth. The estimate is the larger of the two, summed over
 // statements. The compute time of a statement without reductions that instruction selection
-// covered (SelectedCosts) comes from its selected instructions instead of the operation weights.
+// covered (SelectedCosts) comes from its selected instructions instead of the operation weights;
+// in the others, element functions weigh what their own selected instructions cost.
 #pragma once
 
 #include <map>
@@ -46,9 +47,14 @@ struct SelectedCost {
   double ns_per_tile = 0;
   double tile_elements = 1;
 };
-// Keyed by stmt_cost_key, so the same statement in any program variant finds its entry. Only
-// statements without reductions are looked up (a selection covers a reduction chunk by chunk).
-using SelectedCosts = std::map<std::string, SelectedCost>;
+struct SelectedCosts {
+  // Keyed by stmt_cost_key, so the same statement in any program variant finds its entry. Only
+  // statements without reductions are looked up (a selection covers a reduction chunk by chunk).
+  std::map<std::string, SelectedCost> stmts;
+  // Element functions (exp, log, ...) alone: the cover of `f(a)` less the cover of `a`. They
+  // replace the operation weight of those functions in statements costed by operation weights.
+  std::map<ExprKind, SelectedCost> functions;
+};
 // The statement as written with the concrete shapes and dtypes of the tensors it touches.
 std::string stmt_cost_key(const IndexProgram& p, size_t stmt);
 

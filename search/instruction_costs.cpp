@@ -2,6 +2,7 @@
 // distinct statement (and per reduction body), one per element function the programs apply.
 #include "search/instruction_costs.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -31,8 +32,9 @@ void collect_functions(const Expr& e, std::set<ExprKind>& out) {
 }
 
 // `out[i] = f(a[i], ...)` on vectors of a symbolic length: the question "does some instruction
-// sequence of the target compute f?".
-IndexProgram function_program(ExprKind k) {
+// sequence of the target compute f?" (with `copy`: `out[i] = a[i]`, the cost of getting the
+// operand in place).
+IndexProgram function_program(ExprKind k, bool copy = false) {
   std::vector<Expr> args;
   std::vector<TensorDecl> decls;
   size_t arity = is_binary(k) ? 2 : 1;
@@ -45,7 +47,7 @@ IndexProgram function_program(ExprKind k) {
   IndexStmt st;
   st.out = "out";
   st.vars = {"i"};
-  st.value = arity == 2 ? ExprNode::binary(k, args[0], args[1]) : ExprNode::unary(k, args[0]);
+  st.value = copy ? args[0] : arity == 2 ? ExprNode::binary(k, args[0], args[1]) : ExprNode::unary(k, args[0]);
   return IndexProgram::make({{"N", std::nullopt}}, decls, {st});
 }
 
@@ -98,6 +100,7 @@ InstructionSelection select_for_search(const std::vector<const IndexProgram*>& p
   auto t0 = std::chrono::steady_clock::now();
   InstructionSelection r;
   std::map<ExprKind, bool> provided;
+  std::optional<Selection> operand;  // the cover of `out[i] = a[i]`
   for (const IndexProgram* p : programs) {
     for (size_t si = 0; si < p->stmts().size(); ++si) {
       const IndexStmt& st = p->stmts()[si];
@@ -108,6 +111,12 @@ InstructionSelection select_for_search(const std::vector<const IndexProgram*>& p
           Selection f = select_instructions(function_program(k), 0, isa, opts);
           ++r.functions_checked;
           provided[k] = f.found;
+          if (f.found) {
+            if (!operand) operand = select_instructions(function_program(k, true), 0, isa, opts);
+            double own = f.cost_ns / static_cast<double>(f.tile_elements);
+            if (operand->found) own -= operand->cost_ns / static_cast<double>(operand->tile_elements) * (is_binary(k) ? 2 : 1);
+            r.costs.functions[k] = {std::max(0.0, own), 1};
+          }
           if (!f.found) {
             std::string msg = "statement `" + statement_text(st) + "` applies " + kind_name(k) + ", but target '" +
                               isa.name + "' (" + isa.path + ") has no instruction sequence that computes " +
@@ -135,7 +144,7 @@ InstructionSelection select_for_search(const std::vector<const IndexProgram*>& p
         ++r.covered;
         ++r.costed;
         s.costed = true;
-        r.costs[key] = {s.selection.cost_ns, static_cast<double>(s.selection.tile_elements)};
+        r.costs.stmts[key] = {s.selection.cost_ns, static_cast<double>(s.selection.tile_elements)};
       }
       // AXON_DEBUG=2: each statement's cover (or why none) as the search will cost it.
       if (const char* d = std::getenv("AXON_DEBUG"); d && std::atoi(d) >= 2)
@@ -184,7 +193,10 @@ nlohmann::json selection_report(const InstructionSelection& s, const IndexProgra
     if (!ss.costed) j["cost_note"] = ss.cost_note;
     stmts.push_back(j);
   }
+  nlohmann::json fns = nlohmann::json::object();
+  for (auto& [k, c] : s.costs.functions) fns[kind_name(k)] = c.ns_per_tile / c.tile_elements;
   return {{"statements_selected", s.statements},
+          {"function_ns_per_element", fns},
           {"covered", s.covered},
           {"costed", s.costed},
           {"from_cache", s.cached},

@@ -45,22 +45,22 @@ TEST(InstructionCosts, CoveredStatementTakesItsComputeCostFromTheSelection) {
   InstructionSelection sel = select_for_search({&p}, avx512(), options());
   std::string key = stmt_cost_key(p, 0);
   ASSERT_EQ(sel.costed, 1u);
-  ASSERT_TRUE(sel.costs.count(key));
+  ASSERT_TRUE(sel.costs.stmts.count(key));
   const Selection& s = sel.stmts.at(key).selection;
   ASSERT_TRUE(s.found) << s.reason;
   bool has_exp = false;
   for (auto& i : s.instrs) has_exp = has_exp || i.instruction == "exp";
   EXPECT_TRUE(has_exp) << to_string(s);
   EXPECT_EQ(s.tile_elements, 16);  // one zmm of the output per tile
-  EXPECT_DOUBLE_EQ(sel.costs.at(key).ns_per_tile, s.cost_ns);
+  EXPECT_DOUBLE_EQ(sel.costs.stmts.at(key).ns_per_tile, s.cost_ns);
 
   // The compute term is the selection's: scale its cost so compute dominates memory, and the
   // estimate is exactly elements x cost per element (the operation weights give another number).
   MachineModel m = cpu_machine_model(avx512());
   StmtSchedule ss = vectorized("m", "n");
   SelectedCosts heavy = sel.costs;
-  heavy[key].ns_per_tile *= 1000;
-  double expect = 64.0 * 256.0 * heavy[key].ns_per_tile / heavy[key].tile_elements;
+  heavy.stmts[key].ns_per_tile *= 1000;
+  double expect = 64.0 * 256.0 * heavy.stmts[key].ns_per_tile / heavy.stmts[key].tile_elements;
   EXPECT_DOUBLE_EQ(estimate_stmt_ns(p, 0, ss, m, nullptr, &heavy), expect);
   EXPECT_NE(estimate_stmt_ns(p, 0, ss, m), expect);
   // Two cores halve it; an unvectorized loop runs the tile's sequence per element.
@@ -80,12 +80,13 @@ TEST(InstructionCosts, ReductionsKeepTheOperationWeights) {
   std::string key = stmt_cost_key(p, 0);
   const StmtSelection& s = sel.stmts.at(key);
   EXPECT_FALSE(s.costed);
-  EXPECT_FALSE(sel.costs.count(key));
+  EXPECT_FALSE(sel.costs.stmts.count(key));
   EXPECT_NE(s.cost_note.find("reduction"), std::string::npos) << s.cost_note;
   ASSERT_TRUE(s.body.has_value());
   EXPECT_TRUE(s.body->found) << s.body->reason;
   // Even a table entry for it is not used.
-  SelectedCosts forced = {{key, {1e6, 1}}};
+  SelectedCosts forced;
+  forced.stmts[key] = {1e6, 1};
   StmtSchedule ss;
   ss.order = {"m"};
   MachineModel m = cpu_machine_model(avx512());
@@ -93,6 +94,32 @@ TEST(InstructionCosts, ReductionsKeepTheOperationWeights) {
   nlohmann::json r = selection_report(sel, p);
   EXPECT_EQ(r["winner"][0]["cost_model"], "operation weights");
   EXPECT_TRUE(r["winner"][0].contains("reduction_body"));
+}
+
+// A statement with no cover of its own (more than four instructions) keeps the operation weights,
+// but its element functions weigh what their selected instructions cost.
+TEST(InstructionCosts, UncoveredStatementsWeighFunctionsByTheirSelection) {
+  IndexProgram p = program(
+      "where M = 64, N = 256\ninput x: f32[M, N]\ninput z: f32[M, N]\n"
+      "output y[m, n] = exp(x[m, n]) * z[m, n] + x[m, n] / (z[m, n] + 3.0)\n");
+  InstructionSelection sel = select_for_search({&p}, avx512(), options());
+  std::string key = stmt_cost_key(p, 0);
+  ASSERT_FALSE(sel.stmts.at(key).selection.found);
+  EXPECT_FALSE(sel.costs.stmts.count(key));
+  ASSERT_TRUE(sel.costs.functions.count(ExprKind::Exp));
+  // exp alone is its load and its exp instruction; the load is not the function's.
+  const SelectedCost& e = sel.costs.functions.at(ExprKind::Exp);
+  EXPECT_GT(e.ns_per_tile / e.tile_elements, 0.0);
+  MachineModel m = cpu_machine_model(avx512());
+  StmtSchedule ss = vectorized("m", "n");
+  SelectedCosts heavy = sel.costs;
+  heavy.functions[ExprKind::Exp].ns_per_tile *= 1000;
+  double with_selected = estimate_stmt_ns(p, 0, ss, m, nullptr, &sel.costs);
+  double with_heavy = estimate_stmt_ns(p, 0, ss, m, nullptr, &heavy);
+  // Compute-bound with the heavy exp: elements x (exp's ns per element) bounds it from below.
+  EXPECT_GE(with_heavy, 64.0 * 256.0 * 1000 * e.ns_per_tile / e.tile_elements);
+  EXPECT_GT(with_heavy, 100 * with_selected);
+  EXPECT_EQ(selection_report(sel, p)["winner"][0]["cost_model"], "operation weights");
 }
 
 TEST(InstructionCosts, AFunctionTheTargetLacksIsAnErrorNamingStatementAndTarget) {
