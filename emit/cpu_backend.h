@@ -20,7 +20,6 @@ class CpuBackend : public Backend {
   }
   // The compute costs instruction selection found (set before searching; read-only after).
   void set_selected_costs(SelectedCosts c) { selected_ = std::move(c); }
-  const MachineModel& model() const { return model_; }
   int vector_lanes() const override { return target_.vector_bytes / 4; }
   int vector_registers() const override {
     return model_.levels.empty() ? 16 : static_cast<int>(model_.levels[0].capacity_bytes / target_.vector_bytes);
