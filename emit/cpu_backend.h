@@ -13,11 +13,13 @@ class CpuBackend : public Backend {
   CpuBackend(CpuTarget target, MachineModel model) : target_(std::move(target)), model_(std::move(model)) {}
   std::string target_name() const override { return target_.isa; }
   double estimate_stmt_ns(const IndexProgram& p, size_t stmt, const StmtSchedule& s) const override {
-    return axon::estimate_stmt_ns(p, stmt, s, model_);
+    return axon::estimate_stmt_ns(p, stmt, s, model_, nullptr, &selected_);
   }
   double estimate_ns(const IndexProgram& p, const Schedule& s) const override {
-    return axon::estimate_ns(p, s, model_);
+    return axon::estimate_ns(p, s, model_, &selected_);
   }
+  // The compute costs instruction selection found (set before searching; read-only after).
+  void set_selected_costs(SelectedCosts c) { selected_ = std::move(c); }
   int vector_lanes() const override { return target_.vector_bytes / 4; }
   int vector_registers() const override {
     return model_.levels.empty() ? 16 : static_cast<int>(model_.levels[0].capacity_bytes / target_.vector_bytes);
@@ -33,6 +35,7 @@ class CpuBackend : public Backend {
  private:
   CpuTarget target_;
   MachineModel model_;
+  SelectedCosts selected_;
 };
 
 }  // namespace axon

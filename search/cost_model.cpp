@@ -24,12 +24,16 @@ double op_weight(ExprKind k) {
   }
 }
 
+// Weight overrides: element functions at the cost of their selected instructions.
+using Weights = std::map<ExprKind, double>;
+
 // Weighted operation count of one evaluation, nested reductions multiplied by their extents.
-double ops(const Expr& e, const IndexProgram& p) {
-  if (is_reduce(e->kind())) return static_cast<double>(p.eval_size(e->extent())) * (ops(e->body(), p) + 1);
+double ops(const Expr& e, const IndexProgram& p, const Weights& selected) {
+  if (is_reduce(e->kind())) return static_cast<double>(p.eval_size(e->extent())) * (ops(e->body(), p, selected) + 1);
   if (e->sort() == Sort::Int) return 0;
-  double w = op_weight(e->kind());
-  for (auto& a : e->args()) w += ops(a, p);
+  auto it = selected.find(e->kind());
+  double w = it != selected.end() ? it->second : op_weight(e->kind());
+  for (auto& a : e->args()) w += ops(a, p, selected);
   return w;
 }
 
@@ -73,10 +77,34 @@ int stride_class(const AccessInfo& a, const std::string& var) {
   return 2;
 }
 
+bool has_reduction(const Expr& e) {
+  if (is_reduce(e->kind())) return true;
+  for (auto& a : e->args())
+    if (has_reduction(a)) return true;
+  return false;
+}
+
 }  // namespace
 
+std::string stmt_cost_key(const IndexProgram& p, size_t si) {
+  const IndexStmt& st = p.stmts().at(si);
+  std::string key = st.out + "[";
+  for (size_t i = 0; i < st.vars.size(); ++i) key += (i ? ", " : "") + st.vars[i];
+  key += "] = " + to_string(st.value) + " |";
+  std::set<std::string> touched{st.out};
+  visit(st.value, [&](const ExprNode& n) {
+    if (n.kind() == ExprKind::Access) touched.insert(n.name());
+  });
+  for (auto& t : touched) {
+    key += " " + t + ":" + dtype_name(p.tensor(t).dtype) + "[";
+    for (auto d : p.concrete_shape(t)) key += std::to_string(d) + ",";
+    key += "]";
+  }
+  return key;
+}
+
 double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss, const MachineModel& m,
-                        const std::set<std::string>* resident) {
+                        const std::set<std::string>* resident, const SelectedCosts* selected) {
   const IndexStmt& st = p.stmts().at(si);
   std::map<std::string, int64_t> extent;
   auto shape = p.concrete_shape(st.out);
@@ -119,7 +147,13 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
 
   double iterations = 1;
   for (auto& l : loops) iterations *= l.trip;
-  double work = iterations * (ops(body, p) + 1);
+  // A selected function's ns per element at full vector speed, in units of an add (one vector
+  // op over lanes elements at the single core's issue rate).
+  Weights fw;
+  if (selected)
+    for (auto& [k, c] : selected->functions)
+      fw[k] = c.ns_per_tile / c.tile_elements * m.lanes * m.clock_ghz * m.vector_ops_per_cycle / m.parallel;
+  double work = iterations * (ops(body, p, fw) + 1);
 
   // Vector speed-up when the vectorized loop is innermost and every access is invariant or
   // contiguous in it; a partial one (gathers) otherwise.
@@ -145,6 +179,13 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
   // Without a register tile, every step of a lifted reduction also loads and stores the output.
   if (lifted && !register_tile) work *= 1.5;
   double compute_ns = work / speedup / (m.clock_ghz * m.vector_ops_per_cycle);
+  // A statement instruction selection covered: one tile's sequence per tile_elements elements at
+  // full vector speed; a loop that runs on fewer lanes runs the sequence for fewer elements.
+  if (selected && !has_reduction(st.value)) {
+    auto it = selected->stmts.find(stmt_cost_key(p, si));
+    if (it != selected->stmts.end())
+      compute_ns = iterations * it->second.ns_per_tile / it->second.tile_elements * (m.lanes / speedup) / m.parallel;
+  }
   if (register_tile) {
     // Per step of the reduction loop the tile issues one vector op per (row, vector) point and
     // one load per distinct element group each access touches; whichever port saturates first
@@ -178,7 +219,7 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
       if (a.vars.count(loops.back().var) && a.vars.count(red->name()) && m.levels.size() > 2)
         loads += (m.levels[1].bandwidth_gbps / m.levels[2].bandwidth_gbps) * 2;
     }
-    double ops_per_point = ops(body, p);  // the multiply-add body: one fused op per point
+    double ops_per_point = ops(body, p, fw);  // the multiply-add body: one fused op per point
     double cycles = std::max(points * std::max(1.0, ops_per_point - 1) / m.vector_ops_per_cycle, loads / m.loads_per_cycle);
     compute_ns = steps * cycles / m.clock_ghz;
   }
@@ -223,6 +264,7 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
 MachineModel parallel_model(const MachineModel& m, int threads) {
   MachineModel q = m;
   double t = std::max(1, std::min(threads, m.cores));
+  q.parallel = m.parallel * t;
   q.vector_ops_per_cycle *= t;
   q.loads_per_cycle *= t;
   for (auto& l : q.levels) {
@@ -232,7 +274,7 @@ MachineModel parallel_model(const MachineModel& m, int threads) {
   return q;
 }
 
-double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel& m) {
+double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel& m, const SelectedCosts* selected) {
   AXON_CHECK(!m.levels.empty() && m.levels.back().bandwidth_gbps > 0, "machine model without memory levels");
   // The cache one outer iteration's data must fit to stay resident: the second cache level (the
   // first after the registers and L1), else the last one before memory.
@@ -266,7 +308,7 @@ double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel&
       std::set<std::string> resident = seen;
       // A temporary produced here and read only later in the group never leaves the cache.
       if (fits && p.tensor(st.out).role == TensorRole::Temp) resident.insert(st.out);
-      g += estimate_stmt_ns(p, i, s.stmts[i], mm, fits ? &resident : nullptr);
+      g += estimate_stmt_ns(p, i, s.stmts[i], mm, fits ? &resident : nullptr, selected);
       seen.insert(st.out);
       visit(st.value, [&](const ExprNode& n) {
         if (n.kind() == ExprKind::Access) seen.insert(n.name());

@@ -6,9 +6,12 @@
 // vector lanes when the vectorized innermost loop reads and writes contiguously; memory time =
 // for each memory level, the traffic of the loop nest's working set that does not fit the level
 // below it, over that level's bandwidth. The estimate is the larger of the two, summed over
-// statements.
+// statements. The compute time of a statement without reductions that instruction selection
+// covered (SelectedCosts) comes from its selected instructions instead of the operation weights;
+// in the others, element functions weigh what their own selected instructions cost.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -34,7 +37,26 @@ struct MachineModel {
   std::vector<MemoryModel> levels;  // registers/L1 first ... DRAM last
   int cores = 1;                    // cores that can run threads of one kernel
   double thread_start_ns = 0;       // starting and joining one extra thread
+  double parallel = 1;              // cores parallel_model spread the arithmetic over
 };
+
+// The compute cost instruction selection (synth/select_instructions.h) found for a statement:
+// the time of one tile's instruction sequence (the target's cycle costs over its clock) and the
+// statement's output elements the tile writes.
+struct SelectedCost {
+  double ns_per_tile = 0;
+  double tile_elements = 1;
+};
+struct SelectedCosts {
+  // Keyed by stmt_cost_key, so the same statement in any program variant finds its entry. Only
+  // statements without reductions are looked up (a selection covers a reduction chunk by chunk).
+  std::map<std::string, SelectedCost> stmts;
+  // Element functions (exp, log, ...) alone: the cover of `f(a)` less the cover of `a`. They
+  // replace the operation weight of those functions in statements costed by operation weights.
+  std::map<ExprKind, SelectedCost> functions;
+};
+// The statement as written with the concrete shapes and dtypes of the tensors it touches.
+std::string stmt_cost_key(const IndexProgram& p, size_t stmt);
 
 // The machine as seen by a loop whose iterations are split across `threads` threads: arithmetic
 // and private-cache bandwidth scale with the cores used, shared levels give their aggregate.
@@ -44,9 +66,10 @@ MachineModel parallel_model(const MachineModel& m, int threads);
 // what the group already produced or read in the same outer iteration come from cache when one
 // outer iteration's data fits the second-level cache; a threaded group runs on parallel_model and
 // pays the threads' start-up.
-double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel& m);
+double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel& m,
+                   const SelectedCosts* selected = nullptr);
 // One statement alone; `resident` names tensors whose accesses stay in the first cache level.
 double estimate_stmt_ns(const IndexProgram& p, size_t stmt, const StmtSchedule& ss, const MachineModel& m,
-                        const std::set<std::string>* resident = nullptr);
+                        const std::set<std::string>* resident = nullptr, const SelectedCosts* selected = nullptr);
 
 }  // namespace axon

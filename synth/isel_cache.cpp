@@ -25,7 +25,8 @@ std::string file_of(const std::string& dir, const std::string& key) {
 }
 
 json to_json(const Selection& s) {
-  json j = {{"key", ""}, {"found", s.found}, {"reason", s.reason}, {"cost_ns", s.cost_ns}};
+  json j = {{"key", ""}, {"found", s.found}, {"reason", s.reason}, {"cost_ns", s.cost_ns},
+         {"tile_elements", s.tile_elements}};
   json instrs = json::array();
   for (const auto& i : s.instrs) {
     json b = json::array();
@@ -51,6 +52,7 @@ Selection from_json(const json& j) {
   s.found = j.at("found").get<bool>();
   s.reason = j.at("reason").get<std::string>();
   s.cost_ns = j.at("cost_ns").get<double>();
+  s.tile_elements = j.at("tile_elements").get<int64_t>();
   for (const auto& ij : j.at("instrs")) {
     SelectedInstr i;
     i.instruction = ij.at("instruction").get<std::string>();

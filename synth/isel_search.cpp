@@ -741,6 +741,17 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
     }
     if (pr.verdict == smt::Verdict::Proven) {
       ++ctx.stats.proven;
+      // The goal's elements one call writes: the out operand's axes tied to goal variables, each
+      // at its costing size (own_cost's).
+      const OperandSpec* out_op = instr.find_operand(c.in->operand);
+      for (size_t a = 0; a < out_op->shape.size() && a < c.in->vars.size(); ++a) {
+        auto v = c.out_var.find(c.in->vars[a]);
+        if (v == c.out_var.end() || v->second.empty())
+          continue;
+        DimSpec b = instr.dim_bounds(out_op->shape[a].name);
+        int64_t n = b.max ? *b.max : ctx.opts.free_tile;
+        cov->tile_elements *= b.min && n < *b.min ? *b.min : n;
+      }
       cov->goal_vars = g.vars;
       cov->value_text = to_string(g.value);
       cov->hoisted = g.tensors.empty();

@@ -36,6 +36,7 @@ struct Cover {
   std::string operand, engine; // the out operand carrying the value; the cheapest engine
   double own_ns = 0;           // this instruction at the costing tile
   double total_ns = 0;         // with its temps' covers, hoisted constants excluded
+  int64_t tile_elements = 1;   // elements of the goal one call writes at the costing tile
   size_t length = 1;           // instructions, hoisted constants excluded
   std::vector<SlotUse> slots;
   std::vector<std::string> notes; // bounded dims ("K <= 128 (axis r$0)"), size-1 dims

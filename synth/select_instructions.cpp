@@ -92,7 +92,7 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
   // renamed into the statement's names at the end, so equal patterns share one cache entry.
   display["w$"] = st.out;
   std::string canonical_stmt = "w$" + var_list(g.vars) + " = " + to_string(g.value);
-  std::string key = "isel-1|" + isa_hash(isa) + "|" + std::to_string(opts.max_instructions) + "|" +
+  std::string key = "isel-2|" + isa_hash(isa) + "|" + std::to_string(opts.max_instructions) + "|" +
                     std::to_string(opts.free_tile) + "|" + g.key;
   Selection sel;
   std::optional<Selection> cached;
@@ -109,6 +109,7 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
       int temps = 0;
       flatten(isa, *c, {}, "w$", sel.instrs, temps);
       sel.found = true;
+      sel.tile_elements = c->tile_elements;
       for (auto& i : sel.instrs)
         if (!i.hoisted)
           sel.cost_ns += i.cost_ns;
@@ -158,7 +159,8 @@ std::string to_string(const Selection& s) {
     hoisted += i.hoisted;
   size_t per_tile = s.instrs.size() - hoisted;
   os << s.statement << "  (" << per_tile << " instruction" << (per_tile == 1 ? "" : "s")
-     << " per tile, " << buf << " ns";
+     << " per tile of " << s.tile_elements << " element" << (s.tile_elements == 1 ? "" : "s")
+     << ", " << buf << " ns";
   if (hoisted)
     os << "; " << hoisted << " constant" << (hoisted == 1 ? "" : "s") << " set once";
   os << ")\n";

@@ -65,6 +65,11 @@ struct Selection {
   std::string statement;             // the covered statement, as text
   std::vector<SelectedInstr> instrs; // execution order; the last writes the statement's tensor
   double cost_ns = 0;                // sum over instrs that are not hoisted: the cost per tile
+  // The statement's output elements one tile's sequence writes (the last instruction's output
+  // axes tied to the statement's variables, at the costing tile): cost_ns / tile_elements is the
+  // cost per element. A reduction covered chunk by chunk (a note bounds its axis) writes one
+  // element per chunk of the reduction, not per whole reduction.
+  int64_t tile_elements = 1;
   std::string reason;                // when !found: why nothing covers it
   SelectStats stats;
   double seconds = 0;

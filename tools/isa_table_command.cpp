@@ -118,6 +118,7 @@ nlohmann::json selection_json(const Selection& s) {
     return j;
   }
   j["cost_ns"] = s.cost_ns;
+  j["tile_elements"] = s.tile_elements;
   j["instructions"] = nlohmann::json::array();
   for (auto& i : s.instrs) {
     nlohmann::json ij = {

@@ -1,5 +1,8 @@
 // The pipeline, one stage per line (Halide's Lower.cpp is the model): parse and check, expand to
-// index notation, load the target, rewrite discovery (synth/: proven variants), search schedules with the
+// index notation, load the target, rewrite discovery (synth/: proven variants), instruction
+// selection (synth/select_instructions via search/instruction_costs.h: every statement of every
+// variant covered by the target's instructions; the covers' costs feed the cost model, and an
+// element function the target lacks is an error), search schedules with the
 // target's backend (which checks every candidate against the reference interpreter and times
 // it), write the outputs. AXON_TIME_PASSES=1 prints a table of stage times on stderr.
 #include "tools/synthesize.h"
@@ -24,11 +27,13 @@
 #include "ir/hash.h"
 #include "isa/isa.h"
 #include "search/fuse.h"
+#include "search/instruction_costs.h"
 #include "search/result_cache.h"
 #include "search/schedule_json.h"
 #include "search/search.h"
 #include "synth/apply_derivation.h"
 #include "synth/derivation_text.h"
+#include "smt/proof_cache.h"
 #include "synth/pick_variants.h"
 #include "tools/library_command.h"
 
@@ -139,6 +144,16 @@ nlohmann::json rewrite_summary(const synth::DiscoveryReport& r, size_t searched)
   return {{"variants", r.variants.size()}, {"searched_variants", searched}, {"attempted", t.attempted},
           {"proven", t.proven}, {"refuted", t.refuted}, {"unknown", t.unknown}, {"stop_reason", synth::stop_reason_name(r.stop)},
           {"seconds", r.seconds}, {"steps", r.to_json()["steps"]}};
+}
+
+// Instruction selection for every statement the search will run, cached beside the proof cache
+// ($AXON_CACHE_DIR/isel, as `isa table` does).
+InstructionSelection select_for_variants(const std::vector<ProgramVariant>& vs, const Isa& isa, const SourceFile& src) {
+  SelectOptions so;
+  so.cache_dir = smt::default_cache_dir() + "/isel";
+  std::vector<const IndexProgram*> ps;
+  for (auto& v : vs) ps.push_back(&v.program);
+  return select_for_search(ps, isa, so, &src);
 }
 
 // The variants a report or cache entry can name: fusion variants of the program, or of the
@@ -276,6 +291,8 @@ int synthesize_command(const SynthOptions& o) {
     add_rewrite_variants(rv->state.program, rv->canonical, variants);
     for (size_t i = first; i < variants.size(); ++i) derived[variants[i].name] = rv;
   }
+  InstructionSelection isel = select_for_variants(variants, isa, *src);          timer.lap("instruction selection");
+  backend->set_selected_costs(isel.costs);
   auto t_search = Clock::now();
   double best_ms = -1;
   std::signal(SIGINT, on_sigint);
@@ -369,6 +386,7 @@ int synthesize_command(const SynthOptions& o) {
   phases["search.measure"] = st.seconds_measure;
   report["seconds"] = phases;
   if (baseline) report["baseline"] = record_json(*baseline);
+  report["selection"] = selection_report(isel, variants[winner ? winner->first : 0].program);
   int code = 0;
   if (!winner) {
     report["best"] = nullptr;
