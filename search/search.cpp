@@ -16,6 +16,7 @@
 
 #include "ir/dtype.h"
 #include "ir/error.h"
+#include "search/cost_model.h"
 #include "search/enumerate.h"
 #include "search/isolate.h"
 
@@ -414,11 +415,34 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
       }
     if (best_kind) must.push_back(*best_kind);
   }
+  if (!combos.empty() && !o.statement_hints.empty()) {
+    Schedule s = combos.front().second;
+    bool any = false;
+    for (size_t i = 0; i < s.stmts.size(); ++i) {
+      auto it = o.statement_hints.find(stmt_cost_key(p, i));
+      if (it == o.statement_hints.end()) continue;
+      StmtSchedule h = it->second;
+      h.fuse_prev = false;
+      h.threads = 1;
+      h.stream = false;
+      Schedule trial = s;
+      trial.stmts[i] = h;
+      if (validate_schedule(p, trial).empty()) {
+        s = trial;
+        any = true;
+      }
+    }
+    if (any) {
+      if (b.threads() > 1) s = with_threads(p, s, b.threads());
+      must.push_back({b.estimate_ns(p, s), s});
+    }
+  }
   // Register tiles: the cost model ranks tile shapes poorly (it counts operations and traffic,
   // not the loop overhead and latency hiding that decide between 4x32 and 8x48), so the best
   // schedule of each of the three largest tile shapes is measured too, in the best combination.
   if (!combos.empty())
     for (size_t i = 0; i < all.size(); ++i) {
+      if (o.tile_shapes_measured && !o.tile_shapes_measured->insert(stmt_cost_key(p, i)).second) continue;
       std::vector<std::pair<int64_t, const StmtSchedule*>> shapes;
       std::set<std::pair<int64_t, int64_t>> seen;
       for (auto& [est, ss] : all[i]) {

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,14 @@ struct SearchOptions {
   double candidate_timeout_s = 120;
   bool include_baseline = true;  // measure the op-by-op baseline first
   double max_estimate_ns = 0;    // > 0: candidates estimated slower than this are not measured
+  // Statements (stmt_cost_key) whose register-tile shapes an earlier search of another variant of
+  // the same program already measured: not measured again; the search adds the ones it measures.
+  // Null: always measured.
+  std::set<std::string>* tile_shapes_measured = nullptr;
+  // Statement schedules (by stmt_cost_key) of the fastest candidate of an earlier variant: the
+  // best combination with them in place is measured too (what was learnt on one variant carries
+  // over to the statements it shares with the next).
+  std::map<std::string, StmtSchedule> statement_hints;
 };
 
 enum class CandidateStatus { Ok, CompileError, WrongResult, Crashed, NotMeasured };

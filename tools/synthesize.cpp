@@ -305,6 +305,7 @@ int synthesize_command(const SynthOptions& o) {
   // Variants are ranked against each other by the cost model: a candidate estimated at more than
   // twice the best estimate of any variant is not worth measuring.
   double best_estimate = INFINITY;
+  std::set<std::string> tile_shapes_measured;  // statements whose tile shapes a variant measured
   std::vector<double> variant_estimate;
   for (auto& v : variants) {
     variant_estimate.push_back(best_estimate_ns(v.program, *backend));
@@ -320,6 +321,7 @@ int synthesize_command(const SynthOptions& o) {
       continue;
     }
     SearchOptions sv = so;
+    sv.tile_shapes_measured = &tile_shapes_measured;
     sv.include_baseline = vi == 0;
     sv.max_estimate_ns = 2 * best_estimate;
     SearchResult r = search_schedules(
@@ -350,8 +352,12 @@ int synthesize_command(const SynthOptions& o) {
     st.seconds_check += r.stats.seconds_check;
     st.seconds_measure += r.stats.seconds_measure;
     if (r.baseline >= 0) baseline = r.candidates[static_cast<size_t>(r.baseline)];
-    if (r.best >= 0 && (!winner || r.candidates[static_cast<size_t>(r.best)].timing.median_ns < winner->second.timing.median_ns))
+    if (r.best >= 0 && (!winner || r.candidates[static_cast<size_t>(r.best)].timing.median_ns < winner->second.timing.median_ns)) {
       winner = std::make_pair(vi, r.candidates[static_cast<size_t>(r.best)]);
+      // The winner's statement schedules seed the searches of the later variants.
+      for (size_t i = 0; i < winner->second.schedule.stmts.size(); ++i)
+        so.statement_hints[stmt_cost_key(variants[vi].program, i)] = winner->second.schedule.stmts[i];
+    }
     if (r.stats.stop_reason != "measured all") {
       st.stop_reason = r.stats.stop_reason;
       break;
