@@ -462,27 +462,37 @@ class Lowerer {
     llvm::Value* raw = b_.CreateCall(libc_malloc(), {b_.getInt64(lead * n * 4)}, t + ".pack.raw");
     dst.ptr = b_.CreateBitCast(raw, llvm::PointerType::getUnqual(f32_), t + ".pack");
     dst.shape = {n / tile, lead, tile};
+    // The innermost copy loop runs along the source's last dimension so that reads are
+    // contiguous: v's tile innermost when v is that dimension, else outside the other dimensions.
+    bool v_last = pos + 1 == src.shape.size();
     for_loop(t + ".pk.o", b_.getInt64(n / tile), false, 0, [&](llvm::Value* o) {
+      auto copy = [&](llvm::Value* i, llvm::Value* from, llvm::Value* l) {
+        llvm::Value* v = b_.CreateAdd(b_.CreateMul(o, b_.getInt64(tile)), i);
+        llvm::Value* at = b_.CreateAdd(from, b_.CreateMul(v, b_.getInt64(stride[pos])));
+        llvm::Value* to = b_.CreateAdd(b_.CreateMul(b_.CreateAdd(b_.CreateMul(o, b_.getInt64(lead)), l), b_.getInt64(tile)), i);
+        llvm::Value* x = load(src, b_.CreateInBoundsGEP(src.elt, src.ptr, at));
+        tag(b_.CreateStore(x, b_.CreateInBoundsGEP(f32_, dst.ptr, to)), dst);
+      };
       // One loop per other dimension, outer to inner: `from` is the source offset without v,
       // `l` the flattened other index.
-      std::function<void(size_t, llvm::Value*, llvm::Value*)> dims = [&](size_t d, llvm::Value* from, llvm::Value* l) {
-        if (d == src.shape.size()) {
-          for_loop(t + ".pk.i", b_.getInt64(tile), true, 0, [&](llvm::Value* i) {
-            llvm::Value* v = b_.CreateAdd(b_.CreateMul(o, b_.getInt64(tile)), i);
-            llvm::Value* at = b_.CreateAdd(from, b_.CreateMul(v, b_.getInt64(stride[pos])));
-            llvm::Value* to = b_.CreateAdd(b_.CreateMul(b_.CreateAdd(b_.CreateMul(o, b_.getInt64(lead)), l), b_.getInt64(tile)), i);
-            llvm::Value* x = load(src, b_.CreateInBoundsGEP(src.elt, src.ptr, at));
-            tag(b_.CreateStore(x, b_.CreateInBoundsGEP(f32_, dst.ptr, to)), dst);
-          });
-          return;
-        }
-        if (d == pos) return dims(d + 1, from, l);
-        for_loop(t + ".pk.d" + std::to_string(d), b_.getInt64(src.shape[d]), false, 0, [&](llvm::Value* x) {
-          dims(d + 1, b_.CreateAdd(from, b_.CreateMul(x, b_.getInt64(stride[d]))),
-               b_.CreateAdd(b_.CreateMul(l, b_.getInt64(src.shape[d])), x));
-        });
-      };
-      dims(0, b_.getInt64(0), b_.getInt64(0));
+      std::function<void(size_t, llvm::Value*, llvm::Value*, llvm::Value*)> dims =
+          [&](size_t d, llvm::Value* i, llvm::Value* from, llvm::Value* l) {
+            if (d == src.shape.size()) {
+              if (v_last) for_loop(t + ".pk.i", b_.getInt64(tile), true, 0, [&](llvm::Value* iv) { copy(iv, from, l); });
+              else copy(i, from, l);
+              return;
+            }
+            if (d == pos) return dims(d + 1, i, from, l);
+            bool innermost = d + 1 == src.shape.size();
+            for_loop(t + ".pk.d" + std::to_string(d), b_.getInt64(src.shape[d]), innermost, 0, [&](llvm::Value* x) {
+              dims(d + 1, i, b_.CreateAdd(from, b_.CreateMul(x, b_.getInt64(stride[d]))),
+                   b_.CreateAdd(b_.CreateMul(l, b_.getInt64(src.shape[d])), x));
+            });
+          };
+      if (v_last) dims(0, nullptr, b_.getInt64(0), b_.getInt64(0));
+      else
+        for_loop(t + ".pk.i", b_.getInt64(tile), false, 0,
+                 [&](llvm::Value* i) { dims(0, i, b_.getInt64(0), b_.getInt64(0)); });
     });
     packed_[t] = {var, tile, lead, pos};
     return raw;
