@@ -465,7 +465,7 @@ class Lowerer {
     // The innermost copy loop runs along the source's last dimension so that reads are
     // contiguous: v's tile innermost when v is that dimension, else outside the other dimensions.
     bool v_last = pos + 1 == src.shape.size();
-    for_loop(t + ".pk.o", b_.getInt64(n / tile), false, 0, [&](llvm::Value* o) {
+    auto panel = [&](llvm::Value* o) {
       auto copy = [&](llvm::Value* i, llvm::Value* from, llvm::Value* l) {
         llvm::Value* v = b_.CreateAdd(b_.CreateMul(o, b_.getInt64(tile)), i);
         llvm::Value* at = b_.CreateAdd(from, b_.CreateMul(v, b_.getInt64(stride[pos])));
@@ -493,7 +493,13 @@ class Lowerer {
       else
         for_loop(t + ".pk.i", b_.getInt64(tile), false, 0,
                  [&](llvm::Value* i) { dims(0, i, b_.getInt64(0), b_.getInt64(0)); });
-    });
+    };
+    // A threaded statement packs on its threads too (one panel of v's tiles per iteration).
+    int threads = s_.stmts[stmt].threads;
+    if (threads > 1 && n / tile >= threads)
+      run_threaded(stmt, n / tile, threads, [](const std::function<void()>& loop) { loop(); }, panel);
+    else
+      for_loop(t + ".pk.o", b_.getInt64(n / tile), false, 0, panel);
     packed_[t] = {var, tile, lead, pos};
     return raw;
   }
