@@ -440,9 +440,11 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   // Register tiles: the cost model ranks tile shapes poorly (it counts operations and traffic,
   // not the loop overhead and latency hiding that decide between 4x32 and 8x48), so the best
   // schedule of each of the three largest tile shapes is measured too, in the best combination.
+  std::set<size_t> tiles_here;  // statements whose tile shapes this search measures
   if (!combos.empty())
     for (size_t i = 0; i < all.size(); ++i) {
       if (o.tile_shapes_measured && !o.tile_shapes_measured->insert(stmt_cost_key(p, i)).second) continue;
+      tiles_here.insert(i);
       std::vector<std::pair<int64_t, const StmtSchedule*>> shapes;
       std::set<std::pair<int64_t, int64_t>> seen;
       for (auto& [est, ss] : all[i]) {
@@ -490,6 +492,43 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   todo.insert(todo.end(), combos.begin(), combos.end());
   res.stats.stop_reason = "measured all";
   measure_candidates(p, b, o, todo, o.include_baseline, t0, res, on_record, interrupted, reference);
+  auto fastest = [&]() -> const CandidateRecord* {
+    const CandidateRecord* f = nullptr;
+    for (auto& c : res.candidates)
+      if (c.status == CandidateStatus::Ok && c.kind != "baseline" && (!f || c.timing.median_ns < f->timing.median_ns)) f = &c;
+    return f;
+  };
+  // Then the fastest candidate's register tiles with the other reduction block sizes of the same
+  // tile shape (measured, not estimated: the model misjudges blocks against cache sizes).
+  if (const CandidateRecord* f = fastest(); f && res.stats.stop_reason == "measured all") {
+    std::vector<std::pair<double, Schedule>> blocks;
+    std::set<std::string> seen;
+    for (auto& c : res.candidates) seen.insert(to_string(c.schedule, p));
+    for (size_t i : tiles_here) {
+      const StmtSchedule& cur = f->schedule.stmts[i];
+      if (!is_register_tile(p, i, cur) || cur.unroll.size() != 1) continue;
+      const std::string r = top_reduction(p.stmts()[i])->name();
+      // Tile rows and columns, which of their outer loops comes first, and the packing.
+      auto shape = [&](const StmtSchedule& ss) {
+        std::string m = loop_var(ss.unroll[0]), n = loop_var(ss.vectorize);
+        auto at = [&](const std::string& l) { return std::find(ss.order.begin(), ss.order.end(), l) - ss.order.begin(); };
+        return std::make_tuple(ss.split.at(m), ss.split.at(n), at(m + ".o") < at(n + ".o"), ss.pack);
+      };
+      std::set<int64_t> kbs = {cur.split.count(r) ? cur.split.at(r) : 0};
+      for (auto& [est, ss] : all[i]) {
+        if (!is_register_tile(p, i, ss) || ss.unroll.size() != 1 || shape(ss) != shape(cur)) continue;
+        int64_t kb = ss.split.count(r) ? ss.split.at(r) : 0;
+        if (!kbs.insert(kb).second) continue;
+        Schedule s = f->schedule;
+        s.stmts[i] = ss;
+        s.stmts[i].threads = cur.threads;
+        s.stmts[i].fuse_prev = cur.fuse_prev;
+        s.stmts[i].stream = cur.stream;
+        if (validate_schedule(p, s).empty() && seen.insert(to_string(s, p)).second) blocks.push_back({b.estimate_ns(p, s), s});
+      }
+    }
+    measure_candidates(p, b, o, blocks, false, t0, res, on_record, interrupted, reference);
+  }
   // Then streaming stores for the large outputs of the fastest: the cost model does not see
   // the cache traffic they save (nor the later reads they slow down), so they are measured on the
   // candidates that won without them.
