@@ -67,7 +67,7 @@ class CpuArtifact : public Artifact {
       for (size_t i = 0; i < p_.tensors().size(); ++i)
         ptrs[c][i] = p_.tensors()[i].role == TensorRole::Input ? sets[c][i].data() : shared[i].data();
     // The first warm-up run sizes the experiment: slow kernels get fewer runs (at least 3 timed
-    // ones) so that timing stays within about 0.75 seconds.
+    // ones) so that timing stays within about half a second.
     auto timed = [&](size_t set) {
       auto t0 = std::chrono::steady_clock::now();
       kernel_->run(ptrs[set % copies].data());
@@ -76,7 +76,7 @@ class CpuArtifact : public Artifact {
     double first = timed(0);
     int extra_warmup = first > 2e8 ? 0 : std::max(0, warmup - 1);
     for (int w = 0; w < extra_warmup; ++w) timed(static_cast<size_t>(w + 1));
-    int runs = std::clamp(static_cast<int>(7.5e8 / std::max(first, 1.0)), std::min(3, repeats), repeats);
+    int runs = std::clamp(static_cast<int>(5e8 / std::max(first, 1.0)), std::min(3, repeats), repeats);
     std::vector<double> ns;
     for (int r = 0; r < runs; ++r) {
       ns.push_back(timed(static_cast<size_t>(r + 1 + extra_warmup)));

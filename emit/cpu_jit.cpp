@@ -16,7 +16,9 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <mutex>
 
 #include "emit/lower_llvm.h"
@@ -203,9 +205,15 @@ std::map<std::string, TensorValue> run_on_tensors(const CpuKernel& k, const Inde
     for (auto d : p.concrete_shape(t.name)) n *= static_cast<size_t>(d);
     size_t w = static_cast<size_t>(dtype_bytes(t.dtype));
     bufs[i].assign(std::max<size_t>(n * w, 1), 0xAB);
+    float* f = t.dtype == DType::F32 ? reinterpret_cast<float*>(bufs[i].data()) : nullptr;  // the common case, inline
     if (t.role == TensorRole::Input) {
       const TensorValue& in = inputs.at(t.name);
-      for (size_t j = 0; j < n; ++j) encode_element(t.dtype, in.data[j], bufs[i].data() + j * w);
+      if (f)
+        for (size_t j = 0; j < n; ++j) f[j] = static_cast<float>(in.data[j]);
+      else
+        for (size_t j = 0; j < n; ++j) encode_element(t.dtype, in.data[j], bufs[i].data() + j * w);
+    } else if (f) {
+      std::fill(f, f + n, std::numeric_limits<float>::quiet_NaN());
     } else if (t.dtype != DType::Bool) {
       for (size_t j = 0; j < n; ++j) encode_element(t.dtype, std::nan(""), bufs[i].data() + j * w);
     }
@@ -222,7 +230,12 @@ std::map<std::string, TensorValue> run_on_tensors(const CpuKernel& k, const Inde
     for (auto d : v.shape) n *= static_cast<size_t>(d);
     size_t w = static_cast<size_t>(dtype_bytes(t.dtype));
     v.data.resize(n);
-    for (size_t j = 0; j < n; ++j) v.data[j] = decode_element(t.dtype, bufs[i].data() + j * w);
+    if (t.dtype == DType::F32) {
+      const float* f = reinterpret_cast<const float*>(bufs[i].data());
+      for (size_t j = 0; j < n; ++j) v.data[j] = f[j];
+    } else {
+      for (size_t j = 0; j < n; ++j) v.data[j] = decode_element(t.dtype, bufs[i].data() + j * w);
+    }
     out[t.name] = std::move(v);
   }
   return out;
