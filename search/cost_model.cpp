@@ -161,7 +161,11 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
   if (!ss.vectorize.empty() && !loops.empty()) {
     std::string inner = loops.back().var;
     std::string vec_var = loop_var(ss.vectorize);
-    if (vec_var == inner) {
+    // A lifted reduction vectorized along its own variable accumulates every lane into the same
+    // output element: the backend cannot run it on vector lanes (it stays a serial chain
+    // through memory), so there is no speed-up.
+    bool along_reduction = lifted && red && vec_var == red->name();
+    if (vec_var == inner && !along_reduction) {
       bool contiguous = true;
       for (auto& a : acc) contiguous = contiguous && stride_class(a, inner) != 2;
       double lanes = std::min<double>(m.lanes, loops.back().trip);

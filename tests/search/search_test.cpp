@@ -123,6 +123,17 @@ TEST(Search, EnumeratedSchedulesAreValid) {
   }
 }
 
+// A lifted reduction vectorized along its own variable accumulates every lane into one element:
+// no vector speed-up (measured 3x slower than the backend's vector reduction on softmax's row max).
+TEST(CostModel, ReductionVectorizedAlongItselfIsNotFast) {
+  IndexProgram p = load_index_program(source_from_string(
+      "where M = 256, N = 1024\ninput x: f32[M, N]\noutput m[i] = max(j) x[i, j]\n"));
+  MachineModel mm = toy_machine();
+  StmtSchedule scalar{{"i"}, {}, "", 0, 1, false, {}, {}};  // the reduction on vector lanes, combined
+  StmtSchedule along{{"i", "j.o", "j.i"}, {{"j", 64}}, "j.i", 8, 1, false, {}, {}};
+  EXPECT_LT(estimate_stmt_ns(p, 0, scalar, mm), estimate_stmt_ns(p, 0, along, mm));
+}
+
 TEST(CostModel, PrefersContiguousVectorizedInnerLoops) {
   IndexProgram p = matmul(512, 512, 512);
   MachineModel m = toy_machine();
