@@ -28,9 +28,7 @@ class CpuArtifact : public Artifact {
     size_t in_bytes = 0;
     std::vector<size_t> sizes;
     for (auto& t : p_.tensors()) {
-      size_t n = 1;
-      for (auto d : p_.concrete_shape(t.name)) n *= static_cast<size_t>(d);
-      sizes.push_back(n * static_cast<size_t>(dtype_bytes(t.dtype)));
+      sizes.push_back(static_cast<size_t>(p_.numel(t.name)) * static_cast<size_t>(dtype_bytes(t.dtype)));
       if (t.role == TensorRole::Input) in_bytes += sizes.back();
     }
     size_t copies = std::clamp<size_t>((64u << 20) / std::max<size_t>(in_bytes, 1), 1, 16);

@@ -201,8 +201,7 @@ std::map<std::string, TensorValue> run_on_tensors(const CpuKernel& k, const Inde
   std::vector<void*> ptrs(p.tensors().size());
   for (size_t i = 0; i < p.tensors().size(); ++i) {
     const TensorDecl& t = p.tensors()[i];
-    size_t n = 1;
-    for (auto d : p.concrete_shape(t.name)) n *= static_cast<size_t>(d);
+    size_t n = static_cast<size_t>(p.numel(t.name));
     size_t w = static_cast<size_t>(dtype_bytes(t.dtype));
     bufs[i].assign(std::max<size_t>(n * w, 1), 0xAB);
     float* f = t.dtype == DType::F32 ? reinterpret_cast<float*>(bufs[i].data()) : nullptr;  // the common case, inline
@@ -226,8 +225,7 @@ std::map<std::string, TensorValue> run_on_tensors(const CpuKernel& k, const Inde
     if (t.role == TensorRole::Input) continue;
     TensorValue v;
     v.shape = p.concrete_shape(t.name);
-    size_t n = 1;
-    for (auto d : v.shape) n *= static_cast<size_t>(d);
+    size_t n = static_cast<size_t>(p.numel(t.name));
     size_t w = static_cast<size_t>(dtype_bytes(t.dtype));
     v.data.resize(n);
     if (t.dtype == DType::F32) {

@@ -357,6 +357,13 @@ void visit(const Expr& e, const std::function<void(const ExprNode&)>& f) {
   for (auto& a : e->args()) visit(a, f);
 }
 
+bool has_reduction(const Expr& e) {
+  if (is_reduce(e->kind())) return true;
+  for (auto& a : e->args())
+    if (has_reduction(a)) return true;
+  return false;
+}
+
 Expr with_args(const Expr& e, std::vector<Expr> args) {
   if (e->args().empty()) return e;
   bool same = true;

@@ -134,6 +134,8 @@ Expr substitute_index(const Expr& e, const std::string& var, const Expr& value);
 
 // Visit every node (pre-order).
 void visit(const Expr& e, const std::function<void(const ExprNode&)>& f);
+// Whether e contains a reduction (sum, max, min) anywhere.
+bool has_reduction(const Expr& e);
 
 // Free index variables (not bound by a reduction inside e), and all tensors read.
 std::vector<std::string> free_index_vars(const Expr& e);

@@ -113,6 +113,12 @@ std::vector<int64_t> IndexProgram::concrete_shape(const std::string& tensor_name
   return out;
 }
 
+int64_t IndexProgram::numel(const std::string& tensor_name) const {
+  int64_t n = 1;
+  for (int64_t d : concrete_shape(tensor_name)) n *= d;
+  return n;
+}
+
 IndexProgram IndexProgram::with_dims(const std::map<std::string, int64_t>& overrides) const {
   IndexProgram p = *this;
   for (auto& [k, v] : overrides) {
@@ -120,6 +126,12 @@ IndexProgram IndexProgram::with_dims(const std::map<std::string, int64_t>& overr
     p.dims_[k] = v;
   }
   return p;
+}
+
+std::string to_string(const IndexStmt& s) {
+  std::string t = s.out + "[";
+  for (size_t i = 0; i < s.vars.size(); ++i) t += (i ? ", " : "") + s.vars[i];
+  return t + "] = " + to_string(s.value);
 }
 
 std::string to_string(const IndexProgram& p) {
@@ -138,9 +150,7 @@ std::string to_string(const IndexProgram& p) {
     os << role_name(t.role) << " " << t.name << ": " << dtype_name(t.dtype) << shape_to_string(t.shape) << "\n";
   for (auto& [out, in] : p.updates()) os << "update " << in << " <- " << out << "\n";
   for (auto& s : p.stmts()) {
-    os << s.out << "[";
-    for (size_t i = 0; i < s.vars.size(); ++i) os << (i ? ", " : "") << s.vars[i];
-    os << "] = " << to_string(s.value);
+    os << to_string(s);
     if (!s.origin.empty()) os << "    # " << s.origin;
     os << "\n";
   }

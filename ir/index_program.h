@@ -64,6 +64,7 @@ class IndexProgram {
   // Concrete size of a shape expression under dims(); internal_error if it mentions an unbound dim.
   int64_t eval_size(const Expr& e) const;
   std::vector<int64_t> concrete_shape(const std::string& tensor) const;
+  int64_t numel(const std::string& tensor) const;  // elements of concrete_shape(tensor)
 
   // The same program with some dims rebound (for --dim overrides and small test runs).
   IndexProgram with_dims(const std::map<std::string, int64_t>& overrides) const;
@@ -77,5 +78,7 @@ class IndexProgram {
 
 // Readable dump: dims, declarations, then one statement per line.
 std::string to_string(const IndexProgram& p);
+// One statement: `out[v0, v1] = value`.
+std::string to_string(const IndexStmt& s);
 
 }  // namespace axon

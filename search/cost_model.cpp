@@ -51,7 +51,7 @@ void collect_accesses(const Expr& e, const IndexProgram& p, std::vector<AccessIn
     a.index = e->args();
     for (auto& i : e->args())
       for (auto& v : free_index_vars(i)) a.vars.insert(v);
-    for (auto d : p.concrete_shape(e->name())) a.numel *= d;
+    a.numel = p.numel(e->name());
     out.push_back(a);
   }
   for (auto& x : e->args()) collect_accesses(x, p, out);
@@ -77,20 +77,11 @@ int stride_class(const AccessInfo& a, const std::string& var) {
   return 2;
 }
 
-bool has_reduction(const Expr& e) {
-  if (is_reduce(e->kind())) return true;
-  for (auto& a : e->args())
-    if (has_reduction(a)) return true;
-  return false;
-}
-
 }  // namespace
 
 std::string stmt_cost_key(const IndexProgram& p, size_t si) {
   const IndexStmt& st = p.stmts().at(si);
-  std::string key = st.out + "[";
-  for (size_t i = 0; i < st.vars.size(); ++i) key += (i ? ", " : "") + st.vars[i];
-  key += "] = " + to_string(st.value) + " |";
+  std::string key = to_string(st) + " |";
   std::set<std::string> touched{st.out};
   visit(st.value, [&](const ExprNode& n) {
     if (n.kind() == ExprKind::Access) touched.insert(n.name());
@@ -299,11 +290,7 @@ double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel&
           if (n.kind() == ExprKind::Access) touched.insert(n.name());
         });
       }
-      for (auto& t : touched) {
-        double numel = 1;
-        for (auto d : p.concrete_shape(t)) numel *= static_cast<double>(d);
-        slice += 4 * numel / trip;
-      }
+      for (auto& t : touched) slice += 4 * static_cast<double>(p.numel(t)) / trip;
       fits = slice <= resident_cap;
     }
     double g = 0;

@@ -10,12 +10,6 @@ namespace axon {
 
 namespace {
 
-bool has_reduction(const Expr& e) {
-  bool r = false;
-  visit(e, [&](const ExprNode& n) { r = r || is_reduce(n.kind()); });
-  return r;
-}
-
 
 struct Def {
   std::vector<std::string> vars;

@@ -15,13 +15,6 @@ namespace axon {
 
 namespace {
 
-bool has_reduction(const Expr& e) {
-  if (is_reduce(e->kind())) return true;
-  for (auto& a : e->args())
-    if (has_reduction(a)) return true;
-  return false;
-}
-
 // Functions the backends compute with a routine of the target (exp, log, sqrt, pow, ...), as
 // opposed to the arithmetic, comparisons and selects every backend has.
 bool is_element_function(ExprKind k) { return is_real_function(k) || k == ExprKind::Pow; }
@@ -74,12 +67,6 @@ std::optional<IndexProgram> body_program(const IndexProgram& p, size_t si) {
   return IndexProgram::make(p.dims(), decls, {b});
 }
 
-std::string statement_text(const IndexStmt& st) {
-  std::string s = st.out + "[";
-  for (size_t i = 0; i < st.vars.size(); ++i) s += (i ? ", " : "") + st.vars[i];
-  return s + "] = " + to_string(st.value);
-}
-
 nlohmann::json instructions_json(const Selection& s) {
   nlohmann::json a = nlohmann::json::array();
   for (auto& i : s.instrs)
@@ -118,7 +105,7 @@ InstructionSelection select_for_search(const std::vector<const IndexProgram*>& p
             r.costs.functions[k] = {std::max(0.0, own), 1};
           }
           if (!f.found) {
-            std::string msg = "statement `" + statement_text(st) + "` applies " + kind_name(k) + ", but target '" +
+            std::string msg = "statement `" + to_string(st) + "` applies " + kind_name(k) + ", but target '" +
                               isa.name + "' (" + isa.path + ") has no instruction sequence that computes " +
                               kind_name(k) + " (" + f.reason + ")";
             std::string hint = "add an instruction whose semantics computes " + std::string(kind_name(k)) +
@@ -160,7 +147,7 @@ InstructionSelection select_for_search(const std::vector<const IndexProgram*>& p
 nlohmann::json selection_report(const InstructionSelection& s, const IndexProgram& p) {
   nlohmann::json stmts = nlohmann::json::array();
   for (size_t si = 0; si < p.stmts().size(); ++si) {
-    nlohmann::json j = {{"statement", statement_text(p.stmts()[si])}};
+    nlohmann::json j = {{"statement", to_string(p.stmts()[si])}};
     auto it = s.stmts.find(stmt_cost_key(p, si));
     if (it == s.stmts.end()) {
       j["found"] = false;

@@ -542,9 +542,8 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
       Schedule s = ok[c]->schedule;
       bool any = false;
       for (size_t i = 0; i < s.stmts.size(); ++i) {
-        const TensorDecl& t = p.tensor(p.stmts()[i].out);
-        int64_t bytes = dtype_bytes(t.dtype);
-        for (int64_t d : p.concrete_shape(t.name)) bytes *= d;
+        const std::string& out = p.stmts()[i].out;
+        int64_t bytes = dtype_bytes(p.tensor(out).dtype) * p.numel(out);
         if (bytes >= min_bytes && stream_error(p, i, s.stmts[i]).empty()) s.stmts[i].stream = any = true;
       }
       if (any) streamed.push_back({ok[c]->estimate_ns, s});

@@ -7,12 +7,6 @@ namespace axon::synth {
 
 namespace {
 
-bool has_reduction(const Expr& e) {
-  bool r = false;
-  visit(e, [&](const ExprNode& n) { r = r || is_reduce(n.kind()); });
-  return r;
-}
-
 // Does e read `t` outside every reduction body?
 bool read_outside_reduction(const Expr& e, const std::string& t) {
   if (e->kind() == ExprKind::Access && e->name() == t)

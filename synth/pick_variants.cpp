@@ -26,10 +26,7 @@ double ops(const Expr& e, const IndexProgram& p) {
 double work(const IndexProgram& p) {
   double w = 0;
   for (auto& s : p.stmts()) {
-    double elems = 1;
-    for (auto d : p.concrete_shape(s.out))
-      elems *= static_cast<double>(d);
-    w += elems * std::max(1.0, ops(s.value, p));
+    w += static_cast<double>(p.numel(s.out)) * std::max(1.0, ops(s.value, p));
   }
   return w;
 }
