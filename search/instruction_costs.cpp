@@ -67,7 +67,13 @@ std::optional<IndexProgram> body_program(const IndexProgram& p, size_t si) {
   return IndexProgram::make(p.dims(), decls, {b});
 }
 
-nlohmann::json instructions_json(const Selection& s) {
+// Adds to `j` what a selection found: its instructions and cost per tile, or why there is none.
+void add_selection(nlohmann::json& j, const Selection& s) {
+  j["found"] = s.found;
+  if (!s.found) {
+    j["reason"] = s.reason;
+    return;
+  }
   nlohmann::json a = nlohmann::json::array();
   for (auto& i : s.instrs)
     a.push_back({{"instruction", i.instruction},
@@ -77,7 +83,9 @@ nlohmann::json instructions_json(const Selection& s) {
                  {"cost_ns", i.cost_ns},
                  {"hoisted", i.hoisted},
                  {"notes", i.notes}});
-  return a;
+  j["instructions"] = a;
+  j["cost_ns_per_tile"] = s.cost_ns;
+  j["tile_elements"] = s.tile_elements;
 }
 
 }  // namespace
@@ -157,23 +165,10 @@ nlohmann::json selection_report(const InstructionSelection& s, const IndexProgra
       continue;
     }
     const StmtSelection& ss = it->second;
-    j["found"] = ss.selection.found;
-    if (ss.selection.found) {
-      j["instructions"] = instructions_json(ss.selection);
-      j["cost_ns_per_tile"] = ss.selection.cost_ns;
-      j["tile_elements"] = ss.selection.tile_elements;
-    } else {
-      j["reason"] = ss.selection.reason;
-    }
+    add_selection(j, ss.selection);
     if (ss.body) {
-      nlohmann::json b = {{"computation", ss.body->statement}, {"found", ss.body->found}};
-      if (ss.body->found) {
-        b["instructions"] = instructions_json(*ss.body);
-        b["cost_ns_per_tile"] = ss.body->cost_ns;
-        b["tile_elements"] = ss.body->tile_elements;
-      } else {
-        b["reason"] = ss.body->reason;
-      }
+      nlohmann::json b = {{"computation", ss.body->statement}};
+      add_selection(b, *ss.body);
       j["reduction_body"] = b;
     }
     j["cost_model"] = ss.costed ? "selection" : "operation weights";

@@ -8,6 +8,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <optional>
+#include <tuple>
 #include <set>
 #include <sstream>
 
@@ -220,40 +223,134 @@ Schedule baseline_schedule(const IndexProgram& p, const Backend& b, double* esti
 
 namespace {
 
+// A register tile's rows and columns (tiles of its one unrolled loop and of its vectorized loop);
+// none for any other schedule.
+std::optional<std::pair<int64_t, int64_t>> tile_shape(const IndexProgram& p, size_t stmt, const StmtSchedule& ss) {
+  if (!is_register_tile(p, stmt, ss) || ss.unroll.size() != 1) return std::nullopt;
+  return std::make_pair(ss.split.at(loop_var(ss.unroll[0])), ss.split.at(loop_var(ss.vectorize)));
+}
+
+// `s` with each statement that has a hint (SearchOptions::statement_hints) scheduled by it, then
+// threaded where the model says it pays; none when no hint applies.
+std::optional<Schedule> with_hints(const IndexProgram& p, Schedule s, const std::map<std::string, StmtSchedule>& hints,
+                                   const Backend& b) {
+  bool any = false;
+  for (size_t i = 0; i < s.stmts.size(); ++i) {
+    auto it = hints.find(stmt_cost_key(p, i));
+    if (it == hints.end()) continue;
+    Schedule trial = s;
+    trial.stmts[i] = it->second;
+    trial.stmts[i].fuse_prev = false;
+    trial.stmts[i].threads = 1;
+    trial.stmts[i].stream = false;
+    if (validate_schedule(p, trial).empty()) {
+      s = trial;
+      any = true;
+    }
+  }
+  if (!any) return std::nullopt;
+  return b.threads() > 1 ? with_threads(p, s, b.threads()) : s;
+}
+
+// The best-ranked schedule of each of the `count` largest register-tile shapes among a
+// statement's ranked schedules.
+std::vector<const StmtSchedule*> largest_tile_shapes(const IndexProgram& p, size_t stmt,
+                                                     const std::vector<std::pair<double, StmtSchedule>>& ranked,
+                                                     size_t count) {
+  std::vector<std::pair<int64_t, const StmtSchedule*>> shapes;
+  std::set<std::pair<int64_t, int64_t>> seen;
+  for (auto& [est, ss] : ranked)
+    if (auto t = tile_shape(p, stmt, ss); t && seen.insert(*t).second) shapes.push_back({t->first * t->second, &ss});
+  std::stable_sort(shapes.begin(), shapes.end(), [](auto& x, auto& y) { return x.first > y.first; });
+  std::vector<const StmtSchedule*> out;
+  for (size_t k = 0; k < shapes.size() && k < count; ++k) out.push_back(shapes[k].second);
+  return out;
+}
+
+// `s` with the statement's register tile replaced by the best-ranked schedule of each other
+// reduction block size with the same tile shape, loop order of the tile loops and packing (the
+// statement keeps its threads, fusion and streaming).
+std::vector<Schedule> other_block_sizes(const IndexProgram& p, size_t stmt, const Schedule& s,
+                                        const std::vector<std::pair<double, StmtSchedule>>& ranked) {
+  const StmtSchedule& cur = s.stmts[stmt];
+  if (!tile_shape(p, stmt, cur)) return {};
+  const std::string r = top_reduction(p.stmts()[stmt])->name();
+  auto kind = [&](const StmtSchedule& ss) {
+    std::string m = loop_var(ss.unroll[0]), n = loop_var(ss.vectorize);
+    auto at = [&](const std::string& l) { return std::find(ss.order.begin(), ss.order.end(), l) - ss.order.begin(); };
+    return std::make_tuple(*tile_shape(p, stmt, ss), at(m + ".o") < at(n + ".o"), ss.pack);
+  };
+  auto block = [&](const StmtSchedule& ss) { return ss.split.count(r) ? ss.split.at(r) : 0; };
+  std::set<int64_t> blocks = {block(cur)};
+  std::vector<Schedule> out;
+  for (auto& [est, ss] : ranked) {
+    if (!tile_shape(p, stmt, ss) || kind(ss) != kind(cur) || !blocks.insert(block(ss)).second) continue;
+    Schedule t = s;
+    t.stmts[stmt] = ss;
+    t.stmts[stmt].threads = cur.threads;
+    t.stmts[stmt].fuse_prev = cur.fuse_prev;
+    t.stmts[stmt].stream = cur.stream;
+    if (validate_schedule(p, t).empty()) out.push_back(t);
+  }
+  return out;
+}
+
+// `s` with every statement streaming whose output has at least min_bytes and may stream; none
+// when no statement may.
+std::optional<Schedule> streamed(const IndexProgram& p, Schedule s, int64_t min_bytes) {
+  bool any = false;
+  for (size_t i = 0; i < s.stmts.size(); ++i) {
+    const std::string& out = p.stmts()[i].out;
+    if (dtype_bytes(p.tensor(out).dtype) * p.numel(out) >= min_bytes && stream_error(p, i, s.stmts[i]).empty())
+      s.stmts[i].stream = any = true;
+  }
+  if (!any) return std::nullopt;
+  return s;
+}
+
+// The measured candidates (not the baseline), fastest first.
+std::vector<const CandidateRecord*> fastest_first(const SearchResult& res) {
+  std::vector<const CandidateRecord*> ok;
+  for (auto& c : res.candidates)
+    if (c.status == CandidateStatus::Ok && c.kind != "baseline") ok.push_back(&c);
+  std::stable_sort(ok.begin(), ok.end(), [](auto* x, auto* y) { return x->timing.median_ns < y->timing.median_ns; });
+  return ok;
+}
+
 void measure_candidates(const IndexProgram& p, const Backend& b, const SearchOptions& o,
-                        const std::vector<std::pair<double, Schedule>>& todo, bool first_is_baseline,
+                        const std::vector<std::pair<double, Schedule>>& batch, bool first_is_baseline,
                         Clock::time_point t0, SearchResult& res,
                         const std::function<void(const CandidateRecord&)>& on_record,
                         const std::function<bool()>& interrupted, const IndexProgram* reference) {
   // Compile every candidate first, in parallel (Backend::compile is thread-safe); then check and
   // time them one at a time.
-  std::vector<std::unique_ptr<Artifact>> compiled(todo.size());
-  std::vector<std::string> compile_errors(todo.size());
+  std::vector<std::unique_ptr<Artifact>> compiled(batch.size());
+  std::vector<std::string> compile_errors(batch.size());
   auto tcomp = Clock::now();
   if (!(interrupted && interrupted())) {
     auto compile_one = [&](size_t ci) {
       try {
-        compiled[ci] = b.compile(p, todo[ci].second);
+        compiled[ci] = b.compile(p, batch[ci].second);
         if (!compiled[ci]) compile_errors[ci] = "the backend returned no artifact";
       } catch (const std::exception& e) {
         compile_errors[ci] = e.what();
       }
     };
     if (o.compile_jobs == 1) {
-      for (size_t ci = 0; ci < todo.size(); ++ci) compile_one(ci);
+      for (size_t ci = 0; ci < batch.size(); ++ci) compile_one(ci);
     } else {
       tbb::task_arena arena(o.compile_jobs > 0 ? o.compile_jobs : tbb::task_arena::automatic);
-      arena.execute([&] { tbb::parallel_for(size_t{0}, todo.size(), compile_one); });
+      arena.execute([&] { tbb::parallel_for(size_t{0}, batch.size(), compile_one); });
     }
   }
   res.stats.seconds_compile += since(tcomp);
-  for (size_t ci = 0; ci < todo.size(); ++ci) {
+  for (size_t ci = 0; ci < batch.size(); ++ci) {
     CandidateRecord rec;
     rec.id = static_cast<int>(res.candidates.size());
     bool is_base = first_is_baseline && ci == 0;
     rec.kind = is_base ? "baseline" : "searched";
-    rec.schedule = todo[ci].second;
-    rec.estimate_ns = todo[ci].first;
+    rec.schedule = batch[ci].second;
+    rec.estimate_ns = batch[ci].first;
     bool stop = false;
     if (interrupted && interrupted()) {
       res.stats.stop_reason = "interrupted";
@@ -415,28 +512,8 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
       }
     if (best_kind) must.push_back(*best_kind);
   }
-  if (!combos.empty() && !o.statement_hints.empty()) {
-    Schedule s = combos.front().second;
-    bool any = false;
-    for (size_t i = 0; i < s.stmts.size(); ++i) {
-      auto it = o.statement_hints.find(stmt_cost_key(p, i));
-      if (it == o.statement_hints.end()) continue;
-      StmtSchedule h = it->second;
-      h.fuse_prev = false;
-      h.threads = 1;
-      h.stream = false;
-      Schedule trial = s;
-      trial.stmts[i] = h;
-      if (validate_schedule(p, trial).empty()) {
-        s = trial;
-        any = true;
-      }
-    }
-    if (any) {
-      if (b.threads() > 1) s = with_threads(p, s, b.threads());
-      must.push_back({b.estimate_ns(p, s), s});
-    }
-  }
+  if (!combos.empty())
+    if (auto h = with_hints(p, combos.front().second, o.statement_hints, b)) must.push_back({b.estimate_ns(p, *h), *h});
   // Register tiles: the cost model ranks tile shapes poorly (it counts operations and traffic,
   // not the loop overhead and latency hiding that decide between 4x32 and 8x48), so the best
   // schedule of each of the three largest tile shapes is measured too, in the best combination.
@@ -445,17 +522,9 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
     for (size_t i = 0; i < all.size(); ++i) {
       if (o.tile_shapes_measured && !o.tile_shapes_measured->insert(stmt_cost_key(p, i)).second) continue;
       tiles_here.insert(i);
-      std::vector<std::pair<int64_t, const StmtSchedule*>> shapes;
-      std::set<std::pair<int64_t, int64_t>> seen;
-      for (auto& [est, ss] : all[i]) {
-        if (!is_register_tile(p, i, ss) || ss.unroll.size() != 1) continue;
-        int64_t mt = ss.split.at(loop_var(ss.unroll[0])), nt = ss.split.at(loop_var(ss.vectorize));
-        if (seen.insert({mt, nt}).second) shapes.push_back({mt * nt, &ss});
-      }
-      std::stable_sort(shapes.begin(), shapes.end(), [](auto& x, auto& y) { return x.first > y.first; });
-      for (size_t k = 0; k < shapes.size() && k < 3; ++k) {
+      for (const StmtSchedule* ts : largest_tile_shapes(p, i, all[i], 3)) {
         Schedule s = combos.front().second;
-        s.stmts[i] = *shapes[k].second;
+        s.stmts[i] = *ts;
         if (b.threads() > 1) s = with_threads(p, s, b.threads());
         must.push_back({b.estimate_ns(p, s), s});
       }
@@ -487,71 +556,32 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   // 3. Baseline first, then candidates: compile, check, time.
   double base_est = 0;
   Schedule base = baseline_schedule(p, b, &base_est);
-  std::vector<std::pair<double, Schedule>> todo;
-  if (o.include_baseline) todo.push_back({base_est, base});
-  todo.insert(todo.end(), combos.begin(), combos.end());
+  std::vector<std::pair<double, Schedule>> ranked_batch;
+  if (o.include_baseline) ranked_batch.push_back({base_est, base});
+  ranked_batch.insert(ranked_batch.end(), combos.begin(), combos.end());
   res.stats.stop_reason = "measured all";
-  measure_candidates(p, b, o, todo, o.include_baseline, t0, res, on_record, interrupted, reference);
-  auto fastest = [&]() -> const CandidateRecord* {
-    const CandidateRecord* f = nullptr;
-    for (auto& c : res.candidates)
-      if (c.status == CandidateStatus::Ok && c.kind != "baseline" && (!f || c.timing.median_ns < f->timing.median_ns)) f = &c;
-    return f;
-  };
+  measure_candidates(p, b, o, ranked_batch, o.include_baseline, t0, res, on_record, interrupted, reference);
   // Then the fastest candidate's register tiles with the other reduction block sizes of the same
   // tile shape (measured, not estimated: the model misjudges blocks against cache sizes).
-  if (const CandidateRecord* f = fastest(); f && res.stats.stop_reason == "measured all") {
+  if (auto ok = fastest_first(res); !ok.empty() && res.stats.stop_reason == "measured all") {
     std::vector<std::pair<double, Schedule>> blocks;
     std::set<std::string> seen;
     for (auto& c : res.candidates) seen.insert(to_string(c.schedule, p));
-    for (size_t i : tiles_here) {
-      const StmtSchedule& cur = f->schedule.stmts[i];
-      if (!is_register_tile(p, i, cur) || cur.unroll.size() != 1) continue;
-      const std::string r = top_reduction(p.stmts()[i])->name();
-      // Tile rows and columns, which of their outer loops comes first, and the packing.
-      auto shape = [&](const StmtSchedule& ss) {
-        std::string m = loop_var(ss.unroll[0]), n = loop_var(ss.vectorize);
-        auto at = [&](const std::string& l) { return std::find(ss.order.begin(), ss.order.end(), l) - ss.order.begin(); };
-        return std::make_tuple(ss.split.at(m), ss.split.at(n), at(m + ".o") < at(n + ".o"), ss.pack);
-      };
-      std::set<int64_t> kbs = {cur.split.count(r) ? cur.split.at(r) : 0};
-      for (auto& [est, ss] : all[i]) {
-        if (!is_register_tile(p, i, ss) || ss.unroll.size() != 1 || shape(ss) != shape(cur)) continue;
-        int64_t kb = ss.split.count(r) ? ss.split.at(r) : 0;
-        if (!kbs.insert(kb).second) continue;
-        Schedule s = f->schedule;
-        s.stmts[i] = ss;
-        s.stmts[i].threads = cur.threads;
-        s.stmts[i].fuse_prev = cur.fuse_prev;
-        s.stmts[i].stream = cur.stream;
-        if (validate_schedule(p, s).empty() && seen.insert(to_string(s, p)).second) blocks.push_back({b.estimate_ns(p, s), s});
-      }
-    }
+    for (size_t i : tiles_here)
+      for (auto& s : other_block_sizes(p, i, ok.front()->schedule, all[i]))
+        if (seen.insert(to_string(s, p)).second) blocks.push_back({b.estimate_ns(p, s), s});
     measure_candidates(p, b, o, blocks, false, t0, res, on_record, interrupted, reference);
   }
-  // Then streaming stores for the large outputs of the fastest: the cost model does not see
-  // the cache traffic they save (nor the later reads they slow down), so they are measured on the
-  // candidates that won without them.
-  if (int64_t min_bytes = b.streaming_store_min_bytes(); min_bytes > 0 && res.stats.stop_reason == "measured all") {
-    std::vector<const CandidateRecord*> ok;
-    for (auto& c : res.candidates)
-      if (c.status == CandidateStatus::Ok && c.kind != "baseline") ok.push_back(&c);
-    std::stable_sort(ok.begin(), ok.end(), [](auto* x, auto* y) { return x->timing.median_ns < y->timing.median_ns; });
-    std::vector<std::pair<double, Schedule>> streamed;
-    for (size_t c = 0; c < ok.size() && streamed.empty(); ++c) {
-      Schedule s = ok[c]->schedule;
-      bool any = false;
-      for (size_t i = 0; i < s.stmts.size(); ++i) {
-        const std::string& out = p.stmts()[i].out;
-        int64_t bytes = dtype_bytes(p.tensor(out).dtype) * p.numel(out);
-        if (bytes >= min_bytes && stream_error(p, i, s.stmts[i]).empty()) s.stmts[i].stream = any = true;
+  // Then streaming stores for the large outputs of the fastest that can stream: the cost model
+  // does not see the cache traffic they save (nor the later reads they slow down), so they are
+  // measured on the candidates that won without them.
+  if (int64_t min_bytes = b.streaming_store_min_bytes(); min_bytes > 0 && res.stats.stop_reason == "measured all")
+    for (const CandidateRecord* c : fastest_first(res))
+      if (auto s = streamed(p, c->schedule, min_bytes)) {
+        measure_candidates(p, b, o, {{c->estimate_ns, *s}}, false, t0, res, on_record, interrupted, reference);
+        break;
       }
-      if (any) streamed.push_back({ok[c]->estimate_ns, s});
-    }
-    measure_candidates(p, b, o, streamed, false, t0, res, on_record, interrupted, reference);
-  }
   return res;
 }
-
 
 }  // namespace axon
