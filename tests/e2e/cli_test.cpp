@@ -1,6 +1,8 @@
 // The CLI end to end: subcommands on the bundled suites, exit codes, flags, user specs.
 #include <gtest/gtest.h>
 
+#include "tests/common/run_command.h"
+
 #include <array>
 #include <fstream>
 #include <sstream>
@@ -13,22 +15,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code;
-  std::string out;  // stdout and stderr together
-};
+using Result = axon::test::CommandResult;  // out: stdout and stderr together
 
-Result run(const std::string& args) {
-  std::string cmd = std::string(AXON_BIN) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  Result r{-1, ""};
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+Result run(const std::string& args) { return axon::test::run_command(std::string(AXON_BIN) + " " + args + " 2>&1"); }
 
 std::vector<std::string> suite_files() {
   std::vector<std::string> out;

@@ -3,6 +3,8 @@
 // a target without an instruction for a function the program applies is refused (exit 2) with a
 // message naming the statement and the target.
 #include <gtest/gtest.h>
+
+#include "tests/common/run_command.h"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,23 +19,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code;
-  std::string out; // stdout and stderr together
-};
+using Result = axon::test::CommandResult;  // out: stdout and stderr together
 
 Result run(const std::string& env, const std::string& args) {
-  std::string cmd = env + " " + std::string(AXON_BIN) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  Result r{-1, ""};
-  if (!p)
-    return r;
-  std::array<char, 4096> buf;
-  while (size_t n = fread(buf.data(), 1, buf.size(), p))
-    r.out.append(buf.data(), n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return axon::test::run_command(env + " " + std::string(AXON_BIN) + " " + args + " 2>&1");
 }
 
 fs::path temp_dir(const std::string& name) {

@@ -2,6 +2,8 @@
 // certificates re-checked by the z3 and cvc5 command-line tools, and the prove command's output
 // and exit codes.
 #include <gtest/gtest.h>
+
+#include "tests/common/run_command.h"
 #include <stdlib.h>
 
 #include <cstdio>
@@ -134,17 +136,7 @@ TEST(Prove, DefaultCacheDirFollowsTheEnvironment) {
     setenv("AXON_CACHE_DIR", saved.c_str(), 1);
 }
 
-std::string run(const std::string& cmd) {
-  std::string out;
-  FILE* f = popen(cmd.c_str(), "r");
-  if (!f)
-    return "";
-  char buf[256];
-  while (fgets(buf, sizeof buf, f))
-    out += buf;
-  pclose(f);
-  return out;
-}
+std::string run(const std::string& cmd) { return axon::test::run_command(cmd).out; }
 
 TEST(Prove, CertificatesRecheckWithBothCommandLineTools) {
   std::string dir = temp_dir();

@@ -1,6 +1,8 @@
 // `axon-synth explain` end to end: the report and variant list, one derivation re-checked, JSON,
 // and bad input (exit 2 with a message naming the problem).
 #include <gtest/gtest.h>
+
+#include "tests/common/run_command.h"
 #include <sys/wait.h>
 
 #include <array>
@@ -10,24 +12,9 @@
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out;
-};
+using Result = axon::test::CommandResult;
 
-Result run(const std::string& args) {
-  std::string cmd = std::string(AXON_BIN) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  Result r{-1, ""};
-  if (!p)
-    return r;
-  std::array<char, 4096> buf;
-  while (size_t n = fread(buf.data(), 1, buf.size(), p))
-    r.out.append(buf.data(), n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+Result run(const std::string& args) { return axon::test::run_command(std::string(AXON_BIN) + " " + args + " 2>&1"); }
 
 const std::string kProg = "explain experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=2 --dim "
                           "K=4 --dim N=3 --max-variants 20";

@@ -2,6 +2,8 @@
 // input exits 2 with a message, and (label slow) the whole table of npu.json.
 #include <gtest/gtest.h>
 
+#include "tests/common/run_command.h"
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -11,23 +13,10 @@
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;
-};
+using Result = axon::test::CommandResult;
 
 Result run(const std::string& args, bool with_stderr = true) {
-  std::string cmd = std::string(AXON_BIN) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p)
-    return r;
-  std::array<char, 4096> buf;
-  while (size_t n = fread(buf.data(), 1, buf.size(), p))
-    r.out.append(buf.data(), n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return axon::test::run_command(std::string(AXON_BIN) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null"));
 }
 
 nlohmann::json table(const std::string& args) {

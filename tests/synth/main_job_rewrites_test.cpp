@@ -3,6 +3,8 @@
 // candidate), the report counts the discovery, a rewrite winner's derivation is written out, and
 // `replay` rebuilds the winner from report.json without searching.
 #include <gtest/gtest.h>
+
+#include "tests/common/run_command.h"
 #include <sys/wait.h>
 
 #include <array>
@@ -19,15 +21,9 @@ namespace {
 namespace fs = std::filesystem;
 
 int run(const std::string& args, std::string* out) {
-  std::string cmd = std::string(AXON_BIN) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p)
-    return -1;
-  std::array<char, 4096> buf;
-  while (size_t n = fread(buf.data(), 1, buf.size(), p))
-    out->append(buf.data(), n);
-  int status = pclose(p);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  axon::test::CommandResult r = axon::test::run_command(std::string(AXON_BIN) + " " + args + " 2>&1");
+  out->append(r.out);
+  return r.code;
 }
 
 std::string slurp(const fs::path& p) {
