@@ -364,6 +364,14 @@ bool has_reduction(const Expr& e) {
   return false;
 }
 
+Expr map_args(const Expr& e, const std::function<Expr(const Expr&)>& f) {
+  if (e->args().empty()) return e;
+  std::vector<Expr> args;
+  args.reserve(e->args().size());
+  for (auto& a : e->args()) args.push_back(f(a));
+  return with_args(e, std::move(args));
+}
+
 Expr with_args(const Expr& e, std::vector<Expr> args) {
   if (e->args().empty()) return e;
   bool same = true;
@@ -395,10 +403,7 @@ static Expr substitute_impl(const Expr& e, const std::function<Expr(const ExprNo
     return with_args(e, {ext, body});
   }
   if (e->args().empty()) return e;
-  std::vector<Expr> args;
-  args.reserve(e->args().size());
-  for (auto& a : e->args()) args.push_back(substitute_impl(a, leaf_map, bound));
-  return with_args(e, std::move(args));
+  return map_args(e, [&](const Expr& a) { return substitute_impl(a, leaf_map, bound); });
 }
 
 Expr substitute(const Expr& e, const std::function<Expr(const ExprNode&)>& leaf_map) {

@@ -124,6 +124,8 @@ std::string to_string(const Expr& e);
 // The same node with new arguments (same kind, name and bound variable); `e` itself when the
 // arguments are unchanged. Leaves have no arguments and are returned as they are.
 Expr with_args(const Expr& e, std::vector<Expr> args);
+// The same node with `f` applied to each argument (with_args: `e` itself when none changes).
+Expr map_args(const Expr& e, const std::function<Expr(const Expr&)>& f);
 
 // Replace free IndexVar/DimVar occurrences by name (bound reduction variables are respected).
 // Bound variables are not renamed: a replacement whose free variables share a name with a

@@ -27,9 +27,7 @@ void outer_reductions(const Expr& e, std::vector<const ExprNode*>& out) {
 Expr replace_node(const Expr& e, const ExprNode* target, const Expr& by) {
   if (e.get() == target) return by;
   if (is_reduce(e->kind())) return e;
-  std::vector<Expr> args;
-  for (auto& a : e->args()) args.push_back(replace_node(a, target, by));
-  return with_args(e, args);
+  return map_args(e, [&](const Expr& a) { return replace_node(a, target, by); });
 }
 
 }  // namespace

@@ -35,10 +35,7 @@ Expr canon(const Expr& e, const std::map<std::string, std::string>& tensors,
     vars[e->name()] = b;
     return ExprNode::reduce(e->kind(), b, ext, canon(e->body(), tensors, vars, depth + 1));
   }
-  std::vector<Expr> args;
-  for (auto& a : e->args())
-    args.push_back(canon(a, tensors, vars, depth));
-  return with_args(e, std::move(args));
+  return map_args(e, [&](const Expr& a) { return canon(a, tensors, vars, depth); });
 }
 
 std::string shape_text(const TensorDecl& d) {

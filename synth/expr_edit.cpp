@@ -63,10 +63,7 @@ Expr canon_bound(const Expr& e, int depth) {
     return ExprNode::reduce(e->kind(), v, canon_bound(e->extent(), depth),
                             canon_bound(body, depth + 1));
   }
-  std::vector<Expr> args;
-  for (auto& a : e->args())
-    args.push_back(canon_bound(a, depth));
-  return with_args(e, std::move(args));
+  return map_args(e, [&](const Expr& a) { return canon_bound(a, depth); });
 }
 
 } // namespace
@@ -149,10 +146,7 @@ Expr rename_bound(const Expr& e, std::set<std::string>& avoid) {
     return ExprNode::reduce(e->kind(), v, rename_bound(e->extent(), avoid),
                             rename_bound(body, avoid));
   }
-  std::vector<Expr> args;
-  for (auto& a : e->args())
-    args.push_back(rename_bound(a, avoid));
-  return with_args(e, std::move(args));
+  return map_args(e, [&](const Expr& a) { return rename_bound(a, avoid); });
 }
 
 Expr instantiate(const IndexStmt& s, const std::vector<Expr>& idx, std::set<std::string> avoid) {

@@ -59,10 +59,7 @@ struct Renamer {
     }
     if (e->args().empty())
       return e;
-    std::vector<Expr> args;
-    for (auto& a : e->args())
-      args.push_back(go(a));
-    return with_args(e, std::move(args));
+    return map_args(e, [&](const Expr& a) { return go(a); });
   }
   size_t bound_count = 0;
 };

@@ -444,10 +444,7 @@ Expr bind_expr(const Instance& in, const std::map<std::string, const SlotTerm*>&
     }
     if (e->args().empty())
       return e;
-    std::vector<Expr> args;
-    for (auto& a : e->args())
-      args.push_back(go(a));
-    return with_args(e, std::move(args));
+    return map_args(e, [&](const Expr& a) { return go(a); });
   };
   return go(in.expr);
 }

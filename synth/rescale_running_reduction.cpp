@@ -21,10 +21,7 @@ Expr replace_node(const Expr& e, const Expr& target, const Expr& by) {
     return by;
   if (e->args().empty())
     return e;
-  std::vector<Expr> args;
-  for (auto& a : e->args())
-    args.push_back(replace_node(a, target, by));
-  return with_args(e, std::move(args));
+  return map_args(e, [&](const Expr& a) { return replace_node(a, target, by); });
 }
 
 const IndexStmt* writer(const IndexProgram& p, const std::string& t, size_t* pos) {

@@ -10,10 +10,7 @@ namespace {
 Expr split(const Expr& e, const std::string& dim, const Expr& head, const Expr& tail) {
   if (e->args().empty())
     return e;
-  std::vector<Expr> args;
-  for (auto& a : e->args())
-    args.push_back(split(a, dim, head, tail));
-  Expr r = with_args(e, std::move(args));
+  Expr r = map_args(e, [&](const Expr& a) { return split(a, dim, head, tail); });
   if (!is_reduce(r->kind()) || r->extent()->kind() != ExprKind::DimVar ||
       r->extent()->name() != dim)
     return r;
@@ -34,10 +31,7 @@ Expr split(const Expr& e, const std::string& dim, const Expr& head, const Expr& 
 Expr tile(const Expr& e, const std::string& dim, const Expr& count, const Expr& size) {
   if (e->args().empty())
     return e;
-  std::vector<Expr> args;
-  for (auto& a : e->args())
-    args.push_back(tile(a, dim, count, size));
-  Expr r = with_args(e, std::move(args));
+  Expr r = map_args(e, [&](const Expr& a) { return tile(a, dim, count, size); });
   if (!is_reduce(r->kind()) || r->extent()->kind() != ExprKind::DimVar ||
       r->extent()->name() != dim)
     return r;
