@@ -26,6 +26,7 @@
 #include "ir/frontend.h"
 #include "ir/hash.h"
 #include "isa/isa.h"
+#include "smt/proof_cache.h"
 #include "search/fuse.h"
 #include "search/instruction_costs.h"
 #include "search/result_cache.h"
@@ -33,7 +34,6 @@
 #include "search/search.h"
 #include "synth/apply_derivation.h"
 #include "synth/derivation_text.h"
-#include "smt/proof_cache.h"
 #include "synth/pick_variants.h"
 #include "tools/library_command.h"
 
