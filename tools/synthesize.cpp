@@ -7,6 +7,7 @@
 // it), write the outputs. AXON_TIME_PASSES=1 prints a table of stage times on stderr.
 #include "tools/synthesize.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <chrono>
@@ -35,6 +36,9 @@
 #include "synth/apply_derivation.h"
 #include "synth/derivation_text.h"
 #include "synth/pick_variants.h"
+#include "synth/prove_step.h"
+#include "synth/replay_derivation.h"
+#include "synth/rewrite_step.h"
 #include "tools/library_command.h"
 
 namespace axon {
@@ -199,6 +203,43 @@ std::string build_id() {
   return id;
 }
 
+// SMT-LIB2 certificates of the winning variant's proof (DESIGN.md: OUT/smt/), for `z3` or
+// `cvc5` to re-check offline and `library install` to copy: each rewrite step of its derivation
+// re-proven (from the proof cache) into smt/step-NN/, and the inlining of its elementwise
+// temporaries, when it inlines any, proven into smt/inline/. Returns the report's
+// "certificates" entry; a step that does not prove again is an "error" there and a warning.
+nlohmann::json write_certificates(const IndexProgram& index, const std::vector<synth::DerivationStep>& steps,
+                                  const ProgramVariant& v, const fs::path& out) {
+  fs::path dir = out / "smt";
+  fs::remove_all(dir);
+  smt::ProveOptions opts;
+  nlohmann::json j = {{"dir", "smt"}, {"rewrite_steps", steps.size()}, {"inlined", v.inlined}};
+  synth::VariantState before{index, {}};
+  if (!steps.empty()) {
+    synth::Variant rv;
+    rv.derivation = steps;
+    rv.canonical = steps.back().canonical;
+    std::string bad = synth::replay_derivation(index, rv, opts, dir.string());
+    if (!bad.empty()) j["error"] = "re-proving the derivation: " + bad;
+    before = synth::apply_derivation(index, steps);
+  }
+  if (!v.inlined.empty() && !j.contains("error")) {
+    opts.certificate_dir = (dir / "inline").string();
+    auto pr = synth::prove_step(before.program, v.program, synth::split_assumptions(before.splits), opts);
+    if (pr.verdict != smt::Verdict::Proven)
+      j["error"] = std::string("inlining the elementwise temporaries: ") + smt::verdict_name(pr.verdict) + ": " + pr.reason;
+  }
+  std::vector<std::string> files;
+  if (fs::is_directory(dir))
+    for (auto& e : fs::recursive_directory_iterator(dir))
+      if (e.is_regular_file()) files.push_back(fs::relative(e.path(), out).generic_string());
+  std::sort(files.begin(), files.end());
+  j["files"] = files;
+  if (j.contains("error"))
+    std::fprintf(stderr, "axon-synth: warning: no complete certificate for the winner: %s\n", j["error"].get<std::string>().c_str());
+  return j;
+}
+
 // Everything a search result depends on: the tool, the expanded program (so a changed spec
 // counts), the target, this machine and the flags that change the search.
 std::string cache_key(const SynthOptions& o, const IndexProgram& index, const Isa& isa, const CpuBackend& b) {
@@ -233,6 +274,9 @@ bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const 
     for (auto& r : entry.at("candidates")) lines += r.dump() + "\n";
     write_file(out / "candidates.jsonl", lines);
     write_file(out / "derivation.txt", derivation_text(o.program, v, s, " (from the result cache)", report.value("rewrite_derivation", "")));
+    std::vector<synth::DerivationStep> steps;
+    if (report["best"].contains("derivation")) steps = synth::derivation_from_json(report["best"]["derivation"], "cache entry " + key);
+    report["certificates"] = write_certificates(index, steps, v, out);
     report["cache"] = {{"hit", true}, {"key", key}, {"dir", dir}};
     write_file(out / "report.json", report.dump(2) + "\n");
     if (o.json) {
@@ -411,6 +455,8 @@ int synthesize_command(const SynthOptions& o) {
     for (auto& [name, data] : art->files()) write_file(out / name, data);
     write_file(out / "kernel.json", kernel_interface_text(v.program, backend->target()));
     write_file(out / "derivation.txt", derivation_text(o.program, v, best.schedule, "", rv ? synth::derivation_text(index, *rv) : ""));
+    report["certificates"] = write_certificates(index, rv ? rv->derivation : std::vector<synth::DerivationStep>{}, v, out);
+    timer.lap("certificates");
   }
   report["cache"] = {{"hit", false}, {"key", key}, {"dir", cache_dir}};
   write_file(out / "report.json", report.dump(2) + "\n");                      timer.lap("write outputs");

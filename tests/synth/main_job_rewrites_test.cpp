@@ -58,9 +58,27 @@ TEST(MainJobRewrites, LoraRewritesAreSearchedAndReplayed) {
   }
   EXPECT_GT(rewrite_ok, 0);
   std::string derivation = slurp(dir / "run" / "derivation.txt");
+  // The winner's certificates: one directory per rewrite step (and one for inlined
+  // temporaries), every listed file present and, where a z3 binary exists, unsat on its own.
+  const auto& cert = report["certificates"];
+  ASSERT_TRUE(cert.is_object()) << report.dump(2);
+  EXPECT_FALSE(cert.contains("error")) << cert.dump(2);
+  EXPECT_EQ(cert["rewrite_steps"].get<size_t>(), report["best"]["derivation"].size());
+  bool needs_proof = !report["best"]["derivation"].empty() || !report["best"]["fused_temporaries"].empty();
+  EXPECT_EQ(cert["files"].empty(), !needs_proof) << cert.dump(2);
+  bool have_z3 = std::system("command -v z3 >/dev/null 2>&1") == 0;
+  for (auto& f : cert["files"]) {
+    fs::path path = dir / "run" / f.get<std::string>();
+    EXPECT_TRUE(fs::is_regular_file(path)) << path;
+    if (have_z3) {
+      axon::test::CommandResult z = axon::test::run_command("z3 " + path.string() + " 2>&1");
+      EXPECT_EQ(z.out.substr(0, 5), "unsat") << path << ": " << z.out;
+    }
+  }
   if (report["best"]["variant"].get<std::string>().rfind("rewrite ", 0) == 0) {
     EXPECT_FALSE(report["best"]["derivation"].empty());
     EXPECT_NE(derivation.find("proven by"), std::string::npos) << derivation;
+    EXPECT_TRUE(fs::is_directory(dir / "run" / "smt" / "step-01"));
   } else {
     EXPECT_NE(derivation.find("rewrite steps: none"), std::string::npos) << derivation;
   }
