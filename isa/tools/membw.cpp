@@ -1,7 +1,8 @@
 // axon-membw: measures the numbers that targets/avx2.json and targets/avx512.json declare for the
 // machine it runs on: the core clock (from a dependent integer multiply chain, 3 cycles each),
-// read and write bandwidth of each cache level and of DRAM, for one core and for all cores.
-// Results print as a table and, with --json, as one JSON object; docs/isa.md records them.
+// read and write bandwidth of each cache level and of DRAM, for one core and for all cores, and
+// the peak vector FMA rate (the ceiling of any matrix product; `fma_units` in the JSON is the
+// vector FMAs per cycle it implies). Results print as a table and, with --json, as one JSON object; docs/isa.md records them.
 //
 // Method: a buffer of a given size is swept repeatedly with the widest vector loads (64-byte
 // with AVX-512, else 32-byte) summed into four accumulators, or written with vector stores; the
@@ -63,7 +64,8 @@ inline Vec vload(const float* p) { return _mm512_load_ps(p); }
 inline Vec vadd(Vec a, Vec b) { return _mm512_add_ps(a, b); }
 inline void vstore(float* p, Vec v) { _mm512_store_ps(p, v); }
 inline Vec vset(float v) { return _mm512_set1_ps(v); }
-inline float vfirst(Vec v) { return _mm512_reduce_add_ps(v); }
+inline Vec vfma(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
+inline float vfirst(Vec v) { return _mm512_cvtss_f32(v); }
 constexpr const char* kIsa = "avx512";
 #else
 using Vec = __m256;
@@ -73,6 +75,7 @@ inline Vec vload(const float* p) { return _mm256_load_ps(p); }
 inline Vec vadd(Vec a, Vec b) { return _mm256_add_ps(a, b); }
 inline void vstore(float* p, Vec v) { _mm256_store_ps(p, v); }
 inline Vec vset(float v) { return _mm256_set1_ps(v); }
+inline Vec vfma(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
 inline float vfirst(Vec v) { return _mm_cvtss_f32(_mm256_castps256_ps128(v)); }
 constexpr const char* kIsa = "avx2";
 #endif
@@ -98,6 +101,38 @@ void write_sweep(float* p, size_t n_floats, float v) {
     vstore(p + i + 2 * kLanes, x);
     vstore(p + i + 3 * kLanes, x);
   }
+}
+
+// Peak f32 FLOP/s of `threads` threads, each running 12 independent vector FMA chains (more
+// than latency x units on any x86 core, so the FMA ports, not the chains, set the pace). A FMA
+// counts 2 FLOP per lane. Best of 3.
+double fma_flops(int threads) {
+  const long iters = 20000000;
+  double best = 0;
+  std::atomic<float> sink{0};
+  for (int rep = 0; rep < 3; ++rep) {
+    std::vector<std::thread> ts;
+    std::vector<double> secs(static_cast<size_t>(threads));
+    for (int t = 0; t < threads; ++t)
+      ts.emplace_back([&, t] {
+        Vec acc[12];
+        for (int j = 0; j < 12; ++j) acc[j] = vset(static_cast<float>(j));
+        Vec m = vset(1.0001f), a = vset(0.9999f);
+        auto t0 = Clock::now();
+        for (long i = 0; i < iters; ++i) {
+#pragma GCC unroll 12
+          for (int j = 0; j < 12; ++j) acc[j] = vfma(acc[j], m, a);
+        }
+        secs[static_cast<size_t>(t)] = seconds_since(t0);
+        Vec s = acc[0];
+        for (int j = 1; j < 12; ++j) s = vadd(s, acc[j]);
+        sink.store(sink.load() + vfirst(s));
+      });
+    for (auto& th : ts) th.join();
+    double slowest = *std::max_element(secs.begin(), secs.end());
+    best = std::max(best, static_cast<double>(iters) * 12 * kLanes * 2 * threads / slowest);
+  }
+  return best;
 }
 
 // Bytes per second of `threads` threads each sweeping its own buffer of `bytes`.
@@ -179,8 +214,13 @@ int main(int argc, char** argv) {
   if (!as_json)
     std::printf("vectors: %s\nclock: %.2f GHz (dependent imul chain)\nthreads: %d\n", kIsa, ghz,
                 cores);
+  double f1 = fma_flops(1) / 1e9, fn = fma_flops(cores) / 1e9;
+  if (!as_json)
+    std::printf("fma: %.1f GFLOP/s (1 core) %.1f GFLOP/s (%d cores); %.2f vector FMAs per cycle per core\n", f1,
+                fn, cores, f1 / ghz / (2.0 * kLanes));
   std::string js = std::string("{\"vectors\": \"") + kIsa +
                    "\", \"clock_ghz\": " + std::to_string(ghz) +
+                   ", \"fma_gflops_1core\": " + std::to_string(f1) + ", \"fma_gflops_all\": " + std::to_string(fn) +
                    ", \"cores\": " + std::to_string(cores) + ", \"levels\": [";
   bool first = true;
   for (const auto& l : levels) {
