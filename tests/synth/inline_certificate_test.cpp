@@ -54,7 +54,10 @@ TEST_P(InlineCertificate, InliningIsProvenWithCertificates) {
 INSTANTIATE_TEST_SUITE_P(Suites, InlineCertificate,
                          ::testing::Values(Kernel{"experiments/suites/ops/softmax.tp", {{"M", 8}, {"N", 16}}},
                                            Kernel{"experiments/suites/nkibench/rmsnorm_matmul.tp", {{"M", 8}, {"N", 16}, {"K", 8}}},
-                                           Kernel{"experiments/suites/nkibench/swiglu.tp", {{"M", 8}, {"N", 16}, {"K", 8}}}));
+                                           Kernel{"experiments/suites/nkibench/swiglu.tp", {{"M", 8}, {"N", 16}, {"K", 8}}}),
+                         [](const ::testing::TestParamInfo<Kernel>& info) {
+                           return fs::path(info.param.path).stem().string();
+                         });
 
 // An inlining that changes the value is not proven: the proof compares, it does not trust.
 TEST(InlineCertificate, AWrongInliningIsNotProven) {
