@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <ostream>
 #include <string>
 #include <unistd.h>
 
@@ -25,6 +26,8 @@ struct Kernel {
   const char* path;
   std::map<std::string, int64_t> dims;
 };
+
+void PrintTo(const Kernel& k, std::ostream* os) { *os << k.path; }
 
 class InlineCertificate : public ::testing::TestWithParam<Kernel> {};
 
