@@ -8,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include "emit/aligned_bytes.h"
 #include "emit/pseudo_c.h"
 
 namespace axon {
@@ -34,8 +35,8 @@ class CpuArtifact : public Artifact {
     size_t copies = std::clamp<size_t>((64u << 20) / std::max<size_t>(in_bytes, 1), 1, 16);
     std::mt19937 rng(7);
     std::uniform_real_distribution<float> u(-1, 1);
-    std::vector<std::vector<std::vector<char>>> sets(copies);
-    std::vector<std::vector<char>> shared(p_.tensors().size());
+    std::vector<std::vector<AlignedBytes>> sets(copies);
+    std::vector<AlignedBytes> shared(p_.tensors().size());
     for (size_t i = 0; i < p_.tensors().size(); ++i) {
       const TensorDecl& t = p_.tensors()[i];
       if (t.role == TensorRole::Input) continue;

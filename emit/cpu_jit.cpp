@@ -21,6 +21,7 @@
 #include <limits>
 #include <mutex>
 
+#include "emit/aligned_bytes.h"
 #include "emit/lower_llvm.h"
 #include "ir/interp.h"
 #include "ir/error.h"
@@ -197,7 +198,7 @@ std::map<std::string, TensorValue> run_on_tensors(const CpuKernel& k, const Inde
                                                   const std::map<std::string, TensorValue>& inputs) {
   // Every tensor in its storage format; outputs and temporaries poisoned (NaN, or 0xAB bytes
   // for bool) so that an element the kernel forgets to write shows.
-  std::vector<std::vector<uint8_t>> bufs(p.tensors().size());
+  std::vector<AlignedBytes> bufs(p.tensors().size());
   std::vector<void*> ptrs(p.tensors().size());
   for (size_t i = 0; i < p.tensors().size(); ++i) {
     const TensorDecl& t = p.tensors()[i];

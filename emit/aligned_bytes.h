@@ -1,0 +1,32 @@
+// Byte buffers aligned to 64 bytes (a cache line, and a zmm vector) for the tensors the search
+// checks and times kernels on: PyTorch and oneDNN align their tensors so, and the runtime its
+// workspace, so kernels are measured on what such callers pass. A buffer that is not (malloc's
+// large blocks start 16 bytes into a page) makes every vector access straddle two cache lines:
+// on the 2-core Zen 4 build VM, three replays each, gelu_tanh at 4096 x 4096 took 6.0-6.3 ms on
+// such buffers against 5.1-5.3 ms aligned; layernorm at that size went the other way, 5.2-5.3
+// against 5.6-5.9 ms (not understood; left as measured).
+#pragma once
+
+#include <cstddef>
+#include <new>
+#include <vector>
+
+namespace axon {
+
+template <class T>
+struct CacheLineAllocator {
+  using value_type = T;
+  CacheLineAllocator() = default;
+  template <class U>
+  CacheLineAllocator(const CacheLineAllocator<U>&) {}
+  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(64))); }
+  void deallocate(T* p, std::size_t) { ::operator delete(p, std::align_val_t(64)); }
+  template <class U>
+  bool operator==(const CacheLineAllocator<U>&) const {
+    return true;
+  }
+};
+
+using AlignedBytes = std::vector<unsigned char, CacheLineAllocator<unsigned char>>;
+
+}  // namespace axon
