@@ -5,6 +5,11 @@
 # our kernels use the target's cores), plus the machine's memcpy bandwidth with as many threads for
 # the memory-bound kernels. Prints a markdown table; "GB/s" counts each input read once and each
 # output written once.
+# Two figures of ours: "ours ms" is the search's own measurement (inputs rotated through copies
+# larger than the caches), the one its ratio to the baseline uses; "ours, runtime ms" is the
+# installed kernel run through the runtime's Python module on PyTorch's input arrays, timed in
+# alternation with PyTorch (experiments/cpu_bench/torch_eager.py --ours), which "vs PyTorch" uses:
+# both from the same minutes of a machine whose bandwidth and clock drift between runs.
 #   scripts/setup_bench.sh            # oneDNN and PyTorch (once)
 #   scripts/bench_cpu.sh [targets/avx2.json] [out-dir]
 set -euo pipefail
@@ -22,8 +27,8 @@ echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(n
 COPY=""
 if [ -x "$REF" ]; then COPY=$($REF copy 256 "$THREADS"); echo "memcpy bandwidth (256 MiB, read+write, $THREADS threads): $COPY GB/s"; fi
 echo
-echo "| kernel | dims | ours ms | op-by-op baseline ms | PyTorch eager ms | oneDNN ms | vs baseline | vs PyTorch | vs oneDNN | GB/s (% of memcpy) | synthesis s |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| kernel | dims | ours ms | op-by-op baseline ms | ours, runtime ms | PyTorch eager ms | oneDNN ms | vs baseline | vs PyTorch | vs oneDNN | GB/s (% of memcpy) | synthesis s |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 run() {  # name torch-kind program dims...
   local name=$1 kind=$2 prog=$3; shift 3
   local args=() tdims=()
@@ -36,8 +41,13 @@ run() {  # name torch-kind program dims...
   t0=$(date +%s.%N)
   "$BIN" --isa "$ISA" "$prog" "${args[@]}" --no-cache -o "$OUT/$name" > "$OUT/$name.log" 2>&1 || true
   t1=$(date +%s.%N)
-  local torch_ms="" dnnl_ms=""
-  [ $have_torch -eq 1 ] && torch_ms=$(/usr/bin/python3 experiments/cpu_bench/torch_eager.py "$kind" "$THREADS" "${tdims[@]}" 2>/dev/null || true)
+  local torch_ms="" rt_ms="" dnnl_ms="" pair=""
+  rm -rf "$OUT/$name.lib"
+  if [ $have_torch -eq 1 ] && "$BIN" library install "$OUT/$name" "$OUT/$name.lib" --name "$name" > "$OUT/$name.install.log" 2>&1; then
+    pair=$(PYTHONPATH=$BUILD/python /usr/bin/python3 experiments/cpu_bench/torch_eager.py "$kind" "$THREADS" "${tdims[@]}" \
+             --ours "$OUT/$name.lib" "$name" 2> "$OUT/$name.torch.log" || true)
+    read -r torch_ms rt_ms <<< "$pair" || true
+  fi
   if [ "$kind" = matmul ] && [ -x "$REF" ]; then
     local M N K
     for d in "${tdims[@]}"; do case $d in M=*) M=${d#M=};; N=*) N=${d#N=};; K=*) K=${d#K=};; esac; done
@@ -57,21 +67,23 @@ for line in sys.stdin:
             n *= int(eval(d, {}, dims))
         total += 4 * n
 print(total)' "$where")
-  /usr/bin/python3 - "$OUT/$name/report.json" "$name" "$t0" "$t1" "${where}" "$torch_ms" "$dnnl_ms" "$bytes" "$COPY" <<'PY'
+  /usr/bin/python3 - "$OUT/$name/report.json" "$name" "$t0" "$t1" "${where}" "$torch_ms" "$dnnl_ms" "$bytes" "$COPY" "$rt_ms" "$have_torch" <<'PY'
 import json, sys
-path, name, t0, t1, dims, torch_ms, dnnl_ms, nbytes, copy = sys.argv[1:10]
+path, name, t0, t1, dims, torch_ms, dnnl_ms, nbytes, copy, rt_ms, have_torch = sys.argv[1:12]
 syn = float(t1) - float(t0)
 try:
     r = json.load(open(path))
     ours = r["best"]["time_ns"]["median"] / 1e6
     base = r["baseline"]["time_ns"]["median"] / 1e6
 except Exception as e:
-    print(f"| {name} | {dims} | failed ({e}) | | | | | | | | {syn:.1f} |"); sys.exit()
-ratio = lambda ref: f"{float(ref) / ours:.2f}x" if ref else "-"
+    print(f"| {name} | {dims} | failed ({e}) | | | | | | | | | {syn:.1f} |"); sys.exit()
+ratio = lambda ref, of: f"{float(ref) / float(of):.2f}x" if ref and of else "-"
 cell = lambda x: f"{float(x):.3f}" if x else "-"
 gbs = float(nbytes) / (ours * 1e6)
 bw = f"{gbs:.1f} ({100 * gbs / float(copy):.0f}%)" if copy else f"{gbs:.1f}"
-print(f"| {name} | {dims} | {ours:.3f} | {base:.3f} | {cell(torch_ms)} | {cell(dnnl_ms)} | {base / ours:.2f}x | {ratio(torch_ms)} | {ratio(dnnl_ms)} | {bw} | {syn:.1f} |")
+rt_cell = cell(rt_ms) if rt_ms or have_torch != "1" else f"failed (see {name}.install.log, {name}.torch.log)"
+print(f"| {name} | {dims} | {ours:.3f} | {base:.3f} | {rt_cell} | {cell(torch_ms)} | {cell(dnnl_ms)} | {base / ours:.2f}x "
+      f"| {ratio(torch_ms, rt_ms)} | {ratio(dnnl_ms, ours)} | {bw} | {syn:.1f} |")
 PY
 }
 run matmul_1024 matmul experiments/suites/ops/matmul.tp M=1024 K=1024 N=1024
