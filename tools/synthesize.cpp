@@ -355,7 +355,16 @@ int synthesize_command(const SynthOptions& o) {
     variant_estimate.push_back(best_estimate_ns(v.program, *backend));
     best_estimate = std::min(best_estimate, variant_estimate.back());
   }
+  std::map<std::string, std::string> variant_by_text;  // a program already searched, by its text
   for (size_t vi = 0; vi < variants.size(); ++vi) {
+    // A rewrite can reach a program a fusion variant already is (inlining a temporary that
+    // fusion_variants inlines too): the same candidates would be measured twice.
+    auto [seen, fresh] = variant_by_text.emplace(to_string(variants[vi].program), variants[vi].name);
+    if (!fresh) {
+      std::fprintf(stderr, "[search] %s: the same program as %s; not searched again\n", variants[vi].name.c_str(),
+                   seen->second.c_str());
+      continue;
+    }
     // A rewrite is worth measuring only when the cost model predicts a gain over the program as
     // written (its derivation is proven either way; a neutral one, such as a plain split of a
     // reduction, only costs search time).
