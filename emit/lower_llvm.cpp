@@ -558,12 +558,17 @@ class Lowerer {
       }
     }
     init.vectorize = init.order.empty() || is_split_part(init.order.back()) ? "" : init.order.back();
-    nest(init.order, 0, init, extents, [&] { store(out, st.vars, llvm::ConstantFP::get(f32_, identity)); });
+    // A register tile over the whole (unsplit) reduction starts its accumulators at the identity
+    // and stores each output element once: no initialising pass over the output, no load of it.
+    size_t si = static_cast<size_t>(&st - p_.stmts().data());
+    bool whole_tile = explicit_ok_ && is_register_tile(p_, si, ss) && !ss.split.count(red->name());
+    if (!whole_tile)
+      nest(init.order, 0, init, extents, [&] { store(out, st.vars, llvm::ConstantFP::get(f32_, identity)); });
     // The epilogue rides on the register tile's store only when the tile covers the whole
     // reduction (an unsplit reduction loop); else it is a pass after the reduction.
     Expr epi = reduction_epilogue(st);
     bool tile_epi = epi && vectorizable(epi) && !ss.split.count(red->name());
-    if (register_tile(st, ss, red, extents, start, tile_epi ? epi : nullptr)) {
+    if (register_tile(st, ss, red, extents, start, tile_epi ? epi : nullptr, whole_tile ? &identity : nullptr)) {
       explicit_ok_ = false;
       if (epi && !tile_epi) epilogue_pass(st, init, extents, epi);
       return;
@@ -592,12 +597,14 @@ class Lowerer {
 
   // ---- register tiles ----
   // A lifted reduction whose loop has only unrolled loops and the explicit vector loop inside it:
-  // the output tile is loaded into accumulators before the reduction loop, updated in registers,
-  // and stored after it (what LICM cannot do itself, as all output accesses share one buffer).
+  // the output tile is loaded into accumulators before the reduction loop (or, with `identity`,
+  // when the tile covers the whole reduction, they start at it), updated in registers, and stored
+  // after it (what LICM cannot do itself, as all output accesses share one buffer).
   // `epi` (vectorizable, or nullptr): the reduction's epilogue, applied to each vector of the tile
   // as it is stored.
   bool register_tile(const IndexStmt& st, const StmtSchedule& ss, const ExprNode* red,
-                     const std::map<std::string, int64_t>& extents, size_t start, const Expr& epi) {
+                     const std::map<std::string, int64_t>& extents, size_t start, const Expr& epi,
+                     const double* identity) {
     size_t si = static_cast<size_t>(&st - p_.stmts().data());
     if (!explicit_ok_ || !is_register_tile(p_, si, ss)) return false;
     size_t r = 0;
@@ -645,7 +652,7 @@ class Lowerer {
       for (auto& pt : points) {
         bind_point(pt);
         accs.push_back(eb.CreateAlloca(vty(), nullptr, "tile"));
-        b_.CreateStore(vload_out(out, st.vars), accs.back());
+        b_.CreateStore(identity ? splat(llvm::ConstantFP::get(f32_, *identity)) : vload_out(out, st.vars), accs.back());
       }
       std::string rv = loop_var(rloop);
       bool split_r = rloop != rv;

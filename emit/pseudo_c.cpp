@@ -65,7 +65,12 @@ std::string pseudo_c(const IndexProgram& p, const Schedule& s, const std::string
     std::string lhs = st.out + "[";
     for (size_t k = 0; k < st.vars.size(); ++k) lhs += (k ? ", " : "") + st.vars[k];
     lhs += "]";
-    if (lifted) os << ind << "// " << lhs << " = " << (red->kind() == ExprKind::Sum ? "0" : red->kind() == ExprKind::RMax ? "-inf" : "inf") << " for all elements\n";
+    const char* identity = !red ? "" : red->kind() == ExprKind::Sum ? "0" : red->kind() == ExprKind::RMax ? "-inf" : "inf";
+    if (lifted && is_register_tile(p, i, ss) && !ss.split.count(red->name()))
+      os << ind << "// register tiles over the whole reduction: accumulators start at " << identity << ", each "
+         << lhs << " is stored once\n";
+    else if (lifted)
+      os << ind << "// " << lhs << " = " << identity << " for all elements\n";
     for (size_t k = skip; k < ss.order.size(); ++k) {
       const std::string& l = ss.order[k];
       std::string var = loop_var(l);
