@@ -517,18 +517,35 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   // Register tiles: the cost model ranks tile shapes poorly (it counts operations and traffic,
   // not the loop overhead and latency hiding that decide between 4x32 and 8x48), so the best
   // schedule of each of the three largest tile shapes is measured too, in the best combination.
+  // With several such statements (SwiGLU's two matrix products), also every one of them at its
+  // k-th largest shape at once: measured one statement at a time, a better shape for each can
+  // hide in the noise of the whole kernel's time, and the combination is never tried.
   std::set<size_t> tiles_here;  // statements whose tile shapes this search measures
+  std::map<size_t, std::vector<const StmtSchedule*>> shapes_of;
   if (!combos.empty())
     for (size_t i = 0; i < all.size(); ++i) {
       if (o.tile_shapes_measured && !o.tile_shapes_measured->insert(stmt_cost_key(p, i)).second) continue;
       tiles_here.insert(i);
-      for (const StmtSchedule* ts : largest_tile_shapes(p, i, all[i], 3)) {
+      shapes_of[i] = largest_tile_shapes(p, i, all[i], 3);
+      for (const StmtSchedule* ts : shapes_of[i]) {
         Schedule s = combos.front().second;
         s.stmts[i] = *ts;
         if (b.threads() > 1) s = with_threads(p, s, b.threads());
         must.push_back({b.estimate_ns(p, s), s});
       }
     }
+  for (size_t k = 0; k < 3 && !combos.empty(); ++k) {
+    Schedule s = combos.front().second;
+    size_t changed = 0;
+    for (auto& [i, shapes] : shapes_of)
+      if (k < shapes.size()) {
+        s.stmts[i] = *shapes[k];
+        ++changed;
+      }
+    if (changed < 2) break;
+    if (b.threads() > 1) s = with_threads(p, s, b.threads());
+    if (validate_schedule(p, s).empty()) must.push_back({b.estimate_ns(p, s), s});
+  }
   combos.insert(combos.end(), kinds.begin(), kinds.end());
   std::stable_sort(combos.begin(), combos.end(), [](auto& x, auto& y) { return x.first < y.first; });
   // One entry per distinct schedule.
@@ -563,14 +580,19 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   measure_candidates(p, b, o, ranked_batch, o.include_baseline, t0, res, on_record, interrupted, reference);
   // Then the fastest candidate's register tiles with the other reduction block sizes of the same
   // tile shape (measured, not estimated: the model misjudges blocks against cache sizes).
-  if (auto ok = fastest_first(res); !ok.empty() && res.stats.stop_reason == "measured all") {
-    std::vector<std::pair<double, Schedule>> blocks;
+  // One statement after the other, each on the fastest so far (which the previous one's blocks
+  // may have changed), so that two statements' better blocks combine.
+  {
     std::set<std::string> seen;
     for (auto& c : res.candidates) seen.insert(to_string(c.schedule, p));
-    for (size_t i : tiles_here)
+    for (size_t i : tiles_here) {
+      auto ok = fastest_first(res);
+      if (ok.empty() || res.stats.stop_reason != "measured all") break;
+      std::vector<std::pair<double, Schedule>> blocks;
       for (auto& s : other_block_sizes(p, i, ok.front()->schedule, all[i]))
         if (seen.insert(to_string(s, p)).second) blocks.push_back({b.estimate_ns(p, s), s});
-    measure_candidates(p, b, o, blocks, false, t0, res, on_record, interrupted, reference);
+      measure_candidates(p, b, o, blocks, false, t0, res, on_record, interrupted, reference);
+    }
   }
   // Then streaming stores for the large outputs of the fastest that can stream: the cost model
   // does not see the cache traffic they save (nor the later reads they slow down), so they are
