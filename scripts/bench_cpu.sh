@@ -4,12 +4,14 @@
 # matmuls, oneDNN's sgemm, all with the same thread count (AXON_BENCH_THREADS, default every core;
 # our kernels use the target's cores), plus the machine's memcpy bandwidth with as many threads for
 # the memory-bound kernels. Prints a markdown table; "GB/s" counts each input read once and each
-# output written once.
+# output written once, over the runtime time ("ours, runtime ms").
 # Two figures of ours: "ours ms" is the search's own measurement (inputs rotated through copies
 # larger than the caches), the one its ratio to the baseline uses; "ours, runtime ms" is the
 # installed kernel run through the runtime's Python module on PyTorch's input arrays, timed in
 # alternation with PyTorch (experiments/cpu_bench/torch_eager.py --ours), which "vs PyTorch" uses:
-# both from the same minutes of a machine whose bandwidth and clock drift between runs.
+# both from the same minutes of a machine whose bandwidth and clock drift between runs. A 2-thread
+# memcpy of 256 MiB runs in the same blocks, and "% of memcpy" is against that copy (the line at
+# the top is the standalone axon-bench-ref copy, for reference).
 #   scripts/setup_bench.sh            # oneDNN and PyTorch (once)
 #   scripts/bench_cpu.sh [targets/avx2.json] [out-dir]
 set -euo pipefail
@@ -41,12 +43,12 @@ run() {  # name torch-kind program dims...
   t0=$(date +%s.%N)
   "$BIN" --isa "$ISA" "$prog" "${args[@]}" --no-cache -o "$OUT/$name" > "$OUT/$name.log" 2>&1 || true
   t1=$(date +%s.%N)
-  local torch_ms="" rt_ms="" dnnl_ms="" pair=""
+  local torch_ms="" rt_ms="" copy_gbps="" dnnl_ms="" pair=""
   rm -rf "$OUT/$name.lib"
   if [ $have_torch -eq 1 ] && "$BIN" library install "$OUT/$name" "$OUT/$name.lib" --name "$name" > "$OUT/$name.install.log" 2>&1; then
     pair=$(PYTHONPATH=$BUILD/python /usr/bin/python3 experiments/cpu_bench/torch_eager.py "$kind" "$THREADS" "${tdims[@]}" \
-             --ours "$OUT/$name.lib" "$name" 2> "$OUT/$name.torch.log" || true)
-    read -r torch_ms rt_ms <<< "$pair" || true
+             --ours "$OUT/$name.lib" "$name" --copy 256 2> "$OUT/$name.torch.log" || true)
+    read -r torch_ms rt_ms copy_gbps <<< "$pair" || true
   fi
   if [ "$kind" = matmul ] && [ -x "$REF" ]; then
     local M N K
@@ -67,7 +69,7 @@ for line in sys.stdin:
             n *= int(eval(d, {}, dims))
         total += 4 * n
 print(total)' "$where")
-  /usr/bin/python3 - "$OUT/$name/report.json" "$name" "$t0" "$t1" "${where}" "$torch_ms" "$dnnl_ms" "$bytes" "$COPY" "$rt_ms" "$have_torch" <<'PY'
+  /usr/bin/python3 - "$OUT/$name/report.json" "$name" "$t0" "$t1" "${where}" "$torch_ms" "$dnnl_ms" "$bytes" "${copy_gbps:-$COPY}" "$rt_ms" "$have_torch" <<'PY'
 import json, sys
 path, name, t0, t1, dims, torch_ms, dnnl_ms, nbytes, copy, rt_ms, have_torch = sys.argv[1:12]
 syn = float(t1) - float(t0)
@@ -79,7 +81,7 @@ except Exception as e:
     print(f"| {name} | {dims} | failed ({e}) | | | | | | | | | {syn:.1f} |"); sys.exit()
 ratio = lambda ref, of: f"{float(ref) / float(of):.2f}x" if ref and of else "-"
 cell = lambda x: f"{float(x):.3f}" if x else "-"
-gbs = float(nbytes) / (ours * 1e6)
+gbs = float(nbytes) / ((float(rt_ms) if rt_ms else ours) * 1e6)  # the run timed beside the copy
 bw = f"{gbs:.1f} ({100 * gbs / float(copy):.0f}%)" if copy else f"{gbs:.1f}"
 rt_cell = cell(rt_ms) if rt_ms or have_torch != "1" else f"failed (see {name}.install.log, {name}.torch.log)"
 print(f"| {name} | {dims} | {ours:.3f} | {base:.3f} | {rt_cell} | {cell(torch_ms)} | {cell(dnnl_ms)} | {base / ours:.2f}x "

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch eager timings for the side-by-side CPU benchmark (scripts/bench_cpu.sh).
 
-Usage: /usr/bin/python3 torch_eager.py KERNEL THREADS DIM=VALUE... [--ours LIBRARY NAME]
+Usage: /usr/bin/python3 torch_eager.py KERNEL THREADS DIM=VALUE... [--ours LIBRARY NAME [--copy MIB]]
 
 Prints the median time in ms of the kernel written as PyTorch eager code (fp32, CPU). With
 --ours, the kernel NAME installed in the axon kernel LIBRARY (axon-synth --library) runs on the
@@ -11,7 +11,10 @@ timed in alternation with PyTorch (blocks of runs, below), and the line is
 memory bandwidth or clock drifts between runs moves both alike. Our output is also compared with
 PyTorch's (max scaled error, on stderr); a mismatch is an error. (oneDNN is not timed here: in
 one process with PyTorch, the two OpenMP thread pools and ours took the 2 cores from each other
-and doubled the times; bench_cpu.sh times it in a process of its own.)
+and doubled the times; bench_cpu.sh times it in a process of its own.) With --copy, a memcpy of
+MIB MiB split across THREADS threads (glibc's memcpy through ctypes, which releases the GIL) joins
+the blocks, and its bandwidth, read plus write bytes per second in GB/s as axon-bench-ref copy
+prints it, is printed third: the copy bandwidth of the same minutes, for the memory-bound goal.
 """
 import statistics
 import sys
@@ -94,6 +97,28 @@ def our_kernel(library, name, inputs):
     return (lambda: lib.run(name, **arrays)), y
 
 
+def parallel_copy(mib, threads):
+    """A function copying MIB MiB with `threads` threads, and the bytes it reads plus writes."""
+    import ctypes
+    import threading
+
+    import numpy as np
+
+    n = mib << 20
+    src, dst = np.ones(n, dtype=np.uint8), np.zeros(n, dtype=np.uint8)
+    chunk = (n + threads - 1) // threads
+    parts = [(lo, min(n, lo + chunk)) for lo in range(0, n, chunk)]
+
+    def run():
+        ts = [threading.Thread(target=ctypes.memmove, args=(dst.ctypes.data + lo, src.ctypes.data + lo, hi - lo))
+              for lo, hi in parts]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+    return run, 2 * n
+
+
 def main():
     args = sys.argv[1:]
     ours = None
@@ -103,6 +128,13 @@ def main():
         if len(ours) != 2:
             raise SystemExit("--ours needs LIBRARY NAME")
         del args[at:at + 3]
+    copy_mib = None
+    if "--copy" in args:
+        at = args.index("--copy")
+        copy_mib = int(args[at + 1])
+        del args[at:at + 2]
+        if not ours:
+            raise SystemExit("--copy needs --ours")
     kind, threads = args[0], int(args[1])
     d = {"kind": kind}
     for a in args[2:]:
@@ -114,6 +146,9 @@ def main():
     if ours:
         g, y = our_kernel(ours[0], ours[1], inputs)
         contestants.append(g)
+    if copy_mib:
+        copy, copy_bytes = parallel_copy(copy_mib, threads)
+        contestants.append(copy)
     with torch.no_grad():
         for _ in range(2):
             for c in contestants:
@@ -137,7 +172,10 @@ def main():
                 t0 = time.perf_counter()
                 f()
                 times[0].append((time.perf_counter() - t0) * 1e3)
-    print(" ".join(f"{statistics.median(t):.4f}" for t in times))
+    medians = [statistics.median(t) for t in times]
+    if copy_mib:
+        medians[-1] = copy_bytes / (medians[-1] * 1e-3) / 1e9
+    print(" ".join(f"{m:.4f}" for m in medians))
 
 
 if __name__ == "__main__":
