@@ -12,7 +12,10 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <map>
+#include <new>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,6 +56,18 @@ const char* role_text(axon_role r) {
 }
 
 // The numpy dtype of a runtime dtype; only f32 and bool have one the kernels use.
+// A C-contiguous array of `shape` in a 64-byte aligned buffer that the array owns.
+template <class T>
+py::array aligned_array(const std::vector<int64_t>& shape) {
+  size_t n = 1;
+  for (auto d : shape) n *= static_cast<size_t>(d);
+  size_t bytes = std::max<size_t>((n * sizeof(T) + 63) / 64 * 64, 64);
+  void* p = std::aligned_alloc(64, bytes);
+  if (!p) throw std::bad_alloc();
+  py::capsule owner(p, [](void* q) { std::free(q); });
+  return py::array_t<T>(shape, static_cast<T*>(p), owner);
+}
+
 bool dtype_matches(const py::array& a, const std::string& dtype) {
   if (dtype == "f32")
     return py::isinstance<py::array_t<float>>(a);
@@ -134,9 +149,10 @@ public:
       const ArgInfo& a = k.args[i];
       PyObject* given = PyDict_GetItem(kw.ptr(), k.names[i].ptr());
       if (!given) {
-        // Only outputs may be left out (kernel_for checked); allocate them.
-        keep[i] = a.dtype == "bool" ? py::array(py::array_t<bool>(a.shape))
-                                    : py::array(py::array_t<float>(a.shape));
+        // Only outputs may be left out (kernel_for checked); allocate them, 64-byte aligned
+        // (numpy's own allocation is aligned to 16 bytes, on which the kernels' vectors straddle
+        // cache lines and streaming stores fall back to ordinary ones: docs/runtime.md).
+        keep[i] = a.dtype == "bool" ? aligned_array<bool>(a.shape) : aligned_array<float>(a.shape);
       } else {
         keep[i] = py::reinterpret_borrow<py::array>(as_array(given));
         if (!(keep[i].flags() & py::array::c_style))

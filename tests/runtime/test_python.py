@@ -42,6 +42,8 @@ class PythonRuntime(unittest.TestCase):
         y = self.lib.run("rmsnorm_matmul", x=self.x, g=self.g, w=self.w)
         self.assertEqual(y.shape, (64, 48))
         self.assertEqual(y.dtype, np.float32)
+        self.assertTrue(y.flags["C_CONTIGUOUS"] and y.flags["WRITEABLE"])
+        self.assertEqual(y.ctypes.data % 64, 0, "outputs the runtime allocates are 64-byte aligned")
         self.assertTrue(close(y, rmsnorm_matmul_ref(self.x, self.g, self.w)))
 
     def test_output_passed_in_is_written(self):
