@@ -244,6 +244,28 @@ TEST(Search, MeasuresFusionTileShapesAndStreamingTheModelCannotRank) {
     if (is_register_tile(mm, 0, s.stmts[0]) && s.stmts[0].unroll.size() == 1)
       shapes.insert({s.stmts[0].split.at("m"), s.stmts[0].split.at("n")});
   EXPECT_GE(shapes.size(), 3u);
+
+  // Two register-tile statements (SwiGLU's products): some candidate has both at the same one
+  // of their largest tile shapes at once, not only each on its own.
+  IndexProgram sw = load_index_program(read_source("experiments/suites/nkibench/swiglu.tp"))
+                        .with_dims({{"M", 64}, {"K", 64}, {"N", 96}});
+  std::vector<size_t> tiled;
+  for (size_t i = 0; i < sw.stmts().size(); ++i)
+    if (top_reduction(sw.stmts()[i])) tiled.push_back(i);
+  ASSERT_EQ(tiled.size(), 2u);
+  RecordingBackend bw;
+  search_schedules(sw, bw, o);
+  auto shape = [&](const Schedule& s, size_t i) -> std::pair<int64_t, int64_t> {
+    const StmtSchedule& ss = s.stmts[i];
+    if (!is_register_tile(sw, i, ss) || ss.unroll.size() != 1) return {0, 0};
+    return {ss.split.at(loop_var(ss.unroll[0])), ss.split.at(loop_var(ss.vectorize))};
+  };
+  std::set<std::pair<int64_t, int64_t>> together;
+  for (auto& s : bw.compiled) {
+    auto a = shape(s, tiled[0]), c = shape(s, tiled[1]);
+    if (a.first && a == c) together.insert(a);
+  }
+  EXPECT_GE(together.size(), 2u);
 }
 
 }  // namespace
