@@ -91,4 +91,24 @@ TEST(MainJobRewrites, LoraRewritesAreSearchedAndReplayed) {
   fs::remove_all(dir);
 }
 
+// A rewrite that reaches the program a fusion variant already is (SwiGLU: inlining the gate into
+// y is what inlining every elementwise temporary does too) is not searched a second time.
+TEST(MainJobRewrites, ARewriteEqualToASearchedVariantIsNotSearchedAgain) {
+  fs::path dir = fs::temp_directory_path() / ("axon_rewrite_dup_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  std::string out;
+  int code = run("--isa targets/avx2.json experiments/suites/nkibench/swiglu.tp --dim M=32 --dim N=64 "
+                 "--dim K=32 --no-cache --measure 1 --repeats 1 -o " + dir.string(),
+                 &out);
+  ASSERT_EQ(code, 0) << out;
+  size_t at = out.find("the same program as elementwise temporaries inlined; not searched again");
+  ASSERT_NE(at, std::string::npos) << out;
+  std::string line = out.substr(out.rfind('\n', at) + 1, at - out.rfind('\n', at) - 1);
+  std::string skipped = line.substr(line.find("rewrite "), line.find(':') - line.find("rewrite "));
+  std::istringstream lines(slurp(dir / "candidates.jsonl"));
+  for (std::string l; std::getline(lines, l);)
+    EXPECT_NE(nlohmann::json::parse(l)["variant"].get<std::string>(), skipped) << l;
+  fs::remove_all(dir);
+}
+
 } // namespace
