@@ -637,11 +637,23 @@ class Lowerer {
         }
       points = next;
     }
+    // A ragged unrolled loop (its tile does not divide its extent): in the last tile, the rows
+    // past the extent read the last row instead (clamped; valid memory, values thrown away) and
+    // their stores are skipped (`in_extent`).
+    llvm::Value* in_extent = nullptr;
     auto bind_point = [&](const std::vector<int64_t>& pt) {
+      in_extent = nullptr;
       for (size_t i = 0; i < inner.size(); ++i) {
         parts_[inner[i].loop] = b_.getInt64(pt[i]);
         const std::string& v = inner[i].var;
-        vars_[v] = b_.CreateAdd(b_.CreateMul(parts_.at(v + ".o"), b_.getInt64(ss.split.at(v))), parts_[inner[i].loop], v);
+        llvm::Value* x = b_.CreateAdd(b_.CreateMul(parts_.at(v + ".o"), b_.getInt64(ss.split.at(v))), parts_[inner[i].loop], v);
+        int64_t e = extents.at(v);
+        if (e % ss.split.at(v) != 0) {
+          llvm::Value* ok = b_.CreateICmpSLT(x, b_.getInt64(e));
+          in_extent = in_extent ? b_.CreateAnd(in_extent, ok) : ok;
+          x = b_.CreateSelect(ok, x, b_.getInt64(e - 1), v + ".clamped");
+        }
+        vars_[v] = x;
       }
       vec_var_ = inner.back().var;
       vec_width_ = w;
@@ -686,8 +698,19 @@ class Lowerer {
       parts_.erase(rloop);
       for (size_t i = 0; i < points.size(); ++i) {
         bind_point(points[i]);
+        llvm::BasicBlock* done = nullptr;
+        if (in_extent) {
+          llvm::BasicBlock* yes = llvm::BasicBlock::Create(ctx_, "rtile.row", fn_);
+          done = llvm::BasicBlock::Create(ctx_, "rtile.row.done", fn_);
+          b_.CreateCondBr(in_extent, yes, done);
+          b_.SetInsertPoint(yes);
+        }
         vstore(out, st.vars, b_.CreateLoad(vty(), accs[i]));
         if (epi) vstore(out, st.vars, vreal(epi));
+        if (done) {
+          b_.CreateBr(done);
+          b_.SetInsertPoint(done);
+        }
       }
       for (auto& in : inner) parts_.erase(in.loop);
       vec_var_.clear();

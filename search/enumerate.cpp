@@ -86,8 +86,8 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
     }
   }
   // Register tiles for a lifted reduction: the last output variable vectorized in tiles of
-  // `nt` (a multiple of the vector width), another output variable unrolled in tiles of `mt`,
-  // both dividing their extents, the reduction loop (optionally blocked) outside them, the m
+  // `nt` (a multiple of the vector width, dividing its extent), another output variable unrolled
+  // in tiles of `mt` (the last tile may be ragged), the reduction loop (optionally blocked) outside them, the m
   // tiles outside or inside the n tiles. The
   // backend keeps the mt x nt output tile in registers across the reduction loop.
   if (red && st.vars.size() >= 2) {
@@ -99,7 +99,8 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
       for (int64_t nt : {lanes, 2 * lanes, 3 * lanes, 4 * lanes}) {
         if (nt <= 0 || extent.at(n) % nt != 0 || extent.at(n) == nt / 2) continue;
         for (int64_t mt : {1, 2, 3, 4, 6, 8}) {
-          if (extent.at(m) % mt != 0 || (mt * nt / lanes) > o.vector_registers - 4) continue;  // accumulators fit
+          // The m tiles may be ragged (the last one partly past the extent: 6 rows of 2048).
+          if (extent.at(m) < mt || (mt * nt / lanes) > o.vector_registers - 4) continue;  // accumulators fit
           for (int64_t kb : {int64_t(0), int64_t(128), int64_t(256), int64_t(512)})
           for (bool n_outer : {false, true}) {
             if (kb && extent.at(r) <= kb) continue;

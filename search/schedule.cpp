@@ -70,8 +70,10 @@ bool is_register_tile(const IndexProgram& p, size_t stmt, const StmtSchedule& ss
     std::string v = loop_var(l);
     if (l == v || l.back() != 'i' || !extent.count(v) || !ss.split.count(v)) return false;
     int64_t tile = ss.split.at(v);
-    if (extent.at(v) % tile != 0) return false;
     bool last = i + 1 == ss.order.size();
+    // The unrolled loop may be ragged (the backend clamps the rows of its last tile); the
+    // vectorized one must divide its extent.
+    if (last ? extent.at(v) % tile != 0 : extent.at(v) < tile) return false;
     bool vec = last && l == ss.vectorize && ss.vector_width > 1 && tile % ss.vector_width == 0 &&
                tile / ss.vector_width <= 8;
     bool unrolled = std::find(ss.unroll.begin(), ss.unroll.end(), l) != ss.unroll.end();

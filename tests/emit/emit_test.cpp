@@ -269,6 +269,30 @@ TEST(CpuBackend, EnumeratedRegisterTilesAreCorrect) {
   EXPECT_GE(tiles, 10);
 }
 
+// Register tiles whose row tile does not divide the rows (6 of 50): the last tile's rows past the
+// extent read the last row and are not stored. With and without a blocked reduction, with an
+// epilogue, threaded or not; every result equals the interpreter's.
+TEST(CpuBackend, RaggedRegisterTilesAreCorrect) {
+  IndexProgram p = load_index_program(source_from_string(
+      "where M = 50, K = 300, N = 32\ninput a: f32[M, K]\ninput b: f32[K, N]\ninput r: f32[M]\n"
+      "output c[m, n] = (sum(k) a[m, k] * b[k, n]) * r[m]\n"));
+  EnumerateOptions eo;
+  eo.vector_lanes = 8;
+  int ragged = 0, blocked = 0;
+  for (auto& ss : enumerate_stmt_schedules(p, 0, eo)) {
+    if (!is_register_tile(p, 0, ss) || ss.split.at("m") == 1 || 50 % ss.split.at("m") == 0) continue;
+    ++ragged;
+    blocked += ss.split.count("k");
+    Schedule s;
+    s.stmts.push_back(ss);
+    if (ragged % 2) s.stmts[0].threads = 2;
+    if (!validate_schedule(p, s).empty()) s.stmts[0].threads = 1;
+    expect_matches_reference(p, s, "ragged register tile", 6);
+  }
+  EXPECT_GE(ragged, 8);
+  EXPECT_GE(blocked, 4);
+}
+
 TEST(CpuBackend, InvalidScheduleIsRejected) {
   IndexProgram p = load_index_program(source_from_string(
       "where M = 4, N = 4\ninput a: f32[M, N]\noutput c[i, j] = a[j, i]\n"));
