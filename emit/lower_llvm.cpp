@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <algorithm>
+#include <utility>
 #include <functional>
 #include <set>
 
@@ -592,7 +593,10 @@ class Lowerer {
   void epilogue_pass(const IndexStmt& st, const StmtSchedule& over, const std::map<std::string, int64_t>& extents,
                      const Expr& epi) {
     const Buf& out = bufs_.at(st.out);
+    // The pass's loops are not the tiles a packed copy is laid out by: read the tensors.
+    auto packed = std::exchange(packed_, {});
     nest(over.order, 0, over, extents, [&] { store(out, st.vars, real(epi)); });
+    packed_ = std::move(packed);
   }
 
   // ---- register tiles ----

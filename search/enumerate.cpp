@@ -123,9 +123,10 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
             ts.unroll = {m + ".i"};
             ts.vectorize = n + ".i";
             ts.vector_width = static_cast<int>(lanes);
-            // Packed variant first: operands read along n in tiles become contiguous panels.
+            // Packed variant first: operands the reduction reads along n in tiles become
+            // contiguous panels (an epilogue's operands are read once per element: not packed).
             StmtSchedule packed = ts;
-            visit(st.value, [&](const ExprNode& x) {
+            visit(red->body(), [&](const ExprNode& x) {
               if (x.kind() == ExprKind::Access && x.name() != st.out &&
                   std::find(packed.pack.begin(), packed.pack.end(), x.name()) == packed.pack.end() &&
                   !pack_var(p, si, ts, x.name()).empty())

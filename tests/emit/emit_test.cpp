@@ -293,6 +293,26 @@ TEST(CpuBackend, RaggedRegisterTilesAreCorrect) {
   EXPECT_GE(blocked, 4);
 }
 
+// An epilogue operand packed along with the reduction's (a schedule may ask for it; the
+// enumerator no longer does): with a blocked reduction the epilogue runs as a pass after the tile
+// loops, where it reads the tensor, not the tile-ordered copy.
+TEST(CpuBackend, PackedEpilogueOperandsAreReadInTheEpiloguePass) {
+  IndexProgram p = load_index_program(source_from_string(
+      "where M = 16, K = 256, N = 32\ninput a: f32[M, K]\ninput b: f32[K, N]\ninput t: f32[M, N]\n"
+      "output y[m, n] = (sum(k) a[m, k] * b[k, n]) * t[m, n]\n"));
+  StmtSchedule ss;
+  ss.order = {"k.o", "m.o", "n.o", "k.i", "m.i", "n.i"};
+  ss.split = {{"k", 128}, {"m", 4}, {"n", 16}};
+  ss.vectorize = "n.i";
+  ss.vector_width = 8;
+  ss.unroll = {"m.i"};
+  ss.pack = {"b", "t"};
+  Schedule s;
+  s.stmts.push_back(ss);
+  ASSERT_TRUE(is_register_tile(p, 0, ss));
+  expect_matches_reference(p, s, "packed epilogue operand", 7);
+}
+
 TEST(CpuBackend, InvalidScheduleIsRejected) {
   IndexProgram p = load_index_program(source_from_string(
       "where M = 4, N = 4\ninput a: f32[M, N]\noutput c[i, j] = a[j, i]\n"));
