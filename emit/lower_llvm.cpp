@@ -148,28 +148,33 @@ class Lowerer {
     b_.SetInsertPoint(exit);
   }
 
+  // Emits `body` under `if (cond)`; without a condition (nullptr), unconditionally.
+  void when(llvm::Value* cond, const std::string& name, const std::function<void()>& body) {
+    if (!cond) {
+      body();
+      return;
+    }
+    llvm::BasicBlock* yes = llvm::BasicBlock::Create(ctx_, name + ".in", fn_);
+    llvm::BasicBlock* done = llvm::BasicBlock::Create(ctx_, name + ".done", fn_);
+    b_.CreateCondBr(cond, yes, done);
+    b_.SetInsertPoint(yes);
+    body();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+  }
+
   // Runs `inner` inside the scheduled loops of `order` (recombining split vars), binding vars_.
   void nest(const std::vector<std::string>& order, size_t k, const StmtSchedule& ss,
             const std::map<std::string, int64_t>& extents, const std::function<void()>& inner) {
     if (k == order.size()) {
       // Guards for split loops whose tile does not divide the extent.
-      std::vector<llvm::Value*> guards;
+      llvm::Value* ok = nullptr;
       for (auto& [v, t] : ss.split)
-        if (extents.count(v) && extents.at(v) % t != 0 && vars_.count(v))
-          guards.push_back(b_.CreateICmpSLT(vars_[v], b_.getInt64(extents.at(v))));
-      if (guards.empty()) {
-        inner();
-        return;
-      }
-      llvm::Value* ok = guards[0];
-      for (size_t i = 1; i < guards.size(); ++i) ok = b_.CreateAnd(ok, guards[i]);
-      llvm::BasicBlock* yes = llvm::BasicBlock::Create(ctx_, "guard.in", fn_);
-      llvm::BasicBlock* done = llvm::BasicBlock::Create(ctx_, "guard.done", fn_);
-      b_.CreateCondBr(ok, yes, done);
-      b_.SetInsertPoint(yes);
-      inner();
-      b_.CreateBr(done);
-      b_.SetInsertPoint(done);
+        if (extents.count(v) && extents.at(v) % t != 0 && vars_.count(v)) {
+          llvm::Value* in = b_.CreateICmpSLT(vars_[v], b_.getInt64(extents.at(v)));
+          ok = ok ? b_.CreateAnd(ok, in) : in;
+        }
+      when(ok, "guard", inner);
       return;
     }
     const std::string& l = order[k];
@@ -562,7 +567,7 @@ class Lowerer {
     // A register tile over the whole (unsplit) reduction starts its accumulators at the identity
     // and stores each output element once: no initialising pass over the output, no load of it.
     size_t si = static_cast<size_t>(&st - p_.stmts().data());
-    bool whole_tile = explicit_ok_ && is_register_tile(p_, si, ss) && !ss.split.count(red->name());
+    bool whole_tile = explicit_ok_ && is_whole_reduction_tile(p_, si, ss);
     if (!whole_tile)
       nest(init.order, 0, init, extents, [&] { store(out, st.vars, llvm::ConstantFP::get(f32_, identity)); });
     // The epilogue rides on the register tile's store only when the tile covers the whole
@@ -682,39 +687,21 @@ class Lowerer {
           vars_[rv] = b_.CreateAdd(b_.CreateMul(parts_[rv + ".o"], b_.getInt64(ss.split.at(rv))), parts_[rv + ".i"], rv);
         llvm::Value* in_range = split_r && extents.at(rv) % ss.split.at(rv) != 0
                                     ? b_.CreateICmpSLT(vars_[rv], b_.getInt64(extents.at(rv))) : nullptr;
-        llvm::BasicBlock* done = nullptr;
-        if (in_range) {
-          llvm::BasicBlock* yes = llvm::BasicBlock::Create(ctx_, "rtile.in", fn_);
-          done = llvm::BasicBlock::Create(ctx_, "rtile.done", fn_);
-          b_.CreateCondBr(in_range, yes, done);
-          b_.SetInsertPoint(yes);
-        }
-        for (size_t i = 0; i < points.size(); ++i) {
-          bind_point(points[i]);
-          llvm::Value* v = vreal(red->body());
-          b_.CreateStore(combine(red->kind(), b_.CreateLoad(vty(), accs[i]), v), accs[i]);
-        }
-        if (done) {
-          b_.CreateBr(done);
-          b_.SetInsertPoint(done);
-        }
+        when(in_range, "rtile", [&] {
+          for (size_t i = 0; i < points.size(); ++i) {
+            bind_point(points[i]);
+            llvm::Value* v = vreal(red->body());
+            b_.CreateStore(combine(red->kind(), b_.CreateLoad(vty(), accs[i]), v), accs[i]);
+          }
+        });
       });
       parts_.erase(rloop);
       for (size_t i = 0; i < points.size(); ++i) {
         bind_point(points[i]);
-        llvm::BasicBlock* done = nullptr;
-        if (in_extent) {
-          llvm::BasicBlock* yes = llvm::BasicBlock::Create(ctx_, "rtile.row", fn_);
-          done = llvm::BasicBlock::Create(ctx_, "rtile.row.done", fn_);
-          b_.CreateCondBr(in_extent, yes, done);
-          b_.SetInsertPoint(yes);
-        }
-        vstore(out, st.vars, b_.CreateLoad(vty(), accs[i]));
-        if (epi) vstore(out, st.vars, vreal(epi));
-        if (done) {
-          b_.CreateBr(done);
-          b_.SetInsertPoint(done);
-        }
+        when(in_extent, "rtile.row", [&] {
+          vstore(out, st.vars, b_.CreateLoad(vty(), accs[i]));
+          if (epi) vstore(out, st.vars, vreal(epi));
+        });
       }
       for (auto& in : inner) parts_.erase(in.loop);
       vec_var_.clear();

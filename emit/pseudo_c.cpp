@@ -66,7 +66,7 @@ std::string pseudo_c(const IndexProgram& p, const Schedule& s, const std::string
     for (size_t k = 0; k < st.vars.size(); ++k) lhs += (k ? ", " : "") + st.vars[k];
     lhs += "]";
     const char* identity = !red ? "" : red->kind() == ExprKind::Sum ? "0" : red->kind() == ExprKind::RMax ? "-inf" : "inf";
-    if (lifted && is_register_tile(p, i, ss) && !ss.split.count(red->name()))
+    if (lifted && is_whole_reduction_tile(p, i, ss))
       os << ind << "// register tiles over the whole reduction: accumulators start at " << identity << ", each "
          << lhs << " is stored once\n";
     else if (lifted)

@@ -209,6 +209,10 @@ std::vector<std::pair<std::string, size_t>> group_local_temps(const IndexProgram
   return out;
 }
 
+bool is_whole_reduction_tile(const IndexProgram& p, size_t stmt, const StmtSchedule& ss) {
+  return is_register_tile(p, stmt, ss) && !ss.split.count(top_reduction(p.stmts().at(stmt))->name());
+}
+
 std::string stream_error(const IndexProgram& p, size_t stmt, const StmtSchedule& ss) {
   const IndexStmt& st = p.stmts().at(stmt);
   if (p.tensor(st.out).role != TensorRole::Output || p.updates().count(st.out))

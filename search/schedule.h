@@ -63,11 +63,15 @@ const ExprNode* top_reduction(const IndexStmt& s);
 Expr reduction_epilogue(const IndexStmt& s);
 
 // Whether the schedule makes a register tile of statement `stmt`: its top-level reduction is
-// in the order, and every loop inside the reduction loop is the inner part (v.i) of a split whose
-// tile divides the extent, either unrolled or the innermost vectorized loop with at most 8
-// vectors (vector_width lanes each). The output tile then lives in registers across the
-// reduction loop.
+// in the order, and every loop inside the reduction loop is the inner part (v.i) of a split,
+// either unrolled (its tile at most the extent; the last tile may be ragged) or the innermost
+// vectorized loop with at most 8 vectors (vector_width lanes each) whose tile divides the extent.
+// The output tile then lives in registers across the reduction loop.
 bool is_register_tile(const IndexProgram& p, size_t stmt, const StmtSchedule& ss);
+// A register tile over the whole reduction (its loop not split into blocks): the accumulators
+// hold every output element from the first reduction step to the last, so they start at the
+// reduction's identity and each element is stored once.
+bool is_whole_reduction_tile(const IndexProgram& p, size_t stmt, const StmtSchedule& ss);
 
 // The split variable a packed operand is tiled by: the vectorized loop's variable, when `tensor`
 // is read by the statement only with v plainly as one index (the same position in every read, no
