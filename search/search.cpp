@@ -361,14 +361,12 @@ void measure_candidates(const IndexProgram& p, const Backend& b, const SearchOpt
     }
     if (stop) break;
     std::unique_ptr<Artifact> art = std::move(compiled[ci]);
-    if (art) {
-      ++res.stats.compiled;
-    } else {
+    if (!art) {
       rec.status = CandidateStatus::CompileError;
       rec.detail = compile_errors[ci];
       ++res.stats.compile_failures;
-    }
-    if (art) {
+    } else {
+      ++res.stats.compiled;
       auto tk = Clock::now();
       bool crashed = false;
       rec.max_error = check_artifact(*art, p, o.seed + static_cast<uint64_t>(rec.id), o.check_points, o.rtol,
@@ -520,31 +518,33 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   // With several such statements (SwiGLU's two matrix products), also every one of them at its
   // k-th largest shape at once: measured one statement at a time, a better shape for each can
   // hide in the noise of the whole kernel's time, and the combination is never tried.
-  std::set<size_t> tiles_here;  // statements whose tile shapes this search measures
+  // statements whose tile shapes this search measures -> their largest shapes
   std::map<size_t, std::vector<const StmtSchedule*>> shapes_of;
-  if (!combos.empty())
+  auto must_measure = [&](Schedule s) {
+    if (b.threads() > 1) s = with_threads(p, s, b.threads());
+    if (validate_schedule(p, s).empty()) must.push_back({b.estimate_ns(p, s), s});
+  };
+  if (!combos.empty()) {
     for (size_t i = 0; i < all.size(); ++i) {
       if (o.tile_shapes_measured && !o.tile_shapes_measured->insert(stmt_cost_key(p, i)).second) continue;
-      tiles_here.insert(i);
       shapes_of[i] = largest_tile_shapes(p, i, all[i], 3);
       for (const StmtSchedule* ts : shapes_of[i]) {
         Schedule s = combos.front().second;
         s.stmts[i] = *ts;
-        if (b.threads() > 1) s = with_threads(p, s, b.threads());
-        must.push_back({b.estimate_ns(p, s), s});
+        must_measure(s);
       }
     }
-  for (size_t k = 0; k < 3 && !combos.empty(); ++k) {
-    Schedule s = combos.front().second;
-    size_t changed = 0;
-    for (auto& [i, shapes] : shapes_of)
-      if (k < shapes.size()) {
-        s.stmts[i] = *shapes[k];
-        ++changed;
-      }
-    if (changed < 2) break;
-    if (b.threads() > 1) s = with_threads(p, s, b.threads());
-    if (validate_schedule(p, s).empty()) must.push_back({b.estimate_ns(p, s), s});
+    for (size_t k = 0; k < 3; ++k) {
+      Schedule s = combos.front().second;
+      size_t changed = 0;
+      for (auto& [i, shapes] : shapes_of)
+        if (k < shapes.size()) {
+          s.stmts[i] = *shapes[k];
+          ++changed;
+        }
+      if (changed < 2) break;
+      must_measure(s);
+    }
   }
   combos.insert(combos.end(), kinds.begin(), kinds.end());
   std::stable_sort(combos.begin(), combos.end(), [](auto& x, auto& y) { return x.first < y.first; });
@@ -585,7 +585,7 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   {
     std::set<std::string> seen;
     for (auto& c : res.candidates) seen.insert(to_string(c.schedule, p));
-    for (size_t i : tiles_here) {
+    for (auto& [i, shapes] : shapes_of) {
       auto ok = fastest_first(res);
       if (ok.empty() || res.stats.stop_reason != "measured all") break;
       std::vector<std::pair<double, Schedule>> blocks;
