@@ -10,7 +10,8 @@
 namespace axon::synth {
 
 std::string replay_derivation(const IndexProgram& original, const Variant& v,
-                              const smt::ProveOptions& opts, const std::string& certificate_root) {
+                              const smt::ProveOptions& opts, const std::string& certificate_root,
+                              VariantState* end) {
   VariantState cur{original, {}};
   for (size_t i = 0; i < v.derivation.size(); ++i) {
     const DerivationStep& s = v.derivation[i];
@@ -38,6 +39,8 @@ std::string replay_derivation(const IndexProgram& original, const Variant& v,
   }
   if (hash_hex(canonical_form(cur)) != v.canonical)
     return "the replayed derivation ends at a different program";
+  if (end)
+    *end = std::move(cur);
   return "";
 }
 

@@ -219,9 +219,8 @@ nlohmann::json write_certificates(const IndexProgram& index, const std::vector<s
     synth::Variant rv;
     rv.derivation = steps;
     rv.canonical = steps.back().canonical;
-    std::string bad = synth::replay_derivation(index, rv, opts, dir.string());
+    std::string bad = synth::replay_derivation(index, rv, opts, dir.string(), &before);
     if (!bad.empty()) j["error"] = "re-proving the derivation: " + bad;
-    before = synth::apply_derivation(index, steps);
   }
   if (!v.inlined.empty() && !j.contains("error")) {
     opts.certificate_dir = (dir / "inline").string();
