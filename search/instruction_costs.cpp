@@ -10,6 +10,7 @@
 
 #include "ir/error.h"
 #include "search/schedule.h"
+#include "synth/isel_cache.h"
 
 namespace axon {
 
@@ -75,14 +76,7 @@ void add_selection(nlohmann::json& j, const Selection& s) {
     return;
   }
   nlohmann::json a = nlohmann::json::array();
-  for (auto& i : s.instrs)
-    a.push_back({{"instruction", i.instruction},
-                 {"params", i.params},
-                 {"engine", i.engine},
-                 {"computes", i.computes},
-                 {"cost_ns", i.cost_ns},
-                 {"hoisted", i.hoisted},
-                 {"notes", i.notes}});
+  for (auto& i : s.instrs) a.push_back(isel::instr_to_json(i));
   j["instructions"] = a;
   j["cost_ns_per_tile"] = s.cost_ns;
   j["tile_elements"] = s.tile_elements;

@@ -28,21 +28,8 @@ json to_json(const Selection& s) {
   json j = {{"key", ""}, {"found", s.found}, {"reason", s.reason}, {"cost_ns", s.cost_ns},
          {"tile_elements", s.tile_elements}};
   json instrs = json::array();
-  for (const auto& i : s.instrs) {
-    json b = json::array();
-    for (const auto& x : i.bindings)
-      b.push_back({{"slot", x.slot}, {"kind", x.kind}, {"value", x.value}, {"layout", x.layout}});
-    instrs.push_back({{"instruction", i.instruction},
-                      {"engine", i.engine},
-                      {"params", i.params},
-                      {"result", i.result},
-                      {"writes", i.writes},
-                      {"computes", i.computes},
-                      {"bindings", b},
-                      {"notes", i.notes},
-                      {"cost_ns", i.cost_ns},
-                      {"hoisted", i.hoisted}});
-  }
+  for (const auto& i : s.instrs)
+    instrs.push_back(instr_to_json(i));
   j["instrs"] = instrs;
   return j;
 }
@@ -73,6 +60,16 @@ Selection from_json(const json& j) {
 }
 
 } // namespace
+
+json instr_to_json(const SelectedInstr& i) {
+  json b = json::array();
+  for (const auto& x : i.bindings)
+    b.push_back({{"slot", x.slot}, {"kind", x.kind}, {"value", x.value}, {"layout", x.layout}});
+  return {{"instruction", i.instruction}, {"engine", i.engine}, {"params", i.params},
+          {"result", i.result},           {"writes", i.writes}, {"computes", i.computes},
+          {"bindings", b},                {"notes", i.notes},   {"cost_ns", i.cost_ns},
+          {"hoisted", i.hoisted}};
+}
 
 std::optional<Selection> cache_load(const std::string& dir, const std::string& key) {
   std::ifstream f(file_of(dir, key));

@@ -3,12 +3,18 @@
 // hash collision reads as a miss. Selections are stored in canonical names (isel_goal.h).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 #include "synth/select_instructions.h"
 
 namespace axon::isel {
+
+// One selected instruction as JSON, every field (the cache entries, `isa table --json` and the
+// main job's report.json use it): instruction, engine, params, result, writes, computes,
+// bindings, notes, cost_ns, hoisted.
+nlohmann::json instr_to_json(const SelectedInstr& i);
 
 std::optional<Selection> cache_load(const std::string& dir, const std::string& key);
 // Best effort: a cache that cannot be written is skipped, never an error.

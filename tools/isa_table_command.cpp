@@ -12,6 +12,7 @@
 #include "smt/proof_cache.h"
 #include "specs/instantiate.h"
 #include "specs/spec.h"
+#include "synth/isel_cache.h"
 #include "synth/select_instructions.h"
 
 namespace axon {
@@ -120,17 +121,8 @@ nlohmann::json selection_json(const Selection& s) {
   j["cost_ns"] = s.cost_ns;
   j["tile_elements"] = s.tile_elements;
   j["instructions"] = nlohmann::json::array();
-  for (auto& i : s.instrs) {
-    nlohmann::json ij = {
-        {"instruction", i.instruction}, {"engine", i.engine}, {"params", i.params},
-        {"result", i.result},           {"writes", i.writes}, {"computes", i.computes},
-        {"cost_ns", i.cost_ns},         {"notes", i.notes},   {"hoisted", i.hoisted}};
-    ij["bindings"] = nlohmann::json::array();
-    for (auto& b : i.bindings)
-      ij["bindings"].push_back(
-          {{"slot", b.slot}, {"kind", b.kind}, {"value", b.value}, {"layout", b.layout}});
-    j["instructions"].push_back(ij);
-  }
+  for (auto& i : s.instrs)
+    j["instructions"].push_back(isel::instr_to_json(i));
   return j;
 }
 
