@@ -87,9 +87,9 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
   }
   // Register tiles for a lifted reduction: the last output variable vectorized in tiles of
   // `nt` (a multiple of the vector width, dividing its extent), another output variable unrolled
-  // in tiles of `mt` (the last tile may be ragged), the reduction loop (optionally blocked) outside them, the m
-  // tiles outside or inside the n tiles. The
-  // backend keeps the mt x nt output tile in registers across the reduction loop.
+  // in tiles of `mt` (the last tile may be ragged), the reduction loop (optionally blocked)
+  // outside them, the m tiles outside or inside the n tiles. The backend keeps the mt x nt
+  // output tile in registers across the reduction loop.
   if (red && st.vars.size() >= 2) {
     const std::string r = red->name();
     const std::string n = st.vars.back();
@@ -101,39 +101,40 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
         for (int64_t mt : {1, 2, 3, 4, 6, 8}) {
           // The m tiles may be ragged (the last one partly past the extent: 6 rows of 2048).
           if (extent.at(m) < mt || (mt * nt / lanes) > o.vector_registers - 4) continue;  // accumulators fit
-          for (int64_t kb : {int64_t(0), int64_t(128), int64_t(256), int64_t(512)})
-          for (bool n_outer : {false, true}) {
+          for (int64_t kb : {int64_t(0), int64_t(128), int64_t(256), int64_t(512)}) {
             if (kb && extent.at(r) <= kb) continue;
-            StmtSchedule ts;
-            ts.split[m] = mt;
-            ts.split[n] = nt;
-            if (kb) {
-              ts.split[r] = kb;
-              ts.order.push_back(r + ".o");
+            for (bool n_outer : {false, true}) {
+              StmtSchedule ts;
+              ts.split[m] = mt;
+              ts.split[n] = nt;
+              if (kb) {
+                ts.split[r] = kb;
+                ts.order.push_back(r + ".o");
+              }
+              for (auto& v : st.vars)
+                if (v != m && v != n) ts.order.push_back(v);
+              // m tiles inside n tiles: one operand panel (kb x nt) is reused by every m tile
+              // from the first cache levels, the other streams (GotoBLAS's order); or n inside m.
+              ts.order.push_back(n_outer ? n + ".o" : m + ".o");
+              ts.order.push_back(n_outer ? m + ".o" : n + ".o");
+              ts.order.push_back(kb ? r + ".i" : r);
+              ts.order.push_back(m + ".i");
+              ts.order.push_back(n + ".i");
+              ts.unroll = {m + ".i"};
+              ts.vectorize = n + ".i";
+              ts.vector_width = static_cast<int>(lanes);
+              // Packed variant first: operands the reduction reads along n in tiles become
+              // contiguous panels (an epilogue's operands are read once per element: not packed).
+              StmtSchedule packed = ts;
+              visit(red->body(), [&](const ExprNode& x) {
+                if (x.kind() == ExprKind::Access && x.name() != st.out &&
+                    std::find(packed.pack.begin(), packed.pack.end(), x.name()) == packed.pack.end() &&
+                    !pack_var(p, si, ts, x.name()).empty())
+                  packed.pack.push_back(x.name());
+              });
+              if (!packed.pack.empty()) push(packed);
+              push(ts);
             }
-            for (auto& v : st.vars)
-              if (v != m && v != n) ts.order.push_back(v);
-            // m tiles inside n tiles: one operand panel (kb x nt) is reused by every m tile
-            // from the first cache levels, the other streams (GotoBLAS's order); or n inside m.
-            ts.order.push_back(n_outer ? n + ".o" : m + ".o");
-            ts.order.push_back(n_outer ? m + ".o" : n + ".o");
-            ts.order.push_back(kb ? r + ".i" : r);
-            ts.order.push_back(m + ".i");
-            ts.order.push_back(n + ".i");
-            ts.unroll = {m + ".i"};
-            ts.vectorize = n + ".i";
-            ts.vector_width = static_cast<int>(lanes);
-            // Packed variant first: operands the reduction reads along n in tiles become
-            // contiguous panels (an epilogue's operands are read once per element: not packed).
-            StmtSchedule packed = ts;
-            visit(red->body(), [&](const ExprNode& x) {
-              if (x.kind() == ExprKind::Access && x.name() != st.out &&
-                  std::find(packed.pack.begin(), packed.pack.end(), x.name()) == packed.pack.end() &&
-                  !pack_var(p, si, ts, x.name()).empty())
-                packed.pack.push_back(x.name());
-            });
-            if (!packed.pack.empty()) push(packed);
-            push(ts);
           }
         }
       }

@@ -88,7 +88,7 @@ InstructionSelection select_for_search(const std::vector<const IndexProgram*>& p
                                        const SelectOptions& opts, const SourceFile* src) {
   auto t0 = std::chrono::steady_clock::now();
   InstructionSelection r;
-  std::map<ExprKind, bool> provided;
+  std::set<ExprKind> checked;  // element functions already asked about
   std::optional<Selection> operand;  // the cover of `out[i] = a[i]`
   for (const IndexProgram* p : programs) {
     for (size_t si = 0; si < p->stmts().size(); ++si) {
@@ -96,25 +96,22 @@ InstructionSelection select_for_search(const std::vector<const IndexProgram*>& p
       std::set<ExprKind> fns;
       collect_functions(st.value, fns);
       for (ExprKind k : fns) {
-        if (!provided.count(k)) {
-          Selection f = select_instructions(function_program(k), 0, isa, opts);
-          ++r.functions_checked;
-          provided[k] = f.found;
-          if (f.found) {
-            if (!operand) operand = select_instructions(function_program(k, true), 0, isa, opts);
-            double own = f.cost_ns / static_cast<double>(f.tile_elements);
-            if (operand->found) own -= operand->cost_ns / static_cast<double>(operand->tile_elements) * (is_binary(k) ? 2 : 1);
-            r.costs.functions[k] = {std::max(0.0, own), 1};
-          }
-          if (!f.found) {
-            std::string msg = "statement `" + to_string(st) + "` applies " + kind_name(k) + ", but target '" +
-                              isa.name + "' (" + isa.path + ") has no instruction sequence that computes " +
-                              kind_name(k) + " (" + f.reason + ")";
-            std::string hint = "add an instruction whose semantics computes " + std::string(kind_name(k)) +
-                               " to the target's JSON (docs/isa.md), or use a target that has one";
-            if (src && st.loc.line > 0) user_error_at(*src, st.loc, msg, hint);
-            user_error((src ? src->path + ": error: " : std::string("error: ")) + msg + "; " + hint);
-          }
+        if (!checked.insert(k).second) continue;
+        Selection f = select_instructions(function_program(k), 0, isa, opts);
+        ++r.functions_checked;
+        if (f.found) {
+          if (!operand) operand = select_instructions(function_program(k, true), 0, isa, opts);
+          double own = f.cost_ns / static_cast<double>(f.tile_elements);
+          if (operand->found) own -= operand->cost_ns / static_cast<double>(operand->tile_elements) * (is_binary(k) ? 2 : 1);
+          r.costs.functions[k] = {std::max(0.0, own), 1};
+        } else {
+          std::string msg = "statement `" + to_string(st) + "` applies " + kind_name(k) + ", but target '" +
+                            isa.name + "' (" + isa.path + ") has no instruction sequence that computes " +
+                            kind_name(k) + " (" + f.reason + ")";
+          std::string hint = "add an instruction whose semantics computes " + std::string(kind_name(k)) +
+                             " to the target's JSON (docs/isa.md), or use a target that has one";
+          if (src && st.loc.line > 0) user_error_at(*src, st.loc, msg, hint);
+          user_error((src ? src->path + ": error: " : std::string("error: ")) + msg + "; " + hint);
         }
       }
       std::string key = stmt_cost_key(*p, si);

@@ -28,6 +28,14 @@ const Isa& target_isa(const std::string& name) {
 }
 CpuTarget host_target() { return cpu_target(target_isa(host_has("avx512f") ? "avx512" : "avx2")); }
 
+// c = (a @ b) * r[m]: a matrix product under a row-scaling epilogue, M rows, K = 300, N columns.
+IndexProgram scaled_matmul(int64_t m, int64_t n) {
+  return load_index_program(source_from_string(
+      "where M = " + std::to_string(m) + ", K = 300, N = " + std::to_string(n) +
+      "\ninput a: f32[M, K]\ninput b: f32[K, N]\ninput r: f32[M]\n"
+      "output c[m, n] = (sum(k) a[m, k] * b[k, n]) * r[m]\n"));
+}
+
 // Max scaled error of every output vs the f64 interpreter; f32 tolerance scaled by magnitude.
 void expect_matches_reference(const IndexProgram& p, const Schedule& s, const std::string& what, uint64_t seed = 1) {
   std::string why = validate_schedule(p, s);
@@ -187,9 +195,7 @@ TEST(CpuBackend, MatmulIkjVectorizedAndTiled) {
 // Register tiles behind a blocked reduction (k.o outermost) are threaded at their first output
 // loop, threads started once per k.o iteration with the block's loop values passed in.
 TEST(CpuBackend, ThreadsBehindReductionBlocks) {
-  IndexProgram p = load_index_program(source_from_string(
-      "where M = 24, K = 300, N = 48\ninput a: f32[M, K]\ninput b: f32[K, N]\ninput r: f32[M]\n"
-      "output c[m, n] = (sum(k) a[m, k] * b[k, n]) * r[m]\n"));
+  IndexProgram p = scaled_matmul(24, 48);
   EnumerateOptions eo;
   eo.vector_lanes = 8;
   int threaded = 0;
@@ -273,9 +279,7 @@ TEST(CpuBackend, EnumeratedRegisterTilesAreCorrect) {
 // extent read the last row and are not stored. With and without a blocked reduction, with an
 // epilogue, threaded or not; every result equals the interpreter's.
 TEST(CpuBackend, RaggedRegisterTilesAreCorrect) {
-  IndexProgram p = load_index_program(source_from_string(
-      "where M = 50, K = 300, N = 32\ninput a: f32[M, K]\ninput b: f32[K, N]\ninput r: f32[M]\n"
-      "output c[m, n] = (sum(k) a[m, k] * b[k, n]) * r[m]\n"));
+  IndexProgram p = scaled_matmul(50, 32);
   EnumerateOptions eo;
   eo.vector_lanes = 8;
   int ragged = 0, blocked = 0;
