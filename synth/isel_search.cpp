@@ -449,6 +449,14 @@ Expr bind_expr(const Instance& in, const std::map<std::string, const SlotTerm*>&
   return go(in.expr);
 }
 
+// The size an instruction's dim is costed at: its maximum (else the free tile), or 1 for a dim
+// the cover does not tie to a goal variable (`untied`), raised to the dim's minimum.
+int64_t costing_size(const Instruction& instr, const std::string& d, int64_t free_tile, bool untied = false) {
+  DimSpec b = instr.dim_bounds(d);
+  int64_t n = untied ? 1 : b.max ? *b.max : free_tile;
+  return b.min && n < *b.min ? *b.min : n;
+}
+
 double own_cost(const Isa& isa, const Instruction& instr, const ParamChoice& choice,
                 const std::map<std::string, std::string>& dim_var, int64_t free_tile,
                 std::string& engine) {
@@ -456,13 +464,7 @@ double own_cost(const Isa& isa, const Instruction& instr, const ParamChoice& cho
   use.params = choice;
   for (auto& d : instr.dims()) {
     auto it = dim_var.find(d);
-    DimSpec b = instr.dim_bounds(d);
-    int64_t n = b.max ? *b.max : free_tile;
-    if (it != dim_var.end() && it->second.empty())
-      n = 1;
-    if (b.min && n < *b.min)
-      n = *b.min;
-    use.dims[d] = n;
+    use.dims[d] = costing_size(instr, d, free_tile, it != dim_var.end() && it->second.empty());
   }
   double best = -1;
   for (auto& e : instr.engines) {
@@ -745,9 +747,7 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
         auto v = c.out_var.find(c.in->vars[a]);
         if (v == c.out_var.end() || v->second.empty())
           continue;
-        DimSpec b = instr.dim_bounds(out_op->shape[a].name);
-        int64_t n = b.max ? *b.max : ctx.opts.free_tile;
-        cov->tile_elements *= b.min && n < *b.min ? *b.min : n;
+        cov->tile_elements *= costing_size(instr, out_op->shape[a].name, ctx.opts.free_tile);
       }
       cov->goal_vars = g.vars;
       cov->value_text = to_string(g.value);
