@@ -28,6 +28,7 @@ class CpuBackend : public Backend {
   int threads() const override;
   // Outputs that do not fit the cores' private caches together.
   int64_t streaming_store_min_bytes() const override;
+  bool prefetches() const override { return true; }  // llvm.prefetch: a hint on every LLVM target
   std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule& s) const override;
   std::string unsupported(const IndexProgram& p) const override;
   const CpuTarget& target() const { return target_; }

@@ -21,6 +21,7 @@
 #include "ir/dtype.h"
 #include "ir/error.h"
 #include "ir/shape.h"
+#include "emit/vector_math.h"
 
 namespace axon {
 
@@ -278,7 +279,11 @@ class Lowerer {
         const std::string& l0 = ss.order[0];
         parts_[l0] = iv;
         if (!is_split_part(l0)) vars_[l0] = iv;
+        prefetch_ = std::set<std::string>(ss.prefetch.begin(), ss.prefetch.end());
+        prefetch_var_ = loop_var(l0);
+        prefetch_step_ = tile;
         lower_stmt_body(p_.stmts()[i], ss, 1);
+        prefetch_.clear();
         parts_.erase(l0);
         vars_.erase(loop_var(l0));
       }
@@ -715,9 +720,12 @@ class Lowerer {
   // lane-parallel on <W x float>; anything else (math calls, selects, conditions) keeps the
   // scalar form and LLVM's loop vectorizer (which maps math calls to libmvec).
   // The vector routine for a math function at the statement's vector width, or "".
+  static const char* math_function(ExprKind k) {
+    return k == ExprKind::Exp ? "exp" : k == ExprKind::Log ? "log" : k == ExprKind::Tanh ? "tanh"
+           : k == ExprKind::Erf ? "erf" : k == ExprKind::Sigmoid ? "exp" : nullptr;
+  }
   std::string math_routine(ExprKind k) const {
-    const char* f = k == ExprKind::Exp ? "exp" : k == ExprKind::Log ? "log" : k == ExprKind::Tanh ? "tanh"
-                    : k == ExprKind::Erf ? "erf" : k == ExprKind::Sigmoid ? "exp" : nullptr;
+    const char* f = math_function(k);
     if (!f || width_ != math_lanes_ || !vector_math_.count(f)) return "";
     return vector_math_.at(f);
   }
@@ -745,8 +753,12 @@ class Lowerer {
 
   llvm::Type* vty() { return llvm::FixedVectorType::get(f32_, static_cast<unsigned>(vec_width_)); }
   // A call of a vector math routine (pure: kernels never read errno).
-  llvm::Value* vmath(const std::string& routine, llvm::Value* x) {
+  // Function k (exp, log, tanh, erf) of every lane: the target's vector routine, or the backend's
+  // own implementation where the target asks for it (emit/vector_math.h).
+  llvm::Value* vmath(ExprKind k, llvm::Value* x) {
+    std::string routine = math_routine(k);
     AXON_CHECK(!routine.empty() && vec_width_ == math_lanes_, "no vector routine at this width");
+    if (routine == kInlineVectorMath) return inline_vector_math(b_, math_function(k), x);
     llvm::FunctionCallee f = mod_->getOrInsertFunction(routine, llvm::FunctionType::get(vty(), {vty()}, false));
     if (auto* fn = llvm::dyn_cast<llvm::Function>(f.getCallee())) {
       fn->addFnAttr(llvm::Attribute::NoUnwind);
@@ -801,8 +813,28 @@ class Lowerer {
     // A packed copy is contiguous along its variable's inner part wherever v was in the source.
     auto pk = packed_.find(e->name());
     bool packed_along = pk != packed_.end() && pk->second.var == vec_var_;
+    if (prefetch_.count(e->name())) prefetch_next(e);
     if (packed_along || contiguous(e->args())) return vload_at(buf, access_address(e));
     return per_lane([&] { return real(e); });
+  }
+
+  // Prefetches element e (its first lane) at the fusion group's next outer iteration (the outer
+  // variable prefetch_step_ further on; a split outer loop's tile is its step). The address may
+  // lie past the tensor on the last iteration: it is computed without inbounds, and a prefetch
+  // never faults.
+  void prefetch_next(const Expr& e) {
+    llvm::Value*& outer = vars_.at(prefetch_var_);
+    llvm::Value* cur = outer;
+    outer = b_.CreateAdd(cur, b_.getInt64(prefetch_step_));
+    std::vector<llvm::Value*> idx;
+    for (auto& a : e->args()) idx.push_back(integer(a));
+    vars_.at(prefetch_var_) = cur;
+    const Buf& buf = bufs_.at(e->name());
+    llvm::Value* off = b_.getInt64(0);
+    for (size_t i = 0; i < idx.size(); ++i) off = b_.CreateAdd(b_.CreateMul(off, b_.getInt64(buf.shape[i])), idx[i]);
+    llvm::Value* addr = b_.CreateBitCast(b_.CreateGEP(buf.elt, buf.ptr, off), llvm::PointerType::getUnqual(i8_));
+    // Read access, keep in all cache levels, data cache.
+    b_.CreateIntrinsic(llvm::Intrinsic::prefetch, {addr->getType()}, {addr, b_.getInt32(0), b_.getInt32(3), b_.getInt32(1)});
   }
 
   // The output's W elements at the vector variable's lanes: one vector load when the vector
@@ -875,9 +907,9 @@ class Lowerer {
       case ExprKind::Rsqrt: return b_.CreateFDiv(one, b_.CreateIntrinsic(llvm::Intrinsic::sqrt, {vty()}, {vreal(e->arg(0))}));
       case ExprKind::Abs: return b_.CreateIntrinsic(llvm::Intrinsic::fabs, {vty()}, {vreal(e->arg(0))});
       case ExprKind::Exp: case ExprKind::Log: case ExprKind::Tanh: case ExprKind::Erf:
-        return vmath(math_routine(e->kind()), vreal(e->arg(0)));
+        return vmath(e->kind(), vreal(e->arg(0)));
       case ExprKind::Sigmoid:
-        return b_.CreateFDiv(one, b_.CreateFAdd(one, vmath(math_routine(ExprKind::Exp), b_.CreateFNeg(vreal(e->arg(0))))));
+        return b_.CreateFDiv(one, b_.CreateFAdd(one, vmath(ExprKind::Exp, b_.CreateFNeg(vreal(e->arg(0))))));
       case ExprKind::Sum: case ExprKind::RMax: case ExprKind::RMin: {
         if (!depends_on_vec(e)) return splat(real(e));
         double identity = e->kind() == ExprKind::Sum ? 0.0 : e->kind() == ExprKind::RMax ? -INFINITY : INFINITY;
@@ -1221,6 +1253,11 @@ class Lowerer {
   llvm::IRBuilder<> b_;
   bool streams_ = false;  // the statement being lowered writes its output with streaming stores
   bool fence_ = false;    // some statement did: the kernel (and each worker) ends with a fence
+  // The inputs the statement being lowered prefetches for its group's next outer iteration, the
+  // group's outer variable (as the statement names it) and its step (see prefetch_next).
+  std::set<std::string> prefetch_;
+  std::string prefetch_var_;
+  int64_t prefetch_step_ = 1;
   std::map<std::string, std::string> vector_math_;  // function -> vector routine of math_lanes_ lanes
   int math_lanes_ = 0;
   int width_ = 0;                                   // the statement's explicit vector width

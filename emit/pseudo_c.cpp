@@ -71,6 +71,8 @@ std::string pseudo_c(const IndexProgram& p, const Schedule& s, const std::string
          << lhs << " is stored once\n";
     else if (lifted)
       os << ind << "// " << lhs << " = " << identity << " for all elements\n";
+    for (auto& t : ss.prefetch)
+      os << ind << "// prefetches " << t << " for the next iteration of " << ss.order[0] << " as it reads it\n";
     for (size_t k = skip; k < ss.order.size(); ++k) {
       const std::string& l = ss.order[k];
       std::string var = loop_var(l);

@@ -166,13 +166,18 @@ struct Instruction {
 // Code generation settings of the `llvm` backend (required when a target declares it): LLVM's CPU
 // name and feature flags, the vector register width the lowering uses, and the host CPU features
 // (as the compiler's __builtin_cpu_supports names them) a kernel needs to run.
+// The functions the LLVM backend implements itself (llvm.vector_math value "inline").
+inline const std::vector<std::string> kInlineVectorMathFunctions = {"exp"};
+
 struct LlvmBackend {
   std::string cpu;                        // "haswell"
   std::vector<std::string> features;      // "+avx2", "-avx512f"
   int64_t vector_bytes = 0;               // 16, 32 or 64
   std::vector<std::string> host_features; // "avx2", "fma"
   // Vector math routines: function ("exp", "log", "tanh", "erf") -> symbol of a routine taking and
-  // returning one vector of vector_bytes / 4 f32 (glibc's libmvec, e.g. "_ZGVdN8v_expf").
+  // returning one vector of vector_bytes / 4 f32 (glibc's libmvec, e.g. "_ZGVdN8v_expf"), or
+  // "inline" for the LLVM backend's own straight-line implementation (emit/vector_math.h; the
+  // functions that have one are kInlineVectorMathFunctions).
   std::map<std::string, std::string> vector_math;
   // Whether LLVM lowers `!nontemporal` vector stores of vector_bytes to the target's streaming
   // (cache-bypassing) stores, e.g. vmovntps; the CPU search then measures them for large outputs.

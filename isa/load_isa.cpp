@@ -901,7 +901,13 @@ Isa load_isa_from_string(const std::string& text, const std::string& path) {
         if (std::find(known.begin(), known.end(), it.key()) == known.end())
           ctx.fail(at + "/" + it.key(), "unknown function '" + it.key() + "'; expected one of exp, log, tanh, erf");
         if (!it.value().is_string() || !word(it.value().get<std::string>(), 0))
-          ctx.fail(at + "/" + it.key(), "expected the symbol of a vector routine (e.g. \"_ZGVdN8v_expf\")");
+          ctx.fail(at + "/" + it.key(), "expected the symbol of a vector routine (e.g. \"_ZGVdN8v_expf\") or "
+                                        "\"inline\" (the backend's own implementation)");
+        else if (it.value().get<std::string>() == "inline" &&
+                 std::find(kInlineVectorMathFunctions.begin(), kInlineVectorMathFunctions.end(), it.key()) ==
+                     kInlineVectorMathFunctions.end())
+          ctx.fail(at + "/" + it.key(), "the backend has no inline implementation of " + it.key() +
+                                            "; \"inline\" is available for: " + join(kInlineVectorMathFunctions, ", "));
         b.vector_math[it.key()] = it.value().get<std::string>();
       }
     }

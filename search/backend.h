@@ -59,6 +59,9 @@ class Backend {
   // Outputs of at least this many bytes are worth trying with streaming stores
   // (StmtSchedule::stream; the search measures them); 0 when the target has none.
   virtual int64_t streaming_store_min_bytes() const { return 0; }
+  // Whether kernels may prefetch a fusion group's next outer iteration (StmtSchedule::prefetch;
+  // the search measures it).
+  virtual bool prefetches() const { return false; }
   // Called from several threads at once (the search compiles its candidates in parallel).
   virtual std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule& s) const = 0;
   // Why this backend cannot compile the program at all (empty when it can), checked before any

@@ -230,6 +230,33 @@ std::string stream_error(const IndexProgram& p, size_t stmt, const StmtSchedule&
   return "";
 }
 
+std::string prefetch_error(const IndexProgram& p, const Schedule& s, size_t stmt, const std::string& t) {
+  const IndexStmt& st = p.stmts().at(stmt);
+  const StmtSchedule& ss = s.stmts.at(stmt);
+  size_t first = stmt, last = stmt;
+  for (auto& [a, b] : fusion_groups(s))
+    if (a <= stmt && stmt <= b) first = a, last = b;
+  if (first == last) return "prefetching '" + t + "' needs a fusion group: it fetches the group's next outer iteration";
+  if (ss.vectorize.empty() || is_register_tile(p, stmt, ss))
+    return "prefetching '" + t + "' needs a vectorized statement that is not a register tile";
+  if (!p.find_tensor(t) || p.tensor(t).role != TensorRole::Input) return "'" + t + "' is not a program input";
+  if (std::find(ss.pack.begin(), ss.pack.end(), t) != ss.pack.end()) return "'" + t + "' is packed: it cannot be prefetched";
+  // The statement's own name for the shared outer loop (statements may name their variables apart).
+  std::string own = loop_var(ss.order.at(0));
+  bool reads = false;
+  std::string why;
+  visit(st.value, [&](const ExprNode& n) {
+    if (n.kind() != ExprKind::Access || n.name() != t) return;
+    reads = true;
+    bool mentions = false;
+    for (auto& a : n.args())
+      for (auto& fv : free_index_vars(a)) mentions = mentions || fv == own;
+    if (!mentions) why = "a read of '" + t + "' does not depend on the group's outer loop '" + own + "'";
+  });
+  if (!reads) return "statement " + std::to_string(stmt) + " does not read '" + t + "'";
+  return why;
+}
+
 std::string storage_rounding_error(const IndexProgram& p, size_t stmt, const StmtSchedule& ss) {
   const IndexStmt& st = p.stmts().at(stmt);
   DType d = p.tensor(st.out).dtype;
@@ -294,6 +321,8 @@ std::string validate_schedule(const IndexProgram& p, const Schedule& s) {
     if (std::string why = storage_rounding_error(p, i, ss); !why.empty()) return at + why;
     if (ss.stream)
       if (std::string why = stream_error(p, i, ss); !why.empty()) return at + why;
+    for (auto& t : ss.prefetch)
+      if (std::string why = prefetch_error(p, s, i, t); !why.empty()) return at + why;
     if (ss.threads > 1 && !thread_loop(p, i, ss))
       return at + "no loop can be split across threads (the first loop that is not the reduction's must be an output "
                   "variable or its outer part, neither vectorized nor unrolled)";
@@ -329,6 +358,7 @@ std::string to_string(const Schedule& s, const IndexProgram& p) {
     if (ss.threads > 1) os << " threads " << ss.threads;
     if (ss.fuse_prev) os << " fused";
     if (ss.stream) os << " stream";
+    for (auto& t : ss.prefetch) os << " prefetch " << t;
     os << "\n";
   }
   return os.str();

@@ -18,6 +18,7 @@ nlohmann::json schedule_to_json(const Schedule& s) {
     j["unroll"] = ss.unroll;
     j["pack"] = ss.pack;
     j["stream"] = ss.stream;
+    j["prefetch"] = ss.prefetch;
     out.push_back(j);
   }
   return out;
@@ -40,6 +41,7 @@ Schedule schedule_from_json(const nlohmann::json& j, const std::string& where) {
       ss.unroll = x.at("unroll").get<std::vector<std::string>>();
       ss.pack = x.at("pack").get<std::vector<std::string>>();
       ss.stream = x.value("stream", false);  // absent in reports written before streaming stores
+      ss.prefetch = x.value("prefetch", std::vector<std::string>{});  // and before prefetching
       s.stmts.push_back(ss);
     } catch (const nlohmann::json::exception& e) {
       user_error(at + ": not a statement schedule (" + e.what() + ")");

@@ -243,6 +243,7 @@ std::optional<Schedule> with_hints(const IndexProgram& p, Schedule s, const std:
     trial.stmts[i].fuse_prev = false;
     trial.stmts[i].threads = 1;
     trial.stmts[i].stream = false;
+    trial.stmts[i].prefetch.clear();
     if (validate_schedule(p, trial).empty()) {
       s = trial;
       any = true;
@@ -303,6 +304,27 @@ std::optional<Schedule> streamed(const IndexProgram& p, Schedule s, int64_t min_
     const std::string& out = p.stmts()[i].out;
     if (dtype_bytes(p.tensor(out).dtype) * p.numel(out) >= min_bytes && stream_error(p, i, s.stmts[i]).empty())
       s.stmts[i].stream = any = true;
+  }
+  if (!any) return std::nullopt;
+  return s;
+}
+
+// `s` with each fusion group's inputs prefetched for the group's next outer iteration, each by the
+// last statement of the group that may (the group's last pass over it, after which the next
+// iteration's first pass comes); none when no statement may.
+std::optional<Schedule> prefetched(const IndexProgram& p, Schedule s) {
+  bool any = false;
+  for (auto& [first, last] : fusion_groups(s)) {
+    if (first == last) continue;
+    for (auto& t : p.tensors()) {
+      if (t.role != TensorRole::Input) continue;
+      for (size_t i = last + 1; i-- > first;)
+        if (prefetch_error(p, s, i, t.name).empty()) {
+          s.stmts[i].prefetch.push_back(t.name);
+          any = true;
+          break;
+        }
+    }
   }
   if (!any) return std::nullopt;
   return s;
@@ -600,6 +622,14 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   if (int64_t min_bytes = b.streaming_store_min_bytes(); min_bytes > 0 && res.stats.stop_reason == "measured all")
     for (const CandidateRecord* c : fastest_first(res))
       if (auto s = streamed(p, c->schedule, min_bytes)) {
+        measure_candidates(p, b, o, {{c->estimate_ns, *s}}, false, t0, res, on_record, interrupted, reference);
+        break;
+      }
+  // Then prefetching on the fastest: whether the next outer iteration's rows arrive while the
+  // group computes on this one's is a matter of the memory system, which the model does not see.
+  if (b.prefetches() && res.stats.stop_reason == "measured all")
+    for (const CandidateRecord* c : fastest_first(res))
+      if (auto s = prefetched(p, c->schedule)) {
         measure_candidates(p, b, o, {{c->estimate_ns, *s}}, false, t0, res, on_record, interrupted, reference);
         break;
       }

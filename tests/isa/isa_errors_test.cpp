@@ -129,7 +129,11 @@ TEST(IsaErrors, LlvmBackendSettings) {
   EXPECT_EQ(load([](json& j) { j["llvm"]["vector_math"] = {{"sin", "_ZGVdN8v_sinf"}}; }),
             "t.json: /llvm/vector_math/sin: unknown function 'sin'; expected one of exp, log, tanh, erf");
   EXPECT_EQ(load([](json& j) { j["llvm"]["vector_math"] = {{"exp", 3}}; }),
-            "t.json: /llvm/vector_math/exp: expected the symbol of a vector routine (e.g. \"_ZGVdN8v_expf\")");
+            "t.json: /llvm/vector_math/exp: expected the symbol of a vector routine (e.g. \"_ZGVdN8v_expf\") or "
+            "\"inline\" (the backend's own implementation)");
+  EXPECT_EQ(load([](json& j) { j["llvm"]["vector_math"] = {{"tanh", "inline"}}; }),
+            "t.json: /llvm/vector_math/tanh: the backend has no inline implementation of tanh; \"inline\" is "
+            "available for: exp");
 }
 
 TEST(IsaErrors, UnknownInstructionField) {

@@ -196,6 +196,7 @@ class RecordingBackend : public Backend {
   int vector_registers() const override { return 16; }
   int threads() const override { return 2; }
   int64_t streaming_store_min_bytes() const override { return 1; }
+  bool prefetches() const override { return true; }
   std::string unsupported(const IndexProgram&) const override { return ""; }
   std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule& s) const override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -225,16 +226,25 @@ TEST(Search, MeasuresFusionTileShapesAndStreamingTheModelCannotRank) {
   IndexProgram sm = load_index_program(read_source("experiments/suites/ops/softmax.tp")).with_dims({{"M", 16}, {"N", 64}});
   RecordingBackend bs;
   SearchResult rs = search_schedules(sm, bs, o);
+  size_t prefetching = 0;
   for (auto& c : rs.candidates) {
-    bool st = false;
-    for (auto& ss : c.schedule.stmts) st = st || ss.stream;
-    if (st) {
-      ++streamed;
+    bool st = false, pf = false;
+    for (auto& ss : c.schedule.stmts) st = st || ss.stream, pf = pf || !ss.prefetch.empty();
+    if (st || pf) {
+      streamed += st;
+      prefetching += pf;
       EXPECT_EQ(c.status, CandidateStatus::Ok);
       EXPECT_EQ(validate_schedule(sm, c.schedule), "");
     }
   }
-  EXPECT_EQ(streamed, 1u);  // y is written once and never read back: the fastest, streamed
+  // y is written once and never read back: the fastest, streamed (and the prefetching candidate
+  // if it came from the streamed one); then x prefetched on the fastest, measured last.
+  EXPECT_GE(streamed, 1u);
+  EXPECT_LE(streamed, 2u);
+  EXPECT_EQ(prefetching, 1u);
+  bool last_prefetches = false;
+  for (auto& ss : rs.candidates.back().schedule.stmts) last_prefetches = last_prefetches || !ss.prefetch.empty();
+  EXPECT_TRUE(last_prefetches);
 
   IndexProgram mm = matmul(64, 64, 96);
   RecordingBackend bm;
