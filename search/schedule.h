@@ -42,7 +42,7 @@ struct StmtSchedule {
   // Input tensors whose next outer iteration of the fusion group this statement prefetches: each
   // vector load of t[...] also prefetches t at the group's outer variable one iteration on, so the
   // next iteration's first pass finds its rows in cache (see prefetch_error).
-  std::vector<std::string> prefetch;
+  std::vector<std::string> prefetch = {};
 };
 
 struct Schedule {

@@ -381,8 +381,10 @@ TEST(CpuBackend, ExplicitVectorMathRoutines) {
   s.stmts[0].vector_width = lanes;
   expect_matches_reference(p, s, "vector math", 9);
   auto k = jit_compile(p, s, t);
-  for (auto& [f, sym] : t.vector_math)
-    if (sym != "inline") EXPECT_NE(k->optimized_ir().find(sym), std::string::npos) << f << " " << sym;
+  for (auto& [f, sym] : t.vector_math) {
+    if (sym == "inline") continue;  // the backend's own code, no call
+    EXPECT_NE(k->optimized_ir().find(sym), std::string::npos) << f << " " << sym;
+  }
   EXPECT_EQ(t.vector_math.size(), 4u);
 }
 
