@@ -828,11 +828,8 @@ class Lowerer {
     outer = b_.CreateAdd(cur, b_.getInt64(prefetch_step_));
     std::vector<llvm::Value*> idx;
     for (auto& a : e->args()) idx.push_back(integer(a));
-    vars_.at(prefetch_var_) = cur;
-    const Buf& buf = bufs_.at(e->name());
-    llvm::Value* off = b_.getInt64(0);
-    for (size_t i = 0; i < idx.size(); ++i) off = b_.CreateAdd(b_.CreateMul(off, b_.getInt64(buf.shape[i])), idx[i]);
-    llvm::Value* addr = b_.CreateBitCast(b_.CreateGEP(buf.elt, buf.ptr, off), llvm::PointerType::getUnqual(i8_));
+    outer = cur;
+    llvm::Value* addr = b_.CreateBitCast(address(bufs_.at(e->name()), idx, false), llvm::PointerType::getUnqual(i8_));
     // Read access, keep in all cache levels, data cache.
     b_.CreateIntrinsic(llvm::Intrinsic::prefetch, {addr->getType()}, {addr, b_.getInt32(0), b_.getInt32(3), b_.getInt32(1)});
   }
@@ -947,13 +944,15 @@ class Lowerer {
   }
 
   // ---- memory ----
-  llvm::Value* address(const Buf& buf, const std::vector<llvm::Value*>& idx) {
+  // The element's address; with `inbounds` false, one that may lie outside the buffer (no wrap
+  // or inbounds flags: a prefetch's).
+  llvm::Value* address(const Buf& buf, const std::vector<llvm::Value*>& idx, bool inbounds = true) {
     llvm::Value* off = b_.getInt64(0);
     for (size_t i = 0; i < idx.size(); ++i) {
       llvm::Value* x = static_cast<int>(i) == buf.contracted ? b_.CreateSub(idx[i], buf.slice_base) : idx[i];
-      off = b_.CreateAdd(b_.CreateMul(off, b_.getInt64(buf.shape[i]), "", true, true), x, "", true, true);
+      off = b_.CreateAdd(b_.CreateMul(off, b_.getInt64(buf.shape[i]), "", inbounds, inbounds), x, "", inbounds, inbounds);
     }
-    return b_.CreateInBoundsGEP(buf.elt, buf.ptr, off);
+    return inbounds ? b_.CreateInBoundsGEP(buf.elt, buf.ptr, off) : b_.CreateGEP(buf.elt, buf.ptr, off);
   }
   void tag(llvm::Instruction* inst, const Buf& buf) {
     inst->setMetadata(llvm::LLVMContext::MD_alias_scope, buf.scope_list);

@@ -163,12 +163,14 @@ struct Instruction {
   DimSpec dim_bounds(const std::string& dim) const;
 };
 
+// The llvm.vector_math value that asks for the LLVM backend's own implementation of a function,
+// and the functions that have one (emit/vector_math.h).
+inline constexpr const char* kInlineVectorMath = "inline";
+inline const std::vector<std::string> kInlineVectorMathFunctions = {"exp"};
+
 // Code generation settings of the `llvm` backend (required when a target declares it): LLVM's CPU
 // name and feature flags, the vector register width the lowering uses, and the host CPU features
 // (as the compiler's __builtin_cpu_supports names them) a kernel needs to run.
-// The functions the LLVM backend implements itself (llvm.vector_math value "inline").
-inline const std::vector<std::string> kInlineVectorMathFunctions = {"exp"};
-
 struct LlvmBackend {
   std::string cpu;                        // "haswell"
   std::vector<std::string> features;      // "+avx2", "-avx512f"

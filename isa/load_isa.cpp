@@ -903,7 +903,7 @@ Isa load_isa_from_string(const std::string& text, const std::string& path) {
         if (!it.value().is_string() || !word(it.value().get<std::string>(), 0))
           ctx.fail(at + "/" + it.key(), "expected the symbol of a vector routine (e.g. \"_ZGVdN8v_expf\") or "
                                         "\"inline\" (the backend's own implementation)");
-        else if (it.value().get<std::string>() == "inline" &&
+        else if (it.value().get<std::string>() == kInlineVectorMath &&
                  std::find(kInlineVectorMathFunctions.begin(), kInlineVectorMathFunctions.end(), it.key()) ==
                      kInlineVectorMathFunctions.end())
           ctx.fail(at + "/" + it.key(), "the backend has no inline implementation of " + it.key() +

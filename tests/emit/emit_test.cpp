@@ -37,6 +37,14 @@ IndexProgram scaled_matmul(int64_t m, int64_t n) {
       "output c[m, n] = (sum(k) a[m, k] * b[k, n]) * r[m]\n"));
 }
 
+// Statements `stmts` of s vectorized along n at `lanes`.
+void vectorize_n(Schedule& s, std::initializer_list<size_t> stmts, int lanes) {
+  for (size_t i : stmts) {
+    s.stmts[i].vectorize = "n";
+    s.stmts[i].vector_width = lanes;
+  }
+}
+
 // Max scaled error of every output vs the f64 interpreter; f32 tolerance scaled by magnitude.
 void expect_matches_reference(const IndexProgram& p, const Schedule& s, const std::string& what, uint64_t seed = 1) {
   std::string why = validate_schedule(p, s);
@@ -382,7 +390,7 @@ TEST(CpuBackend, ExplicitVectorMathRoutines) {
   expect_matches_reference(p, s, "vector math", 9);
   auto k = jit_compile(p, s, t);
   for (auto& [f, sym] : t.vector_math) {
-    if (sym == "inline") continue;  // the backend's own code, no call
+    if (sym == kInlineVectorMath) continue;  // the backend's own code, no call
     EXPECT_NE(k->optimized_ir().find(sym), std::string::npos) << f << " " << sym;
   }
   EXPECT_EQ(t.vector_math.size(), 4u);
@@ -401,10 +409,7 @@ TEST(CpuBackend, StreamingStores) {
       "output s[m] = sum(n) e[m, n]\n"
       "output y[m, n] = e[m, n] / s[m] + 1.0\n"));
   Schedule s = default_schedule(p);
-  for (size_t i : {size_t{0}, size_t{2}}) {
-    s.stmts[i].vectorize = "n";
-    s.stmts[i].vector_width = lanes;
-  }
+  vectorize_n(s, {0, 2}, lanes);
   EXPECT_NE(stream_error(p, 0, s.stmts[0]), "");  // a temporary
   EXPECT_NE(stream_error(p, 1, s.stmts[1]), "");  // read by statement 2
   EXPECT_EQ(stream_error(p, 2, s.stmts[2]), "");
@@ -461,10 +466,7 @@ TEST(CpuBackend, PrefetchesTheGroupsNextOuterIteration) {
       "e[m, n] = exp(x[m, n] - mu[m])\n"
       "output y[m, n] = e[m, n] * g[n] + x[m, n]\n"));
   Schedule s = default_schedule(p);
-  for (size_t i : {size_t{1}, size_t{2}}) {
-    s.stmts[i].vectorize = "n";
-    s.stmts[i].vector_width = lanes;
-  }
+  vectorize_n(s, {1, 2}, lanes);
   // Not yet a group.
   EXPECT_NE(prefetch_error(p, s, 2, "x").find("needs a fusion group"), std::string::npos);
   s.stmts[1].fuse_prev = s.stmts[2].fuse_prev = true;

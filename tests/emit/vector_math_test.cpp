@@ -22,7 +22,7 @@ constexpr int64_t kChunk = 1 << 16;
 // the backend's own implementation.
 std::unique_ptr<CpuKernel> inline_exp_kernel(const std::string& isa_name, int* lanes) {
   CpuTarget t = cpu_target(load_isa("targets/" + isa_name + ".json"));
-  t.vector_math["exp"] = "inline";
+  t.vector_math["exp"] = kInlineVectorMath;
   *lanes = t.vector_bytes / 4;
   IndexProgram p = load_index_program(
       source_from_string("where N = " + std::to_string(kChunk) + "\ninput a: f32[N]\noutput c[n] = exp(a[n])\n"));
