@@ -1,4 +1,4 @@
-// The backend's own vector exp (see vector_math.h).
+// The backend's own vector exp and tanh (see vector_math.h).
 #include "emit/vector_math.h"
 
 #include <llvm/IR/IRBuilder.h>
@@ -37,7 +37,7 @@ llvm::Value* inline_exp(llvm::IRBuilder<>& b, llvm::Value* x) {
   r = fma(neg_n, f(ln2_lo), r);
   // e^r = 1 + r + r^2 (c2 + c3 r + ... + c6 r^4), Horner from the highest power. The coefficients
   // are a least-squares fit of relative error on Chebyshev nodes of [-ln2/2, ln2/2] (Lawson
-  // iterations toward minimax), rounded to float.
+  // iterations toward minimax), rounded to float; experiments/vector_math/fit.py reproduces them.
   static const float c[] = {1.0f, 1.0f, 0.49999994f, 0.16666521f, 0.041668389f, 0.0083687101f, 0.0013814613f};
   llvm::Value* p = f(c[6]);
   for (int k = 5; k >= 0; --k) p = fma(p, r, f(c[k]));
@@ -50,8 +50,36 @@ llvm::Value* inline_exp(llvm::IRBuilder<>& b, llvm::Value* x) {
   return b.CreateSelect(b.CreateFCmpUNO(x, x), x, y);
 }
 
+llvm::Value* inline_tanh(llvm::IRBuilder<>& b, llvm::Value* x) {
+  llvm::IRBuilder<>::FastMathFlagGuard exact(b);
+  b.clearFastMathFlags();
+  auto* vty = llvm::cast<llvm::FixedVectorType>(x->getType());
+  auto f = [&](double v) { return llvm::ConstantFP::get(vty, v); };
+  auto fma = [&](llvm::Value* a, llvm::Value* m, llvm::Value* c) {
+    return b.CreateIntrinsic(llvm::Intrinsic::fma, {vty}, {a, m, c});
+  };
+  // tanh is odd: work on a = |x| and give the result x's sign (so -0 stays -0).
+  llvm::Value* a = b.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, x);
+  // Small a: tanh(a) = a + a^3 P(a^2), no cancellation. The coefficients are a least-squares fit
+  // of relative error on Chebyshev nodes of [0, 0.625] (Lawson iterations toward minimax; fit error
+  // 9e-9), rounded to float; experiments/vector_math/fit.py reproduces them.
+  static const float c[] = {-0.33333281f, 0.13331442f, -0.053739715f, 0.020639088f, -0.0057049873f};
+  llvm::Value* z = b.CreateFMul(a, a);
+  llvm::Value* p = f(c[4]);
+  for (int k = 3; k >= 0; --k) p = fma(p, z, f(c[k]));
+  llvm::Value* small = fma(b.CreateFMul(a, z), p, a);
+  // a >= 0.625: tanh(a) = 1 - 2 / (e^2a + 1). Here tanh(a) > 0.55 and 2 / (e^2a + 1) < 0.45, so the
+  // subtraction loses nothing to cancellation. e^2a overflows to +inf for large a, which gives 1;
+  // NaN stays NaN.
+  llvm::Value* e = inline_exp(b, b.CreateFAdd(a, a));
+  llvm::Value* large = b.CreateFSub(f(1.0), b.CreateFDiv(f(2.0), b.CreateFAdd(e, f(1.0))));
+  llvm::Value* t = b.CreateSelect(b.CreateFCmpOLT(a, f(0.625)), small, large);
+  return b.CreateBinaryIntrinsic(llvm::Intrinsic::copysign, t, x);
+}
+
 llvm::Value* inline_vector_math(llvm::IRBuilder<>& b, const std::string& function, llvm::Value* x) {
   if (function == "exp") return inline_exp(b, x);
+  if (function == "tanh") return inline_tanh(b, x);
   internal_error("no inline implementation of " + function);
 }
 

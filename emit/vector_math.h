@@ -19,6 +19,12 @@ namespace axon {
 // -110 to 100: worst 0.88 ulp).
 llvm::Value* inline_exp(llvm::IRBuilder<>& b, llvm::Value* x);
 
+// tanh(x) for every lane, as straight-line IR: |x| < 0.625 by an odd polynomial (degree 11,
+// fitted for relative error), otherwise 1 - 2 / (e^2|x| + 1) with inline_exp; the sign of x put
+// back last. +-inf give +-1, NaN gives NaN. Under 2 ulp (the targets' accuracy_ulp for tanh;
+// tests/emit/vector_math_test.cpp sweeps it).
+llvm::Value* inline_tanh(llvm::IRBuilder<>& b, llvm::Value* x);
+
 // The built-in implementation of `function` (one of kInlineVectorMathFunctions) applied to x.
 llvm::Value* inline_vector_math(llvm::IRBuilder<>& b, const std::string& function, llvm::Value* x);
 

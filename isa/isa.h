@@ -166,7 +166,7 @@ struct Instruction {
 // The llvm.vector_math value that asks for the LLVM backend's own implementation of a function,
 // and the functions that have one (emit/vector_math.h).
 inline constexpr const char* kInlineVectorMath = "inline";
-inline const std::vector<std::string> kInlineVectorMathFunctions = {"exp"};
+inline const std::vector<std::string> kInlineVectorMathFunctions = {"exp", "tanh"};
 
 // Code generation settings of the `llvm` backend (required when a target declares it): LLVM's CPU
 // name and feature flags, the vector register width the lowering uses, and the host CPU features
