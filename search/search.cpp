@@ -22,6 +22,7 @@
 #include "search/cost_model.h"
 #include "search/enumerate.h"
 #include "search/isolate.h"
+#include "search/runoff.h"
 
 namespace axon {
 
@@ -405,23 +406,13 @@ void measure_candidates(const IndexProgram& p, const Backend& b, const SearchOpt
         double stop_above = 0;
         if (!is_base && res.best >= 0 && o.stop_slower_than > 0)
           stop_above = o.stop_slower_than * res.candidates[static_cast<size_t>(res.best)].timing.median_ns;
-        IsolatedResult r = run_isolated(
-            [&] {
-              Timing t = art->time(o.warmup, o.repeats, stop_above);
-              std::ostringstream os;
-              os.precision(17);
-              os << t.median_ns << " " << t.min_ns << " " << t.max_ns << " " << t.repeats << " " << t.clock;
-              return os.str();
-            },
-            o.candidate_timeout_s);
+        std::optional<Timing> t = time_isolated(*art, o.warmup, o.repeats, stop_above, o.candidate_timeout_s, &rec.detail);
         res.stats.seconds_measure += since(tm);
-        if (!r.ok) {
+        if (!t) {
           rec.status = CandidateStatus::Crashed;
-          rec.detail = "timing run " + r.failure;
           ++res.stats.crashes;
         } else {
-          std::istringstream is(r.payload);
-          is >> rec.timing.median_ns >> rec.timing.min_ns >> rec.timing.max_ns >> rec.timing.repeats >> rec.timing.clock;
+          rec.timing = *t;
           rec.status = CandidateStatus::Ok;
           ++res.stats.measured;
         }

@@ -31,6 +31,7 @@
 #include "search/fuse.h"
 #include "search/instruction_costs.h"
 #include "search/result_cache.h"
+#include "search/runoff.h"
 #include "search/schedule_json.h"
 #include "search/search.h"
 #include "synth/apply_derivation.h"
@@ -354,6 +355,7 @@ int synthesize_command(const SynthOptions& o) {
     variant_estimate.push_back(best_estimate_ns(v.program, *backend));
     best_estimate = std::min(best_estimate, variant_estimate.back());
   }
+  std::vector<std::pair<size_t, CandidateRecord>> measured;  // every searched candidate timed, with its variant
   std::map<std::string, std::string> variant_by_text;  // a program already searched, by its text
   for (size_t vi = 0; vi < variants.size(); ++vi) {
     // A rewrite can reach a program a fusion variant already is (inlining a temporary that
@@ -383,6 +385,7 @@ int synthesize_command(const SynthOptions& o) {
           j["variant"] = variants[vi].name;
           jsonl << j.dump() << "\n" << std::flush;
           all_records.push_back(j);
+          if (c.status == CandidateStatus::Ok && c.kind == "searched") measured.push_back({vi, c});
           if (c.status == CandidateStatus::Ok && (best_ms < 0 || c.timing.median_ns / 1e6 < best_ms)) best_ms = c.timing.median_ns / 1e6;
           double el = std::chrono::duration<double>(Clock::now() - t_search).count();
           std::fprintf(stderr, "[search %6.1fs] %s, candidate %d (%s): %s", el, variants[vi].name.c_str(), c.id,
@@ -415,6 +418,58 @@ int synthesize_command(const SynthOptions& o) {
       break;
     }
   }                                                                             timer.lap("search (compile, check, time)");
+  // The runoff: the candidates within a few percent of the fastest timed again in alternation,
+  // so that the machine's drift between their first timings does not pick the winner.
+  nlohmann::json runoff_report;
+  std::unique_ptr<Artifact> winner_artifact;
+  bool in_budget = so.time_budget_s <= 0 ||
+                   std::chrono::duration<double>(Clock::now() - t_search).count() < so.time_budget_s;
+  if (winner && st.stop_reason == "measured all" && in_budget && !g_interrupted.load()) {
+    RunoffOptions ro;
+    ro.repeats = std::max(1, so.repeats / 3);
+    std::vector<double> medians;
+    for (auto& [vi, c] : measured) medians.push_back(c.timing.median_ns);
+    std::vector<std::unique_ptr<Artifact>> arts;
+    std::vector<const Artifact*> contenders;
+    std::vector<size_t> entered;  // indices into measured
+    std::vector<size_t> picks = runoff_contenders(medians, ro.margin, ro.max);
+    for (size_t m : picks.size() >= 2 ? picks : std::vector<size_t>{}) {
+      try {
+        arts.push_back(backend->compile(variants[measured[m].first].program, measured[m].second.schedule));
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "[runoff] %s, candidate %d: does not compile again (%s); left out\n",
+                     variants[measured[m].first].name.c_str(), measured[m].second.id, e.what());
+        continue;
+      }
+      contenders.push_back(arts.back().get());
+      entered.push_back(m);
+    }
+    if (contenders.size() >= 2) {
+      RunoffResult rr = runoff(contenders.size(), ro.rounds, isolated_timer(contenders, ro, so.candidate_timeout_s));
+      nlohmann::json list = nlohmann::json::array();
+      std::string line;
+      for (size_t i = 0; i < entered.size(); ++i) {
+        const auto& [vi, c] = measured[entered[i]];
+        nlohmann::json e = {{"variant", variants[vi].name}, {"id", c.id}, {"search_median_ns", c.timing.median_ns},
+                            {"round_medians_ns", rr.round_medians_ns[i]}};
+        if (rr.failure[i].empty()) e["median_ns"] = rr.median_ns[i];
+        else e["failure"] = rr.failure[i];
+        list.push_back(e);
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "%s%s #%d %.3f ms", line.empty() ? "" : ", ", variants[vi].name.c_str(), c.id,
+                      rr.median_ns[i] / 1e6);
+        line += buf;
+      }
+      const auto& [wvi, wc] = measured[entered[rr.winner]];
+      runoff_report = {{"margin", ro.margin}, {"rounds", ro.rounds}, {"warmup", ro.warmup}, {"repeats", ro.repeats},
+                       {"contenders", list}, {"chosen", rr.winner}};
+      std::fprintf(stderr, "[runoff] %zu candidates within %.0f%% of the fastest, %d rounds in alternation: %s; chosen: %s #%d\n",
+                   entered.size(), ro.margin * 100, ro.rounds, line.c_str(), variants[wvi].name.c_str(), wc.id);
+      winner = std::make_pair(wvi, wc);
+      winner_artifact = std::move(arts[rr.winner]);
+                                                                                timer.lap("runoff");
+    }
+  }
   std::signal(SIGINT, SIG_DFL);
 
   nlohmann::json report;
@@ -459,13 +514,14 @@ int synthesize_command(const SynthOptions& o) {
     report["best"]["derivation"] = synth::derivation_to_json(rv ? rv->derivation : std::vector<synth::DerivationStep>{});
     if (rv) report["rewrite_derivation"] = synth::derivation_text(index, *rv);
     if (baseline) report["speedup_over_baseline"] = baseline->timing.median_ns / best.timing.median_ns;
-    auto art = backend->compile(v.program, best.schedule);
+    std::unique_ptr<Artifact> art = winner_artifact ? std::move(winner_artifact) : backend->compile(v.program, best.schedule);
     for (auto& [name, data] : art->files()) write_file(out / name, data);
     write_file(out / "kernel.json", kernel_interface_text(v.program, backend->target()));
     write_file(out / "derivation.txt", derivation_text(o.program, v, best.schedule, "", rv ? synth::derivation_text(index, *rv) : ""));
     report["certificates"] = write_certificates(index, rv ? rv->derivation : std::vector<synth::DerivationStep>{}, v, out);
     timer.lap("certificates");
   }
+  if (!runoff_report.is_null()) report["runoff"] = runoff_report;
   report["cache"] = {{"hit", false}, {"key", key}, {"dir", cache_dir}};
   write_file(out / "report.json", report.dump(2) + "\n");                      timer.lap("write outputs");
   if (winner && st.stop_reason == "measured all" && !o.no_cache)
