@@ -242,6 +242,7 @@ class Lowerer {
 
   void lower_stmt(const IndexStmt& st, const StmtSchedule& ss) {
     size_t si = static_cast<size_t>(&st - p_.stmts().data());
+    AXON_CHECK(vars_.empty() && parts_.empty(), "loop values left bound before statement " + std::to_string(si));
     // Threads split a loop behind the reduction's block loops: nest() spawns them there.
     thread_at_ = -1;
     if (ss.threads > 1)
@@ -262,6 +263,7 @@ class Lowerer {
   // split into contiguous chunks, one per thread, in an outlined worker (see run_threaded).
   void lower_group(size_t first, size_t last) {
     const StmtSchedule& lead = s_.stmts[first];
+    AXON_CHECK(vars_.empty() && parts_.empty(), "loop values left bound before statement " + std::to_string(first));
     OuterLoop ol = *outer_loop(p_, first, lead);
     std::vector<llvm::Value*> to_free;
     for (size_t i = first; i <= last; ++i)
@@ -701,6 +703,7 @@ class Lowerer {
         });
       });
       parts_.erase(rloop);
+      vars_.erase(rv);
       for (size_t i = 0; i < points.size(); ++i) {
         bind_point(points[i]);
         when(in_extent, "rtile.row", [&] {
@@ -708,7 +711,10 @@ class Lowerer {
           if (epi) vstore(out, st.vars, vreal(epi));
         });
       }
-      for (auto& in : inner) parts_.erase(in.loop);
+      for (auto& in : inner) {
+        parts_.erase(in.loop);
+        vars_.erase(in.var);
+      }
       vec_var_.clear();
       vec_width_ = 0;
     });

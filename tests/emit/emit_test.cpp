@@ -221,6 +221,33 @@ TEST(CpuBackend, ThreadsBehindReductionBlocks) {
   EXPECT_GE(threaded, 4);
 }
 
+// A register tile's loop values (its reduction variable, its tile's variables) are unbound after
+// it: a threaded statement after it passes the values bound around it to its workers, and a stale
+// one from the tile's loops did not dominate the call (mirage/gqa's row max, then its exp).
+TEST(CpuBackend, ThreadedStatementAfterARegisterTile) {
+  IndexProgram p = load_index_program(source_from_string(
+      "where H = 2, L = 64, S = 40\ninput s: f32[H, L, S]\n"
+      "mx[h, l] = max(j) s[h, l, j]\noutput y[h, l, j] = exp(s[h, l, j] - mx[h, l])\n"));
+  for (bool split_j : {false, true}) {
+    Schedule s = default_schedule(p);
+    StmtSchedule& t = s.stmts[0];
+    t.split = {{"h", 2}, {"l", 16}};
+    t.order = {"h.o", "l.o", "j", "h.i", "l.i"};
+    if (split_j) {
+      t.split["j"] = 8;
+      t.order = {"j.o", "h.o", "l.o", "j.i", "h.i", "l.i"};
+    }
+    t.unroll = {"h.i"};
+    t.vectorize = "l.i";
+    t.vector_width = 8;
+    ASSERT_TRUE(is_register_tile(p, 0, t)) << split_j;
+    s.stmts[1].vectorize = "j";
+    s.stmts[1].vector_width = 8;
+    s.stmts[1].threads = 2;
+    expect_matches_reference(p, s, split_j ? "blocked tile, then threads" : "tile, then threads");
+  }
+}
+
 // A reduction under an elementwise epilogue ((sum) / c, (sum) * r[m], exp(max)) is lifted and
 // register-tiled like a plain one; the epilogue runs once per element after the reduction.
 TEST(CpuBackend, ReductionsWithAnEpilogueAreLiftedAndTiled) {
