@@ -251,7 +251,6 @@ class Evaluator {
   // temporary is computed when first read and memoized.
   std::map<std::string, std::vector<double>> run_points(
       const TensorMap& inputs, const std::map<std::string, std::vector<std::vector<int64_t>>>& points) {
-    if (mode_ != EvalMode::F64) internal_error("point evaluation is only defined in f64 mode");
     bind_buffers(inputs, /*allocate_results=*/false);
     for (size_t i = 0; i < p_.stmts().size(); ++i) {
       const IndexStmt& s = p_.stmts()[i];
@@ -300,6 +299,8 @@ class Evaluator {
     cur_out_ = &c.stmt->out;
     cur_origin_ = c.stmt->origin;
     double v = c.stmt->value->sort() == Sort::Bool ? (evb(c.root) ? 1.0 : 0.0) : evr(c.root);
+    if (mode_ == EvalMode::F32) v = static_cast<float>(v);
+    if (mode_ == EvalMode::Storage) v = round_to_dtype(v, p_.tensor(t).dtype);
     cur_out_ = saved_out;
     cur_origin_ = saved_origin;
     env_ = saved;
@@ -343,8 +344,9 @@ TensorMap interpret(const IndexProgram& p, const TensorMap& inputs, EvalMode mod
 }
 
 std::map<std::string, std::vector<double>> interpret_points(
-    const IndexProgram& p, const TensorMap& inputs, const std::map<std::string, std::vector<std::vector<int64_t>>>& points) {
-  return Evaluator(p, EvalMode::F64).run_points(inputs, points);
+    const IndexProgram& p, const TensorMap& inputs, const std::map<std::string, std::vector<std::vector<int64_t>>>& points,
+    EvalMode mode) {
+  return Evaluator(p, mode).run_points(inputs, points);
 }
 
 TensorMap random_inputs(const IndexProgram& p, uint64_t seed, double scale) {

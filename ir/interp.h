@@ -28,11 +28,13 @@ enum class EvalMode { F64, F32, Storage };
 // (outside a select branch not taken) is a UserError naming the tensor and the statement.
 TensorMap interpret(const IndexProgram& p, const TensorMap& inputs, EvalMode mode = EvalMode::F64);
 
-// Demand-driven f64 evaluation of selected output elements: each requested index of each named
-// tensor is computed, with elements of temporaries computed on first read and memoized. Checks a
+// Demand-driven evaluation of selected output elements: each requested index of each named
+// tensor is computed, with elements of temporaries computed on first read and memoized (and, in
+// the F32 and Storage modes, rounded as `interpret` rounds every element it stores). Checks a
 // full-size kernel without interpreting the whole program.
 std::map<std::string, std::vector<double>> interpret_points(
-    const IndexProgram& p, const TensorMap& inputs, const std::map<std::string, std::vector<std::vector<int64_t>>>& points);
+    const IndexProgram& p, const TensorMap& inputs, const std::map<std::string, std::vector<std::vector<int64_t>>>& points,
+    EvalMode mode = EvalMode::F64);
 
 // Random inputs: uniform in [-scale, scale], bool tensors 0/1, deterministic for a seed.
 TensorMap random_inputs(const IndexProgram& p, uint64_t seed, double scale = 1.0);

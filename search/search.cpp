@@ -153,30 +153,49 @@ double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, i
     return INFINITY;
   }
   std::vector<double> got = deserialize(r.payload);
-  auto ref = interpret_points(ref_program, inputs, pts);
-  double worst = 0;
-  size_t k = 0;
-  for (auto& [t, list] : pts) {
-    const auto& want = ref.at(t);
-    double scale = 0;
-    for (double x : want) scale = std::max(scale, std::fabs(x));
-    double atol = rtol * 0.1 * (scale + 1e-30);
-    for (size_t i = 0; i < list.size(); ++i, ++k) {
-      double g = got.at(k), w = want[i];
-      double e = (std::isnan(g) || std::isnan(w)) ? (std::isnan(g) && std::isnan(w) ? 0 : INFINITY)
-                                                  : std::fabs(g - w) / (atol + rtol * std::fabs(w));
-      if (e > worst) {
-        worst = e;
-        if (detail && e > 1) {
-          std::ostringstream os;
-          os << t << "[";
-          for (size_t d = 0; d < list[i].size(); ++d) os << (d ? ", " : "") << list[i][d];
-          os << "] = " << g << ", reference " << w;
-          *detail = os.str();
+  // The worst scaled error of the kernel's values against a reference's, and where it is.
+  auto compare = [&](const std::map<std::string, std::vector<double>>& ref, std::string* where) {
+    double worst = 0;
+    size_t k = 0;
+    for (auto& [t, list] : pts) {
+      const auto& want = ref.at(t);
+      double scale = 0;
+      for (double x : want) scale = std::max(scale, std::fabs(x));
+      double atol = rtol * 0.1 * (scale + 1e-30);
+      for (size_t i = 0; i < list.size(); ++i, ++k) {
+        double g = got.at(k), w = want[i];
+        double e = (std::isnan(g) || std::isnan(w)) ? (std::isnan(g) && std::isnan(w) ? 0 : INFINITY)
+                                                    : std::fabs(g - w) / (atol + rtol * std::fabs(w));
+        if (e > worst) {
+          worst = e;
+          if (e > 1) {
+            std::ostringstream os;
+            os << t << "[";
+            for (size_t d = 0; d < list[i].size(); ++d) os << (d ? ", " : "") << list[i][d];
+            os << "] = " << g << ", reference " << w;
+            *where = os.str();
+          }
         }
       }
     }
+    return worst;
+  };
+  std::string where;
+  double worst = compare(interpret_points(ref_program, inputs, pts), &where);
+  // With f16/bf16 tensors, the program's own storage semantics rounds every stored element, and a
+  // faithful kernel follows it; the rounding of a temporary can grow past the dtype's tolerance
+  // through what follows (an f16 logit before exp). The kernel passes against the exact result
+  // or against the storage-rounded one (a fused kernel that skips a temporary's rounding lies near
+  // the first, an op-by-op one near the second).
+  if (worst > 1 && std::max(storage_tolerance(p), storage_tolerance(ref_program)) > 0) {
+    std::string where_storage;
+    double storage = compare(interpret_points(ref_program, inputs, pts, EvalMode::Storage), &where_storage);
+    if (storage < worst) {
+      worst = storage;
+      where = where_storage + " (storage-rounded reference)";
+    }
   }
+  if (detail && worst > 1) *detail = where;
   return worst;
 }
 

@@ -98,7 +98,9 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
                               const IndexProgram* reference = nullptr);
 
 // Runs an artifact on fresh random inputs (in a child process) and compares sampled outputs with
-// the interpreter. Returns the max scaled error (inf if the run failed; detail says why).
+// the interpreter. Returns the max scaled error (inf if the run failed; detail says why). With
+// f16/bf16 tensors, the smaller of the errors against the exact (f64) result and against the
+// storage-rounded one (every stored element rounded to its dtype, EvalMode::Storage).
 // The relative tolerance a program's storage dtypes imply on top of f32 arithmetic: 0 when every
 // tensor is f32 (or bool), 1e-2 with f16 tensors (11-bit significands, rounded at every store),
 // 5e-2 with bf16 tensors (8-bit significands).

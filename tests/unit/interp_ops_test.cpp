@@ -8,6 +8,7 @@
 
 #include "ir/error.h"
 #include "ir/frontend.h"
+#include "ir/dtype.h"
 #include "ir/interp.h"
 
 namespace axon {
@@ -369,6 +370,26 @@ TEST(InterpPoints, AgreesWithFullEvaluation) {
   EXPECT_EQ(got["y"][1], full["y"].at({6, 4}));
   EXPECT_EQ(got["y"][2], full["y"].at({3, 2}));
   EXPECT_EQ(got["z"][0], full["z"].at({5, 12}));
+}
+
+// With f16 storage, the Storage mode rounds every element stored (temporaries included) as the
+// full evaluation does, which the F64 mode does not.
+TEST(InterpPoints, StorageModeRoundsLikeFullEvaluation) {
+  std::string tp = "where M = 7, K = 13, N = 5\ninput x: f16[M, K]\ninput w: f16[K, N]\n"
+                   "h: f16[M, K] = softmax(x * 3.0)\noutput y: f16[M, N] = matmul(h, w)\n";
+  IndexProgram p = load_index_program(source_from_string(tp));
+  TensorMap in = random_inputs(p, 5);
+  TensorMap full = interpret(p, in, EvalMode::Storage);
+  std::map<std::string, std::vector<std::vector<int64_t>>> pts = {{"y", {{0, 0}, {6, 4}, {3, 2}}}};
+  auto got = interpret_points(p, in, pts, EvalMode::Storage);
+  auto exact = interpret_points(p, in, pts);
+  bool differs = false;
+  for (size_t i = 0; i < pts["y"].size(); ++i) {
+    EXPECT_EQ(got["y"][i], full["y"].at(pts["y"][i]));
+    EXPECT_EQ(got["y"][i], round_to_dtype(got["y"][i], DType::F16));
+    differs = differs || got["y"][i] != exact["y"][i];
+  }
+  EXPECT_TRUE(differs);
 }
 
 }  // namespace
