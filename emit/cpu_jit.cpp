@@ -194,17 +194,20 @@ std::unique_ptr<CpuKernel> jit_compile(const IndexProgram& p, const Schedule& s,
   return std::make_unique<JitKernel>(std::move(jit), fn, std::move(ir));
 }
 
-std::map<std::string, TensorValue> run_on_tensors(const CpuKernel& k, const IndexProgram& p,
-                                                  const std::map<std::string, TensorValue>& inputs) {
-  // Every tensor in its storage format; outputs and temporaries poisoned (NaN, or 0xAB bytes
-  // for bool) so that an element the kernel forgets to write shows.
+namespace {
+
+// Every tensor of p in its storage format: inputs copied in, outputs and temporaries poisoned
+// (NaN, or 0xAB bytes for bool) so that an element the kernel forgets to write shows; then the
+// kernel run on them.
+std::vector<AlignedBytes> run_on_buffers(const CpuKernel& k, const IndexProgram& p,
+                                         const std::map<std::string, TensorValue>& inputs) {
   std::vector<AlignedBytes> bufs(p.tensors().size());
   std::vector<void*> ptrs(p.tensors().size());
   for (size_t i = 0; i < p.tensors().size(); ++i) {
     const TensorDecl& t = p.tensors()[i];
     size_t n = static_cast<size_t>(p.numel(t.name));
     size_t w = static_cast<size_t>(dtype_bytes(t.dtype));
-    bufs[i].assign(std::max<size_t>(n * w, 1), 0xAB);
+    bufs[i].resize(std::max<size_t>(n * w, 1));
     float* f = t.dtype == DType::F32 ? reinterpret_cast<float*>(bufs[i].data()) : nullptr;  // the common case, inline
     if (t.role == TensorRole::Input) {
       const TensorValue& in = inputs.at(t.name);
@@ -216,10 +219,25 @@ std::map<std::string, TensorValue> run_on_tensors(const CpuKernel& k, const Inde
       std::fill(f, f + n, std::numeric_limits<float>::quiet_NaN());
     } else if (t.dtype != DType::Bool) {
       for (size_t j = 0; j < n; ++j) encode_element(t.dtype, std::nan(""), bufs[i].data() + j * w);
+    } else {
+      std::fill(bufs[i].begin(), bufs[i].end(), 0xAB);
     }
     ptrs[i] = bufs[i].data();
   }
   k.run(ptrs.data());
+  return bufs;
+}
+
+double element_at(const AlignedBytes& buf, DType dtype, size_t offset) {
+  if (dtype == DType::F32) return reinterpret_cast<const float*>(buf.data())[offset];
+  return decode_element(dtype, buf.data() + offset * static_cast<size_t>(dtype_bytes(dtype)));
+}
+
+}  // namespace
+
+std::map<std::string, TensorValue> run_on_tensors(const CpuKernel& k, const IndexProgram& p,
+                                                  const std::map<std::string, TensorValue>& inputs) {
+  std::vector<AlignedBytes> bufs = run_on_buffers(k, p, inputs);
   std::map<std::string, TensorValue> out;
   for (size_t i = 0; i < p.tensors().size(); ++i) {
     const TensorDecl& t = p.tensors()[i];
@@ -227,17 +245,33 @@ std::map<std::string, TensorValue> run_on_tensors(const CpuKernel& k, const Inde
     TensorValue v;
     v.shape = p.concrete_shape(t.name);
     size_t n = static_cast<size_t>(p.numel(t.name));
-    size_t w = static_cast<size_t>(dtype_bytes(t.dtype));
     v.data.resize(n);
-    if (t.dtype == DType::F32) {
-      const float* f = reinterpret_cast<const float*>(bufs[i].data());
-      for (size_t j = 0; j < n; ++j) v.data[j] = f[j];
-    } else {
-      for (size_t j = 0; j < n; ++j) v.data[j] = decode_element(t.dtype, bufs[i].data() + j * w);
-    }
+    for (size_t j = 0; j < n; ++j) v.data[j] = element_at(bufs[i], t.dtype, j);
     out[t.name] = std::move(v);
   }
   return out;
+}
+
+std::vector<double> run_on_tensors_at(const CpuKernel& k, const IndexProgram& p, const TensorMap& inputs,
+                                      const std::map<std::string, std::vector<std::vector<int64_t>>>& points) {
+  std::vector<AlignedBytes> bufs = run_on_buffers(k, p, inputs);
+  std::vector<double> vals;
+  for (auto& [t, list] : points) {
+    size_t i = 0;
+    while (i < p.tensors().size() && p.tensors()[i].name != t) ++i;
+    AXON_CHECK(i < p.tensors().size(), "no tensor " + t + " to sample");
+    std::vector<int64_t> shape = p.concrete_shape(t);
+    for (auto& idx : list) {
+      AXON_CHECK(idx.size() == shape.size(), "point of the wrong rank for " + t);
+      size_t off = 0;
+      for (size_t d = 0; d < idx.size(); ++d) {
+        AXON_CHECK(idx[d] >= 0 && idx[d] < shape[d], "point outside " + t);
+        off = off * static_cast<size_t>(shape[d]) + static_cast<size_t>(idx[d]);
+      }
+      vals.push_back(element_at(bufs[i], p.tensors()[i].dtype, off));
+    }
+  }
+  return vals;
 }
 
 std::string compile_object(const IndexProgram& p, const Schedule& s, const CpuTarget& t, const std::string& name) {

@@ -51,6 +51,11 @@ std::unique_ptr<CpuKernel> jit_compile(const IndexProgram& p, const Schedule& s,
 // poisoned with NaN first, outputs read back. The checking path, not the timed path.
 TensorMap run_on_tensors(const CpuKernel& k, const IndexProgram& p, const TensorMap& inputs);
 
+// The same run, returning only the values at `points` (tensor -> indices, in that order): no
+// whole output is converted back (the check of a full-size kernel samples a few elements).
+std::vector<double> run_on_tensors_at(const CpuKernel& k, const IndexProgram& p, const TensorMap& inputs,
+                                      const std::map<std::string, std::vector<std::vector<int64_t>>>& points);
+
 // Object code (ELF) of the optimized kernel, for the kernel library.
 std::string compile_object(const IndexProgram& p, const Schedule& s, const CpuTarget& t,
                            const std::string& name = "axon_kernel");

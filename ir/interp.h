@@ -38,6 +38,9 @@ std::map<std::string, std::vector<double>> interpret_points(
 
 // Random inputs: uniform in [-scale, scale], bool tensors 0/1, deterministic for a seed.
 TensorMap random_inputs(const IndexProgram& p, uint64_t seed, double scale = 1.0);
+// The same values in `m`, reusing the memory of its tensors of the same names (a search checks
+// dozens of candidates on fresh inputs of the same shapes; new memory is page faults).
+void random_inputs_into(const IndexProgram& p, uint64_t seed, TensorMap& m, double scale = 1.0);
 
 // max |a - b| / (atol + rtol * |b|) over elements; > 1 means out of tolerance. Shapes must agree.
 double max_scaled_error(const TensorValue& a, const TensorValue& b, double atol, double rtol);

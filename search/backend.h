@@ -29,6 +29,17 @@ class Artifact {
   virtual ~Artifact() = default;
   // The checking path: outputs for the given inputs (outputs and temporaries poisoned first).
   virtual TensorMap run(const TensorMap& inputs) const = 0;
+  // The checking path's values at `points` (tensor -> indices), in that order: what the check
+  // compares. By default sampled from run(); a backend may read them straight from its buffers
+  // instead of converting whole outputs.
+  virtual std::vector<double> run_points(const TensorMap& inputs,
+                                         const std::map<std::string, std::vector<std::vector<int64_t>>>& points) const {
+    TensorMap out = run(inputs);
+    std::vector<double> vals;
+    for (auto& [t, list] : points)
+      for (auto& idx : list) vals.push_back(out.at(t).at(idx));
+    return vals;
+  }
   // The timed path: median of `repeats` runs after `warmup`, rotating through input copies so
   // caches do not flatter. With stop_above_ns > 0 a candidate whose first three timed runs have
   // a median above it stops there (a loser need not be timed precisely; `repeats` says 3).

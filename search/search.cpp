@@ -133,19 +133,16 @@ double storage_tolerance(const IndexProgram& p) {
 }
 
 double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, int points, double rtol,
-                      double timeout_s, std::string* detail, bool* crashed, const IndexProgram* reference) {
+                      double timeout_s, std::string* detail, bool* crashed, const IndexProgram* reference,
+                      TensorMap* input_buffers) {
   const IndexProgram& ref_program = reference ? *reference : p;
   rtol = std::max({rtol, storage_tolerance(p), storage_tolerance(ref_program)});
-  TensorMap inputs = random_inputs(ref_program, seed);
+  TensorMap own;
+  TensorMap& inputs = input_buffers ? *input_buffers : own;
+  random_inputs_into(ref_program, seed, inputs);
   auto pts = sample_points(p, seed, points);
   IsolatedResult r = run_isolated(
-      [&] {
-        TensorMap out = a.run(inputs);
-        std::vector<double> vals;
-        for (auto& [t, list] : pts)
-          for (auto& idx : list) vals.push_back(out.at(t).at(idx));
-        return serialize(vals);
-      },
+      [&] { return serialize(a.run_points(inputs, pts)); },
       timeout_s);
   if (crashed) *crashed = !r.ok;
   if (!r.ok) {
@@ -363,7 +360,8 @@ void measure_candidates(const IndexProgram& p, const Backend& b, const SearchOpt
                         const std::vector<std::pair<double, Schedule>>& batch, bool first_is_baseline,
                         Clock::time_point t0, SearchResult& res,
                         const std::function<void(const CandidateRecord&)>& on_record,
-                        const std::function<bool()>& interrupted, const IndexProgram* reference) {
+                        const std::function<bool()>& interrupted, const IndexProgram* reference,
+                        TensorMap& check_inputs) {
   // Compile every candidate first, in parallel (Backend::compile is thread-safe); then check and
   // time them one at a time.
   std::vector<std::unique_ptr<Artifact>> compiled(batch.size());
@@ -412,7 +410,7 @@ void measure_candidates(const IndexProgram& p, const Backend& b, const SearchOpt
       auto tk = Clock::now();
       bool crashed = false;
       rec.max_error = check_artifact(*art, p, o.seed + static_cast<uint64_t>(rec.id), o.check_points, o.rtol,
-                                     o.candidate_timeout_s, &rec.detail, &crashed, reference);
+                                     o.candidate_timeout_s, &rec.detail, &crashed, reference, &check_inputs);
       res.stats.seconds_check += since(tk);
       if (crashed) {
         rec.status = CandidateStatus::Crashed;
@@ -609,7 +607,8 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   if (o.include_baseline) ranked_batch.push_back({base_est, base});
   ranked_batch.insert(ranked_batch.end(), combos.begin(), combos.end());
   res.stats.stop_reason = "measured all";
-  measure_candidates(p, b, o, ranked_batch, o.include_baseline, t0, res, on_record, interrupted, reference);
+  TensorMap check_inputs;  // every check's fresh inputs, in the same memory
+  measure_candidates(p, b, o, ranked_batch, o.include_baseline, t0, res, on_record, interrupted, reference, check_inputs);
   // Then the fastest candidate's register tiles with the other reduction block sizes of the same
   // tile shape (measured, not estimated: the model misjudges blocks against cache sizes).
   // One statement after the other, each on the fastest so far (which the previous one's blocks
@@ -627,7 +626,7 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
       std::vector<std::pair<double, Schedule>> blocks;
       for (auto& s : other_block_sizes(p, i, ok.front()->schedule, all[i]))
         if (seen.insert(to_string(s, p)).second) blocks.push_back({b.estimate_ns(p, s), s});
-      measure_candidates(p, b, o, blocks, false, t0, res, on_record, interrupted, reference);
+      measure_candidates(p, b, o, blocks, false, t0, res, on_record, interrupted, reference, check_inputs);
     }
   }
   // Then streaming stores for the large outputs of the fastest that can stream: the cost model
@@ -636,7 +635,7 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   if (int64_t min_bytes = b.streaming_store_min_bytes(); min_bytes > 0 && res.stats.stop_reason == "measured all")
     for (const CandidateRecord* c : fastest_first(res))
       if (auto s = streamed(p, c->schedule, min_bytes)) {
-        measure_candidates(p, b, o, {{c->estimate_ns, *s}}, false, t0, res, on_record, interrupted, reference);
+        measure_candidates(p, b, o, {{c->estimate_ns, *s}}, false, t0, res, on_record, interrupted, reference, check_inputs);
         break;
       }
   // Then prefetching on the fastest: whether the next outer iteration's rows arrive while the
@@ -644,7 +643,7 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   if (b.prefetches() && res.stats.stop_reason == "measured all")
     for (const CandidateRecord* c : fastest_first(res))
       if (auto s = prefetched(p, c->schedule)) {
-        measure_candidates(p, b, o, {{c->estimate_ns, *s}}, false, t0, res, on_record, interrupted, reference);
+        measure_candidates(p, b, o, {{c->estimate_ns, *s}}, false, t0, res, on_record, interrupted, reference, check_inputs);
         break;
       }
   return res;

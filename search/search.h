@@ -107,8 +107,9 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
 double storage_tolerance(const IndexProgram& p);
 
 // (rtol is raised to storage_tolerance(p) when that is larger.)
+// `input_buffers`, when given, holds the inputs' memory from one check to the next.
 double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, int points, double rtol,
                       double timeout_s, std::string* detail, bool* crashed = nullptr,
-                      const IndexProgram* reference = nullptr);
+                      const IndexProgram* reference = nullptr, TensorMap* input_buffers = nullptr);
 
 }  // namespace axon

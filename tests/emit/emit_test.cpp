@@ -404,6 +404,27 @@ TEST(CpuBackend, MathCallsAreVectorized) {
 
 // Explicit vector code calls the target's vector math routines (ISA JSON llvm.vector_math) at
 // the target's full vector width, for exp, log, tanh, erf and sigmoid.
+// The check reads sampled points straight from the kernel's buffers: the same values as the
+// whole outputs read back, in every storage dtype; a point outside the tensor is an internal error.
+TEST(CpuBackend, SampledPointsEqualTheWholeOutputs) {
+  IndexProgram p = load_index_program(source_from_string(
+      "where M = 5, N = 24\ninput a: f32[M, N]\ninput h: bf16[M, N]\ninput g: f16[N]\n"
+      "output c[m, n] = exp(a[m, n]) * 2.0\noutput d: bf16[M, N] = h * h\noutput r[m] = sum(n) a[m, n]\n"
+      "output e: f16[N] = g + g\n"));
+  Schedule s = default_schedule(p);
+  auto k = jit_compile(p, s, host_target());
+  TensorMap in = random_inputs(p, 3);
+  TensorMap whole = run_on_tensors(*k, p, in);
+  std::map<std::string, std::vector<std::vector<int64_t>>> pts = {
+      {"c", {{0, 0}, {4, 23}, {2, 7}}}, {"d", {{3, 3}, {0, 23}}}, {"e", {{5}}}, {"r", {{4}, {0}}}};
+  std::vector<double> got = run_on_tensors_at(*k, p, in, pts);
+  size_t i = 0;
+  for (auto& [t, list] : pts)
+    for (auto& idx : list) EXPECT_EQ(got.at(i++), whole.at(t).at(idx)) << t;
+  EXPECT_EQ(i, got.size());
+  EXPECT_THROW(run_on_tensors_at(*k, p, in, {{"c", {{5, 0}}}}), InternalError);
+}
+
 TEST(CpuBackend, ExplicitVectorMathRoutines) {
   CpuTarget t = host_target();
   int lanes = t.vector_bytes / 4;

@@ -372,6 +372,25 @@ TEST(InterpPoints, AgreesWithFullEvaluation) {
   EXPECT_EQ(got["z"][0], full["z"].at({5, 12}));
 }
 
+// Inputs drawn into reused memory are the same values as fresh ones; tensors the program does
+// not have are dropped.
+TEST(RandomInputs, IntoReusedMemoryEqualsFresh) {
+  IndexProgram p = load_index_program(source_from_string(
+      "where M = 6, N = 9\ninput a: f32[M, N]\ninput b: bool[N]\ninput c: f32[]\noutput y[m, n] = a[m, n] * c\n"));
+  TensorMap m;
+  m["stale"] = TensorValue{{3}, {1, 2, 3}};
+  m["a"] = TensorValue{{2}, {7, 7}};
+  for (uint64_t seed : {1u, 2u}) {
+    random_inputs_into(p, seed, m, 0.5);
+    TensorMap fresh = random_inputs(p, seed, 0.5);
+    ASSERT_EQ(m.size(), fresh.size());
+    for (auto& [t, v] : fresh) {
+      EXPECT_EQ(m.at(t).shape, v.shape) << t;
+      EXPECT_EQ(m.at(t).data, v.data) << t;
+    }
+  }
+}
+
 // With f16 storage, the Storage mode rounds every element stored (temporaries included) as the
 // full evaluation does, which the F64 mode does not.
 TEST(InterpPoints, StorageModeRoundsLikeFullEvaluation) {
