@@ -17,7 +17,7 @@ namespace axon {
 struct RunoffOptions {
   double margin = 0.05;  // contenders: within this fraction of the fastest median
   size_t max = 3;        // at most this many contenders (the fastest first)
-  int rounds = 4;
+  int rounds = 3;
   int warmup = 1;        // per contender and round
   int repeats = 3;       // per contender and round (the round's figure is their median)
 };
