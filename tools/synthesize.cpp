@@ -296,6 +296,66 @@ bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const 
   }
 }
 
+// The runoff's outcome: the new winner (variant index, record) and its compiled kernel, and the
+// report's `runoff` field; all empty when fewer than two candidates were close enough.
+struct Runoff {
+  std::optional<std::pair<size_t, CandidateRecord>> winner;
+  std::unique_ptr<Artifact> artifact;
+  nlohmann::json report;
+};
+
+// The measured candidates (every variant's, the baseline too) within RunoffOptions::margin of the
+// fastest, compiled again and timed in alternation (search/runoff.h).
+Runoff runoff_stage(const CpuBackend& backend, const std::vector<ProgramVariant>& variants,
+                    const std::vector<std::pair<size_t, CandidateRecord>>& measured, const SearchOptions& so) {
+  Runoff out;
+  RunoffOptions ro;
+  ro.repeats = std::max(1, so.repeats / 3);
+  std::vector<double> medians;
+  for (auto& [vi, c] : measured) medians.push_back(c.timing.median_ns);
+  std::vector<size_t> picks = runoff_contenders(medians, ro.margin, ro.max);
+  if (picks.size() < 2) return out;
+  std::vector<std::unique_ptr<Artifact>> arts;
+  std::vector<const Artifact*> contenders;
+  std::vector<size_t> entered;  // indices into measured
+  for (size_t m : picks) {
+    const auto& [vi, c] = measured[m];
+    try {
+      arts.push_back(backend.compile(variants[vi].program, c.schedule));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "[runoff] %s, candidate %d: does not compile again (%s); left out\n",
+                   variants[vi].name.c_str(), c.id, e.what());
+      continue;
+    }
+    contenders.push_back(arts.back().get());
+    entered.push_back(m);
+  }
+  if (contenders.size() < 2) return out;
+  RunoffResult rr = runoff(contenders.size(), ro.rounds, isolated_timer(contenders, ro, so.candidate_timeout_s));
+  nlohmann::json list = nlohmann::json::array();
+  std::string line;
+  for (size_t i = 0; i < entered.size(); ++i) {
+    const auto& [vi, c] = measured[entered[i]];
+    nlohmann::json e = {{"variant", variants[vi].name}, {"id", c.id}, {"search_median_ns", c.timing.median_ns},
+                        {"round_medians_ns", rr.round_medians_ns[i]}};
+    if (rr.failure[i].empty()) e["median_ns"] = rr.median_ns[i];
+    else e["failure"] = rr.failure[i];
+    list.push_back(e);
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%s%s #%d %.3f ms", line.empty() ? "" : ", ", variants[vi].name.c_str(), c.id,
+                  rr.median_ns[i] / 1e6);
+    line += buf;
+  }
+  out.winner = measured[entered[rr.winner]];
+  out.artifact = std::move(arts[rr.winner]);
+  out.report = {{"margin", ro.margin}, {"rounds", ro.rounds}, {"warmup", ro.warmup}, {"repeats", ro.repeats},
+                {"contenders", list}, {"chosen", rr.winner}};
+  std::fprintf(stderr, "[runoff] %zu candidates within %.0f%% of the fastest, %d rounds in alternation: %s; chosen: %s #%d\n",
+               entered.size(), ro.margin * 100, ro.rounds, line.c_str(), variants[out.winner->first].name.c_str(),
+               out.winner->second.id);
+  return out;
+}
+
 }  // namespace
 
 int synthesize_command(const SynthOptions& o) {
@@ -420,53 +480,13 @@ int synthesize_command(const SynthOptions& o) {
   }                                                                             timer.lap("search (compile, check, time)");
   // The runoff: the candidates within a few percent of the fastest timed again in alternation,
   // so that the machine's drift between their first timings does not pick the winner.
-  nlohmann::json runoff_report;
-  std::unique_ptr<Artifact> winner_artifact;
+  Runoff ro;
   bool in_budget = so.time_budget_s <= 0 ||
                    std::chrono::duration<double>(Clock::now() - t_search).count() < so.time_budget_s;
   if (winner && st.stop_reason == "measured all" && in_budget && !g_interrupted.load()) {
-    RunoffOptions ro;
-    ro.repeats = std::max(1, so.repeats / 3);
-    std::vector<double> medians;
-    for (auto& [vi, c] : measured) medians.push_back(c.timing.median_ns);
-    std::vector<std::unique_ptr<Artifact>> arts;
-    std::vector<const Artifact*> contenders;
-    std::vector<size_t> entered;  // indices into measured
-    std::vector<size_t> picks = runoff_contenders(medians, ro.margin, ro.max);
-    for (size_t m : picks.size() >= 2 ? picks : std::vector<size_t>{}) {
-      try {
-        arts.push_back(backend->compile(variants[measured[m].first].program, measured[m].second.schedule));
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "[runoff] %s, candidate %d: does not compile again (%s); left out\n",
-                     variants[measured[m].first].name.c_str(), measured[m].second.id, e.what());
-        continue;
-      }
-      contenders.push_back(arts.back().get());
-      entered.push_back(m);
-    }
-    if (contenders.size() >= 2) {
-      RunoffResult rr = runoff(contenders.size(), ro.rounds, isolated_timer(contenders, ro, so.candidate_timeout_s));
-      nlohmann::json list = nlohmann::json::array();
-      std::string line;
-      for (size_t i = 0; i < entered.size(); ++i) {
-        const auto& [vi, c] = measured[entered[i]];
-        nlohmann::json e = {{"variant", variants[vi].name}, {"id", c.id}, {"search_median_ns", c.timing.median_ns},
-                            {"round_medians_ns", rr.round_medians_ns[i]}};
-        if (rr.failure[i].empty()) e["median_ns"] = rr.median_ns[i];
-        else e["failure"] = rr.failure[i];
-        list.push_back(e);
-        char buf[160];
-        std::snprintf(buf, sizeof buf, "%s%s #%d %.3f ms", line.empty() ? "" : ", ", variants[vi].name.c_str(), c.id,
-                      rr.median_ns[i] / 1e6);
-        line += buf;
-      }
-      const auto& [wvi, wc] = measured[entered[rr.winner]];
-      runoff_report = {{"margin", ro.margin}, {"rounds", ro.rounds}, {"warmup", ro.warmup}, {"repeats", ro.repeats},
-                       {"contenders", list}, {"chosen", rr.winner}};
-      std::fprintf(stderr, "[runoff] %zu candidates within %.0f%% of the fastest, %d rounds in alternation: %s; chosen: %s #%d\n",
-                   entered.size(), ro.margin * 100, ro.rounds, line.c_str(), variants[wvi].name.c_str(), wc.id);
-      winner = std::make_pair(wvi, wc);
-      winner_artifact = std::move(arts[rr.winner]);
+    ro = runoff_stage(*backend, variants, measured, so);
+    if (ro.winner) {
+      winner = ro.winner;
                                                                                 timer.lap("runoff");
     }
   }
@@ -514,14 +534,14 @@ int synthesize_command(const SynthOptions& o) {
     report["best"]["derivation"] = synth::derivation_to_json(rv ? rv->derivation : std::vector<synth::DerivationStep>{});
     if (rv) report["rewrite_derivation"] = synth::derivation_text(index, *rv);
     if (baseline) report["speedup_over_baseline"] = baseline->timing.median_ns / best.timing.median_ns;
-    std::unique_ptr<Artifact> art = winner_artifact ? std::move(winner_artifact) : backend->compile(v.program, best.schedule);
+    std::unique_ptr<Artifact> art = ro.artifact ? std::move(ro.artifact) : backend->compile(v.program, best.schedule);
     for (auto& [name, data] : art->files()) write_file(out / name, data);
     write_file(out / "kernel.json", kernel_interface_text(v.program, backend->target()));
     write_file(out / "derivation.txt", derivation_text(o.program, v, best.schedule, "", rv ? synth::derivation_text(index, *rv) : ""));
     report["certificates"] = write_certificates(index, rv ? rv->derivation : std::vector<synth::DerivationStep>{}, v, out);
     timer.lap("certificates");
   }
-  if (!runoff_report.is_null()) report["runoff"] = runoff_report;
+  if (!ro.report.is_null()) report["runoff"] = ro.report;
   report["cache"] = {{"hit", false}, {"key", key}, {"dir", cache_dir}};
   write_file(out / "report.json", report.dump(2) + "\n");                      timer.lap("write outputs");
   if (winner && st.stop_reason == "measured all" && !o.no_cache)
