@@ -629,23 +629,26 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
       measure_candidates(p, b, o, blocks, false, t0, res, on_record, interrupted, reference, check_inputs);
     }
   }
-  // Then streaming stores for the large outputs of the fastest that can stream: the cost model
-  // does not see the cache traffic they save (nor the later reads they slow down), so they are
-  // measured on the candidates that won without them.
-  if (int64_t min_bytes = b.streaming_store_min_bytes(); min_bytes > 0 && res.stats.stop_reason == "measured all")
-    for (const CandidateRecord* c : fastest_first(res))
-      if (auto s = streamed(p, c->schedule, min_bytes)) {
-        measure_candidates(p, b, o, {{c->estimate_ns, *s}}, false, t0, res, on_record, interrupted, reference, check_inputs);
-        break;
-      }
-  // Then prefetching on the fastest: whether the next outer iteration's rows arrive while the
-  // group computes on this one's is a matter of the memory system, which the model does not see.
-  if (b.prefetches() && res.stats.stop_reason == "measured all")
-    for (const CandidateRecord* c : fastest_first(res))
-      if (auto s = prefetched(p, c->schedule)) {
-        measure_candidates(p, b, o, {{c->estimate_ns, *s}}, false, t0, res, on_record, interrupted, reference, check_inputs);
-        break;
-      }
+  // Then streaming stores and prefetching, each tried on the two fastest candidates (the fastest
+  // may owe its rank to a quiet minute of a machine whose speed drifts; the second is then the
+  // better base). Streaming stores: the cost model does not see the cache traffic they save (nor
+  // the later reads they slow down), so they are measured on the candidates that won without them.
+  // Prefetching: whether the next outer iteration's rows arrive while the group computes on this
+  // one's is a matter of the memory system, which the model does not see either.
+  auto on_two_fastest = [&](const std::function<std::optional<Schedule>(const Schedule&)>& make) {
+    if (res.stats.stop_reason != "measured all") return;
+    std::set<std::string> seen;
+    for (auto& c : res.candidates) seen.insert(to_string(c.schedule, p));
+    std::vector<std::pair<double, Schedule>> batch;
+    for (const CandidateRecord* c : fastest_first(res)) {
+      if (auto s = make(c->schedule); s && seen.insert(to_string(*s, p)).second) batch.push_back({c->estimate_ns, *s});
+      if (batch.size() == 2) break;
+    }
+    measure_candidates(p, b, o, batch, false, t0, res, on_record, interrupted, reference, check_inputs);
+  };
+  if (int64_t min_bytes = b.streaming_store_min_bytes(); min_bytes > 0)
+    on_two_fastest([&](const Schedule& s) { return streamed(p, s, min_bytes); });
+  if (b.prefetches()) on_two_fastest([&](const Schedule& s) { return prefetched(p, s); });
   return res;
 }
 
