@@ -239,19 +239,28 @@ std::string prefetch_error(const IndexProgram& p, const Schedule& s, size_t stmt
   if (first == last) return "prefetching '" + t + "' needs a fusion group: it fetches the group's next outer iteration";
   if (ss.vectorize.empty() || is_register_tile(p, stmt, ss))
     return "prefetching '" + t + "' needs a vectorized statement that is not a register tile";
-  if (!p.find_tensor(t) || p.tensor(t).role != TensorRole::Input) return "'" + t + "' is not a program input";
+  // A program input, or a temporary an earlier loop nest wrote in full (one the group writes is
+  // its own, and may be a slice per outer iteration).
+  if (!p.find_tensor(t) || p.tensor(t).role == TensorRole::Output) return "'" + t + "' is not a program input or temporary";
+  if (p.tensor(t).role == TensorRole::Temp)
+    for (size_t i = first; i < p.stmts().size(); ++i)
+      if (p.stmts()[i].out == t)
+        return "'" + t + "' is written by statement " + std::to_string(i) + ", not before the group";
   if (std::find(ss.pack.begin(), ss.pack.end(), t) != ss.pack.end()) return "'" + t + "' is packed: it cannot be prefetched";
   // The statement's own name for the shared outer loop (statements may name their variables apart).
   std::string own = loop_var(ss.order.at(0));
   bool reads = false;
   std::string why;
+  std::string vec = loop_var(ss.vectorize);
   visit(st.value, [&](const ExprNode& n) {
     if (n.kind() != ExprKind::Access || n.name() != t) return;
     reads = true;
-    bool mentions = false;
+    bool mentions = false, along = false;
     for (auto& a : n.args())
-      for (auto& fv : free_index_vars(a)) mentions = mentions || fv == own;
+      for (auto& fv : free_index_vars(a)) mentions = mentions || fv == own, along = along || fv == vec;
     if (!mentions) why = "a read of '" + t + "' does not depend on the group's outer loop '" + own + "'";
+    else if (!along && why.empty())
+      why = "a read of '" + t + "' does not vary along the vectorized loop: no vector load to prefetch with";
   });
   if (!reads) return "statement " + std::to_string(stmt) + " does not read '" + t + "'";
   return why;

@@ -39,7 +39,8 @@ struct StmtSchedule {
   // The output is written with streaming (non-temporal) stores that bypass the caches: for a
   // large output written once and not read again by the kernel (see stream_error).
   bool stream = false;
-  // Input tensors whose next outer iteration of the fusion group this statement prefetches: each
+  // Tensors (inputs, or temporaries written before the group) whose next outer iteration of the
+  // fusion group this statement prefetches: each
   // vector load of t[...] also prefetches t at the group's outer variable one iteration on, so the
   // next iteration's first pass finds its rows in cache (see prefetch_error).
   std::vector<std::string> prefetch = {};
@@ -128,8 +129,9 @@ std::string stream_error(const IndexProgram& p, size_t stmt, const StmtSchedule&
 
 // Why a statement of fusion group [first, last] may not prefetch tensor t (empty when it may): the
 // group has two statements or more, the statement is vectorized and not a register tile, and t
-// is a program input the statement reads, not packed, at an index that mentions the group's
-// outer variable.
+// is a program input or a temporary written before the group (in full), which the statement
+// reads, not packed, at an index that mentions the group's outer variable and the vectorized
+// variable (a vector load).
 std::string prefetch_error(const IndexProgram& p, const Schedule& s, size_t stmt, const std::string& t);
 
 // Checks a schedule against the program: every statement's variables (and at most its top-level

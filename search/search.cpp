@@ -334,7 +334,7 @@ std::optional<Schedule> prefetched(const IndexProgram& p, Schedule s) {
   for (auto& [first, last] : fusion_groups(s)) {
     if (first == last) continue;
     for (auto& t : p.tensors()) {
-      if (t.role != TensorRole::Input) continue;
+      if (t.role == TensorRole::Output) continue;
       for (size_t i = last + 1; i-- > first;)
         if (prefetch_error(p, s, i, t.name).empty()) {
           s.stmts[i].prefetch.push_back(t.name);

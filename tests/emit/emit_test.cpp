@@ -523,7 +523,8 @@ TEST(CpuBackend, PrefetchesTheGroupsNextOuterIteration) {
   EXPECT_EQ(prefetch_error(p, s, 2, "x"), "");
   EXPECT_EQ(prefetch_error(p, s, 1, "x"), "");
   EXPECT_NE(prefetch_error(p, s, 0, "x").find("vectorized"), std::string::npos);
-  EXPECT_NE(prefetch_error(p, s, 2, "e").find("not a program input"), std::string::npos);
+  EXPECT_NE(prefetch_error(p, s, 2, "e").find("is written by statement 1, not before the group"), std::string::npos);
+  EXPECT_NE(prefetch_error(p, s, 2, "y").find("not a program input or temporary"), std::string::npos);
   EXPECT_NE(prefetch_error(p, s, 1, "g").find("does not read"), std::string::npos);
   EXPECT_NE(prefetch_error(p, s, 2, "g").find("does not depend on the group's outer loop"), std::string::npos);
   Schedule bad = s;
@@ -536,6 +537,27 @@ TEST(CpuBackend, PrefetchesTheGroupsNextOuterIteration) {
   EXPECT_NE(jit_compile(p, s, t)->optimized_ir().find("@llvm.prefetch"), std::string::npos);
   // The schedule's JSON keeps it.
   EXPECT_EQ(schedule_from_json(schedule_to_json(s), "s").stmts[2].prefetch, std::vector<std::string>{"x"});
+
+  // A temporary an earlier loop nest wrote in full (attention's scores before its softmax group)
+  // may be prefetched like an input.
+  IndexProgram q = load_index_program(source_from_string(
+      "where M = 7, N = 64\ninput x: f32[M, N]\ninput g: f32[N]\ninput h: f32[M]\n"
+      "xs[m, n] = x[m, n] * 2.0\n"
+      "mu[m] = sum(n) xs[m, n]\n"
+      "e[m, n] = exp(xs[m, n] - mu[m])\n"
+      "output y[m, n] = e[m, n] * g[n] + xs[m, n] + h[m]\n"));
+  Schedule r = default_schedule(q);
+  vectorize_n(r, {0, 2, 3}, lanes);
+  r.stmts[2].fuse_prev = r.stmts[3].fuse_prev = true;
+  r.stmts[1].threads = 2;
+  ASSERT_EQ(validate_schedule(q, r), "");
+  EXPECT_EQ(prefetch_error(q, r, 3, "xs"), "");
+  EXPECT_NE(prefetch_error(q, r, 3, "e").find("is written by statement 2"), std::string::npos);
+  EXPECT_NE(prefetch_error(q, r, 3, "h").find("not vary along the vectorized loop"), std::string::npos);
+  r.stmts[3].prefetch = {"xs"};
+  ASSERT_EQ(validate_schedule(q, r), "");
+  expect_matches_reference(q, r, "prefetch a temporary", 5);
+  EXPECT_NE(jit_compile(q, r, t)->optimized_ir().find("@llvm.prefetch"), std::string::npos);
 }
 
 }  // namespace
