@@ -18,8 +18,8 @@ struct RunoffOptions {
   double margin = 0.05;  // contenders: within this fraction of the fastest median
   size_t max = 3;        // at most this many contenders (the fastest first)
   int rounds = 3;
-  int warmup = 1;        // per contender and round
-  int repeats = 3;       // per contender and round (the round's figure is their median)
+  int warmup = 2;        // per contender and round
+  int repeats = 5;       // per contender and round (the round's figure is their median)
 };
 
 // Indices into `medians_ns` of the contenders: the fastest, then every other within

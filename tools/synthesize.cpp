@@ -310,7 +310,10 @@ Runoff runoff_stage(const CpuBackend& backend, const std::vector<ProgramVariant>
                     const std::vector<std::pair<size_t, CandidateRecord>>& measured, const SearchOptions& so) {
   Runoff out;
   RunoffOptions ro;
-  ro.repeats = std::max(1, so.repeats / 3);
+  // The search's warm-up, and half its runs: the first runs in a fresh process are slow (softmax
+  // 4096^2 took 12-15 ms with 1 + 3 runs, 7.5-8 ms with 2 + 11), which would hide the steady state.
+  ro.warmup = so.warmup;
+  ro.repeats = std::max(1, so.repeats / 2);
   std::vector<double> medians;
   for (auto& [vi, c] : measured) medians.push_back(c.timing.median_ns);
   std::vector<size_t> picks = runoff_contenders(medians, ro.margin, ro.max);
