@@ -1,5 +1,6 @@
 // Byte buffers aligned to 64 bytes (a cache line, and a zmm vector) for the tensors the search
-// checks and times kernels on: PyTorch and oneDNN align their tensors so, and the runtime its
+// checks kernels on (it times them on page-aligned shared buffers, emit/timing_memory.h), as
+// they were for timing too: PyTorch and oneDNN align their tensors so, and the runtime its
 // workspace, so kernels are measured on what such callers pass. A buffer that is not (malloc's
 // large blocks start 16 bytes into a page) makes every vector access straddle two cache lines:
 // on the 2-core Zen 4 build VM, three replays each, gelu_tanh at 4096 x 4096 took 6.0-6.3 ms on

@@ -8,8 +8,8 @@
 #include <random>
 #include <thread>
 
-#include "emit/aligned_bytes.h"
 #include "emit/pseudo_c.h"
+#include "emit/timing_memory.h"
 
 namespace axon {
 
@@ -17,8 +17,23 @@ namespace {
 
 class CpuArtifact : public Artifact {
  public:
-  CpuArtifact(const IndexProgram& p, const Schedule& s, const CpuTarget& t)
-      : p_(p), s_(s), t_(t), kernel_(jit_compile(p, s, t)) {}
+  // The timing buffers are mapped here, in the search's process (see timing_memory.h).
+  CpuArtifact(const IndexProgram& p, const Schedule& s, const CpuTarget& t, std::shared_ptr<TimingMemory> memory)
+      : p_(p), s_(s), t_(t), kernel_(jit_compile(p, s, t)), memory_(std::move(memory)) {
+    size_t in_bytes = 0;
+    for (auto& d : p_.tensors()) {
+      sizes_.push_back(static_cast<size_t>(p_.numel(d.name)) * static_cast<size_t>(dtype_bytes(d.dtype)));
+      if (d.role == TensorRole::Input) in_bytes += sizes_.back();
+    }
+    size_t copies = std::clamp<size_t>((64u << 20) / std::max<size_t>(in_bytes, 1), 1, 16);
+    ptrs_.assign(copies, std::vector<void*>(p_.tensors().size()));
+    for (size_t c = 0; c < copies; ++c)
+      for (size_t i = 0; i < p_.tensors().size(); ++i) {
+        const TensorDecl& d = p_.tensors()[i];
+        ptrs_[c][i] = d.role == TensorRole::Input ? memory_->get("input " + d.name + " #" + std::to_string(c), sizes_[i])
+                                                  : memory_->get(d.name, sizes_[i]);
+      }
+  }
 
   TensorMap run(const TensorMap& inputs) const override { return run_on_tensors(*kernel_, p_, inputs); }
   std::vector<double> run_points(const TensorMap& inputs,
@@ -30,13 +45,8 @@ class CpuArtifact : public Artifact {
   // at most 16 copies) and the timed runs rotate through them, so no run starts with warm
   // inputs unless the kernel itself keeps them warm.
   Timing time(int warmup, int repeats, double stop_above_ns) const override {
-    size_t in_bytes = 0;
-    std::vector<size_t> sizes;
-    for (auto& t : p_.tensors()) {
-      sizes.push_back(static_cast<size_t>(p_.numel(t.name)) * static_cast<size_t>(dtype_bytes(t.dtype)));
-      if (t.role == TensorRole::Input) in_bytes += sizes.back();
-    }
-    size_t copies = std::clamp<size_t>((64u << 20) / std::max<size_t>(in_bytes, 1), 1, 16);
+    const std::vector<size_t>& sizes = sizes_;
+    size_t copies = ptrs_.size();
     // Uniform in [-1, 1) from a SplitMix64 sequence: a Mersenne twister and encode_element per
     // element took about 0.4 s of each timing's set-up for a 22M-element tensor.
     uint64_t state = 7;
@@ -47,44 +57,30 @@ class CpuArtifact : public Artifact {
       return z ^ (z >> 31);
     };
     auto uniform = [&] { return static_cast<float>(static_cast<double>(next() >> 40) * 0x1p-23 - 1.0); };
-    std::vector<std::vector<AlignedBytes>> sets(copies);
-    std::vector<AlignedBytes> shared(p_.tensors().size());
     for (size_t i = 0; i < p_.tensors().size(); ++i) {
       const TensorDecl& t = p_.tensors()[i];
-      if (t.role == TensorRole::Input) continue;
-      shared[i].assign(sizes[i], 0);
-    }
-    // One random set; the other copies hold the same values at other addresses (what matters
-    // is that a run does not find its inputs in cache).
-    for (size_t c = 0; c < copies; ++c) {
-      sets[c].resize(p_.tensors().size());
-      for (size_t i = 0; i < p_.tensors().size(); ++i) {
-        const TensorDecl& t = p_.tensors()[i];
-        if (t.role != TensorRole::Input) continue;
-        if (c > 0) {
-          sets[c][i] = sets[0][i];
-          continue;
-        }
-        sets[c][i].resize(sizes[i]);
-        // Zero-mean values, as the check's inputs (random_inputs) and typical activations and
-        // weights: all-positive inputs add up to large dot products (hundreds for K = 1024),
-        // whose exp(-x) underflows into libmvec's scalar special-case path and times a silu
-        // or softmax several milliseconds slower than on real data. A log of a raw input takes
-        // that path on its negative lanes.
-        size_t w = static_cast<size_t>(dtype_bytes(t.dtype));
-        if (t.dtype == DType::F32) {
-          float* f = reinterpret_cast<float*>(sets[c][i].data());
-          for (size_t k = 0; k < sizes[i] / w; ++k) f[k] = uniform();
-        } else {
-          for (size_t k = 0; k < sizes[i] / w; ++k)
-            encode_element(t.dtype, t.dtype == DType::Bool ? double(next() & 1) : uniform(), sets[c][i].data() + k * w);
-        }
+      if (t.role != TensorRole::Input) {
+        std::memset(ptrs_[0][i], 0, sizes[i]);
+        continue;
       }
+      // One random set; the other copies hold the same values at other addresses (what matters
+      // is that a run does not find its inputs in cache). Zero-mean values, as the check's
+      // inputs (random_inputs) and typical activations and weights: all-positive inputs add up
+      // to large dot products (hundreds for K = 1024), whose exp(-x) underflows into libmvec's
+      // scalar special-case path and times a silu or softmax several milliseconds slower than
+      // on real data. A log of a raw input takes that path on its negative lanes.
+      auto* first_copy = static_cast<unsigned char*>(ptrs_[0][i]);
+      size_t w = static_cast<size_t>(dtype_bytes(t.dtype));
+      if (t.dtype == DType::F32) {
+        float* f = reinterpret_cast<float*>(first_copy);
+        for (size_t k = 0; k < sizes[i] / w; ++k) f[k] = uniform();
+      } else {
+        for (size_t k = 0; k < sizes[i] / w; ++k)
+          encode_element(t.dtype, t.dtype == DType::Bool ? double(next() & 1) : uniform(), first_copy + k * w);
+      }
+      for (size_t c = 1; c < copies; ++c) std::memcpy(ptrs_[c][i], first_copy, sizes[i]);
     }
-    std::vector<std::vector<void*>> ptrs(copies, std::vector<void*>(p_.tensors().size()));
-    for (size_t c = 0; c < copies; ++c)
-      for (size_t i = 0; i < p_.tensors().size(); ++i)
-        ptrs[c][i] = p_.tensors()[i].role == TensorRole::Input ? sets[c][i].data() : shared[i].data();
+    std::vector<std::vector<void*>> ptrs = ptrs_;  // the kernel takes void**
     // The first warm-up run sizes the experiment: slow kernels get fewer runs (at least 3 timed
     // ones) so that timing stays within about half a second.
     auto timed = [&](size_t set) {
@@ -135,6 +131,9 @@ class CpuArtifact : public Artifact {
   Schedule s_;
   CpuTarget t_;
   std::unique_ptr<CpuKernel> kernel_;
+  std::shared_ptr<TimingMemory> memory_;
+  std::vector<size_t> sizes_;             // bytes per tensor
+  std::vector<std::vector<void*>> ptrs_;  // per input copy: every tensor's timing buffer
 };
 
 }  // namespace
@@ -146,7 +145,7 @@ std::string CpuBackend::unsupported(const IndexProgram& p) const {
 }
 
 std::unique_ptr<Artifact> CpuBackend::compile(const IndexProgram& p, const Schedule& s) const {
-  return std::make_unique<CpuArtifact>(p, s, target_);
+  return std::make_unique<CpuArtifact>(p, s, target_, timing_memory_);
 }
 
 int CpuBackend::threads() const {

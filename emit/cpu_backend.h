@@ -2,7 +2,10 @@
 // compiled with LLVM (emit/cpu_jit.h), checked and timed on this machine.
 #pragma once
 
+#include <memory>
+
 #include "emit/cpu_jit.h"
+#include "emit/timing_memory.h"
 #include "search/backend.h"
 #include "search/cost_model.h"
 
@@ -32,11 +35,15 @@ class CpuBackend : public Backend {
   std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule& s) const override;
   std::string unsupported(const IndexProgram& p) const override;
   const CpuTarget& target() const { return target_; }
+  // The buffers every candidate is timed on (tensor name -> buffer; see timing_memory.h).
+  TimingMemory& timing_memory() const { return *timing_memory_; }
 
  private:
   CpuTarget target_;
   MachineModel model_;
   SelectedCosts selected_;
+  // Every candidate is timed on these buffers (see timing_memory.h).
+  std::shared_ptr<TimingMemory> timing_memory_ = std::make_shared<TimingMemory>();
 };
 
 }  // namespace axon
