@@ -5,11 +5,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
-#include <random>
 #include <thread>
 
 #include "emit/pseudo_c.h"
 #include "emit/timing_memory.h"
+#include "ir/splitmix.h"
 
 namespace axon {
 
@@ -45,22 +45,12 @@ class CpuArtifact : public Artifact {
   // at most 16 copies) and the timed runs rotate through them, so no run starts with warm
   // inputs unless the kernel itself keeps them warm.
   Timing time(int warmup, int repeats, double stop_above_ns) const override {
-    const std::vector<size_t>& sizes = sizes_;
     size_t copies = ptrs_.size();
-    // Uniform in [-1, 1) from a SplitMix64 sequence: a Mersenne twister and encode_element per
-    // element took about 0.4 s of each timing's set-up for a 22M-element tensor.
-    uint64_t state = 7;
-    auto next = [&state] {
-      uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-      z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-      return z ^ (z >> 31);
-    };
-    auto uniform = [&] { return static_cast<float>(static_cast<double>(next() >> 40) * 0x1p-23 - 1.0); };
+    SplitMix64 rng{7};  // a Mersenne twister and encode_element per element took 0.4 s for 22M elements
     for (size_t i = 0; i < p_.tensors().size(); ++i) {
       const TensorDecl& t = p_.tensors()[i];
       if (t.role != TensorRole::Input) {
-        std::memset(ptrs_[0][i], 0, sizes[i]);
+        std::memset(ptrs_[0][i], 0, sizes_[i]);
         continue;
       }
       // One random set; the other copies hold the same values at other addresses (what matters
@@ -73,12 +63,12 @@ class CpuArtifact : public Artifact {
       size_t w = static_cast<size_t>(dtype_bytes(t.dtype));
       if (t.dtype == DType::F32) {
         float* f = reinterpret_cast<float*>(first_copy);
-        for (size_t k = 0; k < sizes[i] / w; ++k) f[k] = uniform();
+        for (size_t k = 0; k < sizes_[i] / w; ++k) f[k] = static_cast<float>(rng.symmetric());
       } else {
-        for (size_t k = 0; k < sizes[i] / w; ++k)
-          encode_element(t.dtype, t.dtype == DType::Bool ? double(next() & 1) : uniform(), first_copy + k * w);
+        for (size_t k = 0; k < sizes_[i] / w; ++k)
+          encode_element(t.dtype, t.dtype == DType::Bool ? double(rng.next() & 1) : rng.symmetric(), first_copy + k * w);
       }
-      for (size_t c = 1; c < copies; ++c) std::memcpy(ptrs_[c][i], first_copy, sizes[i]);
+      for (size_t c = 1; c < copies; ++c) std::memcpy(ptrs_[c][i], first_copy, sizes_[i]);
     }
     std::vector<std::vector<void*>> ptrs = ptrs_;  // the kernel takes void**
     // The first warm-up run sizes the experiment: slow kernels get fewer runs (at least 3 timed

@@ -5,11 +5,11 @@
 #include <cmath>
 #include <deque>
 #include <unordered_map>
-#include <random>
 #include <sstream>
 
 #include "ir/error.h"
 #include "ir/shape.h"
+#include "ir/splitmix.h"
 
 namespace axon {
 
@@ -350,16 +350,7 @@ std::map<std::string, std::vector<double>> interpret_points(
 }
 
 void random_inputs_into(const IndexProgram& p, uint64_t seed, TensorMap& m, double scale) {
-  // SplitMix64: a search checks every candidate on fresh full-size inputs (90M values for
-  // NKIBench's AdamW), where a Mersenne twister's draws took half a second each time.
-  uint64_t state = seed;
-  auto rng = [&state] {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  };
-  auto u = [&] { return (static_cast<double>(rng() >> 11) * 0x1p-52 - 1.0) * scale; };  // [-scale, scale)
+  SplitMix64 rng{seed};
   TensorMap out;
   for (auto* t : p.inputs()) {
     auto it = m.find(t->name);
@@ -368,7 +359,7 @@ void random_inputs_into(const IndexProgram& p, uint64_t seed, TensorMap& m, doub
     size_t n = 1;
     for (auto s : v.shape) n *= static_cast<size_t>(s);
     v.data.resize(n);
-    for (auto& x : v.data) x = t->dtype == DType::Bool ? static_cast<double>(rng() & 1) : u();
+    for (auto& x : v.data) x = t->dtype == DType::Bool ? static_cast<double>(rng.next() & 1) : rng.symmetric() * scale;
     out[t->name] = std::move(v);
   }
   m = std::move(out);

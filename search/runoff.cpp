@@ -3,10 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
 
-#include "search/isolate.h"
+#include "search/search.h"
 
 namespace axon {
 
@@ -60,27 +59,6 @@ RunoffResult runoff(size_t count, int rounds,
   }
   if (!any) throw std::runtime_error("runoff: every contender's timing failed");
   return r;
-}
-
-std::optional<Timing> time_isolated(const Artifact& a, int warmup, int repeats, double stop_above_ns,
-                                    double timeout_s, std::string* failure) {
-  IsolatedResult r = run_isolated(
-      [&] {
-        Timing t = a.time(warmup, repeats, stop_above_ns);
-        std::ostringstream os;
-        os.precision(17);
-        os << t.median_ns << " " << t.min_ns << " " << t.max_ns << " " << t.repeats << " " << t.clock;
-        return os.str();
-      },
-      timeout_s);
-  if (!r.ok) {
-    if (failure) *failure = "timing run " + r.failure;
-    return std::nullopt;
-  }
-  Timing t;
-  std::istringstream is(r.payload);
-  is >> t.median_ns >> t.min_ns >> t.max_ns >> t.repeats >> t.clock;
-  return t;
 }
 
 std::function<std::optional<Timing>(size_t, std::string*)> isolated_timer(const std::vector<const Artifact*>& arts,

@@ -40,14 +40,8 @@ struct RunoffResult {
 RunoffResult runoff(size_t count, int rounds,
                     const std::function<std::optional<Timing>(size_t contender, std::string* failure)>& time_one);
 
-// time_one for artifacts: Artifact::time(warmup, repeats) in a child process (search/isolate.h)
-// with a time limit, as the search times candidates.
+// time_one for artifacts: time_isolated (search/search.h), as the search times candidates.
 std::function<std::optional<Timing>(size_t, std::string*)> isolated_timer(const std::vector<const Artifact*>& arts,
                                                                           const RunoffOptions& o, double timeout_s);
-
-// An Artifact::time run in a child process (a crash or a hang is a failure, not the end of the
-// search): the Timing, or nullopt with *failure saying why.
-std::optional<Timing> time_isolated(const Artifact& a, int warmup, int repeats, double stop_above_ns,
-                                    double timeout_s, std::string* failure);
 
 }  // namespace axon

@@ -40,9 +40,9 @@ struct StmtSchedule {
   // large output written once and not read again by the kernel (see stream_error).
   bool stream = false;
   // Tensors (inputs, or temporaries written before the group) whose next outer iteration of the
-  // fusion group this statement prefetches: each
-  // vector load of t[...] also prefetches t at the group's outer variable one iteration on, so the
-  // next iteration's first pass finds its rows in cache (see prefetch_error).
+  // fusion group this statement prefetches: each vector load of t[...] also prefetches t at the
+  // group's outer variable one iteration on, so the next iteration's first pass finds its rows
+  // in cache (see prefetch_error).
   std::vector<std::string> prefetch = {};
 };
 

@@ -22,7 +22,6 @@
 #include "search/cost_model.h"
 #include "search/enumerate.h"
 #include "search/isolate.h"
-#include "search/runoff.h"
 
 namespace axon {
 
@@ -196,6 +195,27 @@ double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, i
   return worst;
 }
 
+std::optional<Timing> time_isolated(const Artifact& a, int warmup, int repeats, double stop_above_ns,
+                                    double timeout_s, std::string* failure) {
+  IsolatedResult r = run_isolated(
+      [&] {
+        Timing t = a.time(warmup, repeats, stop_above_ns);
+        std::ostringstream os;
+        os.precision(17);
+        os << t.median_ns << " " << t.min_ns << " " << t.max_ns << " " << t.repeats << " " << t.clock;
+        return os.str();
+      },
+      timeout_s);
+  if (!r.ok) {
+    if (failure) *failure = "timing run " + r.failure;
+    return std::nullopt;
+  }
+  Timing t;
+  std::istringstream is(r.payload);
+  is >> t.median_ns >> t.min_ns >> t.max_ns >> t.repeats >> t.clock;
+  return t;
+}
+
 double best_estimate_ns(const IndexProgram& p, const Backend& b) {
   EnumerateOptions eo;
   eo.vector_lanes = b.vector_lanes();
@@ -306,13 +326,16 @@ std::vector<Schedule> other_block_sizes(const IndexProgram& p, size_t stmt, cons
   std::vector<Schedule> out;
   for (auto& [est, ss] : ranked) {
     if (!tile_shape(p, stmt, ss) || kind(ss, std::nullopt) != kind(cur, shape)) continue;
-    if (shape ? block(ss) != block(cur) || !out.empty() : !blocks.insert(block(ss)).second) continue;
+    bool wanted = shape ? block(ss) == block(cur) : blocks.insert(block(ss)).second;
+    if (!wanted) continue;
     Schedule t = s;
     t.stmts[stmt] = ss;
     t.stmts[stmt].threads = cur.threads;
     t.stmts[stmt].fuse_prev = cur.fuse_prev;
     t.stmts[stmt].stream = cur.stream;
-    if (validate_schedule(p, t).empty()) out.push_back(t);
+    if (!validate_schedule(p, t).empty()) continue;
+    out.push_back(t);
+    if (shape) break;  // the best-ranked one
   }
   return out;
 }
@@ -613,6 +636,17 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   res.stats.stop_reason = "measured all";
   TensorMap check_inputs;  // every check's fresh inputs, in the same memory
   measure_candidates(p, b, o, ranked_batch, o.include_baseline, t0, res, on_record, interrupted, reference, check_inputs);
+  // The refinements below measure what the cost model cannot rank, on the fastest candidates so
+  // far; a schedule one of them reaches again is not measured twice.
+  std::set<std::string> seen;
+  for (auto& c : res.candidates) seen.insert(to_string(c.schedule, p));
+  auto measure_new = [&](const std::vector<Schedule>& schedules) {
+    std::vector<std::pair<double, Schedule>> batch;
+    for (auto& s : schedules)
+      if (seen.insert(to_string(s, p)).second) batch.push_back({b.estimate_ns(p, s), s});
+    measure_candidates(p, b, o, batch, false, t0, res, on_record, interrupted, reference, check_inputs);
+  };
+  auto searching = [&] { return res.stats.stop_reason == "measured all"; };
   // Then the fastest candidate's register tiles with the other reduction block sizes of the same
   // tile shape (measured, not estimated: the model misjudges blocks against cache sizes).
   // One statement after the other, each on the fastest so far (which the previous one's blocks
@@ -621,39 +655,23 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   // statement keeps the earlier variant's winning schedule (a hint), whose block was the best
   // there, among other statements, and may not be here (SwiGLU's up product: k blocks of 128 won
   // as written, 68.6 ms with gate inlined, where blocks of 512 take 62.3 ms).
-  {
-    std::set<std::string> seen;
-    for (auto& c : res.candidates) seen.insert(to_string(c.schedule, p));
-    for (size_t i = 0; i < all.size(); ++i) {
-      auto ok = fastest_first(res);
-      if (ok.empty() || res.stats.stop_reason != "measured all") break;
-      std::vector<std::pair<double, Schedule>> blocks;
-      for (auto& s : other_block_sizes(p, i, ok.front()->schedule, all[i]))
-        if (seen.insert(to_string(s, p)).second) blocks.push_back({b.estimate_ns(p, s), s});
-      measure_candidates(p, b, o, blocks, false, t0, res, on_record, interrupted, reference, check_inputs);
-    }
-    // And, for the statements whose tile shapes this search measured, the fastest candidate with
-    // the statement at the second-fastest shape measured, blocked as the fastest is: each shape
-    // was measured at the block the model ranks first, and the model misjudges blocks (matmul
-    // 2048^3: 6x64 tiles were measured with k blocks of 128 only; with 512, as the 8x32 winner,
-    // they were faster in five of six replays).
-    for (auto& [i, shapes] : shapes_of) {
-      auto ok = fastest_first(res);
-      if (ok.empty() || res.stats.stop_reason != "measured all") break;
-      auto fastest_shape = tile_shape(p, i, ok.front()->schedule.stmts[i]);
-      if (!fastest_shape) continue;
-      std::optional<std::pair<int64_t, int64_t>> second;
-      for (const CandidateRecord* c : ok)
-        if (auto t = tile_shape(p, i, c->schedule.stmts[i]); t && *t != *fastest_shape) {
-          second = t;
-          break;
-        }
-      if (!second) continue;
-      std::vector<std::pair<double, Schedule>> batch;
-      for (auto& s : other_block_sizes(p, i, ok.front()->schedule, all[i], second))
-        if (seen.insert(to_string(s, p)).second) batch.push_back({b.estimate_ns(p, s), s});
-      measure_candidates(p, b, o, batch, false, t0, res, on_record, interrupted, reference, check_inputs);
-    }
+  for (size_t i = 0; i < all.size() && searching(); ++i)
+    if (auto ok = fastest_first(res); !ok.empty()) measure_new(other_block_sizes(p, i, ok.front()->schedule, all[i]));
+  // And, for the statements whose tile shapes this search measured, the fastest candidate with
+  // the statement at the second-fastest shape measured, blocked as the fastest is: each shape
+  // was measured at the block the model ranks first, and the model misjudges blocks (matmul
+  // 2048^3: 6x64 tiles were measured with k blocks of 128 only; with 512, as the 8x32 winner,
+  // they were faster in five of six replays).
+  for (auto& [i, shapes] : shapes_of) {
+    auto ok = fastest_first(res);
+    if (ok.empty() || !searching()) break;
+    auto fastest_shape = tile_shape(p, i, ok.front()->schedule.stmts[i]);
+    if (!fastest_shape) continue;
+    for (const CandidateRecord* c : ok)
+      if (auto t = tile_shape(p, i, c->schedule.stmts[i]); t && *t != *fastest_shape) {
+        measure_new(other_block_sizes(p, i, ok.front()->schedule, all[i], t));
+        break;
+      }
   }
   // Then streaming stores and prefetching, each tried on the two fastest candidates (the fastest
   // may owe its rank to a quiet minute of a machine whose speed drifts; the second is then the
@@ -662,15 +680,15 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
   // Prefetching: whether the next outer iteration's rows arrive while the group computes on this
   // one's is a matter of the memory system, which the model does not see either.
   auto on_two_fastest = [&](const std::function<std::optional<Schedule>(const Schedule&)>& make) {
-    if (res.stats.stop_reason != "measured all") return;
-    std::set<std::string> seen;
-    for (auto& c : res.candidates) seen.insert(to_string(c.schedule, p));
-    std::vector<std::pair<double, Schedule>> batch;
+    if (!searching()) return;
+    std::vector<Schedule> two;
+    std::set<std::string> keys;
     for (const CandidateRecord* c : fastest_first(res)) {
-      if (auto s = make(c->schedule); s && seen.insert(to_string(*s, p)).second) batch.push_back({c->estimate_ns, *s});
-      if (batch.size() == 2) break;
+      if (auto s = make(c->schedule); s && !seen.count(to_string(*s, p)) && keys.insert(to_string(*s, p)).second)
+        two.push_back(*s);
+      if (two.size() == 2) break;
     }
-    measure_candidates(p, b, o, batch, false, t0, res, on_record, interrupted, reference, check_inputs);
+    measure_new(two);
   };
   if (int64_t min_bytes = b.streaming_store_min_bytes(); min_bytes > 0)
     on_two_fastest([&](const Schedule& s) { return streamed(p, s, min_bytes); });

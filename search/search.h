@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -111,5 +112,10 @@ double storage_tolerance(const IndexProgram& p);
 double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, int points, double rtol,
                       double timeout_s, std::string* detail, bool* crashed = nullptr,
                       const IndexProgram* reference = nullptr, TensorMap* input_buffers = nullptr);
+
+// An Artifact::time run in a child process (a crash or a hang is a failure, not the end of the
+// search): the Timing, or nullopt with *failure saying why.
+std::optional<Timing> time_isolated(const Artifact& a, int warmup, int repeats, double stop_above_ns,
+                                    double timeout_s, std::string* failure);
 
 }  // namespace axon

@@ -306,7 +306,7 @@ struct Runoff {
 
 // The measured candidates (every variant's, the baseline too) within RunoffOptions::margin of the
 // fastest, compiled again and timed in alternation (search/runoff.h).
-Runoff runoff_stage(const CpuBackend& backend, const std::vector<ProgramVariant>& variants,
+Runoff runoff_stage(const Backend& backend, const std::vector<ProgramVariant>& variants,
                     const std::vector<std::pair<size_t, CandidateRecord>>& measured, const SearchOptions& so) {
   Runoff out;
   RunoffOptions ro;

@@ -513,6 +513,15 @@ TEST(CpuBackend, PrefetchesTheGroupsNextOuterIteration) {
       "mu[m] = sum(n) x[m, n]\n"
       "e[m, n] = exp(x[m, n] - mu[m])\n"
       "output y[m, n] = e[m, n] * g[n] + x[m, n]\n"));
+  // Statement `stmt` of the group prefetching t: valid, the interpreter's values, and a prefetch
+  // in the optimized IR.
+  auto prefetching_runs = [&](const IndexProgram& prog, Schedule sc, size_t stmt, const std::string& tensor,
+                              const std::string& what, uint64_t seed) {
+    sc.stmts[stmt].prefetch = {tensor};
+    ASSERT_EQ(validate_schedule(prog, sc), "");
+    expect_matches_reference(prog, sc, what, seed);
+    EXPECT_NE(jit_compile(prog, sc, t)->optimized_ir().find("@llvm.prefetch"), std::string::npos) << what;
+  };
   Schedule s = default_schedule(p);
   vectorize_n(s, {1, 2}, lanes);
   // Not yet a group.
@@ -531,10 +540,8 @@ TEST(CpuBackend, PrefetchesTheGroupsNextOuterIteration) {
   bad.stmts[2].prefetch = {"g"};
   EXPECT_NE(validate_schedule(p, bad).find("statement 2 (y): a read of 'g'"), std::string::npos);
 
+  prefetching_runs(p, s, 2, "x", "prefetch", 4);
   s.stmts[2].prefetch = {"x"};
-  ASSERT_EQ(validate_schedule(p, s), "");
-  expect_matches_reference(p, s, "prefetch", 4);
-  EXPECT_NE(jit_compile(p, s, t)->optimized_ir().find("@llvm.prefetch"), std::string::npos);
   // The schedule's JSON keeps it.
   EXPECT_EQ(schedule_from_json(schedule_to_json(s), "s").stmts[2].prefetch, std::vector<std::string>{"x"});
 
@@ -554,10 +561,7 @@ TEST(CpuBackend, PrefetchesTheGroupsNextOuterIteration) {
   EXPECT_EQ(prefetch_error(q, r, 3, "xs"), "");
   EXPECT_NE(prefetch_error(q, r, 3, "e").find("is written by statement 2"), std::string::npos);
   EXPECT_NE(prefetch_error(q, r, 3, "h").find("not vary along the vectorized loop"), std::string::npos);
-  r.stmts[3].prefetch = {"xs"};
-  ASSERT_EQ(validate_schedule(q, r), "");
-  expect_matches_reference(q, r, "prefetch a temporary", 5);
-  EXPECT_NE(jit_compile(q, r, t)->optimized_ir().find("@llvm.prefetch"), std::string::npos);
+  prefetching_runs(q, r, 3, "xs", "prefetch a temporary", 5);
 }
 
 }  // namespace

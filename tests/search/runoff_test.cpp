@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "search/runoff.h"
+#include "search/search.h"
 
 namespace axon {
 namespace {
