@@ -2,6 +2,7 @@
 #include "search/isolate.h"
 
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <poll.h>
 #include <sys/wait.h>
@@ -69,7 +70,10 @@ IsolatedResult run_isolated(const std::function<std::string()>& work, double tim
   if (timed_out) {
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
-    r.failure = "timed out after " + std::to_string(static_cast<int>(timeout_s)) + " s";
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.1f", timeout_s);
+    r.failure = std::string("timed out after ") + secs + " s";
+    r.timed_out = true;
     return r;
   }
   waitpid(pid, &status, 0);

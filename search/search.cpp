@@ -133,7 +133,7 @@ double storage_tolerance(const IndexProgram& p) {
 
 double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, int points, double rtol,
                       double timeout_s, std::string* detail, bool* crashed, const IndexProgram* reference,
-                      TensorMap* input_buffers) {
+                      TensorMap* input_buffers, bool* timed_out) {
   const IndexProgram& ref_program = reference ? *reference : p;
   rtol = std::max({rtol, storage_tolerance(p), storage_tolerance(ref_program)});
   TensorMap own;
@@ -144,6 +144,7 @@ double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, i
       [&] { return serialize(a.run_points(inputs, pts)); },
       timeout_s);
   if (crashed) *crashed = !r.ok;
+  if (timed_out) *timed_out = r.timed_out;
   if (!r.ok) {
     if (detail) *detail = "kernel " + r.failure;
     return INFINITY;
@@ -196,7 +197,7 @@ double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, i
 }
 
 std::optional<Timing> time_isolated(const Artifact& a, int warmup, int repeats, double stop_above_ns,
-                                    double timeout_s, std::string* failure) {
+                                    double timeout_s, std::string* failure, bool* timed_out) {
   IsolatedResult r = run_isolated(
       [&] {
         Timing t = a.time(warmup, repeats, stop_above_ns);
@@ -206,6 +207,7 @@ std::optional<Timing> time_isolated(const Artifact& a, int warmup, int repeats, 
         return os.str();
       },
       timeout_s);
+  if (timed_out) *timed_out = r.timed_out;
   if (!r.ok) {
     if (failure) *failure = "timing run " + r.failure;
     return std::nullopt;
@@ -389,6 +391,30 @@ void measure_candidates(const IndexProgram& p, const Backend& b, const SearchOpt
                         const std::function<void(const CandidateRecord&)>& on_record,
                         const std::function<bool()>& interrupted, const IndexProgram* reference,
                         TensorMap& check_inputs) {
+  // The time budget: what is left of it, and whether it ends the search (it is spent, and a
+  // searched candidate has been measured, by this search or an earlier variant's: the best so far
+  // is never the baseline only because the baseline took the budget).
+  auto budget_left = [&] { return o.time_budget_s - o.budget_spent_s - since(t0); };
+  auto budget_spent = [&] {
+    return o.time_budget_s > 0 && budget_left() < 0 && (o.searched_measured || !fastest_first(res).empty());
+  };
+  if (!first_is_baseline && budget_spent()) {
+    res.stats.stop_reason = "time budget";
+    return;
+  }
+  // The baseline runs no longer than the budget leaves (at least a second); past that it is not
+  // measured, which is not a failure of the baseline.
+  auto baseline_timeout = [&] {
+    return o.time_budget_s > 0 ? std::min(o.candidate_timeout_s, std::max(budget_left(), 1.0)) : o.candidate_timeout_s;
+  };
+  auto over_budget = [&](CandidateRecord& rec, bool timed_out, double timeout, const char* what) {
+    if (!timed_out || timeout >= o.candidate_timeout_s) return false;
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "not measured: its %s ran past the %.1f s left of the time budget", what, timeout);
+    rec.status = CandidateStatus::NotMeasured;
+    rec.detail = buf;
+    return true;
+  };
   // Compile every candidate first, in parallel (Backend::compile is thread-safe); then check and
   // time them one at a time.
   std::vector<std::unique_ptr<Artifact>> compiled(batch.size());
@@ -422,7 +448,7 @@ void measure_candidates(const IndexProgram& p, const Backend& b, const SearchOpt
     if (interrupted && interrupted()) {
       res.stats.stop_reason = "interrupted";
       stop = true;
-    } else if (!is_base && o.time_budget_s > 0 && since(t0) > o.time_budget_s && res.best >= 0) {
+    } else if (!is_base && budget_spent()) {
       res.stats.stop_reason = "time budget";
       stop = true;
     }
@@ -435,11 +461,14 @@ void measure_candidates(const IndexProgram& p, const Backend& b, const SearchOpt
     } else {
       ++res.stats.compiled;
       auto tk = Clock::now();
-      bool crashed = false;
+      bool crashed = false, timed_out = false;
+      double timeout = is_base ? baseline_timeout() : o.candidate_timeout_s;
       rec.max_error = check_artifact(*art, p, o.seed + static_cast<uint64_t>(rec.id), o.check_points, o.rtol,
-                                     o.candidate_timeout_s, &rec.detail, &crashed, reference, &check_inputs);
+                                     timeout, &rec.detail, &crashed, reference, &check_inputs, &timed_out);
       res.stats.seconds_check += since(tk);
-      if (crashed) {
+      if (over_budget(rec, timed_out, timeout, "check")) {
+        // recorded as not measured
+      } else if (crashed) {
         rec.status = CandidateStatus::Crashed;
         ++res.stats.crashes;
       } else if (!(rec.max_error <= 1)) {
@@ -450,9 +479,12 @@ void measure_candidates(const IndexProgram& p, const Backend& b, const SearchOpt
         double stop_above = 0;
         if (!is_base && res.best >= 0 && o.stop_slower_than > 0)
           stop_above = o.stop_slower_than * res.candidates[static_cast<size_t>(res.best)].timing.median_ns;
-        std::optional<Timing> t = time_isolated(*art, o.warmup, o.repeats, stop_above, o.candidate_timeout_s, &rec.detail);
+        timeout = is_base ? baseline_timeout() : o.candidate_timeout_s;
+        std::optional<Timing> t = time_isolated(*art, o.warmup, o.repeats, stop_above, timeout, &rec.detail, &timed_out);
         res.stats.seconds_measure += since(tm);
-        if (!t) {
+        if (over_budget(rec, timed_out, timeout, "timing")) {
+          // recorded as not measured
+        } else if (!t) {
           rec.status = CandidateStatus::Crashed;
           ++res.stats.crashes;
         } else {

@@ -29,7 +29,12 @@ struct SearchOptions {
   double stop_slower_than = 1.5;
   int check_points = 48;      // sampled elements per output (plus the first and the last)
   double rtol = 1e-3;         // f32 tolerance (relative, and absolute scaled by the output magnitude)
-  double time_budget_s = 0;   // 0: no budget; else stop measuring when exceeded (best so far wins)
+  // 0: no budget. Else, once the budget is spent and a searched candidate (not the baseline) has
+  // been measured, no further candidate starts (best so far wins); the baseline's check and
+  // timing stop where the budget ends (it is then not measured: status not_measured).
+  double time_budget_s = 0;
+  double budget_spent_s = 0;      // of the budget, spent before this search began (earlier variants)
+  bool searched_measured = false; // an earlier search measured a searched candidate
   double candidate_timeout_s = 120;
   bool include_baseline = true;  // measure the op-by-op baseline first
   double max_estimate_ns = 0;    // > 0: candidates estimated slower than this are not measured
@@ -99,7 +104,8 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
                               const IndexProgram* reference = nullptr);
 
 // Runs an artifact on fresh random inputs (in a child process) and compares sampled outputs with
-// the interpreter. Returns the max scaled error (inf if the run failed; detail says why). With
+// the interpreter. Returns the max scaled error (inf if the run failed; detail says why, and
+// *timed_out whether it ran past timeout_s). With
 // f16/bf16 tensors, the smaller of the errors against the exact (f64) result and against the
 // storage-rounded one (every stored element rounded to its dtype, EvalMode::Storage).
 // The relative tolerance a program's storage dtypes imply on top of f32 arithmetic: 0 when every
@@ -111,11 +117,13 @@ double storage_tolerance(const IndexProgram& p);
 // `input_buffers`, when given, holds the inputs' memory from one check to the next.
 double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, int points, double rtol,
                       double timeout_s, std::string* detail, bool* crashed = nullptr,
-                      const IndexProgram* reference = nullptr, TensorMap* input_buffers = nullptr);
+                      const IndexProgram* reference = nullptr, TensorMap* input_buffers = nullptr,
+                      bool* timed_out = nullptr);
 
 // An Artifact::time run in a child process (a crash or a hang is a failure, not the end of the
-// search): the Timing, or nullopt with *failure saying why.
+// search): the Timing, or nullopt with *failure saying why (and *timed_out whether it ran past
+// timeout_s).
 std::optional<Timing> time_isolated(const Artifact& a, int warmup, int repeats, double stop_above_ns,
-                                    double timeout_s, std::string* failure);
+                                    double timeout_s, std::string* failure, bool* timed_out = nullptr);
 
 }  // namespace axon

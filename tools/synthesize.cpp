@@ -438,6 +438,8 @@ int synthesize_command(const SynthOptions& o) {
       continue;
     }
     SearchOptions sv = so;
+    sv.budget_spent_s = std::chrono::duration<double>(Clock::now() - t_search).count();
+    sv.searched_measured = std::any_of(measured.begin(), measured.end(), [](auto& m) { return m.second.kind != "baseline"; });
     sv.tile_shapes_measured = &tile_shapes_measured;
     sv.include_baseline = vi == 0;
     sv.max_estimate_ns = 2 * best_estimate;
@@ -469,7 +471,8 @@ int synthesize_command(const SynthOptions& o) {
     st.seconds_compile += r.stats.seconds_compile;
     st.seconds_check += r.stats.seconds_check;
     st.seconds_measure += r.stats.seconds_measure;
-    if (r.baseline >= 0) baseline = r.candidates[static_cast<size_t>(r.baseline)];
+    for (auto& c : r.candidates)
+      if (c.kind == "baseline") baseline = c;  // measured or not (a time budget can stop it)
     if (r.best >= 0 && (!winner || r.candidates[static_cast<size_t>(r.best)].timing.median_ns < winner->second.timing.median_ns)) {
       winner = std::make_pair(vi, r.candidates[static_cast<size_t>(r.best)]);
       // The winner's statement schedules seed the searches of the later variants.
@@ -522,6 +525,7 @@ int synthesize_command(const SynthOptions& o) {
   phases["search.measure"] = st.seconds_measure;
   report["seconds"] = phases;
   if (baseline) report["baseline"] = record_json(*baseline);
+  bool baseline_measured = baseline && baseline->status == CandidateStatus::Ok;
   report["selection"] = selection_report(isel, variants[winner ? winner->first : 0].program);
   int code = 0;
   if (!winner) {
@@ -536,7 +540,7 @@ int synthesize_command(const SynthOptions& o) {
     const synth::Variant* rv = derived.count(v.name) ? derived.at(v.name) : nullptr;
     report["best"]["derivation"] = synth::derivation_to_json(rv ? rv->derivation : std::vector<synth::DerivationStep>{});
     if (rv) report["rewrite_derivation"] = synth::derivation_text(index, *rv);
-    if (baseline) report["speedup_over_baseline"] = baseline->timing.median_ns / best.timing.median_ns;
+    if (baseline_measured) report["speedup_over_baseline"] = baseline->timing.median_ns / best.timing.median_ns;
     std::unique_ptr<Artifact> art = ro.artifact ? std::move(ro.artifact) : backend->compile(v.program, best.schedule);
     for (auto& [name, data] : art->files()) write_file(out / name, data);
     write_file(out / "kernel.json", kernel_interface_text(v.program, backend->target()));
@@ -556,8 +560,10 @@ int synthesize_command(const SynthOptions& o) {
     const CandidateRecord& best = winner->second;
     std::printf("%s on %s: best %.3f ms (%s)", o.program.c_str(), isa.name.c_str(), best.timing.median_ns / 1e6,
                 variants[winner->first].name.c_str());
-    if (baseline)
+    if (baseline_measured)
       std::printf(", baseline %.3f ms, %.2fx", baseline->timing.median_ns / 1e6, report["speedup_over_baseline"].get<double>());
+    else if (baseline)
+      std::printf(", baseline %s", baseline->detail.empty() ? status_name(baseline->status) : baseline->detail.c_str());
     std::printf("; %zu candidates measured; outputs in %s\n", st.measured, out.string().c_str());
   } else {
     std::printf("%s: no valid candidate (see %s)\n", o.program.c_str(), (out / "candidates.jsonl").string().c_str());

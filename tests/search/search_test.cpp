@@ -110,6 +110,68 @@ TEST(Search, BadCandidatesAreRecordedSkippedAndNeverWin) {
   EXPECT_EQ(seen.size(), r.candidates.size());
 }
 
+// A baseline slower than the whole time budget: correct, its runs take a minute; every searched
+// candidate is correct and fast.
+class SlowBaselineBackend : public FakeBackend {
+ public:
+  std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule&) const override {
+    return std::make_unique<FakeArtifact>(p, calls_++ == 0 ? 3 : 4);
+  }
+};
+
+// The budget ends the baseline's check, not the search: the baseline is recorded as not measured
+// (not as a crash: it is correct, only slow), and a searched candidate is still measured and wins.
+TEST(Search, TimeBudgetStopsASlowBaselineNotTheSearch) {
+  IndexProgram p = matmul(5, 7, 3);
+  SlowBaselineBackend b;
+  SearchOptions o;
+  o.measure = 3;
+  o.compile_jobs = 1;
+  o.time_budget_s = 1.5;
+  auto t0 = std::chrono::steady_clock::now();
+  SearchResult r = search_schedules(p, b, o);
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_GE(r.candidates.size(), 2u);
+  EXPECT_EQ(r.candidates[0].kind, "baseline");
+  EXPECT_EQ(r.candidates[0].status, CandidateStatus::NotMeasured);
+  EXPECT_NE(r.candidates[0].detail.find("time budget"), std::string::npos) << r.candidates[0].detail;
+  EXPECT_EQ(r.baseline, -1);
+  EXPECT_EQ(r.stats.crashes, 0u);
+  // One searched candidate after the budget, then the search stops.
+  EXPECT_EQ(r.candidates.size(), 2u);
+  EXPECT_EQ(r.candidates[1].status, CandidateStatus::Ok);
+  EXPECT_EQ(r.best, 1);
+  EXPECT_EQ(r.stats.stop_reason, "time budget");
+  EXPECT_LT(took, 20.0);  // the baseline's run alone takes 60 s
+}
+
+// The budget is the whole run's, over the searches of every variant: a later variant's search
+// that starts with it spent measures nothing once an earlier one measured a searched candidate,
+// and one searched candidate when none has been.
+TEST(Search, TimeBudgetSpansTheSearchesOfEveryVariant) {
+  IndexProgram p = matmul(5, 7, 3);
+  SearchOptions o;
+  o.measure = 3;
+  o.compile_jobs = 1;
+  o.include_baseline = false;
+  o.time_budget_s = 10;
+  o.budget_spent_s = 11;
+  o.searched_measured = true;
+  SlowBaselineBackend spent;
+  spent.calls_ = 1;  // no slow first candidate
+  SearchResult r = search_schedules(p, spent, o);
+  EXPECT_TRUE(r.candidates.empty());
+  EXPECT_EQ(r.stats.stop_reason, "time budget");
+  EXPECT_EQ(spent.calls_, 1) << "candidates compiled after the budget";
+  o.searched_measured = false;
+  SlowBaselineBackend none;
+  none.calls_ = 1;
+  r = search_schedules(p, none, o);
+  ASSERT_EQ(r.candidates.size(), 1u);
+  EXPECT_EQ(r.candidates[0].status, CandidateStatus::Ok);
+  EXPECT_EQ(r.stats.stop_reason, "time budget");
+}
+
 TEST(Search, EnumeratedSchedulesAreValid) {
   IndexProgram p = load_index_program(read_source("experiments/suites/nkibench/rmsnorm_matmul.tp")).with_dims({{"M", 64}, {"K", 32}, {"N", 48}});
   for (size_t i = 0; i < p.stmts().size(); ++i) {
