@@ -238,7 +238,19 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
           if (a.vars.count(loops[j].var)) distinct *= loops[j].trip;
         distinct = std::min(distinct, static_cast<double>(a.numel));
         bool packed = std::find(ss.pack.begin(), ss.pack.end(), a.tensor) != ss.pack.end();
-        double line_factor = (k < loops.size() && stride_class(a, inner) == 2 && !packed) ? 16 : 1;
+        // Read strided along the innermost loop: each element in a line of its own, unless the
+        // loops in the set also run along the access's last (contiguous) index, whose run of
+        // consecutive elements then shares lines (a blocked transpose reads 32 x 32 blocks
+        // as 32 runs of 32 elements: 32 x 2 lines, not 1024).
+        double line_factor = 1;
+        if (k < loops.size() && stride_class(a, inner) == 2 && !packed) {
+          double run = 1;
+          auto last = free_index_vars(a.index.back());
+          for (size_t j = k; j < loops.size(); ++j)
+            if (std::find(last.begin(), last.end(), loops[j].var) != last.end()) run *= loops[j].trip;
+          run = std::min(run, static_cast<double>(p.concrete_shape(a.tensor).back()));
+          line_factor = std::ceil(run / 16) * 16 / run;
+        }
         set += 4 * distinct * line_factor;
       }
       double outside = 1;

@@ -6,6 +6,22 @@
 
 namespace axon {
 
+namespace {
+
+// Whether some access of the statement varies with `var` in an index other than its last one
+// (its elements along `var` are not contiguous).
+bool strided_along(const IndexStmt& st, const std::string& var) {
+  bool strided = false;
+  visit(st.value, [&](const ExprNode& n) {
+    if (n.kind() != ExprKind::Access) return;
+    for (size_t i = 0; i + 1 < n.args().size(); ++i)
+      for (auto& v : free_index_vars(n.args()[i])) strided = strided || v == var;
+  });
+  return strided;
+}
+
+}  // namespace
+
 std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t si, const EnumerateOptions& o) {
   const IndexStmt& st = p.stmts().at(si);
   std::vector<std::string> loops = st.vars;
@@ -62,8 +78,11 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
       s.vectorize = inner + ".i";
       push(s);
     }
-    // Cache blocking: split the two outermost loops, blocks outside, points inside.
-    if (ord.size() >= 3) {
+    // Cache blocking: split the two outermost loops, blocks outside, points inside. A nest of
+    // two loops only when an operand's layout disagrees with the order (a transpose): without
+    // blocks, each of its rows (strided along the inner loop) touches a new cache line and page
+    // per element, and the lines are evicted before the next outer iteration would reuse them.
+    if (ord.size() >= 3 || (ord.size() == 2 && strided_along(st, ord.back()))) {
       for (int64_t b : o.block_tiles) {
         StmtSchedule s;
         std::vector<std::string> outer_blocks, rest;
