@@ -114,11 +114,11 @@ def plot(rows, path):
     if not pts:
         print("run_suite: no plot: no program has a speedup over a measured baseline", file=sys.stderr)
         return
-    fig, ax = plt.subplots(figsize=(max(6, 0.45 * len(pts)), 4))
+    fig, ax = plt.subplots(figsize=(max(6, 0.45 * len(pts)), 5))
     ax.bar([n for n, _ in pts], [s for _, s in pts])
     ax.axhline(1.0, color="gray", linewidth=0.8)
     ax.set_yscale("log")
-    ax.set_ylabel("speedup over the op-by-op baseline")
+    ax.set_ylabel("speedup over the baseline")
     ax.tick_params(axis="x", labelrotation=75, labelsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
