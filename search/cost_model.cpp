@@ -41,7 +41,9 @@ struct AccessInfo {
   std::string tensor;
   std::vector<Expr> index;
   std::set<std::string> vars;  // index variables it depends on (nested reduction vars included)
+  std::set<std::string> last_vars;  // those of its last (contiguous) index
   int64_t numel = 1;
+  int64_t last_extent = 1;  // the tensor's last dimension
 };
 
 void collect_accesses(const Expr& e, const IndexProgram& p, std::vector<AccessInfo>& out) {
@@ -52,6 +54,10 @@ void collect_accesses(const Expr& e, const IndexProgram& p, std::vector<AccessIn
     for (auto& i : e->args())
       for (auto& v : free_index_vars(i)) a.vars.insert(v);
     a.numel = p.numel(e->name());
+    if (!a.index.empty()) {
+      for (auto& v : free_index_vars(a.index.back())) a.last_vars.insert(v);
+      a.last_extent = p.concrete_shape(e->name()).back();
+    }
     out.push_back(a);
   }
   for (auto& x : e->args()) collect_accesses(x, p, out);
@@ -134,6 +140,8 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
     out.vars.insert(v);
   }
   for (auto d : shape) out.numel *= d;
+  if (!st.vars.empty()) out.last_vars = {st.vars.back()};
+  out.last_extent = shape.empty() ? 1 : shape.back();
   if (!register_tile) acc.push_back(out);
 
   double iterations = 1;
@@ -245,10 +253,9 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
         double line_factor = 1;
         if (k < loops.size() && stride_class(a, inner) == 2 && !packed) {
           double run = 1;
-          auto last = free_index_vars(a.index.back());
           for (size_t j = k; j < loops.size(); ++j)
-            if (std::find(last.begin(), last.end(), loops[j].var) != last.end()) run *= loops[j].trip;
-          run = std::min(run, static_cast<double>(p.concrete_shape(a.tensor).back()));
+            if (a.last_vars.count(loops[j].var)) run *= loops[j].trip;
+          run = std::min(run, static_cast<double>(a.last_extent));
           line_factor = std::ceil(run / 16) * 16 / run;
         }
         set += 4 * distinct * line_factor;

@@ -396,7 +396,9 @@ void measure_candidates(const IndexProgram& p, const Backend& b, const SearchOpt
   // is never the baseline only because the baseline took the budget).
   auto budget_left = [&] { return o.time_budget_s - o.budget_spent_s - since(t0); };
   auto budget_spent = [&] {
-    return o.time_budget_s > 0 && budget_left() < 0 && (o.searched_measured || !fastest_first(res).empty());
+    auto searched_ok = [](const CandidateRecord& c) { return c.status == CandidateStatus::Ok && c.kind != "baseline"; };
+    return o.time_budget_s > 0 && budget_left() < 0 &&
+           (o.searched_measured || std::any_of(res.candidates.begin(), res.candidates.end(), searched_ok));
   };
   if (!first_is_baseline && budget_spent()) {
     res.stats.stop_reason = "time budget";
