@@ -1,15 +1,16 @@
-// Fusion by inlining elementwise temporaries (see fuse.h).
+// Fusion by inlining temporaries into their consumers (see fuse.h).
 #include "search/fuse.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include "ir/inline.h"
+#include "search/schedule.h"
 
 namespace axon {
 
 namespace {
-
 
 struct Def {
   std::vector<std::string> vars;
@@ -24,7 +25,16 @@ Expr substitute_defs(const Expr& e, const std::map<std::string, Def>& defs) {
   if (e->kind() == ExprKind::Access) {
     auto it = defs.find(e->name());
     if (it != defs.end()) {
-      Expr body = rename_bound_apart(it->second.value);
+      // Bound variables are renamed apart only where an index would be captured, so the same
+      // inlining reached from two variants prints alike (and the search sees them as one).
+      std::set<std::string> bound, free;
+      visit(it->second.value, [&](const ExprNode& n) {
+        if (is_reduce(n.kind())) bound.insert(n.name());
+      });
+      for (auto& x : a)
+        for (auto& v : free_index_vars(x)) free.insert(v);
+      bool clash = std::any_of(free.begin(), free.end(), [&](const std::string& v) { return bound.count(v) > 0; });
+      Expr body = clash ? rename_bound_apart(it->second.value) : it->second.value;
       std::map<std::string, Expr> at;
       for (size_t i = 0; i < it->second.vars.size(); ++i) at[it->second.vars[i]] = a[i];
       return substitute(body, [&](const ExprNode& n) -> Expr {
@@ -37,32 +47,93 @@ Expr substitute_defs(const Expr& e, const std::map<std::string, Def>& defs) {
   return with_args(e, std::move(a));
 }
 
+// `p` without the statements (and temporaries) of `defs`, every read of them substituted.
+IndexProgram without(const IndexProgram& p, const std::map<std::string, Def>& defs) {
+  std::vector<IndexStmt> stmts;
+  for (const IndexStmt& s : p.stmts()) {
+    if (defs.count(s.out)) continue;
+    IndexStmt t = s;
+    t.value = substitute_defs(s.value, defs);
+    stmts.push_back(t);
+  }
+  std::vector<TensorDecl> tensors;
+  for (auto& t : p.tensors())
+    if (!defs.count(t.name)) tensors.push_back(t);
+  return IndexProgram::make(p.dims(), tensors, stmts, p.updates());
+}
+
+// How many times each tensor is read, over every statement.
+std::map<std::string, int> read_counts(const IndexProgram& p) {
+  std::map<std::string, int> n;
+  for (const IndexStmt& s : p.stmts())
+    visit(s.value, [&](const ExprNode& e) {
+      if (e.kind() == ExprKind::Access) ++n[e.name()];
+    });
+  return n;
+}
+
+// The read of `t` in `c` when it visits each element of `t` exactly once as `c` runs over its own
+// elements: plain, distinct index variables naming all of c's, outside any reduction of `c`.
+bool read_once_per_element(const IndexStmt& c, const std::string& t) {
+  bool ok = false;
+  visit(c.value, [&](const ExprNode& e) {
+    if (e.kind() != ExprKind::Access || e.name() != t || e.args().size() != c.vars.size()) return;
+    std::set<std::string> seen;
+    for (auto& a : e.args())
+      if (a->kind() == ExprKind::IndexVar) seen.insert(a->name());
+    ok = seen.size() == c.vars.size() && std::set<std::string>(c.vars.begin(), c.vars.end()) == seen;
+  });
+  return ok;
+}
+
+// Reductions inlined into their elementwise consumer (see fuse.h): the temporaries chosen.
+std::map<std::string, Def> reduction_epilogues(const IndexProgram& p) {
+  std::map<std::string, int> reads = read_counts(p);
+  std::map<std::string, size_t> producer;
+  for (size_t i = 0; i < p.stmts().size(); ++i) producer[p.stmts()[i].out] = i;
+  std::map<std::string, Def> defs;
+  for (const IndexStmt& c : p.stmts()) {
+    if (has_reduction(c.value) || c.value->sort() != Sort::Real) continue;
+    std::string pick;
+    size_t pick_at = 0;
+    for (const std::string& t : tensors_read(c.value)) {
+      const TensorDecl& d = p.tensor(t);
+      if (d.role != TensorRole::Temp || reads[t] != 1 || !producer.count(t)) continue;
+      if (d.dtype != DType::F32 && d.dtype != p.tensor(c.out).dtype) continue;  // would drop a rounding
+      const IndexStmt& ps = p.stmts()[producer[t]];
+      if (!top_reduction(ps) || !read_once_per_element(c, t)) continue;
+      if (pick.empty() || producer[t] > pick_at) pick = t, pick_at = producer[t];
+    }
+    if (!pick.empty()) defs[pick] = {p.stmts()[pick_at].vars, p.stmts()[pick_at].value};
+  }
+  return defs;
+}
+
 }  // namespace
 
 std::vector<ProgramVariant> fusion_variants(const IndexProgram& p) {
   std::vector<ProgramVariant> out;
-  out.push_back({"as written", {}, p});
+  out.push_back({"as written", {}, p, ""});
+  // Elementwise temporaries, in program order (a definition may read an earlier one).
   std::map<std::string, Def> defs;
-  std::vector<IndexStmt> stmts;
   std::vector<std::string> inlined;
-  for (const IndexStmt& s : p.stmts()) {
-    IndexStmt t = s;
-    t.value = substitute_defs(s.value, defs);
-    const TensorDecl& d = p.tensor(s.out);
-    if (d.role == TensorRole::Temp && !has_reduction(t.value)) {
-      defs[s.out] = {s.vars, t.value};
+  for (const IndexStmt& s : p.stmts())
+    if (p.tensor(s.out).role == TensorRole::Temp && !has_reduction(s.value)) {
+      defs[s.out] = {s.vars, substitute_defs(s.value, defs)};
       inlined.push_back(s.out);
-      continue;
     }
-    stmts.push_back(t);
+  const IndexProgram* base = &p;
+  if (!inlined.empty()) {
+    out.push_back({"elementwise temporaries inlined", inlined, without(p, defs), ""});
+    base = &out.back().program;
   }
-  if (inlined.empty()) return out;
-  std::set<std::string> gone(inlined.begin(), inlined.end());
-  std::vector<TensorDecl> tensors;
-  for (auto& t : p.tensors())
-    if (!gone.count(t.name)) tensors.push_back(t);
-  out.push_back({"elementwise temporaries inlined", inlined,
-                 IndexProgram::make(p.dims(), tensors, stmts, p.updates())});
+  std::map<std::string, Def> epilogues = reduction_epilogues(*base);
+  if (epilogues.empty()) return out;
+  IndexProgram fused = without(*base, epilogues);
+  for (auto& [t, d] : epilogues) inlined.push_back(t);
+  std::string name = "reductions inlined into their elementwise consumers";
+  if (out.size() > 1) out.back().superseded_by = name;
+  out.push_back({name, inlined, std::move(fused), ""});
   return out;
 }
 

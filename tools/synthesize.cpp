@@ -140,8 +140,9 @@ const ProgramVariant& pick_variant(const std::vector<ProgramVariant>& vs, const 
 // named by canonical form so a report or cache entry names the same variant again.
 constexpr double kRewriteSeconds = 3.0;
 void add_rewrite_variants(const IndexProgram& rewritten, const std::string& canonical, std::vector<ProgramVariant>& vs) {
+  auto name = [&](const std::string& f) { return f.empty() ? "" : "rewrite " + canonical + (f == "as written" ? "" : ", " + f); };
   for (auto& f : fusion_variants(rewritten))
-    vs.push_back({"rewrite " + canonical + (f.inlined.empty() ? "" : ", " + f.name), f.inlined, f.program});
+    vs.push_back({name(f.name), f.inlined, f.program, name(f.superseded_by)});
 }
 
 nlohmann::json rewrite_summary(const synth::DiscoveryReport& r, size_t searched) {
@@ -184,7 +185,7 @@ std::string derivation_text(const std::string& program_path, const ProgramVarian
   if (v.inlined.empty()) {
     d << "# fusion: none (every statement is its own loop nest)\n\n";
   } else {
-    d << "# fusion: elementwise temporaries inlined into their consumers:";
+    d << "# fusion: temporaries inlined into their consumers:";
     for (auto& t : v.inlined) d << " " << t;
     d << "\n\n";
   }
@@ -421,6 +422,11 @@ int synthesize_command(const SynthOptions& o) {
   std::vector<std::pair<size_t, CandidateRecord>> measured;  // every candidate timed (the baseline too), with its variant
   std::map<std::string, std::string> variant_by_text;  // a program already searched, by its text
   for (size_t vi = 0; vi < variants.size(); ++vi) {
+    if (!variants[vi].superseded_by.empty()) {
+      std::fprintf(stderr, "[search] %s: not searched; %s fuses the same and more\n", variants[vi].name.c_str(),
+                   variants[vi].superseded_by.c_str());
+      continue;
+    }
     // A rewrite can reach a program a fusion variant already is (inlining a temporary that
     // fusion_variants inlines too): the same candidates would be measured twice.
     auto [seen, fresh] = variant_by_text.emplace(to_string(variants[vi].program), variants[vi].name);

@@ -248,21 +248,71 @@ namespace {
 // inlined temporaries; reductions stay.
 TEST(Fusion, InlinedVariantsAgreeWithTheOriginal) {
   for (const char* f : {"experiments/suites/ops/softmax.tp", "experiments/suites/nkibench/swiglu.tp",
-                        "experiments/suites/nkibench/adamw.tp", "experiments/suites/nkibench/lora.tp"}) {
+                        "experiments/suites/nkibench/adamw.tp", "experiments/suites/nkibench/lora.tp",
+                        "experiments/suites/mirage/gated_mlp.tp", "experiments/suites/nkibench/matmul_add_rmsnorm.tp"}) {
     IndexProgram p = load_index_program(read_source(f));
     std::map<std::string, int64_t> small;
     for (auto& [d, v] : p.dims()) small[d] = std::min<int64_t>(v.value_or(6), 6);
     p = p.with_dims(small);
     auto vs = fusion_variants(p);
     ASSERT_GE(vs.size(), 2u) << f;
-    const ProgramVariant& fused = vs[1];
-    for (auto& t : fused.inlined) EXPECT_EQ(fused.program.find_tensor(t), nullptr) << f << " " << t;
     TensorMap in = random_inputs(p, 3);
     for (auto& [n, v] : in)
       for (auto& x : v.data) x = std::fabs(x) + 0.1;  // adamw's second moment must be positive
-    TensorMap a = interpret(p, in), b = interpret(fused.program, in);
-    for (auto* t : p.outputs()) EXPECT_LE(max_scaled_error(b.at(t->name), a.at(t->name), 1e-12, 1e-12), 1.0) << f;
+    TensorMap a = interpret(p, in);
+    for (size_t i = 1; i < vs.size(); ++i) {
+      const ProgramVariant& fused = vs[i];
+      for (auto& t : fused.inlined) EXPECT_EQ(fused.program.find_tensor(t), nullptr) << f << " " << t;
+      TensorMap b = interpret(fused.program, in);
+      for (auto* t : p.outputs())
+        EXPECT_LE(max_scaled_error(b.at(t->name), a.at(t->name), 1e-12, 1e-12), 1.0) << f << ", " << fused.name;
+    }
   }
+}
+
+// A reduction's temporary read once per element by one elementwise statement becomes that
+// statement's reduction, the rest its epilogue (SwiGLU's up projection times silu(gate)); the
+// variant that inlines only the elementwise temporaries is then superseded.
+TEST(Fusion, AReductionReadOncePerElementBecomesItsReadersEpilogue) {
+  IndexProgram p = load_index_program(read_source("experiments/suites/nkibench/swiglu.tp"));
+  auto vs = fusion_variants(p);
+  ASSERT_EQ(vs.size(), 3u);
+  EXPECT_EQ(vs[1].name, "elementwise temporaries inlined");
+  EXPECT_EQ(vs[1].superseded_by, vs[2].name);
+  EXPECT_TRUE(vs[2].superseded_by.empty());
+  const IndexProgram& q = vs[2].program;
+  EXPECT_EQ(q.find_tensor("up"), nullptr);
+  EXPECT_NE(q.find_tensor("_t1"), nullptr);  // y reads both products; it takes the one defined last
+  ASSERT_EQ(q.stmts().size(), 2u);
+  const IndexStmt& y = q.stmts()[1];
+  ASSERT_NE(top_reduction(y), nullptr) << to_string(y);
+  EXPECT_NE(reduction_epilogue(y), nullptr) << to_string(y);
+  // Its register tile is a legal schedule the search can measure.
+  StmtSchedule ss{{y.vars[0] + ".o", y.vars[1] + ".o", top_reduction(y)->name(), y.vars[0] + ".i", y.vars[1] + ".i"},
+                  {{y.vars[0], 4}, {y.vars[1], 32}}, y.vars[1] + ".i", 16, 1, false, {y.vars[0] + ".i"}, {}};
+  EXPECT_TRUE(is_register_tile(q, 1, ss));
+}
+
+// Reductions that would be recomputed, or rounded differently, stay temporaries: one read twice,
+// one read by a statement with more elements (a broadcast), one read inside a reduction.
+TEST(Fusion, AReductionIsNotInlinedWhereItWouldBeRecomputed) {
+  for (const char* text : {
+           "where M = 8, N = 16\ninput x: f32[M, N]\ns[i] = sum(j) x[i, j]\noutput y[i] = s[i] * s[i]\n",
+           "where M = 8, N = 16\ninput x: f32[M, N]\ns[i] = sum(j) x[i, j]\noutput y[i, j] = x[i, j] - s[i]\n",
+           "where M = 8, N = 16\ninput x: f32[M, N]\ns[i, j] = sum(k) x[i, k] * x[j, k]\n"
+           "output y[i] = sum(j) s[i, j]\n",
+       }) {
+    IndexProgram p = load_index_program(source_from_string(text));
+    for (auto& v : fusion_variants(p)) EXPECT_NE(v.name, "reductions inlined into their elementwise consumers") << text;
+  }
+  // Read once per element, transposed: inlined.
+  IndexProgram t = load_index_program(source_from_string(
+      "where M = 8, N = 16\ninput x: f32[M, N]\ns[i, j] = sum(k) x[i, k] * x[j, k]\noutput y[j, i] = s[i, j] + 1.0\n"));
+  auto vs = fusion_variants(t);
+  ASSERT_EQ(vs.size(), 2u);
+  EXPECT_EQ(vs[1].name, "reductions inlined into their elementwise consumers");
+  TensorMap in = random_inputs(t, 5);
+  EXPECT_LE(max_scaled_error(interpret(vs[1].program, in).at("y"), interpret(t, in).at("y"), 1e-12, 1e-12), 1.0);
 }
 
 }  // namespace
