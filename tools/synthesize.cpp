@@ -422,17 +422,17 @@ int synthesize_command(const SynthOptions& o) {
   std::vector<std::pair<size_t, CandidateRecord>> measured;  // every candidate timed (the baseline too), with its variant
   std::map<std::string, std::string> variant_by_text;  // a program already searched, by its text
   for (size_t vi = 0; vi < variants.size(); ++vi) {
-    if (!variants[vi].superseded_by.empty()) {
-      std::fprintf(stderr, "[search] %s: not searched; %s fuses the same and more\n", variants[vi].name.c_str(),
-                   variants[vi].superseded_by.c_str());
-      continue;
-    }
     // A rewrite can reach a program a fusion variant already is (inlining a temporary that
     // fusion_variants inlines too): the same candidates would be measured twice.
     auto [seen, fresh] = variant_by_text.emplace(to_string(variants[vi].program), variants[vi].name);
     if (!fresh) {
       std::fprintf(stderr, "[search] %s: the same program as %s; not searched again\n", variants[vi].name.c_str(),
                    seen->second.c_str());
+      continue;
+    }
+    if (!variants[vi].superseded_by.empty()) {
+      std::fprintf(stderr, "[search] %s: not searched; %s fuses the same and more\n", variants[vi].name.c_str(),
+                   variants[vi].superseded_by.c_str());
       continue;
     }
     // A rewrite is worth measuring only when the cost model predicts a gain over the program as

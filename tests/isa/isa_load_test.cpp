@@ -29,7 +29,7 @@ double cost(const Isa& isa, const std::string& instr, InstrUse use) {
 }
 
 TEST(IsaLoad, EveryShippedTargetLoads) {
-  for (const char* name : {"npu", "avx2", "avx512"}) {
+  for (const char* name : {"npu", "avx2", "avx512", "zen4"}) {
     SCOPED_TRACE(name);
     Isa isa = load_isa(target(name));
     EXPECT_EQ(isa.name, name);
@@ -72,7 +72,7 @@ TEST(IsaLoad, MinimalFuzzSeedLoads) {
 }
 
 TEST(IsaLoad, CanonicalJsonRoundTrips) {
-  for (const char* name : {"npu", "avx2", "avx512"}) {
+  for (const char* name : {"npu", "avx2", "avx512", "zen4"}) {
     SCOPED_TRACE(name);
     Isa a = load_isa(target(name));
     std::string ja = isa_to_json(a);
@@ -399,6 +399,27 @@ TEST(IsaLoad, CpuTargets) {
     EXPECT_NE(avx2.find_instruction(n), nullptr) << n;
   std::string d = describe_isa(avx512);
   EXPECT_TRUE(contains(d, "zmm  register  2 KiB = 32 registers x 64 B")) << d;
+
+  // zen4 is the same code as avx512 on another machine: the same instructions, semantics and
+  // emit templates, LLVM settings and registers; its own clock, rates, caches and costs.
+  Isa zen4 = load_isa(target("zen4"));
+  ASSERT_EQ(zen4.instructions.size(), avx512.instructions.size());
+  for (size_t i = 0; i < avx512.instructions.size(); ++i) {
+    const Instruction& a = avx512.instructions[i];
+    const Instruction* z = zen4.find_instruction(a.name);
+    ASSERT_NE(z, nullptr) << a.name;
+    EXPECT_EQ(z->emit, a.emit) << a.name;
+    ASSERT_EQ(z->semantics.size(), a.semantics.size()) << a.name;
+    for (size_t k = 0; k < a.semantics.size(); ++k) {
+      EXPECT_EQ(z->semantics[k].text, a.semantics[k].text) << a.name;
+      EXPECT_EQ(z->semantics[k].when, a.semantics[k].when) << a.name;
+    }
+  }
+  EXPECT_EQ(zen4.find_memory("zmm")->registers, 32);
+  EXPECT_EQ(zen4.find_memory("L1D")->capacity_bytes, 32 << 10);
+  EXPECT_EQ(zen4.find_memory("L2")->capacity_bytes, 1 << 20);
+  EXPECT_EQ(zen4.engines.front().attributes.at("fma_units"), 1);
+  EXPECT_NE(isa_hash(zen4), isa_hash(avx512));
 }
 
 } // namespace
