@@ -27,12 +27,16 @@ class CpuArtifact : public Artifact {
     }
     size_t copies = std::clamp<size_t>((64u << 20) / std::max<size_t>(in_bytes, 1), 1, 16);
     ptrs_.assign(copies, std::vector<void*>(p_.tensors().size()));
-    for (size_t c = 0; c < copies; ++c)
+    for (size_t c = 0; c < copies; ++c) {
       for (size_t i = 0; i < p_.tensors().size(); ++i) {
         const TensorDecl& d = p_.tensors()[i];
         ptrs_[c][i] = d.role == TensorRole::Input ? memory_->get("input " + d.name + " #" + std::to_string(c), sizes_[i])
                                                   : memory_->get(d.name, sizes_[i]);
       }
+      // The scratch (packed copies, per-thread slices) is one block like a temporary's.
+      if (kernel_->scratch_bytes() > 0)
+        ptrs_[c].push_back(memory_->get("scratch block", static_cast<size_t>(kernel_->scratch_bytes())));
+    }
   }
 
   TensorMap run(const TensorMap& inputs) const override { return run_on_tensors(*kernel_, p_, inputs); }

@@ -116,8 +116,10 @@ std::unique_ptr<llvm::Module> optimized_module(const IndexProgram& p, const Sche
 
 class JitKernel : public CpuKernel {
  public:
-  JitKernel(std::unique_ptr<llvm::orc::LLJIT> jit, void (*fn)(void**), std::string ir) : jit_(std::move(jit)), fn_(fn) {
+  JitKernel(std::unique_ptr<llvm::orc::LLJIT> jit, void (*fn)(void**), std::string ir, int64_t scratch)
+      : jit_(std::move(jit)), fn_(fn) {
     ir_ = std::move(ir);
+    scratch_bytes_ = scratch;
   }
   void run(void** buffers) const override { fn_(buffers); }
 
@@ -191,7 +193,7 @@ std::unique_ptr<CpuKernel> jit_compile(const IndexProgram& p, const Schedule& s,
   }
   auto sym = unwrap(jit->lookup(name), "looking up the kernel");
   auto fn = reinterpret_cast<void (*)(void**)>(sym.getAddress());
-  return std::make_unique<JitKernel>(std::move(jit), fn, std::move(ir));
+  return std::make_unique<JitKernel>(std::move(jit), fn, std::move(ir), scratch_bytes(p, s));
 }
 
 namespace {
@@ -224,6 +226,9 @@ std::vector<AlignedBytes> run_on_buffers(const CpuKernel& k, const IndexProgram&
     }
     ptrs[i] = bufs[i].data();
   }
+  // The scratch, poisoned too: a kernel must not count on what it holds.
+  AlignedBytes scratch(static_cast<size_t>(k.scratch_bytes()), 0xAB);
+  if (k.scratch_bytes() > 0) ptrs.push_back(scratch.data());
   k.run(ptrs.data());
   return bufs;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,11 +38,15 @@ CpuTarget cpu_target(const Isa& isa);
 class CpuKernel {
  public:
   virtual ~CpuKernel() = default;
+  // buffers: one per tensor of the program, then the scratch block when scratch_bytes() > 0
+  // (emit/lower_llvm.h).
   virtual void run(void** buffers) const = 0;
   const std::string& optimized_ir() const { return ir_; }
+  int64_t scratch_bytes() const { return scratch_bytes_; }
 
  protected:
   std::string ir_;
+  int64_t scratch_bytes_ = 0;
 };
 
 std::unique_ptr<CpuKernel> jit_compile(const IndexProgram& p, const Schedule& s, const CpuTarget& t,

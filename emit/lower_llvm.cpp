@@ -27,6 +27,38 @@ namespace axon {
 
 namespace {
 
+int64_t align_scratch(int64_t n) { return (n + kScratchAlign - 1) / kScratchAlign * kScratchAlign; }
+
+// A packed copy of t: f32, every element of t.
+int64_t pack_bytes(const IndexProgram& p, const std::string& t) { return align_scratch(p.numel(t) * 4); }
+
+// The shape of a contracted temporary's slice: `tile` outer iterations along dimension d.
+std::vector<int64_t> slice_shape(const IndexProgram& p, const std::string& t, size_t d, int64_t tile) {
+  std::vector<int64_t> shape = p.concrete_shape(t);
+  shape.at(d) = std::min<int64_t>(tile, shape.at(d));
+  return shape;
+}
+
+// Scratch of fusion group first..last: its packed copies, then per thread its slices.
+struct GroupScratch {
+  int64_t packs = 0, slices = 0, threads = 1;
+  int64_t total() const { return packs + threads * slices; }
+};
+GroupScratch group_scratch(const IndexProgram& p, const Schedule& s, size_t first, size_t last) {
+  GroupScratch g;
+  for (size_t i = first; i <= last; ++i)
+    for (auto& t : s.stmts[i].pack) g.packs += pack_bytes(p, t);
+  if (first == last) return g;
+  const OuterLoop ol = *outer_loop(p, first, s.stmts[first]);
+  for (auto& [t, d] : group_local_temps(p, s, first, last)) {
+    int64_t n = 1;
+    for (auto x : slice_shape(p, t, d, ol.tile ? ol.tile : 1)) n *= x;
+    g.slices += align_scratch(n * dtype_bytes(p.tensor(t).dtype));
+  }
+  g.threads = std::max(1, s.stmts[first].threads);
+  return g;
+}
+
 class Lowerer {
  public:
   Lowerer(const IndexProgram& p, const Schedule& s, llvm::LLVMContext& ctx, const std::string& name,
@@ -80,6 +112,17 @@ class Lowerer {
       all_scopes.push_back(pk.scope);
       bufs_[t.name + ".pack"] = pk;
     }
+    // The scratch block after the tensors' buffers (lower_llvm.h), when the schedule needs one.
+    if (scratch_bytes(p_, s_) > 0) {
+      AXON_CHECK(!p_.find_tensor(kScratch), std::string("a tensor is named ") + kScratch);
+      llvm::Value* slot = b_.CreateConstInBoundsGEP1_64(ptr_ty, bufs, p_.tensors().size());
+      Buf sc;
+      sc.ptr = b_.CreateLoad(ptr_ty, slot, kScratch);
+      sc.elt = i8_;
+      sc.scope = mdb.createAnonymousAliasScope(domain, kScratch);
+      all_scopes.push_back(sc.scope);
+      bufs_[kScratch] = sc;
+    }
     for (auto& [n, buf] : bufs_) {
       std::vector<llvm::Metadata*> others;
       for (auto* m : all_scopes)
@@ -95,6 +138,9 @@ class Lowerer {
     // (or a joining thread) reads the output.
     if (fence_) b_.CreateFence(llvm::AtomicOrdering::SequentiallyConsistent);
     b_.CreateRetVoid();
+    AXON_CHECK(scratch_used_ == scratch_bytes(p_, s_), "the kernel used " + std::to_string(scratch_used_) +
+                                                           " bytes of scratch; scratch_bytes says " +
+                                                           std::to_string(scratch_bytes(p_, s_)));
     std::string err;
     llvm::raw_string_ostream os(err);
     if (llvm::verifyModule(*mod_, &os)) internal_error("generated LLVM IR does not verify: " + os.str());
@@ -250,10 +296,10 @@ class Lowerer {
         thread_at_ = static_cast<int>(tl->first);
         thread_loop_ = ss.order[tl->first];
       }
-    std::vector<llvm::Value*> to_free = emit_packs(si);
+    int64_t at = 0;
+    emit_packs(si, at);
     lower_stmt_body(st, ss);
     thread_at_ = -1;
-    for (auto* raw : to_free) b_.CreateCall(libc_free(), {raw});
     packed_.clear();
   }
 
@@ -265,11 +311,10 @@ class Lowerer {
     const StmtSchedule& lead = s_.stmts[first];
     AXON_CHECK(vars_.empty() && parts_.empty(), "loop values left bound before statement " + std::to_string(first));
     OuterLoop ol = *outer_loop(p_, first, lead);
-    std::vector<llvm::Value*> to_free;
-    for (size_t i = first; i <= last; ++i)
-      for (auto* raw : emit_packs(i)) to_free.push_back(raw);
+    int64_t at = 0;
+    for (size_t i = first; i <= last; ++i) emit_packs(i, at);
     // Temporaries produced and read only inside the group shrink to one outer iteration's slice,
-    // allocated per thread (see with_slices).
+    // one per thread in the scratch after the packed copies (see with_slices).
     std::vector<std::pair<std::string, int>> slices;
     for (auto& [t, d] : group_local_temps(p_, s_, first, last)) slices.push_back({t, static_cast<int>(d)});
     int64_t tile = ol.tile ? ol.tile : 1;
@@ -291,36 +336,43 @@ class Lowerer {
       }
     };
     if (lead.threads <= 1) {
-      with_slices(slices, tile, [&] { for_loop("group" + std::to_string(first), b_.getInt64(ol.trip()), false, 0, body); });
+      with_slices(slices, tile, at, 1, [&] { for_loop("group" + std::to_string(first), b_.getInt64(ol.trip()), false, 0, body); });
     } else {
-      run_threaded(first, ol.trip(), lead.threads, [&](const std::function<void()>& loop) { with_slices(slices, tile, loop); },
-                   body);
+      run_threaded(first, ol.trip(), lead.threads,
+                   [&](const std::function<void()>& loop) { with_slices(slices, tile, at, lead.threads, loop); }, body);
     }
-    for (auto* raw : to_free) b_.CreateCall(libc_free(), {raw});
+    AXON_CHECK(scratch_used_ <= scratch_bytes(p_, s_), "group " + std::to_string(first) + " overran the scratch");
     packed_.clear();
   }
 
-  // Runs `emit` with each sliced temporary pointing at a fresh buffer of `tile` outer iterations
-  // (malloc'ed in the current function, freed after), then restores the full tensors.
-  void with_slices(const std::vector<std::pair<std::string, int>>& slices, int64_t tile, const std::function<void()>& emit) {
-    std::vector<std::pair<llvm::Value*, Buf>> saved;
+  // Runs `emit` with each sliced temporary pointing at its slice of `tile` outer iterations in
+  // the scratch: from byte `base`, one run of slices per thread (tid_), then restores the full
+  // tensors.
+  void with_slices(const std::vector<std::pair<std::string, int>>& slices, int64_t tile, int64_t base, int threads,
+                   const std::function<void()>& emit) {
+    std::vector<Buf> saved;
+    int64_t per_thread = 0;
+    std::vector<int64_t> offset;
     for (auto& [t, d] : slices) {
-      Buf& buf = bufs_.at(t);
-      saved.push_back({nullptr, buf});
-      buf.shape[static_cast<size_t>(d)] = std::min<int64_t>(tile, buf.shape[static_cast<size_t>(d)]);
+      offset.push_back(per_thread);
       int64_t n = 1;
-      for (auto x : buf.shape) n *= x;
-      int64_t bytes = n * dtype_bytes(buf.dtype);
-      llvm::Value* raw = b_.CreateCall(libc_malloc(), {b_.getInt64(std::max<int64_t>(bytes, 1))}, t + ".slice.raw");
-      saved.back().first = raw;
+      for (auto x : slice_shape(p_, t, static_cast<size_t>(d), tile)) n *= x;
+      per_thread += align_scratch(n * dtype_bytes(bufs_.at(t).dtype));
+    }
+    llvm::Value* mine = b_.getInt64(base);
+    if (tid_) mine = b_.CreateAdd(mine, b_.CreateMul(tid_, b_.getInt64(per_thread)));
+    for (size_t i = 0; i < slices.size(); ++i) {
+      auto& [t, d] = slices[i];
+      Buf& buf = bufs_.at(t);
+      saved.push_back(buf);
+      buf.shape = slice_shape(p_, t, static_cast<size_t>(d), tile);
+      llvm::Value* raw = b_.CreateInBoundsGEP(i8_, bufs_.at(kScratch).ptr, b_.CreateAdd(mine, b_.getInt64(offset[i])));
       buf.ptr = b_.CreateBitCast(raw, llvm::PointerType::getUnqual(buf.elt), t + ".slice");
       buf.contracted = d;
     }
+    scratch_used_ = std::max(scratch_used_, base + threads * per_thread);
     emit();
-    for (size_t i = 0; i < slices.size(); ++i) {
-      b_.CreateCall(libc_free(), {saved[i].first});
-      bufs_.at(slices[i].first) = saved[i].second;
-    }
+    for (size_t i = 0; i < slices.size(); ++i) bufs_.at(slices[i].first) = saved[i];
   }
 
   // Emits a worker `i8* name.groupN(i8* arg)`, arg = {buffer pointer array, thread id, threads},
@@ -389,7 +441,10 @@ class Lowerer {
     llvm::Value* hi = b_.CreateAdd(lo, chunk);
     hi = b_.CreateSelect(b_.CreateICmpSLT(hi, b_.getInt64(trip)), hi, b_.getInt64(trip));
     lo = b_.CreateSelect(b_.CreateICmpSLT(lo, hi), lo, hi);
+    llvm::Value* saved_tid = tid_;
+    tid_ = tid;
     around([&] { for_loop("group" + std::to_string(first), hi, false, 0, body, lo); });
+    tid_ = saved_tid;
     if (fence_) b_.CreateFence(llvm::AtomicOrdering::SequentiallyConsistent);
     b_.CreateRet(llvm::ConstantPointerNull::get(i8p));
     fn_ = saved_fn;
@@ -442,24 +497,21 @@ class Lowerer {
     }
   }
 
-  llvm::FunctionCallee libc_malloc() {
-    return mod_->getOrInsertFunction("malloc", llvm::FunctionType::get(llvm::PointerType::getUnqual(i8_), {i64_}, false));
-  }
-  llvm::FunctionCallee libc_free() {
-    return mod_->getOrInsertFunction("free", llvm::FunctionType::get(b_.getVoidTy(), {llvm::PointerType::getUnqual(i8_)}, false));
+
+  // The packed copies statement `stmt`'s schedule asks for, in the scratch from byte `at` on
+  // (advanced past them).
+  void emit_packs(size_t stmt, int64_t& at) {
+    for (auto& t : s_.stmts[stmt].pack) {
+      emit_pack(stmt, t, at);
+      at += pack_bytes(p_, t);
+      scratch_used_ = std::max(scratch_used_, at);
+    }
   }
 
-  // The packed copies statement `stmt`'s schedule asks for; the raw pointers to free after it.
-  std::vector<llvm::Value*> emit_packs(size_t stmt) {
-    std::vector<llvm::Value*> raws;
-    for (auto& t : s_.stmts[stmt].pack) raws.push_back(emit_pack(stmt, t));
-    return raws;
-  }
-
-  // Copies tensor t into a malloc'ed buffer laid out [v.o][other indices][v.i], v being its packed
-  // variable (pack_var) at index position `pos`, so v's tiles are contiguous for every value of
-  // the other indices. Returns the raw pointer to free after the statement.
-  llvm::Value* emit_pack(size_t stmt, const std::string& t) {
+  // Copies tensor t into the scratch at byte `at`, laid out [v.o][other indices][v.i], v being its
+  // packed variable (pack_var) at index position `pos`, so v's tiles are contiguous for every
+  // value of the other indices.
+  void emit_pack(size_t stmt, const std::string& t, int64_t at) {
     const Buf& src = bufs_.at(t);
     Buf& dst = bufs_.at(t + ".pack");
     size_t pos = 0;
@@ -472,7 +524,7 @@ class Lowerer {
     for (size_t i = src.shape.size(); i-- > 1;) stride[i - 1] = stride[i] * src.shape[i];
     for (size_t i = 0; i < src.shape.size(); ++i)
       if (i != pos) lead *= src.shape[i];
-    llvm::Value* raw = b_.CreateCall(libc_malloc(), {b_.getInt64(lead * n * 4)}, t + ".pack.raw");
+    llvm::Value* raw = b_.CreateConstInBoundsGEP1_64(i8_, bufs_.at(kScratch).ptr, static_cast<uint64_t>(at));
     dst.ptr = b_.CreateBitCast(raw, llvm::PointerType::getUnqual(f32_), t + ".pack");
     dst.shape = {n / tile, lead, tile};
     // The innermost copy loop runs along the source's last dimension so that reads are
@@ -514,7 +566,6 @@ class Lowerer {
     else
       for_loop(t + ".pk.o", b_.getInt64(n / tile), false, 0, panel);
     packed_[t] = {var, tile, lead, pos};
-    return raw;
   }
 
 
@@ -1275,6 +1326,9 @@ class Lowerer {
   std::map<std::string, llvm::Value*> parts_;  // split loop part (v.o / v.i) -> induction variable
   bool explicit_ok_ = false;                    // this statement may use explicit vector code
   size_t current_stmt_ = 0;                     // the statement being lowered
+  llvm::Value* tid_ = nullptr;                   // inside a threaded group's worker: its thread id
+  int64_t scratch_used_ = 0;                     // the most scratch any group has used (bytes)
+  static constexpr const char* kScratch = "axon.scratch";  // the scratch block, in bufs_
   int thread_at_ = -1;                          // position in the order of the loop threads split
   std::string thread_loop_;                     // and its name
   struct Packed {
@@ -1288,6 +1342,12 @@ class Lowerer {
 };
 
 }  // namespace
+
+int64_t scratch_bytes(const IndexProgram& p, const Schedule& s) {
+  int64_t bytes = 0;
+  for (auto [first, last] : fusion_groups(s)) bytes = std::max(bytes, group_scratch(p, s, first, last).total());
+  return bytes;
+}
 
 std::unique_ptr<llvm::Module> lower_to_llvm(const IndexProgram& p, const Schedule& s, const std::string& name,
                                             llvm::LLVMContext& ctx, const std::map<std::string, std::string>& vector_math,

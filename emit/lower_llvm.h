@@ -2,13 +2,18 @@
 //   void <name>(void** buffers)
 // where buffers[i] points to the i-th tensor of p.tensors() (f32 elements, bool as one byte),
 // row-major and dense. Temporaries are buffers too (the caller allocates them), so every
-// statement is one loop nest over memory; fusion is a later search decision.
+// statement is one loop nest over memory; fusion is a later search decision. When
+// scratch_bytes(p, s) > 0, buffers[p.tensors().size()] points to that many bytes of scratch
+// (64-byte aligned): the packed copies of operands and each thread's slices of a fusion group's
+// contracted temporaries live there. The kernel itself allocates nothing, so the caller (the
+// runtime's workspace) owns every byte and reports running out of memory.
 //
 // Real arithmetic is f32 with fast-math reassociation and contraction (the IR leaves the order
 // of sums unspecified; every kernel is checked against the reference interpreter). Division is
 // IEEE (the IR's x/0 = 0 convention is for proofs; zero divisors do not occur in checked runs).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -22,6 +27,12 @@ class Module;
 }  // namespace llvm
 
 namespace axon {
+
+// Bytes of scratch a kernel lowered with this schedule needs (0: none, and no extra buffer). One
+// fusion group runs at a time, so groups reuse the same bytes: the largest group's packed copies
+// (f32) plus, per thread, its contracted temporaries' slices, each rounded up to 64 bytes.
+int64_t scratch_bytes(const IndexProgram& p, const Schedule& s);
+constexpr int64_t kScratchAlign = 64;
 
 // UserError when the program uses what the CPU backend cannot express yet (bf16/f16 tensors,
 // unbound dims); internal_error when the schedule is invalid (validate it first).

@@ -12,7 +12,7 @@ namespace axon::rt {
 
 KernelInterface kernel_interface(const IndexProgram& p, const std::string& target,
                                  const std::vector<std::string>& llvm_features,
-                                 const std::string& symbol) {
+                                 int64_t scratch_bytes, const std::string& symbol) {
   KernelInterface k;
   k.symbol = symbol;
   k.target = target;
@@ -45,6 +45,12 @@ KernelInterface kernel_interface(const IndexProgram& p, const std::string& targe
       k.arguments.push_back(Argument{t.name, dtype, shape, role, dtype_size(dtype)});
     }
     k.buffers.push_back(std::move(b));
+  }
+  if (scratch_bytes > 0) {
+    if (p.find_tensor("axon.scratch"))
+      internal_error("a tensor is named axon.scratch, the kernel's scratch block");
+    k.buffers.push_back(
+        Buffer{"axon.scratch", "f32", {(scratch_bytes + 3) / 4}, BufferBind::Workspace, ""});
   }
   return k;
 }

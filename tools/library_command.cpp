@@ -6,6 +6,7 @@
 
 #include "ir/error.h"
 #include "runtime/cpu_features.h"
+#include "emit/lower_llvm.h"
 #include "runtime/kernel_interface.h"
 #include "runtime/library.h"
 
@@ -120,8 +121,8 @@ void add_library_options(CLI::App* app, SynthOptions& o) {
                   "The kernel's name in the library (default: the program's file stem)");
 }
 
-std::string kernel_interface_text(const IndexProgram& p, const CpuTarget& t) {
-  return rt::interface_to_json(rt::kernel_interface(p, t.isa, t.features)).dump(2) + "\n";
+std::string kernel_interface_text(const IndexProgram& p, const Schedule& s, const CpuTarget& t) {
+  return rt::interface_to_json(rt::kernel_interface(p, t.isa, t.features, scratch_bytes(p, s))).dump(2) + "\n";
 }
 
 void install_if_asked(const SynthOptions& o, const std::string& out_dir) {

@@ -270,7 +270,7 @@ bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const 
       return false;
     }
     for (auto& [name, data] : art->files()) write_file(out / name, data);
-    write_file(out / "kernel.json", kernel_interface_text(v.program, b.target()));
+    write_file(out / "kernel.json", kernel_interface_text(v.program, s, b.target()));
     std::string lines;
     for (auto& r : entry.at("candidates")) lines += r.dump() + "\n";
     write_file(out / "candidates.jsonl", lines);
@@ -549,7 +549,7 @@ int synthesize_command(const SynthOptions& o) {
     if (baseline_measured) report["speedup_over_baseline"] = baseline->timing.median_ns / best.timing.median_ns;
     std::unique_ptr<Artifact> art = ro.artifact ? std::move(ro.artifact) : backend->compile(v.program, best.schedule);
     for (auto& [name, data] : art->files()) write_file(out / name, data);
-    write_file(out / "kernel.json", kernel_interface_text(v.program, backend->target()));
+    write_file(out / "kernel.json", kernel_interface_text(v.program, best.schedule, backend->target()));
     write_file(out / "derivation.txt", derivation_text(o.program, v, best.schedule, "", rv ? synth::derivation_text(index, *rv) : ""));
     report["certificates"] = write_certificates(index, rv ? rv->derivation : std::vector<synth::DerivationStep>{}, v, out);
     timer.lap("certificates");

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "emit/cpu_jit.h"
+#include "emit/lower_llvm.h"
 #include "search/enumerate.h"
 #include "search/schedule_json.h"
 #include "search/search.h"
@@ -351,6 +352,48 @@ TEST(CpuBackend, PackedEpilogueOperandsAreReadInTheEpiloguePass) {
   s.stmts.push_back(ss);
   ASSERT_TRUE(is_register_tile(p, 0, ss));
   expect_matches_reference(p, s, "packed epilogue operand", 7);
+}
+
+// Packed copies and a threaded group's contracted slices live in the scratch block the caller
+// passes after the tensors (the runtime's workspace): the kernel calls no allocator, and the
+// block is exactly scratch_bytes (run_on_tensors poisons it first, so nothing may count on it).
+TEST(CpuBackend, KernelsAllocateNothingTheirScratchIsTheCallers) {
+  IndexProgram mm = load_index_program(source_from_string(
+      "where M = 16, K = 256, N = 32\ninput a: f32[M, K]\ninput b: f32[K, N]\ninput t: f32[M, N]\n"
+      "output y[m, n] = (sum(k) a[m, k] * b[k, n]) * t[m, n]\n"));
+  StmtSchedule ss;
+  ss.order = {"k.o", "m.o", "n.o", "k.i", "m.i", "n.i"};
+  ss.split = {{"k", 128}, {"m", 4}, {"n", 16}};
+  ss.vectorize = "n.i";
+  ss.vector_width = 8;
+  ss.unroll = {"m.i"};
+  ss.pack = {"b", "t"};
+  Schedule packed;
+  packed.stmts.push_back(ss);
+  EXPECT_EQ(scratch_bytes(mm, packed), 256 * 32 * 4 + 16 * 32 * 4);  // both copies, f32, 64-byte multiples
+  EXPECT_EQ(scratch_bytes(mm, default_schedule(mm)), 0);
+
+  // Softmax in one threaded group: its row temporaries shrink to one row per thread.
+  IndexProgram sm = small("experiments/suites/ops/softmax.tp", 40);
+  Schedule fused = default_schedule(sm);
+  for (size_t i = 1; i < fused.stmts.size(); ++i) fused.stmts[i].fuse_prev = true;
+  fused.stmts[0].threads = 2;
+  ASSERT_EQ(validate_schedule(sm, fused), "");
+  ASSERT_FALSE(group_local_temps(sm, fused, 0, fused.stmts.size() - 1).empty());
+  int64_t row_bytes = 0;
+  for (auto& [t, d] : group_local_temps(sm, fused, 0, fused.stmts.size() - 1)) {
+    int64_t n = sm.numel(t) / sm.concrete_shape(t)[d];
+    row_bytes += (n * 4 + kScratchAlign - 1) / kScratchAlign * kScratchAlign;
+  }
+  EXPECT_EQ(scratch_bytes(sm, fused), 2 * row_bytes);
+
+  for (auto [p, s] : {std::pair<IndexProgram, Schedule>{mm, packed}, {sm, fused}}) {
+    auto k = jit_compile(p, s, host_target());
+    EXPECT_EQ(k->scratch_bytes(), scratch_bytes(p, s));
+    EXPECT_EQ(k->optimized_ir().find("@malloc"), std::string::npos);
+    EXPECT_EQ(k->optimized_ir().find("@free"), std::string::npos);
+    expect_matches_reference(p, s, "scratch", 3);
+  }
 }
 
 TEST(CpuBackend, InvalidScheduleIsRejected) {
