@@ -620,6 +620,7 @@ int replay_command(const std::string& report_path, const std::string& out_dir) {
   fs::path out = out_dir.empty() ? fs::path(report_path).parent_path() / "replay" : fs::path(out_dir);
   fs::create_directories(out);
   for (auto& [name, data] : art->files()) write_file(out / name, data);
+  write_file(out / "kernel.json", kernel_interface_text(v.program, s, backend->target()));
   Timing t = art->time(2, 11);
   std::printf("replayed %s on %s without searching: %.3f ms (report: %.3f ms); kernel in %s\n", o.program.c_str(),
               isa.name.c_str(), t.median_ns / 1e6, r["best"]["time_ns"]["median"].get<double>() / 1e6, out.string().c_str());

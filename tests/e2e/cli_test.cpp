@@ -142,6 +142,14 @@ TEST(CliSynth, MainJobWritesOutputsAndReplays) {
   Result rp = run("replay " + out + "/report.json");
   EXPECT_EQ(rp.code, 0) << rp.out;
   EXPECT_NE(rp.out.find("without searching"), std::string::npos) << rp.out;
+  // The replayed kernel can be installed: its calling interface is written beside it, the same
+  // as the main job's.
+  for (const char* f : {"kernel.o", "kernel.json"}) EXPECT_TRUE(fs::exists(fs::path(out) / "replay" / f)) << f;
+  std::ifstream k1(fs::path(out) / "kernel.json"), k2(fs::path(out) / "replay" / "kernel.json");
+  std::stringstream s1, s2;
+  s1 << k1.rdbuf();
+  s2 << k2.rdbuf();
+  EXPECT_EQ(s1.str(), s2.str());
   // The same command again reuses the cached result and says so; --no-cache searches.
   std::string cmd = "--isa targets/avx2.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=64 --dim K=32 "
                     "--dim N=48 --measure 3 --repeats 3 -o " + out;
