@@ -43,7 +43,7 @@ std::vector<int64_t> slice_shape(const IndexProgram& p, const std::string& t, si
 // callers place at the start of a page or a cache line past it (PyTorch's and the runtime's
 // large blocks, the search's mappings). A slice at the same offset within its page makes every
 // load of the input look like it depends on the slice's last store (4K aliasing): softmax at
-// 4096 x 4096 ran 6.3-6.6 ms through the runtime against 5.2-5.6 ms with malloc'ed slices. So
+// 4096 x 4096 ran 6.3-7.3 ms through the runtime against 5.1-6.3 ms skewed, same schedule. So
 // each slice starts half a page (plus a line per slice) past a page boundary, whatever the
 // scratch block's own address; it reserves a page and a half more for that.
 constexpr int64_t kSlicePage = 4096, kSliceSkew = 2048;
@@ -514,7 +514,6 @@ class Lowerer {
       b_.SetInsertPoint(next);
     }
   }
-
 
   // The packed copies statement `stmt`'s schedule asks for, in the scratch from byte `at` on
   // (advanced past them).

@@ -18,9 +18,6 @@ namespace {
 // streaming a 25 MB block of the right-hand side "from the 32 MiB L3": 6.0 s against its 2.2 s
 // estimate, DRAM-bound in fact.
 constexpr double kUsableCacheFraction = 0.5;
-// Cycles per reduction step of a register tile spent on loop control (see the register tile's
-// compute time).
-constexpr double kStepOverheadCycles = 1.0;
 
 // Relative cost of one scalar operation, in units of an add.
 double op_weight(ExprKind k) {
@@ -213,7 +210,7 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
       if (i > r) points *= count;
       else steps *= loops[i].trip;
     }
-    double loads = 0;
+    double loads = 0, streamed_bytes = 0;
     for (auto& a : acc) {
       double n = 1;
       // An operand not contiguous along the vector variable (and not packed) is read lane by lane.
@@ -223,6 +220,10 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
         if (a.vars.count(loops[i].var))
           n *= i + 1 == loops.size() && !lanewise ? loops[i].trip / static_cast<double>(ss.vector_width) : loops[i].trip;
       loads += n;
+      // The operand that runs along both the vector variable and the reduction (w[k, n]) brings
+      // new vectors every step: its bytes stream through the first cache level.
+      if (!lanewise && a.vars.count(loops.back().var) && a.vars.count(red->name()))
+        streamed_bytes += n * ss.vector_width * (packed ? 4 : dtype_bytes(p.tensor(a.tensor).dtype));
     }
     // Unpacked operands read along the vector variable at a large stride per reduction step hit
     // the same cache sets on every step; count such a load as a cache-line fill from the next
@@ -233,12 +234,15 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
         loads += (m.levels[1].bandwidth_gbps / m.levels[2].bandwidth_gbps) * 2;
     }
     double ops_per_point = ops(body, p, fw);  // the multiply-add body: one fused op per point
-    // Plus a cycle per step for the loop's own work (pointer increments, compare and branch), which
-    // a larger tile spreads over more arithmetic: with one FMA per cycle a 4 x 32 tile and an
-    // 8 x 48 one both saturate the FMA unit on paper, but 8-FMA steps measured 5-10% slower than
-    // 24-FMA ones in SwiGLU's products and 30% slower in NKIBench's matmul.
+    // Plus the streamed operand's bytes at the first cache level's bandwidth, which the FMAs do
+    // not hide: a tile that reuses each vector of it over more rows spends less per FMA. Where
+    // every tile saturates the FMA unit on paper, this ranks them as measured: zen4 8 x 48 and
+    // 6 x 64 before 4 x 32 (5-10% slower in SwiGLU's products; NKIBench matmul's first candidate
+    // 3.20 s with 4 x 32, 2.68 s with 8 x 48), avx2 6 x 16 before 4 x 16 before 3 x 32 (matmul
+    // 2048^3: 99.6, 116.8 and 179 ms in one search).
+    double l1_bytes_per_cycle = m.levels.size() > 1 ? m.levels[1].bandwidth_gbps / m.clock_ghz : 0;
     double cycles = std::max(points * std::max(1.0, ops_per_point - 1) / m.vector_ops_per_cycle, loads / m.loads_per_cycle) +
-                    kStepOverheadCycles;
+                    (l1_bytes_per_cycle > 0 ? streamed_bytes / l1_bytes_per_cycle : 0);
     compute_ns = steps * cycles / m.clock_ghz;
   }
 

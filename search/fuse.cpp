@@ -122,14 +122,11 @@ std::vector<ProgramVariant> fusion_variants(const IndexProgram& p) {
       defs[s.out] = {s.vars, substitute_defs(s.value, defs)};
       inlined.push_back(s.out);
     }
-  const IndexProgram* base = &p;
-  if (!inlined.empty()) {
-    out.push_back({"elementwise temporaries inlined", inlined, without(p, defs), ""});
-    base = &out.back().program;
-  }
-  std::map<std::string, Def> epilogues = reduction_epilogues(*base);
+  if (!inlined.empty()) out.push_back({"elementwise temporaries inlined", inlined, without(p, defs), ""});
+  const IndexProgram base = out.back().program;  // a copy: `out` grows below
+  std::map<std::string, Def> epilogues = reduction_epilogues(base);
   if (epilogues.empty()) return out;
-  IndexProgram fused = without(*base, epilogues);
+  IndexProgram fused = without(base, epilogues);
   for (auto& [t, d] : epilogues) inlined.push_back(t);
   std::string name = "reductions inlined into their elementwise consumers";
   if (out.size() > 1) out.back().superseded_by = name;

@@ -242,19 +242,23 @@ TEST(CostModel, ABlockNearTheCacheSizeIsNotTrustedToStay) {
   EXPECT_LT(estimate_stmt_ns(p, 0, sliver_outer, m), estimate_stmt_ns(p, 0, rows_outer, m));
 }
 
-// Register tiles that all saturate the FMA unit on paper still differ by their loop control per
-// reduction step: the larger tile spreads it over more FMAs and ranks first (4 x 32 tiles measured
-// 5-10% slower than 8 x 48 ones in SwiGLU's products on the Zen 4 VM, 30% in NKIBench's matmul).
-TEST(CostModel, LargerRegisterTilesRankFirst) {
+// Register tiles that all saturate the FMA unit on paper still differ by the bytes of the
+// streamed operand (b) each FMA needs: the tile reusing each vector of b over more rows ranks
+// first, as measured on the Zen 4 VM (zen4: 4 x 32 tiles 5-10% slower than 8 x 48 and 6 x 64 in
+// SwiGLU's products, 20% in NKIBench's matmul; avx2: 6 x 16 99.6 ms, 4 x 16 116.8 ms, 3 x 32
+// 179 ms on matmul 2048^3).
+TEST(CostModel, TilesThatReuseTheStreamedOperandRankFirst) {
   IndexProgram p = matmul(1024, 1024, 3072);
-  MachineModel m = cpu_machine_model(load_isa("targets/zen4.json"));
-  auto tile = [](int64_t rows, int64_t cols) {
-    return StmtSchedule{{"m.o", "n.o", "k", "m.i", "n.i"}, {{"m", rows}, {"n", cols}}, "n.i", 16, 1, false, {"m.i"}, {"b"}};
+  auto tile = [](int64_t rows, int64_t cols, int lanes) {
+    return StmtSchedule{{"m.o", "n.o", "k", "m.i", "n.i"}, {{"m", rows}, {"n", cols}}, "n.i", lanes, 1, false, {"m.i"}, {"b"}};
   };
-  ASSERT_TRUE(is_register_tile(p, 0, tile(4, 32)));
-  ASSERT_TRUE(is_register_tile(p, 0, tile(8, 48)));
-  EXPECT_LT(estimate_stmt_ns(p, 0, tile(8, 48), m), estimate_stmt_ns(p, 0, tile(4, 32), m));
-  EXPECT_LT(estimate_stmt_ns(p, 0, tile(6, 64), m), estimate_stmt_ns(p, 0, tile(4, 32), m));
+  MachineModel zen4 = cpu_machine_model(load_isa("targets/zen4.json"));
+  for (auto [r, c] : {std::pair<int64_t, int64_t>{4, 32}, {8, 48}, {6, 64}}) ASSERT_TRUE(is_register_tile(p, 0, tile(r, c, 16)));
+  EXPECT_LT(estimate_stmt_ns(p, 0, tile(8, 48, 16), zen4), estimate_stmt_ns(p, 0, tile(4, 32, 16), zen4));
+  EXPECT_LT(estimate_stmt_ns(p, 0, tile(6, 64, 16), zen4), estimate_stmt_ns(p, 0, tile(4, 32, 16), zen4));
+  MachineModel avx2 = cpu_machine_model(load_isa("targets/avx2.json"));
+  EXPECT_LT(estimate_stmt_ns(p, 0, tile(6, 16, 8), avx2), estimate_stmt_ns(p, 0, tile(4, 16, 8), avx2));
+  EXPECT_LT(estimate_stmt_ns(p, 0, tile(4, 16, 8), avx2), estimate_stmt_ns(p, 0, tile(3, 32, 8), avx2));
 }
 
 TEST(CostModel, PrefersContiguousVectorizedInnerLoops) {
