@@ -51,6 +51,22 @@ int64_t slice_reserve(int64_t bytes, size_t index) {
   return align_scratch(bytes + kSlicePage + kSliceSkew + kScratchAlign * static_cast<int64_t>(index));
 }
 
+// One thread's run of a group's contracted slices: where each starts, and the run's bytes.
+struct SliceLayout {
+  std::vector<int64_t> offset;
+  int64_t per_thread = 0;
+};
+SliceLayout slice_layout(const IndexProgram& p, const std::vector<std::pair<std::string, size_t>>& temps, int64_t tile) {
+  SliceLayout l;
+  for (auto& [t, d] : temps) {
+    l.offset.push_back(l.per_thread);
+    int64_t n = 1;
+    for (auto x : slice_shape(p, t, d, tile)) n *= x;
+    l.per_thread += slice_reserve(n * dtype_bytes(p.tensor(t).dtype), l.offset.size() - 1);
+  }
+  return l;
+}
+
 // Scratch of fusion group first..last: its packed copies, then per thread its slices.
 struct GroupScratch {
   int64_t packs = 0, slices = 0, threads = 1;
@@ -62,12 +78,7 @@ GroupScratch group_scratch(const IndexProgram& p, const Schedule& s, size_t firs
     for (auto& t : s.stmts[i].pack) g.packs += pack_bytes(p, t);
   if (first == last) return g;
   const OuterLoop ol = *outer_loop(p, first, s.stmts[first]);
-  size_t index = 0;
-  for (auto& [t, d] : group_local_temps(p, s, first, last)) {
-    int64_t n = 1;
-    for (auto x : slice_shape(p, t, d, ol.tile ? ol.tile : 1)) n *= x;
-    g.slices += slice_reserve(n * dtype_bytes(p.tensor(t).dtype), index++);
-  }
+  g.slices = slice_layout(p, group_local_temps(p, s, first, last), ol.tile ? ol.tile : 1).per_thread;
   g.threads = std::max(1, s.stmts[first].threads);
   return g;
 }
@@ -82,6 +93,7 @@ class Lowerer {
     i64_ = b_.getInt64Ty();
     i8_ = b_.getInt8Ty();
     name_ = name;
+    scratch_bytes_ = scratch_bytes(p, s);
     llvm::FastMathFlags fmf;
     fmf.setAllowReassoc();
     fmf.setAllowContract(true);
@@ -126,7 +138,7 @@ class Lowerer {
       bufs_[t.name + ".pack"] = pk;
     }
     // The scratch block after the tensors' buffers (lower_llvm.h), when the schedule needs one.
-    if (scratch_bytes(p_, s_) > 0) {
+    if (scratch_bytes_ > 0) {
       AXON_CHECK(!p_.find_tensor(kScratch), std::string("a tensor is named ") + kScratch);
       llvm::Value* slot = b_.CreateConstInBoundsGEP1_64(ptr_ty, bufs, p_.tensors().size());
       Buf sc;
@@ -151,9 +163,8 @@ class Lowerer {
     // (or a joining thread) reads the output.
     if (fence_) b_.CreateFence(llvm::AtomicOrdering::SequentiallyConsistent);
     b_.CreateRetVoid();
-    AXON_CHECK(scratch_used_ == scratch_bytes(p_, s_), "the kernel used " + std::to_string(scratch_used_) +
-                                                           " bytes of scratch; scratch_bytes says " +
-                                                           std::to_string(scratch_bytes(p_, s_)));
+    AXON_CHECK(scratch_used_ == scratch_bytes_, "the kernel used " + std::to_string(scratch_used_) +
+                                                    " bytes of scratch; scratch_bytes says " + std::to_string(scratch_bytes_));
     std::string err;
     llvm::raw_string_ostream os(err);
     if (llvm::verifyModule(*mod_, &os)) internal_error("generated LLVM IR does not verify: " + os.str());
@@ -328,8 +339,7 @@ class Lowerer {
     for (size_t i = first; i <= last; ++i) emit_packs(i, at);
     // Temporaries produced and read only inside the group shrink to one outer iteration's slice,
     // one per thread in the scratch after the packed copies (see with_slices).
-    std::vector<std::pair<std::string, int>> slices;
-    for (auto& [t, d] : group_local_temps(p_, s_, first, last)) slices.push_back({t, static_cast<int>(d)});
+    const std::vector<std::pair<std::string, size_t>> slices = group_local_temps(p_, s_, first, last);
     int64_t tile = ol.tile ? ol.tile : 1;
     auto body = [&](llvm::Value* iv) {
       llvm::Value* base = ol.tile ? b_.CreateMul(iv, b_.getInt64(ol.tile)) : iv;
@@ -354,41 +364,34 @@ class Lowerer {
       run_threaded(first, ol.trip(), lead.threads,
                    [&](const std::function<void()>& loop) { with_slices(slices, tile, at, lead.threads, loop); }, body);
     }
-    AXON_CHECK(scratch_used_ <= scratch_bytes(p_, s_), "group " + std::to_string(first) + " overran the scratch");
+    AXON_CHECK(scratch_used_ <= scratch_bytes_, "group " + std::to_string(first) + " overran the scratch");
     packed_.clear();
   }
 
   // Runs `emit` with each sliced temporary pointing at its slice of `tile` outer iterations in
   // the scratch: from byte `base`, one run of slices per thread (tid_), then restores the full
   // tensors.
-  void with_slices(const std::vector<std::pair<std::string, int>>& slices, int64_t tile, int64_t base, int threads,
+  void with_slices(const std::vector<std::pair<std::string, size_t>>& slices, int64_t tile, int64_t base, int threads,
                    const std::function<void()>& emit) {
     std::vector<Buf> saved;
-    int64_t per_thread = 0;
-    std::vector<int64_t> offset;
-    for (auto& [t, d] : slices) {
-      offset.push_back(per_thread);
-      int64_t n = 1;
-      for (auto x : slice_shape(p_, t, static_cast<size_t>(d), tile)) n *= x;
-      per_thread += slice_reserve(n * dtype_bytes(bufs_.at(t).dtype), offset.size() - 1);
-    }
+    const SliceLayout layout = slice_layout(p_, slices, tile);
     llvm::Value* mine = b_.getInt64(base);
-    if (tid_) mine = b_.CreateAdd(mine, b_.CreateMul(tid_, b_.getInt64(per_thread)));
+    if (tid_) mine = b_.CreateAdd(mine, b_.CreateMul(tid_, b_.getInt64(layout.per_thread)));
     for (size_t i = 0; i < slices.size(); ++i) {
       auto& [t, d] = slices[i];
       Buf& buf = bufs_.at(t);
       saved.push_back(buf);
-      buf.shape = slice_shape(p_, t, static_cast<size_t>(d), tile);
+      buf.shape = slice_shape(p_, t, d, tile);
       // The next page boundary at or after the reserved bytes, then the skew (see kSliceSkew).
-      llvm::Value* raw = b_.CreateInBoundsGEP(i8_, bufs_.at(kScratch).ptr, b_.CreateAdd(mine, b_.getInt64(offset[i])));
+      llvm::Value* raw = b_.CreateInBoundsGEP(i8_, bufs_.at(kScratch).ptr, b_.CreateAdd(mine, b_.getInt64(layout.offset[i])));
       llvm::Value* addr = b_.CreatePtrToInt(raw, i64_);
       llvm::Value* page = b_.CreateAnd(b_.CreateAdd(addr, b_.getInt64(kSlicePage - 1)), b_.getInt64(~(kSlicePage - 1)));
       llvm::Value* skew = b_.getInt64(kSliceSkew + kScratchAlign * static_cast<int64_t>(i));
       llvm::Value* at = b_.CreateInBoundsGEP(i8_, raw, b_.CreateAdd(b_.CreateSub(page, addr), skew));
       buf.ptr = b_.CreateBitCast(at, llvm::PointerType::getUnqual(buf.elt), t + ".slice");
-      buf.contracted = d;
+      buf.contracted = static_cast<int>(d);
     }
-    scratch_used_ = std::max(scratch_used_, base + threads * per_thread);
+    scratch_used_ = std::max(scratch_used_, base + threads * layout.per_thread);
     emit();
     for (size_t i = 0; i < slices.size(); ++i) bufs_.at(slices[i].first) = saved[i];
   }
@@ -1345,6 +1348,7 @@ class Lowerer {
   size_t current_stmt_ = 0;                     // the statement being lowered
   llvm::Value* tid_ = nullptr;                   // inside a threaded group's worker: its thread id
   int64_t scratch_used_ = 0;                     // the most scratch any group has used (bytes)
+  int64_t scratch_bytes_ = 0;                    // scratch_bytes(p_, s_), what the caller passes
   static constexpr const char* kScratch = "axon.scratch";  // the scratch block, in bufs_
   int thread_at_ = -1;                          // position in the order of the loop threads split
   std::string thread_loop_;                     // and its name

@@ -722,8 +722,10 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
     std::vector<Schedule> two;
     std::set<std::string> keys;
     for (const CandidateRecord* c : fastest_first(res)) {
-      if (auto s = make(c->schedule); s && !seen.count(to_string(*s, p)) && keys.insert(to_string(*s, p)).second)
-        two.push_back(*s);
+      auto s = make(c->schedule);
+      if (!s) continue;
+      std::string key = to_string(*s, p);
+      if (!seen.count(key) && keys.insert(key).second) two.push_back(*s);
       if (two.size() == 2) break;
     }
     measure_new(two);

@@ -334,10 +334,9 @@ TEST(CpuBackend, RaggedRegisterTilesAreCorrect) {
   EXPECT_GE(blocked, 4);
 }
 
-// An epilogue operand packed along with the reduction's (a schedule may ask for it; the
-// enumerator no longer does): with a blocked reduction the epilogue runs as a pass after the tile
-// loops, where it reads the tensor, not the tile-ordered copy.
-TEST(CpuBackend, PackedEpilogueOperandsAreReadInTheEpiloguePass) {
+// y = (a @ b) * t (16 x 256 x 32) as a register tile of 4 x 16 over k blocks of 128, with both
+// b and the epilogue operand t packed.
+std::pair<IndexProgram, Schedule> packed_epilogue_matmul() {
   IndexProgram p = load_index_program(source_from_string(
       "where M = 16, K = 256, N = 32\ninput a: f32[M, K]\ninput b: f32[K, N]\ninput t: f32[M, N]\n"
       "output y[m, n] = (sum(k) a[m, k] * b[k, n]) * t[m, n]\n"));
@@ -350,7 +349,15 @@ TEST(CpuBackend, PackedEpilogueOperandsAreReadInTheEpiloguePass) {
   ss.pack = {"b", "t"};
   Schedule s;
   s.stmts.push_back(ss);
-  ASSERT_TRUE(is_register_tile(p, 0, ss));
+  return {p, s};
+}
+
+// An epilogue operand packed along with the reduction's (a schedule may ask for it; the
+// enumerator no longer does): with a blocked reduction the epilogue runs as a pass after the tile
+// loops, where it reads the tensor, not the tile-ordered copy.
+TEST(CpuBackend, PackedEpilogueOperandsAreReadInTheEpiloguePass) {
+  auto [p, s] = packed_epilogue_matmul();
+  ASSERT_TRUE(is_register_tile(p, 0, s.stmts[0]));
   expect_matches_reference(p, s, "packed epilogue operand", 7);
 }
 
@@ -358,18 +365,7 @@ TEST(CpuBackend, PackedEpilogueOperandsAreReadInTheEpiloguePass) {
 // passes after the tensors (the runtime's workspace): the kernel calls no allocator, and the
 // block is exactly scratch_bytes (run_on_tensors poisons it first, so nothing may count on it).
 TEST(CpuBackend, KernelsAllocateNothingTheirScratchIsTheCallers) {
-  IndexProgram mm = load_index_program(source_from_string(
-      "where M = 16, K = 256, N = 32\ninput a: f32[M, K]\ninput b: f32[K, N]\ninput t: f32[M, N]\n"
-      "output y[m, n] = (sum(k) a[m, k] * b[k, n]) * t[m, n]\n"));
-  StmtSchedule ss;
-  ss.order = {"k.o", "m.o", "n.o", "k.i", "m.i", "n.i"};
-  ss.split = {{"k", 128}, {"m", 4}, {"n", 16}};
-  ss.vectorize = "n.i";
-  ss.vector_width = 8;
-  ss.unroll = {"m.i"};
-  ss.pack = {"b", "t"};
-  Schedule packed;
-  packed.stmts.push_back(ss);
+  auto [mm, packed] = packed_epilogue_matmul();
   EXPECT_EQ(scratch_bytes(mm, packed), 256 * 32 * 4 + 16 * 32 * 4);  // both copies, f32, 64-byte multiples
   EXPECT_EQ(scratch_bytes(mm, default_schedule(mm)), 0);
 
