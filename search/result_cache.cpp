@@ -38,7 +38,9 @@ void cache_store(const std::string& dir, const std::string& key, const nlohmann:
   if (ec) user_error("cannot create the cache directory " + dir + ": " + ec.message() + " (set AXON_CACHE_DIR, or use --no-cache)");
   fs::path final_path = fs::path(dir) / (key + ".json");
   fs::path tmp = final_path;
-  tmp += ".tmp" + std::to_string(::getpid());
+  char host[256] = "";
+  ::gethostname(host, sizeof host - 1);  // writers on several hosts of a shared cache never share a temporary
+  tmp += ".tmp." + std::string(host) + "." + std::to_string(::getpid());
   {
     std::ofstream out(tmp);
     out << value.dump(1);

@@ -22,6 +22,7 @@
 #include "search/cost_model.h"
 #include "search/enumerate.h"
 #include "search/isolate.h"
+#include "search/measure_lock.h"
 
 namespace axon {
 
@@ -198,6 +199,7 @@ double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, i
 
 std::optional<Timing> time_isolated(const Artifact& a, int warmup, int repeats, double stop_above_ns,
                                     double timeout_s, std::string* failure, bool* timed_out) {
+  MeasureLock lock;  // --measure-lock: one timing run at a time across processes
   IsolatedResult r = run_isolated(
       [&] {
         Timing t = a.time(warmup, repeats, stop_above_ns);

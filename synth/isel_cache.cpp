@@ -93,7 +93,9 @@ void cache_store(const std::string& dir, const std::string& key, const Selection
   json j = to_json(s);
   j["key"] = key;
   std::string path = file_of(dir, key);
-  std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  char host[256] = "";
+  ::gethostname(host, sizeof host - 1);  // writers on several hosts of a shared cache never share a temporary
+  std::string tmp = path + ".tmp." + std::string(host) + "." + std::to_string(::getpid());
   {
     std::ofstream f(tmp);
     if (!f)

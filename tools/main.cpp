@@ -146,6 +146,8 @@ int main(int argc, char** argv) {
     a->add_option("-j,--jobs", so.jobs, "Candidates compiled at once (default: one per core)")->check(CLI::Range(1, 256));
     a->add_flag("--json", so.json, "Print report.json on stdout");
     a->add_flag("--no-cache", so.no_cache, "Search even if the result cache ($AXON_CACHE_DIR) has this result");
+    a->add_option("--measure-lock", so.measure_lock,
+                  "Hold an flock on this file while timing (concurrent jobs compile in parallel, measure one at a time)");
     add_front_args(a, fa_synth);
     add_library_options(a, so);
   };

@@ -30,6 +30,7 @@
 #include "smt/proof_cache.h"
 #include "search/fuse.h"
 #include "search/instruction_costs.h"
+#include "search/measure_lock.h"
 #include "search/result_cache.h"
 #include "search/runoff.h"
 #include "search/schedule_json.h"
@@ -364,6 +365,7 @@ Runoff runoff_stage(const Backend& backend, const std::vector<ProgramVariant>& v
 
 int synthesize_command(const SynthOptions& o) {
   StageTimer timer;
+  set_measure_lock_path(o.measure_lock);
   SpecLibrary extra;
   FrontendOptions front = front_options(o, extra);
   SourceRef src = read_source(o.program);
@@ -529,6 +531,7 @@ int synthesize_command(const SynthOptions& o) {
   phases["search.compile"] = st.seconds_compile;
   phases["search.check"] = st.seconds_check;
   phases["search.measure"] = st.seconds_measure;
+  if (!o.measure_lock.empty()) phases["search.measure_lock_wait"] = measure_lock_wait_seconds();  // in search.measure and the runoff
   report["seconds"] = phases;
   if (baseline) report["baseline"] = record_json(*baseline);
   bool baseline_measured = baseline && baseline->status == CandidateStatus::Ok;

@@ -24,6 +24,7 @@ struct SynthOptions {
   bool no_cache = false;                  // search even when the result cache has this key
   std::string library;                    // --library: install the winner here ("" = do not)
   std::string kernel_name;                // its name there (default: the program's stem)
+  std::string measure_lock;               // --measure-lock: timings hold an flock on this file
 };
 
 // Exit codes as DESIGN.md: 0 success, 2 bad input, 3 no valid candidate.
