@@ -9,6 +9,7 @@ PACKAGES=(
   nlohmann-json3-dev libtbb-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy python3-dev pybind11-dev
+  python3-matplotlib slurm-wlm munge   # experiments/batch.py's plots; its Slurm test (tests/experiments)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
