@@ -142,13 +142,27 @@ def rel(p):
         return str(p)
 
 
+# A child gets SIGKILL when its worker dies: a killed worker leaves no main job running on behind
+# it, writing into a folder that a resumed run reuses. util-linux's setpriv sets that up without
+# running Python code between fork and exec (which a worker's threads make unsafe); without it, a
+# preexec_fn calls prctl(PR_SET_PDEATHSIG) itself.
+SETPRIV = shutil.which("setpriv")
+try:
+    _LIBC = ctypes.CDLL("libc.so.6", use_errno=True)
+except OSError:
+    _LIBC = None
+
+
 def _die_with_parent():
-    """Runs in the child before exec: it gets SIGKILL when the worker dies (a killed worker leaves
-    no main job running on behind it, writing into a folder that a resumed run reuses)."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
+    if _LIBC is not None:
+        _LIBC.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def with_parent_death(cmd):
+    """(command, preexec_fn) for a child that dies with its worker."""
+    if SETPRIV:
+        return [SETPRIV, "--pdeathsig", "KILL", "--", *cmd], None
+    return cmd, _die_with_parent
 
 
 # ---------------------------------------------------------------------------------------------
@@ -403,9 +417,12 @@ def run_logged(cmd, log, env=None, timeout=None, cwd=ROOT):
     with open(log, "a") as lf:
         lf.write("$ " + " ".join(map(str, cmd)) + "\n")
         lf.flush()
+        argv, pre = with_parent_death([str(c) for c in cmd])
+        if not os.access(argv[4] if SETPRIV else argv[0], os.X_OK) and not shutil.which(str(cmd[0])):
+            lf.write(f"cannot run {cmd[0]}: not an executable\n")
+            return 127, ""
         try:
-            p = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=lf, text=True, cwd=cwd,
-                                 env=env, preexec_fn=_die_with_parent)
+            p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=lf, text=True, cwd=cwd, env=env, preexec_fn=pre)
         except OSError as e:
             lf.write(f"cannot run {cmd[0]}: {e.strerror}\n")
             return 127, ""
