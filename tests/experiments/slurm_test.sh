@@ -19,12 +19,24 @@ T=$(mktemp -d /tmp/axon_slurm_test.XXXXXX)
 PIDS=()
 cleanup() {
   local rc=$?
-  if [ -n "${SLURM_CONF:-}" ] && [ -f "$SLURM_CONF" ]; then scancel --quiet -u "$(id -un)" 2>/dev/null || true; fi
+  if [ -n "${SLURM_CONF:-}" ] && [ -f "$SLURM_CONF" ]; then  # cancel what is queued, let the steps end
+    scancel --quiet -u "$(id -un)" 2>/dev/null || true
+    for _ in $(seq 50); do [ -z "$(squeue -h 2>/dev/null)" ] && break; sleep 0.2; done
+  fi
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill "${PIDS[i]}" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do
     for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$p" 2>/dev/null || true
     wait "$p" 2>/dev/null || true
+  done
+  # What the daemons started and left behind (a job step whose slurmd was stopped under it) still
+  # holds files of this test's folder open: those processes, and only those, go too.
+  local left=()
+  for fd in /proc/[0-9]*/fd/*; do
+    case $(readlink "$fd" 2>/dev/null) in "$T"/*) p=${fd#/proc/}; left+=("${p%%/*}");; esac
+  done
+  for p in $(printf '%s\n' "${left[@]}" | sort -u); do
+    [ "$p" = $$ ] || { echo "slurm_test: stopping leftover process $p"; kill -9 "$p" 2>/dev/null || true; }
   done
   if [ $rc -ne 0 ]; then
     echo "slurm_test: FAILED (exit $rc); daemon logs:"
@@ -36,7 +48,7 @@ cleanup() {
   exit $rc
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'echo "slurm_test: interrupted"; exit 130' INT TERM
 START=$(date +%s)
 
 # munge: a key of our own, a private socket.

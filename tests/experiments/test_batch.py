@@ -427,10 +427,19 @@ class MeasureLockE2E(Base):
         p = subprocess.Popen([binary, "--isa", "targets/avx2.json", "experiments/suites/ops/add.tp", "--dim", "M=64",
                               "--dim", "N=64", "--no-cache", "--time-budget", "2", "-j", "1", "--measure-lock", str(self.lock),
                               "-o", str(out)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        held = 4.0
-        while time.monotonic() - t0 < held:
+        # The job compiles and checks its first candidate, then blocks on the lock: /proc/locks
+        # lists its request as a waiter ("->") on the lock file's inode.
+        inode = os.stat(self.lock).st_ino
+        waiting = lambda: any(l.split()[1] == "->" and l.split()[5] == str(p.pid) and l.split()[6].endswith(f":{inode}")
+                              for l in pathlib.Path("/proc/locks").read_text().splitlines() if len(l.split()) > 6)
+        deadline = time.monotonic() + 240
+        while not waiting():
             self.assertIsNone(p.poll(), "the main job finished while the lock was held by another")
-            time.sleep(0.1)
+            self.assertLess(time.monotonic(), deadline, "the main job never asked for the lock")
+            time.sleep(0.05)
+        t_wait = time.monotonic()
+        time.sleep(2.0)
+        self.assertIsNone(p.poll(), "the main job finished while the lock was held by another")
         log_while_held = (out / "candidates.jsonl").read_text() if (out / "candidates.jsonl").exists() else ""
         os.close(fd)  # release
         log, _ = p.communicate(timeout=300)
@@ -438,8 +447,10 @@ class MeasureLockE2E(Base):
         self.assertEqual(log_while_held, "", "a candidate was measured while another process held the lock")
         r = json.loads((out / "report.json").read_text())
         wait = r["seconds"]["search.measure_lock_wait"]
-        self.assertGreater(wait, held - 1.5, r["seconds"])
+        self.assertGreater(wait, 2.0, r["seconds"])
         self.assertLess(wait, time.monotonic() - t0)
+        self.assertGreaterEqual(r["seconds"]["search.measure"], wait)
+        self.assertGreater(time.monotonic() - t_wait, wait - 0.5)
 
 
 if __name__ == "__main__":
