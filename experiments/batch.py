@@ -549,8 +549,9 @@ def measure_baselines(job, settings, out, work, log, env, lock):
     if "onednn" in want:
         if not ref.exists():
             bases["onednn"] = {"status": "not available", "why": no_ref}
-        elif not dims or not {"M", "N", "K"} <= dims.keys():
-            bases["onednn"] = {"status": "not available", "why": "oneDNN's sgemm is measured for matmuls (M, N, K) only"}
+        elif job.get("torch") != "matmul" or not dims or not {"M", "N", "K"} <= dims.keys():
+            bases["onednn"] = {"status": "not available",
+                               "why": "oneDNN's sgemm is compared with plain matmuls (\"torch\": \"matmul\", dims M, N, K) only"}
         else:
             with lock:
                 rc, line = run_logged([ref, "sgemm", dims["M"], dims["N"], dims["K"]], log,
@@ -867,7 +868,7 @@ def speedups(row):
     if p.get("status") == "ok" and p.get("ours_runtime_ms"):
         out["pytorch"] = p["ms"] / p["ours_runtime_ms"]
     d = b.get("onednn", {})
-    if d.get("status") == "ok" and m.get("best_ms"):
+    if d.get("status") == "ok" and m.get("best_ms") and row["job"].get("torch") == "matmul":
         out["onednn"] = d["ms"] / m["best_ms"]
     return out
 
@@ -917,7 +918,7 @@ def table_rows(rows, baselines):
             cells += [fmt(p.get("ours_runtime_ms")) if p.get("status") == "ok" else "-", other("pytorch", lambda e: e["ms"]),
                       fmt(sp.get("pytorch"), ".2f") + ("x" if "pytorch" in sp else "")]
         if "onednn" in baselines:
-            cells += [other("onednn", lambda e: e["ms"]), fmt(sp.get("onednn"), ".2f") + ("x" if "onednn" in sp else "")]
+            cells += [other("onednn", lambda e: e["ms"]) if j.get("torch") == "matmul" else "not available", fmt(sp.get("onednn"), ".2f") + ("x" if "onednn" in sp else "")]
         if "memcpy" in baselines:
             c = b.get("memcpy", {})
             if c.get("status") == "ok" and c.get("bytes"):
