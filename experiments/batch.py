@@ -873,6 +873,25 @@ def speedups(row):
     return out
 
 
+def all_dims(job):
+    """Every dim of the job's program: its where-line with the job's overrides (in the where-line's
+    order), or the overrides alone when the program has none."""
+    dims = {}
+    try:
+        for line in resolve(job["program"]).read_text().splitlines():
+            m = re.match(r"\s*where\s+(.*)", line)
+            if m:
+                for kv in m.group(1).split(","):
+                    k, _, v = kv.partition("=")
+                    dims[k.strip()] = v.strip()
+                break
+    except OSError:
+        pass
+    for k, v in job["dims"].items():
+        dims[k] = v
+    return dims
+
+
 def fmt(x, spec=".3f", missing="-"):
     return missing if x is None else format(x, spec)
 
@@ -893,7 +912,7 @@ def table_rows(rows, baselines):
     out = []
     for row in rows:
         j, r = row["job"], row["result"]
-        dims = ",".join(f"{k}={v}" for k, v in sorted(((r or {}).get("main", {}).get("dims") or j["dims"]).items()))
+        dims = ",".join(f"{k}={v}" for k, v in all_dims(j).items())
         cells = [j["name"], dims, j["options"]["name"], str(j["seed"])]
         if not r:
             out.append(cells + ["missing (not run yet)"] + [""] * (len(header) - len(cells) - 1))
