@@ -1162,6 +1162,10 @@ def cmd_report(run, outdir=None, tie=0.05, diff_run=None, quiet=False):
         missing = sum(1 for r in grp if not r["result"])
         if missing:
             md += [f"{missing} job(s) of this table have no result yet (`batch.py status {run}`).", ""]
+        for st in ("failed", "not available"):
+            n = sum(1 for r in grp if r["result"] and r["result"].get("status") == st)
+            if n:
+                summary_lines.append([suite, target, "-", str(n), st, "", "", ""])
     md += ["## Summary", "", md_table(summary_lines[0], summary_lines[1:])]
     rw = [r for r in rows if r["result"] and r["result"].get("status") == "ok" and r["result"]["main"].get("rewrites")]
     if rw:

@@ -20,14 +20,16 @@ std::atomic<int64_t> g_wait_ns{0};
 
 int open_lock_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-  if (fd < 0) user_error("--measure-lock " + path + ": cannot open the lock file: " + std::strerror(errno));
+  if (fd < 0)
+    user_error("--measure-lock " + path + ": cannot open the lock file: " + std::strerror(errno));
   return fd;
 }
 
-}  // namespace
+} // namespace
 
 void set_measure_lock_path(const std::string& path) {
-  if (!path.empty()) ::close(open_lock_file(path));  // a bad path is an error now, not mid-search
+  if (!path.empty())
+    ::close(open_lock_file(path)); // a bad path is an error now, not mid-search
   g_path = path;
 }
 
@@ -38,21 +40,26 @@ double measure_lock_wait_seconds() { return static_cast<double>(g_wait_ns.load()
 MeasureLock::MeasureLock() : MeasureLock(g_path) {}
 
 MeasureLock::MeasureLock(const std::string& path) {
-  if (path.empty()) return;
+  if (path.empty())
+    return;
   fd_ = open_lock_file(path);
   auto t0 = std::chrono::steady_clock::now();
   while (::flock(fd_, LOCK_EX) != 0) {
-    if (errno == EINTR) continue;
+    if (errno == EINTR)
+      continue;
     int e = errno;
     ::close(fd_);
     fd_ = -1;
     user_error("--measure-lock " + path + ": cannot lock: " + std::strerror(e));
   }
-  g_wait_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
+  g_wait_ns +=
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
 }
 
 MeasureLock::~MeasureLock() {
-  if (fd_ >= 0) ::close(fd_);  // closing the last descriptor of the open file releases the lock
+  if (fd_ >= 0)
+    ::close(fd_); // closing the last descriptor of the open file releases the lock
 }
 
-}  // namespace axon
+} // namespace axon

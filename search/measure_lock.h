@@ -19,15 +19,15 @@ double measure_lock_wait_seconds();
 
 // Holds the lock for its lifetime: the process-wide path (no lock when none is set), or `path`.
 class MeasureLock {
- public:
+public:
   MeasureLock();
   explicit MeasureLock(const std::string& path);
   ~MeasureLock();
   MeasureLock(const MeasureLock&) = delete;
   MeasureLock& operator=(const MeasureLock&) = delete;
 
- private:
+private:
   int fd_ = -1;
 };
 
-}  // namespace axon
+} // namespace axon

@@ -25,7 +25,8 @@ namespace {
 namespace fs = std::filesystem;
 
 int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
@@ -45,7 +46,8 @@ struct Hold {
 // `procs` processes each take the lock at `lock_path` ("" = no lock) `rounds` times and hold it
 // for a few milliseconds; returns every hold, sorted by its start.
 std::vector<Hold> run_holders(const std::string& lock_path, int procs, int rounds) {
-  fs::path log = fs::temp_directory_path() / ("axon_measure_lock_" + std::to_string(::getpid()) + ".log");
+  fs::path log =
+      fs::temp_directory_path() / ("axon_measure_lock_" + std::to_string(::getpid()) + ".log");
   fs::remove(log);
   std::vector<pid_t> kids;
   for (int p = 0; p < procs; ++p) {
@@ -59,7 +61,8 @@ std::vector<Hold> run_holders(const std::string& lock_path, int procs, int round
           std::this_thread::sleep_for(std::chrono::milliseconds(4));
           e = now_ns();
         }
-        append(log, std::to_string(b) + " " + std::to_string(e) + " " + std::to_string(::getpid()) + "\n");
+        append(log, std::to_string(b) + " " + std::to_string(e) + " " + std::to_string(::getpid()) +
+                        "\n");
         std::this_thread::sleep_for(std::chrono::microseconds(500));
       }
       ::_exit(0);
@@ -74,15 +77,18 @@ std::vector<Hold> run_holders(const std::string& lock_path, int procs, int round
   std::vector<Hold> holds;
   std::ifstream in(log);
   Hold h;
-  while (in >> h.begin >> h.end >> h.pid) holds.push_back(h);
+  while (in >> h.begin >> h.end >> h.pid)
+    holds.push_back(h);
   fs::remove(log);
-  std::sort(holds.begin(), holds.end(), [](const Hold& a, const Hold& b) { return a.begin < b.begin; });
+  std::sort(holds.begin(), holds.end(),
+            [](const Hold& a, const Hold& b) { return a.begin < b.begin; });
   return holds;
 }
 
 int overlaps(const std::vector<Hold>& holds) {
   int n = 0;
-  for (size_t i = 1; i < holds.size(); ++i) n += holds[i].begin < holds[i - 1].end;
+  for (size_t i = 1; i < holds.size(); ++i)
+    n += holds[i].begin < holds[i - 1].end;
   return n;
 }
 
@@ -104,21 +110,22 @@ TEST(MeasureLock, WithoutALockHoldersOverlap) {
 TEST(MeasureLock, TheProcessWidePathIsUsedAndABadPathIsAUserError) {
   EXPECT_THROW(set_measure_lock_path("/nonexistent-dir/lock"), UserError);
   EXPECT_EQ(measure_lock_path(), "");
-  fs::path lock = fs::temp_directory_path() / ("axon_measure_lock_pw_" + std::to_string(::getpid()));
+  fs::path lock =
+      fs::temp_directory_path() / ("axon_measure_lock_pw_" + std::to_string(::getpid()));
   set_measure_lock_path(lock.string());
   {
-    MeasureLock held;  // the process-wide path: another descriptor cannot take it now
+    MeasureLock held; // the process-wide path: another descriptor cannot take it now
     int fd = ::open(lock.c_str(), O_RDWR);
     ASSERT_GE(fd, 0);
     EXPECT_NE(::flock(fd, LOCK_EX | LOCK_NB), 0);
     ::close(fd);
   }
   int fd = ::open(lock.c_str(), O_RDWR);
-  EXPECT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);  // released
+  EXPECT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0); // released
   ::close(fd);
   set_measure_lock_path("");
   fs::remove(lock);
 }
 
-}  // namespace
-}  // namespace axon
+} // namespace
+} // namespace axon
