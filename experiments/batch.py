@@ -992,13 +992,13 @@ def plots(info, rows, outdir, tie, diff_rows=None, diff_info=None):
         import matplotlib.pyplot as plt
     except ImportError:
         return ["no plots: python3-matplotlib is not installed (scripts/setup.sh installs it)"]
-    from matplotlib.ticker import FuncFormatter, NullFormatter
+    from matplotlib.ticker import FuncFormatter
     tag = tag_of(info, rows)
     made = []
 
     def times_axis(axis):  # a log axis of ratios, labelled 0.5x, 1x, 2x
         axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}x"))
-        axis.set_minor_formatter(NullFormatter())
+        axis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:g}x" if f"{v:g}"[0] in "25" else ""))
 
     def save(fig, name, title):
         fig.text(0.01, 0.005, tag, fontsize=6, color="dimgray", ha="left", va="bottom")
@@ -1091,14 +1091,16 @@ def plots(info, rows, outdir, tie, diff_rows=None, diff_info=None):
     if diff_rows is not None:
         d = diff(rows, diff_rows, tie)
         if d:
-            fig, ax = plt.subplots(figsize=(max(6, 0.45 * len(d) + 2), 4.5))
+            fig, ax = plt.subplots(figsize=(max(7, 0.45 * len(d) + 2), 5))
             colour = {"faster": "tab:green", "slower": "tab:red", "same": "lightgray"}
             ax.bar([x["label"] for x in d], [x["ratio"] for x in d], color=[colour[x["verdict"]] for x in d])
             ax.axhline(1.0, color="gray", linewidth=0.8)
             ax.set_yscale("log")
-            ax.set_ylabel(f"old / new time ({diff_info['run_id']} / {info['run_id']})")
+            times_axis(ax.yaxis)
+            ax.set_ylabel("old time / new time")
             ax.tick_params(axis="x", labelrotation=70, labelsize=7)
-            save(fig, "diff.png", "Change against the other run (green: faster, red: slower, beyond the noise)")
+            save(fig, "diff.png", f"Against run {diff_info['run_id']} ({diff_info['version']})\n"
+                                  "green: faster, red: slower, beyond the noise; gray: within it")
     return made
 
 
