@@ -396,7 +396,7 @@ class MeasureLock:
 
     def __enter__(self):
         if self.path:
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+            self.fd = os.open(self.path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o666)
             fcntl.flock(self.fd, fcntl.LOCK_EX)
         return self
 
