@@ -19,8 +19,8 @@ std::string g_path;
 std::atomic<int64_t> g_wait_ns{0};
 
 int open_lock_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC,
-                  0666); // flock needs no write access: one lock for every user of the machine
+  // Read-only: flock needs no write access, so one lock file serves every user of the machine.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0666);
   if (fd < 0)
     user_error("--measure-lock " + path + ": cannot open the lock file: " + std::strerror(errno));
   return fd;
