@@ -72,10 +72,12 @@ TEST(IsaHostile, EngineNumbersAreBounded) {
   EXPECT_EQ(edit("avx2", [](json& j) { j["engines"][0]["thread_start_ns"] = 1e-310; }),
             "t.json: /engines/0/thread_start_ns: expected a normal number, got the subnormal "
             "1e-310");
-  EXPECT_EQ(edit("avx2", [](json& j) { j["engines"][0]["count"] = int64_t(1) << 62; }),
-            "t.json: /engines/0/count: expected an integer from 1 to 4096, got 4611686018427387904");
-  EXPECT_EQ(edit("npu", [](json& j) { j["engines"][4]["queue_bandwidth_gbps"] = 0; }),
-            "t.json: /engines/4/queue_bandwidth_gbps: expected a number from 0.001 to 1e+06, got 0");
+  EXPECT_EQ(
+      edit("avx2", [](json& j) { j["engines"][0]["count"] = int64_t(1) << 62; }),
+      "t.json: /engines/0/count: expected an integer from 1 to 4096, got 4611686018427387904");
+  EXPECT_EQ(
+      edit("npu", [](json& j) { j["engines"][4]["queue_bandwidth_gbps"] = 0; }),
+      "t.json: /engines/4/queue_bandwidth_gbps: expected a number from 0.001 to 1e+06, got 0");
   EXPECT_EQ(edit("npu", [](json& j) { j["engines"][4]["queues"] = 0; }),
             "t.json: /engines/4/queues: expected an integer from 1 to 4096, got 0");
   EXPECT_EQ(edit("npu", [](json& j) { j["engines"][0]["array_rows"] = 1e9; }),
@@ -118,7 +120,8 @@ TEST(IsaHostile, CostsMustBeFiniteAndNonNegative) {
       << with_cost("1 / (lanes - lanes)");
   // A negative constant reaches the cost through a formula.
   j["constants"] = {{"penalty", -5}};
-  EXPECT_NE(with_cost("penalty").find("gives -1.5625 ns"), std::string::npos) << with_cost("penalty");
+  EXPECT_NE(with_cost("penalty").find("gives -1.5625 ns"), std::string::npos)
+      << with_cost("penalty");
 }
 
 TEST(IsaHostile, CostFormulaDepthIsBoundedWithPointerAndColumn) {
@@ -194,9 +197,7 @@ TEST(IsaHostile, TargetFilesMustBeRegularFiles) {
   EXPECT_NE(error((dir / "zero.json").string()).find("not a regular file"), std::string::npos);
   ASSERT_EQ(::mkfifo((dir / "fifo.json").c_str(), 0644), 0);
   EXPECT_NE(error((dir / "fifo.json").string()).find("not a regular file"), std::string::npos);
-  {
-    std::ofstream big(dir / "big.json");
-  }
+  { std::ofstream big(dir / "big.json"); }
   std::filesystem::resize_file(dir / "big.json", (int64_t(64) << 20) + 1);
   EXPECT_NE(error((dir / "big.json").string()).find("larger than 67108864 bytes"),
             std::string::npos);

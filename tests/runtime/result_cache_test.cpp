@@ -18,7 +18,8 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path fresh_dir(const std::string& tag) {
-  fs::path d = fs::temp_directory_path() / ("axon-cache-test-" + tag + "-" + std::to_string(::getpid()));
+  fs::path d =
+      fs::temp_directory_path() / ("axon-cache-test-" + tag + "-" + std::to_string(::getpid()));
   fs::remove_all(d);
   fs::create_directories(d);
   return d;
@@ -46,7 +47,7 @@ TEST(ResultCache, AnEntryThatIsNotARegularFileIsAMissAndIsNotReplaced) {
   EXPECT_TRUE(fs::is_directory(d / "k.json" / "inside"));
   ASSERT_EQ(::mkfifo((d / "f.json").c_str(), 0644), 0);
   testing::internal::CaptureStderr();
-  EXPECT_FALSE(axon::cache_lookup(d.string(), "f").has_value());  // does not block
+  EXPECT_FALSE(axon::cache_lookup(d.string(), "f").has_value()); // does not block
   testing::internal::GetCapturedStderr();
   fs::remove_all(d);
 }
@@ -90,4 +91,4 @@ TEST(ResultCache, AFullDiskLeavesNoShortEntry) {
   fs::remove_all(d);
 }
 
-}  // namespace
+} // namespace
