@@ -190,7 +190,8 @@ double instruction_cost(const Isa& isa, const Instruction& instr, const InstrUse
   // negative number at other sizes, which must not reach a comparison of costs.
   if (!std::isfinite(c) || c < 0) {
     std::string where = "/instructions";
-    if (&instr >= isa.instructions.data() && &instr < isa.instructions.data() + isa.instructions.size())
+    if (&instr >= isa.instructions.data() &&
+        &instr < isa.instructions.data() + isa.instructions.size())
       where += "/" + std::to_string(&instr - isa.instructions.data());
     std::string sizes;
     for (const auto& [d, v] : use.dims)

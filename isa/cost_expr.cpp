@@ -255,8 +255,7 @@ private:
     std::vector<NodePtr> args{parse_or()};
     while (eat(",")) {
       if (args.size() >= static_cast<size_t>(limits::kMaxCallOperands))
-        fail(name + "() takes at most " + std::to_string(limits::kMaxCallOperands) +
-             " arguments");
+        fail(name + "() takes at most " + std::to_string(limits::kMaxCallOperands) + " arguments");
       args.push_back(parse_or());
     }
     expect(")");

@@ -146,8 +146,7 @@ bool Isa::can_accumulate(const std::string& engine, const std::string& memory) c
   return m && listed(m->accumulators, engine);
 }
 
-std::vector<std::string> vector_math_routines(const std::string& function,
-                                              int64_t vector_bytes) {
+std::vector<std::string> vector_math_routines(const std::string& function, int64_t vector_bytes) {
   // libmvec's x86-64 vector ABI letters: b SSE (4 floats), c AVX and d AVX2 (8), e AVX-512 (16).
   std::vector<std::string> out;
   if (function != "exp" && function != "log" && function != "tanh" && function != "erf")

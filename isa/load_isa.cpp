@@ -10,8 +10,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <set>
@@ -45,20 +45,21 @@ std::string escape_pointer_token(const std::string& key) {
 
 constexpr int64_t kMaxPartitions = 1 << 20;
 
-// Ranges of the numbers a target may give (docs/isa.md, "Value ranges"): far beyond any real
+// Ranges of the numbers a target may give (docs/reliability.md, "Value ranges of ISA target
+// numbers"; docs/reliability-runtime-isa.md until merged): far beyond any real
 // machine, narrow enough that costs, clocks and sizes computed from them stay finite and positive.
-constexpr int64_t kMaxLanes = 4096;         // engine lanes, count, queues
-constexpr double kMinClockGhz = 1e-3;       // 1 MHz
-constexpr double kMaxClockGhz = 1e3;        // 1 THz
-constexpr double kMinBandwidthGbps = 1e-3;  // any bandwidth
+constexpr int64_t kMaxLanes = 4096;        // engine lanes, count, queues
+constexpr double kMinClockGhz = 1e-3;      // 1 MHz
+constexpr double kMaxClockGhz = 1e3;       // 1 THz
+constexpr double kMinBandwidthGbps = 1e-3; // any bandwidth
 constexpr double kMaxBandwidthGbps = 1e6;
-constexpr double kMaxTimeNs = 1e9;          // a latency or fixed cost: one second
+constexpr double kMaxTimeNs = 1e9; // a latency or fixed cost: one second
 constexpr double kMaxCycles = 1e9;
 constexpr int64_t kMaxCapacityBytes = int64_t(1) << 50;
-constexpr int64_t kMaxRegisters = 4096;     // registers of a register file, and their bytes
-constexpr double kMaxConstant = 1e15;       // |constants|
-constexpr double kMaxUlp = 1e6;             // accuracy_ulp
-constexpr int kMaxJsonNesting = 256;        // of [ and { in a target file
+constexpr int64_t kMaxRegisters = 4096; // registers of a register file, and their bytes
+constexpr double kMaxConstant = 1e15;   // |constants|
+constexpr double kMaxUlp = 1e6;         // accuracy_ulp
+constexpr int kMaxJsonNesting = 256;    // of [ and { in a target file
 
 // Range of each numeric engine attribute.
 struct AttrRange {
@@ -88,9 +89,9 @@ std::string num_text(double v) {
 
 // A formula quoted in a message: long ones are cut (a fuzzed formula may have 200,000 terms).
 std::string quote_formula(const std::string& text) {
-  return "\"" + (text.size() > 80 ? text.substr(0, 60) + "...\" (" + std::to_string(text.size()) +
-                                         " characters)"
-                                   : text + "\"");
+  return "\"" + (text.size() > 80
+                     ? text.substr(0, 60) + "...\" (" + std::to_string(text.size()) + " characters)"
+                     : text + "\"");
 }
 
 // a * b == want, without signed overflow (JSON integers reach 2^63).
@@ -579,9 +580,8 @@ ParamSpec read_param(const Ctx& ctx, const json& j, const std::string& ptr, cons
     p.immediate_type = head.choice("type", {"f32", "int"}, "f32");
     if (p.immediate_type == "int") {
       const json& d = head.req("default", "the integer used when validating the semantics");
-      p.values = {ParamValue{std::to_string(head.int_in_range(d, head.at("default"),
-                                                              -limits::kMaxExtent,
-                                                              limits::kMaxExtent)),
+      p.values = {ParamValue{std::to_string(head.int_in_range(
+                                 d, head.at("default"), -limits::kMaxExtent, limits::kMaxExtent)),
                              "",
                              {},
                              std::nullopt}};
@@ -972,9 +972,10 @@ void check_json_nesting(const Ctx& ctx, const std::string& text) {
       in_string = true;
     } else if (c == '[' || c == '{') {
       if (++depth > kMaxJsonNesting)
-        user_error(ctx.path + ": not a target this reader accepts: arrays and objects nested "
-                              "deeper than " + std::to_string(kMaxJsonNesting) +
-                   " levels (at byte " + std::to_string(i) + ")");
+        user_error(ctx.path +
+                   ": not a target this reader accepts: arrays and objects nested "
+                   "deeper than " +
+                   std::to_string(kMaxJsonNesting) + " levels (at byte " + std::to_string(i) + ")");
     } else if (c == ']' || c == '}') {
       --depth;
     }
@@ -1060,15 +1061,17 @@ Isa load_isa_from_string(const std::string& text, const std::string& path) {
           ctx.fail(at + "/" + it.key(), "expected the symbol of a vector routine (e.g. \"_ZGVdN8v_expf\") or "
                                         "\"inline\" (the backend's own implementation)");
         else if (it.value().get<std::string>() != kInlineVectorMath &&
-                 !known_vector_math_routine(it.key(), it.value().get<std::string>(), b.vector_bytes))
-          ctx.fail(at + "/" + it.key(),
-                   "\"" + it.value().get<std::string>() + "\" is not a vector " + it.key() +
-                       " routine for " + std::to_string(b.vector_bytes) +
-                       "-byte vectors; expected \"inline\"" +
-                       (vector_math_routines(it.key(), b.vector_bytes).empty()
-                            ? std::string()
-                            : " or " + join(vector_math_routines(it.key(), b.vector_bytes), " or ")) +
-                       " (glibc libmvec)");
+                 !known_vector_math_routine(it.key(), it.value().get<std::string>(),
+                                            b.vector_bytes))
+          ctx.fail(
+              at + "/" + it.key(),
+              "\"" + it.value().get<std::string>() + "\" is not a vector " + it.key() +
+                  " routine for " + std::to_string(b.vector_bytes) +
+                  "-byte vectors; expected \"inline\"" +
+                  (vector_math_routines(it.key(), b.vector_bytes).empty()
+                       ? std::string()
+                       : " or " + join(vector_math_routines(it.key(), b.vector_bytes), " or ")) +
+                  " (glibc libmvec)");
         else if (it.value().get<std::string>() == kInlineVectorMath &&
                  std::find(kInlineVectorMathFunctions.begin(), kInlineVectorMathFunctions.end(), it.key()) ==
                      kInlineVectorMathFunctions.end())
@@ -1101,7 +1104,8 @@ Isa load_isa_from_string(const std::string& text, const std::string& path) {
       if (isa.engines[i].kind == "core" && isa.engines[i].lanes * 4 != isa.llvm->vector_bytes)
         ctx.fail("/engines/" + std::to_string(i) + "/lanes",
                  "a core of an llvm target has vector_bytes / 4 = " +
-                     std::to_string(isa.llvm->vector_bytes / 4) + " f32 lanes (/llvm/vector_bytes), got " +
+                     std::to_string(isa.llvm->vector_bytes / 4) +
+                     " f32 lanes (/llvm/vector_bytes), got " +
                      std::to_string(isa.engines[i].lanes));
   const json& mems = o.array("memories", true);
   if (mems.empty())

@@ -197,16 +197,18 @@ Removed remove_inside(int libfd, const std::string& rel, bool dir) {
     return Removed::NotOurs;
   Fd parent(open_dir_nofollow(libfd, parts, parts.size() - 1));
   if (parent.fd < 0)
-    return errno == ENOENT ? Removed::Gone : errno == ELOOP || errno == ENOTDIR ? Removed::NotOurs : Removed::Failed;
+    return errno == ENOENT                      ? Removed::Gone
+           : errno == ELOOP || errno == ENOTDIR ? Removed::NotOurs
+                                                : Removed::Failed;
   struct stat st;
   if (::fstatat(parent.fd, parts.back().c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
     return errno == ENOENT ? Removed::Gone : Removed::Failed;
   if (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
     return Removed::NotOurs;
   if (::unlinkat(parent.fd, parts.back().c_str(), dir ? AT_REMOVEDIR : 0) != 0)
-    return errno == ENOENT                        ? Removed::Gone
+    return errno == ENOENT                         ? Removed::Gone
            : errno == ENOTEMPTY || errno == EEXIST ? Removed::NotOurs
-                                                  : Removed::Failed;
+                                                   : Removed::Failed;
   return Removed::Yes;
 }
 
@@ -256,12 +258,13 @@ Ledger parse_ledger(const fs::path& lib, const std::string& text) {
   try {
     j = parse_json_limited(text);
   } catch (const ManifestError& e) {
-    user_error(p.string() + ": " + e.message + "; the library will not be changed until it is fixed");
+    user_error(p.string() + ": " + e.message +
+               "; the library will not be changed until it is fixed");
   }
   if (!j.is_object() || !j.contains(kLedgerKey) || !j[kLedgerKey].is_number_integer() ||
       j[kLedgerKey].get<int64_t>() != 1 || !j.contains("written") || !j["written"].is_array())
-    user_error(p.string() +
-               ": not a kernel library marker this axon-synth reads (expected {\"" + kLedgerKey +
+    user_error(p.string() + ": not a kernel library marker this axon-synth reads (expected {\"" +
+               kLedgerKey +
                "\": 1, \"written\": [...]}); the library will not be changed until it is fixed");
   Ledger out;
   for (size_t i = 0; i < j["written"].size(); ++i) {
@@ -282,9 +285,7 @@ std::string ledger_text(const Ledger& l) {
          "\n";
 }
 
-Ledger read_ledger(const fs::path& lib) {
-  return parse_ledger(lib, read_text(lib / kLedgerName));
-}
+Ledger read_ledger(const fs::path& lib) { return parse_ledger(lib, read_text(lib / kLedgerName)); }
 
 void write_ledger(const fs::path& lib, const Ledger& l) {
   fs::path tmp = lib / (std::string(kLedgerName) + ".tmp." + unique_suffix());
@@ -345,8 +346,7 @@ void claim_library(const fs::path& lib, bool create) {
     if (errno != ENOENT && errno != ENOTDIR)
       user_error(lib.string() + ": cannot use as a kernel library (" + std::strerror(errno) + ")");
     if (!create)
-      user_error(lib.string() +
-                 ": no such kernel library (install one with axon-synth --library=" +
+      user_error(lib.string() + ": no such kernel library (install one with axon-synth --library=" +
                  lib.string() + ")");
     make_dirs(lib);
   } else if (!S_ISDIR(st.st_mode)) {
@@ -369,8 +369,10 @@ void claim_library(const fs::path& lib, bool create) {
     return;
   if (empty_dir(lib)) {
     if (!create)
-      user_error(lib.string() + ": no manifest.json here; is this a kernel library? (install one "
-                                "with axon-synth --library=" + lib.string() + ")");
+      user_error(lib.string() +
+                 ": no manifest.json here; is this a kernel library? (install one "
+                 "with axon-synth --library=" +
+                 lib.string() + ")");
     create_ledger(lib, {});
     return;
   }
@@ -389,7 +391,8 @@ void claim_library(const fs::path& lib, bool create) {
   user_error(lib.string() + ": not empty and not a kernel library (no " + kLedgerName +
              "): axon-synth installs kernels only into a new or empty directory, or a library it "
              "created, because a library deletes the files it wrote and must never touch others' "
-             "files; choose a new directory (e.g. --library=" + (lib / "axon-lib").string() + ")");
+             "files; choose a new directory (e.g. --library=" +
+             (lib / "axon-lib").string() + ")");
 }
 
 // ---- the lock ---------------------------------------------------------------------------------
@@ -443,8 +446,8 @@ public:
       if (waited >= timeout) {
         std::string holder = holder_text();
         ::close(fd_);
-        user_error(path_.string() + ": the library is locked by " + holder +
-                   ", and waiting " + std::to_string(static_cast<long>(std::lround(timeout))) +
+        user_error(path_.string() + ": the library is locked by " + holder + ", and waiting " +
+                   std::to_string(static_cast<long>(std::lround(timeout))) +
                    " s did not free it; another axon-synth is installing or removing kernels. "
                    "Wait for it or stop it (the lock is released when its holder exits), or set "
                    "AXON_LIBRARY_LOCK_TIMEOUT (seconds) to wait longer");
@@ -452,8 +455,8 @@ public:
       std::this_thread::sleep_for(pause);
       pause = std::min(pause * 2, std::chrono::milliseconds(200));
     }
-    std::string me = "pid " + std::to_string(::getpid()) + " host " + host_name() + " since " +
-                     utc_now() + "\n";
+    std::string me =
+        "pid " + std::to_string(::getpid()) + " host " + host_name() + " since " + utc_now() + "\n";
     if (::ftruncate(fd_, 0) == 0)
       (void)!::pwrite(fd_, me.data(), me.size(), 0);
   }
@@ -913,9 +916,8 @@ InstallResult install_kernel(const std::string& out_dir, const std::string& lib_
       else
         remove_inside(libfd.fd, p, false);
     }
-    std::sort(dirs.begin(), dirs.end(), [](const std::string& a, const std::string& b) {
-      return a.size() > b.size();
-    });
+    std::sort(dirs.begin(), dirs.end(),
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
     for (auto& d : dirs)
       remove_inside(libfd.fd, d, true);
     place(bundle, bundle_final);
@@ -962,8 +964,8 @@ std::vector<std::string> verify_entry(const std::string& lib_dir, const Entry& e
     void* h = dlopen(p.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!h) {
       const char* d = dlerror();
-      problems.push_back("object " + e.object.path + " does not load: " +
-                         (d ? d : "dlopen failed"));
+      problems.push_back("object " + e.object.path +
+                         " does not load: " + (d ? d : "dlopen failed"));
     } else {
       auto* got = static_cast<const char*>(dlsym(h, (e.symbol + "_abi").c_str()));
       std::string want = abi_hash(e);
