@@ -9,6 +9,7 @@
 #include <llvm/IR/DiagnosticPrinter.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
+#include <llvm/MC/MCSubtargetInfo.h>
 #include <llvm/MC/TargetRegistry.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/Host.h>
@@ -16,8 +17,12 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <mutex>
 
@@ -149,11 +154,56 @@ bool host_has(const std::string& feature) {
              "'; known: sse4.2, avx, avx2, fma, f16c, avx512f, avx512bw, avx512dq, avx512vl");
 }
 
+// The llvm field's CPU name and feature flags, checked against what LLVM knows for this host's
+// architecture before any search: LLVM itself only prints a warning for an unknown name and then
+// aborts or fails late (issue 18).
+static void check_llvm_names(const Isa& isa) {
+  std::string triple = llvm::sys::getProcessTriple(), err;
+  const llvm::Target* target = llvm::TargetRegistry::lookupTarget(triple, err);
+  if (!target)
+    internal_error("no LLVM target for " + triple + ": " + err);
+  std::unique_ptr<llvm::MCSubtargetInfo> sti(target->createMCSubtargetInfo(triple, "", ""));
+  if (!sti)
+    internal_error("no LLVM subtarget information for " + triple);
+  const std::string& cpu = isa.llvm->cpu;
+  if (!sti->isCPUStringValid(cpu))
+    user_error(isa.path + ": /llvm/cpu: \"" + cpu + "\" is not a CPU LLVM knows for " + triple +
+               " (e.g. \"haswell\", \"skylake-avx512\", \"znver4\")");
+  // LLVM 14 has no public list of features: a name is known when enabling or disabling it
+  // changes the feature bits of the generic CPU. LLVM prints a warning for an unknown name while
+  // it is probed; stderr is silenced meanwhile, since the error below says it better.
+  auto bits = [&](const std::string& fs) {
+    std::unique_ptr<llvm::MCSubtargetInfo> s(target->createMCSubtargetInfo(triple, "", fs));
+    return s->getFeatureBits();
+  };
+  const llvm::FeatureBitset base = bits("");
+  for (size_t i = 0; i < isa.llvm->features.size(); ++i) {
+    std::string name = isa.llvm->features[i].substr(1);
+    std::fflush(stderr);
+    int saved = ::dup(2), null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved >= 0 && null >= 0)
+      ::dup2(null, 2);
+    bool found = bits("+" + name) != base || bits("-" + name) != base;
+    llvm::errs().flush();
+    if (saved >= 0) {
+      ::dup2(saved, 2);
+      ::close(saved);
+    }
+    if (null >= 0)
+      ::close(null);
+    if (!found)
+      user_error(isa.path + ": /llvm/features/" + std::to_string(i) + ": \"" +
+                 isa.llvm->features[i] + "\" is not a feature LLVM knows for " + triple +
+                 " (e.g. \"+avx2\", \"+fma\", \"-avx512f\")");
+  }
+}
+
 CpuTarget cpu_target(const Isa& isa) {
   init_llvm();
   if (!isa.llvm)
     user_error(isa.path + ": target '" + isa.name +
                "' has no llvm backend; the CPU code generator needs one (see docs/isa.md)");
+  check_llvm_names(isa);
   for (const auto& f : isa.llvm->host_features)
     if (!host_has(f))
       user_error("this CPU does not support " + f + ", which target '" + isa.name + "' (" +

@@ -7,6 +7,10 @@
 
 #include "ir/error.h"
 #include "isa/isa.h"
+#include "isa/isa_internal.h"
+
+#include <cmath>
+#include <sstream>
 
 namespace axon {
 
@@ -174,8 +178,30 @@ std::vector<std::string> cost_variables(const Isa& isa, const Instruction& instr
   return {vars.begin(), vars.end()};
 }
 
+double unchecked_cost_ns(const Isa& isa, const Instruction& instr, const InstrUse& use) {
+  const Engine& e = use_engine(isa, instr, use);
+  double c = evaluate(isa, instr, use, instr.cost);
+  return e.cost_unit == CostUnit::Ns ? c : c / *e.clock_ghz;
+}
+
 double instruction_cost(const Isa& isa, const Instruction& instr, const InstrUse& use) {
-  return evaluate(isa, instr, use, instr.cost);
+  double c = evaluate(isa, instr, use, instr.cost);
+  // The loader checks sample uses (load_isa.cpp, check_costs); a formula can still give NaN or a
+  // negative number at other sizes, which must not reach a comparison of costs.
+  if (!std::isfinite(c) || c < 0) {
+    std::string where = "/instructions";
+    if (&instr >= isa.instructions.data() &&
+        &instr < isa.instructions.data() + isa.instructions.size())
+      where += "/" + std::to_string(&instr - isa.instructions.data());
+    std::string sizes;
+    for (const auto& [d, v] : use.dims)
+      sizes += (sizes.empty() ? "" : ", ") + d + " = " + std::to_string(v);
+    std::ostringstream val;
+    val << c;
+    user_error(isa.path + ": " + where + "/cost: the cost of '" + instr.name + "' is " + val.str() +
+               (sizes.empty() ? "" : " with " + sizes) + "; a cost must be a finite number >= 0");
+  }
+  return c;
 }
 
 double instruction_cost_ns(const Isa& isa, const Instruction& instr, const InstrUse& use) {

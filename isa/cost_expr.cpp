@@ -1,6 +1,8 @@
 // Recursive-descent parser and tree evaluator for cost formulas (grammar in cost_expr.h).
-// Formulas come from user JSON, so the parser bounds its nesting depth: a fuzzed "((((..." must
-// give an error, not a stack overflow.
+// Formulas come from user JSON, so the parser bounds their depth by axon::limits::kMaxExprDepth:
+// each operator, parenthesis, unary minus and call adds one level, so that neither the parser's
+// recursion nor the tree's height (which evaluation and destruction recurse over) can exhaust the
+// stack; a fuzzed "((((..." or a sum of 200,000 terms gives an error naming the column.
 #include "isa/cost_expr.h"
 
 #include <algorithm>
@@ -10,6 +12,7 @@
 #include <set>
 
 #include "ir/error.h"
+#include "ir/limits.h"
 
 namespace axon {
 
@@ -37,6 +40,7 @@ struct CostExpr::Node {
     If
   };
   Kind kind;
+  int level = 0; // operators, parentheses and calls from here down (atoms: 0)
   double num = 0;
   std::string var;
   std::vector<std::shared_ptr<const Node>> args;
@@ -44,17 +48,10 @@ struct CostExpr::Node {
 
 namespace {
 
-using NodePtr = std::shared_ptr<const CostExpr::Node>;
+// Nodes are built mutable (a parenthesis raises its expression's level) and frozen as const.
+using NodePtr = std::shared_ptr<CostExpr::Node>;
 using Kind = CostExpr::Node::Kind;
-
-constexpr int kMaxDepth = 64;
-
-NodePtr make(Kind k, std::vector<NodePtr> args = {}) {
-  auto n = std::make_shared<CostExpr::Node>();
-  n->kind = k;
-  n->args = std::move(args);
-  return n;
-}
+using limits::kMaxExprDepth;
 
 class Parser {
 public:
@@ -73,8 +70,29 @@ public:
   std::set<std::string> vars;
 
 private:
-  [[noreturn]] void fail(const std::string& what) const {
-    user_error("column " + std::to_string(pos_ + 1) + ": " + what);
+  [[noreturn]] void fail(const std::string& what) const { fail_at(pos_, what); }
+  [[noreturn]] void fail_at(size_t pos, const std::string& what) const {
+    user_error("column " + std::to_string(pos + 1) + ": " + what);
+  }
+  [[noreturn]] void too_deep(size_t pos) const {
+    fail_at(pos, "formula nested deeper than " + std::to_string(kMaxExprDepth) +
+                     " levels (each operator, parenthesis and call adds one)");
+  }
+  // A node of kind K over ARGS, for the operator or call at column POS.
+  NodePtr make(Kind k, std::vector<NodePtr> args, size_t pos) const {
+    auto n = std::make_shared<CostExpr::Node>();
+    n->kind = k;
+    for (auto& a : args)
+      n->level = std::max(n->level, a->level);
+    if (++n->level > kMaxExprDepth)
+      too_deep(pos);
+    n->args.assign(args.begin(), args.end());
+    return n;
+  }
+  // The column of the next token.
+  size_t here() {
+    skip_ws();
+    return pos_;
   }
   void skip_ws() {
     while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_])))
@@ -95,25 +113,27 @@ private:
       fail(std::string("expected '") + tok + "', got " + got);
     }
   }
+  // Bounds the parser's recursion, which only a parenthesis, a unary minus or a call enters;
+  // each of them adds a level to the tree too, so the guard never refuses what make() accepts.
   struct DepthGuard {
     Parser& p;
-    explicit DepthGuard(Parser& parser) : p(parser) {
-      if (++p.depth_ > kMaxDepth)
-        p.fail("formula nested more than 64 levels deep");
+    DepthGuard(Parser& parser, size_t pos) : p(parser) {
+      if (++p.depth_ > kMaxExprDepth)
+        p.too_deep(pos);
     }
     ~DepthGuard() { --p.depth_; }
   };
 
   NodePtr parse_or() {
     NodePtr l = parse_and();
-    while (eat("||"))
-      l = make(Kind::Or, {l, parse_and()});
+    for (size_t at = here(); eat("||"); at = here())
+      l = make(Kind::Or, {l, parse_and()}, at);
     return l;
   }
   NodePtr parse_and() {
     NodePtr l = parse_cmp();
-    while (eat("&&"))
-      l = make(Kind::And, {l, parse_cmp()});
+    for (size_t at = here(); eat("&&"); at = here())
+      l = make(Kind::And, {l, parse_cmp()}, at);
     return l;
   }
   NodePtr parse_cmp() {
@@ -122,18 +142,20 @@ private:
     static const std::pair<const char*, Kind> ops[] = {{"<=", Kind::Le}, {">=", Kind::Ge},
                                                        {"==", Kind::Eq}, {"!=", Kind::Ne},
                                                        {"<", Kind::Lt},  {">", Kind::Gt}};
+    size_t at = here();
     for (const auto& [tok, k] : ops)
       if (eat(tok))
-        return make(k, {l, parse_sum()});
+        return make(k, {l, parse_sum()}, at);
     return l;
   }
   NodePtr parse_sum() {
     NodePtr l = parse_product();
     for (;;) {
+      size_t at = here();
       if (eat("+"))
-        l = make(Kind::Add, {l, parse_product()});
+        l = make(Kind::Add, {l, parse_product()}, at);
       else if (eat("-"))
-        l = make(Kind::Sub, {l, parse_product()});
+        l = make(Kind::Sub, {l, parse_product()}, at);
       else
         return l;
     }
@@ -141,20 +163,21 @@ private:
   NodePtr parse_product() {
     NodePtr l = parse_unary();
     for (;;) {
+      size_t at = here();
       if (eat("*"))
-        l = make(Kind::Mul, {l, parse_unary()});
+        l = make(Kind::Mul, {l, parse_unary()}, at);
       else if (eat("/"))
-        l = make(Kind::Div, {l, parse_unary()});
+        l = make(Kind::Div, {l, parse_unary()}, at);
       else
         return l;
     }
   }
-  // Every nesting (parenthesis, call argument, unary minus) passes through here once, so the
-  // guard counts nesting levels.
   NodePtr parse_unary() {
-    DepthGuard g(*this);
-    if (eat("-"))
-      return make(Kind::Neg, {parse_unary()});
+    size_t at = here();
+    if (eat("-")) {
+      DepthGuard g(*this, at);
+      return make(Kind::Neg, {parse_unary()}, at);
+    }
     return parse_atom();
   }
   static bool ident_start(char c) {
@@ -170,8 +193,11 @@ private:
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '.')
       return parse_number();
     if (eat("(")) {
+      DepthGuard g(*this, pos_ - 1);
       NodePtr e = parse_or();
       expect(")");
+      if (++e->level > kMaxExprDepth)
+        too_deep(pos_ - 1);
       return e;
     }
     if (!ident_start(c))
@@ -224,10 +250,14 @@ private:
     return n;
   }
   NodePtr parse_call(const std::string& name, size_t name_pos) {
+    DepthGuard g(*this, name_pos);
     expect("(");
     std::vector<NodePtr> args{parse_or()};
-    while (eat(","))
+    while (eat(",")) {
+      if (args.size() >= static_cast<size_t>(limits::kMaxCallOperands))
+        fail(name + "() takes at most " + std::to_string(limits::kMaxCallOperands) + " arguments");
       args.push_back(parse_or());
+    }
     expect(")");
     auto arity_error = [&](const char* want) {
       pos_ = name_pos;
@@ -236,17 +266,17 @@ private:
     if (name == "min" || name == "max") {
       if (args.size() < 2)
         arity_error("at least 2 arguments");
-      return make(name == "min" ? Kind::Min : Kind::Max, std::move(args));
+      return make(name == "min" ? Kind::Min : Kind::Max, std::move(args), name_pos);
     }
     if (name == "ceil" || name == "floor") {
       if (args.size() != 1)
         arity_error("1 argument");
-      return make(name == "ceil" ? Kind::Ceil : Kind::Floor, std::move(args));
+      return make(name == "ceil" ? Kind::Ceil : Kind::Floor, std::move(args), name_pos);
     }
     if (name == "if") {
       if (args.size() != 3)
         arity_error("3 arguments (condition, then, else)");
-      return make(Kind::If, std::move(args));
+      return make(Kind::If, std::move(args), name_pos);
     }
     pos_ = name_pos;
     fail("unknown function '" + name + "'; expected min, max, ceil, floor or if");

@@ -146,4 +146,23 @@ bool Isa::can_accumulate(const std::string& engine, const std::string& memory) c
   return m && listed(m->accumulators, engine);
 }
 
+std::vector<std::string> vector_math_routines(const std::string& function, int64_t vector_bytes) {
+  // libmvec's x86-64 vector ABI letters: b SSE (4 floats), c AVX and d AVX2 (8), e AVX-512 (16).
+  std::vector<std::string> out;
+  if (function != "exp" && function != "log" && function != "tanh" && function != "erf")
+    return out;
+  const std::pair<const char*, int64_t> isas[] = {{"b", 16}, {"c", 32}, {"d", 32}, {"e", 64}};
+  for (const auto& [letter, bytes] : isas)
+    if (bytes == vector_bytes)
+      out.push_back(std::string("_ZGV") + letter + "N" + std::to_string(bytes / 4) + "v_" +
+                    function + "f");
+  return out;
+}
+
+bool known_vector_math_routine(const std::string& function, const std::string& symbol,
+                               int64_t vector_bytes) {
+  auto ok = vector_math_routines(function, vector_bytes);
+  return std::find(ok.begin(), ok.end(), symbol) != ok.end();
+}
+
 } // namespace axon

@@ -167,6 +167,14 @@ struct Instruction {
 // and the functions that have one (emit/vector_math.h).
 inline constexpr const char* kInlineVectorMath = "inline";
 inline const std::vector<std::string> kInlineVectorMathFunctions = {"exp", "tanh"};
+// Whether SYMBOL is a vector routine the llvm backend may call for FUNCTION ("exp", "log", "tanh",
+// "erf") on vectors of VECTOR_BYTES: only glibc libmvec's unmasked f32 variants of that very
+// function and width (_ZGV{b,c,d,e}N{4,8,8,16}v_<function>f), so that a target file can never
+// make a kernel call another symbol (e.g. libc's system()).
+bool known_vector_math_routine(const std::string& function, const std::string& symbol,
+                               int64_t vector_bytes);
+// The symbols known_vector_math_routine accepts for FUNCTION and VECTOR_BYTES.
+std::vector<std::string> vector_math_routines(const std::string& function, int64_t vector_bytes);
 
 // Code generation settings of the `llvm` backend (required when a target declares it): LLVM's CPU
 // name and feature flags, the vector register width the lowering uses, and the host CPU features

@@ -30,4 +30,8 @@ public:
 // written exactly once; throws SemanticsError.
 void validate_semantics(const Instruction& instr, const ParamChoice& choice);
 
+// The cost of a use in ns as its formula gives it, NaN and negative numbers included (the loader
+// checks them; instruction_cost_ns() refuses them). UserError for a missing variable.
+double unchecked_cost_ns(const Isa& isa, const Instruction& instr, const InstrUse& use);
+
 } // namespace axon

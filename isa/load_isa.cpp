@@ -3,9 +3,15 @@
 // editing a target sees exactly which field to fix. Validation order follows references:
 // engines, then memory levels (which name engines), contention, constants, instructions (which
 // name both), and last the semantics of each instruction, parsed by the .tp front end.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <set>
@@ -14,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ir/error.h"
+#include "ir/limits.h"
 #include "isa/isa.h"
 #include "isa/isa_internal.h"
 
@@ -37,6 +44,55 @@ std::string escape_pointer_token(const std::string& key) {
 }
 
 constexpr int64_t kMaxPartitions = 1 << 20;
+
+// Ranges of the numbers a target may give (docs/reliability.md, "Value ranges of ISA target
+// numbers"; docs/reliability-runtime-isa.md until merged): far beyond any real
+// machine, narrow enough that costs, clocks and sizes computed from them stay finite and positive.
+constexpr int64_t kMaxLanes = 4096;        // engine lanes, count, queues
+constexpr double kMinClockGhz = 1e-3;      // 1 MHz
+constexpr double kMaxClockGhz = 1e3;       // 1 THz
+constexpr double kMinBandwidthGbps = 1e-3; // any bandwidth
+constexpr double kMaxBandwidthGbps = 1e6;
+constexpr double kMaxTimeNs = 1e9; // a latency or fixed cost: one second
+constexpr double kMaxCycles = 1e9;
+constexpr int64_t kMaxCapacityBytes = int64_t(1) << 50;
+constexpr int64_t kMaxRegisters = 4096; // registers of a register file, and their bytes
+constexpr double kMaxConstant = 1e15;   // |constants|
+constexpr double kMaxUlp = 1e6;         // accuracy_ulp
+constexpr int kMaxJsonNesting = 256;    // of [ and { in a target file
+
+// Range of each numeric engine attribute.
+struct AttrRange {
+  const char* name;
+  double lo, hi;
+};
+constexpr AttrRange kEngineRanges[] = {
+    {"fixed_cost_ns", 0, kMaxTimeNs},
+    {"thread_start_ns", 0, kMaxTimeNs},
+    {"queue_bandwidth_gbps", kMinBandwidthGbps, kMaxBandwidthGbps},
+    {"aggregate_bandwidth_gbps", kMinBandwidthGbps, kMaxBandwidthGbps},
+    {"min_ii_cycles", 0, kMaxCycles},
+    {"access_overhead_cycles", 0, kMaxCycles},
+    {"dependency_penalty_cycles", 0, kMaxCycles},
+    {"array_rows", 1, 65536},
+    {"array_cols", 1, 65536},
+    {"fma_units", 1, 64},
+    {"load_ports", 1, 64},
+    {"store_ports", 1, 64},
+};
+
+std::string num_text(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+// A formula quoted in a message: long ones are cut (a fuzzed formula may have 200,000 terms).
+std::string quote_formula(const std::string& text) {
+  return "\"" + (text.size() > 80
+                     ? text.substr(0, 60) + "...\" (" + std::to_string(text.size()) + " characters)"
+                     : text + "\"");
+}
 
 // a * b == want, without signed overflow (JSON integers reach 2^63).
 bool product_is(int64_t a, int64_t b, int64_t want) {
@@ -202,7 +258,41 @@ public:
     if (!std::isfinite(d) || (positive && d <= 0))
       ctx_.fail(p, std::string("expected a ") + (positive ? "positive " : "") +
                        "finite number, got " + v.dump());
+    if (std::fpclassify(d) == FP_SUBNORMAL)
+      ctx_.fail(p, "expected a normal number, got the subnormal " + v.dump());
     return d;
+  }
+  // A number in [lo, hi].
+  double in_range(const json& v, const std::string& p, double lo, double hi) const {
+    double d = as_num(v, p, false);
+    if (d < lo || d > hi)
+      ctx_.fail(p, "expected a number from " + num_text(lo) + " to " + num_text(hi) + ", got " +
+                       v.dump());
+    return d;
+  }
+  std::optional<double> opt_in_range(const std::string& key, double lo, double hi) const {
+    if (!has(key))
+      return std::nullopt;
+    return in_range(j_.at(key), at(key), lo, hi);
+  }
+  // An integer in [lo, hi].
+  int64_t int_in_range(const json& v, const std::string& p, int64_t lo, int64_t hi) const {
+    if (!v.is_number_integer())
+      ctx_.fail(p, "expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                       ", got " + type_of(v));
+    int64_t r = as_int(v, p, std::numeric_limits<int64_t>::min());
+    if (r < lo || r > hi)
+      ctx_.fail(p, "expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                       ", got " + std::to_string(r));
+    return r;
+  }
+  std::optional<int64_t> opt_int_in_range(const std::string& key, int64_t lo, int64_t hi) const {
+    if (!has(key))
+      return std::nullopt;
+    return int_in_range(j_.at(key), at(key), lo, hi);
+  }
+  int64_t req_int_in_range(const std::string& key, int64_t lo, int64_t hi) const {
+    return int_in_range(req(key, "an integer"), at(key), lo, hi);
   }
   void check_ident(const std::string& s, const std::string& p) const {
     if (!is_identifier(s))
@@ -277,22 +367,19 @@ Engine read_engine(const Ctx& ctx, const json& j, const std::string& ptr) {
   e.name = o.ident("name");
   e.kind = o.opt_str("kind");
   e.description = o.opt_str("description");
-  e.lanes = o.opt_integer("lanes", 1).value_or(1);
-  e.clock_ghz = o.opt_number("clock_ghz", true);
-  e.count = o.opt_integer("count", 1).value_or(1);
-  e.queues = o.opt_integer("queues", 1).value_or(1);
+  e.lanes = o.opt_int_in_range("lanes", 1, kMaxLanes).value_or(1);
+  e.clock_ghz = o.opt_in_range("clock_ghz", kMinClockGhz, kMaxClockGhz);
+  e.count = o.opt_int_in_range("count", 1, kMaxLanes).value_or(1);
+  e.queues = o.opt_int_in_range("queues", 1, kMaxLanes).value_or(1);
   e.cost_unit =
       o.choice("cost_unit", {"cycles", "ns"}, "cycles") == "ns" ? CostUnit::Ns : CostUnit::Cycles;
   if (e.cost_unit == CostUnit::Cycles && !e.clock_ghz)
     ctx.fail(ptr, "engine '" + e.name +
                       "' counts costs in cycles but has no 'clock_ghz'; "
                       "give its clock, or set \"cost_unit\": \"ns\"");
-  for (const auto& a : kEngineAttributes)
-    if (auto v = o.opt_number(a, false)) {
-      if (*v < 0)
-        ctx.fail(o.at(a), "expected a non-negative number, got " + std::to_string(*v));
-      e.attributes[a] = *v;
-    }
+  for (const AttrRange& r : kEngineRanges)
+    if (auto v = o.opt_in_range(r.name, r.lo, r.hi))
+      e.attributes[r.name] = *v;
   return e;
 }
 
@@ -339,7 +426,7 @@ MemoryLevel read_memory(const Ctx& ctx, const json& j, const std::string& ptr,
   m.kind =
       parse_memory_kind(o.choice("kind", {"dram", "sram", "accumulator", "cache", "register"}, ""));
   m.description = o.opt_str("description");
-  m.capacity_bytes = o.integer("capacity_bytes", 1);
+  m.capacity_bytes = o.req_int_in_range("capacity_bytes", 1, kMaxCapacityBytes);
   m.shared = o.boolean("shared", false);
   m.partitions = o.opt_integer("partitions", 1).value_or(1);
   // Bounded so partition-rule coverage can be checked height by height.
@@ -365,18 +452,20 @@ MemoryLevel read_memory(const Ctx& ctx, const json& j, const std::string& ptr,
   if (o.has("registers") != o.has("register_bytes"))
     ctx.fail(ptr, "give both 'registers' and 'register_bytes' (a register file), or neither");
   if (o.has("registers")) {
-    m.registers = o.integer("registers", 1);
-    m.register_bytes = o.integer("register_bytes", 1);
+    m.registers = o.req_int_in_range("registers", 1, kMaxRegisters);
+    m.register_bytes = o.req_int_in_range("register_bytes", 1, kMaxRegisters);
     if (!product_is(m.registers, m.register_bytes, m.capacity_bytes))
       ctx.fail(o.at("registers"),
                std::to_string(m.registers) + " registers x " + std::to_string(m.register_bytes) +
                    " bytes != capacity_bytes " + std::to_string(m.capacity_bytes));
   }
-  m.max_free_elems = o.opt_integer("max_free_elems", 1);
-  m.bandwidth_gbps = o.opt_number("bandwidth_gbps", true);
-  m.write_bandwidth_gbps = o.opt_number("write_bandwidth_gbps", true);
-  m.aggregate_bandwidth_gbps = o.opt_number("aggregate_bandwidth_gbps", true);
-  m.latency_ns = o.opt_number("latency_ns", true);
+  m.max_free_elems = o.opt_int_in_range("max_free_elems", 1, limits::kMaxExtent);
+  m.bandwidth_gbps = o.opt_in_range("bandwidth_gbps", kMinBandwidthGbps, kMaxBandwidthGbps);
+  m.write_bandwidth_gbps =
+      o.opt_in_range("write_bandwidth_gbps", kMinBandwidthGbps, kMaxBandwidthGbps);
+  m.aggregate_bandwidth_gbps =
+      o.opt_in_range("aggregate_bandwidth_gbps", kMinBandwidthGbps, kMaxBandwidthGbps);
+  m.latency_ns = o.opt_in_range("latency_ns", 1e-3, kMaxTimeNs);
   m.readers = read_engine_refs(ctx, o, "read", engines, false);
   m.writers = read_engine_refs(ctx, o, "write", engines, false);
   m.accumulators = read_engine_refs(ctx, o, "accumulate", engines, false);
@@ -467,7 +556,7 @@ ParamSpec read_param(const Ctx& ctx, const json& j, const std::string& ptr, cons
       } else {
         Obj vo(ctx, it.value(), vp, "an enum value", {"expr", "emit", "accuracy_ulp"});
         v.expr = vo.str("expr");
-        v.accuracy_ulp = vo.opt_number("accuracy_ulp", false);
+        v.accuracy_ulp = vo.opt_in_range("accuracy_ulp", 0, kMaxUlp);
         if (vo.has("emit")) {
           Obj eo(ctx, *vo.opt("emit"), vo.at("emit"), "per-backend spellings", isa.backends);
           for (const auto& b : isa.backends)
@@ -491,8 +580,8 @@ ParamSpec read_param(const Ctx& ctx, const json& j, const std::string& ptr, cons
     p.immediate_type = head.choice("type", {"f32", "int"}, "f32");
     if (p.immediate_type == "int") {
       const json& d = head.req("default", "the integer used when validating the semantics");
-      p.values = {ParamValue{std::to_string(head.as_int(d, head.at("default"),
-                                                        std::numeric_limits<int64_t>::min() + 1)),
+      p.values = {ParamValue{std::to_string(head.int_in_range(
+                                 d, head.at("default"), -limits::kMaxExtent, limits::kMaxExtent)),
                              "",
                              {},
                              std::nullopt}};
@@ -550,8 +639,8 @@ OperandSpec read_operand(const Ctx& ctx, const json& j, const std::string& ptr, 
       Obj dobj(ctx, shape[i], sp, "a dimension (a name, or {\"dim\", \"min\", \"max\"})",
                {"dim", "min", "max"});
       d.name = dobj.ident("dim");
-      d.min = dobj.opt_integer("min", 1);
-      d.max = dobj.opt_integer("max", 1);
+      d.min = dobj.opt_int_in_range("min", 1, limits::kMaxExtent);
+      d.max = dobj.opt_int_in_range("max", 1, limits::kMaxExtent);
       if (d.min && d.max && *d.min > *d.max)
         ctx.fail(sp, "min " + std::to_string(*d.min) + " > max " + std::to_string(*d.max));
     }
@@ -623,9 +712,7 @@ Instruction read_instruction(const Ctx& ctx, const json& j, const std::string& p
   in.description = o.opt_str("description");
   in.library = o.boolean("library", false);
   in.engines = read_engine_refs(ctx, o, "engines", isa.engines, true);
-  in.accuracy_ulp = o.opt_number("accuracy_ulp", false);
-  if (in.accuracy_ulp && *in.accuracy_ulp < 0)
-    ctx.fail(o.at("accuracy_ulp"), "expected a non-negative number of ulp");
+  in.accuracy_ulp = o.opt_in_range("accuracy_ulp", 0, kMaxUlp);
 
   NameSet names(ctx, "name"); // operands, params and dims share the .tp namespace
   const json& ops = o.array("operands", true);
@@ -758,13 +845,13 @@ Instruction read_instruction(const Ctx& ctx, const json& j, const std::string& p
     try {
       e = CostExpr::parse(text);
     } catch (const UserError& err) {
-      ctx.fail(
-          p, std::string("cost formula \"") + text + "\" does not parse: " + err.what() +
-                 "; expected numbers, variables, + - * /, comparisons, min, max, ceil, floor, if");
+      ctx.fail(p, "cost formula " + quote_formula(text) + " does not parse: " + err.what() +
+                      "; expected numbers, variables, + - * /, comparisons, min, max, ceil, "
+                      "floor, if");
     }
     for (const auto& var : e.variables())
       if (!std::binary_search(vars.begin(), vars.end(), var))
-        ctx.fail(p, "unknown variable '" + var + "' in formula \"" + text + "\"; " +
+        ctx.fail(p, "unknown variable '" + var + "' in formula " + quote_formula(text) + "; " +
                         expected_variables(vars, var));
     return e;
   };
@@ -829,10 +916,80 @@ void check_semantics(const Ctx& ctx, const Instruction& in, const std::string& p
                "semantics of '" + in.name + "' with every flag set do not check: " + bad->second);
 }
 
+// Every cost the instruction can be asked for must be a finite number >= 0, or the search
+// compares NaNs (and concludes that nothing computes a function) or prefers a negative cost. The
+// loader cannot know the sizes a search will use, so it evaluates the cost of legal uses at the
+// smallest, a small, a medium and the largest size of each dimension, on each engine;
+// instruction_cost() checks every later use too.
+void check_costs(const Ctx& ctx, const Isa& isa, const Instruction& in, const std::string& ptr) {
+  std::vector<std::string> dims = in.dims();
+  for (const auto& engine : in.engines) {
+    for (int64_t want : {int64_t(1), int64_t(7), int64_t(128), int64_t(-1)}) {
+      InstrUse use;
+      use.engine = engine;
+      std::string sizes;
+      for (const auto& d : dims) {
+        DimSpec b = in.dim_bounds(d);
+        int64_t v = want < 0 ? b.max.value_or(4096) : want;
+        v = std::max(v, b.min.value_or(1));
+        if (b.max)
+          v = std::min(v, *b.max);
+        use.dims[d] = v;
+        sizes += (sizes.empty() ? "" : ", ") + d + " = " + std::to_string(v);
+      }
+      double c = 0;
+      try {
+        if (!check_use(isa, in, use).empty())
+          continue;
+        c = unchecked_cost_ns(isa, in, use);
+      } catch (const UserError&) {
+        continue;
+      }
+      if (!std::isfinite(c) || c < 0)
+        ctx.fail(ptr + "/cost", "cost formula " + quote_formula(in.cost.text()) + " gives " +
+                                    num_text(c) + " ns on engine '" + engine + "'" +
+                                    (sizes.empty() ? "" : " with " + sizes) +
+                                    "; a cost must be a finite number >= 0 (check divisions, "
+                                    "subtractions and negative constants)");
+    }
+  }
+}
+
+// Nesting of [ and { outside strings, checked before the document is parsed.
+void check_json_nesting(const Ctx& ctx, const std::string& text) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonNesting)
+        user_error(ctx.path +
+                   ": not a target this reader accepts: arrays and objects nested "
+                   "deeper than " +
+                   std::to_string(kMaxJsonNesting) + " levels (at byte " + std::to_string(i) + ")");
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+}
+
 } // namespace
 
 Isa load_isa_from_string(const std::string& text, const std::string& path) {
   Ctx ctx{path};
+  if (static_cast<int64_t>(text.size()) > limits::kMaxInputFileBytes)
+    user_error(path + ": larger than " + std::to_string(limits::kMaxInputFileBytes) +
+               " bytes, the most a target file may have");
+  check_json_nesting(ctx, text);
   json root;
   try {
     root = json::parse(text);
@@ -903,6 +1060,18 @@ Isa load_isa_from_string(const std::string& text, const std::string& path) {
         if (!it.value().is_string() || !word(it.value().get<std::string>(), 0))
           ctx.fail(at + "/" + it.key(), "expected the symbol of a vector routine (e.g. \"_ZGVdN8v_expf\") or "
                                         "\"inline\" (the backend's own implementation)");
+        else if (it.value().get<std::string>() != kInlineVectorMath &&
+                 !known_vector_math_routine(it.key(), it.value().get<std::string>(),
+                                            b.vector_bytes))
+          ctx.fail(
+              at + "/" + it.key(),
+              "\"" + it.value().get<std::string>() + "\" is not a vector " + it.key() +
+                  " routine for " + std::to_string(b.vector_bytes) +
+                  "-byte vectors; expected \"inline\"" +
+                  (vector_math_routines(it.key(), b.vector_bytes).empty()
+                       ? std::string()
+                       : " or " + join(vector_math_routines(it.key(), b.vector_bytes), " or ")) +
+                  " (glibc libmvec)");
         else if (it.value().get<std::string>() == kInlineVectorMath &&
                  std::find(kInlineVectorMathFunctions.begin(), kInlineVectorMathFunctions.end(), it.key()) ==
                      kInlineVectorMathFunctions.end())
@@ -928,6 +1097,16 @@ Isa load_isa_from_string(const std::string& text, const std::string& path) {
     isa.engines.push_back(read_engine(ctx, engines[i], p));
     engine_names.add(isa.engines.back().name, p + "/name");
   }
+  // The CPU backend's search tiles by the core's lanes and LLVM vectorizes by vector_bytes: they
+  // must describe one vector register.
+  if (isa.llvm)
+    for (size_t i = 0; i < isa.engines.size(); ++i)
+      if (isa.engines[i].kind == "core" && isa.engines[i].lanes * 4 != isa.llvm->vector_bytes)
+        ctx.fail("/engines/" + std::to_string(i) + "/lanes",
+                 "a core of an llvm target has vector_bytes / 4 = " +
+                     std::to_string(isa.llvm->vector_bytes / 4) +
+                     " f32 lanes (/llvm/vector_bytes), got " +
+                     std::to_string(isa.engines[i].lanes));
   const json& mems = o.array("memories", true);
   if (mems.empty())
     ctx.fail("/memories", "expected at least one memory level");
@@ -963,7 +1142,7 @@ Isa load_isa_from_string(const std::string& text, const std::string& path) {
     for (auto it = consts->begin(); it != consts->end(); ++it) {
       std::string p = "/constants/" + escape_pointer_token(it.key());
       o.check_ident(it.key(), p);
-      isa.constants[it.key()] = o.as_num(it.value(), p, false);
+      isa.constants[it.key()] = o.in_range(it.value(), p, -kMaxConstant, kMaxConstant);
     }
   }
 
@@ -979,17 +1158,45 @@ Isa load_isa_from_string(const std::string& text, const std::string& path) {
   // Semantics last: they are the most expensive check and need the whole instruction.
   for (size_t i = 0; i < isa.instructions.size(); ++i)
     check_semantics(ctx, isa.instructions[i], "/instructions/" + std::to_string(i));
+  for (size_t i = 0; i < isa.instructions.size(); ++i)
+    check_costs(ctx, isa, isa.instructions[i], "/instructions/" + std::to_string(i));
   return isa;
 }
 
 Isa load_isa(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f)
-    user_error(path +
-               ": cannot open the target file; check the path (targets/ holds the shipped ones)");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return load_isa_from_string(ss.str(), path);
+  // O_NONBLOCK: a FIFO must not block the open; only a regular file of bounded size is read.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0)
+    user_error(path + ": cannot open the target file (" + std::strerror(errno) +
+               "); check the path (targets/ holds the shipped ones)");
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    user_error(path + ": not a regular file; a target is a JSON file (targets/ holds the shipped "
+                      "ones)");
+  }
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    ssize_t r = ::read(fd, buf, sizeof buf);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0) {
+      std::string why = std::strerror(errno);
+      ::close(fd);
+      user_error(path + ": cannot read the target file (" + why + ")");
+    }
+    if (r == 0)
+      break;
+    text.append(buf, static_cast<size_t>(r));
+    if (static_cast<int64_t>(text.size()) > limits::kMaxInputFileBytes) {
+      ::close(fd);
+      user_error(path + ": larger than " + std::to_string(limits::kMaxInputFileBytes) +
+                 " bytes, the most a target file may have");
+    }
+  }
+  ::close(fd);
+  return load_isa_from_string(text, path);
 }
 
 } // namespace axon

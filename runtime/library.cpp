@@ -1,16 +1,23 @@
 // Installing into, reading, verifying and pruning a kernel library directory (see library.h).
 //
 // Layout:  DIR/manifest.json            the entries (manifest.h)
+//          DIR/.axon-library.json       marks DIR as a kernel library and lists every file and
+//                                       directory the library wrote (the ledger)
 //          DIR/objects/ID.SHA16.so       shared objects, named by content
 //          DIR/kernels/ID.HASH16/        report.json, derivation.txt, kernel.c, kernel.ll,
-//          certificates/ DIR/.staging/PID.NONCE/       an install in progress (outside the lock)
-//          DIR/.lock                     flock()ed while the manifest changes
+//                                       certificates/
+//          DIR/.staging/PID.NONCE/       an install in progress (outside the lock)
+//          DIR/.lock                     flock()ed while the manifest changes; holds the holder's
+//                                       pid, host and start time
 // An install links and copies into its staging directory without the lock, then under the lock
-// renames the files into place, writes the manifest (temporary file, fsync, rename) and deletes
-// files no entry references. A crash before the manifest rename leaves only unreferenced files,
-// which the next change deletes.
+// adds what it will place to the ledger, renames the files into place, writes the manifest
+// (temporary file, fsync, rename) and deletes what the ledger lists and no entry references. A
+// crash before the manifest rename leaves only ledger-listed, unreferenced files, which the next
+// change deletes. Nothing the ledger does not list is ever deleted, and no deletion follows a
+// symbolic link (every path is walked with openat(O_NOFOLLOW) from DIR).
 #include "runtime/library.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -24,6 +31,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -32,8 +40,10 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "ir/error.h"
+#include "runtime/file_io.h"
 #include "runtime/kernel_interface.h"
 #include "runtime/sha256.h"
 
@@ -46,13 +56,14 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in)
-    user_error(p.string() + ": cannot read (" + std::strerror(errno) + ")");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+constexpr const char* kLedgerName = ".axon-library.json";
+constexpr const char* kLedgerKey = "axon_kernel_library";
+
+std::string read_text(const fs::path& p, int64_t max_bytes = axon::limits::kMaxInputFileBytes) {
+  std::string out, why;
+  if (!read_regular_file(p.string(), max_bytes, &out, &why))
+    user_error(p.string() + ": cannot read (" + why + ")");
+  return out;
 }
 
 json read_json(const fs::path& p) {
@@ -71,9 +82,17 @@ void fsync_path(const fs::path& p, bool dir) {
   ::close(fd);
 }
 
-// Writes DATA to PATH, flushed to disk.
+// Creates directory P (and its parents); a failure is a UserError naming it.
+void make_dirs(const fs::path& p) {
+  std::error_code ec;
+  fs::create_directories(p, ec);
+  if (ec)
+    user_error(p.string() + ": cannot create the directory (" + ec.message() + ")");
+}
+
+// Writes DATA to PATH, flushed to disk. PATH must not exist as a symlink (O_NOFOLLOW).
 void write_synced(const fs::path& path, const std::string& data) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0)
     user_error(path.string() + ": cannot write (" + std::strerror(errno) + ")");
   size_t done = 0;
@@ -82,17 +101,24 @@ void write_synced(const fs::path& path, const std::string& data) {
     if (w < 0 && errno == EINTR)
       continue;
     if (w <= 0) {
-      std::string why = std::strerror(errno);
+      std::string why = std::strerror(w == 0 ? EIO : errno);
       ::close(fd);
+      ::unlink(path.c_str());
       user_error(path.string() + ": cannot write (" + why + ")");
     }
     done += static_cast<size_t>(w);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0)
+  if (::fsync(fd) != 0) {
+    std::string why = std::strerror(errno);
+    ::close(fd);
+    ::unlink(path.c_str());
+    user_error(path.string() + ": cannot write (" + why + ")");
+  }
+  if (::close(fd) != 0)
     user_error(path.string() + ": cannot write (" + std::strerror(errno) + ")");
 }
 
-std::string file_sha256(const fs::path& p) { return sha256_hex(read_text(p)); }
+std::string file_sha256(const fs::path& p) { return sha256_hex(read_text(p, kMaxObjectBytes)); }
 
 std::string unique_suffix() {
   static std::atomic<unsigned> counter{0};
@@ -111,23 +137,350 @@ bool process_alive(const std::string& name) {
   return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
 }
 
-// flock() on DIR/.lock for the lifetime of the object; the kernel drops it if we die.
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// ---- deleting inside the library, never through a symlink ---------------------------------------
+
+// A directory file descriptor closed when it goes out of scope.
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f = -1) : fd(f) {}
+  ~Fd() {
+    if (fd >= 0)
+      ::close(fd);
+  }
+  Fd(Fd&& o) noexcept : fd(o.fd) { o.fd = -1; }
+  Fd& operator=(Fd&& o) noexcept {
+    std::swap(fd, o.fd);
+    return *this;
+  }
+};
+
+std::vector<std::string> split_path(const std::string& rel) {
+  std::vector<std::string> parts;
+  std::stringstream ss(rel);
+  std::string part;
+  while (std::getline(ss, part, '/'))
+    if (!part.empty())
+      parts.push_back(part);
+  return parts;
+}
+
+// Opens the directory REL (components separated by '/') below DIRFD without following a symlink
+// at any step; -1 when a component is missing, not a directory, or a symlink.
+int open_dir_nofollow(int dirfd, const std::vector<std::string>& parts, size_t n) {
+  int cur = ::dup(dirfd);
+  for (size_t i = 0; i < n && cur >= 0; ++i) {
+    int next = ::openat(cur, parts[i].c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    ::close(cur);
+    cur = next;
+  }
+  return cur;
+}
+
+// Gone: it was not there; NotOurs: something else is there now (a symlink, a directory where a
+// file was written, a directory holding other files); Failed: an error (permissions, I/O).
+enum class Removed { Yes, Gone, NotOurs, Failed };
+
+// Removes the regular file (or, with DIR, the empty directory) REL below the library LIBFD, if it
+// is one: a symlink, or a file where a directory was written, is left alone.
+Removed remove_inside(int libfd, const std::string& rel, bool dir) {
+  std::vector<std::string> parts = split_path(rel);
+  if (parts.empty())
+    return Removed::NotOurs;
+  Fd parent(open_dir_nofollow(libfd, parts, parts.size() - 1));
+  if (parent.fd < 0)
+    return errno == ENOENT                      ? Removed::Gone
+           : errno == ELOOP || errno == ENOTDIR ? Removed::NotOurs
+                                                : Removed::Failed;
+  struct stat st;
+  if (::fstatat(parent.fd, parts.back().c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+    return errno == ENOENT ? Removed::Gone : Removed::Failed;
+  if (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
+    return Removed::NotOurs;
+  if (::unlinkat(parent.fd, parts.back().c_str(), dir ? AT_REMOVEDIR : 0) != 0)
+    return errno == ENOENT                         ? Removed::Gone
+           : errno == ENOTEMPTY || errno == EEXIST ? Removed::NotOurs
+                                                   : Removed::Failed;
+  return Removed::Yes;
+}
+
+// Removes the directory NAME below DIRFD and everything in it, never following a symlink (a
+// symlink inside is removed as a link). Used only for the library's own staging directories.
+void remove_tree_nofollow(int dirfd, const std::string& name, int depth = 0) {
+  struct stat st;
+  if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+    return;
+  if (!S_ISDIR(st.st_mode)) {
+    ::unlinkat(dirfd, name.c_str(), 0);
+    return;
+  }
+  if (depth > 64)
+    return;
+  int fd = ::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return;
+  DIR* d = ::fdopendir(fd);
+  if (!d) {
+    ::close(fd);
+    return;
+  }
+  std::vector<std::string> names;
+  while (dirent* e = ::readdir(d))
+    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
+      names.push_back(e->d_name);
+  for (auto& n : names)
+    remove_tree_nofollow(::dirfd(d), n, depth + 1);
+  ::closedir(d);
+  ::unlinkat(dirfd, name.c_str(), AT_REMOVEDIR);
+}
+
+// ---- the ledger: what this library wrote ------------------------------------------------------
+
+// Paths relative to the library: files as "objects/x.so", directories with a trailing '/'.
+using Ledger = std::set<std::string>;
+
+bool is_link(const fs::path& p) {
+  struct stat st;
+  return ::lstat(p.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+Ledger parse_ledger(const fs::path& lib, const std::string& text) {
+  fs::path p = lib / kLedgerName;
+  json j;
+  try {
+    j = parse_json_limited(text);
+  } catch (const ManifestError& e) {
+    user_error(p.string() + ": " + e.message +
+               "; the library will not be changed until it is fixed");
+  }
+  if (!j.is_object() || !j.contains(kLedgerKey) || !j[kLedgerKey].is_number_integer() ||
+      j[kLedgerKey].get<int64_t>() != 1 || !j.contains("written") || !j["written"].is_array())
+    user_error(p.string() + ": not a kernel library marker this axon-synth reads (expected {\"" +
+               kLedgerKey +
+               "\": 1, \"written\": [...]}); the library will not be changed until it is fixed");
+  Ledger out;
+  for (size_t i = 0; i < j["written"].size(); ++i) {
+    const json& v = j["written"][i];
+    std::string s = v.is_string() ? v.get<std::string>() : "";
+    std::string plain = !s.empty() && s.back() == '/' ? s.substr(0, s.size() - 1) : s;
+    if (!safe_relative_path(plain))
+      user_error(p.string() + ": /written/" + std::to_string(i) +
+                 ": expected a relative path inside the library");
+    out.insert(s);
+  }
+  return out;
+}
+
+std::string ledger_text(const Ledger& l) {
+  return json{{kLedgerKey, 1}, {"written", json(std::vector<std::string>(l.begin(), l.end()))}}
+             .dump(1) +
+         "\n";
+}
+
+Ledger read_ledger(const fs::path& lib) { return parse_ledger(lib, read_text(lib / kLedgerName)); }
+
+void write_ledger(const fs::path& lib, const Ledger& l) {
+  fs::path tmp = lib / (std::string(kLedgerName) + ".tmp." + unique_suffix());
+  write_synced(tmp, ledger_text(l));
+  std::error_code ec;
+  fs::rename(tmp, lib / kLedgerName, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    user_error((lib / kLedgerName).string() + ": cannot replace (" + ec.message() + ")");
+  }
+  fsync_path(lib, true);
+}
+
+// Creates the marker with ledger L unless one exists (link() fails rather than replace it, so
+// concurrent installers into a new directory never overwrite each other's ledger).
+void create_ledger(const fs::path& lib, const Ledger& l) {
+  fs::path tmp = lib / (std::string(kLedgerName) + ".tmp." + unique_suffix());
+  write_synced(tmp, ledger_text(l));
+  int rc = ::link(tmp.c_str(), (lib / kLedgerName).c_str());
+  int err = errno;
+  ::unlink(tmp.c_str());
+  if (rc != 0 && err != EEXIST)
+    user_error((lib / kLedgerName).string() + ": cannot create (" + std::strerror(err) + ")");
+  fsync_path(lib, true);
+}
+
+// What the manifest references: its files and the directories that hold them.
+Ledger referenced(const Manifest& m) {
+  Ledger out;
+  auto add = [&](const std::string& path) {
+    out.insert(path);
+    for (size_t slash = path.find('/'); slash != std::string::npos;
+         slash = path.find('/', slash + 1))
+      out.insert(path.substr(0, slash + 1));
+  };
+  for (auto& e : m.kernels) {
+    add(e.object.path);
+    for (auto& f : e.files)
+      add(f.path);
+    for (auto& f : e.certificates)
+      add(f.path);
+  }
+  return out;
+}
+
+bool empty_dir(const fs::path& p) {
+  std::error_code ec;
+  return fs::directory_iterator(p, ec) == fs::directory_iterator() && !ec;
+}
+
+// Makes sure LIB is a kernel library this process may change: a new or empty directory (made one
+// now, when CREATE), or one with the library's marker; an older library (a valid manifest, no
+// marker) gets a marker listing the files its manifest references. Anything else is refused, as
+// are symlinks where the library keeps its own files.
+void claim_library(const fs::path& lib, bool create) {
+  struct stat st;
+  if (::stat(lib.c_str(), &st) != 0) {
+    if (errno != ENOENT && errno != ENOTDIR)
+      user_error(lib.string() + ": cannot use as a kernel library (" + std::strerror(errno) + ")");
+    if (!create)
+      user_error(lib.string() + ": no such kernel library (install one with axon-synth --library=" +
+                 lib.string() + ")");
+    make_dirs(lib);
+  } else if (!S_ISDIR(st.st_mode)) {
+    user_error(lib.string() + ": not a directory; a kernel library is a directory");
+  }
+  for (const char* sub : {"objects", "kernels", ".staging", ".lock", "manifest.json", kLedgerName})
+    if (is_link(lib / sub))
+      user_error((lib / sub).string() +
+                 " is a symbolic link: a kernel library keeps its own files in DIR itself and "
+                 "never writes or deletes through a link (it could reach files the library did "
+                 "not write); replace the link by a directory or file of its own, or use another "
+                 "library directory");
+  for (const char* sub : {"objects", "kernels", ".staging"}) {
+    std::error_code ec;
+    if (fs::exists(lib / sub, ec) && !fs::is_directory(lib / sub, ec))
+      user_error((lib / sub).string() + ": expected a directory of the kernel library");
+  }
+  std::error_code ec;
+  if (fs::exists(lib / kLedgerName, ec))
+    return;
+  if (empty_dir(lib)) {
+    if (!create)
+      user_error(lib.string() +
+                 ": no manifest.json here; is this a kernel library? (install one "
+                 "with axon-synth --library=" +
+                 lib.string() + ")");
+    create_ledger(lib, {});
+    return;
+  }
+  if (fs::exists(lib / "manifest.json", ec)) {
+    // A library written before the marker existed: it owns what its manifest references.
+    Manifest m;
+    try {
+      m = parse_manifest(read_text(lib / "manifest.json"));
+    } catch (const ManifestError& e) {
+      user_error((lib / "manifest.json").string() + ": " + e.message +
+                 "; the library will not be changed until it is fixed");
+    }
+    create_ledger(lib, referenced(m));
+    return;
+  }
+  user_error(lib.string() + ": not empty and not a kernel library (no " + kLedgerName +
+             "): axon-synth installs kernels only into a new or empty directory, or a library it "
+             "created, because a library deletes the files it wrote and must never touch others' "
+             "files; choose a new directory (e.g. --library=" +
+             (lib / "axon-lib").string() + ")");
+}
+
+// ---- the lock ---------------------------------------------------------------------------------
+
+// Seconds to wait for another process's lock: $AXON_LIBRARY_LOCK_TIMEOUT, else 60.
+double lock_timeout_s() {
+  const char* v = std::getenv("AXON_LIBRARY_LOCK_TIMEOUT");
+  if (!v || !*v)
+    return 60;
+  char* end = nullptr;
+  double t = std::strtod(v, &end);
+  if (*end != '\0' || !std::isfinite(t) || t < 0 || t > 86400)
+    user_error(std::string("AXON_LIBRARY_LOCK_TIMEOUT='") + v +
+               "': expected a number of seconds from 0 to 86400");
+  return t;
+}
+
+std::string host_name() {
+  char buf[256] = {0};
+  if (::gethostname(buf, sizeof buf - 1) != 0)
+    return "?";
+  return buf;
+}
+
+// flock() on DIR/.lock for the lifetime of the object; the kernel drops it if we die. The holder
+// writes "pid P host H since T" into the file, so that a waiter that times out can name it.
 class LibraryLock {
 public:
-  explicit LibraryLock(const fs::path& lib) {
-    fs::path p = lib / ".lock";
-    fd_ = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  explicit LibraryLock(const fs::path& lib) : path_(lib / ".lock") {
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
     if (fd_ < 0)
-      user_error(p.string() + ": cannot open the library lock (" + std::strerror(errno) + ")");
-    while (::flock(fd_, LOCK_EX) != 0)
-      if (errno != EINTR)
-        user_error(p.string() + ": cannot lock the library (" + std::strerror(errno) + ")");
+      user_error(path_.string() + ": cannot open the library lock (" + std::strerror(errno) + ")");
+    struct stat st;
+    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd_);
+      user_error(path_.string() + ": the library lock is not a regular file");
+    }
+    double timeout = lock_timeout_s();
+    auto start = std::chrono::steady_clock::now();
+    auto pause = std::chrono::milliseconds(10);
+    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      if (errno == EINTR)
+        continue;
+      if (errno != EWOULDBLOCK) {
+        std::string why = std::strerror(errno);
+        ::close(fd_);
+        user_error(path_.string() + ": cannot lock the library (" + why + ")");
+      }
+      double waited =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (waited >= timeout) {
+        std::string holder = holder_text();
+        ::close(fd_);
+        user_error(path_.string() + ": the library is locked by " + holder + ", and waiting " +
+                   std::to_string(static_cast<long>(std::lround(timeout))) +
+                   " s did not free it; another axon-synth is installing or removing kernels. "
+                   "Wait for it or stop it (the lock is released when its holder exits), or set "
+                   "AXON_LIBRARY_LOCK_TIMEOUT (seconds) to wait longer");
+      }
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(200));
+    }
+    std::string me =
+        "pid " + std::to_string(::getpid()) + " host " + host_name() + " since " + utc_now() + "\n";
+    if (::ftruncate(fd_, 0) == 0)
+      (void)!::pwrite(fd_, me.data(), me.size(), 0);
   }
-  ~LibraryLock() { ::close(fd_); }
+  ~LibraryLock() {
+    (void)!::ftruncate(fd_, 0);
+    ::close(fd_);
+  }
   LibraryLock(const LibraryLock&) = delete;
   LibraryLock& operator=(const LibraryLock&) = delete;
 
 private:
+  std::string holder_text() const {
+    char buf[256];
+    ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
+    std::string s = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\0'))
+      s.pop_back();
+    for (char& c : s)
+      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e)
+        c = '?';
+    return s.empty() ? "a process that did not record itself (an older axon-synth, or flock(1))"
+                     : s;
+  }
+  fs::path path_;
   int fd_ = -1;
 };
 
@@ -135,22 +488,24 @@ private:
 struct Staging {
   fs::path dir;
   explicit Staging(const fs::path& lib) : dir(lib / ".staging" / unique_suffix()) {
-    fs::create_directories(dir);
+    make_dirs(dir);
   }
   ~Staging() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
+    Fd parent(::open(dir.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (parent.fd >= 0)
+      remove_tree_nofollow(parent.fd, dir.filename().string());
   }
 };
 
 Manifest load_manifest(const fs::path& lib, bool missing_ok) {
   fs::path p = lib / "manifest.json";
-  if (!fs::exists(p)) {
+  struct stat st;
+  if (::lstat(p.c_str(), &st) != 0) {
     if (missing_ok)
       return Manifest{};
     user_error(lib.string() +
                ": no manifest.json here; is this a kernel library? (install one with axon-synth "
-               "--library " +
+               "--library=" +
                lib.string() + ")");
   }
   try {
@@ -175,34 +530,65 @@ void write_manifest(const fs::path& lib, const Manifest& m) {
   fsync_path(lib, true);
 }
 
-// Deletes what no entry references: old objects and kernel directories, staging directories and
-// temporary manifests of processes that died. Called with the lock held.
-void collect_garbage(const fs::path& lib, const Manifest& m) {
-  std::set<std::string> keep_objects, keep_dirs;
-  for (auto& e : m.kernels) {
-    keep_objects.insert(fs::path(e.object.path).filename().string());
-    for (auto* list : {&e.files, &e.certificates})
-      for (auto& f : *list) {
-        fs::path p(f.path);
-        auto it = p.begin();
-        if (it != p.end() && *it == "kernels" && ++it != p.end())
-          keep_dirs.insert(it->string());
+// Deletes what the ledger lists and no entry references (old objects and kernel files, and what
+// crashed installs placed), staging directories of processes that died and their temporary
+// manifests and ledgers. Nothing else: a file the library did not write survives. Called with the
+// lock held.
+void collect_garbage(const fs::path& lib, const Manifest& m, Ledger ledger) {
+  Fd libfd(::open(lib.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (libfd.fd < 0)
+    return;
+  Ledger keep = referenced(m);
+  std::vector<std::string> files, dirs;
+  for (auto& p : ledger)
+    if (!keep.count(p))
+      (p.back() == '/' ? dirs : files).push_back(p);
+  // Deepest directories first, after the files in them.
+  std::sort(dirs.begin(), dirs.end(), [](const std::string& a, const std::string& b) {
+    return std::count(a.begin(), a.end(), '/') > std::count(b.begin(), b.end(), '/');
+  });
+  bool changed = false;
+  // Deleted, gone, or something the library did not write there now: no longer listed. After an
+  // error (permissions), listed still, for the next change to retry.
+  for (auto& f : files)
+    if (remove_inside(libfd.fd, f, false) != Removed::Failed) {
+      ledger.erase(f);
+      changed = true;
+    }
+  for (auto& d : dirs)
+    if (remove_inside(libfd.fd, d.substr(0, d.size() - 1), true) != Removed::Failed) {
+      ledger.erase(d);
+      changed = true;
+    }
+  if (changed)
+    write_ledger(lib, ledger);
+  Fd staging(::openat(libfd.fd, ".staging", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (staging.fd >= 0) {
+    if (DIR* d = ::fdopendir(::dup(staging.fd))) {
+      std::vector<std::string> dead;
+      while (dirent* e = ::readdir(d)) {
+        std::string n = e->d_name;
+        if (n != "." && n != ".." && !process_alive(n))
+          dead.push_back(n);
       }
+      ::closedir(d);
+      for (auto& n : dead)
+        remove_tree_nofollow(staging.fd, n);
+    }
   }
-  std::error_code ec;
-  for (auto& d : fs::directory_iterator(lib / "objects", ec))
-    if (!keep_objects.count(d.path().filename().string()))
-      fs::remove(d.path(), ec);
-  for (auto& d : fs::directory_iterator(lib / "kernels", ec))
-    if (!keep_dirs.count(d.path().filename().string()))
-      fs::remove_all(d.path(), ec);
-  for (auto& d : fs::directory_iterator(lib / ".staging", ec))
-    if (!process_alive(d.path().filename().string()))
-      fs::remove_all(d.path(), ec);
-  for (auto& d : fs::directory_iterator(lib, ec)) {
-    std::string n = d.path().filename().string();
-    if (n.rfind("manifest.json.tmp.", 0) == 0 && !process_alive(n.substr(18)))
-      fs::remove(d.path(), ec);
+  if (DIR* d = ::fdopendir(::dup(libfd.fd))) {
+    std::vector<std::string> dead;
+    const std::string tmp_manifest = "manifest.json.tmp.",
+                      tmp_ledger = std::string(kLedgerName) + ".tmp.";
+    while (dirent* e = ::readdir(d)) {
+      std::string n = e->d_name;
+      for (const std::string& prefix : {tmp_manifest, tmp_ledger})
+        if (n.rfind(prefix, 0) == 0 && !process_alive(n.substr(prefix.size())))
+          dead.push_back(n);
+    }
+    ::closedir(d);
+    for (auto& n : dead)
+      remove_inside(libfd.fd, n, false);
   }
 }
 
@@ -292,15 +678,6 @@ void check_loads(const fs::path& so, const std::string& symbol, const std::strin
     internal_error("the linked kernel " + so.string() + " does not carry its ABI hash");
 }
 
-std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 template <typename T> T report_field(const json& r, const std::string& ptr, const fs::path& where) {
   try {
     return r.at(json::json_pointer(ptr)).get<T>();
@@ -310,26 +687,48 @@ template <typename T> T report_field(const json& r, const std::string& ptr, cons
 }
 
 // Copies the files of a run worth keeping next to the object; returns them relative to STAGE.
+// Only regular files are copied (a symlink in OUT/smt is skipped, not followed).
 std::vector<std::string> copy_bundle(const fs::path& out, const fs::path& stage) {
   std::vector<std::string> rel;
+  std::error_code ec;
   for (const char* f : {"report.json", "derivation.txt", "kernel.c", "kernel.ll", "kernel.json"}) {
-    if (!fs::exists(out / f))
+    if (!fs::exists(out / f, ec))
       continue;
-    write_synced(stage / f, read_text(out / f));
+    write_synced(stage / f, read_text(out / f, kMaxObjectBytes));
     rel.push_back(f);
   }
-  if (fs::is_directory(out / "smt")) {
-    for (auto& d : fs::recursive_directory_iterator(out / "smt")) {
-      if (!d.is_regular_file())
+  if (fs::is_directory(out / "smt", ec) && !is_link(out / "smt")) {
+    fs::recursive_directory_iterator it(out / "smt", ec), end;
+    if (ec)
+      user_error((out / "smt").string() + ": cannot read (" + ec.message() + ")");
+    for (; it != end; it.increment(ec)) {
+      if (ec)
+        user_error((out / "smt").string() + ": cannot read (" + ec.message() + ")");
+      if (it->is_symlink(ec) || !it->is_regular_file(ec))
         continue;
-      fs::path r = fs::path("certificates") / fs::relative(d.path(), out / "smt");
-      fs::create_directories((stage / r).parent_path());
-      write_synced(stage / r, read_text(d.path()));
+      fs::path r = fs::path("certificates") / fs::relative(it->path(), out / "smt");
+      make_dirs((stage / r).parent_path());
+      write_synced(stage / r, read_text(it->path(), kMaxObjectBytes));
       rel.push_back(r.generic_string());
     }
   }
   std::sort(rel.begin(), rel.end());
   return rel;
+}
+
+// Whether FILE below the library is a regular file (not a link) with sha256 SHA.
+bool intact(const fs::path& lib, const std::string& file, const std::string& sha) {
+  struct stat st;
+  std::string bytes, why;
+  return ::lstat((lib / file).c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+         read_regular_file((lib / file).string(), kMaxObjectBytes, &bytes, &why) &&
+         sha256_hex(bytes) == sha;
+}
+
+// Renames FROM to TO; a failure is a UserError naming TO.
+void place(const fs::path& from, const fs::path& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0)
+    user_error(to.string() + ": cannot install (" + std::strerror(errno) + ")");
 }
 
 } // namespace
@@ -342,10 +741,46 @@ std::string default_library_dir() {
 
 Manifest read_library(const std::string& lib_dir) { return load_manifest(lib_dir, false); }
 
+void check_library_dir(const std::string& lib_dir) {
+  fs::path lib(lib_dir);
+  struct stat st;
+  if (::stat(lib.c_str(), &st) != 0) {
+    // A new library: its nearest existing ancestor must be a directory that lets us create it.
+    fs::path up = lib.has_parent_path() ? lib.parent_path() : fs::path(".");
+    while (::stat(up.c_str(), &st) != 0 && up.has_parent_path() && up != up.parent_path())
+      up = up.parent_path();
+    if (::stat(up.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+      user_error(lib_dir + ": cannot create the kernel library here (" + up.string() +
+                 " is not a directory)");
+    if (::access(up.c_str(), W_OK | X_OK) != 0)
+      user_error(lib_dir + ": cannot create the kernel library here (" + up.string() + ": " +
+                 std::strerror(errno) + ")");
+    return;
+  }
+  if (!S_ISDIR(st.st_mode))
+    user_error(lib_dir + ": not a directory; a kernel library is a directory");
+  if (::access(lib.c_str(), W_OK | X_OK) != 0)
+    user_error(lib_dir + ": cannot install into this kernel library (" + std::strerror(errno) +
+               ")");
+  for (const char* sub : {"objects", "kernels", ".staging", ".lock", "manifest.json", kLedgerName})
+    if (is_link(lib / sub))
+      user_error((lib / sub).string() +
+                 " is a symbolic link: a kernel library never writes or deletes through a link; "
+                 "replace it by a directory or file of its own, or use another library directory");
+  std::error_code ec;
+  if (!fs::exists(lib / kLedgerName, ec) && !fs::exists(lib / "manifest.json", ec) &&
+      !empty_dir(lib))
+    user_error(lib_dir + ": not empty and not a kernel library (no " + kLedgerName +
+               "): axon-synth installs kernels only into a new or empty directory, or a library "
+               "it created; choose a new directory (e.g. --library=" +
+               (lib / "axon-lib").string() + ")");
+}
+
 InstallResult install_kernel(const std::string& out_dir, const std::string& lib_dir,
                              const InstallOptions& o) {
   fs::path out(out_dir), lib(lib_dir);
-  if (!fs::is_directory(out))
+  std::error_code ec;
+  if (!fs::is_directory(out, ec))
     user_error(out_dir + ": no such output directory (run axon-synth -o " + out_dir + " first)");
   fs::path report_path = out / "report.json";
   json report = read_json(report_path);
@@ -354,15 +789,23 @@ InstallResult install_kernel(const std::string& out_dir, const std::string& lib_
   if (!report.contains("best") || report["best"].is_null())
     user_error(report_path.string() +
                ": /best: this run found no valid kernel; there is nothing to install");
-  if (!fs::exists(out / "kernel.json"))
+  if (!fs::exists(out / "kernel.json", ec))
     user_error((out / "kernel.json").string() +
                ": missing; the output directory is incomplete or older than kernel.json (run "
                "axon-synth again)");
   KernelInterface ki =
       interface_from_json(read_json(out / "kernel.json"), (out / "kernel.json").string());
-  if (!fs::exists(out / "kernel.o"))
+  if (!fs::exists(out / "kernel.o", ec))
     user_error((out / "kernel.o").string() +
                ": missing; the output directory is incomplete (run axon-synth again)");
+  {
+    // The linker would block on a FIFO or read a device forever.
+    struct stat st;
+    if (::stat((out / "kernel.o").c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
+        st.st_size > kMaxObjectBytes)
+      user_error((out / "kernel.o").string() + ": not a regular file of at most " +
+                 std::to_string(kMaxObjectBytes) + " bytes (run axon-synth again)");
+  }
 
   Entry e;
   e.program_path = report_field<std::string>(report, "/inputs/program/path", report_path);
@@ -392,9 +835,10 @@ InstallResult install_kernel(const std::string& out_dir, const std::string& lib_
                   {"steps", best.value("derivation", json::array())},
                   {"schedule", best.value("schedule", json(nullptr))}};
 
-  fs::create_directories(lib / ".staging");
-  fs::create_directories(lib / "objects");
-  fs::create_directories(lib / "kernels");
+  claim_library(lib, true);
+  make_dirs(lib / ".staging");
+  make_dirs(lib / "objects");
+  make_dirs(lib / "kernels");
   Staging stage(lib);
   fs::path so = stage.dir / "kernel.so", abi_c = stage.dir / "abi.c";
   std::string abi = abi_hash(e);
@@ -406,7 +850,7 @@ InstallResult install_kernel(const std::string& out_dir, const std::string& lib_
   e.object = {"objects/" + e.id + "." + so_sha.substr(0, 16) + ".so", so_sha};
 
   fs::path bundle = stage.dir / "bundle";
-  fs::create_directories(bundle);
+  make_dirs(bundle);
   std::vector<std::string> rel = copy_bundle(out, bundle);
   std::vector<std::pair<std::string, std::string>> hashed;
   std::string listing;
@@ -434,25 +878,49 @@ InstallResult install_kernel(const std::string& out_dir, const std::string& lib_
 
   InstallResult result;
   LibraryLock lock(lib);
+  claim_library(lib, false); // still ours, and no link appeared while we staged
   Manifest m = load_manifest(lib, true);
-  std::error_code ec;
+  // Everything this install may place is listed before it is placed, so that what a crash leaves
+  // is deleted by the next change.
+  Ledger ledger = read_ledger(lib);
+  {
+    Manifest mine;
+    mine.kernels = {e};
+    Ledger add = referenced(mine);
+    size_t before = ledger.size();
+    ledger.insert(add.begin(), add.end());
+    if (ledger.size() != before)
+      write_ledger(lib, ledger);
+  }
   // Objects and bundles are named by content: one already in place is the same file, unless it
   // was damaged, in which case ours replaces it.
-  fs::path obj_final = lib / e.object.path;
-  if (!fs::exists(obj_final) || file_sha256(obj_final) != so_sha) {
-    fs::rename(so, obj_final, ec);
-    if (ec)
-      user_error(obj_final.string() + ": cannot install (" + ec.message() + ")");
-  }
+  if (!intact(lib, e.object.path, so_sha))
+    place(so, lib / e.object.path);
   fs::path bundle_final = lib / bundle_dir;
-  bool bundle_ok = fs::is_directory(bundle_final);
+  bool bundle_ok = true;
   for (auto& [r, sha] : hashed)
-    bundle_ok = bundle_ok && fs::exists(bundle_final / r) && file_sha256(bundle_final / r) == sha;
+    bundle_ok = bundle_ok && intact(lib, bundle_dir + "/" + r, sha);
   if (!bundle_ok) {
-    fs::remove_all(bundle_final, ec);
-    fs::rename(bundle, bundle_final, ec);
-    if (ec)
-      user_error(bundle_final.string() + ": cannot install (" + ec.message() + ")");
+    // A damaged bundle of ours: its files and directories are in the ledger; anything else in it
+    // stays, and then the directory cannot be replaced.
+    Fd libfd(::open(lib.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    Manifest mine;
+    mine.kernels = {e};
+    Ledger own = referenced(mine);
+    std::vector<std::string> dirs;
+    for (auto& p : own) {
+      if (p.rfind(bundle_dir + "/", 0) != 0)
+        continue;
+      if (p.back() == '/')
+        dirs.push_back(p.substr(0, p.size() - 1));
+      else
+        remove_inside(libfd.fd, p, false);
+    }
+    std::sort(dirs.begin(), dirs.end(),
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    for (auto& d : dirs)
+      remove_inside(libfd.fd, d, true);
+    place(bundle, bundle_final);
   }
   fsync_path(lib / "objects", true);
   fsync_path(lib / "kernels", true);
@@ -466,7 +934,7 @@ InstallResult install_kernel(const std::string& out_dir, const std::string& lib_
             [](const Entry& a, const Entry& b) { return a.id < b.id; });
   m.schema_version = kManifestSchema;
   write_manifest(lib, m);
-  collect_garbage(lib, m);
+  collect_garbage(lib, m, ledger);
   result.entry = e;
   return result;
 }
@@ -475,19 +943,43 @@ std::vector<std::string> verify_entry(const std::string& lib_dir, const Entry& e
   std::vector<std::string> problems;
   auto check = [&](const FileRef& f, const char* what) {
     fs::path p = fs::path(lib_dir) / f.path;
-    std::ifstream in(p, std::ios::binary);
-    if (!in) {
-      problems.push_back(std::string(what) + " " + f.path + " is missing");
-      return;
+    std::string bytes, why;
+    if (!read_regular_file(p.string(), kMaxObjectBytes, &bytes, &why)) {
+      problems.push_back(std::string(what) + " " + f.path +
+                         (why == std::strerror(ENOENT) ? " is missing" : ": " + why));
+      return false;
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    std::string got = sha256_hex(ss.str());
-    if (got != f.sha256)
+    std::string got = sha256_hex(bytes);
+    if (got != f.sha256) {
       problems.push_back(std::string(what) + " " + f.path + ": sha256 " + got +
                          " differs from the manifest's " + f.sha256);
+      return false;
+    }
+    return true;
   };
-  check(e.object, "object");
+  if (check(e.object, "object")) {
+    // The runtime refuses an object whose embedded ABI hash differs from the manifest's entry
+    // (an edited signature, buffers or CPU features); so does verify.
+    fs::path p = fs::path(lib_dir) / e.object.path;
+    void* h = dlopen(p.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+      const char* d = dlerror();
+      problems.push_back("object " + e.object.path +
+                         " does not load: " + (d ? d : "dlopen failed"));
+    } else {
+      auto* got = static_cast<const char*>(dlsym(h, (e.symbol + "_abi").c_str()));
+      std::string want = abi_hash(e);
+      if (!dlsym(h, e.symbol.c_str()))
+        problems.push_back("object " + e.object.path + " has no symbol " + e.symbol);
+      else if (!got || std::strncmp(got, want.c_str(), want.size() + 1) != 0)
+        problems.push_back("object " + e.object.path + ": its ABI hash " +
+                           (got ? std::string(got, strnlen(got, 64)) : std::string("(absent)")) +
+                           " differs from the manifest entry's " + want +
+                           " (the signature, buffers or CPU features were edited); the runtime "
+                           "refuses it");
+      dlclose(h);
+    }
+  }
   for (auto& f : e.files)
     check(f, "file");
   for (auto& f : e.certificates)
@@ -498,7 +990,9 @@ std::vector<std::string> verify_entry(const std::string& lib_dir, const Entry& e
 size_t remove_kernels(const std::string& lib_dir, const std::string& key) {
   fs::path lib(lib_dir);
   load_manifest(lib, false); // a clear error before taking the lock of a non-library
+  claim_library(lib, false);
   LibraryLock lock(lib);
+  claim_library(lib, false);
   Manifest m = load_manifest(lib, false);
   size_t before = m.kernels.size();
   std::erase_if(m.kernels, [&](const Entry& e) { return e.id == key || e.name == key; });
@@ -506,11 +1000,7 @@ size_t remove_kernels(const std::string& lib_dir, const std::string& key) {
   if (removed == 0)
     user_error(lib_dir + ": no kernel named '" + key + "' (and no entry with that id)");
   write_manifest(lib, m);
-  std::error_code ec;
-  fs::create_directories(lib / "objects", ec);
-  fs::create_directories(lib / "kernels", ec);
-  fs::create_directories(lib / ".staging", ec);
-  collect_garbage(lib, m);
+  collect_garbage(lib, m, read_ledger(lib));
   return removed;
 }
 

@@ -1,8 +1,11 @@
 // The kernel library on disk, as the installer sees it: install a synthesized kernel from an
 // output directory (OUT/report.json, OUT/kernel.json, OUT/kernel.o, ...), list, verify and remove
-// entries. Every change takes the library's lock (flock on DIR/.lock), writes the new manifest to
-// a temporary file and renames it over manifest.json, so concurrent installers lose nothing and a
-// crash leaves the previous manifest. Errors are UserErrors naming the file and what to do.
+// entries. Every change takes the library's lock (flock on DIR/.lock, waiting at most
+// $AXON_LIBRARY_LOCK_TIMEOUT seconds, 60 by default), writes the new manifest to a temporary file
+// and renames it over manifest.json, so concurrent installers lose nothing and a crash leaves the
+// previous manifest. A library deletes only files it wrote (listed in DIR/.axon-library.json),
+// never through a symlink, and installs only into a new or empty directory or one it created.
+// Errors are UserErrors naming the file and what to do.
 #pragma once
 
 #include <string>
@@ -29,6 +32,13 @@ struct InstallResult {
 // and certificates (OUT/smt/, when present) into LIB.
 InstallResult install_kernel(const std::string& out_dir, const std::string& lib_dir,
                              const InstallOptions& o = {});
+
+// Checks, without changing anything, that an install into LIB could proceed: LIB is absent (and
+// its parent writable), an empty directory, or a kernel library (the marker .axon-library.json,
+// or a manifest.json of an older one), writable, with no symlink where the library keeps its
+// files. A UserError says what is wrong. The main job calls it before its search, so that a bad
+// --library fails in a second, not after the search.
+void check_library_dir(const std::string& lib_dir);
 
 // The library's manifest (UserError if it is missing, malformed or newer).
 Manifest read_library(const std::string& lib_dir);

@@ -192,7 +192,8 @@ std::string signature_hash(const std::vector<Argument>& args) {
 std::string abi_hash(const Entry& e) {
   json j = {{"symbol", e.symbol},
             {"arguments", arguments_to_json(e.arguments)},
-            {"buffers", buffers_to_json(e.buffers)}};
+            {"buffers", buffers_to_json(e.buffers)},
+            {"cpu_features", e.cpu_features}};
   return sha256_hex(j.dump());
 }
 

@@ -109,8 +109,9 @@ std::string shape_text(const std::string& dtype,
                        const std::vector<int64_t>& shape); // "f32[64, 32]"
 // The hash that names a signature: sha256 of its arguments as canonical JSON, 16 hex digits.
 std::string signature_hash(const std::vector<Argument>& args);
-// The hash of everything the caller and the kernel must agree on (symbol, arguments, buffers),
-// 64 hex digits. The installer embeds it in the shared object as the string SYMBOL_abi; the
+// The hash of everything the caller and the kernel must agree on (symbol, arguments, buffers,
+// and the CPU features the kernel needs, which the runtime checks before loading it), 64 hex
+// digits. The installer embeds it in the shared object as the string SYMBOL_abi; the
 // runtime compares, so a manifest edited to change a shape is caught before the kernel runs.
 std::string abi_hash(const Entry& e);
 // Whether a path stored in a manifest stays inside the library (relative, no "..").

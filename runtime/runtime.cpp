@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "runtime/cpu_features.h"
+#include "runtime/file_io.h"
 #include "runtime/manifest.h"
 #include "runtime/sha256.h"
 
@@ -36,23 +37,6 @@ thread_local std::string g_error;
 axon_status fail(axon_status s, std::string msg) {
   g_error = std::move(msg);
   return s;
-}
-
-// Reads a whole file; false with errno kept when it cannot.
-bool read_file(const std::string& path, std::string* out, std::string* why) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *why = std::strerror(errno);
-    return false;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) {
-    *why = "read error";
-    return false;
-  }
-  *out = ss.str();
-  return true;
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -157,7 +141,7 @@ std::set<void*> g_loaded;
 // Checks the object's sha256 and loads it from the bytes that were checked.
 axon_status load(axon_library* lib, const Entry& e, std::unique_ptr<axon_kernel>* out) {
   std::string path = lib->dir + "/" + e.object.path, bytes, why;
-  if (!read_file(path, &bytes, &why))
+  if (!read_regular_file(path, kMaxObjectBytes, &bytes, &why))
     return fail(AXON_ERR_CORRUPT, path + ": cannot read the object of kernel '" + e.id + "' (" +
                                       why + "); the library is damaged: reinstall the kernel");
   std::string got = sha256_hex(bytes);
@@ -303,7 +287,7 @@ axon_status axon_open(const char* dir, axon_library** out) {
                   std::string(dir) +
                       ": not a directory (a kernel library is a directory with manifest.json)");
     std::string text, why, path = std::string(dir) + "/manifest.json";
-    if (!read_file(path, &text, &why))
+    if (!read_regular_file(path, axon::limits::kMaxInputFileBytes, &text, &why))
       return fail(AXON_ERR_IO, path + ": cannot read (" + why +
                                    "); install a kernel with axon-synth --library " + dir);
     auto lib = std::make_unique<axon_library>();

@@ -112,6 +112,12 @@ void add_library_options(CLI::App* app, SynthOptions& o) {
                                                   "' looks like a program, not a library directory; "
                                                   "write --library=DIR, or put --library after the program");
     o.library = v.empty() ? rt::default_library_dir() : v;
+    // A directory the install would refuse fails now, not after the search.
+    try {
+      rt::check_library_dir(o.library);
+    } catch (const UserError& e) {
+      throw CLI::ValidationError("--library", e.what());
+    }
   };
   app->add_option_function<std::string>("--library", set,
                                         "Install the winner into this kernel library (default: "

@@ -141,6 +141,15 @@ public:
   }
 
   py::object run(const std::string& name, const py::kwargs& kw) {
+    // A masked array is an ndarray whose mask the kernel would silently ignore.
+    static const py::handle masked =
+        py::object(py::module_::import("numpy.ma").attr("MaskedArray")).release();
+    for (auto item : kw)
+      if (PyObject_IsInstance(item.second.ptr(), masked.ptr()) == 1)
+        raise(AXON_ERR_ARGUMENT, "argument '" + py::str(item.first).cast<std::string>() +
+                                     "' is a numpy masked array, and kernels do not read masks; "
+                                     "pass its data explicitly (e.g. a.filled(0) or "
+                                     "numpy.ma.getdata(a))");
     Kernel& k = kernel_for(name, kw);
     const size_t n = k.args.size();
     std::vector<void*> ptrs(n);
@@ -235,6 +244,7 @@ private:
     // Not seen yet: find the manifest entry these arrays fit, then let the runtime check and load
     // it.
     std::vector<std::string> why;
+    std::string cpu_why; // an entry fits the arrays but this CPU cannot run it
     bool named = false;
     for (size_t i = 0; i < axon_kernel_count(lib_.get()); ++i) {
       if (name != axon_entry_name(lib_.get(), i))
@@ -253,7 +263,8 @@ private:
       axon_kernel* k = nullptr;
       axon_status s = axon_find(lib_.get(), name.c_str(), sig.data(), sig.size(), &k);
       if (s == AXON_ERR_CPU) {
-        why.push_back(axon_last_error());
+        if (cpu_why.empty())
+          cpu_why = axon_last_error();
         continue;
       }
       check(s);
@@ -276,6 +287,8 @@ private:
       axon_kernel* k = nullptr;
       check(axon_find(lib_.get(), name.c_str(), nullptr, 0, &k));
     }
+    if (!cpu_why.empty())
+      raise(AXON_ERR_CPU, cpu_why);
     std::string msg = "kernel '" + name + "' in " + dir_ + ": ";
     if (why.size() == 1) {
       size_t colon = why[0].find(": ");

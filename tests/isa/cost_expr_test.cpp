@@ -84,9 +84,63 @@ TEST(CostExpr, SyntaxErrors) {
 
 TEST(CostExpr, DeepNestingIsAnErrorNotACrash) {
   std::string deep(100000, '(');
-  EXPECT_EQ(parse_error(deep), "column 65: formula nested more than 64 levels deep");
+  EXPECT_EQ(parse_error(deep), "column 257: formula nested deeper than 256 levels (each operator, "
+                               "parenthesis and call adds one)");
   std::string negs(100000, '-');
-  EXPECT_NE(parse_error(negs).find("nested more than 64 levels"), std::string::npos);
+  EXPECT_NE(parse_error(negs).find("nested deeper than 256 levels"), std::string::npos);
+}
+
+// A flat chain is as deep as it is long: 100k-200k terms (issue 18) gave a tree that evaluation
+// and destruction overflowed the stack on. Up to the limit every pass works; past it the parser
+// names the operator's column.
+std::string chain(int terms, const std::string& op, const std::string& term = "x") {
+  std::string s = term;
+  for (int i = 1; i < terms; ++i)
+    s += " " + op + " " + term;
+  return s;
+}
+
+TEST(CostExpr, LongChainsStopAtTheDepthLimit) {
+  auto lookup = [](const std::string&) -> std::optional<double> { return 1.0; };
+  // 256 operators: at the limit, parsed and evaluated.
+  EXPECT_EQ(CostExpr::parse(chain(257, "+")).eval(lookup), 257);
+  EXPECT_EQ(CostExpr::parse(chain(257, "*")).eval(lookup), 1);
+  EXPECT_EQ(CostExpr::parse(chain(257, "&&")).eval(lookup), 1);
+  EXPECT_EQ(CostExpr::parse(chain(257, "||")).eval(lookup), 1);
+  // One more: an error at the 257th operator (column 4 * 256 + 3 of "x + x + ...").
+  EXPECT_EQ(parse_error(chain(258, "+")),
+            "column 1027: formula nested deeper than 256 levels (each operator, parenthesis and "
+            "call adds one)");
+  for (const char* op : {"+", "-", "*", "/", "&&", "||"})
+    for (int n : {100000, 200000})
+      EXPECT_NE(parse_error(chain(n, op)).find("nested deeper than 256 levels"), std::string::npos)
+          << op << " " << n;
+  // Parentheses and calls count too: 256 of them around a term is the most.
+  std::string p256 = std::string(256, '(') + "x" + std::string(256, ')');
+  EXPECT_EQ(CostExpr::parse(p256).eval(lookup), 1);
+  EXPECT_NE(parse_error("(" + p256 + ")").find("column 257: formula nested deeper"),
+            std::string::npos);
+  std::string calls = "x";
+  for (int i = 0; i < 256; ++i)
+    calls = "max(" + calls + ", 0)";
+  EXPECT_EQ(CostExpr::parse(calls).eval(lookup), 1);
+  EXPECT_NE(parse_error("ceil(" + calls + ")").find("nested deeper"), std::string::npos);
+  // Mixed: each "x + (...)" adds an operator and a parenthesis.
+  std::string nested = "x";
+  for (int i = 0; i < 128; ++i)
+    nested = "x + (" + nested + ")";
+  EXPECT_EQ(CostExpr::parse(nested).eval(lookup), 129);
+  EXPECT_NE(parse_error("x + (" + nested + ")").find("nested deeper"), std::string::npos);
+}
+
+TEST(CostExpr, CallOperandsAreBounded) {
+  auto lookup = [](const std::string&) -> std::optional<double> { return 2.0; };
+  std::string args = "1";
+  for (int i = 1; i < 1024; ++i)
+    args += ", " + std::to_string(i + 1);
+  EXPECT_EQ(CostExpr::parse("max(" + args + ")").eval(lookup), 1024);
+  EXPECT_NE(parse_error("max(" + args + ", 0)").find("max() takes at most 1024 arguments"),
+            std::string::npos);
 }
 
 } // namespace

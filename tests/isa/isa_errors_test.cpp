@@ -164,11 +164,13 @@ TEST(IsaErrors, SchemaVersion) {
 TEST(IsaErrors, WrongTypes) {
   EXPECT_EQ(
       mutate([](json& j) { j["memories"][1]["capacity_bytes"] = "24MiB"; }),
-      "t.json: /memories/1/capacity_bytes: expected a positive integer, got a string (\"24MiB\")");
+      "t.json: /memories/1/capacity_bytes: expected an integer from 1 to 1125899906842624, got a "
+      "string (\"24MiB\")");
   EXPECT_EQ(mutate([](json& j) { j["memories"][1]["capacity_bytes"] = 1.5; }),
-            "t.json: /memories/1/capacity_bytes: expected a positive integer, got a number (1.5)");
+            "t.json: /memories/1/capacity_bytes: expected an integer from 1 to 1125899906842624, "
+            "got a number (1.5)");
   EXPECT_EQ(mutate([](json& j) { j["engines"][0]["clock_ghz"] = -1; }),
-            "t.json: /engines/0/clock_ghz: expected a positive finite number, got -1");
+            "t.json: /engines/0/clock_ghz: expected a number from 0.001 to 1000, got -1");
   EXPECT_EQ(mutate([](json& j) { j["instructions"][0]["cost"] = 42; }),
             "t.json: /instructions/0/cost: expected a string, got an integer (42)");
   EXPECT_EQ(mutate([](json& j) { j["instructions"][0]["library"] = "no"; }),

@@ -121,8 +121,9 @@ TEST(IsaLoad, MissingFileIsAUserError) {
     load_isa("/nonexistent/t.json");
     FAIL() << "no error";
   } catch (const UserError& e) {
-    EXPECT_EQ(std::string(e.what()), "/nonexistent/t.json: cannot open the target file; check the "
-                                     "path (targets/ holds the shipped ones)");
+    EXPECT_EQ(std::string(e.what()), "/nonexistent/t.json: cannot open the target file (No such "
+                                     "file or directory); check the path (targets/ holds the "
+                                     "shipped ones)");
   }
 }
 

@@ -4,8 +4,16 @@
 // manifests, bad calls), any caller alignment the signature allows, and concurrent calls.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -333,20 +341,131 @@ TEST(Runtime, CpuLackingAFeatureIsRefused) {
 }
 
 // One signature installed for two targets: the runtime takes the most specialized one this CPU
-// runs (here a copy of the avx2 entry that claims to need AVX-512F as well).
+// runs (here a second install of add for a target that claims to need AVX-512F as well). It is
+// installed, not copied in the manifest: the CPU features are part of the ABI hash its object
+// carries, so an entry edited to claim other features is refused.
 TEST(Runtime, PicksTheMostSpecializedTargetTheCpuRuns) {
   fs::path lib = copy_library("targets");
+  fs::path out = fs::path(AXON_RT_DIR) / ("out-wide-" + std::to_string(::getpid()));
+  fs::remove_all(out);
+  fs::copy(fs::path(AXON_RT_DIR) / "out-add", out, fs::copy_options::recursive);
+  json ki = json::parse(slurp(out / "kernel.json"));
+  ki["target"] = {{"isa", "wide"}, {"cpu_features", {"avx2", "fma", "f16c", "avx512f"}}};
+  spit(out / "kernel.json", ki.dump());
+  std::string cmd = std::string(AXON_SYNTH_BIN) + " library install " + out.string() + " " +
+                    lib.string() + " > /dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  {
+    Lib l(lib.string());
+    axon_kernel* k = nullptr;
+    ASSERT_EQ(axon_find(l.lib, "add", nullptr, 0, &k), AXON_OK) << axon_last_error();
+    std::string want = axon_cpu_supports("avx512f") == 1 ? "add.wide." : "add.avx2.";
+    EXPECT_EQ(std::string(axon_kernel_id(k)).rfind(want, 0), 0u) << axon_kernel_id(k);
+  }
+  // The avx2 entry edited to claim other CPU features: its object was built for its own.
   json m = manifest_of(lib);
-  json wide = entry_named(m, "add");
-  wide["target"] = {{"isa", "wide"}, {"cpu_features", {"avx2", "fma", "f16c", "avx512f"}}};
-  wide["id"] = "add.wide." + wide["signature"]["hash"].get<std::string>();
-  m["kernels"].push_back(wide);
+  m["kernels"].erase(std::remove_if(m["kernels"].begin(), m["kernels"].end(),
+                                    [](const json& x) { return x["target"]["isa"] == "wide"; }),
+                     m["kernels"].end());
+  entry_named(m, "add")["target"]["cpu_features"] = {"avx2", "fma"};
   spit(lib / "manifest.json", m.dump());
   Lib l(lib.string());
   axon_kernel* k = nullptr;
-  ASSERT_EQ(axon_find(l.lib, "add", nullptr, 0, &k), AXON_OK) << axon_last_error();
-  std::string want = axon_cpu_supports("avx512f") == 1 ? "add.wide." : "add.avx2.";
-  EXPECT_EQ(std::string(axon_kernel_id(k)).rfind(want, 0), 0u) << axon_kernel_id(k);
+  EXPECT_EQ(axon_find(l.lib, "add", nullptr, 0, &k), AXON_ERR_CORRUPT);
+  EXPECT_NE(std::string(axon_last_error()).find("differs from the one its object was built for"),
+            std::string::npos)
+      << axon_last_error();
+  fs::remove_all(lib);
+  fs::remove_all(out);
+}
+
+// A manifest that is a FIFO, a link to /dev/zero or huge, and an object that is a link to
+// /dev/zero or larger than the bound: errors at once (issue 18: axon_open blocked forever on a
+// FIFO and read /dev/zero until memory ran out). Each call runs in a child that must finish in
+// 10 s, so that a regression fails instead of hanging the suite.
+axon_status open_in_child(const fs::path& lib, std::string* msg) {
+  int fds[2];
+  if (::pipe(fds) != 0)
+    return AXON_ERR_IO;
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    axon_library* l = nullptr;
+    axon_status s = axon_open(lib.c_str(), &l);
+    std::string out = std::to_string(static_cast<int>(s)) + " " + axon_last_error();
+    (void)!::write(fds[1], out.data(), out.size());
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  for (int i = 0; i < 100; ++i) {
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid)
+      break;
+    if (i == 99) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      ::close(fds[0]);
+      *msg = "axon_open did not return within 10 s";
+      return AXON_OK;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fds[0], buf, sizeof buf)) > 0)
+    out.append(buf, static_cast<size_t>(n));
+  ::close(fds[0]);
+  size_t sp = out.find(' ');
+  *msg = sp == std::string::npos ? out : out.substr(sp + 1);
+  return static_cast<axon_status>(std::atoi(out.c_str()));
+}
+
+TEST(Runtime, NonRegularAndHugeFilesAreRefusedAtOnce) {
+  fs::path lib = copy_library("fifo");
+  fs::rename(lib / "manifest.json", lib / "manifest.saved");
+  std::string msg;
+  ASSERT_EQ(::mkfifo((lib / "manifest.json").c_str(), 0644), 0);
+  EXPECT_EQ(open_in_child(lib, &msg), AXON_ERR_IO) << msg;
+  EXPECT_NE(msg.find("manifest.json: cannot read (not a regular file (a FIFO))"), std::string::npos)
+      << msg;
+  fs::remove(lib / "manifest.json");
+  fs::create_symlink("/dev/zero", lib / "manifest.json");
+  EXPECT_EQ(open_in_child(lib, &msg), AXON_ERR_IO) << msg;
+  EXPECT_NE(msg.find("not a regular file (a character device)"), std::string::npos) << msg;
+  fs::remove(lib / "manifest.json");
+  {
+    // Sparse: no disk space, but one byte over the bound.
+    std::ofstream big(lib / "manifest.json");
+  }
+  fs::resize_file(lib / "manifest.json", (int64_t(64) << 20) + 1);
+  EXPECT_EQ(open_in_child(lib, &msg), AXON_ERR_IO) << msg;
+  EXPECT_NE(msg.find("larger than 67108864 bytes"), std::string::npos) << msg;
+  fs::remove(lib / "manifest.json");
+  fs::rename(lib / "manifest.saved", lib / "manifest.json");
+  json m = manifest_of(lib);
+  fs::path obj = lib / entry_named(m, "add")["object"]["path"].get<std::string>();
+  fs::remove(obj);
+  fs::create_symlink("/dev/zero", obj);
+  {
+    Lib l(lib.string());
+    axon_kernel* k = nullptr;
+    EXPECT_EQ(axon_find(l.lib, "add", nullptr, 0, &k), AXON_ERR_CORRUPT);
+    EXPECT_NE(std::string(axon_last_error()).find("not a regular file (a character device)"),
+              std::string::npos)
+        << axon_last_error();
+  }
+  fs::remove(obj);
+  { std::ofstream o(obj); }
+  fs::resize_file(obj, (int64_t(256) << 20) + 1);
+  {
+    Lib l(lib.string());
+    axon_kernel* k = nullptr;
+    EXPECT_EQ(axon_find(l.lib, "add", nullptr, 0, &k), AXON_ERR_CORRUPT);
+    EXPECT_NE(std::string(axon_last_error()).find("larger than 268435456 bytes"),
+              std::string::npos)
+        << axon_last_error();
+  }
   fs::remove_all(lib);
 }
 

@@ -176,9 +176,32 @@ TEST(Manifest, SignatureHashAndAbiHashFollowTheInterface) {
   b.buffers[2].shape = {4, 9}; // a workspace change is not part of the signature, but of the ABI
   EXPECT_EQ(signature_hash(a.arguments), signature_hash(b.arguments));
   EXPECT_NE(abi_hash(a), abi_hash(b));
+  // The CPU features the runtime checks are part of the ABI (issue 18): an entry edited to claim
+  // other features no longer matches the hash its object carries.
+  b = sample_entry();
+  b.cpu_features = {"avx2"};
+  EXPECT_EQ(signature_hash(a.arguments), signature_hash(b.arguments));
+  EXPECT_NE(abi_hash(a), abi_hash(b));
   EXPECT_EQ(shape_text("f32", {2, 3}), "f32[2, 3]");
   EXPECT_EQ(tensor_bytes("f32", {2, 3}), 24);
   EXPECT_EQ(tensor_bytes("bool", {5}), 5);
+}
+
+// The seeds of runtime/fuzz/manifest_fuzz.cpp are valid manifests, so that the fuzzer starts
+// from inside the accepted language.
+TEST(Manifest, FuzzCorpusManifestsParse) {
+  for (const char* name : {"two_kernels.json", "empty.json"}) {
+    std::ifstream f(std::string(AXON_SOURCE_DIR) + "/runtime/fuzz/corpus/" + name);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    EXPECT_NO_THROW({
+      try {
+        parse_manifest(ss.str());
+      } catch (const ManifestError& e) {
+        ADD_FAILURE() << name << ": " << e.message;
+      }
+    });
+  }
 }
 
 TEST(Manifest, PathsStayInsideTheLibrary) {

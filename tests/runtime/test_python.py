@@ -2,7 +2,11 @@
 """The Python binding (axon_runtime) on the fixture library: results against numpy, outputs
 allocated or passed in, inout arrays updated in place, each error with its code, threads.
 Usage: test_python.py LIB (with PYTHONPATH pointing at build/python)."""
+import json
+import os
+import shutil
 import sys
+import tempfile
 import threading
 import unittest
 
@@ -136,6 +140,34 @@ class PythonRuntime(unittest.TestCase):
         for t in threads:
             t.join()
         self.assertEqual(bad, [])
+
+    def test_masked_arrays_are_refused(self):
+        # The kernel cannot honour a mask; ignoring it silently would compute on masked-out data.
+        xm = np.ma.masked_array(self.x, mask=self.x > 0.5)
+        with self.assertRaises(axon_runtime.Error) as cm:
+            self.lib.run("rmsnorm_matmul", x=xm, g=self.g, w=self.w)
+        self.assertEqual(cm.exception.code, "bad_argument")
+        self.assertIn("argument 'x' is a numpy masked array", str(cm.exception))
+
+    def test_cpu_feature_failure_is_reported_as_such(self):
+        # A copy of the library whose rmsnorm_matmul entry needs a CPU feature this CPU lacks
+        # (or that the runtime cannot check): the code is cpu_feature, not signature_mismatch.
+        lacking = next((f for f in ("xop", "fma4", "sse4a", "avx512fp16", "avx512bf16")
+                        if axon_runtime.cpu_supports(f) == 0), "no-such-feature")
+        with tempfile.TemporaryDirectory() as tmp:
+            lib = os.path.join(tmp, "lib")
+            shutil.copytree(LIB, lib)
+            with open(os.path.join(lib, "manifest.json")) as f:
+                m = json.load(f)
+            for e in m["kernels"]:
+                if e["name"] == "rmsnorm_matmul":
+                    e["target"]["cpu_features"].append(lacking)
+            with open(os.path.join(lib, "manifest.json"), "w") as f:
+                json.dump(m, f)
+            with self.assertRaises(axon_runtime.Error) as cm:
+                axon_runtime.open(lib).run("rmsnorm_matmul", x=self.x, g=self.g, w=self.w)
+            self.assertEqual(cm.exception.code, "cpu_feature")
+            self.assertIn(lacking, str(cm.exception))
 
     def test_cpu_supports(self):
         self.assertEqual(axon_runtime.cpu_supports("no-such-feature"), -1)
