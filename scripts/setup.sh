@@ -9,6 +9,8 @@ PACKAGES=(
   nlohmann-json3-dev libtbb-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy python3-dev pybind11-dev
+  dataset-fashion-mnist
+  python3-torch libopenblas0-pthread
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,0 +1,168 @@
+"""axon.optim: SGD (momentum, weight decay, step decay schedule), Adam, AdamW.
+
+Parameters, gradients and optimizer state live in flat 64-byte aligned buffers (each parameter a
+view, padded to 16 floats); one optimizer program updates the whole model in place, so a model
+has one optimizer kernel. Per-step scalars (learning rate, bias corrections) and the
+hyperparameters are rank-0 inputs: changing them never causes a new synthesis."""
+import numpy as np
+
+from . import _config
+from . import _program
+from . import _tensor as T
+from ._errors import shape_error
+
+_ALIGN = 16  # floats: 64 bytes
+
+
+def aligned_zeros(n, dtype=np.float32):
+    """A zeroed 1-d array of N elements whose data is 64-byte aligned."""
+    itemsize = np.dtype(dtype).itemsize
+    raw = np.zeros(n + 64 // itemsize, dtype)
+    off = (-raw.ctypes.data % 64) // itemsize
+    return raw[off: off + n]
+
+
+class _Flat:
+    """The flat buffers of a list of parameters: values, gradients, NSTATE state buffers."""
+
+    def __init__(self, params, nstate):
+        self.params = params
+        self.offsets = []
+        n = 0
+        for p in params:
+            self.offsets.append(n)
+            n += -(-p._value.size // _ALIGN) * _ALIGN
+        self.size = max(n, _ALIGN)
+        dtype = _config.default_dtype()
+        self.value = aligned_zeros(self.size, dtype)
+        self.grad = aligned_zeros(self.size, dtype)
+        self.state = [aligned_zeros(self.size, dtype) for _ in range(nstate)]
+        for p, off in zip(params, self.offsets):
+            k = p._value.size
+            view = self.value[off: off + k].reshape(p._value.shape)
+            np.copyto(view, p._value)
+            p._value = view
+            p._grad_buffer = self.grad[off: off + k].reshape(p._value.shape)
+
+    def gather_grads(self):
+        """Make the flat gradient buffer hold every parameter's gradient (zero where none)."""
+        for p, off in zip(self.params, self.offsets):
+            view = p._grad_buffer
+            if p.grad is None:
+                view.fill(0)
+                continue
+            g = p.grad._materialize()
+            if not np.shares_memory(g, view):
+                np.copyto(view, g.reshape(view.shape))
+
+    def leaf(self, arr):
+        return T._leaf_value(arr, (self.size,), None)
+
+
+def _scalar(v):
+    return T._leaf_value(np.array(v, _config.default_dtype()), (), None)
+
+
+class Optimizer:
+    nstate = 0
+
+    def __init__(self, params, **hyper):
+        params = list(params)
+        if not params:
+            raise shape_error("the optimizer got an empty parameter list")
+        seen, uniq = set(), []
+        for p in params:
+            if not isinstance(p, T.Tensor) or p.op != "leaf" or not p.requires_grad:
+                raise shape_error("optimizer parameters must be leaf tensors that require "
+                                  "gradients (nn.Parameter)")
+            if id(p) not in seen:
+                seen.add(id(p))
+                uniq.append(p)
+        self.param_list = uniq
+        self.hyper = hyper
+        self.flat = _Flat(uniq, self.nstate)
+        self.steps = 0
+
+    def zero_grad(self, set_to_none=True):
+        for p in self.param_list:
+            p.grad = None
+        if not set_to_none:
+            self.flat.grad.fill(0)
+
+    def _updates(self, P, G, S, t):
+        raise NotImplementedError
+
+    def step(self):
+        self.flat.gather_grads()
+        f = self.flat
+        P, G = f.leaf(f.value), f.leaf(f.grad)
+        S = [f.leaf(s) for s in f.state]
+        with _config.no_grad(), _config.phase("opt"):
+            updates = self._updates(P, G, S, self.steps + 1)
+        _program.run(_program.Program([], updates))
+        self.steps += 1
+
+    @property
+    def lr(self):
+        return self.hyper["lr"]
+
+
+class SGD(Optimizer):
+    """SGD with momentum and weight decay; the learning rate decays by GAMMA every DECAY_EVERY
+    steps, down to MIN_LR: lr_t = max(lr * gamma ** (t // decay_every), min_lr)."""
+
+    def __init__(self, params, lr, momentum=0.0, weight_decay=0.0, gamma=1.0, decay_every=None,
+                 min_lr=0.0):
+        self.nstate = 1 if momentum else 0
+        if decay_every is not None and decay_every < 1:
+            raise shape_error("SGD: decay_every must be a positive number of steps")
+        super().__init__(params, lr=lr, momentum=momentum, weight_decay=weight_decay, gamma=gamma,
+                         decay_every=decay_every, min_lr=min_lr)
+
+    def current_lr(self, step=None):
+        h = self.hyper
+        t = self.steps if step is None else step
+        lr = h["lr"]
+        if h["decay_every"]:
+            lr = lr * h["gamma"] ** (t // h["decay_every"])
+        return max(lr, h["min_lr"])
+
+    def _updates(self, P, G, S, t):
+        h = self.hyper
+        lr = _scalar(self.current_lr())
+        g = G + _scalar(h["weight_decay"]) * P
+        if h["momentum"]:
+            buf = _scalar(h["momentum"]) * S[0] + g
+            return [(S[0], buf), (P, P - lr * buf)]
+        return [(P, P - lr * g)]
+
+
+class Adam(Optimizer):
+    """Adam (PyTorch's torch.optim.Adam: weight_decay adds wd * p to the gradient)."""
+    nstate = 2
+    decoupled = False
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
+
+    def _updates(self, P, G, S, t):
+        h = self.hyper
+        b1, b2 = h["betas"]
+        M, V = S
+        lr, wd = _scalar(h["lr"]), _scalar(h["weight_decay"])
+        sb1, sb2 = _scalar(b1), _scalar(b2)
+        bc1, bc2 = _scalar(1 - b1 ** t), _scalar(1 - b2 ** t)
+        g = G if self.decoupled else G + wd * P
+        m = sb1 * M + (1.0 - sb1) * g
+        v = sb2 * V + (1.0 - sb2) * (g * g)
+        step = lr * (m / bc1) / (T.ew("sqrt", v / bc2) + _scalar(h["eps"]))
+        p = (P * (1.0 - lr * wd) if self.decoupled else P) - step
+        return [(M, m), (V, v), (P, p)]
+
+
+class AdamW(Adam):
+    """AdamW (decoupled weight decay: p <- p (1 - lr wd) before the Adam step)."""
+    decoupled = True
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
