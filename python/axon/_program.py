@@ -363,10 +363,16 @@ def _store(n, v):
         n._value = v.reshape(tuple(n.batch[1] if d == T.B else d for d in n._shape))
 
 
+# Programs run are appended here when it is a list (tests; inspect_ir).
+trace = None
+
+
 def run(prog):
     """Execute PROG: give every target its value and apply the updates."""
     if not prog.targets and not prog.updates:
         return
+    if trace is not None:
+        trace.append(prog)
     dtype = _config.default_dtype()
     env = None
     if _config.executor == "kernels" and dtype == np.float32:
