@@ -307,7 +307,7 @@ class Program:
                         sh = [1] * x.ndim
                         sh[ax] = x.shape[ax]
                         x = x * a[1].reshape(sh)
-                    r = np.sum(x, axis=red, keepdims=True)
+                    r = np.sum(x, axis=red, keepdims=True, dtype=np.float64)
                     drop = tuple(ax for ax in red if ax not in keep)
                     r = r.reshape([d for k, d in enumerate(r.shape) if k not in drop])
                 elif op == "expand":
@@ -329,7 +329,11 @@ class Program:
                         r = r * a[1].reshape(msh)
                 elif op == "contract":
                     sa, sb, so = n.attrs["sa"], n.attrs["sb"], n.attrs["so"]
-                    r = np.einsum(f"{sa},{sb}->{so}", a[0], a[1], optimize=True)
+                    # Accumulated in float64 (then rounded): the fallback is no less accurate
+                    # than a kernel, and Adam's per-element normalization makes gradients near
+                    # eps sensitive to summation error.
+                    r = np.einsum(f"{sa},{sb}->{so}", a[0].astype(np.float64),
+                                  a[1].astype(np.float64), optimize=True)
                 elif op == "softmax":
                     x = a[0]
                     m = x.max(axis=-1, keepdims=True)
