@@ -27,7 +27,7 @@ from ._errors import AxonError, ShapeError
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 stats = {"memory_hits": 0, "library_hits": 0, "synth_calls": 0, "synth_seconds": 0.0,
-         "numpy_fallbacks": 0, "kernel_runs": 0}
+         "numpy_fallbacks": 0, "kernel_runs": 0, "kernel_seconds": 0.0}
 
 _lock = threading.Lock()
 _mem = {}  # kernel name -> ("kernel", library) | ("numpy", reason)
@@ -257,7 +257,9 @@ def run(prog):
             args[names[id(t)]] = t._outbuf
     rt = runtime_module()
     try:
+        t0 = time.perf_counter()
         out = lib.run(name, **args)
+        stats["kernel_seconds"] += time.perf_counter() - t0
     except rt.Error as e:
         with _lock:
             _fallback(name, f"the runtime refused it: {e}")
