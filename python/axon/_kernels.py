@@ -9,6 +9,7 @@ $XDG_CACHE_HOME/axon/kernels or ~/.cache/axon/kernels), AXON_TARGET (an ISA JSON
 from the CPU), AXON_TIME_BUDGET (seconds of search per kernel, default 2), AXON_SYNTH_LOG (a file
 that gets one line per axon-synth call), AXON_CHECK_PROGRAMS=1 (run `axon-synth check` on every
 program, with the batch symbolic and with it bound)."""
+import concurrent.futures
 import hashlib
 import os
 import re
@@ -22,15 +23,19 @@ import warnings
 
 import numpy as np
 
-from ._errors import AxonError, ShapeError
+from . import _config
+from ._errors import AxonError
 
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 stats = {"memory_hits": 0, "library_hits": 0, "synth_calls": 0, "synth_seconds": 0.0,
          "numpy_fallbacks": 0, "kernel_runs": 0, "kernel_seconds": 0.0}
 
-_lock = threading.Lock()
+_lock = threading.Lock()  # _mem, _pending, _warned
+_lib_lock = threading.Lock()  # the open library
 _mem = {}  # kernel name -> ("kernel", library) | ("numpy", reason)
+_pending = {}  # kernel name -> Future of its _mem entry, while one thread resolves it
+_warned = set()
 _lib = [None, set()]  # open library, names in it
 _rt = []
 
@@ -118,12 +123,13 @@ def kernel_name(prog):
 def _open_library(refresh=False):
     rt = runtime_module()
     d = library_dir()
-    if _lib[0] is None or refresh:
-        if not os.path.exists(os.path.join(d, "manifest.json")):
-            return None
-        lib = rt.open(d)
-        _lib[0], _lib[1] = lib, {k["name"] for k in lib.kernels()}
-    return _lib[0]
+    with _lib_lock:
+        if _lib[0] is None or refresh:
+            if not os.path.exists(os.path.join(d, "manifest.json")):
+                return None
+            lib = rt.open(d)
+            _lib[0], _lib[1] = lib, {k["name"] for k in lib.kernels()}
+        return _lib[0]
 
 
 def _log_call(cmd):
@@ -216,11 +222,61 @@ def _resolve(prog, name):
     return ("numpy", why)
 
 
+def _ensure(prog, name):
+    """The _mem entry of kernel NAME: found, or synthesized (once, whichever thread asks first;
+    the others wait for it)."""
+    with _lock:
+        ent = _mem.get(name)
+        if ent is not None:
+            stats["memory_hits"] += 1
+            return ent
+        fut = _pending.get(name)
+        owner = fut is None
+        if owner:
+            fut = _pending[name] = concurrent.futures.Future()
+    if not owner:
+        return fut.result()
+    try:
+        ent = _resolve(prog, name)
+    except BaseException as e:
+        with _lock:
+            _pending.pop(name, None)
+        fut.set_exception(e)
+        raise
+    with _lock:
+        _mem[name] = ent
+        _pending.pop(name, None)
+    fut.set_result(ent)
+    return ent
+
+
+def prefetch(prog):
+    """Start finding (or synthesizing) PROG's kernel in a background thread, so that the
+    syntheses of the forward, backward and optimizer programs overlap."""
+    if _config.executor != "kernels" or os.environ.get("AXON_PREFETCH", "1") != "1":
+        return
+    name = kernel_name(prog)
+    with _lock:
+        if name in _mem or name in _pending:
+            return
+
+    def work():
+        try:
+            _ensure(prog, name)
+        except Exception:  # reported when the program runs
+            pass
+    threading.Thread(target=work, name=f"axon-synth {name}", daemon=True).start()
+
+
 def _fallback(name, why):
     stats["numpy_fallbacks"] += 1
-    warnings.warn(f"axon: no kernel for program {name} ({why}); running it with the numpy "
-                  f"executor", SynthesisWarning, stacklevel=4)
-    _mem[name] = ("numpy", why)
+    with _lock:
+        first = name not in _warned
+        _warned.add(name)
+        _mem[name] = ("numpy", why)
+    if first:
+        warnings.warn(f"axon: no kernel for program {name} ({why}); running it with the numpy "
+                      f"executor", SynthesisWarning, stacklevel=5)
 
 
 def run(prog):
@@ -229,18 +285,9 @@ def run(prog):
     if os.environ.get("AXON_CHECK_PROGRAMS") == "1":
         check(prog)
     name = kernel_name(prog)
-    with _lock:
-        ent = _mem.get(name)
-        if ent is None:
-            ent = _resolve(prog, name)
-            if ent[0] == "numpy":
-                _fallback(name, ent[1])
-                return None
-            _mem[name] = ent
-        else:
-            stats["memory_hits"] += 1
+    ent = _ensure(prog, name)
     if ent[0] == "numpy":
-        stats["numpy_fallbacks"] += 1
+        _fallback(name, ent[1])
         return None
     lib = ent[1]
     names = prog.names
@@ -261,8 +308,7 @@ def run(prog):
         out = lib.run(name, **args)
         stats["kernel_seconds"] += time.perf_counter() - t0
     except rt.Error as e:
-        with _lock:
-            _fallback(name, f"the runtime refused it: {e}")
+        _fallback(name, f"the runtime refused it: {e}")
         return None
     stats["kernel_runs"] += 1
     env = {}
@@ -281,6 +327,8 @@ def reset():
     """Forget the kernels found in this process (tests)."""
     with _lock:
         _mem.clear()
+        _warned.clear()
+    with _lib_lock:
         _lib[0], _lib[1] = None, set()
     for k in stats:
         stats[k] = 0 if isinstance(stats[k], int) else 0.0

@@ -31,7 +31,10 @@ def _dim(d):
 class Program:
     """The nodes computing TARGETS (and the in-place UPDATES: (leaf, new value node) pairs)."""
 
-    def __init__(self, targets, updates=()):
+    def __init__(self, targets, updates=(), assume_inputs=()):
+        """ASSUME_INPUTS: nodes to treat as inputs though they have no value yet (to emit the
+        backward program's text before the forward program has run)."""
+        self._assume = {id(n) for n in assume_inputs}
         seen = set()
         self.targets = []
         for t in targets:
@@ -63,6 +66,7 @@ class Program:
         for n_id, leaf in self.update_of.items():
             self.names[n_id] = self.names[id(leaf)]
         self.target_ids = target_ids
+        self.input_ids = {id(x) for x in self.inputs}
         caps = {n.batch[1] for n in self.inputs + self.order if n.batch is not None}
         if len(caps) > 1:
             raise AxonError(f"one program mixes batches of capacities {sorted(caps)}")
@@ -84,7 +88,7 @@ class Program:
                 seen.add(id(n))
                 if n.op == "const":
                     continue
-                if n._value is not None:
+                if n._value is not None or id(n) in self._assume:
                     self.inputs.append(n)
                     continue
                 if n.op == "leaf":
@@ -102,7 +106,7 @@ class Program:
         name = self.names[id(n)]
         if id(n) in self.inline:
             return self.expr(n, idx)
-        if n._value is not None or n.op == "leaf":
+        if id(n) in self.input_ids:
             return name if not n._shape else f"{name}[{', '.join(idx)}]"
         if not n._shape:
             return f"{name}[0]"
@@ -413,6 +417,12 @@ def materialize(targets):
                     stack.append(i)
                 else:
                     fwd.append(i)
+    if fwd and bwd and _config.executor == "kernels":
+        from . import _kernels
+
+        # The backward program's text does not depend on the forward values: find or
+        # synthesize its kernel while the forward program's kernel is found or synthesized.
+        _kernels.prefetch(Program(bwd, assume_inputs=fwd))
     if fwd:
         run(Program(fwd))
     if bwd:

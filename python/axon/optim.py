@@ -82,6 +82,11 @@ class Optimizer:
         self.hyper = hyper
         self.flat = _Flat(uniq, self.nstate)
         self.steps = 0
+        if _config.executor == "kernels" and _config.default_dtype() == np.float32:
+            from . import _kernels
+
+            # The optimizer program is known now: find or synthesize its kernel meanwhile.
+            _kernels.prefetch(self._program())
 
     def zero_grad(self, set_to_none=True):
         for p in self.param_list:
@@ -92,14 +97,17 @@ class Optimizer:
     def _updates(self, P, G, S, t):
         raise NotImplementedError
 
-    def step(self):
-        self.flat.gather_grads()
+    def _program(self):
         f = self.flat
         P, G = f.leaf(f.value), f.leaf(f.grad)
         S = [f.leaf(s) for s in f.state]
         with _config.no_grad(), _config.phase("opt"):
             updates = self._updates(P, G, S, self.steps + 1)
-        _program.run(_program.Program([], updates))
+        return _program.Program([], updates)
+
+    def step(self):
+        self.flat.gather_grads()
+        _program.run(self._program())
         self.steps += 1
 
     @property
