@@ -36,11 +36,18 @@ class Location:
         return f"  {text}\n  {' ' * self.col}{'^' * width}"
 
 
+_in_pkg_cache = {}
+
+
 def _in_package(filename):
-    try:
-        return os.path.abspath(filename).startswith(_PKG_DIR + os.sep)
-    except (TypeError, ValueError):
-        return False
+    r = _in_pkg_cache.get(filename)
+    if r is None:
+        try:
+            r = os.path.abspath(filename).startswith(_PKG_DIR + os.sep)
+        except (TypeError, ValueError):
+            r = False
+        _in_pkg_cache[filename] = r
+    return r
 
 
 def user_location():
