@@ -149,6 +149,17 @@ def _user_diagnostic(prog, stderr, tp_path):
     return f"{m.group(0)}{where}"
 
 
+_checked = set()
+
+
+def check_once(prog):
+    """check(PROG) unless a program of the same text passed already in this process."""
+    key = kernel_name(prog)
+    if key not in _checked:
+        check(prog)
+        _checked.add(key)
+
+
 def check(prog):
     """Run `axon-synth check` on PROG's text with the batch symbolic and bound; raise on error."""
     binary = synth_binary()
@@ -282,8 +293,6 @@ def _fallback(name, why):
 def run(prog):
     """{node id: value} for PROG's targets computed by its kernel (updates applied in place),
     or None when the program must run in the numpy executor."""
-    if os.environ.get("AXON_CHECK_PROGRAMS") == "1":
-        check(prog)
     name = kernel_name(prog)
     ent = _ensure(prog, name)
     if ent[0] == "numpy":

@@ -7,6 +7,8 @@ Inputs are the nodes that hold values (leaves: parameters, data, row masks, rank
 as 1/n or a learning rate; nodes materialized earlier, e.g. forward tensors read by a backward
 program). The batch dim is the symbolic dim B; the kernel is synthesized with B bound to the
 batch capacity."""
+import os
+
 import numpy as np
 
 from . import _config
@@ -381,6 +383,10 @@ def run(prog):
         return
     if trace is not None:
         trace.append(prog)
+    if os.environ.get("AXON_CHECK_PROGRAMS") == "1":
+        from . import _kernels
+
+        _kernels.check_once(prog)
     dtype = _config.default_dtype()
     env = None
     if _config.executor == "kernels" and dtype == np.float32:
