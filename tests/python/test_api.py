@@ -138,6 +138,11 @@ class Training(unittest.TestCase):
         self.assertIn("sum(r0: 3)", text)
         self.assertIn("test_api.py:", text)
         self.assertIn("y = F.relu(F.linear(x, w)).sum()", text)
+        from axon import _kernels
+        if _kernels.synth_binary():
+            index = axon.inspect_ir(y, axon.LoweringLevel.INDEX)
+            self.assertIn("where B = 8", index)
+            self.assertIn("t0[i, j] = sum(r0: 3) x0[i, r0] * x1[j, r0]", index)
 
 
 if __name__ == "__main__":
