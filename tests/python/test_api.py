@@ -95,6 +95,37 @@ class Lazy(unittest.TestCase):
             (w * 2).backward()
 
 
+class Fallback(unittest.TestCase):
+    def test_failed_synthesis_warns_and_runs_in_numpy(self):
+        import tempfile
+        import warnings
+        from axon import _kernels
+        old = {k: os.environ.get(k) for k in ("AXON_SYNTH", "AXON_LIBRARY_DIR")}
+        with tempfile.TemporaryDirectory() as tmp:
+            os.environ["AXON_SYNTH"] = "/bin/false"  # a synthesis that fails
+            os.environ["AXON_LIBRARY_DIR"] = tmp
+            axon.set_executor("kernels")
+            _kernels.reset()
+            try:
+                a = axon.tensor(np.arange(6, dtype=np.float32).reshape(2, 3))
+                with warnings.catch_warnings(record=True) as w:
+                    warnings.simplefilter("always")
+                    v = (a * 3.0 + 1.0).sum(1).numpy()
+                np.testing.assert_allclose(v, [12, 39])
+                msgs = [str(x.message) for x in w if issubclass(x.category, axon.SynthesisWarning)]
+                self.assertEqual(len(msgs), 1, msgs)
+                self.assertIn("running it with the numpy executor", msgs[0])
+                self.assertEqual(axon.stats["numpy_fallbacks"], 1)
+            finally:
+                axon.set_executor("numpy")
+                _kernels.reset()
+                for k, v in old.items():
+                    if v is None:
+                        os.environ.pop(k, None)
+                    else:
+                        os.environ[k] = v
+
+
 class Training(unittest.TestCase):
     def test_sgd_schedule(self):
         p = nn.Parameter(np.zeros(3, np.float32))
