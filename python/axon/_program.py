@@ -26,6 +26,20 @@ def _lit(v):
     return f"({s})" if v < 0 else s
 
 
+def _pow_text(x, p):
+    """x ** p as the target lowers it: products for small integer powers, sqrt, rsqrt, a
+    reciprocal; pow() otherwise (which CPU targets may not lower: the program then falls back)."""
+    if p == int(p) and 1 <= p <= 4:
+        return "(" + " * ".join([x] * int(p)) + ")"
+    if p == 0.5:
+        return f"sqrt({x})"
+    if p == -0.5:
+        return f"rsqrt({x})"
+    if p == -1:
+        return f"(1.0 / {x})"
+    return f"pow({x}, {_lit(p)})"
+
+
 def _dim(d):
     return "B" if d == T.B else str(d)
 
@@ -123,8 +137,9 @@ class Program:
     def expr(self, n, idx):
         fn = n.attrs["fn"]
         args = [self.bref(o, n._shape, idx) for o in n.inputs]
-        p = _lit(n.attrs["p"]) if fn == "powc" else None
-        return T.EW[fn][2].format(*args, p=p)
+        if fn == "powc":
+            return _pow_text(args[0], n.attrs["p"])
+        return T.EW[fn][2].format(*args)
 
     def _lhs(self, name, shape, prefix=""):
         if not shape:

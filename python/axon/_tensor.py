@@ -331,7 +331,8 @@ EW = {
     "erf": (1, _np_erf, "erf({0})"),
     "sqrt": (1, np.sqrt, "sqrt({0})"),
     "rsqrt": (1, lambda a: 1 / np.sqrt(a), "rsqrt({0})"),
-    "sigmoid": (1, lambda a: 1 / (1 + np.exp(-a)), "sigmoid({0})"),
+    # written out with exp: CPU targets lower exp, not sigmoid
+    "sigmoid": (1, lambda a: 1 / (1 + np.exp(-a)), "(1.0 / (1.0 + exp(-{0})))"),
     "relu": (1, lambda a: np.maximum(a, 0), "max({0}, 0.0)"),
     "square": (1, lambda a: a * a, "({0} * {0})"),
     "powc": (1, None, "pow({0}, {p})"),
