@@ -178,21 +178,21 @@ def check(prog):
                                 f"{_user_diagnostic(prog, r.stderr + r.stdout, tp)}\n{prog.text()}")
 
 
-def _synthesize(prog, name):
+def _synthesize(prog, name, budget=None):
     binary = synth_binary()
     if not binary:
         return False, "axon-synth not found (build it, or set AXON_SYNTH)"
     target = target_json()
     if not os.path.exists(target):
         return False, f"target description {target} not found (set AXON_TARGET)"
+    budget = time_budget() if budget is None else budget
     tmp = tempfile.mkdtemp(prefix="axon-synth-")
     try:
         tp = os.path.join(tmp, name + ".tp")
         with open(tp, "w") as f:
             f.write(prog.text())
         cmd = [binary, "--isa", target, tp, "-o", os.path.join(tmp, "out"),
-               f"--library={library_dir()}", "--kernel-name", name,
-               "--time-budget", str(time_budget())]
+               f"--library={library_dir()}", "--kernel-name", name, "--time-budget", str(budget)]
         if prog.cap:
             cmd += ["--dim", f"B={prog.cap}"]
         _log_call(cmd)
@@ -200,12 +200,17 @@ def _synthesize(prog, name):
         t0 = time.monotonic()
         try:
             r = subprocess.run(cmd, capture_output=True, text=True,
-                               timeout=float(os.environ.get("AXON_SYNTH_TIMEOUT", "300")))
+                               timeout=float(os.environ.get("AXON_SYNTH_TIMEOUT", "600")))
         except subprocess.TimeoutExpired:
             return False, "axon-synth timed out"
         finally:
             stats["synth_seconds"] += time.monotonic() - t0
         if r.returncode != 0:
+            # With a short budget the op-by-op baseline may go unmeasured, and installing such a
+            # result fails (report.json has no baseline median): search once more with a budget
+            # that leaves room for the baseline.
+            if "baseline" in r.stderr and "not_measured" in r.stderr and budget < 60:
+                return _synthesize(prog, name, budget=max(60.0, 10 * budget))
             return False, f"axon-synth exited {r.returncode}: {_user_diagnostic(prog, r.stderr, tp)}"
         return True, ""
     finally:
