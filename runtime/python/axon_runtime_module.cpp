@@ -93,10 +93,12 @@ py::array aligned_array_of(const std::string& dtype, const std::vector<int64_t>&
   if (!t)
     raise(AXON_ERR_SIGNATURE, "dtype '" + dtype + "' has no numpy equivalent");
   size_t n = 1;
-  for (auto d : shape) n *= static_cast<size_t>(d);
+  for (auto d : shape)
+    n *= static_cast<size_t>(d);
   size_t bytes = std::max<size_t>((n * t->size + 63) / 64 * 64, 64);
   void* p = std::aligned_alloc(64, bytes);
-  if (!p) throw std::bad_alloc();
+  if (!p)
+    throw std::bad_alloc();
   py::capsule owner(p, [](void* q) { std::free(q); });
   return py::array(py::dtype(t->name), shape, p, owner);
 }
