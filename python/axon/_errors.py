@@ -15,10 +15,46 @@ class AxonError(RuntimeError):
 
 
 class Location:
-    __slots__ = ("file", "line", "col", "end_col")
+    """A position in the user's source. The column is found from the frame's instruction only
+    when asked (an error or inspect_ir), so recording a node stays cheap."""
 
-    def __init__(self, file, line, col, end_col=None):
-        self.file, self.line, self.col, self.end_col = file, line, col, end_col
+    __slots__ = ("file", "line", "_col", "_end_col", "_code", "_lasti")
+
+    def __init__(self, file, line, col=None, end_col=None, code=None, lasti=None):
+        self.file, self.line, self._col, self._end_col = file, line, col, end_col
+        self._code, self._lasti = code, lasti
+
+    def _resolve(self):
+        code, self._code = self._code, None
+        self._col = self._col or 0
+        if code is None:
+            return
+        try:
+            idx = self._lasti // 2
+            for k, pos in enumerate(code.co_positions()):
+                if k == idx:
+                    pl, pel, pc, pec = pos
+                    if pl is not None:
+                        self.line = pl
+                    if pc is not None:
+                        self._col = pc
+                        if pel == pl and pec is not None:
+                            self._end_col = pec
+                    break
+        except (AttributeError, ValueError):
+            pass
+
+    @property
+    def col(self):
+        if self._code is not None or self._col is None:
+            self._resolve()
+        return self._col
+
+    @property
+    def end_col(self):
+        if self._code is not None:
+            self._resolve()
+        return self._end_col
 
     def __str__(self):
         return f"{self.file}:{self.line}:{self.col + 1}"
@@ -30,10 +66,9 @@ class Location:
         text = self.source_line()
         if not text:
             return ""
-        width = 1
-        if self.end_col is not None and self.end_col > self.col:
-            width = self.end_col - self.col
-        return f"  {text}\n  {' ' * self.col}{'^' * width}"
+        col, end = self.col, self.end_col
+        width = end - col if end is not None and end > col else 1
+        return f"  {text}\n  {' ' * col}{'^' * width}"
 
 
 _in_pkg_cache = {}
@@ -57,22 +92,7 @@ def user_location():
         f = f.f_back
     if f is None:
         return None
-    code = f.f_code
-    line, col, end_col = f.f_lineno, 0, None
-    try:
-        positions = list(code.co_positions())
-        idx = f.f_lasti // 2
-        if 0 <= idx < len(positions):
-            pl, pel, pc, pec = positions[idx]
-            if pl is not None:
-                line = pl
-            if pc is not None:
-                col = pc
-                if pel == pl and pec is not None:
-                    end_col = pec
-    except (AttributeError, ValueError):
-        pass
-    return Location(code.co_filename, line, col, end_col)
+    return Location(f.f_code.co_filename, f.f_lineno, code=f.f_code, lasti=f.f_lasti)
 
 
 def shape_error(message, hint=None, loc=None):
