@@ -44,6 +44,9 @@ def _dim(d):
     return "B" if d == T.B else str(d)
 
 
+_text_cache = {}  # Program.signature() -> (text, [(statement, index in order)])
+
+
 class Program:
     """The nodes computing TARGETS (and the in-place UPDATES: (leaf, new value node) pairs)."""
 
@@ -248,17 +251,42 @@ class Program:
                     f"{self.ref(m, [i])}) / {self.ref(s, [i])} - {self.ref(t, v)})"]
         raise AxonError(f"internal error: no emission for op '{op}'")
 
+    def signature(self):
+        """A tuple that determines text(): every node's op, attributes, shape and operands by
+        position (a cheaper key than the text, to reuse the text of an identical program)."""
+        pos = {}
+        upd = {id(l): k for k, (l, _) in enumerate(self.updates)}
+        parts = [self.cap]
+        for k, x in enumerate(self.inputs):
+            pos[id(x)] = k
+            parts.append((x._shape, upd.get(id(x))))
+        base = len(self.inputs)
+        for k, n in enumerate(self.order):
+            pos[id(n)] = base + k
+        for n in self.order:
+            ins = tuple(pos[id(i)] if id(i) in pos else ("c", i.attrs["value"]) for i in n.inputs)
+            parts.append((n.op, tuple(sorted(n.attrs.items())), n._shape, ins,
+                          id(n) in self.target_ids, pos.get(id(self.update_of.get(id(n))))))
+        return tuple(parts)
+
     def text(self):
         """The canonical .tp text (no source locations: the same graph gives the same text)."""
         if self._text is not None:
             return self._text
-        body, self.lines = [], []
-        for n in self.order:
+        sig = self.signature()
+        hit = _text_cache.get(sig)
+        if hit is not None:
+            self._text = hit[0]
+            self.lines = [(s, self.order[k]) for s, k in hit[1]]
+            return self._text
+        body, self.lines, where = [], [], []
+        for k, n in enumerate(self.order):
             if id(n) in self.inline:
                 continue
             for s in self.statements(n):
                 body.append(s)
                 self.lines.append((s, n))
+                where.append((s, k))
         head = []
         if self.cap is not None:
             head.append("where B")
@@ -266,6 +294,9 @@ class Program:
             kind = "inout" if any(id(x) == id(l) for l, _ in self.updates) else "input"
             head.append(f"{kind} {self.names[id(x)]}: f32[{', '.join(_dim(d) for d in x._shape)}]")
         self._text = "\n".join(head + body) + "\n"
+        if len(_text_cache) > 512:
+            _text_cache.clear()
+        _text_cache[sig] = (self._text, where)
         return self._text
 
     def annotated_text(self):
