@@ -458,16 +458,10 @@ def matmul(a, b):
         raise shape_error("matmul needs tensors of rank >= 1 (use * for scalars)")
     if b.ndim > 2:
         raise shape_error(f"matmul: the right operand must have rank 1 or 2, got {shape_text(b._shape)}")
-    lead = _LETTERS[: max(a.ndim - 1, 0)]
-    sa = lead + "y" if a.ndim >= 1 else ""
-    if a.ndim == 1:
-        sa = "y"
-        lead = ""
+    lead = _LETTERS[: a.ndim - 1]
+    sa = lead + "y"
     sb = "yz" if b.ndim == 2 else "y"
-    so = lead + ("z" if b.ndim == 2 else "")
-    if not so:
-        # vector . vector: a rank-0 result
-        pass
+    so = lead + ("z" if b.ndim == 2 else "")  # empty for vector . vector: a rank-0 result
     if a._shape[-1] != b._shape[0]:
         raise shape_error(
             f"shape mismatch in 'matmul': K is {_dim_text(a._shape[-1])} in 'a' but "
