@@ -94,16 +94,31 @@ class Optimizer:
         if not set_to_none:
             self.flat.grad.fill(0)
 
-    def _updates(self, P, G, S, t):
+    def _scalars(self, t):
+        """{name: value} of the rank-0 inputs of step T (1-based)."""
+        raise NotImplementedError
+
+    def _updates(self, P, G, S, sc):
+        """[(buffer leaf, new value)] given the flat leaves and the scalar leaves SC."""
         raise NotImplementedError
 
     def _program(self):
-        f = self.flat
-        P, G = f.leaf(f.value), f.leaf(f.grad)
-        S = [f.leaf(s) for s in f.state]
-        with _config.no_grad(), _config.phase("opt"):
-            updates = self._updates(P, G, S, self.steps + 1)
-        return _program.Program([], updates)
+        """The update program; built once (its structure never changes), later steps only
+        write the new scalar values into its rank-0 inputs."""
+        vals = self._scalars(self.steps + 1)
+        cached = getattr(self, "_cached", None)
+        if cached is None:
+            f = self.flat
+            P, G = f.leaf(f.value), f.leaf(f.grad)
+            S = [f.leaf(s) for s in f.state]
+            sc = {k: _scalar(v) for k, v in vals.items()}
+            with _config.no_grad(), _config.phase("opt"):
+                updates = self._updates(P, G, S, sc)
+            cached = self._cached = (_program.Program([], updates), sc)
+        else:
+            for k, v in vals.items():
+                cached[1][k]._value[...] = v
+        return cached[0]
 
     def step(self):
         self.flat.gather_grads()
@@ -135,14 +150,16 @@ class SGD(Optimizer):
             lr = lr * h["gamma"] ** (t // h["decay_every"])
         return max(lr, h["min_lr"])
 
-    def _updates(self, P, G, S, t):
+    def _scalars(self, t):
         h = self.hyper
-        lr = _scalar(self.current_lr())
-        g = G + _scalar(h["weight_decay"]) * P
-        if h["momentum"]:
-            buf = _scalar(h["momentum"]) * S[0] + g
-            return [(S[0], buf), (P, P - lr * buf)]
-        return [(P, P - lr * g)]
+        return {"lr": self.current_lr(t - 1), "wd": h["weight_decay"], "mu": h["momentum"]}
+
+    def _updates(self, P, G, S, sc):
+        g = G + sc["wd"] * P
+        if self.hyper["momentum"]:
+            buf = sc["mu"] * S[0] + g
+            return [(S[0], buf), (P, P - sc["lr"] * buf)]
+        return [(P, P - sc["lr"] * g)]
 
 
 class Adam(Optimizer):
@@ -153,17 +170,19 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
 
-    def _updates(self, P, G, S, t):
+    def _scalars(self, t):
         h = self.hyper
         b1, b2 = h["betas"]
+        return {"lr": h["lr"], "wd": h["weight_decay"], "b1": b1, "b2": b2,
+                "bc1": 1 - b1 ** t, "bc2": 1 - b2 ** t, "eps": h["eps"]}
+
+    def _updates(self, P, G, S, sc):
         M, V = S
-        lr, wd = _scalar(h["lr"]), _scalar(h["weight_decay"])
-        sb1, sb2 = _scalar(b1), _scalar(b2)
-        bc1, bc2 = _scalar(1 - b1 ** t), _scalar(1 - b2 ** t)
+        lr, wd = sc["lr"], sc["wd"]
         g = G if self.decoupled else G + wd * P
-        m = sb1 * M + (1.0 - sb1) * g
-        v = sb2 * V + (1.0 - sb2) * (g * g)
-        step = lr * (m / bc1) / (T.ew("sqrt", v / bc2) + _scalar(h["eps"]))
+        m = sc["b1"] * M + (1.0 - sc["b1"]) * g
+        v = sc["b2"] * V + (1.0 - sc["b2"]) * (g * g)
+        step = lr * (m / sc["bc1"]) / (T.ew("sqrt", v / sc["bc2"]) + sc["eps"])
         p = (P * (1.0 - lr * wd) if self.decoupled else P) - step
         return [(M, m), (V, v), (P, p)]
 
