@@ -6,7 +6,7 @@ warning, never a wrong result.
 
 Environment: AXON_SYNTH (the axon-synth binary), AXON_LIBRARY_DIR (the kernel library; default
 $XDG_CACHE_HOME/axon/kernels or ~/.cache/axon/kernels), AXON_TARGET (an ISA JSON; default: found
-from the CPU), AXON_TIME_BUDGET (seconds of search per kernel, default 2), AXON_SYNTH_LOG (a file
+from the CPU), AXON_TIME_BUDGET (seconds of search per kernel, default 6), AXON_SYNTH_LOG (a file
 that gets one line per axon-synth call), AXON_CHECK_PROGRAMS=1 (run `axon-synth check` on every
 program, with the batch symbolic and with it bound)."""
 import concurrent.futures
@@ -111,7 +111,7 @@ def library_dir():
 
 
 def time_budget():
-    return float(os.environ.get("AXON_TIME_BUDGET", "2"))
+    return float(os.environ.get("AXON_TIME_BUDGET", "6"))
 
 
 def kernel_name(prog):
