@@ -10,6 +10,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy python3-dev pybind11-dev
   python3-matplotlib slurm-wlm munge   # experiments/batch.py's plots; its Slurm test (tests/experiments)
+  dataset-fashion-mnist                 # python/axon's Fashion-MNIST loader and examples
+  python3-torch libopenblas0-pthread    # the training library's comparisons with PyTorch (tests/python)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

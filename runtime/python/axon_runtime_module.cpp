@@ -55,25 +55,52 @@ const char* role_text(axon_role r) {
   return r == AXON_INPUT ? "input" : r == AXON_OUTPUT ? "output" : "inout";
 }
 
-// The numpy dtype of a runtime dtype; only f32 and bool have one the kernels use.
-// A C-contiguous array of `shape` in a 64-byte aligned buffer that the array owns.
-template <class T>
-py::array aligned_array(const std::vector<int64_t>& shape) {
-  size_t n = 1;
-  for (auto d : shape) n *= static_cast<size_t>(d);
-  size_t bytes = std::max<size_t>((n * sizeof(T) + 63) / 64 * 64, 64);
-  void* p = std::aligned_alloc(64, bytes);
-  if (!p) throw std::bad_alloc();
-  py::capsule owner(p, [](void* q) { std::free(q); });
-  return py::array_t<T>(shape, static_cast<T*>(p), owner);
+// The numpy dtype that carries a runtime dtype: f32 float32, f16 float16, bf16 uint16 (numpy has
+// no bfloat16: pass the bits as a uint16 view, e.g. (x.view(np.uint32) >> 16).astype(np.uint16)),
+// bool, and integer dtypes by width and signedness.
+struct NumpyType {
+  char kind;
+  int size;
+  const char* name;
+};
+
+const NumpyType* numpy_type(const std::string& dtype) {
+  static const std::map<std::string, NumpyType> types = {
+      {"f32", {'f', 4, "float32"}}, {"f16", {'f', 2, "float16"}}, {"bf16", {'u', 2, "uint16"}},
+      {"bool", {'b', 1, "bool"}},   {"i8", {'i', 1, "int8"}},     {"i16", {'i', 2, "int16"}},
+      {"i32", {'i', 4, "int32"}},   {"i64", {'i', 8, "int64"}},   {"u8", {'u', 1, "uint8"}},
+      {"u16", {'u', 2, "uint16"}},  {"u32", {'u', 4, "uint32"}},  {"u64", {'u', 8, "uint64"}}};
+  auto it = types.find(dtype);
+  return it == types.end() ? nullptr : &it->second;
+}
+
+std::string numpy_name(const std::string& dtype) {
+  const NumpyType* t = numpy_type(dtype);
+  return t ? t->name : "no numpy dtype";
 }
 
 bool dtype_matches(const py::array& a, const std::string& dtype) {
-  if (dtype == "f32")
-    return py::isinstance<py::array_t<float>>(a);
-  if (dtype == "bool")
-    return py::isinstance<py::array_t<bool>>(a);
-  return false;
+  const NumpyType* t = numpy_type(dtype);
+  if (!t)
+    return false;
+  py::dtype d = a.dtype();
+  return d.kind() == t->kind && d.itemsize() == t->size && d.byteorder() != '>';
+}
+
+// A C-contiguous array of DTYPE and SHAPE in a 64-byte aligned buffer that the array owns.
+py::array aligned_array_of(const std::string& dtype, const std::vector<int64_t>& shape) {
+  const NumpyType* t = numpy_type(dtype);
+  if (!t)
+    raise(AXON_ERR_SIGNATURE, "dtype '" + dtype + "' has no numpy equivalent");
+  size_t n = 1;
+  for (auto d : shape)
+    n *= static_cast<size_t>(d);
+  size_t bytes = std::max<size_t>((n * t->size + 63) / 64 * 64, 64);
+  void* p = std::aligned_alloc(64, bytes);
+  if (!p)
+    throw std::bad_alloc();
+  py::capsule owner(p, [](void* q) { std::free(q); });
+  return py::array(py::dtype(t->name), shape, p, owner);
 }
 
 std::string array_text(const py::array& a) {
@@ -104,7 +131,7 @@ std::string array_mismatch(const ArgInfo& arg, const py::handle& obj) {
   std::vector<int64_t> shape(a.shape(), a.shape() + a.ndim());
   if (!dtype_matches(a, arg.dtype) || shape != arg.shape)
     return "argument '" + arg.name + "': the kernel takes " + shape_text(arg.dtype, arg.shape) +
-           " (numpy " + (arg.dtype == "f32" ? "float32" : arg.dtype) + "), got " + array_text(a);
+           " (numpy " + numpy_name(arg.dtype) + "), got " + array_text(a);
   return "";
 }
 
@@ -161,7 +188,7 @@ public:
         // Only outputs may be left out (kernel_for checked); allocate them, 64-byte aligned
         // (numpy's own allocation is aligned to 16 bytes, on which the kernels' vectors straddle
         // cache lines and streaming stores fall back to ordinary ones: docs/runtime.md).
-        keep[i] = a.dtype == "bool" ? aligned_array<bool>(a.shape) : aligned_array<float>(a.shape);
+        keep[i] = aligned_array_of(a.dtype, a.shape);
       } else {
         keep[i] = py::reinterpret_borrow<py::array>(as_array(given));
         if (!(keep[i].flags() & py::array::c_style))

@@ -1,0 +1,522 @@
+"""Lazy tensors: every operation records a node (op, inputs, attributes, symbolic shape, the
+user's source location); values materialize at item(), numpy(), print, backward() and step().
+
+Shapes are tuples of ints and the batch symbol "B": a tensor from a DatasetIterator (or
+axon.tensor(..., batch=True)) has a leading batch dim whose current size n may be smaller than
+the iterator's batch size (the capacity). Values of such tensors are stored padded to the
+capacity; every reduction over the batch dim is weighted by a row mask (and means by 1/n, a
+rank-0 input), so one kernel serves every batch, the last partial one included."""
+import math
+
+import numpy as np
+
+from . import _config
+from ._errors import ShapeError, shape_error, user_location
+
+B = "B"
+
+
+def _dim_text(d):
+    return "B" if d == B else str(d)
+
+
+def shape_text(shape):
+    return "[" + ", ".join(_dim_text(d) for d in shape) + "]"
+
+
+class Tensor:
+    """A lazy tensor. Build with axon.tensor(...); operations return new lazy tensors."""
+
+    __array_priority__ = 1000  # numpy scalars on the left defer to Tensor's operators
+
+    def __init__(self, data, requires_grad=False, batch=False, capacity=None, n=None):
+        arr = np.asarray(data)
+        if arr.dtype.kind == "f":
+            arr = arr.astype(_config.default_dtype(), copy=True)
+        elif arr.dtype.kind in "iub":
+            arr = arr.copy()
+        else:
+            raise TypeError(f"axon.tensor: unsupported dtype {arr.dtype}")
+        _init_leaf(self, arr, requires_grad, batch, capacity, n)
+
+    # ---- properties -------------------------------------------------------------------------
+    @property
+    def shape(self):
+        """The concrete shape (the batch dim at its current size)."""
+        return tuple(self.batch[0] if d == B else d for d in self._shape)
+
+    @property
+    def ndim(self):
+        return len(self._shape)
+
+    @property
+    def dtype(self):
+        if self._value is not None:
+            return self._value.dtype
+        return np.dtype(_config.default_dtype())
+
+    def size(self, dim=None):
+        return self.shape if dim is None else self.shape[dim]
+
+    @property
+    def is_leaf(self):
+        return self.op == "leaf"
+
+    # ---- materialization --------------------------------------------------------------------
+    def _materialize(self):
+        if self._value is None:
+            from . import _program
+
+            _program.materialize([self])
+        return self._value
+
+    def numpy(self):
+        """The value as a numpy array (the valid rows only, for a batch tensor)."""
+        v = self._materialize()
+        if self.batch is not None and v.ndim > 0 and v.shape[0] != self.batch[0]:
+            v = v[: self.batch[0]]
+        return v
+
+    def item(self):
+        v = self._materialize()
+        if v.size != 1:
+            raise shape_error(f"item() needs a tensor of one element, this one is {list(self.shape)}")
+        return float(v.reshape(()))
+
+    def tolist(self):
+        return self.numpy().tolist()
+
+    def __repr__(self):
+        try:
+            v = self.numpy()
+        except Exception as e:  # printing must not hide the tensor
+            return f"tensor(<{type(e).__name__}: {e}>, shape={list(self.shape)})"
+        body = np.array2string(v, precision=4, separator=", ")
+        grad = ", requires_grad=True" if self.requires_grad else ""
+        return f"tensor({body}{grad})"
+
+    def __len__(self):
+        if not self._shape:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __float__(self):
+        return self.item()
+
+    def detach(self):
+        t = _new("leaf", (), {"kind": "data"}, self._shape, self.batch)
+        t._value = self._materialize()
+        return t
+
+    def requires_grad_(self, flag=True):
+        if self.op != "leaf":
+            raise RuntimeError("requires_grad_() applies to leaf tensors only")
+        self.requires_grad = flag
+        return self
+
+    def backward(self, gradient=None):
+        from . import _autodiff
+
+        _autodiff.backward(self, gradient)
+
+    # ---- operators --------------------------------------------------------------------------
+    def __add__(self, o):
+        return ew("add", self, o)
+
+    def __radd__(self, o):
+        return ew("add", o, self)
+
+    def __sub__(self, o):
+        return ew("sub", self, o)
+
+    def __rsub__(self, o):
+        return ew("sub", o, self)
+
+    def __mul__(self, o):
+        return ew("mul", self, o)
+
+    def __rmul__(self, o):
+        return ew("mul", o, self)
+
+    def __truediv__(self, o):
+        return ew("div", self, o)
+
+    def __rtruediv__(self, o):
+        return ew("div", o, self)
+
+    def __neg__(self):
+        return ew("neg", self)
+
+    def __pow__(self, p):
+        if isinstance(p, (int, float)):
+            if p == 2:
+                return ew("square", self)
+            return ew("powc", self, p=float(p))
+        raise shape_error("only a constant exponent is supported (tensor ** number)")
+
+    def __matmul__(self, o):
+        return matmul(self, o)
+
+    def __rmatmul__(self, o):
+        return matmul(o, self)
+
+    def exp(self):
+        return ew("exp", self)
+
+    def log(self):
+        return ew("log", self)
+
+    def tanh(self):
+        return ew("tanh", self)
+
+    def sigmoid(self):
+        return ew("sigmoid", self)
+
+    def relu(self):
+        return ew("relu", self)
+
+    def sqrt(self):
+        return ew("sqrt", self)
+
+    def rsqrt(self):
+        return ew("rsqrt", self)
+
+    def erf(self):
+        return ew("erf", self)
+
+    def square(self):
+        return ew("square", self)
+
+    def sum(self, dim=None, keepdim=False):
+        return reduce_sum(self, dim, keepdim)
+
+    def mean(self, dim=None, keepdim=False):
+        return reduce_mean(self, dim, keepdim)
+
+    @property
+    def T(self):
+        return transpose(self)
+
+    def t(self):
+        return transpose(self)
+
+
+def _init_leaf(t, arr, requires_grad, batch, capacity, n):
+    shape = tuple(arr.shape)
+    binfo = None
+    if batch:
+        if arr.ndim == 0:
+            raise shape_error("a batch tensor needs at least one dim")
+        cap = capacity or arr.shape[0]
+        n = arr.shape[0] if n is None else n
+        if not (1 <= n <= cap) or arr.shape[0] not in (n, cap):
+            raise shape_error(f"batch of {arr.shape[0]} rows does not fit capacity {cap}")
+        if arr.shape[0] < cap:
+            pad = np.zeros((cap,) + arr.shape[1:], arr.dtype)
+            pad[: arr.shape[0]] = arr
+            arr = pad
+        shape = (B,) + shape[1:]
+        binfo = (n, cap)
+    t.op, t.inputs, t.attrs, t._shape, t.batch = "leaf", (), {"kind": "data"}, shape, binfo
+    t.loc = None
+    t.requires_grad = bool(requires_grad)
+    if requires_grad and arr.dtype.kind != "f":
+        raise TypeError("only floating-point tensors can require gradients")
+    t.grad = None
+    t._value = arr
+    t.phase = "fwd"
+    t._outbuf = None
+    t._consumers = 0
+
+
+def _new(op, inputs, attrs, shape, batch, loc=None):
+    t = Tensor.__new__(Tensor)
+    t.op, t.inputs, t.attrs, t._shape, t.batch = op, tuple(inputs), attrs, tuple(shape), batch
+    t.loc = loc if loc is not None else (_config.state.loc_override or user_location())
+    t.requires_grad = _config.state.grad_enabled and any(i.requires_grad for i in inputs)
+    t.grad = None
+    t._value = None
+    t.phase = _config.state.phase
+    t._outbuf = None
+    t._consumers = 0
+    return t
+
+
+def tensor(data, requires_grad=False, batch=False, capacity=None, n=None):
+    """A leaf tensor from array-like DATA. batch=True marks the leading dim as the batch dim."""
+    if isinstance(data, Tensor):
+        data = data.numpy()
+    return Tensor(data, requires_grad=requires_grad, batch=batch, capacity=capacity, n=n)
+
+
+def _leaf_value(arr, shape, batch):
+    t = Tensor.__new__(Tensor)
+    _init_leaf(t, arr, False, False, None, None)
+    t._shape, t.batch = tuple(shape), batch
+    return t
+
+
+def const(v):
+    t = _new("const", (), {"value": float(v)}, (), None)
+    t.requires_grad = False
+    return t
+
+
+def _as_tensor(x):
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (int, float, np.floating, np.integer)):
+        return const(float(x))
+    if isinstance(x, np.ndarray):
+        return Tensor(x)
+    raise TypeError(f"expected an axon.Tensor or a number, got {type(x).__name__}")
+
+
+def _merge_batch(ts, what):
+    b = None
+    for t in ts:
+        if t.batch is not None:
+            if b is not None and b != t.batch:
+                raise shape_error(
+                    f"'{what}' mixes batches of different sizes ({b[0]} rows of {b[1]} "
+                    f"and {t.batch[0]} rows of {t.batch[1]})")
+            b = t.batch
+    return b
+
+
+def _check_float(ts, what):
+    for t in ts:
+        if t._value is not None and t._value.dtype.kind != "f":
+            raise shape_error(f"'{what}' takes floating-point tensors, got {t._value.dtype} "
+                              f"(integer tensors are class indices: use them in cross_entropy)")
+
+
+def broadcast_shapes(shapes, what):
+    r = max(len(s) for s in shapes)
+    out = []
+    for a in range(r):
+        d = 1
+        for s in shapes:
+            k = a - (r - len(s))
+            if k < 0:
+                continue
+            e = s[k]
+            if e == d or e == 1:
+                continue
+            if d == 1:
+                d = e
+                continue
+            ops = " and ".join(shape_text(s) for s in shapes)
+            raise shape_error(
+                f"shapes do not broadcast in '{what}': dim {_dim_text(d)} against {_dim_text(e)} "
+                f"(operands {ops})", hint="NumPy broadcasting: trailing dims equal or 1")
+        out.append(d)
+    return tuple(out)
+
+
+# Elementwise functions: arity, numpy evaluation, index-notation text.
+def _np_erf(x):
+    return np.vectorize(math.erf, otypes=[x.dtype])(x)
+
+
+EW = {
+    "add": (2, lambda a, b: a + b, "({0} + {1})"),
+    "sub": (2, lambda a, b: a - b, "({0} - {1})"),
+    "mul": (2, lambda a, b: a * b, "({0} * {1})"),
+    "div": (2, lambda a, b: a / b, "({0} / {1})"),
+    "neg": (1, lambda a: -a, "(-{0})"),
+    "exp": (1, np.exp, "exp({0})"),
+    "log": (1, np.log, "log({0})"),
+    "tanh": (1, np.tanh, "tanh({0})"),
+    "erf": (1, _np_erf, "erf({0})"),
+    "sqrt": (1, np.sqrt, "sqrt({0})"),
+    "rsqrt": (1, lambda a: 1 / np.sqrt(a), "rsqrt({0})"),
+    # written out with exp: CPU targets lower exp, not sigmoid
+    "sigmoid": (1, lambda a: 1 / (1 + np.exp(-a)), "(1.0 / (1.0 + exp(-{0})))"),
+    "relu": (1, lambda a: np.maximum(a, 0), "max({0}, 0.0)"),
+    "square": (1, lambda a: a * a, "({0} * {0})"),
+    "powc": (1, None, "pow({0}, {p})"),
+    # d relu(x) / dx applied to g: select(x > 0, g, 0)
+    "relu_grad": (2, lambda x, g: np.where(x > 0, g, 0).astype(g.dtype), "select({0} > 0.0, {1}, 0.0)"),
+}
+
+
+def ew(fn, *xs, **attrs):
+    arity = EW[fn][0]
+    xs = [_as_tensor(x) for x in xs]
+    assert len(xs) == arity, fn
+    _check_float(xs, fn)
+    shape = broadcast_shapes([x._shape for x in xs], fn)
+    # Fold constants so that graphs stay small.
+    if all(x.op == "const" for x in xs) and fn != "powc":
+        vals = [np.float64(x.attrs["value"]) for x in xs]
+        return const(float(EW[fn][1](*vals)))
+    return _new("ew", xs, {"fn": fn, **attrs}, shape, _merge_batch(xs, fn))
+
+
+def _axes(dim, rank):
+    if dim is None:
+        return tuple(range(rank))
+    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+    out = []
+    for d in dims:
+        if not -rank <= d < rank:
+            raise shape_error(f"dim {d} is out of range for a tensor of rank {rank}")
+        out.append(d % rank)
+    return tuple(sorted(set(out)))
+
+
+def _row_mask(batch):
+    n, cap = batch
+    m = np.zeros(cap, _config.default_dtype())
+    m[:n] = 1
+    return _leaf_value(m, (B,), batch)
+
+
+def _sum_node(x, red, keep, masked):
+    shape = []
+    for a, d in enumerate(x._shape):
+        if a in red:
+            if a in keep:
+                shape.append(1)
+        else:
+            shape.append(d)
+    ins = [x]
+    masked = masked and any(x._shape[a] == B for a in red)
+    if masked:
+        ins.append(_row_mask(x.batch))
+    batch = x.batch if B in shape else None
+    return _new("sum", ins, {"red": tuple(red), "keep": tuple(keep), "masked": masked}, shape,
+                batch if batch else (_merge_batch(ins, "sum") if B in shape else None))
+
+
+def reduce_sum(x, dim=None, keepdim=False):
+    x = _as_tensor(x)
+    _check_float([x], "sum")
+    red = _axes(dim, x.ndim)
+    if not red:
+        return x
+    return _sum_node(x, red, red if keepdim else (), True)
+
+
+def _count(x, red):
+    """How many elements a reduction over RED sums: a leaf scalar 1/count when it depends on
+    the batch size (a rank-0 input, so the kernel serves every batch), else a constant."""
+    c = 1
+    batch = False
+    for a in red:
+        d = x._shape[a]
+        if d == B:
+            batch = True
+            c *= x.batch[0]
+        else:
+            c *= d
+    if batch:
+        return _leaf_value(np.array(1.0 / c, _config.default_dtype()), (), None)
+    return const(1.0 / c)
+
+
+def reduce_mean(x, dim=None, keepdim=False):
+    x = _as_tensor(x)
+    red = _axes(dim, x.ndim)
+    return reduce_sum(x, dim, keepdim) * _count(x, red)
+
+
+def _expand_node(g, x_shape, batch, red, keep, masked):
+    ins = [g]
+    if masked:
+        ins.append(_row_mask(batch))
+    return _new("expand", ins, {"red": tuple(red), "keep": tuple(keep), "masked": masked},
+                x_shape, batch if B in x_shape else None)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def contract(a, b, sa, sb, so, what="matmul"):
+    """out[so] = sum over the other letters of a[sa] * b[sb] (einsum of two operands)."""
+    dims = {}
+    for s, t in ((sa, a), (sb, b)):
+        for letter, d in zip(s, t._shape):
+            if letter in dims and dims[letter] != d:
+                raise shape_error(
+                    f"shape mismatch in '{what}': {_dim_text(dims[letter])} against "
+                    f"{_dim_text(d)} (operands {shape_text(a._shape)} and {shape_text(b._shape)})",
+                    hint=f"{what}(a: [..., M, K], b: [K, N]) -> [..., M, N]")
+            dims[letter] = d
+    shape = tuple(dims[c] for c in so)
+    for c in dims:
+        if c not in so and dims[c] == B and _config.state.phase == "fwd":
+            raise shape_error(f"'{what}' would sum over the batch dim; reduce it with sum() instead")
+    return _new("contract", (a, b), {"sa": sa, "sb": sb, "so": so}, shape, _merge_batch((a, b), what))
+
+
+def matmul(a, b):
+    a, b = _as_tensor(a), _as_tensor(b)
+    _check_float([a, b], "matmul")
+    if a.ndim == 0 or b.ndim == 0:
+        raise shape_error("matmul needs tensors of rank >= 1 (use * for scalars)")
+    if b.ndim > 2:
+        raise shape_error(f"matmul: the right operand must have rank 1 or 2, got {shape_text(b._shape)}")
+    lead = _LETTERS[: a.ndim - 1]
+    sa = lead + "y"
+    sb = "yz" if b.ndim == 2 else "y"
+    so = lead + ("z" if b.ndim == 2 else "")  # empty for vector . vector: a rank-0 result
+    if a._shape[-1] != b._shape[0]:
+        raise shape_error(
+            f"shape mismatch in 'matmul': K is {_dim_text(a._shape[-1])} in 'a' but "
+            f"{_dim_text(b._shape[0])} in 'b' (a is {shape_text(a._shape)}, b is {shape_text(b._shape)})",
+            hint="signature: matmul(a: [..., M, K], b: [K, N]) -> [..., M, N]")
+    return contract(a, b, sa, sb, so)
+
+
+def linear(x, w, bias=None):
+    """x @ w.T (+ bias) with w stored [out, in], read in place (no transpose materialized)."""
+    x, w = _as_tensor(x), _as_tensor(w)
+    _check_float([x, w], "linear")
+    if w.ndim != 2 or x.ndim < 1:
+        raise shape_error(f"linear: weight must be [out, in], got {shape_text(w._shape)}")
+    if x._shape[-1] != w._shape[1]:
+        raise shape_error(
+            f"shape mismatch in 'linear': the input has {_dim_text(x._shape[-1])} features but the "
+            f"weight takes {_dim_text(w._shape[1])} (input {shape_text(x._shape)}, weight "
+            f"{shape_text(w._shape)} = [out, in])",
+            hint="nn.Linear(in_features, out_features) takes inputs [..., in_features]")
+    lead = _LETTERS[: x.ndim - 1]
+    y = contract(x, w, lead + "y", "zy", lead + "z", "linear")
+    if bias is not None:
+        y = y + bias
+    return y
+
+
+def transpose(x):
+    x = _as_tensor(x)
+    if x.ndim != 2:
+        raise shape_error(f"transpose needs a rank-2 tensor, got {shape_text(x._shape)}")
+    if B in x._shape:
+        raise shape_error("transposing the batch dim is not supported")
+    # A permuted read, expressed as a contraction-free index statement.
+    return _new("permute", (x,), {"perm": (1, 0)}, (x._shape[1], x._shape[0]), None)
+
+
+def softmax(x, dim=-1, log=False):
+    x = _as_tensor(x)
+    _check_float([x], "softmax")
+    if x.ndim == 0 or _axes(dim, x.ndim) != (x.ndim - 1,):
+        raise shape_error("softmax/log_softmax are supported over the last dim only (dim=-1)")
+    if x._shape[-1] == B:
+        raise shape_error("softmax over the batch dim is not supported")
+    return _new("softmax", (x,), {"log": log}, x._shape, x.batch)
+
+
+def where_positive(x, g):
+    return ew("relu_grad", x, g)
+
+
+def cross_entropy_onehot(x, t, rw):
+    """Fused cross-entropy: sum_b rw[b] * sum_c t[b,c] * (logsumexp(x[b]) - x[b,c])."""
+    m = _new("rowmax", (x,), {}, x._shape[:-1], x.batch)
+    m.requires_grad = False
+    s = _new("sumexp", (x, m), {}, x._shape[:-1], x.batch)
+    s.requires_grad = False
+    return _new("xent", (x, t, rw, m, s), {}, (), None)

@@ -1,0 +1,145 @@
+"""axon.nn.functional: the usual functions, recorded lazily (see axon.Tensor)."""
+import numpy as np
+
+from .. import _config
+from .. import _tensor as T
+from .._errors import shape_error
+
+
+def relu(x):
+    return T.ew("relu", x)
+
+
+def sigmoid(x):
+    return T.ew("sigmoid", x)
+
+
+def tanh(x):
+    return T.ew("tanh", x)
+
+
+def gelu(x, approximate="none"):
+    x = T._as_tensor(x)
+    if approximate == "none":
+        return 0.5 * x * (1.0 + T.ew("erf", x * 0.7071067811865476))
+    if approximate == "tanh":
+        return 0.5 * x * (1.0 + T.ew("tanh", 0.7978845608028654 * (x + 0.044715 * (x * x * x))))
+    raise shape_error(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+
+
+def silu(x):
+    x = T._as_tensor(x)
+    return x * T.ew("sigmoid", x)
+
+
+def softmax(x, dim=-1):
+    return T.softmax(x, dim, log=False)
+
+
+def log_softmax(x, dim=-1):
+    return T.softmax(x, dim, log=True)
+
+
+def linear(x, weight, bias=None):
+    return T.linear(x, weight, bias)
+
+
+def _row_weights(x, reduction):
+    """Row weights [N]: 1/n on the valid rows for 'mean', 1 for 'sum', 0 on padded rows."""
+    n, cap = x.batch if x.batch is not None else (x._shape[0], x._shape[0])
+    w = np.zeros(cap, _config.default_dtype())
+    w[:n] = 1.0 / n if reduction == "mean" else 1.0
+    return T._leaf_value(w, (x._shape[0],), x.batch)
+
+
+def cross_entropy(input, target, reduction="mean"):
+    """Cross-entropy of logits INPUT [N, C] against class indices [N] (integers) or
+    probabilities / one-hot rows [N, C]. Fused: its gradient is (softmax - target) x row weight."""
+    x = T._as_tensor(input)
+    if x.ndim != 2:
+        raise shape_error(f"cross_entropy takes logits [N, C], got {T.shape_text(x._shape)}")
+    if reduction not in ("mean", "sum"):
+        raise shape_error(f"cross_entropy: reduction must be 'mean' or 'sum', got {reduction!r}")
+    C = x._shape[1]
+    if C == T.B:
+        raise shape_error("cross_entropy: the class dim cannot be the batch dim")
+    if isinstance(target, np.ndarray):
+        target = T.Tensor(target, batch=x.batch is not None,
+                          capacity=x.batch[1] if x.batch else None)
+    if not isinstance(target, T.Tensor):
+        raise shape_error(f"cross_entropy: target must be a tensor, got {type(target).__name__}")
+    tv = target._value
+    if tv is not None and tv.dtype.kind in "iu":
+        if target._shape != x._shape[:1]:
+            raise shape_error(
+                f"cross_entropy: class indices must be [N] for logits {T.shape_text(x._shape)}, got "
+                f"{T.shape_text(target._shape)}")
+        if target.batch != x.batch:
+            raise shape_error("cross_entropy: the target and the logits come from different batches")
+        n = x.batch[0] if x.batch else tv.shape[0]
+        idx = tv[:n]
+        if idx.size and (idx.min() < 0 or idx.max() >= C):
+            bad = int(idx[(idx < 0) | (idx >= C)][0])
+            raise shape_error(f"cross_entropy: class index {bad} is out of range for {C} classes")
+        onehot = np.zeros((tv.shape[0], C), _config.default_dtype())
+        onehot[np.arange(n), idx] = 1
+        t = T._leaf_value(onehot, x._shape, x.batch)
+    else:
+        t = target
+        if t._shape != x._shape:
+            raise shape_error(
+                f"cross_entropy: a target of probabilities must have the logits' shape "
+                f"{T.shape_text(x._shape)}, got {T.shape_text(t._shape)}",
+                hint="class indices are an integer tensor [N]")
+        if tv is not None:
+            n = x.batch[0] if x.batch else tv.shape[0]
+            rows = tv[:n].sum(axis=1)
+            if np.any(np.abs(rows - 1) > 1e-4):
+                raise shape_error("cross_entropy: each target row must sum to 1 (one-hot or "
+                                  "probabilities)")
+    return T.cross_entropy_onehot(x, t, _row_weights(x, reduction))
+
+
+def mse_loss(input, target, reduction="mean"):
+    x, y = T._as_tensor(input), T._as_tensor(target)
+    if x._shape != y._shape:
+        raise shape_error(f"mse_loss: input {T.shape_text(x._shape)} and target "
+                          f"{T.shape_text(y._shape)} differ in shape")
+    d = x - y
+    if reduction == "mean":
+        return (d * d).mean()
+    if reduction == "sum":
+        return (d * d).sum()
+    raise shape_error(f"mse_loss: reduction must be 'mean' or 'sum', got {reduction!r}")
+
+
+def _norm_axes(x, normalized_shape, what):
+    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(ns)
+    if k == 0 or k > x.ndim or tuple(x._shape[-k:]) != ns:
+        raise shape_error(f"{what}: normalized_shape {list(ns)} does not match the last dims of "
+                          f"the input {T.shape_text(x._shape)}")
+    return tuple(range(x.ndim - k, x.ndim))
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    x = T._as_tensor(input)
+    axes = _norm_axes(x, normalized_shape, "layer_norm")
+    mean = x.mean(axes, keepdim=True)
+    xc = x - mean
+    var = (xc * xc).mean(axes, keepdim=True)
+    y = xc * T.ew("rsqrt", var + eps)
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=1e-6):
+    x = T._as_tensor(input)
+    axes = _norm_axes(x, normalized_shape, "rms_norm")
+    y = x * T.ew("rsqrt", (x * x).mean(axes, keepdim=True) + eps)
+    if weight is not None:
+        y = y * weight
+    return y

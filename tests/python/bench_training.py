@@ -1,0 +1,151 @@
+#!/usr/bin/python3
+"""Training figures for docs/PERFORMANCE.md ("training"); a benchmark, never run as a test.
+
+  bench_training.py accuracy [--seeds 5] [--epochs 10]
+      784-256-10, Adam 1e-3, batch 128: test accuracy per epoch of axon (synthesized kernels) and
+      PyTorch from the same initialization and the same batches; mean of the last 3 epochs.
+  bench_training.py speed [--steps 50] [--blocks 5]
+      per-step time of axon and PyTorch (each thread count in --threads, best taken), alternating
+      blocks of steps, at 784-256-10 batch 128 and 784-512-256-10 batch 512; axon's time in
+      kernels, the rest being Python.
+PYTHONPATH=python:build/python; AXON_LIBRARY_DIR as for training."""
+import argparse
+import time
+
+import numpy as np
+import torch
+
+import axon
+import axon.nn as nn
+import axon.nn.functional as F
+
+
+def mlp(sizes):
+    layers = []
+    for k in range(len(sizes) - 1):
+        layers += [nn.Linear(sizes[k], sizes[k + 1])] + ([nn.ReLU()] if k < len(sizes) - 2 else [])
+    return nn.Sequential(*layers)
+
+
+def torch_mlp(params):
+    ps = [torch.tensor(p, requires_grad=True) for p in params]
+
+    def f(x):
+        h = x
+        for k in range(0, len(ps), 2):
+            h = h @ ps[k].T + ps[k + 1]
+            if k < len(ps) - 2:
+                h = torch.relu(h)
+        return h
+    return ps, f
+
+
+def accuracy(args):
+    (xtr, ytr), (xte, yte) = axon.datasets.fashion_mnist()
+    xte_t = torch.tensor(xte)
+    rows = []
+    for seed in range(args.seeds):
+        axon.manual_seed(seed)
+        model = mlp((784, 256, 10))
+        ps, f = torch_mlp([p.numpy().copy() for p in model.parameters()])
+        opt = axon.optim.Adam(model.parameters(), lr=1e-3)
+        topt = torch.optim.Adam(ps, lr=1e-3)
+        rng = np.random.default_rng(1000 + seed)
+        acc_a, acc_t = [], []
+        for epoch in range(args.epochs):
+            order = rng.permutation(len(xtr))
+            xs, ys = xtr[order], ytr[order]
+            for x, y in axon.datasets.DatasetIterator(xs, ys, 128):
+                loss = F.cross_entropy(model(x), y)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+            for k in range(0, len(xs), 128):
+                tl = torch.nn.functional.cross_entropy(f(torch.tensor(xs[k:k + 128])),
+                                                       torch.tensor(ys[k:k + 128]))
+                topt.zero_grad()
+                tl.backward()
+                topt.step()
+            correct = 0
+            with axon.no_grad():
+                for x, y in axon.datasets.DatasetIterator(xte, yte, 1000):
+                    correct += int((model(x).numpy().argmax(1) == y.numpy()).sum())
+            acc_a.append(correct / len(xte))
+            with torch.no_grad():
+                acc_t.append(float((f(xte_t).argmax(1).numpy() == yte).mean()))
+            print(f"seed {seed} epoch {epoch + 1}: axon {acc_a[-1]:.4f} pytorch {acc_t[-1]:.4f}", flush=True)
+        a3, t3 = np.mean(acc_a[-3:]), np.mean(acc_t[-3:])
+        rows.append((seed, a3, t3))
+        print(f"seed {seed}: last-3-epoch mean accuracy axon {100 * a3:.2f}% pytorch {100 * t3:.2f}%", flush=True)
+    a = np.array([r[1] for r in rows])
+    t = np.array([r[2] for r in rows])
+    print(f"mean over {len(rows)} seeds: axon {100 * a.mean():.2f}% (min {100 * a.min():.2f}%), "
+          f"pytorch {100 * t.mean():.2f}% (min {100 * t.min():.2f}%); difference "
+          f"{100 * (a.mean() - t.mean()):+.2f} points; axon kernels: {axon.stats}")
+
+
+def speed(args):
+    (xtr, ytr), _ = axon.datasets.fashion_mnist()
+    for sizes, batch, opt_name in (((784, 256, 10), 128, "adam"), ((784, 512, 256, 10), 512, "sgd")):
+        axon.manual_seed(0)
+        model = mlp(sizes)
+        init = [p.numpy().copy() for p in model.parameters()]
+        if opt_name == "adam":
+            opt = axon.optim.Adam(model.parameters(), lr=1e-3)
+        else:
+            opt = axon.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, gamma=0.7, decay_every=100)
+        ps, f = torch_mlp(init)
+        topt = torch.optim.Adam(ps, lr=1e-3) if opt_name == "adam" else torch.optim.SGD(ps, lr=0.01, momentum=0.9)
+        batches = list(axon.datasets.DatasetIterator(xtr[: batch * args.steps], ytr[: batch * args.steps], batch))
+        tb = [(torch.tensor(xtr[k * batch:(k + 1) * batch]), torch.tensor(ytr[k * batch:(k + 1) * batch]))
+              for k in range(args.steps)]
+
+        def axon_block():
+            axon.stats["kernel_seconds"] = 0.0
+            t0 = time.perf_counter()
+            for x, y in batches:
+                loss = F.cross_entropy(model(x), y)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                loss.item()
+            return (time.perf_counter() - t0) / len(batches), axon.stats["kernel_seconds"] / len(batches)
+
+        def torch_block():
+            t0 = time.perf_counter()
+            for x, y in tb:
+                loss = torch.nn.functional.cross_entropy(f(x), y)
+                topt.zero_grad()
+                loss.backward()
+                topt.step()
+                loss.item()
+            return (time.perf_counter() - t0) / len(tb)
+
+        axon_block()  # synthesis / warm-up
+        a, k = [], []
+        t = {n: [] for n in args.threads}
+        for _ in range(args.blocks):
+            s, ks = axon_block()
+            a.append(s)
+            k.append(ks)
+            for n in args.threads:
+                torch.set_num_threads(n)
+                t[n].append(torch_block())
+        best = min(args.threads, key=lambda n: np.median(t[n]))
+        am, km, tm = np.median(a), np.median(k), np.median(t[best])
+        print(f"{'-'.join(map(str, sizes))} batch {batch} {opt_name}: axon {1e3 * am:.2f} ms/step "
+              f"(kernels {1e3 * km:.2f} ms, Python {100 * (am - km) / am:.0f}%), PyTorch "
+              f"{1e3 * tm:.2f} ms/step ({best} threads; "
+              + ", ".join(f"{n}: {1e3 * np.median(t[n]):.2f}" for n in args.threads)
+              + f"); axon/PyTorch {am / tm:.2f}x", flush=True)
+
+
+ap = argparse.ArgumentParser()
+ap.add_argument("what", choices=["accuracy", "speed"])
+ap.add_argument("--seeds", type=int, default=5)
+ap.add_argument("--epochs", type=int, default=10)
+ap.add_argument("--steps", type=int, default=50)
+ap.add_argument("--blocks", type=int, default=5)
+ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+args = ap.parse_args()
+accuracy(args) if args.what == "accuracy" else speed(args)

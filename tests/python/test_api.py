@@ -1,0 +1,181 @@
+#!/usr/bin/python3
+"""The axon API (numpy executor): shape errors at the user's file:line:col with a caret, before
+anything runs; lazy evaluation; batches and padding; modules, optimizers and datasets;
+inspect_ir's graph level."""
+import os
+import sys
+import unittest
+
+import numpy as np
+
+import axon
+import axon.nn as nn
+import axon.nn.functional as F
+from axon import _program
+
+axon.set_executor("numpy")
+
+
+class ShapeErrors(unittest.TestCase):
+    def test_matmul_mismatch_points_at_the_call(self):
+        a = axon.tensor(np.zeros((3, 4), np.float32))
+        b = axon.tensor(np.zeros((5, 2), np.float32))
+        with self.assertRaises(axon.ShapeError) as cm:
+            c = a @ b  # the caret goes under 'a @ b'
+        msg = str(cm.exception)
+        line = sys._getframe().f_lineno - 2
+        self.assertIn(f"{__file__}:{line}:17: error: shape mismatch in 'matmul': K is 4 in 'a' but 5 in 'b'", msg)
+        self.assertIn("\n              c = a @ b  # the caret", msg)
+        self.assertIn("\n" + " " * 18 + "^^^^^\n", msg)
+        self.assertIn("hint: signature: matmul", msg)
+
+    def test_linear_and_broadcast_errors(self):
+        model = nn.Sequential(nn.Linear(8, 4), nn.ReLU(), nn.Linear(3, 2))
+        x = axon.tensor(np.zeros((2, 8), np.float32))
+        with self.assertRaises(axon.ShapeError) as cm:
+            model(x)
+        self.assertIn("test_api.py", str(cm.exception))
+        self.assertIn("the input has 4 features but the weight takes 3", str(cm.exception))
+        with self.assertRaises(axon.ShapeError) as cm:
+            axon.tensor(np.zeros((2, 3))) + axon.tensor(np.zeros((4,)))
+        self.assertIn("shapes do not broadcast in 'add': dim 3 against 4", str(cm.exception))
+
+    def test_cross_entropy_errors(self):
+        x = axon.tensor(np.zeros((4, 3), np.float32))
+        with self.assertRaises(axon.ShapeError) as cm:
+            F.cross_entropy(x, axon.tensor(np.array([0, 1, 3, 0])))
+        self.assertIn("class index 3 is out of range for 3 classes", str(cm.exception))
+        with self.assertRaises(axon.ShapeError):
+            F.cross_entropy(x, axon.tensor(np.array([0, 1])))
+
+    def test_errors_come_before_running(self):
+        _program.trace = []
+        try:
+            with self.assertRaises(axon.ShapeError):
+                axon.tensor(np.ones((2, 2))) @ axon.tensor(np.ones((3, 3)))
+            self.assertEqual(_program.trace, [])
+        finally:
+            _program.trace = None
+
+
+class Lazy(unittest.TestCase):
+    def test_values_materialize_on_demand(self):
+        a = axon.tensor(np.arange(6, dtype=np.float32).reshape(2, 3))
+        _program.trace = []
+        try:
+            b = (a * 2 + 1).sum(1)
+            self.assertEqual(_program.trace, [])
+            np.testing.assert_allclose(b.numpy(), [9, 27])
+            self.assertEqual(len(_program.trace), 1)
+            self.assertEqual(b.item() if b.ndim == 0 else float(b.numpy()[0]), 9.0)
+            self.assertEqual(len(_program.trace), 1, "a value is computed once")
+            self.assertIn("tensor([ 9., 27.])", repr(b))
+        finally:
+            _program.trace = None
+
+    def test_batches_pad_and_weigh_rows(self):
+        x = np.arange(10, dtype=np.float32).reshape(5, 2)
+        it = axon.datasets.DatasetIterator(x, np.arange(5), batch_size=2)
+        batches = list(it)
+        self.assertEqual(len(batches), 3)
+        xb, yb = batches[-1]
+        self.assertEqual(xb.shape, (1, 2))
+        self.assertEqual(xb._value.shape, (2, 2), "stored padded to the batch size")
+        np.testing.assert_allclose(xb.mean(0).numpy(), [8, 9])
+        np.testing.assert_allclose(xb.sum().numpy(), 17)
+        # the same program (so the same kernel) serves the full and the partial batch
+        texts = set()
+        for xb, _ in batches:
+            texts.add(_program.Program([xb.mean(0)]).text())
+        self.assertEqual(len(texts), 1)
+
+    def test_backward_needs_a_scalar(self):
+        w = nn.Parameter(np.ones((2, 2), np.float32))
+        with self.assertRaises(axon.ShapeError):
+            (w * 2).backward()
+
+
+class Fallback(unittest.TestCase):
+    def test_failed_synthesis_warns_and_runs_in_numpy(self):
+        import tempfile
+        import warnings
+        from axon import _kernels
+        old = {k: os.environ.get(k) for k in ("AXON_SYNTH", "AXON_LIBRARY_DIR")}
+        with tempfile.TemporaryDirectory() as tmp:
+            os.environ["AXON_SYNTH"] = "/bin/false"  # a synthesis that fails
+            os.environ["AXON_LIBRARY_DIR"] = tmp
+            axon.set_executor("kernels")
+            _kernels.reset()
+            try:
+                a = axon.tensor(np.arange(6, dtype=np.float32).reshape(2, 3))
+                with warnings.catch_warnings(record=True) as w:
+                    warnings.simplefilter("always")
+                    v = (a * 3.0 + 1.0).sum(1).numpy()
+                np.testing.assert_allclose(v, [12, 39])
+                msgs = [str(x.message) for x in w if issubclass(x.category, axon.SynthesisWarning)]
+                self.assertEqual(len(msgs), 1, msgs)
+                self.assertIn("running it with the numpy executor", msgs[0])
+                self.assertEqual(axon.stats["numpy_fallbacks"], 1)
+            finally:
+                axon.set_executor("numpy")
+                _kernels.reset()
+                for k, v in old.items():
+                    if v is None:
+                        os.environ.pop(k, None)
+                    else:
+                        os.environ[k] = v
+
+
+class Training(unittest.TestCase):
+    def test_sgd_schedule(self):
+        p = nn.Parameter(np.zeros(3, np.float32))
+        opt = axon.optim.SGD([p], lr=1.0, gamma=0.5, decay_every=2, min_lr=0.2)
+        lrs = [opt.current_lr(t) for t in range(8)]
+        self.assertEqual(lrs, [1.0, 1.0, 0.5, 0.5, 0.25, 0.25, 0.2, 0.2])
+        p.grad = axon.tensor(np.ones(3, np.float32))
+        opt.step()
+        np.testing.assert_allclose(p.numpy(), [-1, -1, -1])
+
+    def test_flat_buffers_and_zero_grad(self):
+        model = nn.Sequential(nn.Linear(3, 5), nn.ReLU(), nn.Linear(5, 2))
+        opt = axon.optim.Adam(model.parameters())
+        ps = list(model.parameters())
+        for p in ps:
+            self.assertTrue(np.shares_memory(p._value, opt.flat.value))
+            self.assertEqual(p._value.ctypes.data % 64, 0, "each parameter starts 64-byte aligned")
+        x = axon.tensor(np.ones((4, 3), np.float32), batch=True)
+        loss = F.cross_entropy(model(x), axon.tensor(np.array([0, 1, 1, 0]), batch=True))
+        loss.backward()
+        for p in ps:
+            self.assertTrue(np.shares_memory(p.grad._value, opt.flat.grad), "written in place")
+        opt.zero_grad()
+        self.assertTrue(all(p.grad is None for p in ps))
+
+    def test_fashion_mnist_loader(self):
+        if not os.path.exists(axon.datasets.FASHION_MNIST_DIR):
+            self.skipTest("dataset-fashion-mnist is not installed (scripts/setup.sh)")
+        (xtr, ytr), (xte, yte) = axon.datasets.fashion_mnist()
+        self.assertEqual(xtr.shape, (60000, 784))
+        self.assertEqual(xte.shape, (10000, 784))
+        self.assertEqual(sorted(set(ytr.tolist())), list(range(10)))
+        self.assertLessEqual(float(xtr.max()), 1.0)
+
+    def test_inspect_graph_level_names_the_python_line(self):
+        x = axon.tensor(np.ones((4, 3), np.float32), batch=True, capacity=8)
+        w = nn.Parameter(np.ones((2, 3), np.float32))
+        y = F.relu(F.linear(x, w)).sum()
+        text = axon.inspect_ir(y, axon.LoweringLevel.GRAPH)
+        self.assertIn("where B", text)
+        self.assertIn("sum(r0: 3)", text)
+        self.assertIn("test_api.py:", text)
+        self.assertIn("y = F.relu(F.linear(x, w)).sum()", text)
+        from axon import _kernels
+        if _kernels.synth_binary():
+            index = axon.inspect_ir(y, axon.LoweringLevel.INDEX)
+            self.assertIn("where B = 8", index)
+            self.assertIn("t0[i, j] = sum(r0: 3) x0[i, r0] * x1[j, r0]", index)
+
+
+if __name__ == "__main__":
+    r = unittest.main(argv=[sys.argv[0]], verbosity=2, exit=False)
+    sys.exit(0 if r.result.wasSuccessful() else 1)

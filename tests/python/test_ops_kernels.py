@@ -1,0 +1,98 @@
+#!/usr/bin/python3
+"""Every op through synthesized kernels against PyTorch autograd (<= 1e-4): one model that uses
+linear, layer_norm, gelu (both forms), silu, tanh, sigmoid, rms_norm, exp, log, sqrt, rsqrt, div,
+softmax, log_softmax, mse_loss and cross_entropy on a padded batch; its loss and every parameter
+gradient. A program that falls back to numpy fails the test. Without python3-torch, the float64
+numpy executor is the reference. (ctest: python_ops_kernels, label slow.)"""
+import sys
+import unittest
+import warnings
+
+import numpy as np
+
+import axon
+import axon.nn.functional as F
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+rng = np.random.default_rng(7)
+X = rng.uniform(-1, 1, (13, 12)).astype(np.float32)  # 13 valid rows of a batch of 16
+Y = rng.integers(0, 10, 13)
+P = {"w1": rng.uniform(-0.3, 0.3, (24, 12)), "b1": rng.uniform(-0.1, 0.1, 24),
+     "g": rng.uniform(0.5, 1.5, 24), "beta": rng.uniform(-0.1, 0.1, 24),
+     "r": rng.uniform(0.5, 1.5, 24), "w2": rng.uniform(-0.3, 0.3, (10, 24)),
+     "b2": rng.uniform(-0.1, 0.1, 10)}
+P = {k: v.astype(np.float32) for k, v in P.items()}
+
+
+def model(F, p, x, y, onehot, lib):
+    h = F.linear(x, p["w1"], p["b1"])
+    h = F.layer_norm(h, (24,), p["g"], p["beta"])
+    a = F.gelu(h) + F.silu(h) * lib.sigmoid(h) - lib.tanh(h) * 0.5
+    a = F.rms_norm(a, (24,), p["r"]) if lib.rms else a * lib.rsqrt((a * a).mean(-1, keepdim=True) + 1e-6) * p["r"]
+    a = F.gelu(a, approximate="tanh") + lib.sqrt(a * a + 1.0) - lib.log(a * a + 2.0) / 3.0
+    z = F.linear(a, p["w2"], p["b2"])
+    loss = F.cross_entropy(z, y)
+    loss = loss + F.mse_loss(F.softmax(z, -1), onehot) + (lib.exp(F.log_softmax(z, -1)) * onehot).mean()
+    return loss
+
+
+class AxonLib:
+    rms = True
+    sigmoid, tanh = staticmethod(lambda t: t.sigmoid()), staticmethod(lambda t: t.tanh())
+    rsqrt, sqrt = staticmethod(lambda t: t.rsqrt()), staticmethod(lambda t: t.sqrt())
+    log, exp = staticmethod(lambda t: t.log()), staticmethod(lambda t: t.exp())
+
+
+def run_axon(dtype):
+    axon.set_default_dtype(dtype)
+    try:
+        p = {k: axon.nn.Parameter(v) for k, v in P.items()}
+        x = axon.tensor(X, batch=True, capacity=16)
+        y = axon.tensor(Y, batch=True, capacity=16)
+        onehot = axon.tensor(np.eye(10, dtype=np.float32)[Y], batch=True, capacity=16)
+        loss = model(F, p, x, y, onehot, AxonLib)
+        loss.backward()
+        return loss.item(), {k: v.grad.numpy().astype(np.float64) for k, v in p.items()}
+    finally:
+        axon.set_default_dtype(np.float32)
+
+
+class OpsKernels(unittest.TestCase):
+    def test_all_ops_against_reference(self):
+        warnings.simplefilter("error", axon.SynthesisWarning)
+        loss, grads = run_axon(np.float32)
+        print(f"kernels: {axon.stats}")
+        if torch is not None:
+            class TorchLib:
+                rms = False
+                sigmoid, tanh, rsqrt, sqrt = torch.sigmoid, torch.tanh, torch.rsqrt, torch.sqrt
+                log, exp = torch.log, torch.exp
+            tp = {k: torch.tensor(v, requires_grad=True) for k, v in P.items()}
+            tl = model(torch.nn.functional, tp, torch.tensor(X), torch.tensor(Y),
+                       torch.tensor(np.eye(10, dtype=np.float32)[Y]), TorchLib)
+            tl.backward()
+            ref_loss, ref = tl.item(), {k: v.grad.numpy().astype(np.float64) for k, v in tp.items()}
+            name = "PyTorch autograd"
+        else:
+            print("PyTorch comparison skipped: python3-torch is not installed; float64 numpy reference")
+            axon.set_executor("numpy")
+            try:
+                ref_loss, ref = run_axon(np.float64)
+            finally:
+                axon.set_executor("kernels")
+            name = "float64 numpy"
+        self.assertLessEqual(abs(loss - ref_loss), 1e-4 * max(1, abs(ref_loss)))
+        worst = max(float(np.max(np.abs(grads[k] - ref[k]))) for k in P)
+        print(f"loss {loss:.6f} vs {name} {ref_loss:.6f}; max gradient difference {worst:.2e}")
+        for k in P:
+            err = float(np.max(np.abs(grads[k] - ref[k])))
+            self.assertLessEqual(err, 1e-4, f"gradient of {k}: {err:.3g} from {name}")
+
+
+if __name__ == "__main__":
+    r = unittest.main(argv=[sys.argv[0]], verbosity=2, exit=False)
+    sys.exit(0 if r.result.wasSuccessful() else 1)
