@@ -434,7 +434,9 @@ ObligationResult prove_obligation(const IndexProgram& a, const IndexProgram& b,
           encode_certificate(make_goal(ob), ob.lhs, ob.rhs, defs, ob.index_vars);
       std::string why;
       if (cq.tautology) {
-        why = "both sides are the same term once the normal-form instances are substituted";
+        why = "the two sides are one term once each subterm is replaced by its normal form "
+              "(the same expression up to bound-variable names, or equal by the normalizer's "
+              "rules alone)";
       } else {
         SolverAnswer ans = check(cq.query, SolverMode::Both, opts.limits, false);
         if (ans.status != SatStatus::Unsat)
