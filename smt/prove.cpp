@@ -49,6 +49,45 @@ int expr_depth(const Expr& root) {
   return depth[root.get()];
 }
 
+// The depth each output of p would have once its temporaries are inlined, computed over the
+// statements (linear; inlining itself copies every temporary's expression into each reader, which
+// for a chain of thousands of statements takes quadratic memory).
+int inlined_depth(const IndexProgram& p) {
+  std::map<std::string, int> tensor_depth;
+  int deepest = 0;
+  for (auto& st : p.stmts()) {
+    std::unordered_map<const ExprNode*, int> depth;
+    std::vector<std::pair<const ExprNode*, bool>> stack = {{st.value.get(), false}};
+    while (!stack.empty()) {
+      auto [n, expanded] = stack.back();
+      stack.pop_back();
+      if (depth.count(n))
+        continue;
+      if (!expanded) {
+        stack.push_back({n, true});
+        for (auto& a : n->args())
+          if (!depth.count(a.get()))
+            stack.push_back({a.get(), false});
+        continue;
+      }
+      int d = 0;
+      for (auto& a : n->args())
+        d = std::max(d, depth[a.get()]);
+      if (n->kind() == ExprKind::Access) {
+        auto it = tensor_depth.find(n->name());
+        if (it != tensor_depth.end())
+          d = std::max(d, it->second);
+      }
+      depth[n] = d + 1;
+    }
+    int d = depth[st.value.get()];
+    tensor_depth[st.out] = std::max(tensor_depth[st.out], d);
+    if (p.tensor(st.out).role == TensorRole::Output)
+      deepest = std::max(deepest, d);
+  }
+  return deepest;
+}
+
 double since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -496,6 +535,20 @@ ProveResult prove_programs(const IndexProgram& a, const IndexProgram& b,
     res.obligations.push_back(o);
     res.seconds = since(t0);
     return res;
+  }
+  // Refuse before inlining what would be too deep to prove (see kMaxObligationDepth).
+  for (auto* p : {&a, &b}) {
+    int d = inlined_depth(*p);
+    if (d > kMaxObligationDepth) {
+      ObligationResult o;
+      o.name = "outputs";
+      o.reason = "an output is nested " + std::to_string(d) +
+                 " levels deep once temporaries are inlined; the prover takes at most " +
+                 std::to_string(kMaxObligationDepth) + " (too deep to prove)";
+      res.obligations.push_back(o);
+      res.seconds = since(t0);
+      return res;
+    }
   }
   bool all = true;
   for (auto& ob : make_obligations(a, b, assumptions)) {
