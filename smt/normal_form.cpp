@@ -1055,8 +1055,14 @@ N sum_mono(const std::vector<std::pair<std::string, N>>& vars, const Mono& mono)
     return mk_mul(indep, mk_sum(used, masked));
   // A select on a bound variable with two nonzero branches (a concatenation read at its
   // boundary) splits into two masked terms, each of which folds into its own range:
-  // select(c, a, b) = select(c, a, 0) + select(c, 0, b).
-  for (size_t i = 0; i < dep.size(); ++i) {
+  // select(c, a, b) = select(c, a, 0) + select(c, 0, b). At most 3 such selects per product are
+  // split (each split doubles the terms).
+  size_t splittable = 0;
+  for (auto& f : dep)
+    splittable += f.atom->kind == NKind::Select && f.exp == 1 && f.atom->sort == Sort::Real &&
+                  !is_zero(f.atom->args[1]) && !is_zero(f.atom->args[2]) &&
+                  mentions(f.atom->args[0], used_names);
+  for (size_t i = 0; i < dep.size() && splittable <= 3; ++i) {
     const N& sel = dep[i].atom;
     if (sel->kind != NKind::Select || dep[i].exp != 1 || sel->sort != Sort::Real ||
         is_zero(sel->args[1]) || is_zero(sel->args[2]) || !mentions(sel->args[0], used_names))
