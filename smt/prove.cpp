@@ -23,6 +23,7 @@ namespace {
 // before every solver call, the refutation search only after the unbounded query failed.
 constexpr double kMaxQuickTrialWork = 2e5;
 constexpr double kMaxTrialWork = 4e6;
+constexpr double kMaxLargeBoundedWork = 2e4;
 
 // Nesting depth of an expression DAG (each node counted once: no exponential walk over shared
 // subterms, no recursion).
@@ -190,7 +191,17 @@ std::optional<Counterexample> refute(const IndexProgram& a, const IndexProgram& 
   std::vector<std::map<std::string, int64_t>> bsizes(
       sizes.begin(), sizes.begin() + static_cast<std::ptrdiff_t>(std::min(sizes.size(), opts.bounded_sizes)));
   auto large = large_dim_assignments(a, b, ob.assumptions, opts.large_sizes, kMaxTrialWork);
-  if (!large.empty() && opts.bounded_sizes > 0)
+  // The unrolled query grows with the sizes, and a max or min unrolls into nested ites that
+  // repeat their operands (exponential in the extent): the larger bounded query only for small
+  // programs without them (the larger trials below cover the rest).
+  bool has_minmax = false;
+  for (auto* side : {&ob.lhs, &ob.rhs})
+    visit(*side, [&](const ExprNode& n) {
+      has_minmax = has_minmax || n.kind() == ExprKind::RMax || n.kind() == ExprKind::RMin ||
+                   n.kind() == ExprKind::Max || n.kind() == ExprKind::Min;
+    });
+  if (!large.empty() && opts.bounded_sizes > 0 && !has_minmax &&
+      interpretation_work(a, b, large.front()) <= kMaxLargeBoundedWork)
     bsizes.push_back(large.front());
   for (size_t i = 0; i < bsizes.size(); ++i) {
     auto shapes = input_shapes(a, b, bsizes[i]);
