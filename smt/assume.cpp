@@ -5,8 +5,10 @@
 #include "smt/assume.h"
 
 #include <cctype>
+#include <unordered_map>
 
 #include "ir/error.h"
+#include "ir/limits.h"
 #include "ir/source.h"
 
 namespace axon::smt {
@@ -65,8 +67,34 @@ private:
     }
     if (k == ExprKind::Mod && x->sort() != Sort::Int)
       fail("% needs integers", at);
-    return ExprNode::binary(k, x, y);
+    return node(ExprNode::binary(k, x, y), 1 + std::max(depth(x), depth(y)), at);
   }
+  // Nesting depth of the expression built (operators and parentheses each add one level): deeper
+  // than limits::kMaxExprDepth is refused at the position where it is exceeded.
+  int depth(const Expr& e) const {
+    auto it = depth_.find(e.get());
+    return it == depth_.end() ? 1 : it->second;
+  }
+  Expr node(Expr e, int d, size_t at) {
+    if (d > limits::kMaxExprDepth)
+      fail("expression nested deeper than " + std::to_string(limits::kMaxExprDepth) +
+               " levels (operators and parentheses each add one)",
+           at);
+    int& slot = depth_[e.get()];
+    slot = std::max(slot, d);
+    keep_.push_back(e);
+    return e;
+  }
+  struct Nest {
+    Parser& p;
+    Nest(Parser& parser, size_t at) : p(parser) {
+      if (++p.nest_ > limits::kMaxExprDepth)
+        p.fail("expression nested deeper than " + std::to_string(limits::kMaxExprDepth) +
+                   " levels (operators and parentheses each add one)",
+               at);
+    }
+    ~Nest() { --p.nest_; }
+  };
   Expr parse_or() {
     Expr e = parse_and();
     while (true) {
@@ -125,16 +153,18 @@ private:
   Expr parse_unary() {
     size_t at = i_;
     if (eat("-")) {
+      Nest nest(*this, at);
       Expr x = parse_unary();
       if (x->sort() == Sort::Bool)
         fail("'-' of a condition", at);
-      return ExprNode::unary(ExprKind::Neg, x);
+      return node(ExprNode::unary(ExprKind::Neg, x), 1 + depth(x), at);
     }
     if (t_.compare(i_, 2, "!=") != 0 && eat("!")) {
+      Nest nest(*this, at);
       Expr x = parse_unary();
       if (x->sort() != Sort::Bool)
         fail("'!' of a number", at);
-      return ExprNode::unary(ExprKind::Not, x);
+      return node(ExprNode::unary(ExprKind::Not, x), 1 + depth(x), at);
     }
     return parse_primary();
   }
@@ -144,10 +174,11 @@ private:
     if (i_ >= t_.size())
       fail("expected a name, a number or '('");
     if (eat("(")) {
+      Nest nest(*this, at);
       Expr e = parse_or();
       if (!eat(")"))
         fail("expected ')'");
-      return e;
+      return node(e, 1 + depth(e), at);
     }
     char c = t_[i_];
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
@@ -201,6 +232,9 @@ private:
   const IndexProgram& a_;
   const IndexProgram& b_;
   size_t i_ = 0;
+  int nest_ = 0;
+  std::unordered_map<const ExprNode*, int> depth_;
+  std::vector<Expr> keep_; // keeps the nodes depth_ names alive (no address is reused)
 };
 
 } // namespace

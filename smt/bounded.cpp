@@ -77,6 +77,9 @@ public:
       return s.kind == SExpr::Kind::Sym && (s.sym == "true" || s.sym == "false");
     };
     switch (e->kind()) {
+    case ExprKind::Access: // a bool mask element: true when its Real constant is positive (the
+                           // replay reads inputs of bool tensors the same way)
+      return s_app(">", {element(e), s_real(0)});
     case ExprKind::Not: {
       SExpr a = bexpr(e->arg(0));
       return is_lit(a) ? lit(a.sym == "false") : s_app("not", {a});

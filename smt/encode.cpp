@@ -142,7 +142,7 @@ private:
     }
     case NKind::Access: {
       std::string s = smt_symbol("t_", a->name);
-      declare(s, std::vector<Sort>(a->args.size(), Sort::Int), Sort::Real);
+      declare(s, std::vector<Sort>(a->args.size(), Sort::Int), a->sort);
       if (a->args.empty())
         return s_sym(s);
       std::vector<SExpr> idx;
@@ -381,6 +381,60 @@ private:
     }
   }
 
+public:
+  // The certificate form of an expression (encode_certificate): its Real arithmetic (+ - * /,
+  // negation, select) kept as written; every other subterm (a read, a function, a reduction, a
+  // conversion) is a constant `a_<n>` whose value, the subterm's normal form, is asserted as an
+  // instance of the normalizer's rules. `defs` maps each such constant to its definition.
+  SExpr raw(const Expr& x, const std::map<std::string, Expr>& dim_defs,
+            const std::vector<std::pair<std::string, Expr>>& ranges,
+            std::map<std::string, SExpr>* defs) {
+    auto rec = [&](const Expr& y) { return raw(y, dim_defs, ranges, defs); };
+    if (x->sort() == Sort::Real) {
+      switch (x->kind()) {
+      case ExprKind::Add:
+        return s_app("+", {rec(x->arg(0)), rec(x->arg(1))});
+      case ExprKind::Sub:
+        return s_app("-", {rec(x->arg(0)), rec(x->arg(1))});
+      case ExprKind::Mul:
+        return s_app("*", {rec(x->arg(0)), rec(x->arg(1))});
+      case ExprKind::Neg:
+        return s_app("-", {rec(x->arg(0))});
+      case ExprKind::Div:
+        return s_app("*", {rec(x->arg(0)), inv_of(rec(x->arg(1)))});
+      case ExprKind::Recip:
+        return inv_of(rec(x->arg(0)));
+      case ExprKind::Select:
+        return ite(enc(normalize(x->arg(0), dim_defs, ranges)), rec(x->arg(1)), rec(x->arg(2)));
+      default:
+        break;
+      }
+    }
+    N n = normalize(x, dim_defs, ranges);
+    // A read, a variable or a constant is its own normal form: no instance to assert.
+    if (n->kind == NKind::Poly &&
+        (n->monos.empty() ||
+         (n->monos.size() == 1 &&
+          (n->monos[0].factors.empty() ||
+           (n->monos[0].coef.is_one() && n->monos[0].factors.size() == 1 &&
+            n->monos[0].factors[0].exp == 1 &&
+            (n->monos[0].factors[0].atom->kind == NKind::Access ||
+             n->monos[0].factors[0].atom->kind == NKind::Var))))))
+      return enc(n);
+    std::string sym = "a_" + std::to_string(defs->size());
+    declare(sym, {}, x->sort());
+    SExpr def = enc(n);
+    fact(s_app("=", {s_sym(sym), def}));
+    std::string text = to_string(x);
+    if (text.size() > 160)
+      text = text.substr(0, 157) + "...";
+    q.comments.push_back("  " + sym + " := " + text);
+    defs->emplace(sym, def);
+    return s_sym(sym);
+  }
+
+private:
+
   std::set<std::string> declared_, facts_;
   std::map<std::string, size_t> red_index_;
   std::vector<Red> reds_;
@@ -408,6 +462,53 @@ SmtQuery encode_goal(const Goal& g) {
   e.add_reduction_lemmas();
   e.q.asserts.push_back(s_app("not", {s_app("=", {l, r})}));
   return e.q;
+}
+
+namespace {
+
+SExpr substitute(const SExpr& e, const std::map<std::string, SExpr>& defs) {
+  if (e.kind == SExpr::Kind::Sym) {
+    auto it = defs.find(e.sym);
+    return it == defs.end() ? e : it->second;
+  }
+  if (e.kind != SExpr::Kind::List)
+    return e;
+  SExpr r = e;
+  for (auto& a : r.args)
+    a = substitute(a, defs);
+  return r;
+}
+
+} // namespace
+
+CertificateQuery encode_certificate(const Goal& g, const Expr& lhs, const Expr& rhs,
+                                    const std::map<std::string, Expr>& dim_defs,
+                                    const std::vector<std::pair<std::string, Expr>>& ranges) {
+  Encoder e;
+  e.q.comments.push_back("axon-synth equivalence obligation" +
+                         (g.name.empty() ? "" : ": " + g.name));
+  e.q.comments.push_back(std::string("encoding ") + kEncodingVersion + ", " + kLemmaLibraryVersion +
+                         "; expected answer: unsat (lhs == rhs for all sizes)");
+  e.q.comments.push_back(
+      "certificate form: both sides as written (their + - * / kept for the solver); each other "
+      "subterm a_<n> is asserted equal to its normal form (an instance of the normalizer's rules):");
+  for (auto& [v, ext] : g.index_ranges) {
+    std::string s = smt_symbol("i_", v);
+    e.declare(s, {}, Sort::Int);
+    SExpr x = e.enc(ext);
+    e.fact(s_app("and", {s_app("<=", {s_int(0), s_sym(s)}), s_app("<", {s_sym(s), x})}));
+  }
+  for (auto& a : g.assumptions)
+    e.fact(e.enc(a));
+  std::map<std::string, SExpr> defs;
+  SExpr l = e.raw(lhs, dim_defs, ranges, &defs), r = e.raw(rhs, dim_defs, ranges, &defs);
+  e.add_reduction_lemmas();
+  e.q.asserts.push_back(s_app("not", {s_app("=", {l, r})}));
+  CertificateQuery c;
+  c.instances = defs.size();
+  c.tautology = to_string(substitute(l, defs)) == to_string(substitute(r, defs));
+  c.query = std::move(e.q);
+  return c;
 }
 
 } // namespace axon::smt

@@ -9,6 +9,7 @@
 // unsat of the query means lhs == rhs for every size, index and tensor content.
 #pragma once
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +31,21 @@ struct Goal {
 };
 
 SmtQuery encode_goal(const Goal& g);
+
+// A certificate for a goal that normalization alone decided (both sides have one normal form):
+// the sides as written, their Real arithmetic kept so that the solver has to do it, and every
+// other subterm a constant asserted equal to its normal form (the instances of the normalizer's
+// rules the proof uses). `tautology` is true when the two sides are the same term once those
+// constants are replaced by their definitions: re-checking it would verify nothing the
+// instances do not already state.
+struct CertificateQuery {
+  SmtQuery query;
+  size_t instances = 0;
+  bool tautology = false;
+};
+CertificateQuery encode_certificate(const Goal& g, const Expr& lhs, const Expr& rhs,
+                                    const std::map<std::string, Expr>& dim_defs,
+                                    const std::vector<std::pair<std::string, Expr>>& ranges);
 
 // The symbol a dim, index or tensor gets in the query (sanitized, prefixed by class).
 std::string smt_symbol(const std::string& prefix, const std::string& name);

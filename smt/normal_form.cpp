@@ -1053,6 +1053,29 @@ N sum_mono(const std::vector<std::pair<std::string, N>>& vars, const Mono& mono)
   N masked;
   if (fold_mask(used, dep, masked))
     return mk_mul(indep, mk_sum(used, masked));
+  // A select on a bound variable with two nonzero branches (a concatenation read at its
+  // boundary) splits into two masked terms, each of which folds into its own range:
+  // select(c, a, b) = select(c, a, 0) + select(c, 0, b). At most 3 such selects per product are
+  // split (each split doubles the terms).
+  size_t splittable = 0;
+  for (auto& f : dep)
+    splittable += f.atom->kind == NKind::Select && f.exp == 1 && f.atom->sort == Sort::Real &&
+                  !is_zero(f.atom->args[1]) && !is_zero(f.atom->args[2]) &&
+                  mentions(f.atom->args[0], used_names);
+  for (size_t i = 0; i < dep.size() && splittable <= 3; ++i) {
+    const N& sel = dep[i].atom;
+    if (sel->kind != NKind::Select || dep[i].exp != 1 || sel->sort != Sort::Real ||
+        is_zero(sel->args[1]) || is_zero(sel->args[2]) || !mentions(sel->args[0], used_names))
+      continue;
+    N others = mk_const(1, Sort::Real);
+    for (size_t j = 0; j < dep.size(); ++j)
+      if (j != i)
+        others = mk_mul(others, factor_poly(dep[j]));
+    N zero = mk_const(0, Sort::Real);
+    N first = mk_mul(others, mk_select(sel->args[0], sel->args[1], zero));
+    N second = mk_mul(others, mk_select(sel->args[0], zero, sel->args[2]));
+    return mk_mul(indep, mk_add(mk_sum(used, first), mk_sum(used, second)));
+  }
   // Independent components become separate sums: sum_{j,k} f(j) g(k) = sum_j f(j) * sum_k g(k).
   std::vector<int> comp(dep.size(), -1);
   std::vector<std::set<std::string>> comp_vars;
@@ -1133,6 +1156,23 @@ N mk_minmax(NKind kind, const std::pair<std::string, N>& var, const N& body) {
 } // namespace
 
 N mk_reduce(NKind k, std::vector<std::pair<std::string, N>> vars, const N& body) {
+  // A reduction over a range of exactly one element is its one term (at index 0).
+  N b = body;
+  for (size_t i = 0; i < vars.size();) {
+    Rational c;
+    if (is_const(vars[i].second, &c) && c.is_one()) {
+      b = subst(b, {{vars[i].first, mk_const(0, Sort::Int)}});
+      vars.erase(vars.begin() + static_cast<long>(i));
+    } else {
+      ++i;
+    }
+  }
+  if (vars.empty())
+    return b;
+  return mk_reduce_ranges(k, std::move(vars), b);
+}
+
+N mk_reduce_ranges(NKind k, std::vector<std::pair<std::string, N>> vars, const N& body) {
   if (k == NKind::Sum)
     return mk_sum(std::move(vars), body);
   AXON_CHECK(vars.size() == 1, "max/min bind one variable");
@@ -1147,6 +1187,9 @@ namespace {
 class Normalizer {
 public:
   explicit Normalizer(const std::map<std::string, Expr>& defs) : defs_(defs) {}
+
+  // 0 <= v < extent for a free output index (the obligation's range facts).
+  void set_index_range(const std::string& v, const N& extent) { ranges_[v] = extent; }
 
   N go(const Expr& e) {
     switch (e->kind()) {
@@ -1163,12 +1206,14 @@ public:
       return it != defs_.end() ? go(it->second) : mk_var(e->name(), VarClass::Dim);
     }
     case ExprKind::Access: {
-      if (e->sort() != Sort::Real)
-        user_error("smt: tensor '" + e->name() + "' is read as a " + sort_name(e->sort()) +
-                   "; only real-valued tensors can be encoded (use a real 0/1 mask)");
+      if (e->sort() == Sort::Int)
+        user_error("smt: tensor '" + e->name() +
+                   "' is read as an int; only real and bool tensors can be encoded");
       std::vector<N> idx;
       for (auto& a : e->args())
         idx.push_back(go(a));
+      if (e->sort() == Sort::Bool) // a bool mask: an uninterpreted Bool-valued function
+        return mk_atom(NKind::Access, Sort::Bool, std::move(idx), e->name());
       return mk_access(e->name(), idx);
     }
     case ExprKind::Neg:
@@ -1199,15 +1244,23 @@ public:
       return mk_mul(go(e->arg(0)), go(e->arg(1)));
     case ExprKind::Div:
       if (e->sort() == Sort::Int)
-        return mk_int_op(NKind::IDiv, go(e->arg(0)), go(e->arg(1)));
+        return div_mod(NKind::IDiv, go(e->arg(0)), go(e->arg(1)));
       return mk_mul(go(e->arg(0)), mk_inv(go(e->arg(1))));
     case ExprKind::Mod:
-      return mk_int_op(NKind::IMod, go(e->arg(0)), go(e->arg(1)));
+      return div_mod(NKind::IMod, go(e->arg(0)), go(e->arg(1)));
     case ExprKind::Min:
     case ExprKind::Max: {
       bool mx = e->kind() == ExprKind::Max;
       if (e->sort() == Sort::Int)
         return mk_int_op(mx ? NKind::IMax : NKind::IMin, go(e->arg(0)), go(e->arg(1)));
+      // The identities of max and min: max(-inf, x) = x, min(inf, x) = x (x a real or itself
+      // an infinity of the same sign).
+      for (int side = 0; side < 2; ++side) {
+        const Expr& c = e->arg(side);
+        if (c->kind() == ExprKind::RealConst && std::isinf(c->real_value()) &&
+            (c->real_value() < 0) == mx)
+          return go(e->arg(1 - side));
+      }
       return mk_real_minmax(mx ? NKind::RMaxB : NKind::RMinB, go(e->arg(0)), go(e->arg(1)));
     }
     case ExprKind::Pow:
@@ -1246,6 +1299,72 @@ public:
   }
 
 private:
+  // Integer division and remainder by a positive b: the multiples of b leave
+  // ((q b + r) div b = q + r div b, (q b + r) mod b = r mod b), and a variable known to lie in
+  // [0, b) (an output index or a bound variable whose extent is b) is its own remainder with
+  // quotient 0. This is what a reshape round trip (i div N, i mod N) needs.
+  N div_mod(NKind k, const N& a, const N& b) {
+    if (b->kind != NKind::Poly || b->monos.size() != 1 || !known_positive(b) ||
+        a->kind != NKind::Poly)
+      return mk_int_op(k, a, b);
+    const Mono& bm = b->monos[0];
+    std::vector<Mono> quot, rest;
+    for (auto& m : a->monos) {
+      Rational q = m.coef * bm.coef.inverse();
+      std::vector<Factor> left = m.factors;
+      bool divides = q.den() == 1;
+      for (auto& f : bm.factors) {
+        auto it = std::find_if(left.begin(), left.end(), [&](const Factor& g) {
+          return g.atom->key == f.atom->key && g.exp >= f.exp && f.exp > 0;
+        });
+        if (it == left.end()) {
+          divides = false;
+          break;
+        }
+        if ((it->exp -= f.exp) == 0)
+          left.erase(it);
+      }
+      if (divides)
+        quot.push_back(Mono{q, left});
+      else
+        rest.push_back(m);
+    }
+    N r = mk_poly(rest, Sort::Int);
+    N q = mk_poly(quot, Sort::Int);
+    bool in_range = false;
+    if (r->monos.empty()) {
+      in_range = true;
+    } else if (r->monos.size() == 1 && r->monos[0].coef.is_one() &&
+               r->monos[0].factors.size() == 1 && r->monos[0].factors[0].exp == 1 &&
+               r->monos[0].factors[0].atom->kind == NKind::Var) {
+      auto it = ranges_.find(r->monos[0].factors[0].atom->name);
+      in_range = it != ranges_.end() && it->second->key == b->key;
+    }
+    if (in_range)
+      return k == NKind::IDiv ? q : r;
+    if (quot.empty())
+      return mk_int_op(k, a, b);
+    return k == NKind::IDiv ? mk_add(q, mk_int_op(k, r, b)) : mk_int_op(k, r, b);
+  }
+
+  // Whether the tile flatten can apply at all: the body reads `t * B` (a tile index times the
+  // inner extent). Trying it elsewhere normalizes every nested body twice (exponential in the
+  // nesting of reductions).
+  static bool has_tile_pattern(const Expr& body, const std::string& t, const Expr& B) {
+    bool hit = false;
+    visit(body, [&](const ExprNode& n) {
+      if (hit || n.kind() != ExprKind::Mul || n.sort() != Sort::Int)
+        return;
+      for (int side = 0; side < 2; ++side) {
+        const Expr& v = n.arg(side);
+        if (v->kind() == ExprKind::IndexVar && v->name() == t &&
+            structurally_equal(n.arg(1 - side), B))
+          hit = true;
+      }
+    });
+    return hit;
+  }
+
   static bool mentions_var(const Expr& e, const std::string& v) {
     auto fv = free_index_vars(e);
     return std::find(fv.begin(), fv.end(), v) != fv.end();
@@ -1294,8 +1413,14 @@ private:
         inner = b->arg(1);
         other = b->arg(0);
       }
+    } else if (k == ExprKind::Sum && b->kind() == ExprKind::Div && b->arg(0)->kind() == k &&
+               b->sort() == Sort::Real) {
+      // A per-tile divisor outside the inner sum: (sum_j f) / d = (1 / d) * sum_j f.
+      inner = b->arg(0);
+      other = ExprNode::binary(ExprKind::Div, ExprNode::real_const(1), b->arg(1));
     }
-    if (inner && !mentions_var(inner->extent(), e->name()) &&
+    if (inner && has_tile_pattern(inner->body(), e->name(), inner->extent()) &&
+        !mentions_var(inner->extent(), e->name()) &&
         !(other && mentions_var(other, inner->name())) && inner->name() != e->name() &&
         known_positive(go(inner->extent()))) {
       Expr kv = ExprNode::index_var(fresh_name("%f"));
@@ -1317,7 +1442,9 @@ private:
     bool had = it != env_.end();
     N saved = had ? it->second : nullptr;
     env_[e->name()] = mk_var(v, VarClass::Bound);
+    ranges_[v] = ext;
     N body = go(e->body());
+    ranges_.erase(v);
     if (had)
       env_[e->name()] = saved;
     else
@@ -1328,12 +1455,21 @@ private:
 
   const std::map<std::string, Expr>& defs_;
   std::map<std::string, N> env_;
+  std::map<std::string, N> ranges_; // variable -> extent (0 <= v < extent)
 };
 
 } // namespace
 
 N normalize(const Expr& e, const std::map<std::string, Expr>& dim_defs) {
   Normalizer n(dim_defs);
+  return n.go(e);
+}
+
+N normalize(const Expr& e, const std::map<std::string, Expr>& dim_defs,
+            const std::vector<std::pair<std::string, Expr>>& index_ranges) {
+  Normalizer n(dim_defs);
+  for (auto& [v, ext] : index_ranges)
+    n.set_index_range(v, n.go(ext));
   return n.go(e);
 }
 

@@ -124,6 +124,12 @@ N subst(const N& n, const std::map<std::string, N>& m);
 // Normalize an ir expression. Free IndexVar/DimVar become Var nodes of class Index/Dim.
 // `dim_defs` replaces dims by expressions (from assumptions like K == S * KS).
 N normalize(const Expr& e, const std::map<std::string, Expr>& dim_defs = {});
+// The same, knowing that each free output index v lies in [0, extent) (for v div extent = 0,
+// v mod extent = v).
+N normalize(const Expr& e, const std::map<std::string, Expr>& dim_defs,
+            const std::vector<std::pair<std::string, Expr>>& index_ranges);
+// mk_reduce without collapsing ranges of one element.
+N mk_reduce_ranges(NKind k, std::vector<std::pair<std::string, N>> vars, const N& body);
 
 std::string to_string(const N& n);
 

@@ -2,8 +2,10 @@
 #include "smt/prove.h"
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <unordered_map>
 
 #include "ir/error.h"
 #include "smt/bounded.h"
@@ -16,6 +18,76 @@ const char* verdict_name(Verdict v) {
 }
 
 namespace {
+
+// Body evaluations (interpretation_work) allowed for one larger-size trial: the quick trials run
+// before every solver call, the refutation search only after the unbounded query failed.
+constexpr double kMaxQuickTrialWork = 2e5;
+constexpr double kMaxTrialWork = 4e6;
+constexpr double kMaxLargeBoundedWork = 2e4;
+
+// Nesting depth of an expression DAG (each node counted once: no exponential walk over shared
+// subterms, no recursion).
+int expr_depth(const Expr& root) {
+  std::unordered_map<const ExprNode*, int> depth;
+  std::vector<std::pair<const ExprNode*, bool>> stack = {{root.get(), false}};
+  while (!stack.empty()) {
+    auto [n, expanded] = stack.back();
+    stack.pop_back();
+    if (depth.count(n))
+      continue;
+    if (!expanded) {
+      stack.push_back({n, true});
+      for (auto& a : n->args())
+        if (!depth.count(a.get()))
+          stack.push_back({a.get(), false});
+      continue;
+    }
+    int d = 0;
+    for (auto& a : n->args())
+      d = std::max(d, depth[a.get()]);
+    depth[n] = d + 1;
+  }
+  return depth[root.get()];
+}
+
+// The depth each output of p would have once its temporaries are inlined, computed over the
+// statements (linear; inlining itself copies every temporary's expression into each reader, which
+// for a chain of thousands of statements takes quadratic memory).
+int inlined_depth(const IndexProgram& p) {
+  std::map<std::string, int> tensor_depth;
+  int deepest = 0;
+  for (auto& st : p.stmts()) {
+    std::unordered_map<const ExprNode*, int> depth;
+    std::vector<std::pair<const ExprNode*, bool>> stack = {{st.value.get(), false}};
+    while (!stack.empty()) {
+      auto [n, expanded] = stack.back();
+      stack.pop_back();
+      if (depth.count(n))
+        continue;
+      if (!expanded) {
+        stack.push_back({n, true});
+        for (auto& a : n->args())
+          if (!depth.count(a.get()))
+            stack.push_back({a.get(), false});
+        continue;
+      }
+      int d = 0;
+      for (auto& a : n->args())
+        d = std::max(d, depth[a.get()]);
+      if (n->kind() == ExprKind::Access) {
+        auto it = tensor_depth.find(n->name());
+        if (it != tensor_depth.end())
+          d = std::max(d, it->second);
+      }
+      depth[n] = d + 1;
+    }
+    int d = depth[st.value.get()];
+    tensor_depth[st.out] = std::max(tensor_depth[st.out], d);
+    if (p.tensor(st.out).role == TensorRole::Output)
+      deepest = std::max(deepest, d);
+  }
+  return deepest;
+}
 
 double since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -54,28 +126,38 @@ std::optional<Counterexample> cex_from_json(const nlohmann::json& j) {
 }
 
 std::string write_certificate(const std::string& dir, const std::string& name, const SmtQuery& q) {
-  std::filesystem::create_directories(dir);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    user_error("prove: cannot create the certificate directory '" + dir + "': " + ec.message());
   std::string file;
   for (char c : name)
     file += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
   std::string path = dir + "/" + file + ".smt2";
   std::ofstream out(path);
   out << to_smtlib2(q);
+  out.close();
   if (!out)
     user_error("prove: cannot write certificate '" + path +
                "'; check that the directory is writable");
   return path;
 }
 
-// Random float64 trials: `seeds` random inputs at each of the first `count` size assignments.
+// Random float64 trials: `seeds` random inputs at each of the first `count` size assignments
+// (uniform in [-2, 2], or with `special` drawn from 0, +-1, +-2, +-0.5, +-3).
 std::optional<Counterexample>
 random_trials(const IndexProgram& a, const IndexProgram& b, const Obligation& ob,
-              const std::vector<std::map<std::string, int64_t>>& sizes, size_t count, int seeds) {
+              const std::vector<std::map<std::string, int64_t>>& sizes, size_t count, int seeds,
+              bool special = false) {
   for (size_t i = 0; i < sizes.size() && i < count; ++i) {
+    // Nested reductions make interpretation exponential in the nesting: skip sizes that cost
+    // more than kMaxTrialWork body evaluations (22 nested sums at size 6 would never finish).
+    if (!(interpretation_work(a, b, sizes[i]) <= kMaxTrialWork))
+      continue;
     auto shapes = input_shapes(a, b, sizes[i]);
     for (int s = 0; s < seeds; ++s) {
       uint64_t seed = 1000 * i + static_cast<uint64_t>(s);
-      TensorMap in = random_tensor_inputs(shapes, seed);
+      TensorMap in = special ? special_tensor_inputs(shapes, seed) : random_tensor_inputs(shapes, seed);
       bool holds = true;
       for (auto& as : ob.assumptions) {
         auto v = eval_assumption(as, sizes[i], in);
@@ -84,7 +166,8 @@ random_trials(const IndexProgram& a, const IndexProgram& b, const Obligation& ob
       if (!holds)
         continue;
       if (auto c = replay(a, b, sizes[i], in)) {
-        c->found_by = "random trial (seed " + std::to_string(seed) + ")";
+        c->found_by = std::string(special ? "special-value" : "random") + " trial (seed " +
+                      std::to_string(seed) + ")";
         return c;
       }
     }
@@ -103,10 +186,27 @@ std::optional<Counterexample> refute(const IndexProgram& a, const IndexProgram& 
   blim.z3_rlimit = std::min<uint64_t>(blim.z3_rlimit, 5'000'000);
   blim.cvc5_rlimit = std::min<uint64_t>(blim.cvc5_rlimit, 2'000'000);
   blim.hard_timeout_s = std::min(blim.hard_timeout_s, 3.0);
-  for (size_t i = 0; i < sizes.size() && i < opts.bounded_sizes; ++i) {
-    auto shapes = input_shapes(a, b, sizes[i]);
+  // The smallest sizes first, then one larger assignment (a difference that appears only at a
+  // size >= 7, a prime or a partial tile at 13).
+  std::vector<std::map<std::string, int64_t>> bsizes(
+      sizes.begin(), sizes.begin() + static_cast<std::ptrdiff_t>(std::min(sizes.size(), opts.bounded_sizes)));
+  auto large = large_dim_assignments(a, b, ob.assumptions, opts.large_sizes, kMaxTrialWork);
+  // The unrolled query grows with the sizes, and a max or min unrolls into nested ites that
+  // repeat their operands (exponential in the extent): the larger bounded query only for small
+  // programs without them (the larger trials below cover the rest).
+  bool has_minmax = false;
+  for (auto* side : {&ob.lhs, &ob.rhs})
+    visit(*side, [&](const ExprNode& n) {
+      has_minmax = has_minmax || n.kind() == ExprKind::RMax || n.kind() == ExprKind::RMin ||
+                   n.kind() == ExprKind::Max || n.kind() == ExprKind::Min;
+    });
+  if (!large.empty() && opts.bounded_sizes > 0 && !has_minmax &&
+      interpretation_work(a, b, large.front()) <= kMaxLargeBoundedWork)
+    bsizes.push_back(large.front());
+  for (size_t i = 0; i < bsizes.size(); ++i) {
+    auto shapes = input_shapes(a, b, bsizes[i]);
     std::string why;
-    auto bq = encode_bounded(ob, sizes[i], shapes, &why);
+    auto bq = encode_bounded(ob, bsizes[i], shapes, &why);
     if (!bq) {
       *notes += "bounded query skipped (" + why + "); ";
       continue;
@@ -122,12 +222,12 @@ std::optional<Counterexample> refute(const IndexProgram& a, const IndexProgram& 
       in[ref.tensor].at(ref.index) = ans.model.count(sym) ? ans.model.at(sym) : 0.0;
     bool holds = true;
     for (auto& as : ob.assumptions) {
-      auto v = eval_assumption(as, sizes[i], in);
+      auto v = eval_assumption(as, bsizes[i], in);
       holds = holds && (!v || *v);
     }
     if (!holds)
       continue;
-    if (auto c = replay(a, b, sizes[i], in)) {
+    if (auto c = replay(a, b, bsizes[i], in)) {
       c->found_by = "bounded smt (" + ans.solver + ")";
       return c;
     }
@@ -135,17 +235,105 @@ std::optional<Counterexample> refute(const IndexProgram& a, const IndexProgram& 
   }
   if (auto c = random_trials(a, b, ob, sizes, opts.trial_sizes, opts.trial_seeds * 3))
     return c;
+  if (auto c = random_trials(a, b, ob, sizes, opts.trial_sizes, opts.trial_seeds, true))
+    return c;
+  if (auto c = random_trials(a, b, ob, large, large.size(), opts.trial_seeds))
+    return c;
+  if (auto c = random_trials(a, b, ob, large, large.size(), opts.trial_seeds, true))
+    return c;
   *notes += "no counterexample in " + std::to_string(std::min(sizes.size(), opts.trial_sizes)) +
-            " small size assignments";
+            " small and " + std::to_string(large.size()) +
+            " larger size assignments (up to 17), random and special values";
   return std::nullopt;
+}
+
+// A concrete witness of the assumptions: sizes and inputs at which every assumption evaluates to
+// true. Looked for among the small size assignments, on random and constant inputs.
+bool assumptions_witnessed(const IndexProgram& a, const IndexProgram& b,
+                           const std::vector<Expr>& assumptions) {
+  // Larger assignments first: they compute the dims an assumption d == e defines (N == N0 + N1,
+  // the split assumptions of every rewrite step) and cost nothing to enumerate; the small
+  // assignments enumerate up to 50k tuples.
+  auto candidates = large_dim_assignments(a, b, assumptions, 4, INFINITY);
+  bool tried_small = false;
+  for (size_t ci = 0;; ++ci) {
+    if (ci == candidates.size()) {
+      if (tried_small)
+        break;
+      tried_small = true;
+      auto small = small_dim_assignments(a, b, assumptions, 8);
+      candidates.insert(candidates.end(), small.begin(), small.end());
+      if (ci == candidates.size())
+        break;
+    }
+    const auto& dims = candidates[ci];
+    bool dims_only = true; // every assumption decided by the dims alone, and true
+    for (auto& as : assumptions) {
+      auto v = eval_assumption(as, dims, {});
+      dims_only = dims_only && v && *v;
+    }
+    if (dims_only)
+      return true;
+    auto shapes = input_shapes(a, b, dims);
+    std::vector<TensorMap> inputs;
+    for (uint64_t seed = 0; seed < 6; ++seed)
+      inputs.push_back(random_tensor_inputs(shapes, 7000 + seed));
+    for (double c : {0.0, 1.0, -1.0, 0.5}) {
+      TensorMap m = random_tensor_inputs(shapes, 0);
+      for (auto& [k, t] : m)
+        std::fill(t.data.begin(), t.data.end(), c);
+      inputs.push_back(std::move(m));
+    }
+    for (auto& in : inputs) {
+      bool all = true;
+      for (auto& as : assumptions) {
+        auto v = eval_assumption(as, dims, in);
+        all = all && v && *v;
+      }
+      if (all)
+        return true;
+    }
+  }
+  return false;
 }
 
 } // namespace
 
-Goal make_goal(const Obligation& ob) {
-  // An assumption `d == e` (d a dim not in e) is applied as a definition of d.
+AssumptionCheck check_assumptions(const IndexProgram& a, const IndexProgram& b,
+                                  const std::vector<Expr>& assumptions, const ProveOptions& opts) {
+  AssumptionCheck r;
+  if (assumptions.empty() || assumptions_witnessed(a, b, assumptions))
+    return r;
+  // No small witness: ask the solver whether the assumptions and the dim facts (every dim >= 1)
+  // have any model at all. The goal 0 != 1 is true, so the query is sat exactly when they do.
+  Obligation ob;
+  ob.name = "assumptions";
+  ob.lhs = ExprNode::real_const(0);
+  ob.rhs = ExprNode::real_const(1);
+  ob.assumptions = assumptions;
+  SmtQuery q;
+  try {
+    q = encode_goal(make_goal(ob));
+  } catch (const RationalOverflow& e) {
+    r.status = SatStatus::Unknown;
+    r.reason = std::string("cannot encode the assumptions: ") + e.what();
+    return r;
+  }
+  SolverMode mode = opts.mode == SolverMode::Both ? SolverMode::Portfolio : opts.mode;
+  SolverAnswer ans = check(q, mode, opts.limits, false);
+  r.status = ans.status;
+  if (ans.status == SatStatus::Unknown)
+    r.reason = "no size satisfying the assumptions was found and the solver could not decide "
+               "whether any does (" +
+               ans.reason + "); a proof under them could be vacuous";
+  return r;
+}
+
+namespace {
+
+// An assumption `d == e` (d a dim not in e) is applied as a definition of d; `extra` gets e >= 1.
+std::map<std::string, Expr> dim_definitions(const Obligation& ob, std::vector<Expr>* extra) {
   std::map<std::string, Expr> defs;
-  std::vector<Expr> extra;
   for (auto& as : ob.assumptions) {
     if (as->kind() != ExprKind::Eq || as->arg(0)->sort() != Sort::Int)
       continue;
@@ -159,15 +347,23 @@ Goal make_goal(const Obligation& ob) {
         if (cyclic)
           continue;
         defs[d->name()] = e;
-        extra.push_back(ExprNode::binary(ExprKind::Ge, e, ExprNode::int_const(1)));
+        extra->push_back(ExprNode::binary(ExprKind::Ge, e, ExprNode::int_const(1)));
         break;
       }
     }
   }
+  return defs;
+}
+
+} // namespace
+
+Goal make_goal(const Obligation& ob) {
+  std::vector<Expr> extra;
+  std::map<std::string, Expr> defs = dim_definitions(ob, &extra);
   Goal g;
   g.name = ob.name;
-  g.lhs = normalize(ob.lhs, defs);
-  g.rhs = normalize(ob.rhs, defs);
+  g.lhs = normalize(ob.lhs, defs, ob.index_vars);
+  g.rhs = normalize(ob.rhs, defs, ob.index_vars);
   for (auto& as : ob.assumptions)
     g.assumptions.push_back(normalize(as, defs));
   for (auto& as : extra)
@@ -184,6 +380,18 @@ ObligationResult prove_obligation(const IndexProgram& a, const IndexProgram& b,
   auto t0 = std::chrono::steady_clock::now();
   ObligationResult r;
   r.name = ob.name;
+  // The normalizer, the encoder and the interpreter recurse over the expression: an obligation
+  // nested deeper than kMaxObligationDepth (long chains of temporaries, inlined) is refused.
+  for (auto* side : {&ob.lhs, &ob.rhs}) {
+    int d = expr_depth(*side);
+    if (d > kMaxObligationDepth) {
+      r.reason = "the obligation is nested " + std::to_string(d) +
+                 " levels deep once temporaries are inlined; the prover takes at most " +
+                 std::to_string(kMaxObligationDepth) + " (too deep to prove)";
+      r.seconds = since(t0);
+      return r;
+    }
+  }
   std::optional<ProofCache> cache;
   if (opts.use_cache)
     cache.emplace(opts.cache_dir.empty() ? default_cache_dir() : opts.cache_dir);
@@ -222,7 +430,17 @@ ObligationResult prove_obligation(const IndexProgram& a, const IndexProgram& b,
   // inputs, and a replayed difference is a confirmed refutation without waiting for the solver.
   if (!r.cached && !trivial && opts.quick_trials > 0) {
     auto sizes = small_dim_assignments(a, b, ob.assumptions, opts.quick_trials);
-    if (auto c = random_trials(a, b, ob, sizes, opts.quick_trials, 1)) {
+    auto c = random_trials(a, b, ob, sizes, opts.quick_trials, 1);
+    if (!c)
+      c = random_trials(a, b, ob, sizes, opts.quick_trials, 1, true);
+    if (!c) {
+      // Two larger assignments (sizes 7, 11, 13...), cheap ones only.
+      auto large = large_dim_assignments(a, b, ob.assumptions, 2, kMaxQuickTrialWork);
+      c = random_trials(a, b, ob, large, large.size(), 1);
+      if (!c)
+        c = random_trials(a, b, ob, large, large.size(), 1, true);
+    }
+    if (c) {
       r.verdict = Verdict::Refuted;
       r.solver = c->found_by;
       r.reason = "counterexample confirmed by float64 replay";
@@ -255,8 +473,37 @@ ObligationResult prove_obligation(const IndexProgram& a, const IndexProgram& b,
     if (r.verdict == Verdict::Proven && cache)
       cache->put(pkey, {{"verdict", "proven"}, {"solver", r.solver}, {"obligation", ob.name}});
   }
-  if (r.verdict == Verdict::Proven && query && !opts.certificate_dir.empty())
-    r.certificate = write_certificate(opts.certificate_dir, ob.name, *query);
+  if (r.verdict == Verdict::Proven && query && !opts.certificate_dir.empty()) {
+    if (trivial || r.solver == "normalizer") {
+      // The normal forms are equal, so the normalized query would be (not (= E E)): write the
+      // obligation as written instead, with the normal-form instances it uses as assertions,
+      // and have both solvers re-check it now. What they cannot re-check is normalizer-only.
+      std::vector<Expr> extra;
+      auto defs = dim_definitions(ob, &extra);
+      CertificateQuery cq =
+          encode_certificate(make_goal(ob), ob.lhs, ob.rhs, defs, ob.index_vars);
+      std::string why;
+      if (cq.tautology) {
+        why = "the two sides are one term once each subterm is replaced by its normal form "
+              "(the same expression up to bound-variable names, or equal by the normalizer's "
+              "rules alone)";
+      } else {
+        SolverAnswer ans = check(cq.query, SolverMode::Both, opts.limits, false);
+        if (ans.status != SatStatus::Unsat)
+          why = "z3 and cvc5 did not both re-check it within their limits (" +
+                (ans.status == SatStatus::Sat ? std::string("sat") : ans.reason) + ")";
+      }
+      if (!why.empty()) {
+        cq.query.comments.insert(cq.query.comments.begin(),
+                                 "normalizer-only: " + why +
+                                     "; this proof rests on axon-synth's normalizer");
+        r.certificate_normalizer_only = true;
+      }
+      r.certificate = write_certificate(opts.certificate_dir, ob.name, cq.query);
+    } else {
+      r.certificate = write_certificate(opts.certificate_dir, ob.name, *query);
+    }
+  }
   if (r.verdict == Verdict::Unknown) {
     std::string notes;
     if (auto c = refute(a, b, ob, opts, &notes)) {
@@ -282,6 +529,38 @@ ProveResult prove_programs(const IndexProgram& a, const IndexProgram& b,
                            const std::vector<Expr>& assumptions, const ProveOptions& opts) {
   auto t0 = std::chrono::steady_clock::now();
   ProveResult res;
+  // Assumptions that no sizes satisfy (with every dim >= 1) would make every goal proven.
+  AssumptionCheck ac = check_assumptions(a, b, assumptions, opts);
+  if (ac.status == SatStatus::Unsat) {
+    std::string list;
+    for (auto& as : assumptions)
+      list += (list.empty() ? "'" : ", '") + to_string(as) + "'";
+    user_error("the assumptions " + list +
+               " cannot all hold (every dim is at least 1): anything would be proven under them; "
+               "state assumptions that some sizes satisfy");
+  }
+  if (ac.status == SatStatus::Unknown) {
+    ObligationResult o;
+    o.name = "assumptions";
+    o.reason = ac.reason;
+    res.obligations.push_back(o);
+    res.seconds = since(t0);
+    return res;
+  }
+  // Refuse before inlining what would be too deep to prove (see kMaxObligationDepth).
+  for (auto* p : {&a, &b}) {
+    int d = inlined_depth(*p);
+    if (d > kMaxObligationDepth) {
+      ObligationResult o;
+      o.name = "outputs";
+      o.reason = "an output is nested " + std::to_string(d) +
+                 " levels deep once temporaries are inlined; the prover takes at most " +
+                 std::to_string(kMaxObligationDepth) + " (too deep to prove)";
+      res.obligations.push_back(o);
+      res.seconds = since(t0);
+      return res;
+    }
+  }
   bool all = true;
   for (auto& ob : make_obligations(a, b, assumptions)) {
     res.obligations.push_back(prove_obligation(a, b, ob, opts));

@@ -19,6 +19,10 @@
 namespace axon::smt {
 
 enum class Verdict { Proven, Refuted, Unknown };
+
+// Nesting depth of an obligation's sides (temporaries inlined) the prover takes; deeper ones are
+// unknown with the reason (docs/smt.md, "Known limits").
+inline constexpr int kMaxObligationDepth = 2000;
 const char* verdict_name(Verdict v); // "proven", "refuted", "unknown"
 
 struct ProveOptions {
@@ -31,6 +35,7 @@ struct ProveOptions {
   size_t trial_sizes = 16;  // size assignments tried by random trials
   int trial_seeds = 2;
   size_t quick_trials = 4; // size assignments tried numerically before any solver call (0: off)
+  size_t large_sizes = 8;  // larger size assignments (7..17) tried by the refutation search
 };
 
 struct ObligationResult {
@@ -43,6 +48,9 @@ struct ObligationResult {
   bool solver_disagreement = false; // a bug: both mode saw sat vs unsat
   std::optional<Counterexample> counterexample;
   std::string certificate; // path of the written certificate
+  // The certificate's header says "normalizer-only": the solvers could not re-check it (or it
+  // would check nothing beyond the normalizer's instances); the proof rests on the normalizer.
+  bool certificate_normalizer_only = false;
 };
 
 struct ProveResult {
@@ -51,6 +59,18 @@ struct ProveResult {
   double seconds = 0;
 };
 
+// Whether the assumptions, with every dim >= 1, can hold at all: Sat when a small concrete witness
+// (sizes and inputs) satisfies them or the solver finds a model, Unsat when the solver shows that
+// none exists (prove_programs then refuses with a UserError: anything would be proven), Unknown
+// otherwise (prove_programs then answers unknown, never proven).
+struct AssumptionCheck {
+  SatStatus status = SatStatus::Sat;
+  std::string reason;
+};
+AssumptionCheck check_assumptions(const IndexProgram& a, const IndexProgram& b,
+                                  const std::vector<Expr>& assumptions, const ProveOptions& opts);
+
+// Refuses (UserError) assumptions that no sizes satisfy; see check_assumptions.
 ProveResult prove_programs(const IndexProgram& a, const IndexProgram& b,
                            const std::vector<Expr>& assumptions, const ProveOptions& opts);
 ObligationResult prove_obligation(const IndexProgram& a, const IndexProgram& b,

@@ -38,7 +38,8 @@ int prove_command(const ProveCommandOptions& opts, std::ostream& out, std::ostre
       if (ob.counterexample)
         out << format_counterexample(*ob.counterexample);
       if (!ob.certificate.empty())
-        out << "  certificate: " << ob.certificate << "\n";
+        out << "  certificate: " << ob.certificate
+            << (ob.certificate_normalizer_only ? " (normalizer-only)" : "") << "\n";
     }
     out << "verdict: " << verdict_name(r.verdict) << "\n";
     out << "time: " << r.seconds * 1000 << " ms (solver " << solver_mode_name(po.mode) << ")\n";

@@ -41,11 +41,18 @@ std::optional<Counterexample> replay(const IndexProgram& a, const IndexProgram& 
   TensorMap ra, rb;
   std::string ea, eb;
   IndexProgram pa = at_dims(a, dims), pb = at_dims(b, dims);
+  // Bool inputs (masks) hold 0 or 1: any other value reads as true.
+  TensorMap in01 = inputs;
+  for (auto* p : {&pa, &pb})
+    for (auto* t : p->inputs())
+      if (t->dtype == DType::Bool && in01.count(t->name))
+        for (auto& x : in01[t->name].data)
+          x = x > 0 ? 1.0 : 0.0;
   auto only = [&](const IndexProgram& p) {
     TensorMap m;
     for (auto* t : p.inputs()) {
-      auto it = inputs.find(t->name);
-      if (it != inputs.end())
+      auto it = in01.find(t->name);
+      if (it != in01.end())
         m[t->name] = it->second;
     }
     return m;
@@ -62,7 +69,7 @@ std::optional<Counterexample> replay(const IndexProgram& a, const IndexProgram& 
   }
   Counterexample c;
   c.dims = dims;
-  c.inputs = inputs;
+  c.inputs = in01;
   if (!ea.empty() || !eb.empty()) {
     if (!ea.empty() && !eb.empty())
       return std::nullopt;
@@ -349,6 +356,142 @@ std::string format_counterexample(const Counterexample& c) {
     os << "\n";
   }
   return os.str();
+}
+
+namespace {
+
+// Body evaluations of one expression per evaluation of its context, a reduction counting its
+// body once per element of its range; an extent that depends on an index counts as `cap`.
+double expr_work(const Expr& e, const IndexProgram& p, double cap) {
+  if (is_reduce(e->kind())) {
+    double n = cap;
+    try {
+      n = static_cast<double>(std::max<int64_t>(p.eval_size(e->extent()), 0));
+    } catch (const std::exception&) {
+    }
+    return n * (1 + expr_work(e->body(), p, cap));
+  }
+  double w = 1;
+  for (auto& a : e->args())
+    w += expr_work(a, p, cap);
+  return w;
+}
+
+} // namespace
+
+double interpretation_work(const IndexProgram& a, const IndexProgram& b,
+                           const std::map<std::string, int64_t>& dims) {
+  double cap = 1;
+  for (auto& [k, v] : dims)
+    cap = std::max(cap, static_cast<double>(v));
+  double w = 0;
+  try {
+    for (auto* p : {&a, &b}) {
+      IndexProgram q = at_dims(*p, dims);
+      for (auto& s : q.stmts())
+        w += static_cast<double>(q.numel(s.out)) * expr_work(s.value, q, cap);
+    }
+  } catch (const std::exception&) {
+    return INFINITY;
+  }
+  return w;
+}
+
+std::vector<std::map<std::string, int64_t>>
+large_dim_assignments(const IndexProgram& a, const IndexProgram& b,
+                      const std::vector<Expr>& assumptions, size_t max_count, double max_work) {
+  std::vector<std::string> names;
+  for (auto* p : {&a, &b})
+    for (auto& [k, v] : p->dims())
+      if (std::find(names.begin(), names.end(), k) == names.end())
+        names.push_back(k);
+  // Dims an assumption `d == e` defines are computed from the others (K == T * B: K from T, B).
+  std::vector<std::pair<std::string, Expr>> defined;
+  auto mentions = [](const Expr& e, const std::string& d) {
+    bool hit = false;
+    visit(e, [&](const ExprNode& n) {
+      hit = hit || (n.kind() == ExprKind::DimVar && n.name() == d);
+    });
+    return hit;
+  };
+  for (auto& as : assumptions) {
+    if (as->kind() != ExprKind::Eq || as->arg(0)->sort() != Sort::Int)
+      continue;
+    for (int side = 0; side < 2; ++side) {
+      const Expr& d = as->arg(side);
+      const Expr& e = as->arg(1 - side);
+      bool taken = std::any_of(defined.begin(), defined.end(),
+                               [&](auto& x) { return x.first == d->name() || mentions(x.second, d->name()); });
+      if (d->kind() == ExprKind::DimVar && !taken && !mentions(e, d->name()) &&
+          std::none_of(defined.begin(), defined.end(),
+                       [&](auto& x) { return mentions(e, x.first); })) {
+        defined.emplace_back(d->name(), e);
+        break;
+      }
+    }
+  }
+  std::vector<std::string> free;
+  for (auto& n : names)
+    if (std::none_of(defined.begin(), defined.end(), [&](auto& x) { return x.first == n; }))
+      free.push_back(n);
+  // Patterns over the free dims: every dim at one size (primes and sizes around 16), one dim
+  // large with the others small, and distinct primes rotated over the dims.
+  std::vector<std::vector<int64_t>> patterns;
+  for (int64_t v : {7, 11, 13, 17, 8, 16, 12, 9})
+    patterns.push_back(std::vector<int64_t>(free.size(), v));
+  const int64_t primes[] = {7, 11, 13, 2, 3, 5, 17};
+  for (size_t r = 0; r < 7; ++r) {
+    std::vector<int64_t> p;
+    for (size_t i = 0; i < free.size(); ++i)
+      p.push_back(primes[(i + r) % 7]);
+    patterns.push_back(p);
+  }
+  for (int64_t v : {13, 17, 7})
+    for (size_t i = 0; i < free.size(); ++i) {
+      std::vector<int64_t> p(free.size(), 2);
+      p[i] = v;
+      patterns.push_back(p);
+    }
+  std::vector<std::map<std::string, int64_t>> out;
+  std::set<std::map<std::string, int64_t>> seen;
+  for (auto& p : patterns) {
+    if (out.size() >= max_count)
+      break;
+    std::map<std::string, int64_t> d;
+    for (size_t i = 0; i < free.size(); ++i)
+      d[free[i]] = p[i];
+    bool ok = true;
+    for (auto& [name, e] : defined) {
+      bool good = true;
+      auto v = eval_num(e, d, {}, &good);
+      if (!good || !v || *v < 1 || *v > 4096 || *v != std::floor(*v)) {
+        ok = false;
+        break;
+      }
+      d[name] = static_cast<int64_t>(*v);
+    }
+    if (!ok || !seen.insert(d).second)
+      continue;
+    for (auto& as : assumptions) {
+      auto v = eval_assumption(as, d, {});
+      ok = ok && !(v && !*v);
+    }
+    if (!ok || (!std::isinf(max_work) && !(interpretation_work(a, b, d) <= max_work)))
+      continue;
+    out.push_back(d);
+  }
+  return out;
+}
+
+TensorMap special_tensor_inputs(const std::map<std::string, std::vector<int64_t>>& shapes,
+                                uint64_t seed) {
+  static const double kValues[] = {0.0, 1.0, -1.0, 2.0, -2.0, 0.5, -0.5, 0.0, 3.0, -3.0};
+  std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ull + 7);
+  TensorMap m = random_tensor_inputs(shapes, seed);
+  for (auto& [name, t] : m)
+    for (auto& x : t.data)
+      x = kValues[rng() % 10];
+  return m;
 }
 
 } // namespace axon::smt

@@ -35,6 +35,23 @@ std::vector<std::map<std::string, int64_t>>
 small_dim_assignments(const IndexProgram& a, const IndexProgram& b,
                       const std::vector<Expr>& assumptions, size_t max_count);
 
+// Assignments at larger sizes (up to 17: primes 7, 11, 13, 17 and 8, 9, 12, 16, all dims alike,
+// one dim large, distinct primes), dims that an assumption `d == e` defines computed from the
+// others, filtered by the dim-only assumptions, and only those whose interpretation costs at most
+// max_work body evaluations (interpretation_work); at most max_count.
+std::vector<std::map<std::string, int64_t>>
+large_dim_assignments(const IndexProgram& a, const IndexProgram& b,
+                      const std::vector<Expr>& assumptions, size_t max_count, double max_work);
+
+// Estimated body evaluations of interpreting both programs at these dims (inf when unknown).
+double interpretation_work(const IndexProgram& a, const IndexProgram& b,
+                           const std::map<std::string, int64_t>& dims);
+
+// Every element one of 0, +-1, +-2, +-0.5, +-3 (0 twice as often), deterministic in the seed:
+// differences at exactly 0, at +-1 or between signs that uniform random values never hit.
+TensorMap special_tensor_inputs(const std::map<std::string, std::vector<int64_t>>& shapes,
+                                uint64_t seed);
+
 // Concrete shapes of every input of a and b at these dims.
 std::map<std::string, std::vector<int64_t>>
 input_shapes(const IndexProgram& a, const IndexProgram& b,

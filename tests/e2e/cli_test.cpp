@@ -170,6 +170,7 @@ TEST(CliSynth, UnsupportedTargetsSaySo) {
   Result r = run("--isa targets/npu.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=64");
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_NE(r.out.find("not available yet"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("targets/zen4.json"), std::string::npos) << r.out;  // every CPU target listed
   if (!__builtin_cpu_supports("avx512f")) {
     Result a = run("--isa targets/avx512.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=64");
     EXPECT_EQ(a.code, 2) << a.out;
