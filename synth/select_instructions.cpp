@@ -113,6 +113,10 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
       for (auto& i : sel.instrs)
         if (!i.hoisted)
           sel.cost_ns += i.cost_ns;
+    } else if (ctx.stats.stopped) {
+      sel.reason = "instruction selection for `" + canonical_stmt +
+                   "` stopped at its time limit before it finished (the time budget, or the default "
+                   "limit on stages before the search)";
     } else {
       std::ostringstream r;
       r << "no lowering for `" << canonical_stmt << "` on target '" << isa.name << "': ";
@@ -130,7 +134,7 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
           << (g.value->sort() == Sort::Bool ? "bool" : "real") << " operand";
       sel.reason = r.str();
     }
-    if (!opts.cache_dir.empty())
+    if (!opts.cache_dir.empty() && !sel.stats.stopped)
       isel::cache_store(opts.cache_dir, key, sel);
   }
   // Into the statement's names.

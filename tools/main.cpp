@@ -241,7 +241,10 @@ int main(int argc, char** argv) {
     if (*eval) return cmd_eval(eval_path, seed, mode, show, fa_eval);
     if (*replay) return replay_command(replay_path, replay_out);
     if (*sim) return sim_command(sim_opts, std::cout, std::cerr);
-    if (*prove) return smt::prove_command(prove_opts, std::cout, std::cerr);
+    if (*prove) {
+      if (!prove_opts.certificate_dir.empty()) require_writable_directory(prove_opts.certificate_dir, "--certificate");
+      return smt::prove_command(prove_opts, std::cout, std::cerr);
+    }
     if (library.parsed()) return library.run();
     if (*isa_table) return isa_table_command(table_opts, std::cout, std::cerr);
     if (*explain) return explain_command(explain_opts, std::cout, std::cerr);
