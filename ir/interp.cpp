@@ -25,6 +25,8 @@ double TensorValue::at(const std::vector<int64_t>& idx) const { return const_cas
 
 namespace {
 
+thread_local std::chrono::steady_clock::time_point t_deadline = std::chrono::steady_clock::time_point::max();
+
 [[noreturn]] void cannot_allocate(const std::string& tensor, size_t n) {
   user_error("error: cannot allocate " + std::to_string(n) + " elements (" + std::to_string(n * sizeof(double) >> 20) +
              " MiB) for tensor '" + tensor + "' in the interpreter; use smaller sizes (--dim)");
@@ -152,6 +154,14 @@ class Evaluator {
     return c;
   }
 
+  // Every 4096 elements or reduction terms, the thread's deadline (ScopedInterpreterDeadline).
+  void tick() {
+    if ((++ticks_ & 4095) == 0 && t_deadline != std::chrono::steady_clock::time_point::max() &&
+        std::chrono::steady_clock::now() > t_deadline)
+      throw InterpreterStopped("interpreter: stopped at the deadline of the stage that runs it");
+  }
+  uint32_t ticks_ = 0;
+
   double rnd(double v) const { return mode_ == EvalMode::F64 ? v : static_cast<double>(static_cast<float>(v)); }
 
   int64_t evi(const CNode& c) {
@@ -257,6 +267,7 @@ class Evaluator {
         double acc = c.kind == ExprKind::Sum ? 0.0 : (c.kind == ExprKind::RMax ? -INFINITY : INFINITY);
         int64_t& k = (*env_)[static_cast<size_t>(c.slot)];
         for (k = 0; k < n; ++k) {
+          tick();
           double v = evr(c.kids[1]);
           if (c.kind == ExprKind::Sum) acc = rnd(acc + v);
           else if (c.kind == ExprKind::RMax) acc = v > acc ? v : acc;
@@ -285,6 +296,7 @@ class Evaluator {
     bool is_b = s.value->sort() == Sort::Bool;
     std::vector<int64_t> idx(s.vars.size(), 0);
     for (size_t flat = 0; flat < n; ++flat) {
+      tick();
       for (size_t i = 0; i < idx.size(); ++i) (*env_)[i] = idx[i];
       double v = is_b ? (evb(root) ? 1.0 : 0.0) : evr(root);
       if (mode_ == EvalMode::F32) v = static_cast<float>(v);
@@ -390,6 +402,12 @@ class Evaluator {
 };
 
 }  // namespace
+
+ScopedInterpreterDeadline::ScopedInterpreterDeadline(std::chrono::steady_clock::time_point deadline)
+    : saved_(t_deadline) {
+  t_deadline = std::min(deadline, saved_);
+}
+ScopedInterpreterDeadline::~ScopedInterpreterDeadline() { t_deadline = saved_; }
 
 TensorMap interpret(const IndexProgram& p, const TensorMap& inputs, EvalMode mode) {
   return Evaluator(p, mode).run(inputs);

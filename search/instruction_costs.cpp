@@ -84,6 +84,9 @@ void add_selection(nlohmann::json& j, const Selection& s) {
 
 }  // namespace
 
+// The least time the check that the target computes an element function gets (see above).
+constexpr int kFunctionCheckSeconds = 30;
+
 InstructionSelection select_for_search(const std::vector<const IndexProgram*>& programs, const Isa& isa,
                                        const SelectOptions& opts, const SourceFile* src) {
   auto t0 = std::chrono::steady_clock::now();
@@ -97,7 +100,13 @@ InstructionSelection select_for_search(const std::vector<const IndexProgram*>& p
       collect_functions(st.value, fns);
       for (ExprKind k : fns) {
         if (!checked.insert(k).second) continue;
-        Selection f = select_instructions(function_program(k), 0, isa, opts);
+        // Whether the target computes an element function at all decides whether the program
+        // can run: that check gets at least kFunctionCheckSeconds even when the stage's deadline
+        // is nearer (a small --time-budget on a cold cache), and refuses the program only then.
+        SelectOptions fo = opts;
+        fo.deadline = std::max(opts.deadline, std::chrono::steady_clock::now() +
+                                                  std::chrono::seconds(kFunctionCheckSeconds));
+        Selection f = select_instructions(function_program(k), 0, isa, fo);
         ++r.functions_checked;
         if (f.stats.stopped) {
           // Whether the target computes the function at all is unknown: refuse rather than guess.
@@ -108,7 +117,7 @@ InstructionSelection select_for_search(const std::vector<const IndexProgram*>& p
           user_error((src ? src->path + ": error: " : std::string("error: ")) + msg + "; " + hint);
         }
         if (f.found) {
-          if (!operand) operand = select_instructions(function_program(k, true), 0, isa, opts);
+          if (!operand) operand = select_instructions(function_program(k, true), 0, isa, fo);
           double own = f.cost_ns / static_cast<double>(f.tile_elements);
           if (operand->found) own -= operand->cost_ns / static_cast<double>(operand->tile_elements) * (is_binary(k) ? 2 : 1);
           r.costs.functions[k] = {std::max(0.0, own), 1};

@@ -25,6 +25,7 @@
 
 #include "ir/error.h"
 #include "ir/inline.h"
+#include "ir/interp.h"
 
 namespace axon::isel {
 
@@ -749,6 +750,9 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
     } catch (const UserError&) {
       ++ctx.stats.unknown;
       continue;
+    } catch (const InterpreterStopped&) {
+      continue; // the deadline passed during the proof's trials: expired() ends the search
+
     }
     if (pr.verdict == smt::Verdict::Proven) {
       ++ctx.stats.proven;

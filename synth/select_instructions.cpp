@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "ir/error.h"
+#include "ir/interp.h"
 #include "synth/isel_cache.h"
 #include "synth/isel_goal.h"
 #include "synth/isel_search.h"
@@ -103,6 +104,7 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
     sel.stats.cached = true;
   } else {
     isel::Ctx ctx{isa, opts, isa_hash(isa) + "/" + std::to_string(opts.free_tile), {}};
+    ScopedInterpreterDeadline interpreter_deadline(opts.deadline);
     isel::CoverPtr c = isel::solve(ctx, g, opts.max_instructions);
     sel.stats = ctx.stats;
     if (c) {

@@ -187,3 +187,22 @@ TEST(Limits, InputFilesAreRegularAndBounded) {
 
 }  // namespace
 }  // namespace axon
+
+namespace axon {
+namespace {
+
+// A stage's deadline stops the interpreter on its thread (rewrite discovery's proofs interpret
+// programs at trial sizes; one with many nested reductions must not outlast the stage).
+TEST(Limits, TheInterpreterStopsAtItsThreadsDeadline) {
+  IndexProgram ip = load_index_program(source_from_string(
+      "where N = 64\ninput x: f32[N, N, N]\noutput y[] = sum(a) sum(b) sum(c) x[a, b, c]\n", "t.tp"));
+  TensorMap in = random_inputs(ip, 1);
+  {
+    ScopedInterpreterDeadline past(std::chrono::steady_clock::now() - std::chrono::seconds(1));
+    EXPECT_THROW(interpret(ip, in), InterpreterStopped);
+  }
+  EXPECT_NO_THROW(interpret(ip, in));  // the deadline ended with its scope
+}
+
+}  // namespace
+}  // namespace axon
