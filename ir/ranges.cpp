@@ -4,6 +4,7 @@
 #include "ir/ranges.h"
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_map>
 
 #include "ir/error.h"
@@ -52,6 +53,32 @@ class RangeChecker {
             ", beyond the 64-bit range");
     memo_[e.get()] = r;
     return r;
+  }
+
+  // Nodes evaluated for one element of `e`: a reduction counts its body once per term, at the
+  // largest extent it can have (infinity when unknown).
+  double cost(const Expr& e) {
+    if (e->sort() == Sort::Int && !is_reduce(e->kind())) {
+      of(e);
+      return 1;
+    }
+    if (is_reduce(e->kind())) {
+      std::optional<Range> ext = of(e->extent());
+      double n = ext ? static_cast<double>(std::max<i128>(0, ext->hi)) : INFINITY;
+      auto saved_vars = vars;
+      vars[e->name()] = Range{0, ext ? std::max<i128>(0, ext->hi - 1) : kMax64};
+      if (!ext) unknown_vars_.push_back(e->name());
+      auto saved_memo = std::move(memo_);
+      memo_.clear();
+      double c = 1 + n * cost(e->body());
+      memo_ = std::move(saved_memo);
+      if (!ext) unknown_vars_.pop_back();
+      vars = std::move(saved_vars);
+      return c;
+    }
+    double c = 1;
+    for (auto& a : e->args()) c += cost(a);
+    return c;
   }
 
   // Walks a value (Real or Bool) for its integer subexpressions and reductions.
@@ -244,6 +271,24 @@ void check_ranges(const IndexProgram& p, const SourceFile* src) {
     }
     rc.walk(s.value);
   }
+}
+
+double interpretation_work(const IndexProgram& p) {
+  auto fail = [](const std::string& msg) { user_error("error: " + msg); };
+  double total = 0;
+  for (auto& s : p.stmts()) {
+    RangeChecker rc(p.dims(), fail);
+    double elements = 1;
+    const TensorDecl& out = p.tensor(s.out);
+    for (size_t i = 0; i < out.shape.size(); ++i) {
+      auto v = eval_size_checked(out.shape[i], p.dims(), fail);
+      if (!v) return INFINITY;
+      elements *= static_cast<double>(*v);
+      if (i < s.vars.size()) rc.vars[s.vars[i]] = Range{0, *v - 1};
+    }
+    total += elements * rc.cost(s.value);
+  }
+  return total;
 }
 
 }  // namespace axon

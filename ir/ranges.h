@@ -39,4 +39,9 @@ std::string extent_problem(int64_t v, const std::string& what);
 // in `src` (or naming the statement when src is null). Dims without a size are skipped.
 void check_ranges(const IndexProgram& p, const SourceFile* src);
 
+// An upper bound on the reference interpreter's work for `p`: over every statement, its elements
+// times the nodes it evaluates per element, each reduction counted at the largest extent it can
+// have. Infinity when a dim has no size. `eval` refuses programs above its --max-work with it.
+double interpretation_work(const IndexProgram& p);
+
 }  // namespace axon

@@ -50,6 +50,11 @@ const char* stop_reason_name(StopReason r) {
 
 DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
   auto start = Clock::now();
+  // Numerical trials inside proofs and numerics checks interpret programs; a large one (many
+  // nested reductions at the trial sizes) must not run past the time limit: past it, the
+  // interpreter stops, that proof is unknown and the next proposal ends the run.
+  ScopedInterpreterDeadline interpreter_deadline(
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(time_limit_)));
   DiscoveryReport rep;
   std::set<std::string> seen;
   Variant root;
@@ -62,11 +67,6 @@ DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
   for (StepKind k : kinds_)
     rep.steps[k];
 
-  // Numerical trials inside proofs and numerics checks interpret programs; a large one (many
-  // nested reductions at the trial sizes) must not run past the time limit: past it, the
-  // interpreter stops, that proof is unknown and the next proposal ends the run.
-  ScopedInterpreterDeadline interpreter_deadline(
-      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(time_limit_)));
   std::vector<size_t> frontier{0};
   bool stopped = false;
   for (size_t depth = 1; !stopped; ++depth) {

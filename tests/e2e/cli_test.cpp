@@ -267,6 +267,16 @@ TEST(CliReliability, NonRegularAndLongInputsExitTwo) {
   Result b = run("eval build-e2e-out/rel/big.tp");
   EXPECT_EQ(b.code, 2) << b.out;
   EXPECT_NE(b.out.find("use smaller sizes"), std::string::npos) << b.out;
+  // A reduction of 2^40 - 1 terms is within the size limits, but eval would run for hours.
+  write_text("build-e2e-out/rel/long_sum.tp", "output y[] = sum(k: 1099511627775) 1.0\n");
+  Result w = run("eval build-e2e-out/rel/long_sum.tp");
+  EXPECT_EQ(w.code, 2) << w.out;
+  EXPECT_NE(w.out.find("more than --max-work"), std::string::npos) << w.out;
+  EXPECT_EQ(run("eval build-e2e-out/rel/long_sum.tp --max-work 1e3").code, 2);
+  write_text("build-e2e-out/rel/short_sum.tp", "output y[] = sum(k: 100) 1.0\n");
+  Result ok = run("eval build-e2e-out/rel/short_sum.tp");
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  EXPECT_NE(ok.out.find("sum 100"), std::string::npos) << ok.out;
 }
 
 TEST(CliReliability, UnwritableOutputsFailBeforeTheSearch) {

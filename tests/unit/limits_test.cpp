@@ -16,6 +16,7 @@
 #include "ir/frontend.h"
 #include "ir/interp.h"
 #include "ir/limits.h"
+#include "ir/ranges.h"
 
 namespace axon {
 namespace {
@@ -202,6 +203,24 @@ TEST(Limits, TheInterpreterStopsAtItsThreadsDeadline) {
     EXPECT_THROW(interpret(ip, in), InterpreterStopped);
   }
   EXPECT_NO_THROW(interpret(ip, in));  // the deadline ended with its scope
+}
+
+}  // namespace
+}  // namespace axon
+
+namespace axon {
+namespace {
+
+TEST(Limits, InterpretationWorkIsBoundedFromTheExtents) {
+  auto work = [](const std::string& text) { return interpretation_work(load_index_program(source_from_string(text, "t.tp"))); };
+  double small = work("output y[] = sum(k: 100) 1.0\n");
+  EXPECT_GE(small, 100);
+  EXPECT_LE(small, 1000);
+  EXPECT_GT(work("output y[] = sum(k: 1099511627775) 1.0\n"), 1e12);
+  // An extent that depends on an index variable counts at its largest.
+  double tri = work("where N = 1000\ninput x: f32[N]\noutput y[i: N] = sum(k: i + 1) x[k]\n");
+  EXPECT_GE(tri, 1e6);
+  EXPECT_LE(tri, 1e7);
 }
 
 }  // namespace
