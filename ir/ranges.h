@@ -44,4 +44,4 @@ void check_ranges(const IndexProgram& p, const SourceFile* src);
 // have. Infinity when a dim has no size. `eval` refuses programs above its --max-work with it.
 double interpretation_work(const IndexProgram& p);
 
-}  // namespace axon
+} // namespace axon

@@ -25,7 +25,8 @@ namespace fs = std::filesystem;
 
 std::string repeat(const std::string& s, int n, const std::string& sep) {
   std::string out;
-  for (int i = 0; i < n; ++i) out += (i ? sep : "") + s;
+  for (int i = 0; i < n; ++i)
+    out += (i ? sep : "") + s;
   return out;
 }
 
@@ -59,7 +60,8 @@ std::vector<std::string> programs_at_the_limits() {
       head + "output y = " + repeat("x", kDepth + 1, " + ") + "\n",
       head + "output y[i] = " + repeat("x[i]", kDepth, " * ") + "\n",
       // Parentheses: kDepth - 1 pairs around x[i], plus the index itself.
-      head + "output y[i] = " + std::string(kDepth - 1, '(') + "x[i]" + std::string(kDepth - 1, ')') + "\n",
+      head + "output y[i] = " + std::string(kDepth - 1, '(') + "x[i]" +
+          std::string(kDepth - 1, ')') + "\n",
       // Unary minus and nested calls.
       head + "output y[i] = " + std::string(kDepth - 1, '-') + "x[i]\n",
       head + "output y = " + repeat("exp(", kDepth, "") + "x" + std::string(kDepth, ')') + "\n",
@@ -90,7 +92,8 @@ TEST(Limits, ProgramsAtTheLimitsPassOnATbbWorkerThread) {
       }
     });
   });
-  for (size_t i = 0; i < programs.size(); ++i) EXPECT_EQ(failures[i], "") << programs[i].substr(0, 120);
+  for (size_t i = 0; i < programs.size(); ++i)
+    EXPECT_EQ(failures[i], "") << programs[i].substr(0, 120);
 }
 
 TEST(Limits, OnePastTheLimitIsAnErrorAtItsPosition) {
@@ -98,18 +101,22 @@ TEST(Limits, OnePastTheLimitIsAnErrorAtItsPosition) {
   std::string chain = rejection(head + "output y = " + repeat("x", kDepth + 2, " + ") + "\n");
   EXPECT_NE(chain.find("t.tp:3:"), std::string::npos) << chain;
   EXPECT_NE(chain.find("nested too deeply (more than 256 levels)"), std::string::npos) << chain;
-  std::string parens = rejection(head + "output y[i] = " + std::string(kDepth, '(') + "x[i]" + std::string(kDepth, ')') + "\n");
+  std::string parens = rejection(head + "output y[i] = " + std::string(kDepth, '(') + "x[i]" +
+                                 std::string(kDepth, ')') + "\n");
   EXPECT_NE(parens.find("t.tp:3:"), std::string::npos) << parens;
   EXPECT_NE(parens.find("nested too deeply"), std::string::npos) << parens;
   // Deep enough to overflow the stack of a parser without a limit.
-  std::string deep = rejection(head + "output y[i] = " + std::string(100000, '(') + "x[i]" + std::string(100000, ')') + "\n");
+  std::string deep = rejection(head + "output y[i] = " + std::string(100000, '(') + "x[i]" +
+                               std::string(100000, ')') + "\n");
   EXPECT_NE(deep.find("nested too deeply"), std::string::npos) << deep.substr(0, 300);
   std::string minus = rejection(head + "output y[i] = " + std::string(100000, '-') + "x[i]\n");
   EXPECT_NE(minus.find("nested too deeply"), std::string::npos) << minus.substr(0, 300);
   std::string flat = rejection(head + "output y = " + repeat("x", 4000, " + ") + "\n");
   EXPECT_NE(flat.find("nested too deeply"), std::string::npos) << flat.substr(0, 300);
-  std::string ops = rejection(head + "output y = concat(" + repeat("x", 100000, ", ") + ", axis=0)\n");
-  EXPECT_NE(ops.find("more than 1024 operands in the call of 'concat'"), std::string::npos) << ops.substr(0, 300);
+  std::string ops =
+      rejection(head + "output y = concat(" + repeat("x", 100000, ", ") + ", axis=0)\n");
+  EXPECT_NE(ops.find("more than 1024 operands in the call of 'concat'"), std::string::npos)
+      << ops.substr(0, 300);
   EXPECT_NE(ops.find("t.tp:3:"), std::string::npos) << ops.substr(0, 300);
 }
 
@@ -117,7 +124,8 @@ TEST(Limits, OnePastTheLimitIsAnErrorAtItsPosition) {
 // extent inference compared every use with every earlier one (minutes here); now with the first.
 TEST(Limits, ManyUsesOfAnIndexAreLinear) {
   std::string e = "x[i]";
-  for (int i = 0; i < 14; ++i) e = "(" + e + " + " + e + ")";
+  for (int i = 0; i < 14; ++i)
+    e = "(" + e + " + " + e + ")";
   std::string text = "where N = 3\ninput x: f32[N]\noutput y[i] = " + e + "\n";
   IndexProgram ip = load_index_program(source_from_string(text, "t.tp"));
   TensorMap out = interpret(ip, random_inputs(ip, 1));
@@ -134,12 +142,15 @@ TEST(Limits, SizesAndIndexArithmeticAreBounded) {
       {"where A = 4\ninput x: f32[A / 0]\noutput y = x\n", "divides by zero"},
       {"where A = 1099511627776\ninput x: f32[A * A * A * A]\noutput y = x\n", "overflows 64 bits"},
       {"where A = 2, B = 3\ninput x: f32[A - B]\noutput y = x\n", "is -1"},
-      {"where A = 1099511627776, B = 1099511627776\ninput x: f32[A, B]\noutput y = x\n", "elements, the limit"},
+      {"where A = 1099511627776, B = 1099511627776\ninput x: f32[A, B]\noutput y = x\n",
+       "elements, the limit"},
       {"output y[i: 0] = 1.0\n", "the range of 'i'"},
       {"output y[] = sum(k: 4611686018427387904) 1.0\n", "more than the limit"},
       {"output y[] = sum(k: 0) 1.0\n", "must be at least 1"},
-      {"where N = 4\ninput x: f32[N]\noutput y[i: N] = x[i * 4611686018427387904 * 4]\n", "beyond the 64-bit range"},
-      {"where N = 1099511627776\ninput x: f32[N]\noutput y = concat(x, x, axis=0)\n", "more than the limit"},
+      {"where N = 4\ninput x: f32[N]\noutput y[i: N] = x[i * 4611686018427387904 * 4]\n",
+       "beyond the 64-bit range"},
+      {"where N = 1099511627776\ninput x: f32[N]\noutput y = concat(x, x, axis=0)\n",
+       "more than the limit"},
       {"where N = 4\ninput x: f32[4611686018427387904 * 4 + 1]\noutput y = x\n", "overflow"},
   };
   for (auto& c : cases) {
@@ -148,9 +159,11 @@ TEST(Limits, SizesAndIndexArithmeticAreBounded) {
     EXPECT_NE(got.find("t.tp:"), std::string::npos) << c.text << "\n=> " << got;
   }
   // Index arithmetic inside the range is fine, and a reduction over a computed empty range too.
-  EXPECT_EQ(rejection("where N = 4\ninput x: f32[N]\noutput y[i: N] = x[(i * 1099511627776) / 1099511627776]\n"),
+  EXPECT_EQ(rejection("where N = 4\ninput x: f32[N]\noutput y[i: N] = x[(i * 1099511627776) / "
+                      "1099511627776]\n"),
             "(accepted)");
-  EXPECT_EQ(rejection("where N = 4\ninput x: f32[N]\noutput y[i: N] = sum(k: i) x[k]\n"), "(accepted)");
+  EXPECT_EQ(rejection("where N = 4\ninput x: f32[N]\noutput y[i: N] = sum(k: i) x[k]\n"),
+            "(accepted)");
 }
 
 TEST(Limits, TheInterpreterRefusesWhatItCannotAllocate) {
@@ -174,11 +187,10 @@ TEST(Limits, InputFilesAreRegularAndBounded) {
   fs::create_symlink("/dev/zero", dir / "zero.tp");
   EXPECT_NE(refused((dir / "zero.tp").string()).find("not a regular file"), std::string::npos);
   ASSERT_EQ(::mkfifo((dir / "fifo.tp").c_str(), 0600), 0);
-  EXPECT_NE(refused((dir / "fifo.tp").string()).find("not a regular file (a FIFO)"), std::string::npos);
+  EXPECT_NE(refused((dir / "fifo.tp").string()).find("not a regular file (a FIFO)"),
+            std::string::npos);
   EXPECT_NE(refused(dir.string()).find("a directory"), std::string::npos);
-  {
-    std::ofstream big(dir / "big.tp");
-  }
+  { std::ofstream big(dir / "big.tp"); }
   fs::resize_file(dir / "big.tp", static_cast<uintmax_t>(limits::kMaxInputFileBytes) + 1);
   EXPECT_NE(refused((dir / "big.tp").string()).find("larger than 64 MiB"), std::string::npos);
   fs::resize_file(dir / "big.tp", 10);
@@ -186,8 +198,8 @@ TEST(Limits, InputFilesAreRegularAndBounded) {
   fs::remove_all(dir);
 }
 
-}  // namespace
-}  // namespace axon
+} // namespace
+} // namespace axon
 
 namespace axon {
 namespace {
@@ -196,23 +208,26 @@ namespace {
 // programs at trial sizes; one with many nested reductions must not outlast the stage).
 TEST(Limits, TheInterpreterStopsAtItsThreadsDeadline) {
   IndexProgram ip = load_index_program(source_from_string(
-      "where N = 64\ninput x: f32[N, N, N]\noutput y[] = sum(a) sum(b) sum(c) x[a, b, c]\n", "t.tp"));
+      "where N = 64\ninput x: f32[N, N, N]\noutput y[] = sum(a) sum(b) sum(c) x[a, b, c]\n",
+      "t.tp"));
   TensorMap in = random_inputs(ip, 1);
   {
     ScopedInterpreterDeadline past(std::chrono::steady_clock::now() - std::chrono::seconds(1));
     EXPECT_THROW(interpret(ip, in), InterpreterStopped);
   }
-  EXPECT_NO_THROW(interpret(ip, in));  // the deadline ended with its scope
+  EXPECT_NO_THROW(interpret(ip, in)); // the deadline ended with its scope
 }
 
-}  // namespace
-}  // namespace axon
+} // namespace
+} // namespace axon
 
 namespace axon {
 namespace {
 
 TEST(Limits, InterpretationWorkIsBoundedFromTheExtents) {
-  auto work = [](const std::string& text) { return interpretation_work(load_index_program(source_from_string(text, "t.tp"))); };
+  auto work = [](const std::string& text) {
+    return interpretation_work(load_index_program(source_from_string(text, "t.tp")));
+  };
   double small = work("output y[] = sum(k: 100) 1.0\n");
   EXPECT_GE(small, 100);
   EXPECT_LE(small, 1000);
@@ -223,5 +238,5 @@ TEST(Limits, InterpretationWorkIsBoundedFromTheExtents) {
   EXPECT_LE(tri, 1e7);
 }
 
-}  // namespace
-}  // namespace axon
+} // namespace
+} // namespace axon
