@@ -30,6 +30,7 @@
 #include "emit/lower_llvm.h"
 #include "ir/interp.h"
 #include "ir/error.h"
+#include "runtime/cpu_features.h"
 
 namespace axon {
 
@@ -139,7 +140,7 @@ bool host_has(const std::string& feature) {
   // __builtin_cpu_supports takes a literal, so every name a target may ask for is spelled here;
   // this is a question about the host, not about any target.
 #define AXON_HOST_FEATURE(name) \
-  if (feature == name) return __builtin_cpu_supports(name);
+  if (feature == name) return !rt::cpu_feature_hidden(name) && __builtin_cpu_supports(name);
   AXON_HOST_FEATURE("sse4.2")
   AXON_HOST_FEATURE("avx")
   AXON_HOST_FEATURE("avx2")

@@ -35,6 +35,8 @@ struct AstExpr {
   std::vector<AstPtr> args;  // operands / indices / call args / list items; Reduce: {body}
   std::vector<std::pair<std::string, AstPtr>> kwargs;  // Call: key=value
   AstPtr extent;     // Reduce: optional explicit extent
+  int depth = 0;     // nesting depth: 0 for a leaf; operators, calls, indexing and parentheses
+                     // add one level each (at most limits::kMaxExprDepth, checked by the parser)
   bool is_int() const;  // Number without '.', 'e' or 'E'
   double number() const;
 };
@@ -104,7 +106,9 @@ struct AstSpecFile {
   std::vector<AstSpecOp> ops;
 };
 
-// Parsers: UserError with file:line:col on any malformed input; never crash or hang.
+// Parsers: UserError with file:line:col on any malformed input; never crash or hang. An
+// expression deeper than limits::kMaxExprDepth or a call, index or list of more than
+// limits::kMaxCallOperands operands is malformed input (ir/limits.h).
 AstFile parse_tp(const SourceRef& src);
 AstSpecFile parse_spec_file(const SourceRef& src);
 

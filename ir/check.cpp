@@ -8,6 +8,7 @@
 #include "ir/error.h"
 #include "ir/frontend.h"
 #include "ir/index_scope.h"
+#include "ir/ranges.h"
 #include "ir/structural.h"
 #include "specs/instantiate.h"
 
@@ -55,6 +56,7 @@ class Checker {
       if (p_.values[i].is_output) p_.outputs.push_back(static_cast<ValueId>(i));
     if (p_.outputs.empty())
       fail(Loc{1, 1}, "the program has no outputs", "mark a result with `output`, as in `output y = matmul(x, w)`");
+    p_.src = src_;
     return std::move(p_);
   }
 
@@ -96,11 +98,44 @@ class Checker {
              "declare it: `where " + d->text + " = 128` (or pass --dim " + d->text + "=128)");
       Expr e = lower_index_expr(*d, s);
       if (e->sort() != Sort::Int) fail(d->loc, "a dimension must be an integer expression");
-      if (e->kind() == ExprKind::IntConst && e->int_value() < 1)
-        fail(d->loc, "a dimension must be at least 1, not " + std::to_string(e->int_value()));
-      out.push_back(canonical_dim(e));
+      std::string what = "the dimension " + to_string(*d);
+      check_size(e, d->loc, what);
+      out.push_back(check_size(canonical_dim(e), d->loc, what));
     }
+    check_numel(out, t.loc);
     return out;
+  }
+
+  // A size or extent written or computed here (`what` names it, with its text): in
+  // 1..kMaxExtent once its dims have sizes, and never a constant below 1 or a division by zero,
+  // even while they have none.
+  Expr check_size(const Expr& e, Loc loc, const std::string& what) {
+    const char* hint = "sizes are integers from 1 to 2^40 (docs/reliability.md)";
+    visit(e, [&](const ExprNode& n) {
+      if ((n.kind() == ExprKind::Div || n.kind() == ExprKind::Mod) && n.arg(1)->kind() == ExprKind::IntConst &&
+          n.arg(1)->int_value() == 0)
+        fail(loc, what + " divides by zero", hint);
+    });
+    auto v = eval_size_checked(e, p_.dims, [&](const std::string& why) { fail(loc, what + ": " + why, hint); });
+    if (!v && e->kind() == ExprKind::IntConst) v = e->int_value();
+    if (v) {
+      std::string bad = extent_problem(*v, what);
+      if (!bad.empty()) fail(loc, bad, hint);
+    }
+    return e;
+  }
+
+  // The element count of a shape whose dims have sizes: at most kMaxTensorElements.
+  void check_numel(const Shape& shape, Loc loc) {
+    int64_t n = 1;
+    for (auto& d : shape) {
+      auto v = eval_size_checked(d, p_.dims, [&](const std::string& why) { fail(loc, "a size " + why); });
+      if (!v) return;
+      if (__builtin_mul_overflow(n, *v, &n) || n > kMaxTensorElements)
+        fail(loc, "the tensor " + shape_to_string(shape) + " has more than " + std::to_string(kMaxTensorElements) +
+                      " (2^40) elements, the limit on one tensor",
+             "use smaller sizes (docs/reliability.md)");
+    }
   }
 
   DType lower_dtype(const AstType& t) {
@@ -116,10 +151,16 @@ class Checker {
       if (p_.dims.count(n)) return ExprNode::dim_var(n);
       return std::nullopt;
     };
+    s.dim_values = &p_.dims;
     return s;
   }
 
+  // Every value's shape, however it was computed (an op's result, an index statement's ranges),
+  // is in range; the position is the statement or call that computed it.
   ValueId add_value(Value v, Loc loc) {
+    for (size_t i = 0; i < v.shape.size(); ++i)
+      check_size(v.shape[i], loc, "dimension " + std::to_string(i) + " of '" + v.name + "' (" + dim_to_string(v.shape[i]) + ")");
+    check_numel(v.shape, loc);
     p_.values.push_back(std::move(v));
     ValueId id = static_cast<ValueId>(p_.values.size() - 1);
     return id;
@@ -223,7 +264,10 @@ class Checker {
       if (v.extent) {
         ext = lower_index_expr(*v.extent, sc);
         if (ext->sort() != Sort::Int) fail(v.extent->loc, "the range of '" + v.name + "' must be an integer expression");
-        ext = canonical_dim(ext);
+        std::string what = "the range of '" + v.name + "'" +
+                           (v.extent->kind == AstExpr::Kind::Number ? "" : " (" + to_string(*v.extent) + ")");
+        check_size(ext, v.extent->loc, what);
+        ext = check_size(canonical_dim(ext), v.extent->loc, what);
         if (inferred && !dim_equal(*inferred, ext))
           fail(v.loc, "index '" + v.name + "' is declared over " + dim_to_string(ext) + " but is used over " +
                           dim_to_string(*inferred));

@@ -5,6 +5,7 @@
 
 #include "ir/error.h"
 #include "ir/frontend.h"
+#include "ir/ranges.h"
 #include "ir/structural.h"
 #include "specs/instantiate.h"
 
@@ -75,7 +76,11 @@ IndexProgram expand(const Program& p, const SpecLibrary& specs) {
       stmts.push_back(IndexStmt{name, vars, ExprNode::access(old, idx) + ExprNode::access(target, idx), n.loc, "accumulate"});
     }
   }
-  return IndexProgram::make(p.dims, std::move(tensors), std::move(stmts), std::move(updates));
+  IndexProgram out = IndexProgram::make(p.dims, std::move(tensors), std::move(stmts), std::move(updates));
+  // Sizes computed inside specs and structural ops, and every index expression's range, bounded
+  // before anything evaluates them (the checker has placed the sizes it could see already).
+  check_ranges(out, p.src.get());
+  return out;
 }
 
 }  // namespace axon

@@ -36,12 +36,15 @@ enum class Sort { Int, Real, Bool };
 // both 0 for a zero divisor.
 inline int64_t floor_div(int64_t a, int64_t b) {
   if (b == 0) return 0;
+  // INT64_MIN / -1 traps on x86; it wraps here instead, and ir/ranges.h refuses programs where
+  // it could happen.
+  if (b == -1) return static_cast<int64_t>(0 - static_cast<uint64_t>(a));
   int64_t q = a / b;
   if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
   return q;
 }
 inline int64_t floor_mod(int64_t a, int64_t b) {
-  if (b == 0) return 0;
+  if (b == 0 || b == -1) return 0;
   int64_t r = a % b;
   if (r != 0 && ((r < 0) != (b < 0))) r += b;
   return r;

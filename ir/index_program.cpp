@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "ir/error.h"
+#include "ir/ranges.h"
 #include "ir/shape.h"
 
 namespace axon {
@@ -96,7 +97,7 @@ std::vector<const TensorDecl*> IndexProgram::outputs() const {
 }
 
 int64_t IndexProgram::eval_size(const Expr& e) const {
-  auto v = eval_dim(e, dims_);
+  auto v = eval_size_checked(e, dims_, [&](const std::string& why) { user_error("error: size " + why); });
   if (!v) {
     std::string unbound;
     visit(e, [&](const ExprNode& n) {

@@ -28,6 +28,9 @@ struct IndexScope {
   std::function<const ScopeTensor*(const std::string&)> tensor;
   std::function<std::optional<Expr>(const std::string&)> dim;       // dim name -> size expr
   std::function<std::optional<double>(const std::string&)> scalar;  // spec attribute values
+  // The program's dim sizes, where known: an explicit reduction extent that has a value must be
+  // in 1..limits::kMaxExtent (ir/ranges.h).
+  const std::map<std::string, std::optional<int64_t>>* dim_values = nullptr;
   // `...` inside specs: the statement's batch variables and the broadcast batch shape.
   std::vector<std::string> batch_vars;
   Shape batch_shape;

@@ -7,7 +7,10 @@
 #include <unordered_map>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "ir/error.h"
+#include "ir/ranges.h"
 #include "ir/shape.h"
 #include "ir/splitmix.h"
 
@@ -21,6 +24,40 @@ double& TensorValue::at(const std::vector<int64_t>& idx) {
 double TensorValue::at(const std::vector<int64_t>& idx) const { return const_cast<TensorValue*>(this)->at(idx); }
 
 namespace {
+
+thread_local std::chrono::steady_clock::time_point t_deadline = std::chrono::steady_clock::time_point::max();
+
+[[noreturn]] void cannot_allocate(const std::string& tensor, size_t n) {
+  user_error("error: cannot allocate " + std::to_string(n) + " elements (" + std::to_string(n * sizeof(double) >> 20) +
+             " MiB) for tensor '" + tensor + "' in the interpreter; use smaller sizes (--dim)");
+}
+
+// Elements of a concrete shape; the checker bounds them (ir/ranges.h), and this refuses what it
+// could not see (a shape bound later by --dim or with_dims).
+size_t checked_numel(const std::vector<int64_t>& shape, const std::string& tensor) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    if (d < 1 || __builtin_mul_overflow(n, d, &n) || n > kMaxTensorElements)
+      user_error("error: tensor '" + tensor + "' has a size out of range (dims from 1 to 2^40, at most 2^40 elements)");
+  return static_cast<size_t>(n);
+}
+
+// The interpreter holds every tensor as doubles: refuse, with a message, a program whose tensors
+// cannot fit in this machine's memory instead of failing halfway (or being killed) allocating.
+void check_memory(const IndexProgram& p, bool include_inputs) {
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return;
+  double avail = static_cast<double>(pages) * static_cast<double>(page);
+  double need = 0;
+  for (auto& t : p.tensors()) {
+    if (t.role == TensorRole::Input && !include_inputs) continue;
+    need += static_cast<double>(checked_numel(p.concrete_shape(t.name), t.name)) * sizeof(double);
+  }
+  if (need > avail)
+    user_error("error: the interpreter needs " + std::to_string(static_cast<long long>(need / (1 << 20))) +
+               " MiB for the program's tensors, more than this machine's " +
+               std::to_string(static_cast<long long>(avail / (1 << 20))) + " MiB; use smaller sizes (--dim)");
+}
 
 struct Buffer {
   const std::string* name = nullptr;
@@ -55,12 +92,12 @@ class Evaluator {
   // Binds every tensor to a buffer: inputs copied in (checked against their shapes), results
   // allocated and poisoned with NaN, or left unallocated for demand-driven evaluation.
   void bind_buffers(const TensorMap& inputs, bool allocate_results) {
+    if (allocate_results) check_memory(p_, /*include_inputs=*/false);
     for (auto& t : p_.tensors()) {
       Buffer b;
       b.name = &t.name;
       for (auto& d : t.shape) b.shape.push_back(p_.eval_size(d));
-      size_t n = 1;
-      for (auto sz : b.shape) n *= static_cast<size_t>(sz);
+      size_t n = checked_numel(b.shape, t.name);
       if (t.role == TensorRole::Input) {
         auto it = inputs.find(t.name);
         if (it == inputs.end()) user_error("interpreter: missing input '" + t.name + "'");
@@ -71,7 +108,11 @@ class Evaluator {
           for (auto& x : values_[t.name].data) x = round_to_dtype(x, t.dtype);
         b.data = &values_[t.name].data;
       } else if (allocate_results) {
-        values_[t.name] = TensorValue{b.shape, std::vector<double>(n, std::nan(""))};
+        try {
+          values_[t.name] = TensorValue{b.shape, std::vector<double>(n, std::nan(""))};
+        } catch (const std::bad_alloc&) {
+          cannot_allocate(t.name, n);
+        }
         b.data = &values_[t.name].data;
       }
       buffers_[t.name] = b;
@@ -113,16 +154,26 @@ class Evaluator {
     return c;
   }
 
+  // Every 4096 elements or reduction terms, the thread's deadline (ScopedInterpreterDeadline).
+  void tick() {
+    if ((++ticks_ & 4095) == 0 && t_deadline != std::chrono::steady_clock::time_point::max() &&
+        std::chrono::steady_clock::now() > t_deadline)
+      throw InterpreterStopped("interpreter: stopped at the deadline of the stage that runs it");
+  }
+  uint32_t ticks_ = 0;
+
   double rnd(double v) const { return mode_ == EvalMode::F64 ? v : static_cast<double>(static_cast<float>(v)); }
 
   int64_t evi(const CNode& c) {
     switch (c.kind) {
       case ExprKind::IntConst: return c.ival;
       case ExprKind::IndexVar: return (*env_)[static_cast<size_t>(c.slot)];
-      case ExprKind::Neg: return -evi(c.kids[0]);
-      case ExprKind::Add: return evi(c.kids[0]) + evi(c.kids[1]);
-      case ExprKind::Sub: return evi(c.kids[0]) - evi(c.kids[1]);
-      case ExprKind::Mul: return evi(c.kids[0]) * evi(c.kids[1]);
+      // Never a wrap-around: the checker bounds index arithmetic from the extents
+      // (ir/ranges.h); a program that escaped it (dims rebound later) stops here.
+      case ExprKind::Neg: return arith(ExprKind::Sub, 0, evi(c.kids[0]));
+      case ExprKind::Add: return arith(ExprKind::Add, evi(c.kids[0]), evi(c.kids[1]));
+      case ExprKind::Sub: return arith(ExprKind::Sub, evi(c.kids[0]), evi(c.kids[1]));
+      case ExprKind::Mul: return arith(ExprKind::Mul, evi(c.kids[0]), evi(c.kids[1]));
       case ExprKind::Min: return std::min(evi(c.kids[0]), evi(c.kids[1]));
       case ExprKind::Max: return std::max(evi(c.kids[0]), evi(c.kids[1]));
       case ExprKind::Div: return floor_div(evi(c.kids[0]), evi(c.kids[1]));
@@ -130,6 +181,17 @@ class Evaluator {
       case ExprKind::Select: return evb(c.kids[0]) ? evi(c.kids[1]) : evi(c.kids[2]);
       default: internal_error(std::string("interpreter: not an int node: ") + kind_name(c.kind));
     }
+  }
+
+  int64_t arith(ExprKind k, int64_t a, int64_t b) {
+    int64_t r = 0;
+    bool over = k == ExprKind::Add   ? __builtin_add_overflow(a, b, &r)
+                : k == ExprKind::Sub ? __builtin_sub_overflow(a, b, &r)
+                                     : __builtin_mul_overflow(a, b, &r);
+    if (over)
+      user_error("interpreter: statement for '" + *cur_out_ + "' (" + cur_origin_ +
+                 "): index arithmetic overflows 64 bits");
+    return r;
   }
 
   bool evb(const CNode& c) {
@@ -205,6 +267,7 @@ class Evaluator {
         double acc = c.kind == ExprKind::Sum ? 0.0 : (c.kind == ExprKind::RMax ? -INFINITY : INFINITY);
         int64_t& k = (*env_)[static_cast<size_t>(c.slot)];
         for (k = 0; k < n; ++k) {
+          tick();
           double v = evr(c.kids[1]);
           if (c.kind == ExprKind::Sum) acc = rnd(acc + v);
           else if (c.kind == ExprKind::RMax) acc = v > acc ? v : acc;
@@ -233,6 +296,7 @@ class Evaluator {
     bool is_b = s.value->sort() == Sort::Bool;
     std::vector<int64_t> idx(s.vars.size(), 0);
     for (size_t flat = 0; flat < n; ++flat) {
+      tick();
       for (size_t i = 0; i < idx.size(); ++i) (*env_)[i] = idx[i];
       double v = is_b ? (evb(root) ? 1.0 : 0.0) : evr(root);
       if (mode_ == EvalMode::F32) v = static_cast<float>(v);
@@ -339,6 +403,12 @@ class Evaluator {
 
 }  // namespace
 
+ScopedInterpreterDeadline::ScopedInterpreterDeadline(std::chrono::steady_clock::time_point deadline)
+    : saved_(t_deadline) {
+  t_deadline = std::min(deadline, saved_);
+}
+ScopedInterpreterDeadline::~ScopedInterpreterDeadline() { t_deadline = saved_; }
+
 TensorMap interpret(const IndexProgram& p, const TensorMap& inputs, EvalMode mode) {
   return Evaluator(p, mode).run(inputs);
 }
@@ -351,14 +421,18 @@ std::map<std::string, std::vector<double>> interpret_points(
 
 void random_inputs_into(const IndexProgram& p, uint64_t seed, TensorMap& m, double scale) {
   SplitMix64 rng{seed};
+  check_memory(p, /*include_inputs=*/true);
   TensorMap out;
   for (auto* t : p.inputs()) {
     auto it = m.find(t->name);
     TensorValue v = it != m.end() ? std::move(it->second) : TensorValue{};
     v.shape = p.concrete_shape(t->name);
-    size_t n = 1;
-    for (auto s : v.shape) n *= static_cast<size_t>(s);
-    v.data.resize(n);
+    size_t n = checked_numel(v.shape, t->name);
+    try {
+      v.data.resize(n);
+    } catch (const std::bad_alloc&) {
+      cannot_allocate(t->name, n);
+    }
     for (auto& x : v.data) x = t->dtype == DType::Bool ? static_cast<double>(rng.next() & 1) : rng.symmetric() * scale;
     out[t->name] = std::move(v);
   }

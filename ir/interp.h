@@ -3,8 +3,10 @@
 // Storage (values rounded to each tensor's dtype when stored, arithmetic in float).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,25 @@ struct TensorValue {
 using TensorMap = std::map<std::string, TensorValue>;
 
 enum class EvalMode { F64, F32, Storage };
+
+// A deadline for interpretation on this thread: past it, interpret() and interpret_points() throw
+// InterpreterStopped. Stages with a time limit (rewrite discovery, instruction selection) set it
+// around work that interprets programs (the numerical trials of proofs, numerics checks), so one
+// large trial cannot run past the limit (docs/reliability.md).
+class InterpreterStopped : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+class ScopedInterpreterDeadline {
+ public:
+  explicit ScopedInterpreterDeadline(std::chrono::steady_clock::time_point deadline);
+  ~ScopedInterpreterDeadline();
+  ScopedInterpreterDeadline(const ScopedInterpreterDeadline&) = delete;
+  ScopedInterpreterDeadline& operator=(const ScopedInterpreterDeadline&) = delete;
+
+ private:
+  std::chrono::steady_clock::time_point saved_;
+};
 
 // Returns every tensor written (outputs and temporaries). Inputs must be given with their
 // concrete shapes; a missing input, a wrong shape, an unbound dim or an out-of-range access

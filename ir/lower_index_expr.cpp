@@ -5,6 +5,7 @@
 
 #include "ir/error.h"
 #include "ir/index_scope.h"
+#include "ir/ranges.h"
 
 namespace axon {
 
@@ -250,6 +251,17 @@ class Lowerer {
     if (e.extent) {
       extent = lower(*e.extent);
       if (extent->sort() != Sort::Int) err(s_, e.extent->loc, "the range of '" + v + "' must be an integer expression");
+      if (s_.dim_values) {
+        // An extent written as a constant or from dims with sizes (not from index variables).
+        auto n = eval_size_checked(extent, *s_.dim_values, [&](const std::string& why) {
+          err(s_, e.extent->loc, "the range of '" + v + "': " + why);
+        });
+        if (!n && canonical_dim(extent)->kind() == ExprKind::IntConst) n = canonical_dim(extent)->int_value();
+        if (n) {
+          std::string bad = extent_problem(*n, "the range of '" + v + "'");
+          if (!bad.empty()) err(s_, e.extent->loc, bad, "sizes are integers from 1 to 2^40 (docs/reliability.md)");
+        }
+      }
     } else {
       auto inferred = infer_extent(*e.args[0], v, s_);
       if (!inferred)
@@ -280,12 +292,14 @@ void collect_extents(const AstExpr& e, const std::string& var, const IndexScope&
       AccessLayout L = layout_of(e, *t, s);
       for (auto& [arg, dim] : L.plain) {
         if (arg->kind == AstExpr::Kind::Name && arg->text == var) {
-          for (auto& [prev, who] : found)
-            if (!dim_equal(prev, t->shape[dim]))
-              err(s, arg->loc,
-                  "index '" + var + "' ranges over " + dim_to_string(prev) + " in " + who + " but over " +
-                      dim_to_string(t->shape[dim]) + " in " + e.text + " (shape " + shape_to_string(t->shape) + ")",
-                  "use different index variables, or make the dims agree");
+          // Equality of dims is transitive: comparing each use with the first is enough (and
+          // linear; comparing with every earlier use was quadratic in the number of uses).
+          if (!found.empty() && !dim_equal(found.front().first, t->shape[dim]))
+            err(s, arg->loc,
+                "index '" + var + "' ranges over " + dim_to_string(found.front().first) + " in " + found.front().second +
+                    " but over " + dim_to_string(t->shape[dim]) + " in " + e.text + " (shape " +
+                    shape_to_string(t->shape) + ")",
+                "use different index variables, or make the dims agree");
           if (found.empty()) first_loc = arg->loc;
           found.push_back({t->shape[dim], e.text});
         }

@@ -1,6 +1,7 @@
 // Parser for .tp files and spec files: text -> parse tree (ir/ast.h). Grammar in docs/language.md.
-// A hand-written recursive-descent parser with a depth limit, so any input gives either a parse
-// tree or a UserError with file:line:col; it never crashes or recurses without bound.
+// A hand-written recursive-descent parser with limits on nesting depth and operand counts
+// (ir/limits.h), so any input gives either a parse tree or a UserError with file:line:col; it never
+// crashes or recurses without bound, and every later pass may recurse over the tree it returns.
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -9,6 +10,7 @@
 
 #include "ir/ast.h"
 #include "ir/error.h"
+#include "ir/limits.h"
 
 namespace axon {
 
@@ -227,8 +229,6 @@ class Lexer {
   int line_ = 1, col_ = 1;
 };
 
-constexpr int kMaxDepth = 200;
-
 class Parser {
  public:
   Parser(const SourceRef& src, std::vector<Token> toks) : src_(src), toks_(std::move(toks)) {}
@@ -305,13 +305,44 @@ class Parser {
   [[noreturn]] void error(Loc loc, const std::string& msg, const std::string& hint = "") const {
     user_error_at(*src_, loc, msg, hint);
   }
+  [[noreturn]] void too_deep(Loc loc) const {
+    error(loc, "expression nested too deeply (more than " + std::to_string(limits::kMaxExprDepth) + " levels)",
+          "each operator, call, index list and pair of parentheses adds a level; split the expression "
+          "into several statements (limits in docs/reliability.md)");
+  }
+  // Bounds the parser's own recursion: every recursive call is one level of the finished tree, so
+  // this trips only on input that finish() would refuse anyway (the +1: the statement's own call).
   struct DepthGuard {
     Parser& p;
     DepthGuard(Parser& p_, Loc loc) : p(p_) {
-      if (++p.depth_ > kMaxDepth) p.error(loc, "expression nested too deeply (more than 200 levels)");
+      if (++p.depth_ > limits::kMaxExprDepth + 1) p.too_deep(loc);
     }
     ~DepthGuard() { --p.depth_; }
   };
+  // A composite node is finished once its operands are: its depth is one more than its deepest
+  // operand's, and the limit is checked where it is exceeded.
+  AstPtr finish(std::shared_ptr<AstExpr> e) const {
+    int d = 0;
+    for (auto& a : e->args) d = std::max(d, a->depth);
+    for (auto& kv : e->kwargs) d = std::max(d, kv.second->depth);
+    if (e->extent) d = std::max(d, e->extent->depth);
+    e->depth = d + 1;
+    if (e->depth > limits::kMaxExprDepth) too_deep(e->loc);
+    return e;
+  }
+  // Parentheses add a level without a node of their own: the same node, one level deeper.
+  AstPtr parenthesized(const AstPtr& inner, Loc open) const {
+    auto e = std::make_shared<AstExpr>(*inner);
+    e->depth = inner->depth + 1;
+    if (e->depth > limits::kMaxExprDepth) too_deep(open);
+    return e;
+  }
+  // Counts operands of a call, an index list, a list or a shape as they are parsed.
+  void count_operand(size_t n, Loc loc, const std::string& what) const {
+    if (n > static_cast<size_t>(limits::kMaxCallOperands))
+      error(loc, "more than " + std::to_string(limits::kMaxCallOperands) + " operands in " + what,
+            "split it into several statements (limits in docs/reliability.md)");
+  }
 
   static std::shared_ptr<AstExpr> node(AstExpr::Kind k, Loc loc, std::string text = "") {
     auto e = std::make_shared<AstExpr>();
@@ -374,6 +405,7 @@ class Parser {
       std::vector<AstIndexVar> vars;
       if (!at(Tok::RBracket)) {
         do {
+          count_operand(vars.size() + 1, peek().loc, "the index variables of '" + s.name + "'");
           AstIndexVar v;
           v.loc = peek().loc;
           if (accept(Tok::Ellipsis)) {
@@ -413,6 +445,7 @@ class Parser {
     expect(Tok::LBracket, "'[' and the shape after the dtype (use [] for a scalar)");
     if (!at(Tok::RBracket)) {
       do {
+        count_operand(ty.shape.size() + 1, peek().loc, "a shape");
         if (at(Tok::Ellipsis)) ty.shape.push_back(node(AstExpr::Kind::Ellipsis, take().loc, "..."));
         else ty.shape.push_back(parse_expr());
       } while (accept(Tok::Comma));
@@ -495,7 +528,7 @@ class Parser {
   AstPtr binary(const Token& op, AstPtr a, AstPtr b) {
     auto e = node(AstExpr::Kind::Binary, op.loc, op.text);
     e->args = {std::move(a), std::move(b)};
-    return e;
+    return finish(e);
   }
   AstPtr parse_or() {
     AstPtr a = parse_and();
@@ -543,17 +576,19 @@ class Parser {
     return a;
   }
   AstPtr parse_unary() {
-    DepthGuard g(*this, peek().loc);
     if (at(Tok::Minus) || at(Tok::Bang)) {
       const Token& op = take();
+      DepthGuard g(*this, op.loc);
       auto e = node(AstExpr::Kind::Unary, op.loc, op.text);
       e->args = {parse_unary()};
-      return e;
+      return finish(e);
     }
     AstPtr base = parse_primary();
     if (at(Tok::Pow)) {
       const Token& op = take();
-      return binary(op, base, parse_unary());
+      DepthGuard g(*this, op.loc);
+      AstPtr rhs = parse_unary();
+      return binary(op, base, rhs);
     }
     return base;
   }
@@ -571,17 +606,19 @@ class Parser {
         take();
         AstPtr e = parse_expr();
         expect(Tok::RParen, "')'");
-        return e;
+        return parenthesized(e, t.loc);
       }
       case Tok::LBracket: {
         take();
         auto e = node(AstExpr::Kind::List, t.loc);
         if (!at(Tok::RBracket)) {
-          do e->args.push_back(parse_expr());
-          while (accept(Tok::Comma));
+          do {
+            count_operand(e->args.size() + 1, peek().loc, "a list");
+            e->args.push_back(parse_expr());
+          } while (accept(Tok::Comma));
         }
         expect(Tok::RBracket, "']' to close the list");
-        return e;
+        return finish(e);
       }
       case Tok::Ident: break;
       default:
@@ -602,25 +639,27 @@ class Parser {
                               describe(peek()),
               "write `" + t.text + "(" + e->var + ") body`; the body extends to the right");
       e->args = {parse_expr()};
-      return e;
+      return finish(e);
     }
     if (at(Tok::LBracket)) {
       take();
       auto e = node(AstExpr::Kind::Index, t.loc, t.text);
       if (!at(Tok::RBracket)) {
         do {
+          count_operand(e->args.size() + 1, peek().loc, "the index list of '" + t.text + "'");
           if (at(Tok::Ellipsis)) e->args.push_back(node(AstExpr::Kind::Ellipsis, take().loc, "..."));
           else e->args.push_back(parse_expr());
         } while (accept(Tok::Comma));
       }
       expect(Tok::RBracket, "']' to close the index list of '" + t.text + "'");
-      return e;
+      return finish(e);
     }
     if (at(Tok::LParen)) {
       take();
       auto e = node(AstExpr::Kind::Call, t.loc, t.text);
       if (!at(Tok::RParen)) {
         do {
+          count_operand(e->args.size() + e->kwargs.size() + 1, peek().loc, "the call of '" + t.text + "'");
           if (at(Tok::Ident) && peek(1).kind == Tok::Assign) {
             std::string key = take().text;
             take();
@@ -635,7 +674,7 @@ class Parser {
         } while (accept(Tok::Comma));
       }
       expect(Tok::RParen, "')' to close the call of '" + t.text + "'");
-      return e;
+      return finish(e);
     }
     return node(AstExpr::Kind::Name, t.loc, t.text);
   }

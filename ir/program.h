@@ -69,6 +69,7 @@ class Program {
   std::vector<ValueId> inputs;
   std::vector<Node> nodes;
   std::vector<ValueId> outputs;
+  SourceRef src;  // the text it was checked from (for positions in later diagnostics); may be null
 
   const Value& value(ValueId id) const { return values.at(static_cast<size_t>(id)); }
   // The name under which a value is visible in printed text and IndexPrograms:

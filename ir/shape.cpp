@@ -22,9 +22,17 @@ Poly constant(int64_t c) {
   return p;
 }
 
+// Coefficients never wrap: a size expression whose constants overflow 64 bits is bad input.
+void overflow_if(bool overflowed) {
+  if (overflowed) user_error("error: a size expression's constants overflow 64 bits (docs/reliability.md)");
+}
+
 void add_into(Poly& a, const Poly& b, int64_t sign) {
   for (auto& [m, c] : b) {
-    a[m] += sign * c;
+    int64_t t = 0, sum = 0;
+    overflow_if(__builtin_mul_overflow(sign, c, &t));
+    overflow_if(__builtin_add_overflow(a[m], t, &sum));
+    a[m] = sum;
     if (a[m] == 0) a.erase(m);
   }
 }
@@ -36,7 +44,10 @@ Poly mul(const Poly& a, const Poly& b) {
       Monomial m = ma;
       m.insert(m.end(), mb.begin(), mb.end());
       std::sort(m.begin(), m.end());
-      out[m] += ca * cb;
+      int64_t t = 0, sum = 0;
+      overflow_if(__builtin_mul_overflow(ca, cb, &t));
+      overflow_if(__builtin_add_overflow(out[m], t, &sum));
+      out[m] = sum;
       if (out[m] == 0) out.erase(m);
     }
   return out;
@@ -74,7 +85,7 @@ Poly normal_form(const Expr& e) {
       // Exact constant division of every coefficient stays polynomial.
       if (e->kind() == ExprKind::Div && b.size() == 1 && b.begin()->first.empty()) {
         int64_t d = b.begin()->second;
-        bool exact = d != 0;
+        bool exact = d != 0 && d != -1;
         for (auto& [m, c] : a) exact = exact && c % d == 0;
         if (exact) {
           Poly out;

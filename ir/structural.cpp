@@ -2,6 +2,7 @@
 #include "ir/structural.h"
 
 #include <algorithm>
+#include <functional>
 #include <numeric>
 #include <set>
 
@@ -280,21 +281,26 @@ IndexStmt expand_structural(const std::string& op, const std::vector<StructOpera
     value = access(in[0], idx);
   } else if (op == "concat") {
     size_t ax = c.get_axes("axis", r, false).at(0);
-    // Nested selects from the last operand backwards: offsets are running sums of extents.
+    // Selects over the operands, split in halves (a balanced tree: depth and per-element work
+    // grow with log2 of the operand count, and 2 or 3 operands read as a plain chain); offsets
+    // are running sums of extents in canonical form (3*N, not N + N + N: linear in size).
     std::vector<Expr> starts;
     Expr off = ExprNode::int_const(0);
     for (auto& t : in) {
       starts.push_back(off);
-      off = simplify_int(ExprNode::binary(ExprKind::Add, off, t.shape[ax]));
+      off = canonical_dim(ExprNode::binary(ExprKind::Add, off, t.shape[ax]));
     }
-    for (size_t t = in.size(); t-- > 0;) {
-      std::vector<Expr> idx = o;
-      idx[ax] = simplify_int(ExprNode::binary(ExprKind::Sub, o[ax], starts[t]));
-      Expr a = access(in[t], idx);
-      if (!value) { value = a; continue; }
-      Expr end = simplify_int(ExprNode::binary(ExprKind::Add, starts[t], in[t].shape[ax]));
-      value = ExprNode::select(ExprNode::binary(ExprKind::Lt, o[ax], end), a, value);
-    }
+    starts.push_back(off);
+    std::function<Expr(size_t, size_t)> part = [&](size_t lo, size_t hi) -> Expr {
+      if (lo == hi) {
+        std::vector<Expr> idx = o;
+        idx[ax] = simplify_int(ExprNode::binary(ExprKind::Sub, o[ax], starts[lo]));
+        return access(in[lo], idx);
+      }
+      size_t mid = lo + (hi - lo - 1) / 2;
+      return ExprNode::select(ExprNode::binary(ExprKind::Lt, o[ax], starts[mid + 1]), part(lo, mid), part(mid + 1, hi));
+    };
+    value = part(0, in.size() - 1);
   } else if (op == "slice") {
     size_t ax = c.get_axes("axis", r, false).at(0);
     const AttrValue* v = c.find("start");

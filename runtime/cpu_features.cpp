@@ -80,6 +80,8 @@ int cpu_supports(const std::string& feature) {
   for (const Feature& f : kFeatures) {
     if (feature != f.name)
       continue;
+    if (cpu_feature_hidden(feature))
+      return 0;
     uint32_t max_leaf = __get_cpuid_max(f.leaf & 0x80000000u, nullptr);
     if (max_leaf < f.leaf)
       return 0;

@@ -825,7 +825,7 @@ InstallResult install_kernel(const std::string& out_dir, const std::string& lib_
   e.cpu_features = ki.cpu_features;
   e.id = e.name + "." + e.target + "." + e.signature_hash;
   e.time_ns = report_field<double>(report, "/best/time_ns/median", report_path);
-  if (report.contains("baseline") && !report["baseline"].is_null())
+  if (report.contains("baseline") && report["baseline"].is_object() && report["baseline"].contains("time_ns"))
     e.baseline_time_ns = report_field<double>(report, "/baseline/time_ns/median", report_path);
   e.tool = report_field<std::string>(report, "/tool", report_path);
   e.installed_at = utc_now();

@@ -84,6 +84,9 @@ void add_selection(nlohmann::json& j, const Selection& s) {
 
 }  // namespace
 
+// The least time the check that the target computes an element function gets (see above).
+constexpr int kFunctionCheckSeconds = 30;
+
 InstructionSelection select_for_search(const std::vector<const IndexProgram*>& programs, const Isa& isa,
                                        const SelectOptions& opts, const SourceFile* src) {
   auto t0 = std::chrono::steady_clock::now();
@@ -97,10 +100,24 @@ InstructionSelection select_for_search(const std::vector<const IndexProgram*>& p
       collect_functions(st.value, fns);
       for (ExprKind k : fns) {
         if (!checked.insert(k).second) continue;
-        Selection f = select_instructions(function_program(k), 0, isa, opts);
+        // Whether the target computes an element function at all decides whether the program
+        // can run: that check gets at least kFunctionCheckSeconds even when the stage's deadline
+        // is nearer (a small --time-budget on a cold cache), and refuses the program only then.
+        SelectOptions fo = opts;
+        fo.deadline = std::max(opts.deadline, std::chrono::steady_clock::now() +
+                                                  std::chrono::seconds(kFunctionCheckSeconds));
+        Selection f = select_instructions(function_program(k), 0, isa, fo);
         ++r.functions_checked;
+        if (f.stats.stopped) {
+          // Whether the target computes the function at all is unknown: refuse rather than guess.
+          std::string msg = "instruction selection stopped at its time limit before it could check that target '" +
+                            isa.name + "' computes " + kind_name(k) + " (statement `" + to_string(st) + "`)";
+          std::string hint = "give the main job more time with --time-budget S (docs/reliability.md)";
+          if (src && st.loc.line > 0) user_error_at(*src, st.loc, msg, hint);
+          user_error((src ? src->path + ": error: " : std::string("error: ")) + msg + "; " + hint);
+        }
         if (f.found) {
-          if (!operand) operand = select_instructions(function_program(k, true), 0, isa, opts);
+          if (!operand) operand = select_instructions(function_program(k, true), 0, isa, fo);
           double own = f.cost_ns / static_cast<double>(f.tile_elements);
           if (operand->found) own -= operand->cost_ns / static_cast<double>(operand->tile_elements) * (is_binary(k) ? 2 : 1);
           r.costs.functions[k] = {std::max(0.0, own), 1};
@@ -116,12 +133,16 @@ InstructionSelection select_for_search(const std::vector<const IndexProgram*>& p
       }
       std::string key = stmt_cost_key(*p, si);
       if (r.stmts.count(key)) continue;
+      if (r.stopped) continue;  // out of time: the remaining statements keep the operation weights
       StmtSelection s;
       s.selection = select_instructions(*p, si, isa, opts);
+      if (s.selection.stats.stopped) r.stopped = true;
       ++r.statements;
       r.cached += s.selection.stats.cached;
       if (auto b = body_program(*p, si)) s.body = select_instructions(*b, 0, isa, opts);
-      if (!s.selection.found) {
+      if (r.stopped && !s.selection.found) {
+        s.cost_note = "selection stopped at its time limit: the cost model keeps its operation weights";
+      } else if (!s.selection.found) {
         s.cost_note = "no selection: the cost model keeps its operation weights";
       } else if (has_reduction(st.value)) {
         ++r.covered;
@@ -169,6 +190,7 @@ nlohmann::json selection_report(const InstructionSelection& s, const IndexProgra
   nlohmann::json fns = nlohmann::json::object();
   for (auto& [k, c] : s.costs.functions) fns[kind_name(k)] = c.ns_per_tile / c.tile_elements;
   return {{"statements_selected", s.statements},
+          {"stopped_at_time_limit", s.stopped},
           {"function_ns_per_element", fns},
           {"covered", s.covered},
           {"costed", s.costed},

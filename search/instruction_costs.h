@@ -35,6 +35,8 @@ struct InstructionSelection {
   SelectedCosts costs;
   size_t statements = 0, covered = 0, costed = 0, cached = 0, functions_checked = 0;
   double seconds = 0;
+  // opts.deadline stopped the selection: the statements not selected keep the operation weights.
+  bool stopped = false;
 };
 
 // `src` (may be null) locates statements in error messages.

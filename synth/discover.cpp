@@ -10,6 +10,7 @@
 
 #include "ir/error.h"
 #include "ir/hash.h"
+#include "ir/interp.h"
 #include "synth/apply_derivation.h"
 #include "synth/canonical_form.h"
 #include "synth/numerics.h"
@@ -49,6 +50,11 @@ const char* stop_reason_name(StopReason r) {
 
 DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
   auto start = Clock::now();
+  // Numerical trials inside proofs and numerics checks interpret programs; a large one (many
+  // nested reductions at the trial sizes) must not run past the time limit: past it, the
+  // interpreter stops, that proof is unknown and the next proposal ends the run.
+  ScopedInterpreterDeadline interpreter_deadline(
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(time_limit_)));
   DiscoveryReport rep;
   std::set<std::string> seen;
   Variant root;
@@ -124,7 +130,9 @@ DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
           }
           ++stats.attempted;
           smt::ProveOptions opts = prove_;
-          opts.limits.hard_timeout_s = std::max(0.2, std::min(opts.limits.hard_timeout_s, left));
+          // prove_step may try three proofs in turn (local, region, whole program): a third of
+          // what is left each, so that the step ends near the time limit.
+          opts.limits.hard_timeout_s = std::max(0.2, std::min(opts.limits.hard_timeout_s, left / 3));
           opts.limits.hard_timeout_s = std::min(opts.limits.hard_timeout_s, step_timeout_);
           StepProof pr = prove_step(rep.variants[parent].state.program, rw.result.program,
                                     split_assumptions(rw.result.splits), opts);

@@ -35,6 +35,11 @@ struct Evaluator {
   const CandidateView* cand = nullptr;
   std::vector<std::pair<const std::string*, int64_t>> env;
   std::map<std::string, int64_t> instr_dims;
+  // Reduction terms evaluated so far: a trial is a quick filter, so one whose value needs more
+  // than kMaxTerms (deeply nested reductions at the trial sizes grow as size^depth) is dropped
+  // (make_trials) or rejects the candidate (agrees), instead of running for minutes.
+  static constexpr int64_t kMaxTerms = int64_t(1) << 20;
+  int64_t terms = 0;
 
   int64_t var(const std::string& n) const {
     for (auto it = env.rbegin(); it != env.rend(); ++it)
@@ -165,6 +170,8 @@ struct Evaluator {
                                                : std::numeric_limits<double>::infinity();
     env.push_back({&e->name(), 0});
     for (int64_t i = 0; i < n; ++i) {
+      if (++terms > kMaxTerms)
+        throw std::runtime_error("the trial needs more than 2^20 reduction terms");
       env.back().second = i;
       double v = val(e->body());
       if (e->kind() == ExprKind::Sum)

@@ -25,6 +25,7 @@
 
 #include "ir/error.h"
 #include "ir/inline.h"
+#include "ir/interp.h"
 
 namespace axon::isel {
 
@@ -510,7 +511,7 @@ std::string layout_of(const Slot& s, const SlotTerm& t) {
 } // namespace
 
 CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
-  if (budget == 0)
+  if (budget == 0 || ctx.expired())
     return nullptr;
   std::string memo_key = ctx.isa_key + "#" + std::to_string(budget) + "#" + g.key;
   {
@@ -548,6 +549,8 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
     std::vector<std::vector<int>> maps;
     out_maps(in.vars.size(), g, maps);
     for (const auto& m : maps) {
+      if (ctx.expired())
+        return nullptr;
       s.dim_var.clear();
       s.outer = std::set<std::string>(g.vars.begin(), g.vars.end());
       std::map<std::string, std::string> out_var;
@@ -575,6 +578,8 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
         view.slots[k].first = &slots[k].name;
       std::map<std::string, std::vector<Option>> option_cache;
       std::function<void(size_t)> rec = [&](size_t i) {
+        if (ctx.expired())
+          return;
         if (i == slots.size()) {
           for (auto& d : in.dims_used)
             if (!s.dim_var.count(d))
@@ -650,6 +655,8 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
   for (size_t i = 0; i < g.vars.size(); ++i)
     index_vars.push_back({g.vars[i], g.extents[i]});
   for (Cand& c : passing) {
+    if (ctx.expired())
+      return nullptr;
     if (best && c.own > best->total_ns)
       break;
     auto cov = std::make_shared<Cover>();
@@ -733,10 +740,19 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
     ++ctx.stats.proofs;
     smt::ProveResult pr;
     try {
-      pr = smt::prove_expressions(lhs, cand, g.tensors, index_vars, {}, ctx.opts.prove);
+      // A proof runs no longer than the deadline leaves (an unknown is no cover, as a refutation).
+      smt::ProveOptions po = ctx.opts.prove;
+      if (ctx.opts.deadline != std::chrono::steady_clock::time_point::max()) {
+        double left = std::chrono::duration<double>(ctx.opts.deadline - std::chrono::steady_clock::now()).count();
+        po.limits.hard_timeout_s = std::max(0.2, std::min(po.limits.hard_timeout_s, left));
+      }
+      pr = smt::prove_expressions(lhs, cand, g.tensors, index_vars, {}, po);
     } catch (const UserError&) {
       ++ctx.stats.unknown;
       continue;
+    } catch (const InterpreterStopped&) {
+      continue; // the deadline passed during the proof's trials: expired() ends the search
+
     }
     if (pr.verdict == smt::Verdict::Proven) {
       ++ctx.stats.proven;
@@ -767,6 +783,8 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
   }
   CoverPtr found = best;
   std::lock_guard<std::mutex> lock(g_memo_mu);
+  if (ctx.expired())
+    return nullptr; // a search cut short proves nothing about the goal: not memoized
   g_memo[memo_key] = found;
   return found;
 }

@@ -51,6 +51,13 @@ struct Ctx {
   const SelectOptions& opts;
   std::string isa_key;
   SelectStats stats;
+  // Whether opts.deadline has passed (then stats.stopped is set and nothing more is memoized).
+  bool expired() {
+    if (!stats.stopped && ((opts.interrupted && opts.interrupted->load()) ||
+                           std::chrono::steady_clock::now() > opts.deadline))
+      stats.stopped = true;
+    return stats.stopped;
+  }
 };
 
 // The cheapest proven cover of `g` with at most `budget` instructions (memoized per goal, budget

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "ir/error.h"
+#include "ir/interp.h"
 #include "synth/isel_cache.h"
 #include "synth/isel_goal.h"
 #include "synth/isel_search.h"
@@ -103,6 +104,7 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
     sel.stats.cached = true;
   } else {
     isel::Ctx ctx{isa, opts, isa_hash(isa) + "/" + std::to_string(opts.free_tile), {}};
+    ScopedInterpreterDeadline interpreter_deadline(opts.deadline);
     isel::CoverPtr c = isel::solve(ctx, g, opts.max_instructions);
     sel.stats = ctx.stats;
     if (c) {
@@ -113,6 +115,10 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
       for (auto& i : sel.instrs)
         if (!i.hoisted)
           sel.cost_ns += i.cost_ns;
+    } else if (ctx.stats.stopped) {
+      sel.reason = "instruction selection for `" + canonical_stmt +
+                   "` stopped at its time limit before it finished (the time budget, or the default "
+                   "limit on stages before the search)";
     } else {
       std::ostringstream r;
       r << "no lowering for `" << canonical_stmt << "` on target '" << isa.name << "': ";
@@ -130,7 +136,7 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
           << (g.value->sort() == Sort::Bool ? "bool" : "real") << " operand";
       sel.reason = r.str();
     }
-    if (!opts.cache_dir.empty())
+    if (!opts.cache_dir.empty() && !sel.stats.stopped)
       isel::cache_store(opts.cache_dir, key, sel);
   }
   // Into the statement's names.

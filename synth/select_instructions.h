@@ -8,6 +8,8 @@
 // docs/isa.md, "Instruction synthesis".
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -25,6 +27,11 @@ struct SelectOptions {
   // On-disk cache of selections keyed by (canonical pattern, ISA hash, options); empty: only the
   // in-process memo.
   std::string cache_dir;
+  // Past this time the search stops: the selection is not found, with `stopped` set and a reason
+  // that says so (nothing about the statement is cached then).
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  // When set and true (SIGINT), the search stops as at the deadline.
+  const std::atomic<bool>* interrupted = nullptr;
 };
 
 // One operand or parameter of a selected instruction and what it is bound to.
@@ -58,6 +65,7 @@ struct SelectStats {
   size_t proofs = 0;           // prover calls
   size_t proven = 0, refuted = 0, unknown = 0;
   bool cached = false; // the whole selection came from the cache
+  bool stopped = false; // the deadline stopped the search before it finished
 };
 
 struct Selection {

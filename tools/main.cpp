@@ -11,6 +11,7 @@
 #include "ir/error.h"
 #include "ir/frontend.h"
 #include "ir/interp.h"
+#include "ir/ranges.h"
 #include "ir/shape.h"
 #include "isa/isa.h"
 #include "sim/sim_command.h"
@@ -103,9 +104,19 @@ int cmd_ir(const std::string& path, const std::string& level, const FrontArgs& f
   return kExitOk;
 }
 
-int cmd_eval(const std::string& path, uint64_t seed, const std::string& mode_s, int show, const FrontArgs& fa) {
+int cmd_eval(const std::string& path, uint64_t seed, const std::string& mode_s, int show, double max_work,
+             const FrontArgs& fa) {
   auto front = make_front(fa);
   IndexProgram ip = load_index_program(read_source(path), front->opts);
+  // A bound on the work asked for (docs/reliability.md): `sum(k: 2^40)` is within the size
+  // limits but would run for hours.
+  double work = interpretation_work(ip);
+  if (work > max_work) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3g", work);
+    user_error(path + ": error: interpreting the program takes about " + buf + " operations, more than --max-work " +
+               std::to_string(static_cast<long long>(max_work)) + "; use smaller sizes (--dim) or raise --max-work");
+  }
   EvalMode mode = mode_s == "f32" ? EvalMode::F32 : mode_s == "storage" ? EvalMode::Storage : EvalMode::F64;
   TensorMap in = random_inputs(ip, seed);
   TensorMap out = interpret(ip, in, mode);
@@ -159,6 +170,7 @@ int main(int argc, char** argv) {
   std::string check_path, ir_path, eval_path, level = "graph", mode = "f64";
   uint64_t seed = 1;
   int show = 8;
+  double max_work = 17179869184.0;  // 2^34 operations: a few minutes of the interpreter at most
 
   auto* check = app.add_subcommand("check", "Parse and type-check a program; print its signature");
   check->add_option("program", check_path, "Tensor program (.tp)")->required();
@@ -176,6 +188,8 @@ int main(int argc, char** argv) {
   eval->add_option("--mode", mode, "f64 (reference), f32 (every op rounded) or storage (dtype rounding)")
       ->check(CLI::IsMember({"f64", "f32", "storage"}));
   eval->add_option("--show", show, "How many leading output values to print");
+  eval->add_option("--max-work", max_work, "Refuse programs whose interpretation takes more operations (default 2^34)")
+      ->check(CLI::PositiveNumber);
   add_front_args(eval, fa_eval);
 
   std::string replay_path, replay_out;
@@ -240,10 +254,13 @@ int main(int argc, char** argv) {
   try {
     if (*check) return cmd_check(check_path, fa_check);
     if (*ir) return cmd_ir(ir_path, level, fa_ir);
-    if (*eval) return cmd_eval(eval_path, seed, mode, show, fa_eval);
+    if (*eval) return cmd_eval(eval_path, seed, mode, show, max_work, fa_eval);
     if (*replay) return replay_command(replay_path, replay_out);
     if (*sim) return sim_command(sim_opts, std::cout, std::cerr);
-    if (*prove) return smt::prove_command(prove_opts, std::cout, std::cerr);
+    if (*prove) {
+      if (!prove_opts.certificate_dir.empty()) require_writable_directory(prove_opts.certificate_dir, "--certificate");
+      return smt::prove_command(prove_opts, std::cout, std::cerr);
+    }
     if (library.parsed()) return library.run();
     if (*isa_table) return isa_table_command(table_opts, std::cout, std::cerr);
     if (*explain) return explain_command(explain_opts, std::cout, std::cerr);

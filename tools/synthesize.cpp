@@ -11,8 +11,12 @@
 #include <atomic>
 #include <cmath>
 #include <chrono>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -55,6 +59,17 @@ void on_sigint(int) { g_interrupted = true; }
 
 constexpr int kReportSchema = 1;
 
+// Without --time-budget, instruction selection stops this long after the job started (its
+// default bound, docs/reliability.md); a selection it stops keeps the cost model's weights.
+constexpr double kPreSearchSeconds = 60.0;
+
+// SIGINT before any candidate was measured: nothing to report but that (exit 130, as a shell
+// reports a job killed by SIGINT).
+int interrupted(const SynthOptions& o) {
+  std::fprintf(stderr, "%s: interrupted before any candidate was measured\n", o.program.c_str());
+  return 130;
+}
+
 struct StageTimer {
   std::vector<std::pair<std::string, double>> rows;
   Clock::time_point t = Clock::now();
@@ -77,11 +92,36 @@ void write_file(const fs::path& path, const std::string& data) {
   tmp += ".tmp" + std::to_string(::getpid());
   {
     std::ofstream out(tmp, std::ios::binary);
-    if (!out) user_error("cannot write " + tmp.string());
+    if (!out) user_error("error: cannot write " + tmp.string() + ": " + std::strerror(errno));
     out << data;
-    if (!out) user_error("cannot write " + tmp.string());
+    out.flush();
+    if (!out) user_error("error: cannot write " + tmp.string() + " (disk full?)");
   }
-  fs::rename(tmp, path);
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    user_error("error: cannot write " + path.string() + ": " + ec.message());
+  }
+}
+
+// Whether a directory can take new files: a probe file created and removed in it (or, when it
+// does not exist yet, in its nearest existing ancestor, which creating it needs). Checked before
+// the search, so that an unwritable -o or --library fails at once, not after minutes of search.
+void require_writable_dir(const fs::path& dir, const std::string& what) {
+  std::error_code ec;
+  fs::path p = dir.empty() ? fs::path(".") : dir;
+  while (!fs::exists(p, ec) && p.has_parent_path() && p.parent_path() != p) p = p.parent_path();
+  if (!fs::exists(p, ec)) p = ".";
+  if (!fs::is_directory(p, ec))
+    user_error("error: " + what + " " + dir.string() + ": " + p.string() + " is not a directory");
+  fs::path probe = p / (".axon-write-probe." + std::to_string(::getpid()));
+  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    user_error("error: " + what + " " + dir.string() + " is not writable (" + p.string() + ": " + std::strerror(errno) +
+               "); nothing was searched");
+  ::close(fd);
+  ::unlink(probe.c_str());
 }
 
 std::string cpu_model_name() {
@@ -155,9 +195,12 @@ nlohmann::json rewrite_summary(const synth::DiscoveryReport& r, size_t searched)
 
 // Instruction selection for every statement the search will run, cached beside the proof cache
 // ($AXON_CACHE_DIR/isel, as `isa table` does).
-InstructionSelection select_for_variants(const std::vector<ProgramVariant>& vs, const Isa& isa, const SourceFile& src) {
+InstructionSelection select_for_variants(const std::vector<ProgramVariant>& vs, const Isa& isa, const SourceFile& src,
+                                         Clock::time_point deadline) {
   SelectOptions so;
   so.cache_dir = smt::default_cache_dir() + "/isel";
+  so.deadline = deadline;
+  so.interrupted = &g_interrupted;
   std::vector<const IndexProgram*> ps;
   for (auto& v : vs) ps.push_back(&v.program);
   return select_for_search(ps, isa, so, &src);
@@ -214,7 +257,9 @@ std::string build_id() {
 nlohmann::json write_certificates(const IndexProgram& index, const std::vector<synth::DerivationStep>& steps,
                                   const ProgramVariant& v, const fs::path& out) {
   fs::path dir = out / "smt";
-  fs::remove_all(dir);
+  std::error_code ec;
+  fs::remove_all(dir, ec);  // a symlink is removed, never followed
+  if (ec) user_error("error: cannot replace " + dir.string() + ": " + ec.message());
   smt::ProveOptions opts;
   nlohmann::json j = {{"dir", "smt"}, {"rewrite_steps", steps.size()}, {"inlined", v.inlined}};
   synth::VariantState before{index, {}};
@@ -232,9 +277,10 @@ nlohmann::json write_certificates(const IndexProgram& index, const std::vector<s
       j["error"] = std::string("inlining the elementwise temporaries: ") + smt::verdict_name(pr.verdict) + ": " + pr.reason;
   }
   std::vector<std::string> files;
-  if (fs::is_directory(dir))
-    for (auto& e : fs::recursive_directory_iterator(dir))
-      if (e.is_regular_file()) files.push_back(fs::relative(e.path(), out).generic_string());
+  if (fs::is_directory(dir, ec))
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec))
+      if (it->is_regular_file(ec)) files.push_back(fs::relative(it->path(), out).generic_string());
   std::sort(files.begin(), files.end());
   j["files"] = files;
   // Certificates the solvers could not re-check (their header says so): the proof of those
@@ -288,13 +334,14 @@ bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const 
     std::vector<synth::DerivationStep> steps;
     if (report["best"].contains("derivation")) steps = synth::derivation_from_json(report["best"]["derivation"], "cache entry " + key);
     report["certificates"] = write_certificates(index, steps, v, out);
-    report["cache"] = {{"hit", true}, {"key", key}, {"dir", dir}};
+    report["cache"] = {{"hit", true}, {"key", key}, {"dir", dir}, {"budget_limited", entry.value("budget_limited", false)}};
     write_file(out / "report.json", report.dump(2) + "\n");
     if (o.json) {
       std::cout << report.dump(2) << "\n";
     } else {
-      std::printf("%s: reused the cached result (key %s; --no-cache searches again): best %.3f ms", o.program.c_str(),
-                  key.c_str(), report["best"]["time_ns"]["median"].get<double>() / 1e6);
+      std::printf("%s: reused the cached result (key %s%s; --no-cache searches again): best %.3f ms", o.program.c_str(),
+                  key.c_str(), entry.value("budget_limited", false) ? ", from a search the time budget stopped" : "",
+                  report["best"]["time_ns"]["median"].get<double>() / 1e6);
       if (report.contains("speedup_over_baseline"))
         std::printf(" (%.2fx over the baseline)", report["speedup_over_baseline"].get<double>());
       std::printf("; outputs in %s\n", out.string().c_str());
@@ -372,7 +419,17 @@ Runoff runoff_stage(const Backend& backend, const std::vector<ProgramVariant>& v
 
 }  // namespace
 
+void require_writable_directory(const std::string& dir, const std::string& what) { require_writable_dir(dir, what); }
+
 int synthesize_command(const SynthOptions& o) {
+  auto t_job = Clock::now();
+  // SIGINT from the start: before the first measurement it ends the job with "interrupted" and
+  // exit 130; during the search the best candidate so far wins.
+  g_interrupted = false;
+  std::signal(SIGINT, on_sigint);
+  struct RestoreSigint {
+    ~RestoreSigint() { std::signal(SIGINT, SIG_DFL); }
+  } restore_sigint;
   StageTimer timer;
   set_measure_lock_path(o.measure_lock);
   SpecLibrary extra;
@@ -384,7 +441,12 @@ int synthesize_command(const SynthOptions& o) {
   std::unique_ptr<CpuBackend> backend = make_backend(isa);
   if (std::string why = backend->unsupported(index); !why.empty()) user_error(o.program + ": error: " + why);
   fs::path out = o.out_dir.empty() ? fs::path("axon-out") / fs::path(o.program).stem() : fs::path(o.out_dir);
-  fs::create_directories(out);
+  // Where the results go must take them before anything is searched.
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (ec) user_error("error: cannot create the output directory " + out.string() + ": " + ec.message());
+  require_writable_dir(out, "the output directory");
+  if (!o.library.empty()) require_writable_dir(o.library, "the kernel library directory");
   std::string key = cache_key(o, index, isa, *backend);
   std::string cache_dir = default_cache_dir();
   if (!o.no_cache)
@@ -397,12 +459,21 @@ int synthesize_command(const SynthOptions& o) {
   nlohmann::json all_records = nlohmann::json::array();
   SearchOptions so;
   so.seed = o.seed;
-  so.time_budget_s = o.time_budget_s;
+  so.time_budget_s = o.time_budget_s;  // reduced below by what the stages before the search took
   so.measure = static_cast<size_t>(o.measure);
   so.compile_jobs = o.jobs;
   so.repeats = o.repeats;
+  // The stages before the search are bounded too (docs/reliability.md): rewrite discovery by
+  // kRewriteSeconds (a quarter of --time-budget when that is less), instruction selection up to
+  // half of --time-budget from the start of the job, or kPreSearchSeconds without one. What is
+  // left of the budget, at least half of it, goes to the search.
+  double budget = o.time_budget_s;
+  double rewrite_limit = budget > 0 ? std::min(kRewriteSeconds, budget / 4) : kRewriteSeconds;
+  auto isel_deadline = t_job + std::chrono::duration_cast<Clock::duration>(
+                                   std::chrono::duration<double>(budget > 0 ? budget / 2 : kPreSearchSeconds));
   // Rewrite discovery after the cache lookup: a cache hit replays the recorded derivation instead.
-  synth::DiscoveryReport rewrites = synth::RewriteRunner().with_time_limit(kRewriteSeconds).run(index);  timer.lap("rewrite discovery");
+  synth::DiscoveryReport rewrites = synth::RewriteRunner().with_time_limit(rewrite_limit).run(index);  timer.lap("rewrite discovery");
+  if (g_interrupted.load()) return interrupted(o);
   std::vector<ProgramVariant> variants = fusion_variants(index);
   std::map<std::string, const synth::Variant*> derived;
   for (const synth::Variant* rv : synth::pick_variants(rewrites, 2)) {
@@ -410,11 +481,19 @@ int synthesize_command(const SynthOptions& o) {
     add_rewrite_variants(rv->state.program, rv->canonical, variants);
     for (size_t i = first; i < variants.size(); ++i) derived[variants[i].name] = rv;
   }
-  InstructionSelection isel = select_for_variants(variants, isa, *src);          timer.lap("instruction selection");
+  InstructionSelection isel = select_for_variants(variants, isa, *src, isel_deadline);  timer.lap("instruction selection");
+  if (g_interrupted.load()) return interrupted(o);
+  if (isel.stopped)
+    std::fprintf(stderr,
+                 "axon-synth: instruction selection stopped at its time limit (%.0f s%s) after %zu statement(s); "
+                 "the others are costed by the operation weights\n",
+                 budget > 0 ? budget / 2 : kPreSearchSeconds, budget > 0 ? ", half of --time-budget" : ", the default",
+                 isel.statements);
   backend->set_selected_costs(isel.costs);
+  if (budget > 0)
+    so.time_budget_s = std::max(budget / 2, budget - std::chrono::duration<double>(Clock::now() - t_job).count());
   auto t_search = Clock::now();
   double best_ms = -1;
-  std::signal(SIGINT, on_sigint);
   // Every fusion variant is searched and checked against the program as written; the op-by-op
   // baseline is measured once, on the program as written.
   std::optional<std::pair<size_t, CandidateRecord>> winner;
@@ -514,7 +593,7 @@ int synthesize_command(const SynthOptions& o) {
                                                                                 timer.lap("runoff");
     }
   }
-  std::signal(SIGINT, SIG_DFL);
+  if (g_interrupted.load() && !winner) return interrupted(o);
 
   nlohmann::json report;
   report["schema_version"] = kReportSchema;
@@ -579,8 +658,11 @@ int synthesize_command(const SynthOptions& o) {
   if (!ro.report.is_null()) report["runoff"] = ro.report;
   report["cache"] = {{"hit", false}, {"key", key}, {"dir", cache_dir}};
   write_file(out / "report.json", report.dump(2) + "\n");                      timer.lap("write outputs");
-  if (winner && st.stop_reason == "measured all" && !o.no_cache)
-    cache_store(cache_dir, key, {{"report", report}, {"candidates", all_records}});
+  // A search the time budget stopped is cached too, marked so: the same run (the budget is in
+  // the key) reuses it and says that it was budget-limited. An interrupted one is not.
+  bool budget_limited = st.stop_reason == "time budget";
+  if (winner && (st.stop_reason == "measured all" || budget_limited) && !o.no_cache)
+    cache_store(cache_dir, key, {{"report", report}, {"candidates", all_records}, {"budget_limited", budget_limited}});
   timer.print_if_asked();
   if (o.json) {
     std::cout << report.dump(2) << "\n";

@@ -27,7 +27,12 @@ struct SynthOptions {
   std::string measure_lock;               // --measure-lock: timings hold an flock on this file
 };
 
-// Exit codes as DESIGN.md: 0 success, 2 bad input, 3 no valid candidate.
+// A UserError (exit 2) unless `dir`, or the nearest existing ancestor that creating it needs,
+// takes a new file: checked before work whose results go there. `what` names it in the message.
+void require_writable_directory(const std::string& dir, const std::string& what);
+
+// Exit codes as DESIGN.md and docs/reliability.md: 0 success, 2 bad input, 3 no valid candidate,
+// 130 interrupted (SIGINT) before any candidate was measured.
 int synthesize_command(const SynthOptions& o);
 int replay_command(const std::string& report_path, const std::string& out_dir);
 
