@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -14,6 +15,10 @@
 #include <unordered_map>
 
 #include "ir/error.h"
+#include "ir/limits.h"
+#include "sim/input_file.h"
+#include "sim/json_error_place.h"
+#include "sim/sim_limits.h"
 
 namespace axon {
 
@@ -83,8 +88,12 @@ public:
     json doc;
     try {
       doc = json::parse(text);
-    } catch (const json::parse_error& e) {
-      fail("", std::string("not valid JSON: ") + e.what());
+    } catch (const json::exception& e) {
+      // Syntax errors and numbers past a double (1e400): name the JSON pointer of the value.
+      JsonErrorPlace at = locate_json_error(text);
+      fail(at.pointer, "not valid JSON at byte " + std::to_string(at.byte) + ": " +
+                           (e.id == 406 ? "a number overflows a double (" + at.token + ")"
+                                        : std::string(e.what())));
     }
     if (!doc.is_object())
       fail("", "expected a JSON object with \"tensors\", \"buffers\" and \"program\"");
@@ -95,12 +104,12 @@ public:
     if (!doc.contains("schema_version") || doc["schema_version"] != kNpuProgramSchemaVersion)
       fail("/schema_version",
            "expected \"schema_version\": " + std::to_string(kNpuProgramSchemaVersion));
-    if (doc.contains("target") && doc["target"] != isa_.name)
-      fail("/target", "the program is for target " + doc["target"].dump() + " but the ISA is '" +
-                          isa_.name + "'");
+    if (doc.contains("target") && str(doc["target"], "/target") != isa_.name)
+      fail("/target", "the program is for target '" + doc["target"].get<std::string>() +
+                          "' but the ISA is '" + isa_.name + "'");
     p_.isa = &isa_;
     p_.path = path_;
-    p_.name = doc.value("name", std::string());
+    p_.name = doc.contains("name") ? str(doc["name"], "/name") : std::string();
     for (const auto& m : isa_.memories)
       if (m.kind == MemoryKind::Dram && p_.hbm_memory.empty())
         p_.hbm_memory = m.name;
@@ -110,6 +119,7 @@ public:
       load_buffers(doc["buffers"]);
     if (!doc.contains("program") || !doc["program"].is_array())
       fail("/program", "expected an array of instructions");
+    static_steps(doc["program"], "/program", 0);
     std::map<std::string, int64_t> env;
     load_block(doc["program"], "/program", env);
     return std::move(p_);
@@ -126,17 +136,31 @@ private:
     return j.get<std::string>();
   }
 
-  // An integer: a JSON integer, or a formula of the enclosing loop variables.
+  // An integer in [-kMaxInteger, kMaxInteger]: a JSON integer, or a formula of the enclosing loop
+  // variables (at most kMaxFormulaChars characters and kMaxExprDepth operators, parentheses and
+  // calls, checked before the formula parser sees it).
   int64_t integer(const json& j, const std::string& ptr,
                   const std::map<std::string, int64_t>& env) {
+    constexpr int64_t kMax = sim_limits::kMaxInteger;
+    const std::string range = "[-2^40, 2^40]";
     double v;
-    if (j.is_number_integer())
+    if (j.is_number_unsigned()) {
+      if (j.get<uint64_t>() > static_cast<uint64_t>(kMax))
+        fail(ptr, "integer " + j.dump() + " is outside " + range + " (kMaxExtent)");
       return j.get<int64_t>();
+    }
+    if (j.is_number_integer()) {
+      int64_t x = j.get<int64_t>();
+      if (x < -kMax || x > kMax)
+        fail(ptr, "integer " + j.dump() + " is outside " + range + " (kMaxExtent)");
+      return x;
+    }
     if (j.is_string()) {
       const std::string& s = j.get_ref<const std::string&>();
       // Keyed by the JSON node: a loop body's formulas are parsed once, evaluated per iteration.
       auto it = formulas_.find(&j);
       if (it == formulas_.end()) {
+        check_formula_size(s, ptr);
         try {
           it = formulas_.emplace(&j, CostExpr::parse(s)).first;
         } catch (const UserError& e) {
@@ -159,9 +183,40 @@ private:
     } else {
       fail(ptr, "expected an integer or a formula string such as \"k * 128\"");
     }
-    if (!std::isfinite(v) || v != std::floor(v) || std::fabs(v) > 9e15)
+    if (!std::isfinite(v) || v != std::floor(v))
       fail(ptr, "expected an integer, got " + std::to_string(v));
+    if (std::fabs(v) > static_cast<double>(kMax))
+      fail(ptr, "integer " + std::to_string(v) + " is outside " + range + " (kMaxExtent)");
     return static_cast<int64_t>(v);
+  }
+
+  // Long or deeply nested formulas are refused before parsing: the count of operators,
+  // parentheses and calls bounds the nesting depth from above.
+  void check_formula_size(const std::string& s, const std::string& ptr) const {
+    if (s.size() > static_cast<size_t>(sim_limits::kMaxFormulaChars))
+      fail(ptr, "formula of " + std::to_string(s.size()) + " characters (\"" + s.substr(0, 40) +
+                    "...\"); the limit is " + std::to_string(sim_limits::kMaxFormulaChars) +
+                    " characters (kMaxFormulaChars)");
+    int64_t levels = 0;
+    for (char c : s)
+      if (std::strchr("+-*/<>=!&|(", c) && c != '\0')
+        ++levels;
+    if (levels > limits::kMaxExprDepth)
+      fail(ptr, "formula with " + std::to_string(levels) +
+                    " operators, parentheses and calls (\"" + s.substr(0, 40) +
+                    "...\"); the limit is " + std::to_string(limits::kMaxExprDepth) +
+                    " (kMaxExprDepth)");
+  }
+
+  // A real number (immediates, scale values): JSON numbers are finite unless they overflow a
+  // double (1e400 reads as infinity).
+  double real(const json& j, const std::string& ptr, const std::string& what) const {
+    if (!j.is_number())
+      fail(ptr, what);
+    double v = j.get<double>();
+    if (!std::isfinite(v))
+      fail(ptr, "number is not finite (a double overflows past about 1.8e308)");
+    return v;
   }
 
   DType dtype(const json& j, const std::string& ptr) const {
@@ -193,13 +248,21 @@ private:
       h.dtype = dtype(t.value("dtype", json("f32")), ptr + "/dtype");
       if (!t.contains("shape") || !t["shape"].is_array() || t["shape"].empty())
         fail(ptr + "/shape", "expected a non-empty array of sizes");
+      __int128 numel = 1;
       for (size_t d = 0; d < t["shape"].size(); ++d) {
         int64_t s = integer(t["shape"][d], ptr + "/shape/" + std::to_string(d), none);
         if (s < 1)
           fail(ptr + "/shape/" + std::to_string(d), "sizes must be >= 1");
+        numel *= s;
+        if (numel > limits::kMaxExtent)
+          fail(ptr + "/shape", "tensor '" + h.name + "' has more than 2^40 elements (kMaxExtent)");
         h.shape.push_back(s);
       }
-      std::string kind = t.value("kind", std::string("input"));
+      tensor_elems_ += static_cast<int64_t>(numel);
+      if (tensor_elems_ > sim_limits::kMaxTensorElements)
+        fail(ptr + "/shape", "the tensors up to '" + h.name +
+                                 "' hold more than 2^40 elements in all (kMaxTensorElements)");
+      std::string kind = str(t.value("kind", json("input")), ptr + "/kind");
       if (kind == "input")
         h.kind = HbmKind::Input;
       else if (kind == "output")
@@ -212,6 +275,11 @@ private:
         if (!kTensorKeys.count(it.key()))
           fail(ptr + "/" + it.key(), "unknown field; expected name, dtype, shape, kind");
       p_.tensors.push_back(h);
+      tensor_bytes_ += static_cast<int64_t>(numel) * dtype_bytes(h.dtype);
+      const MemoryLevel* dram = isa_.find_memory(p_.hbm_memory);
+      if (dram && dram->capacity_bytes > 0 && tensor_bytes_ > dram->capacity_bytes)
+        fail(ptr, "the tensors up to '" + h.name + "' need " + std::to_string(tensor_bytes_) +
+                      " bytes; " + dram->name + " has " + std::to_string(dram->capacity_bytes));
     }
   }
 
@@ -303,14 +371,70 @@ private:
           if (!kLoopKeys.count(it.key()))
             fail(ip + "/" + it.key(), "unknown field of a loop; expected loop, count, body");
         for (int64_t k = 0; k < n; ++k) {
+          // Every iteration costs a step even with an empty body, so nested loops of nothing
+          // end too.
+          if (++steps_ > sim_limits::kMaxExpandedSteps)
+            too_many_steps(ip, var);
           env[var] = k;
           load_block(item["body"], ip + "/body", env);
         }
         env.erase(var);
       } else {
+        if (++steps_ > sim_limits::kMaxExpandedSteps)
+          too_many_steps(ip, "");
         load_instr(item, ip, env);
       }
     }
+  }
+
+  // Steps (instructions and loop iterations) a block expands to, counting loops whose count is a
+  // plain integer (a formula count is only known while expanding, where the running count
+  // catches it): a huge loop is refused before anything is expanded, naming the innermost loop
+  // that alone exceeds the limit. Also bounds the nesting of loops, which the loader recurses on.
+  int64_t static_steps(const json& a, const std::string& ptr, int depth) {
+    constexpr int64_t kCap = sim_limits::kMaxExpandedSteps;
+    if (!a.is_array())
+      return 0; // reported where the block is loaded
+    int64_t total = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+      const json& item = a[i];
+      std::string ip = ptr + "/" + std::to_string(i);
+      if (!item.is_object() || !item.contains("loop")) {
+        total += 1;
+      } else {
+        if (depth + 1 > sim_limits::kMaxLoopDepth)
+          fail(ip, "loops nest more than " + std::to_string(sim_limits::kMaxLoopDepth) +
+                       " deep (kMaxLoopDepth)");
+        int64_t body = item.contains("body") ? static_steps(item["body"], ip + "/body", depth + 1)
+                                             : 0;
+        const json& c = item.contains("count") ? item["count"] : json();
+        if (c.is_number_integer()) {
+          __int128 n = c.is_number_unsigned() ? static_cast<__int128>(c.get<uint64_t>())
+                                              : static_cast<__int128>(c.get<int64_t>());
+          __int128 loop = n > 0 ? n * (1 + static_cast<__int128>(body)) : 0;
+          if (loop > kCap)
+            fail(ip, "loop '" + (item["loop"].is_string() ? item["loop"].get<std::string>() : "") +
+                         "' expands to more than " + std::to_string(kCap) +
+                         " instructions and loop iterations (kMaxExpandedSteps); simulate a "
+                         "smaller problem or fewer, larger instructions");
+          total += static_cast<int64_t>(loop);
+        } else {
+          // A formula count may be 0: count nothing here, the running count does the rest.
+        }
+      }
+      if (total > kCap)
+        fail(ip, "the program expands to more than " + std::to_string(kCap) +
+                     " instructions and loop iterations (kMaxExpandedSteps)");
+    }
+    return total;
+  }
+
+  [[noreturn]] void too_many_steps(const std::string& ip, const std::string& var) const {
+    fail(ip, std::string("the program expands to more than ") +
+                 std::to_string(sim_limits::kMaxExpandedSteps) +
+                 " instructions and loop iterations (kMaxExpandedSteps)" +
+                 (var.empty() ? "" : " while expanding loop '" + var + "'") +
+                 "; simulate a smaller problem or fewer, larger instructions");
   }
 
   Tile tile(const json& j, const std::string& ptr, const std::map<std::string, int64_t>& env) {
@@ -332,11 +456,27 @@ private:
       }
       return out;
     };
-    // Lowest and highest element an access pattern reaches, relative to its offset.
-    auto span = [](const std::vector<ApDim>& ap, int64_t& lo, int64_t& hi) {
+    // Lowest and highest element an access pattern reaches, relative to its offset, in 128-bit
+    // arithmetic: with every integer within 2^40 no sum of products can wrap.
+    auto span = [](const std::vector<ApDim>& ap, __int128& lo, __int128& hi) {
       lo = hi = 0;
       for (const auto& d : ap)
-        (d.stride >= 0 ? hi : lo) += d.stride * (d.count - 1);
+        (d.stride >= 0 ? hi : lo) += static_cast<__int128>(d.stride) * (d.count - 1);
+    };
+    auto str128 = [](__int128 v) {
+      if (v >= INT64_MIN && v <= INT64_MAX)
+        return std::to_string(static_cast<int64_t>(v));
+      return std::string(v < 0 ? "-" : "") + "more than 2^63";
+    };
+    // Elements of the tile, checked before anything iterates over them.
+    auto check_elems = [&](int64_t np, const std::vector<ApDim>& ap) {
+      __int128 n = np;
+      for (const auto& d : ap) {
+        n *= d.count;
+        if (n > sim_limits::kMaxTileElements)
+          fail(ptr, "the tile has more than " + std::to_string(sim_limits::kMaxTileElements) +
+                        " elements (kMaxTileElements)");
+      }
     };
     if (j.contains("tensor")) {
       for (auto it = j.begin(); it != j.end(); ++it)
@@ -361,12 +501,13 @@ private:
       t.ap.assign(ap.begin() + 1, ap.end());
       if (t.ap.empty())
         t.ap.push_back({1, 1});
-      int64_t lo, hi;
+      __int128 lo, hi;
       span(ap, lo, hi);
       if (t.offset + lo < 0 || t.offset + hi >= h->numel())
-        fail(ptr, "the access pattern reaches elements [" + std::to_string(t.offset + lo) + ", " +
-                      std::to_string(t.offset + hi) + "] outside tensor '" + n + "' of " +
+        fail(ptr, "the access pattern reaches elements [" + str128(t.offset + lo) + ", " +
+                      str128(t.offset + hi) + "] outside tensor '" + n + "' of " +
                       std::to_string(h->numel()) + " elements");
+      check_elems(t.np, t.ap);
       return t;
     }
     if (!j.contains("buf"))
@@ -394,12 +535,13 @@ private:
       fail(ptr, "partitions [" + std::to_string(t.p0) + ", " + std::to_string(t.p0 + t.np) +
                     ") are outside buffer '" + n + "' (" + std::to_string(b->partitions) +
                     " partitions)");
-    int64_t lo, hi;
+    __int128 lo, hi;
     span(t.ap, lo, hi);
     if (t.offset + lo < 0 || t.offset + hi >= b->size)
-      fail(ptr, "elements [" + std::to_string(t.offset + lo) + ", " +
-                    std::to_string(t.offset + hi) + "] of each partition are outside buffer '" + n +
-                    "' (" + std::to_string(b->size) + " elements)");
+      fail(ptr, "elements [" + str128(t.offset + lo) + ", " + str128(t.offset + hi) +
+                    "] of each partition are outside buffer '" + n + "' (" +
+                    std::to_string(b->size) + " elements)");
+    check_elems(t.np, t.ap);
     return t;
   }
 
@@ -476,11 +618,12 @@ private:
     if (j.contains("name"))
       x.name = str(j["name"], ptr + "/name");
     if (j.contains("queue")) {
-      x.queue = static_cast<int>(integer(j["queue"], ptr + "/queue", env));
-      if (x.queue < 0 || x.queue >= x.engine->queues)
-        fail(ptr + "/queue", x.where() + ": queue " + std::to_string(x.queue) +
+      int64_t q = integer(j["queue"], ptr + "/queue", env);
+      if (q < 0 || q >= x.engine->queues)
+        fail(ptr + "/queue", x.where() + ": queue " + std::to_string(q) +
                                  " does not exist; engine " + ename + " has " +
                                  std::to_string(x.engine->queues) + " queue(s)");
+      x.queue = static_cast<int>(q);
     }
     for (auto it = j.begin(); it != j.end(); ++it) {
       const std::string& k = it.key();
@@ -526,9 +669,9 @@ private:
           if (has)
             x.choice[prm.name] = std::to_string(integer(j[prm.name], pp, env));
         } else {
-          if (!has || !j[prm.name].is_number())
+          if (!has)
             fail(pp, x.where() + ": '" + prm.name + "' needs a number");
-          x.reals[prm.name] = j[prm.name].get<double>();
+          x.reals[prm.name] = real(j[prm.name], pp, x.where() + ": '" + prm.name + "' needs a number");
         }
         break;
       case ParamKind::Vector: {
@@ -542,7 +685,7 @@ private:
             fail(pp, x.where() + ": '" + prm.name +
                          "' cannot be an immediate on this target; give a [" + prm.dim + "] tile");
           v.immediate = true;
-          v.value = j[prm.name].get<double>();
+          v.value = real(j[prm.name], pp, "expected a number");
           use.memory[prm.name] = "immediate";
         } else {
           v.tile = tile(j[prm.name], pp, env);
@@ -642,6 +785,8 @@ private:
   std::unordered_map<std::string, int> uses_;
   NpuProgram p_;
   std::set<std::string> names_;
+  int64_t tensor_elems_ = 0, tensor_bytes_ = 0;
+  int64_t steps_ = 0; // instructions and loop iterations expanded so far (kMaxExpandedSteps)
   std::unordered_map<const json*, CostExpr> formulas_;
   std::map<std::string, int> last_named_;
 };
@@ -654,12 +799,7 @@ NpuProgram load_npu_program_from_string(const std::string& text, const Isa& isa,
 }
 
 NpuProgram load_npu_program(const std::string& path, const Isa& isa) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f)
-    user_error(path + ": cannot read the NPU program file");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return load_npu_program_from_string(ss.str(), isa, path);
+  return load_npu_program_from_string(read_sim_input_file(path, "NPU program"), isa, path);
 }
 
 } // namespace axon
