@@ -319,7 +319,7 @@ private:
     // A result of the same in-order queue is forwarded when it ends; one of another queue is
     // seen after that queue's access overhead (the semaphore hand-over).
     for (const auto& [t, w] : touched)
-      cells(*t, [&](Cell& c) {
+      cells(*t, [&, w = w](Cell& c) {
         bool same = c.lane == lane;
         ready = std::max({ready, same ? c.w_end : c.w, w ? c.r : 0.0});
         if (same && c.w_end >= lane_free_[lane])
@@ -406,7 +406,7 @@ private:
           rep.dma_bytes += static_cast<double>(tile_bytes(p_, t));
     double visible = end + latency + attribute_ns(*x.engine, "access_overhead_cycles");
     for (const auto& [t, w] : touched)
-      cells(*t, [&](Cell& c) {
+      cells(*t, [&, w = w](Cell& c) {
         if (w) {
           c.w = std::max(c.w, visible);
           c.w_end = std::max(c.w_end, dma ? visible : end);
