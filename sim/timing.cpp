@@ -270,11 +270,7 @@ private:
   double cost_ns(const NpuInstr& x) {
     double& c = cost_[x.use];
     if (c < 0) {
-      int64_t parts = 1;
-      for (const auto& [name, t] : x.operands)
-        parts = std::max(parts, t.np);
-      c = instruction_cost_ns(isa_, *x.instr, p_.uses[x.use]) *
-          static_cast<double>(engine_passes(*x.engine, parts));
+      c = instruction_time_ns(p_, x);
       if (!std::isfinite(c) || c < 0)
         user_error(p_.path + ": " + x.where() + ": the cost formula \"" + x.instr->cost.text() +
                    "\" gives " + std::to_string(c));
@@ -456,6 +452,14 @@ TimingResult simulate_timing(const NpuProgram& prog) {
                  " queues; the simulator handles 1 to " +
                  std::to_string(sim_limits::kMaxEngineQueues) + " (kMaxEngineQueues)");
   return Scheduler(prog).run();
+}
+
+double instruction_time_ns(const NpuProgram& prog, const NpuInstr& x) {
+  int64_t parts = 1;
+  for (const auto& [name, t] : x.operands)
+    parts = std::max(parts, t.np);
+  return instruction_cost_ns(*prog.isa, *x.instr, prog.uses[x.use]) *
+         static_cast<double>(engine_passes(*x.engine, parts));
 }
 
 const std::vector<std::string>& timing_model_attributes() {

@@ -58,6 +58,10 @@ struct TimingResult {
 
 TimingResult simulate_timing(const NpuProgram& prog);
 
+// The cost the timing model charges for one execution of `x` before any waiting: the ISA's cost
+// formula for its use, in ns, times engine_passes. The scheduler calls exactly this.
+double instruction_time_ns(const NpuProgram& prog, const NpuInstr& x);
+
 // Engine attributes the timing model itself reads (beyond the cost formulas), the ones
 // `--set` may override besides formula variables, clock_ghz, lanes and queues.
 const std::vector<std::string>& timing_model_attributes();
