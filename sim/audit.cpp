@@ -42,9 +42,9 @@ std::optional<double> variable(const NpuProgram& prog, const NpuInstr& x,
       return a->second;
     if (const ParamSpec* p = in.find_param(v)) {
       auto c = x.choice.find(v);
-      std::string val = c != x.choice.end()       ? c->second
-                        : p->values.empty()       ? std::string()
-                                                  : p->values.front().name;
+      std::string val = c != x.choice.end() ? c->second
+                        : p->values.empty() ? std::string()
+                                            : p->values.front().name;
       if (p->kind == ParamKind::Flag)
         return val == "true" ? 1.0 : 0.0;
       if (p->kind == ParamKind::Immediate && p->immediate_type == "int")

@@ -26,14 +26,14 @@ namespace axon {
 
 struct AuditMismatch {
   int index = 0;
-  std::string where;    // NpuInstr::where()
-  std::string what;     // which check failed
+  std::string where; // NpuInstr::where()
+  std::string what;  // which check failed
   double expected_ns = 0, got_ns = 0;
 };
 
 struct AuditReport {
   int64_t instructions = 0, dmas = 0;
-  double max_dma_stretch_ns = 0; // largest traced DMA occupancy beyond the formula's
+  double max_dma_stretch_ns = 0;         // largest traced DMA occupancy beyond the formula's
   std::vector<AuditMismatch> mismatches; // the first 20
   int64_t mismatch_count = 0;
   bool ok() const { return mismatch_count == 0; }

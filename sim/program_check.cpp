@@ -105,8 +105,7 @@ private:
         continue;
       }
       if (m->kind == MemoryKind::Dram) {
-        bad(ptr + "/memory",
-            "'" + buf.memory + "' is device memory; declare it under \"tensors\"");
+        bad(ptr + "/memory", "'" + buf.memory + "' is device memory; declare it under \"tensors\"");
         continue;
       }
       if (!in_range(buf.partitions) || !in_range(buf.start_partition) || buf.partitions < 1 ||
@@ -123,8 +122,8 @@ private:
         continue;
       }
       if (buf.offset < 0 || buf.offset > sim_limits::kMaxInteger) {
-        bad(ptr + "/offset", buf.offset < 0 ? "offsets are >= 0"
-                                            : "offset is outside [0, 2^40] (kMaxExtent)");
+        bad(ptr + "/offset",
+            buf.offset < 0 ? "offsets are >= 0" : "offset is outside [0, 2^40] (kMaxExtent)");
         continue;
       }
       int64_t bytes = buf.size * dtype_bytes(buf.dtype);
@@ -180,8 +179,8 @@ private:
         return bad(ptr + "/ap/0/1", "counts are >= 1");
       const Buffer& b = p_.buffers[t.object];
       return bad(ptr, "partitions [" + std::to_string(t.p0) + ", " + std::to_string(t.p0 + t.np) +
-                          ") are outside buffer '" + b.name + "' (" +
-                          std::to_string(b.partitions) + " partitions)");
+                          ") are outside buffer '" + b.name + "' (" + std::to_string(b.partitions) +
+                          " partitions)");
     }
     // Lowest and highest element reached, relative to the offset (128-bit: cannot wrap).
     __int128 lo = 0, hi = 0;
@@ -202,9 +201,9 @@ private:
     } else {
       const Buffer& b = p_.buffers[t.object];
       if (t.p0 < 0 || t.p0 + t.np > b.partitions)
-        return bad(ptr, "partitions [" + std::to_string(t.p0) + ", " +
-                            std::to_string(t.p0 + t.np) + ") are outside buffer '" + b.name +
-                            "' (" + std::to_string(b.partitions) + " partitions)");
+        return bad(ptr, "partitions [" + std::to_string(t.p0) + ", " + std::to_string(t.p0 + t.np) +
+                            ") are outside buffer '" + b.name + "' (" +
+                            std::to_string(b.partitions) + " partitions)");
       if (t.offset + lo < 0 || t.offset + hi >= b.size)
         return bad(ptr, "elements [" + str128(t.offset + lo) + ", " + str128(t.offset + hi) +
                             "] of each partition are outside buffer '" + b.name + "' (" +
@@ -227,8 +226,7 @@ private:
   }
 
   // Tile rules that depend on where a buffer lies: partition starts and bank boundaries.
-  void placement(const NpuInstr& x, const std::string& who, const Tile& t,
-                 const std::string& ptr) {
+  void placement(const NpuInstr& x, const std::string& who, const Tile& t, const std::string& ptr) {
     if (t.in_hbm)
       return;
     const Buffer& b = p_.buffers[t.object];
@@ -341,8 +339,9 @@ private:
           break;
         }
         if (t.free_size() != 1) {
-          ok = bad(pp, x.where() + ": '" + prm.name + "' is one value per partition; its tile has " +
-                           std::to_string(t.free_size()) + " elements per partition");
+          ok =
+              bad(pp, x.where() + ": '" + prm.name + "' is one value per partition; its tile has " +
+                          std::to_string(t.free_size()) + " elements per partition");
           break;
         }
         set_dim(x, use, prm.dim, t.np, prm.name, pp, ok);
@@ -354,12 +353,12 @@ private:
     }
     for (const auto& [name, v] : x.vectors)
       if (!in.find_param(name))
-        ok = bad(ptr + "/" + name, x.where() + ": '" + name + "' is not a parameter of '" +
-                                       in.name + "'");
+        ok = bad(ptr + "/" + name,
+                 x.where() + ": '" + name + "' is not a parameter of '" + in.name + "'");
     for (const auto& [name, t] : x.operands)
       if (!in.find_operand(name))
-        ok = bad(ptr + "/" + name, x.where() + ": '" + name + "' is not an operand of '" +
-                                       in.name + "'");
+        ok = bad(ptr + "/" + name,
+                 x.where() + ": '" + name + "' is not an operand of '" + in.name + "'");
     std::vector<std::pair<std::string, const Tile*>> placed;
     for (const auto& op : in.operands) {
       std::string pp = ptr + "/" + op.name;
@@ -367,8 +366,8 @@ private:
       auto o = x.operands.find(op.name);
       if (!exists) {
         if (o != x.operands.end())
-          ok = bad(pp, x.where() + ": operand '" + op.name + "' exists only when flag '" +
-                           op.when + "' is set");
+          ok = bad(pp, x.where() + ": operand '" + op.name + "' exists only when flag '" + op.when +
+                           "' is set");
         continue;
       }
       if (o == x.operands.end()) {
@@ -403,8 +402,7 @@ private:
     }
     for (const auto& prm : in.params)
       if (prm.kind == ParamKind::Vector)
-        if (auto v = x.vectors.find(prm.name);
-            v != x.vectors.end() && !v->second.immediate && ok)
+        if (auto v = x.vectors.find(prm.name); v != x.vectors.end() && !v->second.immediate && ok)
           placement(x, prm.name, v->second.tile, ptr + "/" + prm.name);
     if (ok) {
       // Legality of the use depends only on the use: each distinct use is checked once.
@@ -422,9 +420,9 @@ private:
     }
     for (size_t a = 0; a < x.after.size(); ++a)
       if (x.after[a] < 0 || x.after[a] >= k)
-        bad(ptr + "/after/" + std::to_string(a),
-            x.where() + ": 'after' names instruction " + std::to_string(x.after[a]) +
-                ", which is not an earlier instruction");
+        bad(ptr + "/after/" + std::to_string(a), x.where() + ": 'after' names instruction " +
+                                                     std::to_string(x.after[a]) +
+                                                     ", which is not an earlier instruction");
   }
 
   const NpuProgram& p_;

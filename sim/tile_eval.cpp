@@ -483,12 +483,18 @@ private:
       ExprKind k = e->kind();
       return map2<uint8_t>(a, b, n_, [k](double x, double y) -> uint8_t {
         switch (k) {
-        case ExprKind::Lt: return x < y;
-        case ExprKind::Le: return x <= y;
-        case ExprKind::Gt: return x > y;
-        case ExprKind::Ge: return x >= y;
-        case ExprKind::Eq: return x == y;
-        default: return x != y;
+        case ExprKind::Lt:
+          return x < y;
+        case ExprKind::Le:
+          return x <= y;
+        case ExprKind::Gt:
+          return x > y;
+        case ExprKind::Ge:
+          return x >= y;
+        case ExprKind::Eq:
+          return x == y;
+        default:
+          return x != y;
         }
       });
     }
@@ -506,28 +512,48 @@ private:
       r.s = e->real_value();
       return r;
     }
-    case ExprKind::Access: return load(e);
+    case ExprKind::Access:
+      return load(e);
     case ExprKind::ToReal:
       return map1<double>(evi(e->arg(0)), n_, [](int64_t x) { return static_cast<double>(x); });
-    case ExprKind::Neg: return un([](double x) { return -x; });
-    case ExprKind::Exp: return un([](double x) { return rnd(std::exp(x)); });
-    case ExprKind::Log: return un([](double x) { return rnd(std::log(x)); });
-    case ExprKind::Sqrt: return un([](double x) { return rnd(std::sqrt(x)); });
-    case ExprKind::Rsqrt: return un([](double x) { return rnd(1.0 / std::sqrt(x)); });
-    case ExprKind::Tanh: return un([](double x) { return rnd(std::tanh(x)); });
-    case ExprKind::Erf: return un([](double x) { return rnd(std::erf(x)); });
-    case ExprKind::Sigmoid: return un([](double x) { return rnd(1.0 / (1.0 + std::exp(-x))); });
-    case ExprKind::Abs: return un([](double x) { return std::fabs(x); });
-    case ExprKind::Sin: return un([](double x) { return rnd(std::sin(x)); });
-    case ExprKind::Cos: return un([](double x) { return rnd(std::cos(x)); });
-    case ExprKind::Recip: return un([](double x) { return x == 0 ? 0.0 : rnd(1.0 / x); });
-    case ExprKind::Add: return bin([](double a, double b) { return rnd(a + b); });
-    case ExprKind::Sub: return bin([](double a, double b) { return rnd(a - b); });
-    case ExprKind::Mul: return bin([](double a, double b) { return rnd(a * b); });
-    case ExprKind::Div: return bin([](double a, double b) { return b == 0 ? 0.0 : rnd(a / b); });
-    case ExprKind::Pow: return bin([](double a, double b) { return rnd(std::pow(a, b)); });
-    case ExprKind::Min: return bin([](double a, double b) { return b < a ? b : a; });
-    case ExprKind::Max: return bin([](double a, double b) { return b > a ? b : a; });
+    case ExprKind::Neg:
+      return un([](double x) { return -x; });
+    case ExprKind::Exp:
+      return un([](double x) { return rnd(std::exp(x)); });
+    case ExprKind::Log:
+      return un([](double x) { return rnd(std::log(x)); });
+    case ExprKind::Sqrt:
+      return un([](double x) { return rnd(std::sqrt(x)); });
+    case ExprKind::Rsqrt:
+      return un([](double x) { return rnd(1.0 / std::sqrt(x)); });
+    case ExprKind::Tanh:
+      return un([](double x) { return rnd(std::tanh(x)); });
+    case ExprKind::Erf:
+      return un([](double x) { return rnd(std::erf(x)); });
+    case ExprKind::Sigmoid:
+      return un([](double x) { return rnd(1.0 / (1.0 + std::exp(-x))); });
+    case ExprKind::Abs:
+      return un([](double x) { return std::fabs(x); });
+    case ExprKind::Sin:
+      return un([](double x) { return rnd(std::sin(x)); });
+    case ExprKind::Cos:
+      return un([](double x) { return rnd(std::cos(x)); });
+    case ExprKind::Recip:
+      return un([](double x) { return x == 0 ? 0.0 : rnd(1.0 / x); });
+    case ExprKind::Add:
+      return bin([](double a, double b) { return rnd(a + b); });
+    case ExprKind::Sub:
+      return bin([](double a, double b) { return rnd(a - b); });
+    case ExprKind::Mul:
+      return bin([](double a, double b) { return rnd(a * b); });
+    case ExprKind::Div:
+      return bin([](double a, double b) { return b == 0 ? 0.0 : rnd(a / b); });
+    case ExprKind::Pow:
+      return bin([](double a, double b) { return rnd(std::pow(a, b)); });
+    case ExprKind::Min:
+      return bin([](double a, double b) { return b < a ? b : a; });
+    case ExprKind::Max:
+      return bin([](double a, double b) { return b > a ? b : a; });
     case ExprKind::Select: {
       BV c = evb(e->arg(0));
       RV a = evr(e->arg(1)), b = evr(e->arg(2));
@@ -566,9 +592,8 @@ private:
             for (size_t j = 0; j < n_; ++j)
               pa[j] = rnd(pa[j] + rnd(a.at(j) * b.at(j)));
           } else {
-            acc = map2<double>(std::move(acc), RV{}, n_, [&](double x, double) {
-              return rnd(x + rnd(a.s * b.s));
-            });
+            acc = map2<double>(std::move(acc), RV{}, n_,
+                               [&](double x, double) { return rnd(x + rnd(a.s * b.s)); });
           }
           continue;
         }

@@ -95,17 +95,16 @@ TEST(SimCheck, SameDiagnosticsAsTheLoader) {
     std::function<void(ProgramBuilder&)> same_in_json;
   };
   std::vector<Case> cases = {
-      {"tile past its buffer",
-       [](NpuProgram& p) { p.instrs[1].operands["out"].offset = 32; },
+      {"tile past its buffer", [](NpuProgram& p) { p.instrs[1].operands["out"].offset = 32; },
        [](ProgramBuilder& b) { b.doc()["program"][1]["out"]["offset"] = 32; }},
       {"dims disagree",
-       [](NpuProgram& p) { p.instrs[1].operands["out"].ap = {{1, 32}}; },
+       [](NpuProgram& p) {
+         p.instrs[1].operands["out"].ap = {{1, 32}};
+       },
        [](ProgramBuilder& b) { b.doc()["program"][1]["out"]["n"] = 32; }},
-      {"engine may not run it",
-       [&](NpuProgram& p) { p.instrs[1].engine = isa.find_engine("PE"); },
+      {"engine may not run it", [&](NpuProgram& p) { p.instrs[1].engine = isa.find_engine("PE"); },
        [](ProgramBuilder& b) { b.doc()["program"][1]["engine"] = "PE"; }},
-      {"missing operand",
-       [](NpuProgram& p) { p.instrs[1].operands.erase("a"); },
+      {"missing operand", [](NpuProgram& p) { p.instrs[1].operands.erase("a"); },
        [](ProgramBuilder& b) { b.doc()["program"][1].erase("a"); }},
       {"partition start rule",
        [](NpuProgram& p) {
@@ -116,8 +115,7 @@ TEST(SimCheck, SameDiagnosticsAsTheLoader) {
          for (const char* op : {"a", "out"})
            b.doc()["program"][1][op]["p"] = 16, b.doc()["program"][1][op]["np"] = 48;
        }},
-      {"bytes per partition",
-       [](NpuProgram& p) { p.buffers[1].size = 64 * 1024; },
+      {"bytes per partition", [](NpuProgram& p) { p.buffers[1].size = 64 * 1024; },
        [](ProgramBuilder& b) { b.doc()["buffers"][1]["size"] = 64 * 1024; }},
       {"POOL may not write PSUM",
        [&](NpuProgram& p) {

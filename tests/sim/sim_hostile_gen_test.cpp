@@ -48,7 +48,9 @@ json load_x() {
           {"dst", {{"buf", "xs"}, {"n", 512}}}};
 }
 
-json memset_xs() { return {{"instr", "memset"}, {"out", {{"buf", "xs"}, {"n", 16}}}, {"value", 0.0}}; }
+json memset_xs() {
+  return {{"instr", "memset"}, {"out", {{"buf", "xs"}, {"n", 16}}}, {"value", 0.0}};
+}
 
 json loop(const std::string& v, json count, json body) {
   return {{"loop", v}, {"count", std::move(count)}, {"body", std::move(body)}};
@@ -56,11 +58,18 @@ json loop(const std::string& v, json count, json body) {
 
 // Integers past every limit: wrap-arounds of int64 and uint64, 2^62, 2^40 + 1.
 json huge(std::mt19937_64& rng) {
-  static const std::vector<json> values = {
-      json(int64_t(1) << 62),       json(-(int64_t(1) << 62)),       json(INT64_MAX),
-      json(INT64_MIN),              json(UINT64_MAX),                json(uint64_t(1) << 63),
-      json((int64_t(1) << 40) + 1), json(-(int64_t(1) << 40) - 1),   json(4e18),
-      json(1e300),                  json("4611686018427387904 * 4"), json("-(2^62)")};
+  static const std::vector<json> values = {json(int64_t(1) << 62),
+                                           json(-(int64_t(1) << 62)),
+                                           json(INT64_MAX),
+                                           json(INT64_MIN),
+                                           json(UINT64_MAX),
+                                           json(uint64_t(1) << 63),
+                                           json((int64_t(1) << 40) + 1),
+                                           json(-(int64_t(1) << 40) - 1),
+                                           json(4e18),
+                                           json(1e300),
+                                           json("4611686018427387904 * 4"),
+                                           json("-(2^62)")};
   return values[rng() % values.size()];
 }
 
@@ -135,14 +144,13 @@ std::vector<Case> generate() {
         ap["ap"] = {{1, huge(rng)}};
     }
     d["program"].push_back(ld);
-    d["program"].push_back({{"instr", "dma_copy"},
-                            {"src", {{"buf", "xs"}}},
-                            {"dst", {{"tensor", "y"}}}});
+    d["program"].push_back(
+        {{"instr", "dma_copy"}, {"src", {{"buf", "xs"}}}, {"dst", {{"tensor", "y"}}}});
     add("access pattern " + ld.dump(), d, true);
   }
   // Offsets, partitions, sizes, queues, shapes past their limits.
-  const std::vector<std::string> fields = {"offset", "queue", "p", "np", "n", "size",
-                                           "start_partition", "partitions", "shape"};
+  const std::vector<std::string> fields = {"offset", "queue",           "p",          "np",   "n",
+                                           "size",   "start_partition", "partitions", "shape"};
   for (int i = 0; i < 54; ++i) {
     json d = base_doc();
     const std::string& f = fields[i % fields.size()];
@@ -165,11 +173,21 @@ std::vector<Case> generate() {
     json d = base_doc();
     json m = memset_xs();
     switch (i % 5) {
-    case 0: m["value"] = bad_number(rng); break;
-    case 1: m["out"]["offset"] = bad_number(rng); break;
-    case 2: d["buffers"][0]["size"] = bad_number(rng); break;
-    case 3: d["tensors"][0]["shape"][0] = bad_number(rng); break;
-    default: m = loop("i", bad_number(rng), json::array({m})); break;
+    case 0:
+      m["value"] = bad_number(rng);
+      break;
+    case 1:
+      m["out"]["offset"] = bad_number(rng);
+      break;
+    case 2:
+      d["buffers"][0]["size"] = bad_number(rng);
+      break;
+    case 3:
+      d["tensors"][0]["shape"][0] = bad_number(rng);
+      break;
+    default:
+      m = loop("i", bad_number(rng), json::array({m}));
+      break;
     }
     d["program"].push_back(m);
     add("non-finite " + m.dump().substr(0, 200), d, i % 2);
@@ -213,8 +231,8 @@ TEST(SimHostileGenerated, EveryProgramExitsTwo) {
     std::string err = dir + "hostile_" + std::to_string(index) + ".err";
     ++index;
     std::ofstream(prog) << unmark(c.doc.dump());
-    std::string cmd = "timeout -s KILL " + std::to_string(kTimeLimitSeconds) + " " + SIM_CLI +
-                      " " + prog + " targets/npu.json" + (c.functional ? " --functional" : "") +
+    std::string cmd = "timeout -s KILL " + std::to_string(kTimeLimitSeconds) + " " + SIM_CLI + " " +
+                      prog + " targets/npu.json" + (c.functional ? " --functional" : "") +
                       " >/dev/null 2>" + err;
     int status = std::system(cmd.c_str());
     ASSERT_TRUE(WIFEXITED(status)) << c.what;
@@ -223,8 +241,8 @@ TEST(SimHostileGenerated, EveryProgramExitsTwo) {
     std::stringstream es;
     es << ef.rdbuf();
     std::string msg = es.str();
-    EXPECT_EQ(rc, 2) << c.what.substr(0, 300) << "\n" << msg.substr(0, 500)
-                     << (rc == 137 ? "(killed after the time limit)" : "");
+    EXPECT_EQ(rc, 2) << c.what.substr(0, 300) << "\n"
+                     << msg.substr(0, 500) << (rc == 137 ? "(killed after the time limit)" : "");
     EXPECT_EQ(msg.rfind("error: ", 0), 0u) << c.what.substr(0, 300) << "\n" << msg.substr(0, 500);
     EXPECT_NE(msg.find(": /"), std::string::npos) << "no JSON pointer: " << msg.substr(0, 500);
     EXPECT_LT(msg.size(), 2000u) << "the message echoes the input: " << msg.substr(0, 200);

@@ -171,9 +171,7 @@ json loop(const std::string& var, json count, json body) {
   return {{"loop", var}, {"count", std::move(count)}, {"body", std::move(body)}};
 }
 
-json one_memset() {
-  return {{"instr", "memset"}, {"out", tile("b", 16)}, {"value", 0.0}};
-}
+json one_memset() { return {{"instr", "memset"}, {"out", tile("b", 16)}, {"value", 0.0}}; }
 
 ProgramBuilder with_buffer() {
   ProgramBuilder b;
@@ -251,9 +249,9 @@ TEST(SimLimits, NonRegularProgramFilesAreRefused) {
 
 TEST(SimLimits, OversizedProgramFilesAreRefused) {
   std::string path = testing::TempDir() + "sim_program_huge.json";
-  ASSERT_EQ(::truncate(write_temp("sim_program_huge.json", "{").c_str(),
-                       limits::kMaxInputFileBytes + 1),
-            0);
+  ASSERT_EQ(
+      ::truncate(write_temp("sim_program_huge.json", "{").c_str(), limits::kMaxInputFileBytes + 1),
+      0);
   try {
     load_npu_program(path, npu());
     FAIL() << "accepted a file over kMaxInputFileBytes";
@@ -326,9 +324,9 @@ TEST(SimLimits, QueuesOverrideTakesEffect) {
 
 TEST(SimLimits, OverridesThatWouldChangeNothingAreRefused) {
   Isa isa = npu();
-  for (const char* a : {"ACT.nosuch=1", "PE.count=2", "PE.array_rows=64", "DMA.clock_ghz=1",
-                        "ACT.clock_ghz=0", "ACT.clock_ghz=-1", "ACT.lanes=0",
-                        "DMA.fixed_cost_ns=-5"})
+  for (const char* a :
+       {"ACT.nosuch=1", "PE.count=2", "PE.array_rows=64", "DMA.clock_ghz=1", "ACT.clock_ghz=0",
+        "ACT.clock_ghz=-1", "ACT.lanes=0", "DMA.fixed_cost_ns=-5"})
     EXPECT_THROW(apply_isa_override(isa, a), UserError) << a;
   std::string err;
   ProgramBuilder b = with_buffer();

@@ -66,11 +66,11 @@ TEST(SimTileEval, EveryNpuInstructionMatchesTheInterpreterBitForBit) {
 TEST(SimTileEval, GuardedReadsAndVaryingExtentsGoToTheInterpreter) {
   // A read in a select branch that is out of range where the branch is not taken, and a
   // triangular reduction: both must equal the interpreter (which the tile form defers to).
-  IndexProgram p = load_index_program(source_from_string(
-      "where N = 6\ninput x: f32[N]\n"
-      "output y[i] = select(i > 0, x[i - 1], 0.0) + x[i]\n"
-      "output z[i] = (sum(k: i + 1) x[k]) + x[i]\n",
-      "guarded.tp"));
+  IndexProgram p =
+      load_index_program(source_from_string("where N = 6\ninput x: f32[N]\n"
+                                            "output y[i] = select(i > 0, x[i - 1], 0.0) + x[i]\n"
+                                            "output z[i] = (sum(k: i + 1) x[k]) + x[i]\n",
+                                            "guarded.tp"));
   expect_same(p, random_inputs(p, 3), "guarded");
 }
 
