@@ -7,6 +7,8 @@
 #include <unordered_map>
 
 #include "ir/error.h"
+#include "sim/sim_limits.h"
+#include "sim/tile_eval.h"
 
 namespace axon {
 
@@ -67,7 +69,7 @@ public:
                        " does not match its semantics' shape");
       in[d->name] = std::move(tv);
     }
-    TensorMap out = interpret(sem, in, EvalMode::F32);
+    TensorMap out = eval_tile_semantics(sem, in);
     for (const auto& [name, tile] : x.operands) {
       const OperandSpec* op = x.instr->find_operand(name);
       if (op->role != OperandRole::Out)
@@ -174,6 +176,21 @@ private:
 } // namespace
 
 TensorMap run_functional(const NpuProgram& prog, const TensorMap& inputs) {
+  for (const auto& x : prog.instrs)
+    if (x.use < 0 || x.use >= static_cast<int>(prog.uses.size()))
+      internal_error("run_functional: " + x.where() +
+                     " has no use; run check_npu_program and index_uses on a program built "
+                     "in memory");
+  int64_t elems = 0;
+  for (const auto& t : prog.tensors)
+    elems += t.numel();
+  for (const auto& b : prog.buffers)
+    elems += b.partitions * b.size;
+  if (elems > sim_limits::kMaxFunctionalElements)
+    user_error(prog.path + ": functional mode would hold " + std::to_string(elems) +
+               " elements of tensors and buffers; the limit is " +
+               std::to_string(sim_limits::kMaxFunctionalElements) +
+               " (kMaxFunctionalElements): run a smaller problem, or timing mode");
   Machine m(prog);
   for (size_t i = 0; i < prog.tensors.size(); ++i) {
     const HbmTensor& t = prog.tensors[i];

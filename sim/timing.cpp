@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "ir/error.h"
+#include "sim/sim_limits.h"
 
 namespace axon {
 
@@ -269,7 +270,7 @@ private:
   double cost_ns(const NpuInstr& x) {
     double& c = cost_[x.use];
     if (c < 0) {
-      c = instruction_cost_ns(isa_, *x.instr, p_.uses[x.use]);
+      c = instruction_time_ns(p_, x);
       if (!std::isfinite(c) || c < 0)
         user_error(p_.path + ": " + x.where() + ": the cost formula \"" + x.instr->cost.text() +
                    "\" gives " + std::to_string(c));
@@ -314,7 +315,7 @@ private:
     // A result of the same in-order queue is forwarded when it ends; one of another queue is
     // seen after that queue's access overhead (the semaphore hand-over).
     for (const auto& [t, w] : touched)
-      cells(*t, [&](Cell& c) {
+      cells(*t, [&, w = w](Cell& c) {
         bool same = c.lane == lane;
         ready = std::max({ready, same ? c.w_end : c.w, w ? c.r : 0.0});
         if (same && c.w_end >= lane_free_[lane])
@@ -401,7 +402,7 @@ private:
           rep.dma_bytes += static_cast<double>(tile_bytes(p_, t));
     double visible = end + latency + attribute_ns(*x.engine, "access_overhead_cycles");
     for (const auto& [t, w] : touched)
-      cells(*t, [&](Cell& c) {
+      cells(*t, [&, w = w](Cell& c) {
         if (w) {
           c.w = std::max(c.w, visible);
           c.w_end = std::max(c.w_end, dma ? visible : end);
@@ -444,7 +445,39 @@ std::string fmt_time(double ns) {
 
 } // namespace
 
-TimingResult simulate_timing(const NpuProgram& prog) { return Scheduler(prog).run(); }
+TimingResult simulate_timing(const NpuProgram& prog) {
+  for (const auto& x : prog.instrs)
+    if (x.use < 0 || x.use >= static_cast<int>(prog.uses.size()))
+      internal_error("simulate_timing: " + x.where() +
+                     " has no use; run check_npu_program and index_uses on a program built "
+                     "in memory");
+  for (const auto& e : prog.isa->engines)
+    if (e.queues < 1 || e.queues > sim_limits::kMaxEngineQueues)
+      user_error("engine " + e.name + " has " + std::to_string(e.queues) +
+                 " queues; the simulator handles 1 to " +
+                 std::to_string(sim_limits::kMaxEngineQueues) + " (kMaxEngineQueues)");
+  return Scheduler(prog).run();
+}
+
+double instruction_time_ns(const NpuProgram& prog, const NpuInstr& x) {
+  int64_t parts = 1;
+  for (const auto& [name, t] : x.operands)
+    parts = std::max(parts, t.np);
+  return instruction_cost_ns(*prog.isa, *x.instr, prog.uses[x.use]) *
+         static_cast<double>(engine_passes(*x.engine, parts));
+}
+
+const std::vector<std::string>& timing_model_attributes() {
+  static const std::vector<std::string> a = {"access_overhead_cycles", "dependency_penalty_cycles",
+                                             "fixed_cost_ns", "aggregate_bandwidth_gbps"};
+  return a;
+}
+
+int64_t engine_passes(const Engine& e, int64_t partitions) {
+  if (e.kind == "dma" || e.lanes < 1 || partitions <= e.lanes)
+    return 1;
+  return (partitions + e.lanes - 1) / e.lanes;
+}
 
 std::string format_timing_report(const NpuProgram& prog, const TimingReport& r) {
   std::ostringstream o;

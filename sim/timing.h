@@ -58,6 +58,19 @@ struct TimingResult {
 
 TimingResult simulate_timing(const NpuProgram& prog);
 
+// The cost the timing model charges for one execution of `x` before any waiting: the ISA's cost
+// formula for its use, in ns, times engine_passes. The scheduler calls exactly this.
+double instruction_time_ns(const NpuProgram& prog, const NpuInstr& x);
+
+// Engine attributes the timing model itself reads (beyond the cost formulas), the ones
+// `--set` may override besides formula variables, clock_ghz, lanes and queues.
+const std::vector<std::string>& timing_model_attributes();
+
+// Passes a compute engine makes over an instruction whose operands span `partitions`
+// partitions: ceil(partitions / lanes) (one lane per partition; 1 on the shipped target, whose
+// engines have as many lanes as partitions). DMA engines make one pass.
+int64_t engine_passes(const Engine& e, int64_t partitions);
+
 // Human-readable summary: total time, per-engine busy time and utilisation, DMA traffic and
 // achieved bandwidth, and the roofline bound with the percentage reached.
 std::string format_timing_report(const NpuProgram& prog, const TimingReport& r);
