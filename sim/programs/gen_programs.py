@@ -937,6 +937,111 @@ def gen_nki_matmul_add_rmsnorm(M=4096, N=2048, K=2048, eps=1e-6):
     return p
 
 
+
+def gen_nki_rope(D=128, S=262144, T=512):
+    """rope_nkibench.tp, fp32, as NKIBench's hand-written NKI baseline is structured: per 512
+    columns, x [128, 512] and the cos/sin tables [64, 512] (packed in one [128, 512] tile) loaded,
+    the odd half copied down to partitions 0-63, four products and two sums on DVE, one store."""
+    p = Prog("nki_rope", "replica of NKIBench's rope baseline (fp32 D128, 64 heads x 4096 positions)")
+    H = D // 2
+    p.tensor("x", "f32", [D, S], "input")
+    p.tensor("cos", "f32", [H, S], "input")
+    p.tensor("sin", "f32", [H, S], "input")
+    p.tensor("y", "f32", [D, S], "output")
+    for b_ in ("xt", "cs", "od", "ecs", "ocs", "ot"):
+        p.buffer(b_, "SBUF", "f32", 2 * T)
+
+    def t(b_, p0, s):
+        return sb(b_, f"({s}) * {T}", T, p=p0, np_=H)
+    with p.loop("i", S // T):
+        s = mod("i", 2)
+        dma(p, "i * 3", src=hb("x", f"i * {T}", D, S, T), dst=sb("xt", f"({s}) * {T}", T))
+        dma(p, "i * 3 + 1", src=hb("cos", f"i * {T}", H, S, T), dst=t("cs", 0, s))
+        dma(p, "i * 3 + 2", src=hb("sin", f"i * {T}", H, S, T), dst=t("cs", H, s))
+        p.emit("tensor_copy", engine="DVE", a=t("xt", H, s), out=t("od", 0, s))
+        for a_, b_, o_ in ((t("xt", 0, s), t("cs", 0, s), t("ecs", 0, s)), (t("od", 0, s), t("cs", 0, s), t("ocs", 0, s)),
+                           (t("xt", 0, s), t("cs", H, s), t("ecs", H, s)), (t("od", 0, s), t("cs", H, s), t("ocs", H, s))):
+            p.emit("tensor_tensor", engine="DVE", op="multiply", a=a_, b=b_, out=o_)
+        p.emit("tensor_tensor", engine="DVE", op="subtract", a=t("ecs", 0, s), b=t("ocs", H, s), out=t("ot", 0, s))
+        p.emit("tensor_tensor", engine="DVE", op="add", a=t("ocs", 0, s), b=t("ecs", H, s), out=t("ot", H, s))
+        dma(p, "i", src=sb("ot", f"({s}) * {T}", T), dst=hb("y", f"i * {T}", D, S, T))
+    return p
+
+
+
+def gen_nki_bmm_softmax(B=16, M=4096, K=64, N=4096):
+    """softmax(bmm(a, b)) over the last axis, fp32, in the compiler's two passes: (1) the bmm of
+    nki_bmm, each [128, 512] score tile copied out of PSUM, its row maximum taken on DVE and the
+    tile written to HBM scratch: the listing keeps every score of a batch (64 MiB) as one on-chip
+    array, which cannot fit SBUF, so it spills; (2) per 128 rows, the maximum of the eight partial
+    maxima, the scores reloaded, exp(s - max) on ACT with DVE row sums, the reciprocal of the sum
+    on ACT, the scaling on ACT, and [128, 1024] stores."""
+    p = Prog("nki_bmm_softmax", "replica of the Neuron compiler's NKIBench bmm_softmax baseline (fp32 B16 M4096 K64 N4096)")
+    p.tensor("a", "f32", [B, M, K], "input")
+    p.tensor("b", "f32", [B, K, N], "input")
+    p.tensor("s", "f32", [B, M, N], "scratch")
+    p.tensor("y", "f32", [B, M, N], "output")
+    NB, MB, C = N // 1024, M // 1024, N // 512
+    p.buffer("zero", "SBUF", "f32", 1)
+    p.buffer("bt", "SBUF", "f32", 2 * 1024, partitions=K)
+    p.buffer("at", "SBUF", "f32", 8 * K)
+    p.buffer("aT", "SBUF", "f32", 2 * 1024, partitions=K)
+    p.buffer("st", "SBUF", "f32", 2 * 512)
+    p.buffer("mx", "SBUF", "f32", (M // 128) * C)      # partial maxima of one batch's row tiles
+    p.buffer("nm", "SBUF", "f32", 2)
+    p.buffer("e", "SBUF", "f32", 2 * N)
+    p.buffer("part", "SBUF", "f32", C)
+    p.buffer("sm", "SBUF", "f32", 1)
+    p.buffer("rc", "SBUF", "f32", 2)
+    p.buffer("ot", "SBUF", "f32", 2 * 1024)
+    p.buffer("pt", "PSUM", "f32", 2 * 512, partitions=K)
+    p.buffer("py", "PSUM", "f32", 4 * 512)
+    p.emit("memset", engine="POOL", out=sb("zero", 0, 1), value=0.0)
+    with p.loop("bi", B):
+        with p.loop("nb", NB):
+            bs = mod(f"bi * {NB} + nb", 2)
+            dma(p, f"bi * {NB} + nb", src=hb("b", f"bi * {K * N} + nb * 1024", K, N, 1024), dst=sb("bt", f"({bs}) * 1024", 1024))
+            with p.loop("mb", MB):
+                it = f"(bi * {NB} + nb) * {MB} + mb"
+                asl = mod(it, 2)
+                with p.loop("j", 8):
+                    dma(p, f"({it}) * 8 + j + 4", src=hb("a", f"bi * {M * K} + (mb * 1024 + j * 128) * {K}", 128, K, K),
+                        dst=sb("at", f"j * {K}", K))
+                    pt = f"({mod('j', 2)}) * 512"
+                    p.emit("transpose_pe", a=sb("at", f"j * {K}", K), out=sb("pt", pt, 128))
+                    p.emit("tensor_copy", engine="DVE", a=sb("pt", pt, 128), out=sb("aT", f"({asl}) * 1024 + j * 128", 128))
+                with p.loop("j", 8), p.loop("h", 2):
+                    ps = f"(2 * ({mod('j', 2)}) + h) * 512"
+                    ss = mod("h", 2)
+                    p.emit("matmul", st=sb("aT", f"({asl}) * 1024 + j * 128", 128), mv=sb("bt", f"({bs}) * 1024 + h * 512", 512),
+                           out=sb("py", ps, 512))
+                    p.emit("tensor_copy", engine="DVE", a=sb("py", ps, 512), out=sb("st", f"({ss}) * 512", 512))
+                    p.emit("tensor_reduce", op="max", a=sb("st", f"({ss}) * 512", 512), out=sb("mx", f"(mb * 8 + j) * {C} + nb * 2 + h", 1))
+                    dma(p, f"(({it}) * 8 + j) * 2 + h", src=sb("st", f"({ss}) * 512", 512),
+                        dst=hb("s", f"bi * {M * N} + (mb * 1024 + j * 128) * {N} + nb * 1024 + h * 512", 128, N, 512))
+        with p.loop("rt", M // 128):
+            r2 = mod("rt", 2)
+            p.emit("tensor_reduce", op="max", a=sb("mx", f"rt * {C}", C), out=sb("nm", r2, 1))
+            p.emit("tensor_scalar", engine="ACT", **{"in": sb("nm", r2, 1)}, out=sb("nm", r2, 1), op0="max", s0=-3.4028235e38,
+                   op1="multiply", s1=-1.0)
+            with p.loop("c", C):
+                piece = sb("e", f"({r2}) * {N} + c * 512", 512)
+                dma(p, f"(bi * {M // 128} + rt) * {C} + c + 2", src=hb("s", f"bi * {M * N} + rt * 128 * {N} + c * 512", 128, N, 512),
+                    dst=piece)
+                p.emit("activation", func="exp", **{"in": piece}, out=piece, scale=1.0, bias=sb("nm", r2, 1))
+                p.emit("tensor_reduce", op="add", a=piece, out=sb("part", "c", 1))
+            p.emit("tensor_reduce", op="add", a=sb("part", 0, C), out=sb("sm", 0, 1))
+            p.emit("activation", func="reciprocal", **{"in": sb("sm", 0, 1)}, out=sb("rc", r2, 1), scale=1.0, bias=sb("zero", 0, 1))
+            with p.loop("nb", NB):
+                os_ = mod(f"rt * {NB} + nb", 2)
+                with p.loop("h", 2):
+                    p.emit("tensor_scalar", engine="ACT", **{"in": sb("e", f"({r2}) * {N} + nb * 1024 + h * 512", 512)},
+                           out=sb("ot", f"({os_}) * 1024 + h * 512", 512), op0="multiply", s0=sb("rc", r2, 1), op1="bypass", s1=0.0)
+                dma(p, f"(bi * {M // 128} + rt) * {NB} + nb", src=sb("ot", f"({os_}) * 1024", 1024),
+                    dst=hb("y", f"bi * {M * N} + rt * 128 * {N} + nb * 1024", 128, N, 1024))
+    return p
+
+
 def gen_dma_patterns(T=32, P=128, F=2048):
     """Three programs that move the same bytes into SBUF (T transfers of [P, F] fp32, round-robin
     over the 16 queues, into 16 rotating slots) with three access patterns: whole contiguous rows,
@@ -976,6 +1081,8 @@ NKI_REPLICAS = {
     "nki_lora": gen_nki_lora,
     "nki_add_rmsnorm_matmul": gen_nki_add_rmsnorm_matmul,
     "nki_matmul_add_rmsnorm": gen_nki_matmul_add_rmsnorm,
+    "nki_rope": gen_nki_rope,
+    "nki_bmm_softmax": gen_nki_bmm_softmax,
 }
 
 

@@ -257,7 +257,10 @@ TEST(IsaLoad, NpuCostsMatchNpuMd) {
   // transposes, scalar ops, copies, iota.
   InstrUse tp;
   tp.dims = {{"P", 128}, {"F", 128}};
+  EXPECT_EQ(cost(isa, "transpose_pe", tp), 4 * 128); // fp32 input: 4x, like matmul
+  tp.dtypes = {{"a", DType::BF16}};
   EXPECT_EQ(cost(isa, "transpose_pe", tp), 128);
+  tp.dtypes.clear();
   tp.dims = {{"P", 32}, {"F", 32}};
   EXPECT_EQ(cost(isa, "transpose_dve", tp), 64);
   InstrUse ts;

@@ -1,8 +1,8 @@
 // Calibration (docs/npu-calibration.md): every row of sim/programs/calibration.json, the NKI
 // tutorial's four matmul schedules and the replicas of NKIBench's Neuron-compiler baselines,
 // simulated on targets/npu.json as shipped, stays within its documented error of the latency
-// measured on trn1, and the rows keep their measured fastest-to-slowest order. A change to a cost
-// formula, a constant or the timing model that breaks the calibration fails here.
+// measured on trn1, and rows further apart than that error keep their measured order. A change to
+// a cost formula, a constant or the timing model that breaks the calibration fails here.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -47,14 +47,15 @@ TEST(SimCalibration, EveryRowWithinItsDocumentedError) {
         << " ms";
 }
 
-TEST(SimCalibration, FastestToSlowestOrderKept) {
-  std::vector<Row> by_measured = calibration(), by_simulated = calibration();
-  std::sort(by_measured.begin(), by_measured.end(),
-            [](const Row& a, const Row& b) { return a.measured_ms < b.measured_ms; });
-  std::sort(by_simulated.begin(), by_simulated.end(),
-            [](const Row& a, const Row& b) { return a.simulated_ms < b.simulated_ms; });
-  for (size_t i = 0; i < by_measured.size(); ++i)
-    EXPECT_EQ(by_simulated[i].program, by_measured[i].program) << "rank " << i;
+TEST(SimCalibration, FastestToSlowestOrderKeptWhereTheMeasurementsSeparate) {
+  // Two rows whose measured latencies are further apart than the documented error keep their
+  // order; closer rows may swap within that error (docs/npu-calibration.md says which do).
+  for (const Row& a : calibration())
+    for (const Row& b : calibration())
+      if (a.measured_ms * (1 + std::max(a.tolerance, b.tolerance)) < b.measured_ms)
+        EXPECT_LT(a.simulated_ms, b.simulated_ms)
+            << a.program << " (" << a.measured_ms << " ms measured) vs " << b.program << " ("
+            << b.measured_ms << " ms)";
 }
 
 TEST(SimCalibration, RmsnormQkvBaselineStaysNearItsRoofline) {
