@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "ir/error.h"
+#include "sim/sim_limits.h"
 
 namespace axon {
 
@@ -174,6 +175,16 @@ private:
 } // namespace
 
 TensorMap run_functional(const NpuProgram& prog, const TensorMap& inputs) {
+  int64_t elems = 0;
+  for (const auto& t : prog.tensors)
+    elems += t.numel();
+  for (const auto& b : prog.buffers)
+    elems += b.partitions * b.size;
+  if (elems > sim_limits::kMaxFunctionalElements)
+    user_error(prog.path + ": functional mode would hold " + std::to_string(elems) +
+               " elements of tensors and buffers; the limit is " +
+               std::to_string(sim_limits::kMaxFunctionalElements) +
+               " (kMaxFunctionalElements): run a smaller problem, or timing mode");
   Machine m(prog);
   for (size_t i = 0; i < prog.tensors.size(); ++i) {
     const HbmTensor& t = prog.tensors[i];

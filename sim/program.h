@@ -1,10 +1,12 @@
 // NPU programs (docs/npu-program.md): HBM tensors, on-chip buffers placed in the memory levels of
 // a target, and a list of instructions of that target whose operands are tiles. load_npu_program
-// reads the JSON form, expands `loop` blocks, allocates buffers, and checks every instruction
-// against the target's rules (operand memories, dtypes, shape limits, constraints, partition
-// starts, bank boundaries, capacity), so the functional and timing simulators only ever see
-// legal programs. Every problem is a UserError naming the instruction (its index and name) and
-// the rule it breaks.
+// parses the JSON form (sim/program_parse.h: loops expanded, buffers placed), checks every
+// legality rule (sim/program_check.h: operand memories, dtypes, shape limits, constraints,
+// partition starts, bank boundaries, capacity, tile bounds) and indexes the distinct uses
+// (sim/program_uses.h), so the functional and timing simulators only ever see legal programs.
+// Every problem is a UserError naming the JSON pointer, the instruction (its index and name) and
+// the rule it breaks. A program built in memory goes through check_npu_program and index_uses
+// before it is simulated.
 #pragma once
 
 #include <cstdint>

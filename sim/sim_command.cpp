@@ -1,7 +1,9 @@
 // The `sim` subcommand: load the target and the program, run one mode, print the result.
 #include "sim/sim_command.h"
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cmath>
 #include <fstream>
 #include <iomanip>
@@ -14,6 +16,23 @@
 namespace axon {
 
 namespace {
+
+// A trace that cannot be written in full (a full disk, /dev/full, a directory) is an error: the
+// write, the flush and the close are each checked, so a lost trace never exits 0.
+void write_trace(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  if (!f)
+    user_error("sim: cannot open the trace file '" + path + "' for writing: " +
+               std::strerror(errno));
+  f.write(text.data(), static_cast<std::streamsize>(text.size()));
+  f.flush();
+  bool ok = static_cast<bool>(f);
+  int err = errno;
+  f.close();
+  if (!ok || f.fail())
+    user_error("sim: writing the trace file '" + path + "' failed (" +
+               std::strerror(err ? err : EIO) + "); the trace is incomplete");
+}
 
 int run(const SimCommandOptions& o, std::ostream& out) {
   if (o.program.empty())
@@ -53,12 +72,8 @@ int run(const SimCommandOptions& o, std::ostream& out) {
   auto t0 = std::chrono::steady_clock::now();
   TimingResult t = simulate_timing(prog);
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!o.trace.empty()) {
-    std::ofstream f(o.trace);
-    if (!f)
-      user_error("sim: cannot write the trace file '" + o.trace + "'");
-    f << chrome_trace(prog, t).dump();
-  }
+  if (!o.trace.empty())
+    write_trace(o.trace, chrome_trace(prog, t).dump());
   if (o.json) {
     nlohmann::json j = timing_report_json(t.report);
     j["program"] = prog.name;

@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "ir/error.h"
+#include "sim/sim_limits.h"
 
 namespace axon {
 
@@ -307,7 +308,11 @@ private:
       c = &dma_cost_.emplace(key, -1.0).first->second;
     }
     if (*c < 0) {
-      *c = instruction_cost_ns(isa_, *x.instr, x.engine->kind == "dma" ? u : p_.uses[x.use]);
+      int64_t parts = 1;
+      for (const auto& [name, t] : x.operands)
+        parts = std::max(parts, t.np);
+      *c = instruction_cost_ns(isa_, *x.instr, x.engine->kind == "dma" ? u : p_.uses[x.use]) *
+           static_cast<double>(engine_passes(*x.engine, parts));
       if (!std::isfinite(*c) || *c < 0)
         user_error(p_.path + ": " + x.where() + ": the cost formula \"" + x.instr->cost.text() +
                    "\" gives " + std::to_string(*c));
@@ -498,7 +503,26 @@ std::string fmt_time(double ns) {
 
 } // namespace
 
-TimingResult simulate_timing(const NpuProgram& prog) { return Scheduler(prog).run(); }
+TimingResult simulate_timing(const NpuProgram& prog) {
+  for (const auto& e : prog.isa->engines)
+    if (e.queues < 1 || e.queues > sim_limits::kMaxEngineQueues)
+      user_error("engine " + e.name + " has " + std::to_string(e.queues) +
+                 " queues; the simulator handles 1 to " +
+                 std::to_string(sim_limits::kMaxEngineQueues) + " (kMaxEngineQueues)");
+  return Scheduler(prog).run();
+}
+
+const std::vector<std::string>& timing_model_attributes() {
+  static const std::vector<std::string> a = {"access_overhead_cycles", "dependency_penalty_cycles",
+                                             "fixed_cost_ns", "aggregate_bandwidth_gbps"};
+  return a;
+}
+
+int64_t engine_passes(const Engine& e, int64_t partitions) {
+  if (e.kind == "dma" || e.lanes < 1 || partitions <= e.lanes)
+    return 1;
+  return (partitions + e.lanes - 1) / e.lanes;
+}
 
 std::string format_timing_report(const NpuProgram& prog, const TimingReport& r) {
   std::ostringstream o;

@@ -66,6 +66,15 @@ int64_t tile_runs(const Tile& t);
 // operand's tile as the sizes `OPERAND.runs` (the `X.runs` cost variables).
 InstrUse costed_use(const NpuProgram& prog, const NpuInstr& x);
 
+// Engine attributes the timing model itself reads (beyond the cost formulas), the ones
+// `--set` may override besides formula variables, clock_ghz, lanes and queues.
+const std::vector<std::string>& timing_model_attributes();
+
+// Passes a compute engine makes over an instruction whose operands span `partitions`
+// partitions: ceil(partitions / lanes) (one lane per partition; 1 on the shipped target, whose
+// engines have as many lanes as partitions). DMA engines make one pass.
+int64_t engine_passes(const Engine& e, int64_t partitions);
+
 // Human-readable summary: total time, per-engine busy time and utilisation, DMA traffic and
 // achieved bandwidth, and the roofline bound with the percentage reached.
 std::string format_timing_report(const NpuProgram& prog, const TimingReport& r);

@@ -19,6 +19,9 @@ usage: gen_programs.py [--out DIR] [--M 4096 --N 8192 --K 8192] [--block-all 16,
 The small variants checked by tests/sim (functional results against the reference interpreter):
   gen_programs.py --out tests/sim/programs --M 256 --N 1024 --K 256 --block-all 2,2,2 \
       --rms-M 256 --rms-N 512 --rms-K 256 --suffix _small
+  gen_programs.py --out tests/sim/programs --replicas-small
+Without --suffix it also writes the replicas of NKIBench's compiler baselines (nki_*.json) and
+the three access-pattern programs (dma_*.json) of docs/npu-calibration.md.
 """
 import argparse
 import json
@@ -1097,8 +1100,14 @@ def main():
     ap.add_argument("--rms-K", type=int, default=1024)
     ap.add_argument("--block-all", default="16,2,8", help="TILES_IN_BLOCK_M,N,K of matmul_block_all")
     ap.add_argument("--suffix", default="", help="appended to every file name (small variants for tests)")
+    ap.add_argument("--replicas-small", action="store_true",
+                    help="write only the small replicas tests/sim checks functionally (nki_*_small.json)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
+    if a.replicas_small:
+        for p in (gen_nki_silu(256, 2048), gen_nki_adamw(192, 1024), gen_nki_rope(128, 1024), gen_nki_bmm(1, 1024, 64, 1024)):
+            p.write(os.path.join(a.out, p.doc["name"] + "_small.json"))
+        return
     tm, tn, tk = (int(v) for v in a.block_all.split(","))
     progs = [gen_tiled(a.M, a.N, a.K), gen_hoisted(a.M, a.N, a.K), gen_block_free(a.M, a.N, a.K),
              gen_block_all(a.M, a.N, a.K, tm, tn, tk), gen_rmsnorm_qkv(a.rms_M, a.rms_N, a.rms_K)]
