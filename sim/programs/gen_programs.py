@@ -1045,6 +1045,108 @@ def gen_nki_bmm_softmax(B=16, M=4096, K=64, N=4096):
     return p
 
 
+
+def gen_nki_gqa(S=4096, QH=16, KH=8, D=128):
+    """gqa_nkibench.tp, fp32, in the compiler's three passes: (1) q [S, QH, D] loaded 8 heads at a
+    time as [128 positions, 1024] and PE-transposed per head; the listing keeps all of q^T on chip
+    (256 KiB per partition), which cannot fit, so the replica spills it to HBM scratch; (2) per half
+    of the key positions, k loaded as [128, 1024] and PE-transposed into [D, 512] blocks per kv head,
+    then per query head and 128 query rows one fp32 matmul per 512 keys, scaled by 1/sqrt(D) on
+    ACT, its row maximum on DVE, the scores spilled to HBM scratch (1 GiB); (3) v loaded whole
+    ([128 positions, KH * D] tiles), per query head and 128 rows: the maximum, exp(s - max) on ACT
+    with DVE sums, the reciprocal and scaling on ACT, the probabilities PE-transposed in [128, 128]
+    blocks and S/128 accumulating matmuls against v, one [128, D] store."""
+    p = Prog("nki_gqa", "replica of the Neuron compiler's NKIBench gqa baseline (fp32 S4096, 16 query heads, 8 kv heads, D128)")
+    p.tensor("q", "f32", [S, QH, D], "input")
+    p.tensor("k", "f32", [S, KH, D], "input")
+    p.tensor("v", "f32", [S, KH, D], "input")
+    p.tensor("qT", "f32", [QH, D, S], "scratch")
+    p.tensor("s", "f32", [QH, S, S], "scratch")
+    p.tensor("o", "f32", [QH, S, D], "output")
+    IT, JB, HALF = S // 128, S // 512, S // 1024  # 128-row tiles, 512-key chunks, 512-key blocks per half
+    p.buffer("zero", "SBUF", "f32", 1)
+    p.buffer("big", "SBUF", "f32", max(HALF * KH * 512, IT * KH * D))  # k^T of a half; then v
+    p.buffer("ld", "SBUF", "f32", 2 * 1024)
+    p.buffer("tq", "SBUF", "f32", 2 * 128)
+    p.buffer("qs", "SBUF", "f32", 2 * 128)
+    p.buffer("sc", "SBUF", "f32", 2 * 512)
+    p.buffer("mx", "SBUF", "f32", QH * IT * JB)
+    p.buffer("nm", "SBUF", "f32", 2)
+    p.buffer("e", "SBUF", "f32", S)
+    p.buffer("part", "SBUF", "f32", JB)
+    p.buffer("sm", "SBUF", "f32", 1)
+    p.buffer("rc", "SBUF", "f32", 1)
+    p.buffer("pT", "SBUF", "f32", IT * 128)
+    p.buffer("ob", "SBUF", "f32", 2 * D)
+    p.buffer("pt", "PSUM", "f32", 2 * 512)
+    p.buffer("py", "PSUM", "f32", 2 * 512)
+    p.emit("memset", engine="POOL", out=sb("zero", 0, 1), value=0.0)
+    # (1) q^T per head, spilled.
+    with p.loop("it", IT), p.loop("hh", QH // 8):
+        s_ = mod("it * 2 + hh", 2)
+        dma(p, "it * 2 + hh", src=hb("q", f"it * 128 * {QH * D} + hh * 8 * {D}", 128, QH * D, 8 * D), dst=sb("ld", f"({s_}) * 1024", 1024))
+        with p.loop("j", 8):
+            pt = f"({mod('j', 2)}) * 512"
+            p.emit("transpose_pe", a=sb("ld", f"({s_}) * 1024 + j * 128", 128), out=sb("pt", pt, 128))
+            p.emit("tensor_copy", engine="DVE", a=sb("pt", pt, 128), out=sb("tq", f"({mod('j', 2)}) * 128", 128))
+            dma(p, "(it * 2 + hh) * 8 + j", src=sb("tq", f"({mod('j', 2)}) * 128", 128),
+                dst=hb("qT", f"(hh * 8 + j) * {D * S} + it * 128", D, S, 128))
+    # (2) scores per half of the keys.
+    with p.loop("kh", 2):
+        with p.loop("b", HALF), p.loop("t", 4):
+            s_ = mod("t", 2)
+            pos = f"(kh * {HALF} + b) * 512 + t * 128"
+            dma(p, f"(kh * {HALF} + b) * 4 + t", src=hb("k", f"({pos}) * {KH * D}", 128, KH * D, KH * D), dst=sb("ld", f"({s_}) * 1024", 1024))
+            with p.loop("j", KH):
+                pt = f"({mod('j', 2)}) * 512"
+                p.emit("transpose_pe", a=sb("ld", f"({s_}) * 1024 + j * 128", 128), out=sb("pt", pt, 128))
+                p.emit("tensor_copy", engine="DVE", a=sb("pt", pt, 128), out=sb("big", f"(j * {HALF} + b) * 512 + t * 128", 128))
+        with p.loop("h", QH), p.loop("it", IT):
+            qs = mod("it", 2)
+            dma(p, f"(kh * {QH} + h) * {IT} + it + 3", src=hb("qT", f"h * {D * S} + it * 128", D, S, 128), dst=sb("qs", f"({qs}) * 128", 128))
+            with p.loop("b", HALF):
+                ps = f"({mod('b', 2)}) * 512"
+                cs = mod("b", 2)
+                p.emit("matmul", st=sb("qs", f"({qs}) * 128", 128), mv=sb("big", f"(floor(h / 2) * {HALF} + b) * 512", 512),
+                       out=sb("py", ps, 512))
+                p.emit("tensor_scalar", engine="ACT", **{"in": sb("py", ps, 512)}, out=sb("sc", f"({cs}) * 512", 512),
+                       op0="multiply", s0=1.0 / D ** 0.5, op1="bypass", s1=0.0)
+                p.emit("tensor_reduce", op="max", a=sb("sc", f"({cs}) * 512", 512), out=sb("mx", f"(h * {IT} + it) * {JB} + kh * {HALF} + b", 1))
+                dma(p, f"((kh * {QH} + h) * {IT} + it) * {HALF} + b",
+                    src=sb("sc", f"({cs}) * 512", 512), dst=hb("s", f"(h * {S} + it * 128) * {S} + (kh * {HALF} + b) * 512", 128, S, 512))
+    # (3) v whole, then per query head and 128 rows the softmax and P @ v.
+    with p.loop("t", IT):
+        dma(p, "t", src=hb("v", f"t * 128 * {KH * D}", 128, KH * D, KH * D), dst=sb("big", f"t * {KH * D}", KH * D))
+    with p.loop("h", QH), p.loop("it", IT):
+        p.emit("tensor_reduce", op="max", a=sb("mx", f"(h * {IT} + it) * {JB}", JB), out=sb("nm", 0, 1))
+        p.emit("tensor_scalar", engine="ACT", **{"in": sb("nm", 0, 1)}, out=sb("nm", 1, 1), op0="max", s0=-3.4028235e38,
+               op1="multiply", s1=-1.0)
+        with p.loop("c", JB):
+            piece = sb("e", "c * 512", 512)
+            dma(p, f"(h * {IT} + it) * {JB} + c + 5", src=hb("s", f"(h * {S} + it * 128) * {S} + c * 512", 128, S, 512), dst=piece)
+            p.emit("activation", func="exp", **{"in": piece}, out=piece, scale=1.0, bias=sb("nm", 1, 1))
+            p.emit("tensor_reduce", op="add", a=piece, out=sb("part", "c", 1))
+        p.emit("tensor_reduce", op="add", a=sb("part", 0, JB), out=sb("sm", 0, 1))
+        p.emit("activation", func="reciprocal", **{"in": sb("sm", 0, 1)}, out=sb("rc", 0, 1), scale=1.0, bias=sb("zero", 0, 1))
+        with p.loop("c", JB):
+            piece = sb("e", "c * 512", 512)
+            p.emit("tensor_scalar", engine="ACT", **{"in": piece}, out=piece, op0="multiply", s0=sb("rc", 0, 1), op1="bypass", s1=0.0)
+            with p.loop("j", 4):
+                pt = f"({mod('j', 2)}) * 512"
+                p.emit("transpose_pe", a=sb("e", "c * 512 + j * 128", 128), out=sb("pt", pt, 128))
+                p.emit("tensor_copy", engine="DVE", a=sb("pt", pt, 128), out=sb("pT", "(c * 4 + j) * 128", 128))
+        po = f"({mod('it', 2)}) * 512"
+        for first in (True, False):
+            with p.loop("kk", 1 if first else IT - 1):
+                jt = "kk" if first else "kk + 1"
+                p.emit("matmul", st=sb("pT", f"({jt}) * 128", 128), mv=sb("big", f"({jt}) * {KH * D} + floor(h / 2) * {D}", D),
+                       out=sb("py", po, D), accumulate=not first)
+        ob = f"({mod('it', 2)}) * {D}"
+        p.emit("tensor_copy", engine="DVE", a=sb("py", po, D), out=sb("ob", ob, D))
+        dma(p, f"h * {IT} + it", src=sb("ob", ob, D), dst=hb("o", f"(h * {S} + it * 128) * {D}", 128, D, D))
+    return p
+
+
 def gen_dma_patterns(T=32, P=128, F=2048):
     """Three programs that move the same bytes into SBUF (T transfers of [P, F] fp32, round-robin
     over the 16 queues, into 16 rotating slots) with three access patterns: whole contiguous rows,
@@ -1086,6 +1188,7 @@ NKI_REPLICAS = {
     "nki_matmul_add_rmsnorm": gen_nki_matmul_add_rmsnorm,
     "nki_rope": gen_nki_rope,
     "nki_bmm_softmax": gen_nki_bmm_softmax,
+    "nki_gqa": gen_nki_gqa,
 }
 
 

@@ -52,6 +52,14 @@ TEST(SimPrograms, RmsnormQkvEqualsTheSuiteProgram) {
   EXPECT_LE(max_scaled_error(got.at("y"), want.at("y"), 1e-4, 1e-4), 1.0);
 }
 
+TEST(SimPrograms, ExactNkibenchProgramsLoad) {
+  // The .tp files beside the suite's that state NKIBench's math exactly, at their full sizes.
+  for (const char* n : {"rmsnorm_matmul", "adamw", "swiglu", "lora", "rope", "gqa"})
+    EXPECT_NO_THROW(load_index_program(
+        read_source(std::string("experiments/suites/nkibench/") + n + "_nkibench.tp")))
+        << n;
+}
+
 // Small variants of the replicas of NKIBench's compiler baselines (docs/npu-calibration.md)
 // against the suite's .tp (the exact NKIBench form where it differs from ours).
 struct Replica {
