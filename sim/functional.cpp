@@ -8,6 +8,7 @@
 
 #include "ir/error.h"
 #include "sim/sim_limits.h"
+#include "sim/tile_eval.h"
 
 namespace axon {
 
@@ -68,7 +69,7 @@ public:
                        " does not match its semantics' shape");
       in[d->name] = std::move(tv);
     }
-    TensorMap out = interpret(sem, in, EvalMode::F32);
+    TensorMap out = eval_tile_semantics(sem, in);
     for (const auto& [name, tile] : x.operands) {
       const OperandSpec* op = x.instr->find_operand(name);
       if (op->role != OperandRole::Out)

@@ -9,6 +9,8 @@
 #include <iomanip>
 
 #include "ir/error.h"
+#include "sim/audit.h"
+#include "sim/dtype_guard.h"
 #include "sim/functional.h"
 #include "sim/isa_override.h"
 #include "sim/timing.h"
@@ -43,6 +45,18 @@ int run(const SimCommandOptions& o, std::ostream& out) {
   for (const auto& a : o.overrides)
     apply_isa_override(isa, a);
   NpuProgram prog = load_npu_program(o.program, isa);
+  std::vector<Narrowing> narrow = find_narrowing(prog);
+  if (!narrow.empty() && !o.allow_narrowing)
+    user_error(o.program + ": dtype guard: " + narrow.front().message + " (" +
+               std::to_string(narrow.size()) +
+               " such instructions); a result computed narrower than declared is not the same "
+               "program: keep the precision, or pass --allow-narrowing to study it anyway");
+  std::string narrow_note;
+  if (!narrow.empty())
+    narrow_note = "(precision: " + std::to_string(narrow.size()) +
+                  " instructions compute narrower than the outputs declare, allowed by "
+                  "--allow-narrowing; first: " +
+                  narrow.front().message + ")\n";
   if (o.functional) {
     if (!o.trace.empty())
       user_error("sim: --trace applies to timing mode; drop --functional to get a timeline");
@@ -64,29 +78,50 @@ int run(const SimCommandOptions& o, std::ostream& out) {
       out << nlohmann::json{{"schema_version", 1},
                             {"mode", "functional"},
                             {"seed", o.seed},
+                            {"narrowing_allowed", narrow.size()},
                             {"outputs", j}}
                  .dump(2)
           << "\n";
+    else
+      out << narrow_note;
     return 0;
   }
   auto t0 = std::chrono::steady_clock::now();
   TimingResult t = simulate_timing(prog);
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  nlohmann::json trace;
+  if (!o.trace.empty() || o.audit)
+    trace = chrome_trace(prog, t);
   if (!o.trace.empty())
-    write_trace(o.trace, chrome_trace(prog, t).dump());
+    write_trace(o.trace, trace.dump());
+  AuditReport audit;
+  if (o.audit)
+    audit = audit_timing(prog, t, trace);
   if (o.json) {
     nlohmann::json j = timing_report_json(t.report);
     j["program"] = prog.name;
     j["instructions"] = prog.instrs.size();
     j["overrides"] = o.overrides;
+    j["narrowing_allowed"] = narrow.size();
+    if (o.audit)
+      j["audit"] = {{"instructions", audit.instructions},
+                    {"dmas", audit.dmas},
+                    {"mismatches", audit.mismatch_count},
+                    {"max_dma_stretch_ns", audit.max_dma_stretch_ns}};
     out << j.dump(2) << "\n";
   } else {
     out << format_timing_report(prog, t.report);
     for (const auto& a : o.overrides)
       out << "(with target override " << a << ")\n";
+    out << narrow_note;
     out << "(simulated " << prog.instrs.size() << " instructions in " << std::fixed
         << std::setprecision(2) << wall << " s)\n";
+    if (o.audit)
+      out << format_audit_report(audit);
   }
+  if (o.audit && !audit.ok())
+    internal_error("sim --audit: " + std::to_string(audit.mismatch_count) +
+                   " durations in the trace differ from the target's cost formulas");
   return 0;
 }
 

@@ -299,48 +299,19 @@ private:
   // so transfers of one use with different access patterns are costed apart.
   double cost_ns(const NpuInstr& x) {
     double* c = &cost_[x.use];
-    InstrUse u;
     if (x.engine->kind == "dma") {
-      u = costed_use(p_, x);
       std::string key = std::to_string(x.use);
       for (const auto& [name, t] : x.operands)
-        key += "|" + std::to_string(u.dims.at(name + ".runs"));
+        key += "|" + std::to_string(tile_runs(t));
       c = &dma_cost_.emplace(key, -1.0).first->second;
     }
     if (*c < 0) {
-      int64_t parts = 1;
-      for (const auto& [name, t] : x.operands)
-        parts = std::max(parts, t.np);
-      *c = instruction_cost_ns(isa_, *x.instr, x.engine->kind == "dma" ? u : p_.uses[x.use]) *
-           static_cast<double>(engine_passes(*x.engine, parts));
+      *c = instruction_time_ns(p_, x) / onchip_stride_factor(p_, x);
       if (!std::isfinite(*c) || *c < 0)
         user_error(p_.path + ": " + x.where() + ": the cost formula \"" + x.instr->cost.text() +
                    "\" gives " + std::to_string(*c));
     }
     return *c;
-  }
-
-  // Reading or writing SBUF/PSUM with a most-minor stride wider than the target's
-  // `onchip_fast_stride_bytes` runs at 1 / `onchip_strided_access_factor` of the streaming rate
-  // (both constants of the ISA; absent, no penalty).
-  double stride_factor(const NpuInstr& x) const {
-    auto lim = isa_.constants.find("onchip_fast_stride_bytes");
-    auto fac = isa_.constants.find("onchip_strided_access_factor");
-    if (lim == isa_.constants.end() || fac == isa_.constants.end() || x.engine->kind == "dma")
-      return 1;
-    auto wide = [&](const Tile& t) {
-      if (t.in_hbm)
-        return false;
-      for (size_t d = t.ap.size(); d-- > 0;)
-        if (t.ap[d].count > 1)
-          return static_cast<double>(std::abs(t.ap[d].stride) * dtype_bytes(p_.dtype_of(t))) >
-                 lim->second;
-      return false;
-    };
-    for (const auto& [name, t] : x.operands)
-      if (wide(t))
-        return fac->second;
-    return 1;
   }
 
   // FLOPs of the use, and for tensor engines the time they take at the instruction's peak rate
@@ -380,7 +351,7 @@ private:
     // A result of the same in-order queue is forwarded when it ends; one of another queue is
     // seen after that queue's access overhead (the semaphore hand-over).
     for (const auto& [t, w] : touched)
-      cells(*t, [&](Cell& c) {
+      cells(*t, [&, w = w](Cell& c) {
         bool same = c.lane == lane;
         ready = std::max({ready, same ? c.w_end : c.w, w ? c.r : 0.0});
         if (same && c.w_end >= lane_free_[lane])
@@ -393,7 +364,7 @@ private:
     // `fixed_cost_ns` (trigger, descriptor generation, semaphores: queue time, not DMA-engine
     // time), then its cost formula's time on the DMA engines, which every queue shares.
     bool dma = x.engine->kind == "dma";
-    double dur = cost_ns(x) * stride_factor(x);
+    double dur = cost_ns(x) * onchip_stride_factor(p_, x);
     double fixed = dma ? attribute_ns(*x.engine, "fixed_cost_ns") : 0;
     double start = std::max(ready, lane_free_[lane]);
     if (!dma && (ready > lane_free_[lane] || chained))
@@ -459,7 +430,7 @@ private:
           rep.dma_bytes += static_cast<double>(tile_bytes(p_, t));
     double visible = end + attribute_ns(*x.engine, "access_overhead_cycles");
     for (const auto& [t, w] : touched)
-      cells(*t, [&](Cell& c) {
+      cells(*t, [&, w = w](Cell& c) {
         if (w) {
           c.w = std::max(c.w, visible);
           c.w_end = std::max(c.w_end, dma ? visible : end);
@@ -510,6 +481,34 @@ TimingResult simulate_timing(const NpuProgram& prog) {
                  " queues; the simulator handles 1 to " +
                  std::to_string(sim_limits::kMaxEngineQueues) + " (kMaxEngineQueues)");
   return Scheduler(prog).run();
+}
+
+double instruction_time_ns(const NpuProgram& prog, const NpuInstr& x) {
+  int64_t parts = 1;
+  for (const auto& [name, t] : x.operands)
+    parts = std::max(parts, t.np);
+  return instruction_cost_ns(*prog.isa, *x.instr, costed_use(prog, x)) *
+         static_cast<double>(engine_passes(*x.engine, parts)) * onchip_stride_factor(prog, x);
+}
+
+double onchip_stride_factor(const NpuProgram& prog, const NpuInstr& x) {
+  const auto& k = prog.isa->constants;
+  auto lim = k.find("onchip_fast_stride_bytes");
+  auto fac = k.find("onchip_strided_access_factor");
+  if (lim == k.end() || fac == k.end() || x.engine->kind == "dma")
+    return 1;
+  for (const auto& [name, t] : x.operands) {
+    if (t.in_hbm)
+      continue;
+    for (size_t d = t.ap.size(); d-- > 0;)
+      if (t.ap[d].count > 1) {
+        if (static_cast<double>(std::abs(t.ap[d].stride) * dtype_bytes(prog.dtype_of(t))) >
+            lim->second)
+          return fac->second;
+        break;
+      }
+  }
+  return 1;
 }
 
 const std::vector<std::string>& timing_model_attributes() {

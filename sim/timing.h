@@ -65,6 +65,16 @@ int64_t tile_runs(const Tile& t);
 // The use an instruction is costed with: its program use, and for a DMA the runs of each
 // operand's tile as the sizes `OPERAND.runs` (the `X.runs` cost variables).
 InstrUse costed_use(const NpuProgram& prog, const NpuInstr& x);
+// The factor a compute instruction's cost takes when one of its SBUF/PSUM tiles steps more than
+// the ISA constant `onchip_fast_stride_bytes` along its innermost axis: the constant
+// `onchip_strided_access_factor` (1 when the ISA has neither, and for DMAs).
+double onchip_stride_factor(const NpuProgram& prog, const NpuInstr& x);
+
+// The cost the timing model charges for one execution of `x` before any waiting: the ISA's cost
+// formula for its costed use (a DMA's with the runs of its tiles), in ns, times engine_passes and
+// onchip_stride_factor. The scheduler calls exactly this. A DMA holds its queue for the engine's
+// `fixed_cost_ns` before this time, which it spends on the DMA engines all queues share.
+double instruction_time_ns(const NpuProgram& prog, const NpuInstr& x);
 
 // Engine attributes the timing model itself reads (beyond the cost formulas), the ones
 // `--set` may override besides formula variables, clock_ghz, lanes and queues.

@@ -204,6 +204,8 @@ int main(int argc, char** argv) {
   sim->add_flag("--json", sim_opts.json, "Print the report as JSON");
   sim->add_option("--seed", sim_opts.seed, "Seed of the random inputs in functional mode");
   sim->add_option("--set", sim_opts.overrides, "Override a target attribute: ENGINE.ATTRIBUTE=VALUE");
+  sim->add_flag("--audit", sim_opts.audit, "Recompute every duration from the JSON and compare it with the trace");
+  sim->add_flag("--allow-narrowing", sim_opts.allow_narrowing, "Run a program that computes narrower than its outputs declare (the report says so)");
 
   std::string isa_show_path;
   auto* isa_cmd = app.add_subcommand("isa", "Inspect target ISA descriptions");

@@ -1,6 +1,7 @@
 // A bare driver for sim_command (the product CLI is tools/axon-synth): runs the simulator from
 // tests and scripts before the `sim` subcommand is wired.
-//   sim_cli PROGRAM ISA [--trace FILE] [--functional] [--json] [--set ENGINE.ATTR=VALUE]
+//   sim_cli PROGRAM ISA [--trace FILE] [--functional] [--json] [--set ENGINE.ATTR=VALUE] [--audit]
+//           [--allow-narrowing]
 #include <cstring>
 #include <iostream>
 
@@ -15,6 +16,10 @@ int main(int argc, char** argv) {
       o.functional = true;
     else if (!std::strcmp(argv[i], "--json"))
       o.json = true;
+    else if (!std::strcmp(argv[i], "--audit"))
+      o.audit = true;
+    else if (!std::strcmp(argv[i], "--allow-narrowing"))
+      o.allow_narrowing = true;
     else if (!std::strcmp(argv[i], "--set") && i + 1 < argc)
       o.overrides.push_back(argv[++i]);
     else if (o.program.empty())
