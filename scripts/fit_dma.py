@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Refits the NPU simulator's DMA constants from the calibration data (docs/npu-calibration.md).
 
-The data are sim/programs/calibration.json: measured latencies of the NKI tutorial's matmul
+The data are sim/programs/calibration/measured.json: measured latencies of the NKI tutorial's matmul
 schedules and of NKIBench's Neuron-compiler baselines, each simulated by its program in
 sim/programs/. The one free constant is `dma_engine_elems_per_ns` (elements one DMA engine
 moves per ns: the published 27.2 GB/s per engine binds no transfer of the data, which move about
@@ -72,7 +72,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sim", default=os.path.join(ROOT, "build", "tests", "sim", "sim_cli"))
     ap.add_argument("--isa", default=os.path.join(ROOT, "targets", "npu.json"))
-    ap.add_argument("--data", default=os.path.join(ROOT, "sim", "programs", "calibration.json"))
+    ap.add_argument("--data", default=os.path.join(ROOT, "sim", "programs", "calibration", "measured.json"))
     ap.add_argument("--elems", default="3.0,3.1,3.2,3.3,3.4,3.5,3.6,3.7,3.8,3.9,4.0")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--table", action="store_true", help="simulate with the ISA as it is; no fit")

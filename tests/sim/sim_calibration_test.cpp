@@ -1,4 +1,4 @@
-// Calibration (docs/npu-calibration.md): every row of sim/programs/calibration.json, the NKI
+// Calibration (docs/npu-calibration.md): every row of sim/programs/calibration/measured.json, the NKI
 // tutorial's four matmul schedules and the replicas of NKIBench's Neuron-compiler baselines,
 // simulated on targets/npu.json as shipped, stays within its documented error of the latency
 // measured on trn1, and rows further apart than that error keep their measured order. A change to
@@ -25,7 +25,7 @@ struct Row {
 
 const std::vector<Row>& calibration() {
   static const std::vector<Row> rows = [] {
-    std::ifstream f("sim/programs/calibration.json");
+    std::ifstream f("sim/programs/calibration/measured.json");
     json data = json::parse(f);
     std::vector<Row> out;
     for (const auto& r : data.at("rows")) {
