@@ -1208,7 +1208,8 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     if a.replicas_small:
-        for p in (gen_nki_silu(256, 2048), gen_nki_adamw(192, 1024), gen_nki_rope(128, 1024), gen_nki_bmm(1, 1024, 64, 1024)):
+        for p in (gen_nki_silu(256, 2048), gen_nki_adamw(192, 1024), gen_nki_rope(128, 1024), gen_nki_bmm(1, 1024, 64, 1024),
+                  gen_nki_matmul(128, 1024, 1024)):
             p.write(os.path.join(a.out, p.doc["name"] + "_small.json"))
         return
     tm, tn, tk = (int(v) for v in a.block_all.split(","))

@@ -88,7 +88,8 @@ INSTANTIATE_TEST_SUITE_P(
         Replica{"nki_silu", "silu.tp", {{"M", 256}, {"N", 2048}}, "y"},
         Replica{"nki_adamw", "adamw_nkibench.tp", {{"P", 192}, {"Q", 1024}}, "q"},
         Replica{"nki_rope", "rope_nkibench.tp", {{"S", 1024}}, "y"},
-        Replica{"nki_bmm", "bmm.tp", {{"B", 1}, {"M", 1024}, {"K", 64}, {"N", 1024}}, "c"}),
+        Replica{"nki_bmm", "bmm.tp", {{"B", 1}, {"M", 1024}, {"K", 64}, {"N", 1024}}, "c"},
+        Replica{"nki_matmul", "matmul.tp", {{"M", 128}, {"N", 1024}, {"K", 1024}}, "c"}),
     [](const ::testing::TestParamInfo<Replica>& i) { return i.param.program; });
 
 } // namespace
