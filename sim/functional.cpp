@@ -176,6 +176,11 @@ private:
 } // namespace
 
 TensorMap run_functional(const NpuProgram& prog, const TensorMap& inputs) {
+  for (const auto& x : prog.instrs)
+    if (x.use < 0 || x.use >= static_cast<int>(prog.uses.size()))
+      internal_error("run_functional: " + x.where() +
+                     " has no use; run check_npu_program and index_uses on a program built "
+                     "in memory");
   int64_t elems = 0;
   for (const auto& t : prog.tensors)
     elems += t.numel();

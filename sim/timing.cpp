@@ -475,6 +475,11 @@ std::string fmt_time(double ns) {
 } // namespace
 
 TimingResult simulate_timing(const NpuProgram& prog) {
+  for (const auto& x : prog.instrs)
+    if (x.use < 0 || x.use >= static_cast<int>(prog.uses.size()))
+      internal_error("simulate_timing: " + x.where() +
+                     " has no use; run check_npu_program and index_uses on a program built "
+                     "in memory");
   for (const auto& e : prog.isa->engines)
     if (e.queues < 1 || e.queues > sim_limits::kMaxEngineQueues)
       user_error("engine " + e.name + " has " + std::to_string(e.queues) +
