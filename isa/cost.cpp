@@ -129,6 +129,12 @@ std::optional<double> lookup(const Isa& isa, const Instruction& instr, const Ins
     return parts;
   if (attr == "free")
     return elems / parts;
+  // Contiguous runs of the operand's access pattern (DMA descriptors): a simulator that knows the
+  // tile supplies them as the size "X.runs"; without it, one run per partition.
+  if (attr == "runs") {
+    auto r = use.dims.find(var);
+    return r == use.dims.end() ? parts : static_cast<double>(r->second);
+  }
   if (attr.rfind("in_", 0) == 0)
     return memory_of(obj, pl, use) == attr.substr(3) ? 1.0 : 0.0;
   if (attr.rfind("is_", 0) == 0)
@@ -159,7 +165,7 @@ std::vector<std::string> cost_variables(const Isa& isa, const Instruction& instr
   for (const auto& d : instr.dims())
     vars.insert(d);
   for (const auto& [name, pl] : placed_of(instr)) {
-    for (const char* a : {"elems", "bytes", "dtype_bytes", "partitions", "free"})
+    for (const char* a : {"elems", "bytes", "dtype_bytes", "partitions", "free", "runs"})
       vars.insert(name + "." + a);
     for (const auto& m : pl.memories)
       vars.insert(name + ".in_" + m);

@@ -687,8 +687,8 @@ std::string expected_variables(const std::vector<std::string>& vars, const std::
   std::string out = "expected one of: " + join(bare);
   if (!objects.empty())
     out += "; or NAME.attribute for NAME in: " + join(objects) +
-           " (attributes: elems, bytes, dtype_bytes, partitions, free, in_MEMORY, is_DTYPE, "
-           "is_immediate; enum values)";
+           " (attributes: elems, bytes, dtype_bytes, partitions, free, runs, in_MEMORY, "
+           "is_DTYPE, is_immediate; enum values)";
   return out;
 }
 

@@ -18,6 +18,7 @@ struct Bound {
   std::string memory;
   DType dtype = DType::F32;
   bool immediate = false;
+  int64_t runs = 1; // contiguous runs of the tile (the `X.runs` cost variable)
 };
 
 std::optional<double> variable(const NpuProgram& prog, const NpuInstr& x,
@@ -78,6 +79,8 @@ std::optional<double> variable(const NpuProgram& prog, const NpuInstr& x,
     return static_cast<double>(t.partitions);
   if (attr == "free")
     return static_cast<double>(t.free);
+  if (attr == "runs")
+    return static_cast<double>(t.runs);
   if (attr.rfind("in_", 0) == 0)
     return t.memory == attr.substr(3) ? 1.0 : 0.0;
   if (attr.rfind("is_", 0) == 0)
@@ -101,7 +104,7 @@ double audit_formula_ns(const NpuProgram& prog, const NpuInstr& x) {
     if (o == x.operands.end())
       continue;
     const Tile& t = o->second;
-    Bound b{t.np, t.free_size(), prog.memory_of(t), prog.dtype_of(t), false};
+    Bound b{t.np, t.free_size(), prog.memory_of(t), prog.dtype_of(t), false, tile_runs(t)};
     // A [P] operand counts one element per partition; a [P, F] one its free size.
     if (op.shape.size() == 1)
       b.free = 1;
@@ -119,11 +122,11 @@ double audit_formula_ns(const NpuProgram& prog, const NpuInstr& x) {
     if (v == x.vectors.end())
       continue;
     if (v->second.immediate) {
-      bound[prm.name] = Bound{1, 1, "immediate", prm.dtypes.front(), true};
+      bound[prm.name] = Bound{1, 1, "immediate", prm.dtypes.front(), true, 1};
       continue;
     }
     const Tile& t = v->second.tile;
-    bound[prm.name] = Bound{t.np, 1, prog.memory_of(t), prog.dtype_of(t), false};
+    bound[prm.name] = Bound{t.np, 1, prog.memory_of(t), prog.dtype_of(t), false, t.np};
     dims.emplace(prm.dim, t.np);
   }
   double c = in.cost.eval([&](const std::string& v) { return variable(prog, x, bound, dims, v); });
@@ -132,7 +135,7 @@ double audit_formula_ns(const NpuProgram& prog, const NpuInstr& x) {
   int64_t lanes = x.engine->lanes;
   if (x.engine->kind != "dma" && lanes >= 1 && passes_over > lanes)
     c *= static_cast<double>((passes_over + lanes - 1) / lanes);
-  return c;
+  return c * onchip_stride_factor(prog, x);
 }
 
 AuditReport audit_timing(const NpuProgram& prog, const TimingResult& timing,

@@ -134,6 +134,38 @@ int64_t tile_bytes(const NpuProgram& p, const Tile& t) {
   return t.np * t.free_size() * dtype_bytes(p.dtype_of(t));
 }
 
+// The longest contiguous run (in elements) that every run of the tile's access pattern has:
+// innermost axes chain while each stride equals the elements inside it. An HBM tile's partition
+// axis joins the chain when its stride continues it; on-chip partitions are separate memories,
+// so a buffer tile's runs never cross a partition.
+int64_t contiguous_run(const Tile& t) {
+  int64_t run = 1;
+  for (size_t d = t.ap.size(); d-- > 0;) {
+    if (t.ap[d].count == 1)
+      continue;
+    if (t.ap[d].stride != run)
+      return run;
+    run *= t.ap[d].count;
+  }
+  if (t.in_hbm && t.np > 1 && t.pstride == run)
+    run *= t.np;
+  return run;
+}
+
+} // namespace
+
+int64_t tile_runs(const Tile& t) { return t.np * t.free_size() / contiguous_run(t); }
+
+InstrUse costed_use(const NpuProgram& p, const NpuInstr& x) {
+  InstrUse u = p.uses[x.use];
+  if (x.engine->kind == "dma")
+    for (const auto& [name, t] : x.operands)
+      u.dims[name + ".runs"] = tile_runs(t);
+  return u;
+}
+
+namespace {
+
 class Scheduler {
 public:
   explicit Scheduler(const NpuProgram& p) : p_(p), isa_(*p.isa) {
@@ -143,7 +175,6 @@ public:
         lanes_.push_back({e.queues > 1 ? e.name + " q" + std::to_string(q) : e.name, e.name, 0, 0});
     }
     lane_free_.assign(lanes_.size(), 0);
-    lane_port_.resize(lanes_.size());
     tensors_.resize(p.tensors.size());
     buffers_.resize(p.buffers.size());
     for (const auto& x : p.instrs) {
@@ -198,9 +229,6 @@ public:
 
 private:
   static constexpr int64_t kMaxRows = 128, kMaxCols = 4096, kMaxTensorCells = 1 << 20;
-  // A DMA whose pipe slots push its end past the next busy interval of its queue is moved to a
-  // later gap; after this many moves the last placement stands (a slight overlap at worst).
-  static constexpr int kMaxPlacementRounds = 16;
 
   Region& region(const Tile& t) { return t.in_hbm ? tensors_[t.object] : buffers_[t.object]; }
 
@@ -267,15 +295,23 @@ private:
     }
   }
 
+  // The cost formula of the use; a DMA's also sees the contiguous runs of its tiles (`X.runs`),
+  // so transfers of one use with different access patterns are costed apart.
   double cost_ns(const NpuInstr& x) {
-    double& c = cost_[x.use];
-    if (c < 0) {
-      c = instruction_time_ns(p_, x);
-      if (!std::isfinite(c) || c < 0)
-        user_error(p_.path + ": " + x.where() + ": the cost formula \"" + x.instr->cost.text() +
-                   "\" gives " + std::to_string(c));
+    double* c = &cost_[x.use];
+    if (x.engine->kind == "dma") {
+      std::string key = std::to_string(x.use);
+      for (const auto& [name, t] : x.operands)
+        key += "|" + std::to_string(tile_runs(t));
+      c = &dma_cost_.emplace(key, -1.0).first->second;
     }
-    return c;
+    if (*c < 0) {
+      *c = instruction_time_ns(p_, x) / onchip_stride_factor(p_, x);
+      if (!std::isfinite(*c) || *c < 0)
+        user_error(p_.path + ": " + x.where() + ": the cost formula \"" + x.instr->cost.text() +
+                   "\" gives " + std::to_string(*c));
+    }
+    return *c;
   }
 
   // FLOPs of the use, and for tensor engines the time they take at the instruction's peak rate
@@ -323,16 +359,14 @@ private:
       });
     for (int a : x.after)
       ready = std::max(ready, after_end_.at(static_cast<size_t>(a)));
-    double cost = cost_ns(x);
-    // A DMA transfer is triggered when its data is ready and its queue serves transfers in the
-    // order they are triggered: it takes the first gap of its queue after `ready`. A compute
-    // engine runs its instruction stream strictly in program order. The fixed cost of a DMA
-    // engine (`fixed_cost_ns`) is latency: descriptors are pipelined, so a queue takes its next
-    // transfer once this one's bytes have moved, and the data lands `fixed_cost_ns` later.
+    // Every queue, compute engines' and DMA queues' alike, runs its instructions strictly in
+    // program order (a DMA queue is FIFO). A DMA first holds its queue for the engine's
+    // `fixed_cost_ns` (trigger, descriptor generation, semaphores: queue time, not DMA-engine
+    // time), then its cost formula's time on the DMA engines, which every queue shares.
     bool dma = x.engine->kind == "dma";
-    double latency = dma ? std::min(cost, attribute_ns(*x.engine, "fixed_cost_ns")) : 0;
-    double dur = cost - latency;
-    double start = dma ? lane_port_[lane].earliest(ready, dur) : std::max(ready, lane_free_[lane]);
+    double dur = cost_ns(x) * onchip_stride_factor(p_, x);
+    double fixed = dma ? attribute_ns(*x.engine, "fixed_cost_ns") : 0;
+    double start = std::max(ready, lane_free_[lane]);
     if (!dma && (ready > lane_free_[lane] || chained))
       dur += attribute_ns(*x.engine, "dependency_penalty_cycles");
     // Exclusive ports: every contention rule naming this engine and a memory it touches.
@@ -366,41 +400,35 @@ private:
         agg != x.engine->attributes.end() && agg->second > 0)
       pipes.push_back(
           {&engine_pipe_[x.engine->name], static_cast<double>(moved_bytes) / agg->second});
-    // The earliest start at which the exclusive ports, the pipes and (for DMA) the queue all fit.
-    double end = start + dur;
+    // The queues of a DMA engine feed one pool of data movers: a transfer spreads over them, and
+    // they process one transfer at a time, so each transfer also holds the pool for its duration.
+    if (dma && x.engine->queues > 1)
+      pipes.push_back({&dma_pool_[x.engine->name], dur});
+    // The earliest start at which every exclusive port is free for the whole duration; the
+    // instruction then ends no earlier than its slots in the shared pipes.
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (Port* pt : ports) {
+        double s = pt->earliest(start, dur);
+        if (s > start)
+          start = s, moved = true;
+      }
+    }
+    double end = start + fixed + dur;
     std::vector<double> slot(pipes.size());
-    for (int round = 0;; ++round) {
-      for (bool moved = true; moved;) {
-        moved = false;
-        for (Port* pt : ports) {
-          double s = pt->earliest(start, dur);
-          if (s > start)
-            start = s, moved = true;
-        }
-      }
-      end = start + dur;
-      for (size_t i = 0; i < pipes.size(); ++i) {
-        slot[i] = pipes[i].first->earliest(start, pipes[i].second);
-        end = std::max(end, slot[i] + pipes[i].second);
-      }
-      if (!dma || round == kMaxPlacementRounds)
-        break;
-      double s = lane_port_[lane].earliest(start, end - start);
-      if (s <= start)
-        break;
-      start = s;
+    for (size_t i = 0; i < pipes.size(); ++i) {
+      slot[i] = pipes[i].first->earliest(start + fixed, pipes[i].second);
+      end = std::max(end, slot[i] + pipes[i].second);
     }
     for (Port* pt : ports)
       pt->reserve(start, dur);
     for (size_t i = 0; i < pipes.size(); ++i)
       pipes[i].first->reserve(slot[i], pipes[i].second);
-    if (dma)
-      lane_port_[lane].reserve(start, end - start);
     if (x.engine->kind == "dma")
       for (const auto& [name, t] : x.operands)
         if (x.instr->find_operand(name)->role == OperandRole::Out)
           rep.dma_bytes += static_cast<double>(tile_bytes(p_, t));
-    double visible = end + latency + attribute_ns(*x.engine, "access_overhead_cycles");
+    double visible = end + attribute_ns(*x.engine, "access_overhead_cycles");
     for (const auto& [t, w] : touched)
       cells(*t, [&, w = w](Cell& c) {
         if (w) {
@@ -425,9 +453,10 @@ private:
   std::vector<LaneStats> lanes_;
   std::vector<double> lane_free_, after_end_, cost_, flops_, peak_;
   std::vector<Region> tensors_, buffers_;
-  std::vector<Port> ports_, lane_port_;
+  std::vector<Port> ports_;
+  std::unordered_map<std::string, double> dma_cost_;
   Port hbm_pipe_;
-  std::map<std::string, Port> engine_pipe_;
+  std::map<std::string, Port> engine_pipe_, dma_pool_;
   double hbm_gbps_ = 0;
 };
 
@@ -463,8 +492,28 @@ double instruction_time_ns(const NpuProgram& prog, const NpuInstr& x) {
   int64_t parts = 1;
   for (const auto& [name, t] : x.operands)
     parts = std::max(parts, t.np);
-  return instruction_cost_ns(*prog.isa, *x.instr, prog.uses[x.use]) *
-         static_cast<double>(engine_passes(*x.engine, parts));
+  return instruction_cost_ns(*prog.isa, *x.instr, costed_use(prog, x)) *
+         static_cast<double>(engine_passes(*x.engine, parts)) * onchip_stride_factor(prog, x);
+}
+
+double onchip_stride_factor(const NpuProgram& prog, const NpuInstr& x) {
+  const auto& k = prog.isa->constants;
+  auto lim = k.find("onchip_fast_stride_bytes");
+  auto fac = k.find("onchip_strided_access_factor");
+  if (lim == k.end() || fac == k.end() || x.engine->kind == "dma")
+    return 1;
+  for (const auto& [name, t] : x.operands) {
+    if (t.in_hbm)
+      continue;
+    for (size_t d = t.ap.size(); d-- > 0;)
+      if (t.ap[d].count > 1) {
+        if (static_cast<double>(std::abs(t.ap[d].stride) * dtype_bytes(prog.dtype_of(t))) >
+            lim->second)
+          return fac->second;
+        break;
+      }
+  }
+  return 1;
 }
 
 const std::vector<std::string>& timing_model_attributes() {

@@ -1,16 +1,17 @@
 // Timing simulation of an NPU program (docs/npu-program.md, "Timing model"): every compute
-// engine runs its instructions in program order, every DMA queue serves its transfers in the
-// order they become ready; an instruction starts when its queue is free and the
-// tiles it touches are ready (read-after-write, write-after-read, write-after-write on
+// engine and every DMA queue runs its instructions in program order; an instruction starts when
+// its queue is free and the tiles it touches are ready (read-after-write, write-after-read, write-after-write on
 // overlapping memory, plus explicit `after` edges), and holds any memory port that a contention
-// rule of the ISA makes exclusive. Durations come only from the ISA's cost formulas; engine
-// attributes are used when the target defines them: `access_overhead_cycles` (latency before
-// another queue sees a result; the same in-order queue gets it forwarded),
-// `dependency_penalty_cycles` (extra cycles when an instruction waited on a dependency or uses
-// the result of the instruction just before it), `fixed_cost_ns` of a DMA engine (the part of a
-// transfer's cost that is pipelined latency, not queue occupancy) and `aggregate_bandwidth_gbps`
-// (bandwidth shared by all queues of the engine). Traffic to a memory with `bandwidth_gbps` shares
-// that bandwidth.
+// rule of the ISA makes exclusive. Durations come only from the ISA's cost formulas (a DMA's sees
+// the contiguous runs of its tiles as `X.runs`); engine attributes are used when the target
+// defines them: `access_overhead_cycles` (latency before another queue sees a result; the same
+// in-order queue gets it forwarded), `dependency_penalty_cycles` (extra cycles when an instruction
+// waited on a dependency or uses the result of the instruction just before it), `fixed_cost_ns`
+// of a DMA engine (time a transfer holds its queue before its formula's time on the DMA engines,
+// which all queues of the engine share, one transfer at a time) and
+// `aggregate_bandwidth_gbps` (bandwidth shared by all queues of the engine). Traffic to a memory
+// with `bandwidth_gbps` shares that bandwidth. The ISA constants `onchip_fast_stride_bytes` and
+// `onchip_strided_access_factor` slow down compute instructions that stride wider on chip.
 #pragma once
 
 #include <map>
@@ -58,8 +59,21 @@ struct TimingResult {
 
 TimingResult simulate_timing(const NpuProgram& prog);
 
+// Contiguous runs of a tile's access pattern (what one DMA descriptor moves): its elements over
+// the longest contiguous run they all share. On-chip partitions never join a run.
+int64_t tile_runs(const Tile& t);
+// The use an instruction is costed with: its program use, and for a DMA the runs of each
+// operand's tile as the sizes `OPERAND.runs` (the `X.runs` cost variables).
+InstrUse costed_use(const NpuProgram& prog, const NpuInstr& x);
+// The factor a compute instruction's cost takes when one of its SBUF/PSUM tiles steps more than
+// the ISA constant `onchip_fast_stride_bytes` along its innermost axis: the constant
+// `onchip_strided_access_factor` (1 when the ISA has neither, and for DMAs).
+double onchip_stride_factor(const NpuProgram& prog, const NpuInstr& x);
+
 // The cost the timing model charges for one execution of `x` before any waiting: the ISA's cost
-// formula for its use, in ns, times engine_passes. The scheduler calls exactly this.
+// formula for its costed use (a DMA's with the runs of its tiles), in ns, times engine_passes and
+// onchip_stride_factor. The scheduler calls exactly this. A DMA holds its queue for the engine's
+// `fixed_cost_ns` before this time, which it spends on the DMA engines all queues share.
 double instruction_time_ns(const NpuProgram& prog, const NpuInstr& x);
 
 // Engine attributes the timing model itself reads (beyond the cost formulas), the ones

@@ -277,10 +277,12 @@ TEST(IsaErrors, CostFormulaUnknownVariable) {
   EXPECT_EQ(
       msg.substr(msg.find("expected one of: ")),
       "expected one of: F, P, access_overhead_cycles, clock_ghz, count, "
-      "dependency_penalty_cycles, dma_min_efficient_partition_bytes, "
+      "dependency_penalty_cycles, dma_engine_elems_per_ns, dma_engine_gbps, dma_engines, "
+      "dma_min_efficient_partition_bytes, dma_partitions_per_engine, "
       "dma_recommended_partition_bytes, dma_saturating_partition_bytes, "
-      "hbm_chip_bandwidth_gbps, lanes, min_ii_cycles, queues; or NAME.attribute for NAME in: a, "
-      "out (attributes: elems, bytes, dtype_bytes, partitions, free, in_MEMORY, is_DTYPE, "
+      "hbm_chip_bandwidth_gbps, lanes, min_ii_cycles, onchip_fast_stride_bytes, "
+      "onchip_strided_access_factor, queues; or NAME.attribute for NAME in: a, "
+      "out (attributes: elems, bytes, dtype_bytes, partitions, free, runs, in_MEMORY, is_DTYPE, "
       "is_immediate; enum values)");
   // A misspelt attribute of a known operand lists that operand's attributes.
   j["instructions"][i]["cost"] = "a.byts";
@@ -288,7 +290,7 @@ TEST(IsaErrors, CostFormulaUnknownVariable) {
             "t.json: /instructions/" + std::to_string(i) +
                 "/cost: unknown variable 'a.byts' in formula \"a.byts\"; expected one of: "
                 "a.bytes, a.dtype_bytes, a.elems, a.free, a.in_PSUM, a.in_SBUF, a.is_bf16, "
-                "a.is_f16, a.is_f32, a.partitions");
+                "a.is_f16, a.is_f32, a.partitions, a.runs");
 }
 
 TEST(IsaErrors, CostFormulaEngineAttributeOfAnotherEngine) {

@@ -154,7 +154,8 @@ TEST(IsaLoad, NpuMachineFacts) {
   EXPECT_EQ(dma->queues, 16);
   EXPECT_EQ(dma->cost_unit, CostUnit::Ns);
   EXPECT_EQ(dma->attributes.at("fixed_cost_ns"), 1300);
-  EXPECT_EQ(dma->attributes.at("queue_bandwidth_gbps"), 17);
+  EXPECT_EQ(isa.constants.at("dma_engine_gbps"), 27.2);
+  EXPECT_EQ(isa.constants.at("dma_engines"), 16);
   EXPECT_EQ(*isa.find_engine("PE")->clock_ghz, 2.8);
   EXPECT_EQ(*isa.find_engine("DVE")->clock_ghz, 1.12);
   EXPECT_EQ(*isa.find_engine("ACT")->clock_ghz, 1.4);
@@ -167,7 +168,7 @@ TEST(IsaLoad, NpuMachineFacts) {
   // Every instruction of NPU.md's table.
   for (const char* n : {"matmul", "transpose_pe", "transpose_dve", "activation", "tensor_tensor",
                         "tensor_scalar", "tensor_reduce", "tensor_copy", "memset", "iota",
-                        "affine_select", "reciprocal", "dma_copy"})
+                        "affine_select", "reciprocal", "dma_copy", "dma_broadcast"})
     EXPECT_NE(isa.find_instruction(n), nullptr) << n;
   // Every ACT function.
   const ParamSpec* func = isa.instruction("activation").find_param("func");
@@ -191,11 +192,10 @@ TEST(IsaLoad, DescribeNamesKeyFacts) {
         "PE  tensor  128 lanes  2.8 GHz",
         "DVE  vector  128 lanes  1.12 GHz",
         "ACT  scalar  128 lanes  1.4 GHz",
-        "DMA  dma  16 queues  costs in ns  aggregate_bandwidth_gbps=105  fixed_cost_ns=1300",
-        "queue_bandwidth_gbps=17",
+        "DMA  dma  16 queues  costs in ns  fixed_cost_ns=1300",
         "SBUF: one of DVE, POOL at a time",
         "PSUM: one of DVE, ACT at a time",
-        "instructions (13):",
+        "instructions (14):",
         "matmul [PE]",
         "in st: SBUF f32|bf16|f16[K<=128, M<=128]",
         "out out: PSUM f32[M, N], accumulates when accumulate",
@@ -258,7 +258,10 @@ TEST(IsaLoad, NpuCostsMatchNpuMd) {
   // transposes, scalar ops, copies, iota.
   InstrUse tp;
   tp.dims = {{"P", 128}, {"F", 128}};
+  EXPECT_EQ(cost(isa, "transpose_pe", tp), 4 * 128); // fp32 input: 4x, like matmul
+  tp.dtypes = {{"a", DType::BF16}};
   EXPECT_EQ(cost(isa, "transpose_pe", tp), 128);
+  tp.dtypes.clear();
   tp.dims = {{"P", 32}, {"F", 32}};
   EXPECT_EQ(cost(isa, "transpose_dve", tp), 64);
   InstrUse ts;
@@ -269,12 +272,17 @@ TEST(IsaLoad, NpuCostsMatchNpuMd) {
   io.dims = {{"P", 128}, {"F", 100}};
   EXPECT_EQ(cost(isa, "iota", io), 250);
   EXPECT_EQ(cost(isa, "memset", io), 100);
-  // DMA: fixed 1300 ns + bytes / 17 B/ns.
+  // DMA (docs/npu-calibration.md): on 16 engines, the longest of its bytes at 27.2 GB/s, its
+  // elements at the fitted element rate, and its descriptors (one per partition when no tile
+  // gives the runs) at a 256-byte run each.
   InstrUse dma;
   dma.dims = {{"P", 128}, {"F", 512}};
-  EXPECT_DOUBLE_EQ(cost(isa, "dma_copy", dma), 1300 + 128 * 512 * 4 / 17.0);
-  EXPECT_DOUBLE_EQ(instruction_cost_ns(isa, isa.instruction("dma_copy"), dma),
-                   1300 + 128 * 512 * 4 / 17.0);
+  double rate = isa.constants.at("dma_engine_elems_per_ns");
+  double want = std::max({128 * 256.0, 128 * 512 * 4.0, 128 * 512 * 27.2 / rate}) / 27.2 / 16;
+  EXPECT_DOUBLE_EQ(cost(isa, "dma_copy", dma), want);
+  EXPECT_DOUBLE_EQ(instruction_cost_ns(isa, isa.instruction("dma_copy"), dma), want);
+  dma.dims["src.runs"] = 128 * 512; // element-granular: one descriptor per element
+  EXPECT_DOUBLE_EQ(cost(isa, "dma_copy", dma), 128 * 512 * 256.0 / 27.2 / 16);
 }
 
 TEST(IsaLoad, CheckUseFindsIllegalUses) {

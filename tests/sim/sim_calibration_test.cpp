@@ -1,12 +1,15 @@
-// Calibration (docs/npu-calibration.md): the four published NKI matmul schedules, simulated on
-// targets/npu.json, must keep the published speed ratios within 25% and the fastest within 25%
-// of its published 6.97 ms. Until the target carries the fitted DMA aggregate bandwidth, the
-// test applies the documented fit as an override.
+// Calibration (docs/npu-calibration.md): every row of sim/programs/calibration/measured.json, the NKI
+// tutorial's four matmul schedules and the replicas of NKIBench's Neuron-compiler baselines,
+// simulated on targets/npu.json as shipped, stays within its documented error of the latency
+// measured on trn1, and rows further apart than that error keep their measured order. A change to
+// a cost formula, a constant or the timing model that breaks the calibration fails here.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <map>
 
-#include "sim/isa_override.h"
 #include "sim/timing.h"
 #include "sim_test_util.h"
 
@@ -15,38 +18,52 @@ namespace {
 
 using namespace simtest;
 
-constexpr const char* kFit = "DMA.aggregate_bandwidth_gbps=105"; // docs/npu-calibration.md
+struct Row {
+  std::string program;
+  double measured_ms = 0, tolerance = 0, simulated_ms = 0;
+};
 
-TEST(SimCalibration, PublishedMatmulSchedules) {
-  Isa isa = npu();
-  if (!isa.find_engine("DMA")->attributes.count("aggregate_bandwidth_gbps"))
-    apply_isa_override(isa, kFit);
-  const std::vector<std::pair<std::string, double>> published = {{"matmul_tiled", 51.80},
-                                                                 {"matmul_hoisted", 42.96},
-                                                                 {"matmul_block_free", 22.07},
-                                                                 {"matmul_block_all", 6.97}};
-  std::vector<double> ms;
-  for (const auto& [name, pub] : published) {
-    NpuProgram p = load_npu_program("sim/programs/" + name + ".json", isa);
-    ms.push_back(simulate_timing(p).report.total_ns / 1e6);
-  }
-  for (size_t i = 0; i < published.size(); ++i) {
-    double sim_ratio = ms[i] / ms[3], pub_ratio = published[i].second / published[3].second;
-    EXPECT_LE(std::fabs(sim_ratio / pub_ratio - 1), 0.25)
-        << published[i].first << ": simulated " << ms[i] << " ms, ratio " << sim_ratio
-        << " vs published " << pub_ratio;
-  }
-  EXPECT_LE(std::fabs(ms[3] / 6.97 - 1), 0.25)
-      << "fastest schedule simulated at " << ms[3] << " ms";
+const std::vector<Row>& calibration() {
+  static const std::vector<Row> rows = [] {
+    std::ifstream f("sim/programs/calibration/measured.json");
+    json data = json::parse(f);
+    std::vector<Row> out;
+    for (const auto& r : data.at("rows")) {
+      Row row{r.at("program"), r.at("measured_ms"), r.at("tolerance")};
+      NpuProgram p = load_npu_program("sim/programs/" + row.program + ".json", npu());
+      row.simulated_ms = simulate_timing(p).report.total_ns / 1e6;
+      out.push_back(row);
+    }
+    return out;
+  }();
+  return rows;
+}
+
+TEST(SimCalibration, EveryRowWithinItsDocumentedError) {
+  ASSERT_GE(calibration().size(), 8u);
+  for (const Row& r : calibration())
+    EXPECT_LE(std::fabs(r.simulated_ms / r.measured_ms - 1), r.tolerance)
+        << r.program << ": simulated " << r.simulated_ms << " ms, measured " << r.measured_ms
+        << " ms";
+}
+
+TEST(SimCalibration, FastestToSlowestOrderKeptWhereTheMeasurementsSeparate) {
+  // Two rows whose measured latencies are further apart than the documented error keep their
+  // order; closer rows may swap within that error (docs/npu-calibration.md says which do).
+  for (const Row& a : calibration())
+    for (const Row& b : calibration()) {
+      if (a.measured_ms * (1 + std::max(a.tolerance, b.tolerance)) >= b.measured_ms)
+        continue;
+      EXPECT_LT(a.simulated_ms, b.simulated_ms)
+          << a.program << " (" << a.measured_ms << " ms measured) vs " << b.program << " ("
+          << b.measured_ms << " ms)";
+    }
 }
 
 TEST(SimCalibration, RmsnormQkvBaselineStaysNearItsRoofline) {
   // The expert baseline (docs/npu-calibration.md) is bound by its fp32 matmuls; a change to the
   // program or the model that leaves PE idle much of the time is a regression of the baseline.
-  Isa isa = npu();
-  if (!isa.find_engine("DMA")->attributes.count("aggregate_bandwidth_gbps"))
-    apply_isa_override(isa, kFit);
-  NpuProgram p = load_npu_program("sim/programs/rmsnorm_qkv.json", isa);
+  NpuProgram p = load_npu_program("sim/programs/rmsnorm_qkv.json", npu());
   TimingReport r = simulate_timing(p).report;
   EXPECT_EQ(r.roofline_ns(), r.tensor_bound_ns);
   EXPECT_GE(r.total_ns, r.roofline_ns());

@@ -348,6 +348,27 @@ TEST(SimFunctional, DmaStridedTransposingLoadWithCast) {
   expect_matches(b, "where R = 16, C = 32\ninput x: f32[R, C]\noutput y[c, r] = x[r, c]\n", 4e-3);
 }
 
+TEST(SimFunctional, DmaPartitionBroadcastPutsTheRowInEveryPartition) {
+  // w[24] read into all 16 partitions of a [16, 24] tile; then x * w row by row.
+  ProgramBuilder b;
+  b.input("x", "f32", 16, 24).tensor("w", "f32", {24}, "input");
+  b.buffer("w_s", "SBUF", "f32", 16, 24).buffer("y_s", "SBUF", "f32", 16, 24);
+  b.instr({{"instr", "dma_broadcast"},
+           {"queue", 3},
+           {"src", {{"tensor", "w"}, {"ap", {{1, 24}, {1, 1}}}}},
+           {"dst", tile("w_s", 24)}});
+  b.instr({{"instr", "tensor_tensor"},
+           {"op", "multiply"},
+           {"a", tile("x_s", 24)},
+           {"b", tile("w_s", 24)},
+           {"out", tile("y_s", 24)}});
+  b.output("y", "f32", "y_s", 16, 24);
+  expect_matches(b,
+                 "where P = 16, F = 24\ninput x: f32[P, F]\ninput w: f32[F]\n"
+                 "output y[p, f] = x[p, f] * w[f]\n",
+                 1e-6);
+}
+
 TEST(SimFunctional, LoopsAndPartitionOffsetsAddressTheRightElements) {
   // Four 32-partition quarters of a [128, 8] tile, each scaled by its own loop index.
   ProgramBuilder b;

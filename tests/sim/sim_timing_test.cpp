@@ -207,11 +207,11 @@ TEST(SimTiming, EveryCycleComesFromTheTarget) {
 
 TEST(SimTiming, OverridesAreChecked) {
   Isa isa = npu();
-  EXPECT_THROW(apply_isa_override(isa, "DMA.queue_bandwidth_gbps"), UserError);
+  EXPECT_THROW(apply_isa_override(isa, "DMA.fixed_cost_ns"), UserError);
   EXPECT_THROW(apply_isa_override(isa, "TPU.x=1"), UserError);
   EXPECT_THROW(apply_isa_override(isa, "DMA.x=fast"), UserError);
-  apply_isa_override(isa, "DMA.queue_bandwidth_gbps=34");
-  EXPECT_EQ(isa.find_engine("DMA")->attributes.at("queue_bandwidth_gbps"), 34);
+  apply_isa_override(isa, "DMA.fixed_cost_ns=650");
+  EXPECT_EQ(isa.find_engine("DMA")->attributes.at("fixed_cost_ns"), 650);
 }
 
 TEST(SimCommand, TimingFunctionalTraceAndExitCodes) {

@@ -362,6 +362,86 @@ std::vector<SuiteCase> nkibench_cases() {
                  set("bc2", 1 - std::pow(0.999, 3));
                  for (auto& x : in.at("v").data) x = std::fabs(x);  // second moment >= 0
                }});
+  // NKIBench's exact forms (the *_nkibench.tp files; their NumPy references in AccelOpt).
+  c.push_back({"experiments/suites/nkibench/rmsnorm_matmul_nkibench.tp", mnk, [](const TensorMap& in) {
+                 const auto& x = get(in, "x");
+                 TensorValue ones = zeros({x.shape[1]});
+                 for (auto& v : ones.data) v = 1.0;
+                 return TensorMap{{"y", mm(rmsnorm_last(x, ones, 0.0), get(in, "w"))}};
+               }});
+  c.push_back({"experiments/suites/nkibench/adamw_nkibench.tp",
+               {{{"P", 1}, {"Q", 1}}, {{"P", 7}, {"Q", 13}}, {{"P", 17}, {"Q", 3}}},
+               [](const TensorMap& in) {
+                 const auto &p = get(in, "p"), &g = get(in, "g"), &m = get(in, "m"), &v = get(in, "v");
+                 TensorValue q = zeros(p.shape);
+                 for (size_t i = 0; i < p.data.size(); ++i) {
+                   double mt = 0.9 * m.data[i] + 0.1 * g.data[i];
+                   double vt = 0.999 * v.data[i] + 0.001 * g.data[i] * g.data[i];
+                   q.data[i] = (p.data[i] - 1e-5 * p.data[i]) - 0.01 * mt / (std::sqrt(vt * 1000.0) + 1e-8);
+                 }
+                 return TensorMap{{"q", q}};
+               },
+               [](TensorMap& in) {
+                 for (auto& x : in.at("v").data) x = std::fabs(x);  // second moment >= 0
+               }});
+  c.push_back({"experiments/suites/nkibench/swiglu_nkibench.tp", mnk, [](const TensorMap& in) {
+                 auto g = mm(get(in, "x"), get(in, "w_gate"));
+                 auto u = mm(get(in, "x"), get(in, "w_up"));
+                 auto h = zip2(g, u, [](double a, double b) { return silu(a) * b; });
+                 return TensorMap{{"y", mm(h, get(in, "w_down"))}};
+               }});
+  c.push_back({"experiments/suites/nkibench/lora_nkibench.tp",
+               {{{"M", 1}, {"N", 7}, {"K", 13}, {"R", 1}},
+                {{"M", 13}, {"N", 5}, {"K", 17}, {"R", 3}},
+                {{"M", 6}, {"N", 1}, {"K", 1}, {"R", 7}}},
+               [](const TensorMap& in) {
+                 auto base = mm(get(in, "x"), get(in, "w"));
+                 auto low = mm(mm(get(in, "x"), get(in, "a")), get(in, "b"));
+                 return TensorMap{{"y", zip2(base, low, [](double a, double b) { return a + b; })}};
+               }});
+  c.push_back({"experiments/suites/nkibench/rope_nkibench.tp", {{{"S", 1}}, {{"S", 7}}, {{"S", 13}}},
+               [](const TensorMap& in) {
+                 // Rows i and i + 64 of x [128, S] rotated by the angle of column s, row i.
+                 const auto &x = get(in, "x"), &cs = get(in, "cos"), &sn = get(in, "sin");
+                 int64_t S = x.shape[1];
+                 TensorValue y = zeros(x.shape);
+                 for (int64_t i = 0; i < 64; ++i)
+                   for (int64_t t = 0; t < S; ++t) {
+                     double x0 = x.data[i * S + t], x1 = x.data[(i + 64) * S + t];
+                     double c = cs.data[i * S + t], sv = sn.data[i * S + t];
+                     y.data[i * S + t] = x0 * c - x1 * sv;
+                     y.data[(i + 64) * S + t] = x0 * sv + x1 * c;
+                   }
+                 return TensorMap{{"y", y}};
+               }});
+  c.push_back({"experiments/suites/nkibench/gqa_nkibench.tp", {{{"S", 1}, {"D", 1}}, {{"S", 5}, {"D", 3}}},
+               [](const TensorMap& in) {
+                 // q [S, 16, D], k and v [S, 8, D] position-major; o [16, S, D].
+                 const auto &q = get(in, "q"), &k = get(in, "k"), &v = get(in, "v");
+                 int64_t S = q.shape[0], D = q.shape[2];
+                 double scale = 1.0 / std::sqrt(static_cast<double>(D));
+                 TensorValue o = zeros({16, S, D});
+                 for (int64_t h = 0; h < 16; ++h)
+                   for (int64_t i = 0; i < S; ++i) {
+                     std::vector<double> sc(static_cast<size_t>(S));
+                     double mx = -1e300, sum = 0;
+                     for (int64_t j = 0; j < S; ++j) {
+                       double d = 0;
+                       for (int64_t e = 0; e < D; ++e)
+                         d += q.data[(i * 16 + h) * D + e] * k.data[(j * 8 + h / 2) * D + e];
+                       sc[static_cast<size_t>(j)] = d * scale;
+                       mx = std::max(mx, d * scale);
+                     }
+                     for (auto& x : sc) sum += (x = std::exp(x - mx));
+                     for (int64_t e = 0; e < D; ++e) {
+                       double acc = 0;
+                       for (int64_t j = 0; j < S; ++j)
+                         acc += sc[static_cast<size_t>(j)] / sum * v.data[(j * 8 + h / 2) * D + e];
+                       o.data[(h * S + i) * D + e] = acc;
+                     }
+                   }
+                 return TensorMap{{"o", o}};
+               }});
   return c;
 }
 

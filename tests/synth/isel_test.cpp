@@ -172,7 +172,12 @@ TEST(Isel, RemovingAnInstructionGivesALongerSequence) {
 }
 
 TEST(Isel, RemovingTheOnlyCoverGivesNoLowering) {
-  Isa no_mm = edited("npu.json", [](nlohmann::json& j) { remove_instruction(j, "matmul"); });
+  // Without matmul, a partition broadcast of w (dma_broadcast) would still give an elementwise
+  // product and a row sum; both go, so nothing covers the matrix product.
+  Isa no_mm = edited("npu.json", [](nlohmann::json& j) {
+    remove_instruction(j, "matmul");
+    remove_instruction(j, "dma_broadcast");
+  });
   Selection s = select("where M, K, N\ninput a: f32[M, K]\ninput w: f32[K, N]\n"
                        "output y[m: M, n: N] = sum(k) a[m, k] * w[k, n]\n",
                        "y", no_mm);
@@ -182,9 +187,11 @@ TEST(Isel, RemovingTheOnlyCoverGivesNoLowering) {
 }
 
 TEST(Isel, WrongSemanticsRejectsTheInstruction) {
-  // matmul adding instead of multiplying: it no longer covers a matrix product.
+  // matmul adding instead of multiplying: it no longer covers a matrix product (nor does a
+  // partition broadcast of w, removed here, with an elementwise product and a row sum).
   Isa bad = edited("npu.json", [](nlohmann::json& j) {
     instruction(j, "matmul")["semantics"] = {"out[m, n] = sum(k) st[k, m] + mv[k, n]"};
+    remove_instruction(j, "dma_broadcast");
   });
   Selection s = select("where M, K, N\ninput a: f32[M, K]\ninput w: f32[K, N]\n"
                        "output y[m: M, n: N] = sum(k) a[m, k] * w[k, n]\n",
