@@ -1,4 +1,4 @@
-// Limits of the simulator beyond the shared ones of ir/limits.h (docs/reliability-sim.md). A
+// Limits of the simulator beyond the shared ones of ir/limits.h (docs/reliability.md). A
 // program past any of them is refused when it loads, with exit 2 and the JSON pointer of the
 // construct: the simulator never wraps an address, runs out of memory or runs without end.
 #pragma once

@@ -57,7 +57,7 @@ def setp(j, path, value):
     j[path[-1]] = value
 
 
-# Fields whose range includes 0, and 2^40 (docs/reliability-runtime-isa.md).
+# Fields whose range includes 0, and 2^40 (docs/reliability.md).
 ZERO_OK = {"fixed_cost_ns", "thread_start_ns", "min_ii_cycles", "access_overhead_cycles",
            "dependency_penalty_cycles"}
 BIG_OK = {"capacity_bytes", "max_free_elems"}

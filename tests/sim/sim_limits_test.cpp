@@ -1,4 +1,4 @@
-// Hostile simulator inputs (issue 18, docs/reliability-sim.md): overflowing access patterns,
+// Hostile simulator inputs (issue 18, docs/reliability.md): overflowing access patterns,
 // huge offsets and queues, loops that expand without end, non-regular and oversized files,
 // non-finite numbers, overrides that must take effect, unwritable traces and huge formulas. Each
 // must be a UserError (exit 2 through sim_command) with the JSON pointer of the construct.
