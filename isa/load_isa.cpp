@@ -46,7 +46,8 @@ std::string escape_pointer_token(const std::string& key) {
 constexpr int64_t kMaxPartitions = 1 << 20;
 
 // Ranges of the numbers a target may give (docs/reliability.md, "Value ranges of ISA target
-// numbers"): far beyond any real machine, narrow enough that costs, clocks and sizes computed from them stay finite and positive.
+// numbers"): far beyond any real machine, narrow enough that costs, clocks and sizes computed
+// from them stay finite and positive.
 constexpr int64_t kMaxLanes = 4096;        // engine lanes, count, queues
 constexpr double kMinClockGhz = 1e-3;      // 1 MHz
 constexpr double kMaxClockGhz = 1e3;       // 1 THz
