@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
@@ -17,6 +18,7 @@ namespace {
 
 std::string g_path;
 std::atomic<int64_t> g_wait_ns{0};
+const std::atomic<bool>* g_give_up = nullptr;
 
 int open_lock_file(const std::string& path) {
   // Read-only: flock needs no write access, so one lock file serves every user of the machine.
@@ -28,10 +30,11 @@ int open_lock_file(const std::string& path) {
 
 } // namespace
 
-void set_measure_lock_path(const std::string& path) {
+void set_measure_lock_path(const std::string& path, const std::atomic<bool>* give_up) {
   if (!path.empty())
     ::close(open_lock_file(path)); // a bad path is an error now, not mid-search
   g_path = path;
+  g_give_up = give_up;
 }
 
 const std::string& measure_lock_path() { return g_path; }
@@ -45,9 +48,22 @@ MeasureLock::MeasureLock(const std::string& path) {
     return;
   fd_ = open_lock_file(path);
   auto t0 = std::chrono::steady_clock::now();
-  while (::flock(fd_, LOCK_EX) != 0) {
-    if (errno == EINTR)
+  // Polled rather than blocking, so a wait can be given up: SIGINT's handler restarts flock(2).
+  while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK || errno == EINTR) {
+      static std::atomic<bool> said{false};
+      if (!said.exchange(true))
+        std::fprintf(stderr, "axon-synth: waiting for the measuring lock %s (another job is measuring)\n",
+                     path.c_str());
+      if (g_give_up && g_give_up->load()) {
+        gave_up_ = true;
+        ::close(fd_);
+        fd_ = -1;
+        break;
+      }
+      ::usleep(10000);
       continue;
+    }
     int e = errno;
     ::close(fd_);
     fd_ = -1;

@@ -200,6 +200,10 @@ double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, i
 std::optional<Timing> time_isolated(const Artifact& a, int warmup, int repeats, double stop_above_ns,
                                     double timeout_s, std::string* failure, bool* timed_out) {
   MeasureLock lock;  // --measure-lock: one timing run at a time across processes
+  if (!lock.held()) {
+    if (failure) *failure = "not timed: interrupted while waiting for the measuring lock";
+    return std::nullopt;
+  }
   IsolatedResult r = run_isolated(
       [&] {
         Timing t = a.time(warmup, repeats, stop_above_ns);

@@ -431,7 +431,7 @@ int synthesize_command(const SynthOptions& o) {
     ~RestoreSigint() { std::signal(SIGINT, SIG_DFL); }
   } restore_sigint;
   StageTimer timer;
-  set_measure_lock_path(o.measure_lock);
+  set_measure_lock_path(o.measure_lock, &g_interrupted);
   SpecLibrary extra;
   FrontendOptions front = front_options(o, extra);
   SourceRef src = read_source(o.program);

@@ -427,22 +427,21 @@ class MeasureLockE2E(Base):
         p = subprocess.Popen([binary, "--isa", "targets/avx2.json", "experiments/suites/ops/add.tp", "--dim", "M=64",
                               "--dim", "N=64", "--no-cache", "--time-budget", "2", "-j", "1", "--measure-lock", str(self.lock),
                               "-o", str(out)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        # The job compiles and checks its first candidate, then blocks on the lock: /proc/locks
-        # lists its request as a waiter ("->") on the lock file's inode.
-        inode = os.stat(self.lock).st_ino
-        waiting = lambda: any(l.split()[1] == "->" and l.split()[5] == str(p.pid) and l.split()[6].endswith(f":{inode}")
-                              for l in pathlib.Path("/proc/locks").read_text().splitlines() if len(l.split()) > 6)
-        deadline = time.monotonic() + 240
-        while not waiting():
-            self.assertIsNone(p.poll(), "the main job finished while the lock was held by another")
-            self.assertLess(time.monotonic(), deadline, "the main job never asked for the lock")
-            time.sleep(0.05)
+        # The job compiles and checks its first candidate, then waits for the lock and says so.
+        head = []
+        while True:
+            line = p.stdout.readline()
+            self.assertNotEqual(line, "", "the main job ended without waiting for the lock:\n" + "".join(head))
+            head.append(line)
+            if "waiting for the measuring lock" in line:
+                break
         t_wait = time.monotonic()
         time.sleep(2.0)
         self.assertIsNone(p.poll(), "the main job finished while the lock was held by another")
         log_while_held = (out / "candidates.jsonl").read_text() if (out / "candidates.jsonl").exists() else ""
         os.close(fd)  # release
         log, _ = p.communicate(timeout=300)
+        log = "".join(head) + log
         self.assertEqual(p.returncode, 0, log)
         self.assertEqual(log_while_held, "", "a candidate was measured while another process held the lock")
         r = json.loads((out / "report.json").read_text())

@@ -49,7 +49,8 @@ int run_sim(const std::string& text, std::string* err_out = nullptr,
             std::vector<std::string> overrides = {}, bool functional = false,
             std::string* out_text = nullptr) {
   SimCommandOptions o;
-  o.program = write_temp("hostile_program.json", text);
+  // One file per process: ctest runs this binary's tests in parallel processes.
+  o.program = write_temp("hostile_program." + std::to_string(::getpid()) + ".json", text);
   o.isa = "targets/npu.json";
   o.overrides = std::move(overrides);
   o.functional = functional;
