@@ -5,6 +5,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <unordered_map>
 
 #include "ir/error.h"
@@ -26,8 +28,9 @@ constexpr double kMaxTrialWork = 4e6;
 constexpr double kMaxLargeBoundedWork = 2e4;
 
 // Nesting depth of an expression DAG (each node counted once: no exponential walk over shared
-// subterms, no recursion).
-int expr_depth(const Expr& root) {
+// subterms, no recursion). A node's depth is one more than the deepest of its arguments and of
+// `floor(node)` (0 when not given): a tensor read can stand for the expression it names.
+int expr_depth(const Expr& root, const std::function<int(const ExprNode&)>& floor = nullptr) {
   std::unordered_map<const ExprNode*, int> depth;
   std::vector<std::pair<const ExprNode*, bool>> stack = {{root.get(), false}};
   while (!stack.empty()) {
@@ -42,7 +45,7 @@ int expr_depth(const Expr& root) {
           stack.push_back({a.get(), false});
       continue;
     }
-    int d = 0;
+    int d = floor ? floor(*n) : 0;
     for (auto& a : n->args())
       d = std::max(d, depth[a.get()]);
     depth[n] = d + 1;
@@ -57,31 +60,12 @@ int inlined_depth(const IndexProgram& p) {
   std::map<std::string, int> tensor_depth;
   int deepest = 0;
   for (auto& st : p.stmts()) {
-    std::unordered_map<const ExprNode*, int> depth;
-    std::vector<std::pair<const ExprNode*, bool>> stack = {{st.value.get(), false}};
-    while (!stack.empty()) {
-      auto [n, expanded] = stack.back();
-      stack.pop_back();
-      if (depth.count(n))
-        continue;
-      if (!expanded) {
-        stack.push_back({n, true});
-        for (auto& a : n->args())
-          if (!depth.count(a.get()))
-            stack.push_back({a.get(), false});
-        continue;
-      }
-      int d = 0;
-      for (auto& a : n->args())
-        d = std::max(d, depth[a.get()]);
-      if (n->kind() == ExprKind::Access) {
-        auto it = tensor_depth.find(n->name());
-        if (it != tensor_depth.end())
-          d = std::max(d, it->second);
-      }
-      depth[n] = d + 1;
-    }
-    int d = depth[st.value.get()];
+    int d = expr_depth(st.value, [&](const ExprNode& n) {
+      if (n.kind() != ExprKind::Access)
+        return 0;
+      auto it = tensor_depth.find(n.name());
+      return it != tensor_depth.end() ? it->second : 0;
+    });
     tensor_depth[st.out] = std::max(tensor_depth[st.out], d);
     if (p.tensor(st.out).role == TensorRole::Output)
       deepest = std::max(deepest, d);
