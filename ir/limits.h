@@ -13,4 +13,4 @@ inline constexpr int kMaxExprDepth = 256;
 inline constexpr int kMaxCallOperands = 1024;
 // Bytes of one input file (.tp, .spec, ISA JSON, NPU program, manifest).
 inline constexpr int64_t kMaxInputFileBytes = int64_t(64) << 20;
-}  // namespace axon::limits
+} // namespace axon::limits

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ir/error.h"
+#include "ir/json_nesting.h"
 #include "ir/limits.h"
 #include "isa/isa.h"
 #include "isa/isa_internal.h"
@@ -957,29 +958,10 @@ void check_costs(const Ctx& ctx, const Isa& isa, const Instruction& in, const st
 
 // Nesting of [ and { outside strings, checked before the document is parsed.
 void check_json_nesting(const Ctx& ctx, const std::string& text) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonNesting)
-        user_error(ctx.path +
-                   ": not a target this reader accepts: arrays and objects nested "
-                   "deeper than " +
-                   std::to_string(kMaxJsonNesting) + " levels (at byte " + std::to_string(i) + ")");
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
+  int64_t at = json_nesting_overflow(text, kMaxJsonNesting);
+  if (at >= 0)
+    user_error(ctx.path + ": not a target this reader accepts: arrays and objects nested deeper than " +
+               std::to_string(kMaxJsonNesting) + " levels (at byte " + std::to_string(at) + ")");
 }
 
 } // namespace

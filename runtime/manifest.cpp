@@ -1,6 +1,7 @@
 // Reading, checking and writing manifest.json (see manifest.h).
 #include "runtime/manifest.h"
 
+#include "ir/json_nesting.h"
 #include "runtime/sha256.h"
 
 namespace axon::rt {
@@ -401,29 +402,10 @@ json entry_to_json(const Entry& e) {
 }
 
 json parse_json_limited(const std::string& text) {
-  // Depth of [ and { outside strings, checked before nlohmann builds (and later copies and
-  // destroys) the tree.
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth)
-        throw ManifestError{ManifestError::Invalid,
-                            "not JSON this reader accepts: nested deeper than " +
-                                std::to_string(kMaxJsonDepth) + " levels"};
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
+  // Depth checked before nlohmann builds (and later copies and destroys) the tree recursively.
+  if (json_nesting_overflow(text, kMaxJsonDepth) >= 0)
+    throw ManifestError{ManifestError::Invalid, "not JSON this reader accepts: nested deeper than " +
+                                                    std::to_string(kMaxJsonDepth) + " levels"};
   try {
     return json::parse(text);
   } catch (const json::exception& ex) {

@@ -442,14 +442,16 @@ private:
   int splits_ = 0;
 };
 
-} // namespace
-
-SmtQuery encode_goal(const Goal& g) {
-  Encoder e;
+// The header comments of an obligation's query.
+void describe_goal(Encoder& e, const Goal& g) {
   e.q.comments.push_back("axon-synth equivalence obligation" +
                          (g.name.empty() ? "" : ": " + g.name));
   e.q.comments.push_back(std::string("encoding ") + kEncodingVersion + ", " + kLemmaLibraryVersion +
                          "; expected answer: unsat (lhs == rhs for all sizes)");
+}
+
+// The goal's output indices in their ranges, and its assumptions, as facts.
+void assert_goal_facts(Encoder& e, const Goal& g) {
   for (auto& [v, ext] : g.index_ranges) {
     std::string s = smt_symbol("i_", v);
     e.declare(s, {}, Sort::Int);
@@ -458,6 +460,14 @@ SmtQuery encode_goal(const Goal& g) {
   }
   for (auto& a : g.assumptions)
     e.fact(e.enc(a));
+}
+
+} // namespace
+
+SmtQuery encode_goal(const Goal& g) {
+  Encoder e;
+  describe_goal(e, g);
+  assert_goal_facts(e, g);
   SExpr l = e.enc(g.lhs), r = e.enc(g.rhs);
   e.add_reduction_lemmas();
   e.q.asserts.push_back(s_app("not", {s_app("=", {l, r})}));
@@ -485,21 +495,11 @@ CertificateQuery encode_certificate(const Goal& g, const Expr& lhs, const Expr& 
                                     const std::map<std::string, Expr>& dim_defs,
                                     const std::vector<std::pair<std::string, Expr>>& ranges) {
   Encoder e;
-  e.q.comments.push_back("axon-synth equivalence obligation" +
-                         (g.name.empty() ? "" : ": " + g.name));
-  e.q.comments.push_back(std::string("encoding ") + kEncodingVersion + ", " + kLemmaLibraryVersion +
-                         "; expected answer: unsat (lhs == rhs for all sizes)");
+  describe_goal(e, g);
   e.q.comments.push_back(
       "certificate form: both sides as written (their + - * / kept for the solver); each other "
       "subterm a_<n> is asserted equal to its normal form (an instance of the normalizer's rules):");
-  for (auto& [v, ext] : g.index_ranges) {
-    std::string s = smt_symbol("i_", v);
-    e.declare(s, {}, Sort::Int);
-    SExpr x = e.enc(ext);
-    e.fact(s_app("and", {s_app("<=", {s_int(0), s_sym(s)}), s_app("<", {s_sym(s), x})}));
-  }
-  for (auto& a : g.assumptions)
-    e.fact(e.enc(a));
+  assert_goal_facts(e, g);
   std::map<std::string, SExpr> defs;
   SExpr l = e.raw(lhs, dim_defs, ranges, &defs), r = e.raw(rhs, dim_defs, ranges, &defs);
   e.add_reduction_lemmas();
