@@ -11,4 +11,4 @@ namespace axon {
 
 std::string pseudo_c(const IndexProgram& p, const Schedule& s, const std::string& name);
 
-}  // namespace axon
+} // namespace axon

@@ -16,41 +16,41 @@ using AstPtr = std::shared_ptr<const AstExpr>;
 
 struct AstExpr {
   enum class Kind {
-    Number,    // 2, 1e-6 (text kept to tell ints from reals)
-    String,    // "tanh"
-    Name,      // x, M, k, true/false
-    Ellipsis,  // ... inside an index list or a shape
-    Index,     // name[args]
-    Call,      // name(args, key=value)
-    List,      // [a, b] (attribute values)
-    Unary,     // op in {"-", "!"}
-    Binary,    // op in {"+","-","*","/","%","**","<","<=",">",">=","==","!=","&&","||"}
-    Reduce,    // name in {sum, max, min}: name(var [: extent]) body
+    Number,   // 2, 1e-6 (text kept to tell ints from reals)
+    String,   // "tanh"
+    Name,     // x, M, k, true/false
+    Ellipsis, // ... inside an index list or a shape
+    Index,    // name[args]
+    Call,     // name(args, key=value)
+    List,     // [a, b] (attribute values)
+    Unary,    // op in {"-", "!"}
+    Binary,   // op in {"+","-","*","/","%","**","<","<=",">",">=","==","!=","&&","||"}
+    Reduce,   // name in {sum, max, min}: name(var [: extent]) body
   };
   Kind kind;
   Loc loc;
-  std::string text;  // Number: literal text; String: value; Name/Index/Call/Reduce: name;
-                     // Unary/Binary: operator; Reduce: reduction name
-  std::string var;   // Reduce: bound variable
-  std::vector<AstPtr> args;  // operands / indices / call args / list items; Reduce: {body}
-  std::vector<std::pair<std::string, AstPtr>> kwargs;  // Call: key=value
-  AstPtr extent;     // Reduce: optional explicit extent
-  int depth = 0;     // nesting depth: 0 for a leaf; operators, calls, indexing and parentheses
-                     // add one level each (at most limits::kMaxExprDepth, checked by the parser)
-  bool is_int() const;  // Number without '.', 'e' or 'E'
+  std::string text;         // Number: literal text; String: value; Name/Index/Call/Reduce: name;
+                            // Unary/Binary: operator; Reduce: reduction name
+  std::string var;          // Reduce: bound variable
+  std::vector<AstPtr> args; // operands / indices / call args / list items; Reduce: {body}
+  std::vector<std::pair<std::string, AstPtr>> kwargs; // Call: key=value
+  AstPtr extent;                                      // Reduce: optional explicit extent
+  int depth = 0;       // nesting depth: 0 for a leaf; operators, calls, indexing and parentheses
+                       // add one level each (at most limits::kMaxExprDepth, checked by the parser)
+  bool is_int() const; // Number without '.', 'e' or 'E'
   double number() const;
 };
 
 struct AstType {
-  std::string dtype;  // as written; may be empty in spec parameter patterns
+  std::string dtype; // as written; may be empty in spec parameter patterns
   Loc dtype_loc;
-  std::vector<AstPtr> shape;  // may contain one Ellipsis (specs)
+  std::vector<AstPtr> shape; // may contain one Ellipsis (specs)
   Loc loc;
 };
 
 struct AstIndexVar {
-  std::string name;  // "..." for an ellipsis
-  AstPtr extent;     // optional `i: N`
+  std::string name; // "..." for an ellipsis
+  AstPtr extent;    // optional `i: N`
   Loc loc;
 };
 
@@ -67,8 +67,8 @@ struct AstStmt {
   std::optional<AstType> type;
   // Assign
   bool is_output = false;
-  bool accumulate = false;                   // +=
-  std::optional<std::vector<AstIndexVar>> index_vars;  // index statement: name[vars] = ...
+  bool accumulate = false;                            // +=
+  std::optional<std::vector<AstIndexVar>> index_vars; // index statement: name[vars] = ...
   AstPtr rhs;
 };
 
@@ -88,13 +88,13 @@ struct AstSpecParam {
 };
 struct AstSpecAttr {
   std::string name;
-  AstPtr default_value;  // may be null: the attribute is required
+  AstPtr default_value; // may be null: the attribute is required
   Loc loc;
 };
 struct AstSpecOp {
   std::string name;
   Loc loc;
-  std::string doc;  // the comment lines right above `op`
+  std::string doc; // the comment lines right above `op`
   std::vector<AstSpecParam> params;
   std::vector<AstSpecAttr> attrs;
   AstType result;
@@ -115,4 +115,4 @@ AstSpecFile parse_spec_file(const SourceRef& src);
 // Prints an expression back in .tp syntax (used by the Program printer and diagnostics).
 std::string to_string(const AstExpr& e);
 
-}  // namespace axon
+} // namespace axon

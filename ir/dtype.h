@@ -9,8 +9,8 @@ namespace axon {
 
 enum class DType { F32, BF16, F16, Bool };
 
-const char* dtype_name(DType t);                          // "f32", "bf16", "f16", "bool"
-std::optional<DType> parse_dtype(const std::string& s);   // nullopt when unknown
+const char* dtype_name(DType t);                        // "f32", "bf16", "f16", "bool"
+std::optional<DType> parse_dtype(const std::string& s); // nullopt when unknown
 int dtype_bytes(DType t);
 // Rounds a double to the nearest value representable in t (round to nearest even).
 double round_to_dtype(double v, DType t);
@@ -20,4 +20,4 @@ double round_to_dtype(double v, DType t);
 void encode_element(DType t, double v, void* dst);
 double decode_element(DType t, const void* src);
 
-}  // namespace axon
+} // namespace axon

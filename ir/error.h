@@ -11,23 +11,25 @@
 namespace axon {
 
 class UserError : public std::runtime_error {
- public:
+public:
   explicit UserError(const std::string& msg) : std::runtime_error(msg) {}
 };
 
 class InternalError : public std::logic_error {
- public:
+public:
   explicit InternalError(const std::string& msg) : std::logic_error(msg) {}
 };
 
 // The defaults capture the caller's location (builtins that g++ and clang both provide).
 [[noreturn]] void internal_error(const std::string& msg, const char* file = __builtin_FILE(),
-                                 int line = __builtin_LINE(), const char* function = __builtin_FUNCTION());
+                                 int line = __builtin_LINE(),
+                                 const char* function = __builtin_FUNCTION());
 [[noreturn]] void user_error(const std::string& msg);
 
-#define AXON_CHECK(cond, msg)                                          \
-  do {                                                                 \
-    if (!(cond)) ::axon::internal_error(std::string("check failed: ") + #cond + ": " + (msg)); \
+#define AXON_CHECK(cond, msg)                                                                      \
+  do {                                                                                             \
+    if (!(cond))                                                                                   \
+      ::axon::internal_error(std::string("check failed: ") + #cond + ": " + (msg));                \
   } while (0)
 
-}  // namespace axon
+} // namespace axon

@@ -27,10 +27,12 @@ IndexProgram expand(const Program& p, const SpecLibrary& specs) {
     std::string name = p.ssa_name(n.result);
     TensorRole role = outputs.count(n.result) ? TensorRole::Output : TensorRole::Temp;
     tensors.push_back(TensorDecl{name, rv.dtype, rv.shape, role});
-    if (rv.version > 0) updates[name] = rv.name;
+    if (rv.version > 0)
+      updates[name] = rv.name;
     // With `+=` the op's own result goes to a temporary first.
     std::string target = n.accumulate ? name + ".inc" : name;
-    if (n.accumulate) tensors.push_back(TensorDecl{target, rv.dtype, rv.shape, TensorRole::Temp});
+    if (n.accumulate)
+      tensors.push_back(TensorDecl{target, rv.dtype, rv.shape, TensorRole::Temp});
 
     if (n.op == "index") {
       stmts.push_back(IndexStmt{target, n.vars, n.expr, n.loc, "index"});
@@ -65,7 +67,8 @@ IndexProgram expand(const Program& p, const SpecLibrary& specs) {
       // new[i...] = old[i...] + inc[i...]
       std::string old;
       for (size_t i = 0; i < p.values.size(); ++i)
-        if (p.values[i].name == rv.name && p.values[i].version == rv.version - 1) old = p.ssa_name(static_cast<ValueId>(i));
+        if (p.values[i].name == rv.name && p.values[i].version == rv.version - 1)
+          old = p.ssa_name(static_cast<ValueId>(i));
       AXON_CHECK(!old.empty(), "no previous version of " + rv.name);
       std::vector<std::string> vars;
       std::vector<Expr> idx;
@@ -73,14 +76,17 @@ IndexProgram expand(const Program& p, const SpecLibrary& specs) {
         vars.push_back("i" + std::to_string(i));
         idx.push_back(ExprNode::index_var(vars.back()));
       }
-      stmts.push_back(IndexStmt{name, vars, ExprNode::access(old, idx) + ExprNode::access(target, idx), n.loc, "accumulate"});
+      stmts.push_back(IndexStmt{name, vars,
+                                ExprNode::access(old, idx) + ExprNode::access(target, idx), n.loc,
+                                "accumulate"});
     }
   }
-  IndexProgram out = IndexProgram::make(p.dims, std::move(tensors), std::move(stmts), std::move(updates));
+  IndexProgram out =
+      IndexProgram::make(p.dims, std::move(tensors), std::move(stmts), std::move(updates));
   // Sizes computed inside specs and structural ops, and every index expression's range, bounded
   // before anything evaluates them (the checker has placed the sizes it could see already).
   check_ranges(out, p.src.get());
   return out;
 }
 
-}  // namespace axon
+} // namespace axon

@@ -35,43 +35,83 @@ enum class Sort { Int, Real, Bool };
 // Integer division and remainder of the IR: floor division, remainder with the divisor's sign,
 // both 0 for a zero divisor.
 inline int64_t floor_div(int64_t a, int64_t b) {
-  if (b == 0) return 0;
+  if (b == 0)
+    return 0;
   // INT64_MIN / -1 traps on x86; it wraps here instead, and ir/ranges.h refuses programs where
   // it could happen.
-  if (b == -1) return static_cast<int64_t>(0 - static_cast<uint64_t>(a));
+  if (b == -1)
+    return static_cast<int64_t>(0 - static_cast<uint64_t>(a));
   int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  if ((a % b != 0) && ((a < 0) != (b < 0)))
+    --q;
   return q;
 }
 inline int64_t floor_mod(int64_t a, int64_t b) {
-  if (b == 0 || b == -1) return 0;
+  if (b == 0 || b == -1)
+    return 0;
   int64_t r = a % b;
-  if (r != 0 && ((r < 0) != (b < 0))) r += b;
+  if (r != 0 && ((r < 0) != (b < 0)))
+    r += b;
   return r;
 }
 
 enum class ExprKind {
-  IntConst, RealConst, IndexVar, DimVar, Access,
+  IntConst,
+  RealConst,
+  IndexVar,
+  DimVar,
+  Access,
   // unary
-  Neg, Not, ToReal, Exp, Log, Sqrt, Rsqrt, Tanh, Erf, Sigmoid, Abs, Sin, Cos, Recip,
+  Neg,
+  Not,
+  ToReal,
+  Exp,
+  Log,
+  Sqrt,
+  Rsqrt,
+  Tanh,
+  Erf,
+  Sigmoid,
+  Abs,
+  Sin,
+  Cos,
+  Recip,
   // binary
-  Add, Sub, Mul, Div, Mod, Min, Max, Pow, Lt, Le, Gt, Ge, Eq, Ne, And, Or,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Mod,
+  Min,
+  Max,
+  Pow,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  Eq,
+  Ne,
+  And,
+  Or,
   // other
-  Select, Sum, RMax, RMin,
+  Select,
+  Sum,
+  RMax,
+  RMin,
 };
 
-const char* kind_name(ExprKind k);  // "add", "exp", "sum", ...
+const char* kind_name(ExprKind k); // "add", "exp", "sum", ...
 const char* sort_name(Sort s);
 bool is_unary(ExprKind k);
 bool is_binary(ExprKind k);
 bool is_reduce(ExprKind k);
-bool is_real_function(ExprKind k);  // exp, log, sqrt, ... (Real -> Real, uninterpreted in smt/)
+bool is_real_function(ExprKind k); // exp, log, sqrt, ... (Real -> Real, uninterpreted in smt/)
 
 class ExprNode;
 using Expr = std::shared_ptr<const ExprNode>;
 
 class ExprNode {
- public:
+public:
   ExprKind kind() const { return kind_; }
   Sort sort() const { return sort_; }
   const std::vector<Expr>& args() const { return args_; }
@@ -97,7 +137,7 @@ class ExprNode {
   const Expr& extent() const { return args_.at(0); }
   const Expr& body() const { return args_.at(1); }
 
- private:
+private:
   ExprNode(ExprKind k, Sort s, std::vector<Expr> args, std::string name, int64_t i, double r)
       : kind_(k), sort_(s), args_(std::move(args)), name_(std::move(name)), ival_(i), rval_(r) {}
   ExprKind kind_;
@@ -149,4 +189,4 @@ std::vector<std::string> tensors_read(const Expr& e);
 // Light simplification of Int expressions (constant folding, x+0, x*1, x*0); keeps structure.
 Expr simplify_int(const Expr& e);
 
-}  // namespace axon
+} // namespace axon

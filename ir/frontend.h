@@ -14,8 +14,8 @@
 namespace axon {
 
 struct FrontendOptions {
-  std::map<std::string, int64_t> dim_overrides;  // --dim M=64
-  const SpecLibrary* specs = nullptr;            // default: SpecLibrary::builtin()
+  std::map<std::string, int64_t> dim_overrides; // --dim M=64
+  const SpecLibrary* specs = nullptr;           // default: SpecLibrary::builtin()
 };
 
 // .tp text -> checked Program. Bad input throws UserError with file:line:col.
@@ -25,4 +25,4 @@ IndexProgram load_index_program(const SourceRef& src, const FrontendOptions& opt
 // Checked Program -> IndexProgram.
 IndexProgram expand(const Program& p, const SpecLibrary& specs);
 
-}  // namespace axon
+} // namespace axon

@@ -19,4 +19,4 @@ std::string hash_hex(const std::string& data) {
   return buf;
 }
 
-}  // namespace axon
+} // namespace axon

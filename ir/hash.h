@@ -10,4 +10,4 @@ namespace axon {
 uint64_t fnv1a64(const std::string& data, uint64_t seed = 1469598103934665603ULL);
 std::string hash_hex(const std::string& data);
 
-}  // namespace axon
+} // namespace axon

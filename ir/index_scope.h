@@ -16,18 +16,18 @@
 namespace axon {
 
 struct ScopeTensor {
-  std::string ssa;                 // name used in the resulting Access nodes
+  std::string ssa; // name used in the resulting Access nodes
   Shape shape;
   Sort sort = Sort::Real;
-  std::optional<double> literal;   // a scalar literal standing for the tensor (spec operands)
-  size_t batch_rank = 0;           // leading dims matched by `...` (specs)
+  std::optional<double> literal; // a scalar literal standing for the tensor (spec operands)
+  size_t batch_rank = 0;         // leading dims matched by `...` (specs)
 };
 
 struct IndexScope {
   const SourceFile* src = nullptr;
   std::function<const ScopeTensor*(const std::string&)> tensor;
-  std::function<std::optional<Expr>(const std::string&)> dim;       // dim name -> size expr
-  std::function<std::optional<double>(const std::string&)> scalar;  // spec attribute values
+  std::function<std::optional<Expr>(const std::string&)> dim;      // dim name -> size expr
+  std::function<std::optional<double>(const std::string&)> scalar; // spec attribute values
   // The program's dim sizes, where known: an explicit reduction extent that has a value must be
   // in 1..limits::kMaxExtent (ir/ranges.h).
   const std::map<std::string, std::optional<int64_t>>* dim_values = nullptr;
@@ -52,4 +52,4 @@ std::optional<Expr> infer_extent(const AstExpr& e, const std::string& var, const
 // Names of the functions usable in index notation, for hints.
 const std::vector<std::string>& index_functions();
 
-}  // namespace axon
+} // namespace axon

@@ -12,7 +12,6 @@ namespace {
 
 std::atomic<uint64_t> g_counter{0};
 
-
 Expr inline_expr(const IndexProgram& p, const Expr& e, std::map<std::string, Expr>& memo);
 
 Expr defining(const IndexProgram& p, const std::string& t, std::map<std::string, Expr>& memo) {

@@ -16,7 +16,7 @@ namespace axon {
 
 struct TensorValue {
   std::vector<int64_t> shape;
-  std::vector<double> data;  // row-major
+  std::vector<double> data; // row-major
   size_t numel() const { return data.size(); }
   double& at(const std::vector<int64_t>& idx);
   double at(const std::vector<int64_t>& idx) const;
@@ -30,17 +30,17 @@ enum class EvalMode { F64, F32, Storage };
 // around work that interprets programs (the numerical trials of proofs, numerics checks), so one
 // large trial cannot run past the limit (docs/reliability.md).
 class InterpreterStopped : public std::runtime_error {
- public:
+public:
   using std::runtime_error::runtime_error;
 };
 class ScopedInterpreterDeadline {
- public:
+public:
   explicit ScopedInterpreterDeadline(std::chrono::steady_clock::time_point deadline);
   ~ScopedInterpreterDeadline();
   ScopedInterpreterDeadline(const ScopedInterpreterDeadline&) = delete;
   ScopedInterpreterDeadline& operator=(const ScopedInterpreterDeadline&) = delete;
 
- private:
+private:
   std::chrono::steady_clock::time_point saved_;
 };
 
@@ -53,9 +53,10 @@ TensorMap interpret(const IndexProgram& p, const TensorMap& inputs, EvalMode mod
 // tensor is computed, with elements of temporaries computed on first read and memoized (and, in
 // the F32 and Storage modes, rounded as `interpret` rounds every element it stores). Checks a
 // full-size kernel without interpreting the whole program.
-std::map<std::string, std::vector<double>> interpret_points(
-    const IndexProgram& p, const TensorMap& inputs, const std::map<std::string, std::vector<std::vector<int64_t>>>& points,
-    EvalMode mode = EvalMode::F64);
+std::map<std::string, std::vector<double>>
+interpret_points(const IndexProgram& p, const TensorMap& inputs,
+                 const std::map<std::string, std::vector<std::vector<int64_t>>>& points,
+                 EvalMode mode = EvalMode::F64);
 
 // Random inputs: uniform in [-scale, scale], bool tensors 0/1, deterministic for a seed.
 TensorMap random_inputs(const IndexProgram& p, uint64_t seed, double scale = 1.0);
@@ -66,4 +67,4 @@ void random_inputs_into(const IndexProgram& p, uint64_t seed, TensorMap& m, doub
 // max |a - b| / (atol + rtol * |b|) over elements; > 1 means out of tolerance. Shapes must agree.
 double max_scaled_error(const TensorValue& a, const TensorValue& b, double atol, double rtol);
 
-}  // namespace axon
+} // namespace axon

@@ -22,10 +22,39 @@ double AstExpr::number() const { return std::strtod(text.c_str(), nullptr); }
 namespace {
 
 enum class Tok {
-  Ident, Number, String, Newline, End,
-  LParen, RParen, LBracket, RBracket, LBrace, RBrace, Comma, Colon, Semicolon,
-  Assign, PlusAssign, Arrow, Ellipsis,
-  Plus, Minus, Star, Slash, Percent, Pow, Lt, Le, Gt, Ge, EqEq, Ne, AndAnd, OrOr, Bang,
+  Ident,
+  Number,
+  String,
+  Newline,
+  End,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  LBrace,
+  RBrace,
+  Comma,
+  Colon,
+  Semicolon,
+  Assign,
+  PlusAssign,
+  Arrow,
+  Ellipsis,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  Percent,
+  Pow,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  EqEq,
+  Ne,
+  AndAnd,
+  OrOr,
+  Bang,
 };
 
 struct Token {
@@ -36,39 +65,72 @@ struct Token {
 
 const char* tok_desc(Tok t) {
   switch (t) {
-    case Tok::Ident: return "a name";
-    case Tok::Number: return "a number";
-    case Tok::String: return "a string";
-    case Tok::Newline: return "end of line";
-    case Tok::End: return "end of file";
-    case Tok::LParen: return "'('";
-    case Tok::RParen: return "')'";
-    case Tok::LBracket: return "'['";
-    case Tok::RBracket: return "']'";
-    case Tok::LBrace: return "'{'";
-    case Tok::RBrace: return "'}'";
-    case Tok::Comma: return "','";
-    case Tok::Colon: return "':'";
-    case Tok::Semicolon: return "';'";
-    case Tok::Assign: return "'='";
-    case Tok::PlusAssign: return "'+='";
-    case Tok::Arrow: return "'->'";
-    case Tok::Ellipsis: return "'...'";
-    case Tok::Plus: return "'+'";
-    case Tok::Minus: return "'-'";
-    case Tok::Star: return "'*'";
-    case Tok::Slash: return "'/'";
-    case Tok::Percent: return "'%'";
-    case Tok::Pow: return "'**'";
-    case Tok::Lt: return "'<'";
-    case Tok::Le: return "'<='";
-    case Tok::Gt: return "'>'";
-    case Tok::Ge: return "'>='";
-    case Tok::EqEq: return "'=='";
-    case Tok::Ne: return "'!='";
-    case Tok::AndAnd: return "'&&'";
-    case Tok::OrOr: return "'||'";
-    case Tok::Bang: return "'!'";
+  case Tok::Ident:
+    return "a name";
+  case Tok::Number:
+    return "a number";
+  case Tok::String:
+    return "a string";
+  case Tok::Newline:
+    return "end of line";
+  case Tok::End:
+    return "end of file";
+  case Tok::LParen:
+    return "'('";
+  case Tok::RParen:
+    return "')'";
+  case Tok::LBracket:
+    return "'['";
+  case Tok::RBracket:
+    return "']'";
+  case Tok::LBrace:
+    return "'{'";
+  case Tok::RBrace:
+    return "'}'";
+  case Tok::Comma:
+    return "','";
+  case Tok::Colon:
+    return "':'";
+  case Tok::Semicolon:
+    return "';'";
+  case Tok::Assign:
+    return "'='";
+  case Tok::PlusAssign:
+    return "'+='";
+  case Tok::Arrow:
+    return "'->'";
+  case Tok::Ellipsis:
+    return "'...'";
+  case Tok::Plus:
+    return "'+'";
+  case Tok::Minus:
+    return "'-'";
+  case Tok::Star:
+    return "'*'";
+  case Tok::Slash:
+    return "'/'";
+  case Tok::Percent:
+    return "'%'";
+  case Tok::Pow:
+    return "'**'";
+  case Tok::Lt:
+    return "'<'";
+  case Tok::Le:
+    return "'<='";
+  case Tok::Gt:
+    return "'>'";
+  case Tok::Ge:
+    return "'>='";
+  case Tok::EqEq:
+    return "'=='";
+  case Tok::Ne:
+    return "'!='";
+  case Tok::AndAnd:
+    return "'&&'";
+  case Tok::OrOr:
+    return "'||'";
+  case Tok::Bang:
+    return "'!'";
   }
   return "?";
 }
@@ -76,7 +138,7 @@ const char* tok_desc(Tok t) {
 // Splits text into tokens. Newlines inside () and [] are dropped (a statement may span lines
 // there); comments run from '#' to the end of the line and are kept for spec docs.
 class Lexer {
- public:
+public:
   explicit Lexer(const SourceFile& src) : src_(src) {}
 
   std::vector<Token> run(std::vector<std::pair<int, std::string>>* comments) {
@@ -92,11 +154,16 @@ class Lexer {
         advance();
         continue;
       }
-      if (c == ' ' || c == '\t' || c == '\r') { advance(); continue; }
+      if (c == ' ' || c == '\t' || c == '\r') {
+        advance();
+        continue;
+      }
       if (c == '#') {
         size_t start = pos_;
-        while (pos_ < s.size() && s[pos_] != '\n') advance();
-        if (comments) comments->push_back({loc.line, s.substr(start + 1, pos_ - start - 1)});
+        while (pos_ < s.size() && s[pos_] != '\n')
+          advance();
+        if (comments)
+          comments->push_back({loc.line, s.substr(start + 1, pos_ - start - 1)});
         continue;
       }
       if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
@@ -108,7 +175,8 @@ class Lexer {
         continue;
       }
       if (std::isdigit(static_cast<unsigned char>(c)) ||
-          (c == '.' && pos_ + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[pos_ + 1])))) {
+          (c == '.' && pos_ + 1 < s.size() &&
+           std::isdigit(static_cast<unsigned char>(s[pos_ + 1])))) {
         out.push_back({Tok::Number, lex_number(loc), loc});
         continue;
       }
@@ -120,102 +188,186 @@ class Lexer {
       int len = 1;
       auto next = [&](size_t k) { return pos_ + k < s.size() ? s[pos_ + k] : '\0'; };
       switch (c) {
-        case '(': t = Tok::LParen; ++depth; break;
-        case ')': t = Tok::RParen; depth = std::max(0, depth - 1); break;
-        case '[': t = Tok::LBracket; ++depth; break;
-        case ']': t = Tok::RBracket; depth = std::max(0, depth - 1); break;
-        case '{': t = Tok::LBrace; break;
-        case '}': t = Tok::RBrace; break;
-        case ',': t = Tok::Comma; break;
-        case ':': t = Tok::Colon; break;
-        case ';': t = Tok::Semicolon; break;
-        case '%': t = Tok::Percent; break;
-        case '/': t = Tok::Slash; break;
-        case '=':
-          if (next(1) == '=') { t = Tok::EqEq; len = 2; } else { t = Tok::Assign; }
-          break;
-        case '+':
-          if (next(1) == '=') { t = Tok::PlusAssign; len = 2; } else { t = Tok::Plus; }
-          break;
-        case '-':
-          if (next(1) == '>') { t = Tok::Arrow; len = 2; } else { t = Tok::Minus; }
-          break;
-        case '*':
-          if (next(1) == '*') { t = Tok::Pow; len = 2; } else { t = Tok::Star; }
-          break;
-        case '<':
-          if (next(1) == '=') { t = Tok::Le; len = 2; } else { t = Tok::Lt; }
-          break;
-        case '>':
-          if (next(1) == '=') { t = Tok::Ge; len = 2; } else { t = Tok::Gt; }
-          break;
-        case '!':
-          if (next(1) == '=') { t = Tok::Ne; len = 2; } else { t = Tok::Bang; }
-          break;
-        case '&':
-          if (next(1) != '&') error(loc, "unexpected '&'", "use '&&' for a logical and");
-          t = Tok::AndAnd; len = 2;
-          break;
-        case '|':
-          if (next(1) != '|') error(loc, "unexpected '|'", "use '||' for a logical or");
-          t = Tok::OrOr; len = 2;
-          break;
-        case '.':
-          if (next(1) == '.' && next(2) == '.') { t = Tok::Ellipsis; len = 3; break; }
-          error(loc, "unexpected '.'", "write '...' for the batch dimensions of a spec");
-        default: {
-          std::string shown;
-          if (std::isprint(static_cast<unsigned char>(c))) shown = std::string("'") + c + "'";
-          else {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "0x%02x", static_cast<unsigned char>(c));
-            shown = std::string("byte ") + buf;
-          }
-          error(loc, "unexpected character " + shown, "");
+      case '(':
+        t = Tok::LParen;
+        ++depth;
+        break;
+      case ')':
+        t = Tok::RParen;
+        depth = std::max(0, depth - 1);
+        break;
+      case '[':
+        t = Tok::LBracket;
+        ++depth;
+        break;
+      case ']':
+        t = Tok::RBracket;
+        depth = std::max(0, depth - 1);
+        break;
+      case '{':
+        t = Tok::LBrace;
+        break;
+      case '}':
+        t = Tok::RBrace;
+        break;
+      case ',':
+        t = Tok::Comma;
+        break;
+      case ':':
+        t = Tok::Colon;
+        break;
+      case ';':
+        t = Tok::Semicolon;
+        break;
+      case '%':
+        t = Tok::Percent;
+        break;
+      case '/':
+        t = Tok::Slash;
+        break;
+      case '=':
+        if (next(1) == '=') {
+          t = Tok::EqEq;
+          len = 2;
+        } else {
+          t = Tok::Assign;
         }
+        break;
+      case '+':
+        if (next(1) == '=') {
+          t = Tok::PlusAssign;
+          len = 2;
+        } else {
+          t = Tok::Plus;
+        }
+        break;
+      case '-':
+        if (next(1) == '>') {
+          t = Tok::Arrow;
+          len = 2;
+        } else {
+          t = Tok::Minus;
+        }
+        break;
+      case '*':
+        if (next(1) == '*') {
+          t = Tok::Pow;
+          len = 2;
+        } else {
+          t = Tok::Star;
+        }
+        break;
+      case '<':
+        if (next(1) == '=') {
+          t = Tok::Le;
+          len = 2;
+        } else {
+          t = Tok::Lt;
+        }
+        break;
+      case '>':
+        if (next(1) == '=') {
+          t = Tok::Ge;
+          len = 2;
+        } else {
+          t = Tok::Gt;
+        }
+        break;
+      case '!':
+        if (next(1) == '=') {
+          t = Tok::Ne;
+          len = 2;
+        } else {
+          t = Tok::Bang;
+        }
+        break;
+      case '&':
+        if (next(1) != '&')
+          error(loc, "unexpected '&'", "use '&&' for a logical and");
+        t = Tok::AndAnd;
+        len = 2;
+        break;
+      case '|':
+        if (next(1) != '|')
+          error(loc, "unexpected '|'", "use '||' for a logical or");
+        t = Tok::OrOr;
+        len = 2;
+        break;
+      case '.':
+        if (next(1) == '.' && next(2) == '.') {
+          t = Tok::Ellipsis;
+          len = 3;
+          break;
+        }
+        error(loc, "unexpected '.'", "write '...' for the batch dimensions of a spec");
+      default: {
+        std::string shown;
+        if (std::isprint(static_cast<unsigned char>(c)))
+          shown = std::string("'") + c + "'";
+        else {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "0x%02x", static_cast<unsigned char>(c));
+          shown = std::string("byte ") + buf;
+        }
+        error(loc, "unexpected character " + shown, "");
+      }
       }
       out.push_back({t, s.substr(pos_, len), loc});
-      for (int i = 0; i < len; ++i) advance();
+      for (int i = 0; i < len; ++i)
+        advance();
     }
-    if (out.empty() || out.back().kind != Tok::Newline) out.push_back({Tok::Newline, "\n", {line_, col_}});
+    if (out.empty() || out.back().kind != Tok::Newline)
+      out.push_back({Tok::Newline, "\n", {line_, col_}});
     out.push_back({Tok::End, "", {line_, col_}});
     return out;
   }
 
- private:
+private:
   void advance() {
-    if (src_.text[pos_] == '\n') { ++line_; col_ = 1; } else { ++col_; }
+    if (src_.text[pos_] == '\n') {
+      ++line_;
+      col_ = 1;
+    } else {
+      ++col_;
+    }
     ++pos_;
   }
   std::string lex_number(Loc loc) {
     const std::string& s = src_.text;
     size_t start = pos_;
-    while (pos_ < s.size() && std::isdigit(static_cast<unsigned char>(s[pos_]))) advance();
+    while (pos_ < s.size() && std::isdigit(static_cast<unsigned char>(s[pos_])))
+      advance();
     if (pos_ < s.size() && s[pos_] == '.' && !(pos_ + 1 < s.size() && s[pos_ + 1] == '.')) {
       advance();
-      while (pos_ < s.size() && std::isdigit(static_cast<unsigned char>(s[pos_]))) advance();
+      while (pos_ < s.size() && std::isdigit(static_cast<unsigned char>(s[pos_])))
+        advance();
     }
     if (pos_ < s.size() && (s[pos_] == 'e' || s[pos_] == 'E')) {
       advance();
-      if (pos_ < s.size() && (s[pos_] == '+' || s[pos_] == '-')) advance();
+      if (pos_ < s.size() && (s[pos_] == '+' || s[pos_] == '-'))
+        advance();
       if (pos_ >= s.size() || !std::isdigit(static_cast<unsigned char>(s[pos_])))
         error(loc, "malformed number '" + s.substr(start, pos_ - start) + "'",
               "an exponent needs digits, as in 1e-6");
-      while (pos_ < s.size() && std::isdigit(static_cast<unsigned char>(s[pos_]))) advance();
+      while (pos_ < s.size() && std::isdigit(static_cast<unsigned char>(s[pos_])))
+        advance();
     }
     std::string text = s.substr(start, pos_ - start);
     if (pos_ < s.size() && (std::isalpha(static_cast<unsigned char>(s[pos_])) || s[pos_] == '_'))
       error(loc, "malformed number '" + text + s[pos_] + "'", "separate numbers from names");
     double v = std::strtod(text.c_str(), nullptr);
-    if (!std::isfinite(v)) error(loc, "number '" + text + "' is out of range", "");
+    if (!std::isfinite(v))
+      error(loc, "number '" + text + "' is out of range", "");
     return text;
   }
   std::string lex_string(Loc loc) {
     const std::string& s = src_.text;
-    advance();  // opening quote
+    advance(); // opening quote
     size_t start = pos_;
-    while (pos_ < s.size() && s[pos_] != '"' && s[pos_] != '\n') advance();
-    if (pos_ >= s.size() || s[pos_] != '"') error(loc, "unterminated string", "close it with '\"' on the same line");
+    while (pos_ < s.size() && s[pos_] != '"' && s[pos_] != '\n')
+      advance();
+    if (pos_ >= s.size() || s[pos_] != '"')
+      error(loc, "unterminated string", "close it with '\"' on the same line");
     std::string v = s.substr(start, pos_ - start);
     advance();
     return v;
@@ -230,7 +382,7 @@ class Lexer {
 };
 
 class Parser {
- public:
+public:
   Parser(const SourceRef& src, std::vector<Token> toks) : src_(src), toks_(std::move(toks)) {}
 
   AstFile parse_file() {
@@ -259,18 +411,20 @@ class Parser {
     return f;
   }
 
- private:
+private:
   // ---- token helpers ----
   const Token& peek(size_t k = 0) const { return toks_[std::min(pos_ + k, toks_.size() - 1)]; }
   bool at(Tok t) const { return peek().kind == t; }
   bool at_ident(const char* s) const { return at(Tok::Ident) && peek().text == s; }
   const Token& take() {
     const Token& t = toks_[pos_];
-    if (pos_ + 1 < toks_.size()) ++pos_;
+    if (pos_ + 1 < toks_.size())
+      ++pos_;
     return t;
   }
   const Token& expect(Tok t, const std::string& what) {
-    if (!at(t)) error(here(), "expected " + what + ", found " + describe(peek()), "");
+    if (!at(t))
+      error(here(), "expected " + what + ", found " + describe(peek()), "");
     return take();
   }
   // Where to point for an error at the current token: at a line end (possibly on a later line,
@@ -280,34 +434,48 @@ class Parser {
     if ((t.kind == Tok::Newline || t.kind == Tok::End) && pos_ > 0) {
       const Token& prev = toks_[pos_ - 1];
       if (prev.kind != Tok::Newline)
-        return Loc{prev.loc.line, prev.loc.col + static_cast<int>(prev.text.size()) + (prev.kind == Tok::String ? 2 : 0)};
+        return Loc{prev.loc.line, prev.loc.col + static_cast<int>(prev.text.size()) +
+                                      (prev.kind == Tok::String ? 2 : 0)};
     }
     return t.loc;
   }
   bool accept(Tok t) {
-    if (at(t)) { take(); return true; }
+    if (at(t)) {
+      take();
+      return true;
+    }
     return false;
   }
-  void skip_newlines() { while (at(Tok::Newline)) take(); }
+  void skip_newlines() {
+    while (at(Tok::Newline))
+      take();
+  }
   void end_of_stmt() {
-    if (at(Tok::End)) return;
+    if (at(Tok::End))
+      return;
     if (!at(Tok::Newline))
       error(here(), "expected end of line after the statement, found " + describe(peek()),
             "put one statement per line");
     skip_newlines();
   }
   std::string describe(const Token& t) const {
-    if (t.kind == Tok::Ident) return "'" + t.text + "'";
-    if (t.kind == Tok::Number) return "number " + t.text;
-    if (t.kind == Tok::String) return "string \"" + t.text + "\"";
+    if (t.kind == Tok::Ident)
+      return "'" + t.text + "'";
+    if (t.kind == Tok::Number)
+      return "number " + t.text;
+    if (t.kind == Tok::String)
+      return "string \"" + t.text + "\"";
     return tok_desc(t.kind);
   }
   [[noreturn]] void error(Loc loc, const std::string& msg, const std::string& hint = "") const {
     user_error_at(*src_, loc, msg, hint);
   }
   [[noreturn]] void too_deep(Loc loc) const {
-    error(loc, "expression nested too deeply (more than " + std::to_string(limits::kMaxExprDepth) + " levels)",
-          "each operator, call, index list and pair of parentheses adds a level; split the expression "
+    error(loc,
+          "expression nested too deeply (more than " + std::to_string(limits::kMaxExprDepth) +
+              " levels)",
+          "each operator, call, index list and pair of parentheses adds a level; split the "
+          "expression "
           "into several statements (limits in docs/reliability.md)");
   }
   // Bounds the parser's own recursion: every recursive call is one level of the finished tree, so
@@ -315,7 +483,8 @@ class Parser {
   struct DepthGuard {
     Parser& p;
     DepthGuard(Parser& p_, Loc loc) : p(p_) {
-      if (++p.depth_ > limits::kMaxExprDepth + 1) p.too_deep(loc);
+      if (++p.depth_ > limits::kMaxExprDepth + 1)
+        p.too_deep(loc);
     }
     ~DepthGuard() { --p.depth_; }
   };
@@ -323,18 +492,23 @@ class Parser {
   // operand's, and the limit is checked where it is exceeded.
   AstPtr finish(std::shared_ptr<AstExpr> e) const {
     int d = 0;
-    for (auto& a : e->args) d = std::max(d, a->depth);
-    for (auto& kv : e->kwargs) d = std::max(d, kv.second->depth);
-    if (e->extent) d = std::max(d, e->extent->depth);
+    for (auto& a : e->args)
+      d = std::max(d, a->depth);
+    for (auto& kv : e->kwargs)
+      d = std::max(d, kv.second->depth);
+    if (e->extent)
+      d = std::max(d, e->extent->depth);
     e->depth = d + 1;
-    if (e->depth > limits::kMaxExprDepth) too_deep(e->loc);
+    if (e->depth > limits::kMaxExprDepth)
+      too_deep(e->loc);
     return e;
   }
   // Parentheses add a level without a node of their own: the same node, one level deeper.
   AstPtr parenthesized(const AstPtr& inner, Loc open) const {
     auto e = std::make_shared<AstExpr>(*inner);
     e->depth = inner->depth + 1;
-    if (e->depth > limits::kMaxExprDepth) too_deep(open);
+    if (e->depth > limits::kMaxExprDepth)
+      too_deep(open);
     return e;
   }
   // Counts operands of a call, an index list, a list or a shape as they are parsed.
@@ -369,7 +543,8 @@ class Parser {
         if (accept(Tok::Assign)) {
           const Token& v = peek();
           if (v.kind != Tok::Number || v.text.find_first_of(".eE") != std::string::npos)
-            error(v.loc, "expected an integer size for dimension '" + n.text + "', found " + describe(v));
+            error(v.loc,
+                  "expected an integer size for dimension '" + n.text + "', found " + describe(v));
           errno = 0;
           long long val = std::strtoll(v.text.c_str(), nullptr, 10);
           if (errno == ERANGE || val < 1 || val > (int64_t(1) << 40))
@@ -412,7 +587,8 @@ class Parser {
             v.name = "...";
           } else {
             v.name = expect(Tok::Ident, "an index variable").text;
-            if (accept(Tok::Colon)) v.extent = parse_expr();
+            if (accept(Tok::Colon))
+              v.extent = parse_expr();
           }
           vars.push_back(std::move(v));
         } while (accept(Tok::Comma));
@@ -420,7 +596,8 @@ class Parser {
       expect(Tok::RBracket, "']' after the index variables");
       s.index_vars = std::move(vars);
     }
-    if (accept(Tok::Colon)) s.type = parse_type(/*dtype_required=*/true);
+    if (accept(Tok::Colon))
+      s.type = parse_type(/*dtype_required=*/true);
     if (accept(Tok::PlusAssign)) {
       s.accumulate = true;
     } else if (!accept(Tok::Assign)) {
@@ -446,8 +623,10 @@ class Parser {
     if (!at(Tok::RBracket)) {
       do {
         count_operand(ty.shape.size() + 1, peek().loc, "a shape");
-        if (at(Tok::Ellipsis)) ty.shape.push_back(node(AstExpr::Kind::Ellipsis, take().loc, "..."));
-        else ty.shape.push_back(parse_expr());
+        if (at(Tok::Ellipsis))
+          ty.shape.push_back(node(AstExpr::Kind::Ellipsis, take().loc, "..."));
+        else
+          ty.shape.push_back(parse_expr());
       } while (accept(Tok::Comma));
     }
     expect(Tok::RBracket, "']' to close the shape");
@@ -456,7 +635,7 @@ class Parser {
 
   AstSpecOp parse_spec_op() {
     AstSpecOp op;
-    op.loc = take().loc;  // 'op'
+    op.loc = take().loc; // 'op'
     op.name = expect(Tok::Ident, "the op's name").text;
     expect(Tok::LParen, "'(' and the op's parameters");
     if (!at(Tok::RParen) && !at(Tok::Semicolon)) {
@@ -474,7 +653,8 @@ class Parser {
         AstSpecAttr a;
         a.loc = peek().loc;
         a.name = expect(Tok::Ident, "an attribute name").text;
-        if (accept(Tok::Assign)) a.default_value = parse_expr();
+        if (accept(Tok::Assign))
+          a.default_value = parse_expr();
         op.attrs.push_back(std::move(a));
       } while (accept(Tok::Comma));
     }
@@ -493,13 +673,16 @@ class Parser {
     expect(Tok::LBrace, "'{' to open the op's body");
     skip_newlines();
     while (!at(Tok::RBrace)) {
-      if (at(Tok::End)) error(peek().loc, "unterminated op body: expected '}'");
+      if (at(Tok::End))
+        error(peek().loc, "unterminated op body: expected '}'");
       op.body.push_back(parse_stmt(/*in_spec=*/true));
-      if (at(Tok::RBrace)) break;
+      if (at(Tok::RBrace))
+        break;
       end_of_stmt();
     }
-    take();  // '}'
-    if (!at(Tok::End)) end_of_stmt();
+    take(); // '}'
+    if (!at(Tok::End))
+      end_of_stmt();
     return op;
   }
 
@@ -507,16 +690,20 @@ class Parser {
     std::vector<std::string> lines;
     int want = line - 1;
     for (auto it = comments.rbegin(); it != comments.rend(); ++it) {
-      if (it->first > want) continue;
-      if (it->first < want) break;
+      if (it->first > want)
+        continue;
+      if (it->first < want)
+        break;
       std::string c = it->second;
-      if (!c.empty() && c[0] == ' ') c.erase(0, 1);
+      if (!c.empty() && c[0] == ' ')
+        c.erase(0, 1);
       lines.push_back(c);
       --want;
     }
     std::reverse(lines.begin(), lines.end());
     std::string out;
-    for (auto& l : lines) out += (out.empty() ? "" : " ") + l;
+    for (auto& l : lines)
+      out += (out.empty() ? "" : " ") + l;
     return out;
   }
 
@@ -547,7 +734,8 @@ class Parser {
     return a;
   }
   static bool is_cmp(Tok t) {
-    return t == Tok::Lt || t == Tok::Le || t == Tok::Gt || t == Tok::Ge || t == Tok::EqEq || t == Tok::Ne;
+    return t == Tok::Lt || t == Tok::Le || t == Tok::Gt || t == Tok::Ge || t == Tok::EqEq ||
+           t == Tok::Ne;
   }
   AstPtr parse_cmp() {
     AstPtr a = parse_add();
@@ -600,43 +788,50 @@ class Parser {
   AstPtr parse_primary() {
     const Token& t = peek();
     switch (t.kind) {
-      case Tok::Number: take(); return node(AstExpr::Kind::Number, t.loc, t.text);
-      case Tok::String: take(); return node(AstExpr::Kind::String, t.loc, t.text);
-      case Tok::LParen: {
-        take();
-        AstPtr e = parse_expr();
-        expect(Tok::RParen, "')'");
-        return parenthesized(e, t.loc);
+    case Tok::Number:
+      take();
+      return node(AstExpr::Kind::Number, t.loc, t.text);
+    case Tok::String:
+      take();
+      return node(AstExpr::Kind::String, t.loc, t.text);
+    case Tok::LParen: {
+      take();
+      AstPtr e = parse_expr();
+      expect(Tok::RParen, "')'");
+      return parenthesized(e, t.loc);
+    }
+    case Tok::LBracket: {
+      take();
+      auto e = node(AstExpr::Kind::List, t.loc);
+      if (!at(Tok::RBracket)) {
+        do {
+          count_operand(e->args.size() + 1, peek().loc, "a list");
+          e->args.push_back(parse_expr());
+        } while (accept(Tok::Comma));
       }
-      case Tok::LBracket: {
-        take();
-        auto e = node(AstExpr::Kind::List, t.loc);
-        if (!at(Tok::RBracket)) {
-          do {
-            count_operand(e->args.size() + 1, peek().loc, "a list");
-            e->args.push_back(parse_expr());
-          } while (accept(Tok::Comma));
-        }
-        expect(Tok::RBracket, "']' to close the list");
-        return finish(e);
-      }
-      case Tok::Ident: break;
-      default:
-        error(here(), "expected an expression, found " + describe(t));
+      expect(Tok::RBracket, "']' to close the list");
+      return finish(e);
+    }
+    case Tok::Ident:
+      break;
+    default:
+      error(here(), "expected an expression, found " + describe(t));
     }
     take();
     // Reduction: sum(k) body, sum(k: N) body, max(k) body, min(k) body.
     if ((t.text == "sum" || t.text == "max" || t.text == "min") && at(Tok::LParen) &&
         peek(1).kind == Tok::Ident &&
         (peek(2).kind == Tok::Colon || (peek(2).kind == Tok::RParen && is_reduction_body(3)))) {
-      take();  // (
+      take(); // (
       auto e = node(AstExpr::Kind::Reduce, t.loc, t.text);
       e->var = take().text;
-      if (accept(Tok::Colon)) e->extent = parse_expr();
+      if (accept(Tok::Colon))
+        e->extent = parse_expr();
       expect(Tok::RParen, "')' after the reduction variable");
       if (!starts_operand())
-        error(here(), "expected the body of the reduction '" + t.text + "(" + e->var + ")', found " +
-                              describe(peek()),
+        error(here(),
+              "expected the body of the reduction '" + t.text + "(" + e->var + ")', found " +
+                  describe(peek()),
               "write `" + t.text + "(" + e->var + ") body`; the body extends to the right");
       e->args = {parse_expr()};
       return finish(e);
@@ -647,8 +842,10 @@ class Parser {
       if (!at(Tok::RBracket)) {
         do {
           count_operand(e->args.size() + 1, peek().loc, "the index list of '" + t.text + "'");
-          if (at(Tok::Ellipsis)) e->args.push_back(node(AstExpr::Kind::Ellipsis, take().loc, "..."));
-          else e->args.push_back(parse_expr());
+          if (at(Tok::Ellipsis))
+            e->args.push_back(node(AstExpr::Kind::Ellipsis, take().loc, "..."));
+          else
+            e->args.push_back(parse_expr());
         } while (accept(Tok::Comma));
       }
       expect(Tok::RBracket, "']' to close the index list of '" + t.text + "'");
@@ -659,16 +856,19 @@ class Parser {
       auto e = node(AstExpr::Kind::Call, t.loc, t.text);
       if (!at(Tok::RParen)) {
         do {
-          count_operand(e->args.size() + e->kwargs.size() + 1, peek().loc, "the call of '" + t.text + "'");
+          count_operand(e->args.size() + e->kwargs.size() + 1, peek().loc,
+                        "the call of '" + t.text + "'");
           if (at(Tok::Ident) && peek(1).kind == Tok::Assign) {
             std::string key = take().text;
             take();
             for (auto& kv : e->kwargs)
-              if (kv.first == key) error(peek().loc, "keyword argument '" + key + "' given twice");
+              if (kv.first == key)
+                error(peek().loc, "keyword argument '" + key + "' given twice");
             e->kwargs.push_back({key, parse_expr()});
           } else {
             if (!e->kwargs.empty())
-              error(peek().loc, "positional argument after a keyword argument in '" + t.text + "(...)'");
+              error(peek().loc,
+                    "positional argument after a keyword argument in '" + t.text + "(...)'");
             e->args.push_back(parse_expr());
           }
         } while (accept(Tok::Comma));
@@ -691,7 +891,7 @@ class Parser {
   int depth_ = 0;
 };
 
-}  // namespace
+} // namespace
 
 AstFile parse_tp(const SourceRef& src) {
   Lexer lx(*src);
@@ -708,33 +908,39 @@ AstSpecFile parse_spec_file(const SourceRef& src) {
 
 std::string to_string(const AstExpr& e) {
   switch (e.kind) {
-    case AstExpr::Kind::Number: return e.text;
-    case AstExpr::Kind::String: return "\"" + e.text + "\"";
-    case AstExpr::Kind::Name: return e.text;
-    case AstExpr::Kind::Ellipsis: return "...";
-    case AstExpr::Kind::Index:
-    case AstExpr::Kind::Call:
-    case AstExpr::Kind::List: {
-      std::string out = e.kind == AstExpr::Kind::List ? "[" : e.text + (e.kind == AstExpr::Kind::Index ? "[" : "(");
-      bool first = true;
-      for (auto& a : e.args) {
-        out += (first ? "" : ", ") + to_string(*a);
-        first = false;
-      }
-      for (auto& kv : e.kwargs) {
-        out += (first ? "" : ", ") + kv.first + "=" + to_string(*kv.second);
-        first = false;
-      }
-      return out + (e.kind == AstExpr::Kind::Call ? ")" : "]");
+  case AstExpr::Kind::Number:
+    return e.text;
+  case AstExpr::Kind::String:
+    return "\"" + e.text + "\"";
+  case AstExpr::Kind::Name:
+    return e.text;
+  case AstExpr::Kind::Ellipsis:
+    return "...";
+  case AstExpr::Kind::Index:
+  case AstExpr::Kind::Call:
+  case AstExpr::Kind::List: {
+    std::string out =
+        e.kind == AstExpr::Kind::List ? "[" : e.text + (e.kind == AstExpr::Kind::Index ? "[" : "(");
+    bool first = true;
+    for (auto& a : e.args) {
+      out += (first ? "" : ", ") + to_string(*a);
+      first = false;
     }
-    case AstExpr::Kind::Unary: return "(" + e.text + to_string(*e.args[0]) + ")";
-    case AstExpr::Kind::Binary:
-      return "(" + to_string(*e.args[0]) + " " + e.text + " " + to_string(*e.args[1]) + ")";
-    case AstExpr::Kind::Reduce:
-      return "(" + e.text + "(" + e.var + (e.extent ? ": " + to_string(*e.extent) : "") + ") " +
-             to_string(*e.args[0]) + ")";
+    for (auto& kv : e.kwargs) {
+      out += (first ? "" : ", ") + kv.first + "=" + to_string(*kv.second);
+      first = false;
+    }
+    return out + (e.kind == AstExpr::Kind::Call ? ")" : "]");
+  }
+  case AstExpr::Kind::Unary:
+    return "(" + e.text + to_string(*e.args[0]) + ")";
+  case AstExpr::Kind::Binary:
+    return "(" + to_string(*e.args[0]) + " " + e.text + " " + to_string(*e.args[1]) + ")";
+  case AstExpr::Kind::Reduce:
+    return "(" + e.text + "(" + e.var + (e.extent ? ": " + to_string(*e.extent) : "") + ") " +
+           to_string(*e.args[0]) + ")";
   }
   return "?";
 }
 
-}  // namespace axon
+} // namespace axon

@@ -29,13 +29,13 @@ using ValueId = int;
 
 struct Value {
   std::string name;
-  int version = 0;  // > 0 for a new version of an inout tensor
+  int version = 0; // > 0 for a new version of an inout tensor
   DType dtype = DType::F32;
   std::vector<Expr> shape;
-  bool is_input = false;   // declared with `input` or `inout` (version 0)
-  bool is_inout = false;   // the source name was declared `inout`
-  bool is_output = false;  // declared with `output`, or the last version of an inout
-  bool annotated = false;  // the defining statement wrote its type explicitly
+  bool is_input = false;  // declared with `input` or `inout` (version 0)
+  bool is_inout = false;  // the source name was declared `inout`
+  bool is_output = false; // declared with `output`, or the last version of an inout
+  bool annotated = false; // the defining statement wrote its type explicitly
 };
 
 // Attribute values of named ops: numbers, strings, booleans, lists of shape expressions.
@@ -44,32 +44,32 @@ std::string attr_to_string(const AttrValue& v);
 bool attr_equal(const AttrValue& a, const AttrValue& b);
 
 struct Operand {
-  std::optional<ValueId> value;  // a tensor, or
-  double literal = 0;            // a scalar constant
+  std::optional<ValueId> value; // a tensor, or
+  double literal = 0;           // a scalar constant
 };
 
 struct Node {
-  std::string op;                       // "matmul", "add", ..., or "index"
+  std::string op; // "matmul", "add", ..., or "index"
   std::vector<Operand> operands;
-  std::vector<std::pair<std::string, AttrValue>> attrs;  // in source order
+  std::vector<std::pair<std::string, AttrValue>> attrs; // in source order
   ValueId result = -1;
-  bool accumulate = false;              // `+=`
+  bool accumulate = false; // `+=`
   Loc loc;
   // op == "index": out[vars...] = expr; Access names refer to `names` below.
   std::vector<std::string> vars;
-  std::vector<std::optional<Expr>> var_extents;  // explicit `i: N` extents, as written
+  std::vector<std::optional<Expr>> var_extents; // explicit `i: N` extents, as written
   Expr expr;
 };
 
 class Program {
- public:
+public:
   std::map<std::string, std::optional<int64_t>> dims;
-  std::vector<std::string> dim_order;  // as declared
+  std::vector<std::string> dim_order; // as declared
   std::vector<Value> values;
   std::vector<ValueId> inputs;
   std::vector<Node> nodes;
   std::vector<ValueId> outputs;
-  SourceRef src;  // the text it was checked from (for positions in later diagnostics); may be null
+  SourceRef src; // the text it was checked from (for positions in later diagnostics); may be null
 
   const Value& value(ValueId id) const { return values.at(static_cast<size_t>(id)); }
   // The name under which a value is visible in printed text and IndexPrograms:
@@ -81,4 +81,4 @@ class Program {
 std::string to_string(const Program& p);
 bool programs_equal(const Program& a, const Program& b, std::string* why = nullptr);
 
-}  // namespace axon
+} // namespace axon

@@ -18,12 +18,13 @@ bool dim_equal(const Expr& a, const Expr& b);
 bool shape_equal(const Shape& a, const Shape& b);
 bool is_literal_one(const Expr& d);
 std::string dim_to_string(const Expr& d);
-std::string shape_to_string(const Shape& s);  // "[M, 2*K]"
+std::string shape_to_string(const Shape& s); // "[M, 2*K]"
 // Product of the dims (1 for a scalar), simplified.
 Expr shape_numel(const Shape& s);
 // Canonical, simplified form of a dim expression (used when printing derived shapes).
 Expr canonical_dim(const Expr& d);
 // Concrete value under a binding; nullopt if a dim is unbound.
-std::optional<int64_t> eval_dim(const Expr& d, const std::map<std::string, std::optional<int64_t>>& dims);
+std::optional<int64_t> eval_dim(const Expr& d,
+                                const std::map<std::string, std::optional<int64_t>>& dims);
 
-}  // namespace axon
+} // namespace axon

@@ -9,15 +9,15 @@
 namespace axon {
 
 struct SourceFile {
-  std::string path;  // as given by the user ("<string>" for text not from a file)
+  std::string path; // as given by the user ("<string>" for text not from a file)
   std::string text;
-  std::string line(int line_no) const;  // 1-based, without the newline
+  std::string line(int line_no) const; // 1-based, without the newline
 };
 using SourceRef = std::shared_ptr<const SourceFile>;
 
 struct Loc {
-  int line = 0;  // 1-based; 0 = unknown
-  int col = 0;   // 1-based
+  int line = 0; // 1-based; 0 = unknown
+  int col = 0;  // 1-based
 };
 
 // Reads a file; a missing or unreadable file is a UserError naming the path.
@@ -30,4 +30,4 @@ std::string format_diagnostic(const SourceFile& src, Loc loc, const std::string&
 [[noreturn]] void user_error_at(const SourceFile& src, Loc loc, const std::string& msg,
                                 const std::string& hint = "");
 
-}  // namespace axon
+} // namespace axon

@@ -19,4 +19,4 @@ struct SplitMix64 {
   double symmetric() { return static_cast<double>(next() >> 11) * 0x1p-52 - 1.0; }
 };
 
-}  // namespace axon
+} // namespace axon

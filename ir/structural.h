@@ -14,7 +14,7 @@
 namespace axon {
 
 struct StructOperand {
-  std::string ssa;  // tensor name in the IndexProgram
+  std::string ssa; // tensor name in the IndexProgram
   Shape shape;
   DType dtype = DType::F32;
   Loc loc;
@@ -40,4 +40,4 @@ IndexStmt expand_structural(const std::string& op, const std::vector<StructOpera
                             const std::vector<std::pair<std::string, AttrValue>>& attrs,
                             const std::string& result, const Shape& result_shape, Loc loc);
 
-}  // namespace axon
+} // namespace axon

@@ -164,7 +164,7 @@ struct Instruction {
 };
 
 // The llvm.vector_math value that asks for the LLVM backend's own implementation of a function,
-// and the functions that have one (emit/vector_math.h).
+// and the functions that have one (emit/cpu/vector_math.h).
 inline constexpr const char* kInlineVectorMath = "inline";
 inline const std::vector<std::string> kInlineVectorMathFunctions = {"exp", "tanh"};
 // Whether SYMBOL is a vector routine the llvm backend may call for FUNCTION ("exp", "log", "tanh",
@@ -186,7 +186,7 @@ struct LlvmBackend {
   std::vector<std::string> host_features; // "avx2", "fma"
   // Vector math routines: function ("exp", "log", "tanh", "erf") -> symbol of a routine taking and
   // returning one vector of vector_bytes / 4 f32 (glibc's libmvec, e.g. "_ZGVdN8v_expf"), or
-  // "inline" for the LLVM backend's own straight-line implementation (emit/vector_math.h; the
+  // "inline" for the LLVM backend's own straight-line implementation (emit/cpu/vector_math.h; the
   // functions that have one are kInlineVectorMathFunctions).
   std::map<std::string, std::string> vector_math;
   // Whether LLVM lowers `!nontemporal` vector stores of vector_bytes to the target's streaming

@@ -198,8 +198,10 @@ std::string isa_to_json(const Isa& isa) {
                  {"features", isa.llvm->features},
                  {"vector_bytes", isa.llvm->vector_bytes},
                  {"host_features", isa.llvm->host_features}};
-  if (isa.llvm && !isa.llvm->vector_math.empty()) j["llvm"]["vector_math"] = isa.llvm->vector_math;
-  if (isa.llvm && isa.llvm->nontemporal_stores) j["llvm"]["nontemporal_stores"] = true;
+  if (isa.llvm && !isa.llvm->vector_math.empty())
+    j["llvm"]["vector_math"] = isa.llvm->vector_math;
+  if (isa.llvm && isa.llvm->nontemporal_stores)
+    j["llvm"]["nontemporal_stores"] = true;
   j["constants"] = isa.constants;
   json engines = json::array();
   for (const auto& e : isa.engines)

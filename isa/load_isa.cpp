@@ -655,7 +655,8 @@ OperandSpec read_operand(const Ctx& ctx, const json& j, const std::string& ptr, 
   op.when = o.opt_str("when");
   op.contiguous = o.boolean("contiguous", false);
   if (op.contiguous && op.shape.empty())
-    ctx.fail(o.at("contiguous"), "a scalar operand (shape []) has no innermost axis to be contiguous");
+    ctx.fail(o.at("contiguous"),
+             "a scalar operand (shape []) has no innermost axis to be contiguous");
   if (!op.accumulate_flag.empty() && op.role != OperandRole::Out)
     ctx.fail(o.at("accumulate"), "only an \"out\" operand can accumulate");
   return op;
@@ -960,7 +961,8 @@ void check_costs(const Ctx& ctx, const Isa& isa, const Instruction& in, const st
 void check_json_nesting(const Ctx& ctx, const std::string& text) {
   int64_t at = json_nesting_overflow(text, kMaxJsonNesting);
   if (at >= 0)
-    user_error(ctx.path + ": not a target this reader accepts: arrays and objects nested deeper than " +
+    user_error(ctx.path +
+               ": not a target this reader accepts: arrays and objects nested deeper than " +
                std::to_string(kMaxJsonNesting) + " levels (at byte " + std::to_string(at) + ")");
 }
 
@@ -1001,8 +1003,9 @@ Isa load_isa_from_string(const std::string& text, const std::string& path) {
   if (!has_llvm && o.has("llvm"))
     ctx.fail("/llvm", "settings for the llvm backend, but \"backends\" does not list \"llvm\"");
   if (has_llvm) {
-    Obj l(ctx, root.at("llvm"), "/llvm", "the llvm backend's settings",
-          {"cpu", "features", "vector_bytes", "host_features", "vector_math", "nontemporal_stores"});
+    Obj l(
+        ctx, root.at("llvm"), "/llvm", "the llvm backend's settings",
+        {"cpu", "features", "vector_bytes", "host_features", "vector_math", "nontemporal_stores"});
     LlvmBackend b;
     b.cpu = l.str("cpu");
     auto word = [](const std::string& s, size_t from) {
@@ -1020,7 +1023,8 @@ Isa load_isa_from_string(const std::string& text, const std::string& path) {
     for (size_t i = 0; i < b.features.size(); ++i)
       if ((b.features[i][0] != '+' && b.features[i][0] != '-') || !word(b.features[i], 1))
         ctx.fail(l.at("features") + "/" + std::to_string(i),
-                 "\"" + b.features[i] + "\" is not an LLVM feature flag; expected '+name' or '-name'");
+                 "\"" + b.features[i] +
+                     "\" is not an LLVM feature flag; expected '+name' or '-name'");
     b.vector_bytes = l.integer("vector_bytes", 1);
     if (b.vector_bytes != 16 && b.vector_bytes != 32 && b.vector_bytes != 64)
       ctx.fail(l.at("vector_bytes"), "expected 16, 32 or 64 (bytes of one vector register), got " +
@@ -1038,10 +1042,12 @@ Isa load_isa_from_string(const std::string& text, const std::string& path) {
       for (auto it = vm.begin(); it != vm.end(); ++it) {
         static const std::vector<std::string> known = {"exp", "log", "tanh", "erf"};
         if (std::find(known.begin(), known.end(), it.key()) == known.end())
-          ctx.fail(at + "/" + it.key(), "unknown function '" + it.key() + "'; expected one of exp, log, tanh, erf");
+          ctx.fail(at + "/" + it.key(),
+                   "unknown function '" + it.key() + "'; expected one of exp, log, tanh, erf");
         if (!it.value().is_string() || !word(it.value().get<std::string>(), 0))
-          ctx.fail(at + "/" + it.key(), "expected the symbol of a vector routine (e.g. \"_ZGVdN8v_expf\") or "
-                                        "\"inline\" (the backend's own implementation)");
+          ctx.fail(at + "/" + it.key(),
+                   "expected the symbol of a vector routine (e.g. \"_ZGVdN8v_expf\") or "
+                   "\"inline\" (the backend's own implementation)");
         else if (it.value().get<std::string>() != kInlineVectorMath &&
                  !known_vector_math_routine(it.key(), it.value().get<std::string>(),
                                             b.vector_bytes))
@@ -1055,17 +1061,20 @@ Isa load_isa_from_string(const std::string& text, const std::string& path) {
                        : " or " + join(vector_math_routines(it.key(), b.vector_bytes), " or ")) +
                   " (glibc libmvec)");
         else if (it.value().get<std::string>() == kInlineVectorMath &&
-                 std::find(kInlineVectorMathFunctions.begin(), kInlineVectorMathFunctions.end(), it.key()) ==
-                     kInlineVectorMathFunctions.end())
-          ctx.fail(at + "/" + it.key(), "the backend has no inline implementation of " + it.key() +
-                                            "; \"inline\" is available for: " + join(kInlineVectorMathFunctions, ", "));
+                 std::find(kInlineVectorMathFunctions.begin(), kInlineVectorMathFunctions.end(),
+                           it.key()) == kInlineVectorMathFunctions.end())
+          ctx.fail(at + "/" + it.key(),
+                   "the backend has no inline implementation of " + it.key() +
+                       "; \"inline\" is available for: " + join(kInlineVectorMathFunctions, ", "));
         b.vector_math[it.key()] = it.value().get<std::string>();
       }
     }
     if (l.has("nontemporal_stores")) {
       const json& nt = root.at("llvm").at("nontemporal_stores");
-      if (!nt.is_boolean()) ctx.fail(l.at("nontemporal_stores"), "expected true or false");
-      else b.nontemporal_stores = nt.get<bool>();
+      if (!nt.is_boolean())
+        ctx.fail(l.at("nontemporal_stores"), "expected true or false");
+      else
+        b.nontemporal_stores = nt.get<bool>();
     }
     isa.llvm = b;
   }

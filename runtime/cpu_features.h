@@ -13,7 +13,8 @@ namespace axon::rt {
 // the paths for a CPU without it can be tested on any host (docs/reliability.md).
 inline bool cpu_feature_hidden(const std::string& feature) {
   const char* env = std::getenv("AXON_HIDE_CPU_FEATURES");
-  if (!env) return false;
+  if (!env)
+    return false;
   std::string list = std::string(",") + env + ",";
   return list.find("," + feature + ",") != std::string::npos;
 }

@@ -26,10 +26,11 @@ struct KernelInterface {
 
 // LLVM_FEATURES are the target's flags ("+avx2", "-avx512f"); the enabled ones are recorded.
 // SCRATCH_BYTES > 0 adds the kernel's scratch block (packed copies, per-thread slices) as a last
-// workspace buffer, "axon.scratch", f32 elements (emit/lower_llvm.h's scratch_bytes).
+// workspace buffer, "axon.scratch", f32 elements (emit/cpu/lower_llvm.h's scratch_bytes).
 KernelInterface kernel_interface(const IndexProgram& p, const std::string& target,
                                  const std::vector<std::string>& llvm_features,
-                                 int64_t scratch_bytes = 0, const std::string& symbol = "axon_kernel");
+                                 int64_t scratch_bytes = 0,
+                                 const std::string& symbol = "axon_kernel");
 nlohmann::json interface_to_json(const KernelInterface& k);
 // Throws UserError naming WHERE and the bad field.
 KernelInterface interface_from_json(const nlohmann::json& j, const std::string& where);

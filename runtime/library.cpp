@@ -631,7 +631,7 @@ void link_shared(const std::string& linker, const fs::path& obj, const fs::path&
                  const fs::path& so, const fs::path& log) {
   std::vector<std::string> args = {
       linker,       "-shared",     "-fPIC",           "-o",     so.string(), obj.string(),
-      abi.string(), "-Wl,-z,defs", "-Wl,--as-needed", "-lmvec", "-lm", "-lpthread"};
+      abi.string(), "-Wl,-z,defs", "-Wl,--as-needed", "-lmvec", "-lm",       "-lpthread"};
   std::vector<char*> argv;
   for (auto& a : args)
     argv.push_back(a.data());
@@ -825,7 +825,8 @@ InstallResult install_kernel(const std::string& out_dir, const std::string& lib_
   e.cpu_features = ki.cpu_features;
   e.id = e.name + "." + e.target + "." + e.signature_hash;
   e.time_ns = report_field<double>(report, "/best/time_ns/median", report_path);
-  if (report.contains("baseline") && report["baseline"].is_object() && report["baseline"].contains("time_ns"))
+  if (report.contains("baseline") && report["baseline"].is_object() &&
+      report["baseline"].contains("time_ns"))
     e.baseline_time_ns = report_field<double>(report, "/baseline/time_ns/median", report_path);
   e.tool = report_field<std::string>(report, "/tool", report_path);
   e.installed_at = utc_now();

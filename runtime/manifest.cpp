@@ -404,8 +404,9 @@ json entry_to_json(const Entry& e) {
 json parse_json_limited(const std::string& text) {
   // Depth checked before nlohmann builds (and later copies and destroys) the tree recursively.
   if (json_nesting_overflow(text, kMaxJsonDepth) >= 0)
-    throw ManifestError{ManifestError::Invalid, "not JSON this reader accepts: nested deeper than " +
-                                                    std::to_string(kMaxJsonDepth) + " levels"};
+    throw ManifestError{ManifestError::Invalid,
+                        "not JSON this reader accepts: nested deeper than " +
+                            std::to_string(kMaxJsonDepth) + " levels"};
   try {
     return json::parse(text);
   } catch (const json::exception& ex) {

@@ -4,7 +4,7 @@
 set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build ccache git
-  clang-14 lld-14 libclang-rt-14-dev llvm-14-dev
+  clang-14 lld-14 libclang-rt-14-dev llvm-14-dev clang-format-14   # clang-format: scripts/format.sh --check in CI
   libz3-dev z3 libcvc5-dev cvc5
   nlohmann-json3-dev libtbb-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev

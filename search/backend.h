@@ -20,24 +20,26 @@ struct Timing {
   double min_ns = 0;
   double max_ns = 0;
   int repeats = 0;
-  std::string clock;  // "wall" (measured on the machine) or "simulated"
+  std::string clock; // "wall" (measured on the machine) or "simulated"
 };
 
 // A compiled candidate.
 class Artifact {
- public:
+public:
   virtual ~Artifact() = default;
   // The checking path: outputs for the given inputs (outputs and temporaries poisoned first).
   virtual TensorMap run(const TensorMap& inputs) const = 0;
   // The checking path's values at `points` (tensor -> indices), in that order: what the check
   // compares. By default sampled from run(); a backend may read them straight from its buffers
   // instead of converting whole outputs.
-  virtual std::vector<double> run_points(const TensorMap& inputs,
-                                         const std::map<std::string, std::vector<std::vector<int64_t>>>& points) const {
+  virtual std::vector<double>
+  run_points(const TensorMap& inputs,
+             const std::map<std::string, std::vector<std::vector<int64_t>>>& points) const {
     TensorMap out = run(inputs);
     std::vector<double> vals;
     for (auto& [t, list] : points)
-      for (auto& idx : list) vals.push_back(out.at(t).at(idx));
+      for (auto& idx : list)
+        vals.push_back(out.at(t).at(idx));
     return vals;
   }
   // The timed path: median of `repeats` runs after `warmup`, rotating through input copies so
@@ -49,16 +51,18 @@ class Artifact {
 };
 
 class Backend {
- public:
+public:
   virtual ~Backend() = default;
   virtual std::string target_name() const = 0;
   // The cost model's estimate in ns of one statement's loop nest (for ranking only; never
   // reported as a measurement).
-  virtual double estimate_stmt_ns(const IndexProgram& p, size_t stmt, const StmtSchedule& s) const = 0;
+  virtual double estimate_stmt_ns(const IndexProgram& p, size_t stmt,
+                                  const StmtSchedule& s) const = 0;
   // The estimate of a whole schedule (fusion groups, threads); by default the statements' sum.
   virtual double estimate_ns(const IndexProgram& p, const Schedule& s) const {
     double t = 0;
-    for (size_t i = 0; i < s.stmts.size(); ++i) t += estimate_stmt_ns(p, i, s.stmts[i]);
+    for (size_t i = 0; i < s.stmts.size(); ++i)
+      t += estimate_stmt_ns(p, i, s.stmts[i]);
     return t;
   }
   // Vector width in elements for the innermost loop (schedule enumeration uses it).
@@ -80,4 +84,4 @@ class Backend {
   virtual std::string unsupported(const IndexProgram& p) const = 0;
 };
 
-}  // namespace axon
+} // namespace axon

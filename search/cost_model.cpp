@@ -22,12 +22,29 @@ constexpr double kUsableCacheFraction = 0.5;
 // Relative cost of one scalar operation, in units of an add.
 double op_weight(ExprKind k) {
   switch (k) {
-    case ExprKind::Exp: case ExprKind::Log: case ExprKind::Tanh: case ExprKind::Erf:
-    case ExprKind::Sigmoid: case ExprKind::Sin: case ExprKind::Cos: case ExprKind::Pow: return 12;
-    case ExprKind::Div: case ExprKind::Recip: case ExprKind::Sqrt: case ExprKind::Rsqrt: return 4;
-    case ExprKind::Access: case ExprKind::IntConst: case ExprKind::RealConst: case ExprKind::IndexVar:
-    case ExprKind::DimVar: case ExprKind::ToReal: return 0;
-    default: return 1;
+  case ExprKind::Exp:
+  case ExprKind::Log:
+  case ExprKind::Tanh:
+  case ExprKind::Erf:
+  case ExprKind::Sigmoid:
+  case ExprKind::Sin:
+  case ExprKind::Cos:
+  case ExprKind::Pow:
+    return 12;
+  case ExprKind::Div:
+  case ExprKind::Recip:
+  case ExprKind::Sqrt:
+  case ExprKind::Rsqrt:
+    return 4;
+  case ExprKind::Access:
+  case ExprKind::IntConst:
+  case ExprKind::RealConst:
+  case ExprKind::IndexVar:
+  case ExprKind::DimVar:
+  case ExprKind::ToReal:
+    return 0;
+  default:
+    return 1;
   }
 }
 
@@ -36,21 +53,24 @@ using Weights = std::map<ExprKind, double>;
 
 // Weighted operation count of one evaluation, nested reductions multiplied by their extents.
 double ops(const Expr& e, const IndexProgram& p, const Weights& selected) {
-  if (is_reduce(e->kind())) return static_cast<double>(p.eval_size(e->extent())) * (ops(e->body(), p, selected) + 1);
-  if (e->sort() == Sort::Int) return 0;
+  if (is_reduce(e->kind()))
+    return static_cast<double>(p.eval_size(e->extent())) * (ops(e->body(), p, selected) + 1);
+  if (e->sort() == Sort::Int)
+    return 0;
   auto it = selected.find(e->kind());
   double w = it != selected.end() ? it->second : op_weight(e->kind());
-  for (auto& a : e->args()) w += ops(a, p, selected);
+  for (auto& a : e->args())
+    w += ops(a, p, selected);
   return w;
 }
 
 struct AccessInfo {
   std::string tensor;
   std::vector<Expr> index;
-  std::set<std::string> vars;  // index variables it depends on (nested reduction vars included)
-  std::set<std::string> last_vars;  // those of its last (contiguous) index
+  std::set<std::string> vars;      // index variables it depends on (nested reduction vars included)
+  std::set<std::string> last_vars; // those of its last (contiguous) index
   int64_t numel = 1;
-  int64_t last_extent = 1;  // the tensor's last dimension
+  int64_t last_extent = 1; // the tensor's last dimension
 };
 
 void collect_accesses(const Expr& e, const IndexProgram& p, std::vector<AccessInfo>& out) {
@@ -59,62 +79,73 @@ void collect_accesses(const Expr& e, const IndexProgram& p, std::vector<AccessIn
     a.tensor = e->name();
     a.index = e->args();
     for (auto& i : e->args())
-      for (auto& v : free_index_vars(i)) a.vars.insert(v);
+      for (auto& v : free_index_vars(i))
+        a.vars.insert(v);
     a.numel = p.numel(e->name());
     if (!a.index.empty()) {
-      for (auto& v : free_index_vars(a.index.back())) a.last_vars.insert(v);
+      for (auto& v : free_index_vars(a.index.back()))
+        a.last_vars.insert(v);
       a.last_extent = p.concrete_shape(e->name()).back();
     }
     out.push_back(a);
   }
-  for (auto& x : e->args()) collect_accesses(x, p, out);
+  for (auto& x : e->args())
+    collect_accesses(x, p, out);
 }
 
 struct Loop {
-  std::string var;  // the statement variable it iterates (split parts map to their variable)
+  std::string var; // the statement variable it iterates (split parts map to their variable)
   double trip;
 };
 
 // Stride class of an access with respect to `var`: 0 invariant, 1 contiguous (var only in the
 // last index, plainly), 2 anything else.
 int stride_class(const AccessInfo& a, const std::string& var) {
-  if (!a.vars.count(var)) return 0;
+  if (!a.vars.count(var))
+    return 0;
   for (size_t i = 0; i + 1 < a.index.size(); ++i)
     for (auto& v : free_index_vars(a.index[i]))
-      if (v == var) return 2;
+      if (v == var)
+        return 2;
   const Expr& last = a.index.back();
-  if (last->kind() == ExprKind::IndexVar && last->name() == var) return 1;
-  if (last->kind() == ExprKind::Add && last->arg(1)->kind() == ExprKind::IndexVar && last->arg(1)->name() == var &&
-      !free_index_vars(last->arg(0)).size())
+  if (last->kind() == ExprKind::IndexVar && last->name() == var)
+    return 1;
+  if (last->kind() == ExprKind::Add && last->arg(1)->kind() == ExprKind::IndexVar &&
+      last->arg(1)->name() == var && !free_index_vars(last->arg(0)).size())
     return 1;
   return 2;
 }
 
-}  // namespace
+} // namespace
 
 std::string stmt_cost_key(const IndexProgram& p, size_t si) {
   const IndexStmt& st = p.stmts().at(si);
   std::string key = to_string(st) + " |";
   std::set<std::string> touched{st.out};
   visit(st.value, [&](const ExprNode& n) {
-    if (n.kind() == ExprKind::Access) touched.insert(n.name());
+    if (n.kind() == ExprKind::Access)
+      touched.insert(n.name());
   });
   for (auto& t : touched) {
     key += " " + t + ":" + dtype_name(p.tensor(t).dtype) + "[";
-    for (auto d : p.concrete_shape(t)) key += std::to_string(d) + ",";
+    for (auto d : p.concrete_shape(t))
+      key += std::to_string(d) + ",";
     key += "]";
   }
   return key;
 }
 
-double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss, const MachineModel& m,
-                        const std::set<std::string>* resident, const SelectedCosts* selected) {
+double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss,
+                        const MachineModel& m, const std::set<std::string>* resident,
+                        const SelectedCosts* selected) {
   const IndexStmt& st = p.stmts().at(si);
   std::map<std::string, int64_t> extent;
   auto shape = p.concrete_shape(st.out);
-  for (size_t i = 0; i < st.vars.size(); ++i) extent[st.vars[i]] = shape[i];
+  for (size_t i = 0; i < st.vars.size(); ++i)
+    extent[st.vars[i]] = shape[i];
   const ExprNode* red = top_reduction(st);
-  if (red) extent[red->name()] = p.eval_size(red->extent());
+  if (red)
+    extent[red->name()] = p.eval_size(red->extent());
 
   std::vector<Loop> loops;
   bool lifted = false;
@@ -123,17 +154,22 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
     double trip;
     if (is_split_part(l)) {
       int64_t t = ss.split.at(var), n = extent.at(var);
-      trip = l.back() == 'o' ? std::ceil(static_cast<double>(n) / static_cast<double>(t)) : static_cast<double>(std::min(t, n));
+      trip = l.back() == 'o' ? std::ceil(static_cast<double>(n) / static_cast<double>(t))
+                             : static_cast<double>(std::min(t, n));
     } else {
       trip = static_cast<double>(extent.at(var));
     }
-    if (red && var == red->name()) lifted = true;
+    if (red && var == red->name())
+      lifted = true;
     loops.push_back({var, trip});
   }
   // A reduction not lifted into the order runs as an innermost scalar loop per output element.
   Expr body = st.value;
-  if (red && !lifted) loops.push_back({red->name(), static_cast<double>(extent.at(red->name()))});
-  if (red) body = ExprNode::unary(ExprKind::Neg, red->body());  // the per-iteration work (+1 op for the combine)
+  if (red && !lifted)
+    loops.push_back({red->name(), static_cast<double>(extent.at(red->name()))});
+  if (red)
+    body = ExprNode::unary(ExprKind::Neg,
+                           red->body()); // the per-iteration work (+1 op for the combine)
 
   std::vector<AccessInfo> acc;
   collect_accesses(body, p, acc);
@@ -146,19 +182,24 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
     out.index.push_back(ExprNode::index_var(v));
     out.vars.insert(v);
   }
-  for (auto d : shape) out.numel *= d;
-  if (!st.vars.empty()) out.last_vars = {st.vars.back()};
+  for (auto d : shape)
+    out.numel *= d;
+  if (!st.vars.empty())
+    out.last_vars = {st.vars.back()};
   out.last_extent = shape.empty() ? 1 : shape.back();
-  if (!register_tile) acc.push_back(out);
+  if (!register_tile)
+    acc.push_back(out);
 
   double iterations = 1;
-  for (auto& l : loops) iterations *= l.trip;
+  for (auto& l : loops)
+    iterations *= l.trip;
   // A selected function's ns per element at full vector speed, in units of an add (one vector
   // op over lanes elements at the single core's issue rate).
   Weights fw;
   if (selected)
     for (auto& [k, c] : selected->functions)
-      fw[k] = c.ns_per_tile / c.tile_elements * m.lanes * m.clock_ghz * m.vector_ops_per_cycle / m.parallel;
+      fw[k] = c.ns_per_tile / c.tile_elements * m.lanes * m.clock_ghz * m.vector_ops_per_cycle /
+              m.parallel;
   double work = iterations * (ops(body, p, fw) + 1);
 
   // Vector speed-up when the vectorized loop is innermost and every access is invariant or
@@ -173,7 +214,8 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
     bool along_reduction = lifted && red && vec_var == red->name();
     if (vec_var == inner && !along_reduction) {
       bool contiguous = true;
-      for (auto& a : acc) contiguous = contiguous && stride_class(a, inner) != 2;
+      for (auto& a : acc)
+        contiguous = contiguous && stride_class(a, inner) != 2;
       double lanes = std::min<double>(m.lanes, loops.back().trip);
       speedup = contiguous ? lanes : std::max(1.0, lanes / 4);
     }
@@ -183,18 +225,22 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
   if (red && !lifted && speedup == 1) {
     int64_t n = extent.at(red->name());
     bool contiguous = n % m.lanes == 0;
-    for (auto& a : acc) contiguous = contiguous && stride_class(a, red->name()) != 2;
-    if (contiguous) speedup = m.lanes;
+    for (auto& a : acc)
+      contiguous = contiguous && stride_class(a, red->name()) != 2;
+    if (contiguous)
+      speedup = m.lanes;
   }
   // Without a register tile, every step of a lifted reduction also loads and stores the output.
-  if (lifted && !register_tile) work *= 1.5;
+  if (lifted && !register_tile)
+    work *= 1.5;
   double compute_ns = work / speedup / (m.clock_ghz * m.vector_ops_per_cycle);
   // A statement instruction selection covered: one tile's sequence per tile_elements elements at
   // full vector speed; a loop that runs on fewer lanes runs the sequence for fewer elements.
   if (selected && !has_reduction(st.value)) {
     auto it = selected->stmts.find(stmt_cost_key(p, si));
     if (it != selected->stmts.end())
-      compute_ns = iterations * it->second.ns_per_tile / it->second.tile_elements * (m.lanes / speedup) / m.parallel;
+      compute_ns = iterations * it->second.ns_per_tile / it->second.tile_elements *
+                   (m.lanes / speedup) / m.parallel;
   }
   if (register_tile) {
     // Per step of the reduction loop the tile issues one vector op per (row, vector) point and
@@ -202,13 +248,17 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
     // sets the pace.
     size_t r = 0;
     for (size_t i = 0; i < loops.size(); ++i)
-      if (loops[i].var == red->name()) r = i;
+      if (loops[i].var == red->name())
+        r = i;
     double points = 1, steps = 1;
     for (size_t i = 0; i < loops.size(); ++i) {
       bool vec_loop = i + 1 == loops.size();
-      double count = vec_loop ? loops[i].trip / static_cast<double>(ss.vector_width) : loops[i].trip;
-      if (i > r) points *= count;
-      else steps *= loops[i].trip;
+      double count =
+          vec_loop ? loops[i].trip / static_cast<double>(ss.vector_width) : loops[i].trip;
+      if (i > r)
+        points *= count;
+      else
+        steps *= loops[i].trip;
     }
     double loads = 0, streamed_bytes = 0;
     for (auto& a : acc) {
@@ -218,22 +268,26 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
       bool lanewise = !packed && stride_class(a, loops.back().var) == 2;
       for (size_t i = r + 1; i < loops.size(); ++i)
         if (a.vars.count(loops[i].var))
-          n *= i + 1 == loops.size() && !lanewise ? loops[i].trip / static_cast<double>(ss.vector_width) : loops[i].trip;
+          n *= i + 1 == loops.size() && !lanewise
+                   ? loops[i].trip / static_cast<double>(ss.vector_width)
+                   : loops[i].trip;
       loads += n;
       // The operand that runs along both the vector variable and the reduction (w[k, n]) brings
       // new vectors every step: its bytes stream through the first cache level.
       if (!lanewise && a.vars.count(loops.back().var) && a.vars.count(red->name()))
-        streamed_bytes += n * ss.vector_width * (packed ? 4 : dtype_bytes(p.tensor(a.tensor).dtype));
+        streamed_bytes +=
+            n * ss.vector_width * (packed ? 4 : dtype_bytes(p.tensor(a.tensor).dtype));
     }
     // Unpacked operands read along the vector variable at a large stride per reduction step hit
     // the same cache sets on every step; count such a load as a cache-line fill from the next
     // level (its bandwidth over the first level's).
     for (auto& a : acc) {
-      if (std::find(ss.pack.begin(), ss.pack.end(), a.tensor) != ss.pack.end()) continue;
+      if (std::find(ss.pack.begin(), ss.pack.end(), a.tensor) != ss.pack.end())
+        continue;
       if (a.vars.count(loops.back().var) && a.vars.count(red->name()) && m.levels.size() > 2)
         loads += (m.levels[1].bandwidth_gbps / m.levels[2].bandwidth_gbps) * 2;
     }
-    double ops_per_point = ops(body, p, fw);  // the multiply-add body: one fused op per point
+    double ops_per_point = ops(body, p, fw); // the multiply-add body: one fused op per point
     // Plus the streamed operand's bytes at the first cache level's bandwidth, which the FMAs do
     // not hide: a tile that reuses each vector of it over more rows spends less per FMA. Where
     // every tile saturates the FMA unit on paper, this ranks them as measured: zen4 8 x 48 and
@@ -241,7 +295,8 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
     // 3.20 s with 4 x 32, 2.68 s with 8 x 48), avx2 6 x 16 before 4 x 16 before 3 x 32 (matmul
     // 2048^3: 99.6, 116.8 and 179 ms in one search).
     double l1_bytes_per_cycle = m.levels.size() > 1 ? m.levels[1].bandwidth_gbps / m.clock_ghz : 0;
-    double cycles = std::max(points * std::max(1.0, ops_per_point - 1) / m.vector_ops_per_cycle, loads / m.loads_per_cycle) +
+    double cycles = std::max(points * std::max(1.0, ops_per_point - 1) / m.vector_ops_per_cycle,
+                             loads / m.loads_per_cycle) +
                     (l1_bytes_per_cycle > 0 ? streamed_bytes / l1_bytes_per_cycle : 0);
     compute_ns = steps * cycles / m.clock_ghz;
   }
@@ -259,10 +314,12 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
     for (;;) {
       double set = 0;
       for (auto& a : acc) {
-        if (li >= 1 && resident && resident->count(a.tensor)) continue;
+        if (li >= 1 && resident && resident->count(a.tensor))
+          continue;
         double distinct = 1;
         for (size_t j = k; j < loops.size(); ++j)
-          if (a.vars.count(loops[j].var)) distinct *= loops[j].trip;
+          if (a.vars.count(loops[j].var))
+            distinct *= loops[j].trip;
         distinct = std::min(distinct, static_cast<double>(a.numel));
         bool packed = std::find(ss.pack.begin(), ss.pack.end(), a.tensor) != ss.pack.end();
         // Read strided along the innermost loop: each element in a line of its own, unless the
@@ -273,21 +330,26 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
         if (k < loops.size() && stride_class(a, inner) == 2 && !packed) {
           double run = 1;
           for (size_t j = k; j < loops.size(); ++j)
-            if (a.last_vars.count(loops[j].var)) run *= loops[j].trip;
+            if (a.last_vars.count(loops[j].var))
+              run *= loops[j].trip;
           run = std::min(run, static_cast<double>(a.last_extent));
           line_factor = std::ceil(run / 16) * 16 / run;
         }
         set += 4 * distinct * line_factor;
       }
       double outside = 1;
-      for (size_t j = 0; j < k; ++j) outside *= loops[j].trip;
-      if (k + 1 >= loops.size() || set <= cap) best_traffic = set * outside;
-      if (k == 0 || set > cap) break;
+      for (size_t j = 0; j < k; ++j)
+        outside *= loops[j].trip;
+      if (k + 1 >= loops.size() || set <= cap)
+        best_traffic = set * outside;
+      if (k == 0 || set > cap)
+        break;
       --k;
     }
     double compulsory = 0;
     for (auto& a : acc)
-      if (!(resident && resident->count(a.tensor))) compulsory += 4.0 * static_cast<double>(a.numel);
+      if (!(resident && resident->count(a.tensor)))
+        compulsory += 4.0 * static_cast<double>(a.numel);
     best_traffic = std::max(best_traffic, li == 0 ? 0.0 : compulsory);
     mem_ns = std::max(mem_ns, best_traffic / m.levels[li + 1].bandwidth_gbps);
   }
@@ -301,17 +363,22 @@ MachineModel parallel_model(const MachineModel& m, int threads) {
   q.vector_ops_per_cycle *= t;
   q.loads_per_cycle *= t;
   for (auto& l : q.levels) {
-    if (!l.shared) l.bandwidth_gbps *= t;
-    else if (l.aggregate_bandwidth_gbps > 0 && t > 1) l.bandwidth_gbps = l.aggregate_bandwidth_gbps;
+    if (!l.shared)
+      l.bandwidth_gbps *= t;
+    else if (l.aggregate_bandwidth_gbps > 0 && t > 1)
+      l.bandwidth_gbps = l.aggregate_bandwidth_gbps;
   }
   return q;
 }
 
-double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel& m, const SelectedCosts* selected) {
-  AXON_CHECK(!m.levels.empty() && m.levels.back().bandwidth_gbps > 0, "machine model without memory levels");
+double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel& m,
+                   const SelectedCosts* selected) {
+  AXON_CHECK(!m.levels.empty() && m.levels.back().bandwidth_gbps > 0,
+             "machine model without memory levels");
   // The cache one outer iteration's data must fit to stay resident: the second cache level (the
   // first after the registers and L1), else the last one before memory.
-  double resident_cap = m.levels.size() > 2 ? m.levels[2].capacity_bytes * kUsableCacheFraction : m.levels.front().capacity_bytes;
+  double resident_cap = m.levels.size() > 2 ? m.levels[2].capacity_bytes * kUsableCacheFraction
+                                            : m.levels.front().capacity_bytes;
   double total = 0;
   for (auto [first, last] : fusion_groups(s)) {
     int threads = s.stmts[first].threads;
@@ -325,10 +392,12 @@ double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel&
       for (size_t i = first; i <= last; ++i) {
         touched.insert(p.stmts()[i].out);
         visit(p.stmts()[i].value, [&](const ExprNode& n) {
-          if (n.kind() == ExprKind::Access) touched.insert(n.name());
+          if (n.kind() == ExprKind::Access)
+            touched.insert(n.name());
         });
       }
-      for (auto& t : touched) slice += 4 * static_cast<double>(p.numel(t)) / trip;
+      for (auto& t : touched)
+        slice += 4 * static_cast<double>(p.numel(t)) / trip;
       fits = slice <= resident_cap;
     }
     double g = 0;
@@ -336,11 +405,13 @@ double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel&
       const IndexStmt& st = p.stmts()[i];
       std::set<std::string> resident = seen;
       // A temporary produced here and read only later in the group never leaves the cache.
-      if (fits && p.tensor(st.out).role == TensorRole::Temp) resident.insert(st.out);
+      if (fits && p.tensor(st.out).role == TensorRole::Temp)
+        resident.insert(st.out);
       g += estimate_stmt_ns(p, i, s.stmts[i], mm, fits ? &resident : nullptr, selected);
       seen.insert(st.out);
       visit(st.value, [&](const ExprNode& n) {
-        if (n.kind() == ExprKind::Access) seen.insert(n.name());
+        if (n.kind() == ExprKind::Access)
+          seen.insert(n.name());
       });
     }
     if (threads > 1) {
@@ -354,7 +425,8 @@ double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel&
         // The loops before it are the reduction's (thread_loop): they run n times in all.
         double n = static_cast<double>(p.eval_size(top_reduction(p.stmts()[first])->extent()));
         bool inner_before = false;
-        for (size_t k = 0; k < tl->first; ++k) inner_before = inner_before || (is_split_part(ss.order[k]) && ss.order[k].back() == 'i');
+        for (size_t k = 0; k < tl->first; ++k)
+          inner_before = inner_before || (is_split_part(ss.order[k]) && ss.order[k].back() == 'i');
         spawns = inner_before || !is_split_part(ss.order[0])
                      ? n
                      : std::ceil(n / static_cast<double>(ss.split.at(loop_var(ss.order[0]))));
@@ -368,4 +440,4 @@ double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel&
   return total;
 }
 
-}  // namespace axon
+} // namespace axon

@@ -23,21 +23,21 @@ namespace axon {
 
 struct MemoryModel {
   std::string name;
-  double capacity_bytes = 0;   // 0 for the last level (unbounded)
-  double bandwidth_gbps = 0;   // bytes per ns into the level above (one core)
-  double aggregate_bandwidth_gbps = 0;  // all cores streaming at once (0: unknown)
-  bool shared = false;         // one instance for all cores (else one per core)
+  double capacity_bytes = 0;           // 0 for the last level (unbounded)
+  double bandwidth_gbps = 0;           // bytes per ns into the level above (one core)
+  double aggregate_bandwidth_gbps = 0; // all cores streaming at once (0: unknown)
+  bool shared = false;                 // one instance for all cores (else one per core)
 };
 
 struct MachineModel {
-  int lanes = 1;                 // f32 vector lanes
+  int lanes = 1; // f32 vector lanes
   double clock_ghz = 1;
-  double vector_ops_per_cycle = 1;  // vector arithmetic instructions issued per cycle
-  double loads_per_cycle = 1;       // vector loads issued per cycle
-  std::vector<MemoryModel> levels;  // registers/L1 first ... DRAM last
-  int cores = 1;                    // cores that can run threads of one kernel
-  double thread_start_ns = 0;       // starting and joining one extra thread
-  double parallel = 1;              // cores parallel_model spread the arithmetic over
+  double vector_ops_per_cycle = 1; // vector arithmetic instructions issued per cycle
+  double loads_per_cycle = 1;      // vector loads issued per cycle
+  std::vector<MemoryModel> levels; // registers/L1 first ... DRAM last
+  int cores = 1;                   // cores that can run threads of one kernel
+  double thread_start_ns = 0;      // starting and joining one extra thread
+  double parallel = 1;             // cores parallel_model spread the arithmetic over
 };
 
 // The compute cost instruction selection (synth/select_instructions.h) found for a statement:
@@ -69,7 +69,8 @@ MachineModel parallel_model(const MachineModel& m, int threads);
 double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel& m,
                    const SelectedCosts* selected = nullptr);
 // One statement alone; `resident` names tensors whose accesses stay in the first cache level.
-double estimate_stmt_ns(const IndexProgram& p, size_t stmt, const StmtSchedule& ss, const MachineModel& m,
-                        const std::set<std::string>* resident = nullptr, const SelectedCosts* selected = nullptr);
+double estimate_stmt_ns(const IndexProgram& p, size_t stmt, const StmtSchedule& ss,
+                        const MachineModel& m, const std::set<std::string>* resident = nullptr,
+                        const SelectedCosts* selected = nullptr);
 
-}  // namespace axon
+} // namespace axon

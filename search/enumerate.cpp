@@ -13,23 +13,28 @@ namespace {
 bool strided_along(const IndexStmt& st, const std::string& var) {
   bool strided = false;
   visit(st.value, [&](const ExprNode& n) {
-    if (n.kind() != ExprKind::Access) return;
+    if (n.kind() != ExprKind::Access)
+      return;
     for (size_t i = 0; i + 1 < n.args().size(); ++i)
-      for (auto& v : free_index_vars(n.args()[i])) strided = strided || v == var;
+      for (auto& v : free_index_vars(n.args()[i]))
+        strided = strided || v == var;
   });
   return strided;
 }
 
-}  // namespace
+} // namespace
 
-std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t si, const EnumerateOptions& o) {
+std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t si,
+                                                   const EnumerateOptions& o) {
   const IndexStmt& st = p.stmts().at(si);
   std::vector<std::string> loops = st.vars;
   std::map<std::string, int64_t> extent;
   auto shape = p.concrete_shape(st.out);
-  for (size_t i = 0; i < st.vars.size(); ++i) extent[st.vars[i]] = shape[i];
+  for (size_t i = 0; i < st.vars.size(); ++i)
+    extent[st.vars[i]] = shape[i];
   const ExprNode* red = top_reduction(st);
-  if (red) extent[red->name()] = p.eval_size(red->extent());
+  if (red)
+    extent[red->name()] = p.eval_size(red->extent());
 
   std::vector<std::vector<std::string>> orders;
   auto add_orders = [&](std::vector<std::string> ls) {
@@ -50,19 +55,26 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
   std::set<std::string> seen;
   auto push = [&](StmtSchedule s) {
     std::string key;
-    for (auto& l : s.order) key += l + ",";
-    for (auto& [v, t] : s.split) key += v + ":" + std::to_string(t) + ",";
+    for (auto& l : s.order)
+      key += l + ",";
+    for (auto& [v, t] : s.split)
+      key += v + ":" + std::to_string(t) + ",";
     key += "|" + s.vectorize;
-    for (auto& u : s.unroll) key += "|u" + u;
-    for (auto& t : s.pack) key += "|p" + t;
-    if (!storage_rounding_error(p, si, s).empty()) return;
-    if (seen.insert(key).second) out.push_back(std::move(s));
+    for (auto& u : s.unroll)
+      key += "|u" + u;
+    for (auto& t : s.pack)
+      key += "|p" + t;
+    if (!storage_rounding_error(p, si, s).empty())
+      return;
+    if (seen.insert(key).second)
+      out.push_back(std::move(s));
   };
   for (auto& ord : orders) {
     StmtSchedule plain;
     plain.order = ord;
     push(plain);
-    if (ord.empty()) continue;
+    if (ord.empty())
+      continue;
     const std::string inner = ord.back();
     StmtSchedule vec = plain;
     vec.vectorize = inner;
@@ -70,7 +82,8 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
     // Innermost split into a multiple of the vector width (so the vector loop has a fixed trip).
     for (int mult : {1, 2, 4}) {
       int64_t t = static_cast<int64_t>(o.vector_lanes) * mult;
-      if (extent.at(inner) <= t) continue;
+      if (extent.at(inner) <= t)
+        continue;
       StmtSchedule s = plain;
       s.split[inner] = t;
       s.order.back() = inner + ".o";
@@ -98,7 +111,8 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
             rest.push_back(v);
           }
         }
-        if (s.split.empty()) continue;
+        if (s.split.empty())
+          continue;
         s.order = outer_blocks;
         s.order.insert(s.order.end(), rest.begin(), rest.end());
         s.vectorize = s.order.back();
@@ -118,12 +132,15 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
     for (size_t mi_idx = 0; mi_idx + 1 < st.vars.size(); ++mi_idx) {
       const std::string m = st.vars[mi_idx];
       for (int64_t nt : {lanes, 2 * lanes, 3 * lanes, 4 * lanes}) {
-        if (nt <= 0 || extent.at(n) % nt != 0 || extent.at(n) == nt / 2) continue;
+        if (nt <= 0 || extent.at(n) % nt != 0 || extent.at(n) == nt / 2)
+          continue;
         for (int64_t mt : {1, 2, 3, 4, 6, 8}) {
           // The m tiles may be ragged (the last one partly past the extent: 6 rows of 2048).
-          if (extent.at(m) < mt || (mt * nt / lanes) > o.vector_registers - 4) continue;  // accumulators fit
+          if (extent.at(m) < mt || (mt * nt / lanes) > o.vector_registers - 4)
+            continue; // accumulators fit
           for (int64_t kb : {int64_t(0), int64_t(128), int64_t(256), int64_t(512)}) {
-            if (kb && extent.at(r) <= kb) continue;
+            if (kb && extent.at(r) <= kb)
+              continue;
             for (bool n_outer : {false, true}) {
               StmtSchedule ts;
               ts.split[m] = mt;
@@ -133,7 +150,8 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
                 ts.order.push_back(r + ".o");
               }
               for (auto& v : st.vars)
-                if (v != m && v != n) ts.order.push_back(v);
+                if (v != m && v != n)
+                  ts.order.push_back(v);
               // m tiles inside n tiles: one operand panel (kb x nt) is reused by every m tile
               // from the first cache levels, the other streams (GotoBLAS's order); or n inside m.
               ts.order.push_back(n_outer ? n + ".o" : m + ".o");
@@ -149,11 +167,13 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
               StmtSchedule packed = ts;
               visit(red->body(), [&](const ExprNode& x) {
                 if (x.kind() == ExprKind::Access && x.name() != st.out &&
-                    std::find(packed.pack.begin(), packed.pack.end(), x.name()) == packed.pack.end() &&
+                    std::find(packed.pack.begin(), packed.pack.end(), x.name()) ==
+                        packed.pack.end() &&
                     !pack_var(p, si, ts, x.name()).empty())
                   packed.pack.push_back(x.name());
               });
-              if (!packed.pack.empty()) push(packed);
+              if (!packed.pack.empty())
+                push(packed);
               push(ts);
             }
           }
@@ -164,8 +184,9 @@ std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t
   // Explicit vector width for every vectorized candidate (the backend falls back to LLVM's
   // vectorizer where explicit vector code does not apply).
   for (auto& c : out)
-    if (!c.vectorize.empty() && c.vector_width == 0) c.vector_width = o.vector_lanes;
+    if (!c.vectorize.empty() && c.vector_width == 0)
+      c.vector_width = o.vector_lanes;
   return out;
 }
 
-}  // namespace axon
+} // namespace axon

@@ -13,11 +13,12 @@ namespace axon {
 
 struct EnumerateOptions {
   int vector_lanes = 8;
-  int vector_registers = 16;                          // register tiles keep 4 of them free
-  size_t max_orders = 120;                            // permutations considered per statement
-  std::vector<int64_t> block_tiles = {32, 64, 128};   // cache-block sizes for outer loops
+  int vector_registers = 16;                        // register tiles keep 4 of them free
+  size_t max_orders = 120;                          // permutations considered per statement
+  std::vector<int64_t> block_tiles = {32, 64, 128}; // cache-block sizes for outer loops
 };
 
-std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t stmt, const EnumerateOptions& o);
+std::vector<StmtSchedule> enumerate_stmt_schedules(const IndexProgram& p, size_t stmt,
+                                                   const EnumerateOptions& o);
 
-}  // namespace axon
+} // namespace axon

@@ -21,8 +21,8 @@
 namespace axon {
 
 struct ProgramVariant {
-  std::string name;         // "as written", "elementwise temporaries inlined", ...
-  std::vector<std::string> inlined;  // temporaries that no longer exist
+  std::string name;                 // "as written", "elementwise temporaries inlined", ...
+  std::vector<std::string> inlined; // temporaries that no longer exist
   IndexProgram program;
   // The variant that fuses everything this one does and more (the search measures that one
   // only; a report naming this one still replays it). Empty when none does.
@@ -31,4 +31,4 @@ struct ProgramVariant {
 
 std::vector<ProgramVariant> fusion_variants(const IndexProgram& p);
 
-}  // namespace axon
+} // namespace axon

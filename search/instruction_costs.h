@@ -40,12 +40,13 @@ struct InstructionSelection {
 };
 
 // `src` (may be null) locates statements in error messages.
-InstructionSelection select_for_search(const std::vector<const IndexProgram*>& programs, const Isa& isa,
-                                       const SelectOptions& opts, const SourceFile* src = nullptr);
+InstructionSelection select_for_search(const std::vector<const IndexProgram*>& programs,
+                                       const Isa& isa, const SelectOptions& opts,
+                                       const SourceFile* src = nullptr);
 
 // The report's "selection" section for program `p` (one of those selected for): per statement,
 // the instructions chosen and their cost per tile, or why there are none, and whether the cost
 // model used the selection.
 nlohmann::json selection_report(const InstructionSelection& s, const IndexProgram& p);
 
-}  // namespace axon
+} // namespace axon

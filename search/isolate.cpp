@@ -40,7 +40,8 @@ IsolatedResult run_isolated(const std::function<std::string()>& work, double tim
     size_t off = 0;
     while (off < out.size()) {
       ssize_t n = write(fds[1], out.data() + off, out.size() - off);
-      if (n <= 0) break;
+      if (n <= 0)
+        break;
       off += static_cast<size_t>(n);
     }
     close(fds[1]);
@@ -52,17 +53,22 @@ IsolatedResult run_isolated(const std::function<std::string()>& work, double tim
   char buf[65536];
   bool timed_out = false;
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline - std::chrono::steady_clock::now())
+                    .count();
     if (left <= 0) {
       timed_out = true;
       break;
     }
     pollfd pfd{fds[0], POLLIN, 0};
     int pr = poll(&pfd, 1, static_cast<int>(std::min<long long>(left, 1000)));
-    if (pr < 0 && errno == EINTR) continue;
-    if (pr <= 0) continue;
+    if (pr < 0 && errno == EINTR)
+      continue;
+    if (pr <= 0)
+      continue;
     ssize_t n = read(fds[0], buf, sizeof buf);
-    if (n <= 0) break;  // EOF: the child closed its end
+    if (n <= 0)
+      break; // EOF: the child closed its end
     data.append(buf, static_cast<size_t>(n));
   }
   close(fds[0]);
@@ -95,4 +101,4 @@ IsolatedResult run_isolated(const std::function<std::string()>& work, double tim
   return r;
 }
 
-}  // namespace axon
+} // namespace axon

@@ -9,12 +9,12 @@
 namespace axon {
 
 struct IsolatedResult {
-  bool ok = false;       // the child finished and returned normally
-  std::string payload;   // what the child's function returned
-  std::string failure;   // "crashed (signal 11: Segmentation fault)", "timed out after 10 s", ...
-  bool timed_out = false;  // the child ran past the time limit and was killed
+  bool ok = false;        // the child finished and returned normally
+  std::string payload;    // what the child's function returned
+  std::string failure;    // "crashed (signal 11: Segmentation fault)", "timed out after 10 s", ...
+  bool timed_out = false; // the child ran past the time limit and was killed
 };
 
 IsolatedResult run_isolated(const std::function<std::string()>& work, double timeout_s);
 
-}  // namespace axon
+} // namespace axon

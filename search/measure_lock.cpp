@@ -3,8 +3,8 @@
 
 #include <atomic>
 #include <cerrno>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -53,7 +53,8 @@ MeasureLock::MeasureLock(const std::string& path) {
     if (errno == EWOULDBLOCK || errno == EINTR) {
       static std::atomic<bool> said{false};
       if (!said.exchange(true))
-        std::fprintf(stderr, "axon-synth: waiting for the measuring lock %s (another job is measuring)\n",
+        std::fprintf(stderr,
+                     "axon-synth: waiting for the measuring lock %s (another job is measuring)\n",
                      path.c_str());
       if (g_give_up && g_give_up->load()) {
         gave_up_ = true;

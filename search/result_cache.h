@@ -18,4 +18,4 @@ std::optional<nlohmann::json> cache_lookup(const std::string& dir, const std::st
 // False (after a warning on stderr) when the entry could not be written.
 bool cache_store(const std::string& dir, const std::string& key, const nlohmann::json& value);
 
-}  // namespace axon
+} // namespace axon

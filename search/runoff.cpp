@@ -9,13 +9,17 @@
 
 namespace axon {
 
-std::vector<size_t> runoff_contenders(const std::vector<double>& medians_ns, double margin, size_t max) {
+std::vector<size_t> runoff_contenders(const std::vector<double>& medians_ns, double margin,
+                                      size_t max) {
   std::vector<size_t> order(medians_ns.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return medians_ns[a] < medians_ns[b]; });
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return medians_ns[a] < medians_ns[b]; });
   std::vector<size_t> out;
   for (size_t i : order) {
-    if (out.size() >= max || !(medians_ns[i] <= medians_ns[order.front()] * (1 + margin))) break;
+    if (out.size() >= max || !(medians_ns[i] <= medians_ns[order.front()] * (1 + margin)))
+      break;
     out.push_back(i);
   }
   return out;
@@ -29,7 +33,7 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-}  // namespace
+} // namespace
 
 RunoffResult runoff(size_t count, int rounds,
                     const std::function<std::optional<Timing>(size_t, std::string*)>& time_one) {
@@ -40,7 +44,8 @@ RunoffResult runoff(size_t count, int rounds,
   for (int round = 0; round < rounds; ++round)
     for (size_t i = 0; i < count; ++i) {
       size_t c = (static_cast<size_t>(round) + i) % count;
-      if (!r.failure[c].empty()) continue;
+      if (!r.failure[c].empty())
+        continue;
       std::string why;
       std::optional<Timing> t = time_one(c, &why);
       if (!t) {
@@ -52,20 +57,23 @@ RunoffResult runoff(size_t count, int rounds,
     }
   bool any = false;
   for (size_t c = 0; c < count; ++c) {
-    if (!r.failure[c].empty() || r.round_medians_ns[c].empty()) continue;
+    if (!r.failure[c].empty() || r.round_medians_ns[c].empty())
+      continue;
     r.median_ns[c] = median(r.round_medians_ns[c]);
-    if (!any || r.median_ns[c] < r.median_ns[r.winner]) r.winner = c;
+    if (!any || r.median_ns[c] < r.median_ns[r.winner])
+      r.winner = c;
     any = true;
   }
-  if (!any) throw std::runtime_error("runoff: every contender's timing failed");
+  if (!any)
+    throw std::runtime_error("runoff: every contender's timing failed");
   return r;
 }
 
-std::function<std::optional<Timing>(size_t, std::string*)> isolated_timer(const std::vector<const Artifact*>& arts,
-                                                                          const RunoffOptions& o, double timeout_s) {
+std::function<std::optional<Timing>(size_t, std::string*)>
+isolated_timer(const std::vector<const Artifact*>& arts, const RunoffOptions& o, double timeout_s) {
   return [arts, o, timeout_s](size_t c, std::string* failure) {
     return time_isolated(*arts.at(c), o.warmup, o.repeats, 0, timeout_s, failure);
   };
 }
 
-}  // namespace axon
+} // namespace axon

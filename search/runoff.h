@@ -15,33 +15,35 @@
 namespace axon {
 
 struct RunoffOptions {
-  double margin = 0.05;  // contenders: within this fraction of the fastest median
-  size_t max = 3;        // at most this many contenders (the fastest first)
+  double margin = 0.05; // contenders: within this fraction of the fastest median
+  size_t max = 3;       // at most this many contenders (the fastest first)
   int rounds = 3;
-  int warmup = 2;        // per contender and round
-  int repeats = 5;       // per contender and round (the round's figure is their median)
+  int warmup = 2;  // per contender and round
+  int repeats = 5; // per contender and round (the round's figure is their median)
 };
 
 // Indices into `medians_ns` of the contenders: the fastest, then every other within
 // (1 + margin) of it, in increasing order of time, at most `max`. Fewer than two: no runoff.
-std::vector<size_t> runoff_contenders(const std::vector<double>& medians_ns, double margin, size_t max);
+std::vector<size_t> runoff_contenders(const std::vector<double>& medians_ns, double margin,
+                                      size_t max);
 
 struct RunoffResult {
-  std::vector<std::vector<double>> round_medians_ns;  // per contender, in round order
-  std::vector<double> median_ns;                      // per contender: median of its rounds (inf: a run failed)
-  std::vector<std::string> failure;                   // per contender: why a run failed, or ""
-  size_t winner = 0;                                  // the contender with the smallest median
+  std::vector<std::vector<double>> round_medians_ns; // per contender, in round order
+  std::vector<double> median_ns;    // per contender: median of its rounds (inf: a run failed)
+  std::vector<std::string> failure; // per contender: why a run failed, or ""
+  size_t winner = 0;                // the contender with the smallest median
 };
 
 // Times `count` contenders in `rounds` rounds: round r times contender (r + i) % count for
 // i = 0, 1, ... (rotated, so that no contender always runs first or after the same one).
 // `time_one(c)` times contender c once (a Timing) or returns nullopt with *failure set; a
 // contender that fails once is out of the runoff. Throws when every contender fails.
-RunoffResult runoff(size_t count, int rounds,
-                    const std::function<std::optional<Timing>(size_t contender, std::string* failure)>& time_one);
+RunoffResult runoff(
+    size_t count, int rounds,
+    const std::function<std::optional<Timing>(size_t contender, std::string* failure)>& time_one);
 
 // time_one for artifacts: time_isolated (search/search.h), as the search times candidates.
-std::function<std::optional<Timing>(size_t, std::string*)> isolated_timer(const std::vector<const Artifact*>& arts,
-                                                                          const RunoffOptions& o, double timeout_s);
+std::function<std::optional<Timing>(size_t, std::string*)>
+isolated_timer(const std::vector<const Artifact*>& arts, const RunoffOptions& o, double timeout_s);
 
-}  // namespace axon
+} // namespace axon

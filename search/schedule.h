@@ -8,7 +8,8 @@
 //
 // Grammar:
 //   Schedule     ::= StmtSchedule*            (one per statement, in program order)
-//   StmtSchedule ::= order: Loop*  split: (var -> tile)*  vectorize: Loop?  unroll: Loop*  pack: tensor*
+//   StmtSchedule ::= order: Loop*  split: (var -> tile)*  vectorize: Loop?  unroll: Loop*  pack:
+//   tensor*
 //                    threads: Int  fuse_prev: Bool  stream: Bool
 // A fusion group is a statement with fuse_prev = false followed by those with fuse_prev = true; its
 // first statement's `threads` says how many threads split the group's outermost loop.
@@ -27,12 +28,12 @@ namespace axon {
 
 struct StmtSchedule {
   std::vector<std::string> order;
-  std::map<std::string, int64_t> split;  // var -> inner tile size
-  std::string vectorize;                 // a loop of `order` (normally the innermost), or empty
-  int vector_width = 0;                  // 0: let the backend choose
-  int threads = 1;                       // > 1: the (group's) outermost loop is split across threads
-  bool fuse_prev = false;                // the outermost loop is the previous statement's (one group)
-  std::vector<std::string> unroll;       // loops of `order` emitted fully unrolled (constant trip)
+  std::map<std::string, int64_t> split; // var -> inner tile size
+  std::string vectorize;                // a loop of `order` (normally the innermost), or empty
+  int vector_width = 0;                 // 0: let the backend choose
+  int threads = 1;                      // > 1: the (group's) outermost loop is split across threads
+  bool fuse_prev = false;          // the outermost loop is the previous statement's (one group)
+  std::vector<std::string> unroll; // loops of `order` emitted fully unrolled (constant trip)
   // Operands repacked before the loop nest so the vectorized split variable's tiles are
   // contiguous: tensor t read as t[..., v] becomes a buffer laid out [v.o][other indices][v.i].
   std::vector<std::string> pack;
@@ -83,8 +84,9 @@ bool is_whole_reduction_tile(const IndexProgram& p, size_t stmt, const StmtSched
 // other index mentioning v), v's tile dividing its extent. Empty when the operand cannot be
 // packed. A packed copy is laid out [v.o][the other indices, in order][v.i]: a transposed
 // operand (v not last) becomes contiguous along v too.
-std::string pack_var(const IndexProgram& p, size_t stmt, const StmtSchedule& ss, const std::string& tensor,
-                     size_t* position = nullptr);  // position: the index v appears at
+std::string pack_var(const IndexProgram& p, size_t stmt, const StmtSchedule& ss,
+                     const std::string& tensor,
+                     size_t* position = nullptr); // position: the index v appears at
 
 // The fusion groups of a schedule: [first, last] statement indices, in program order.
 std::vector<std::pair<size_t, size_t>> fusion_groups(const Schedule& s);
@@ -103,7 +105,8 @@ std::optional<OuterLoop> outer_loop(const IndexProgram& p, size_t stmt, const St
 // at that position, when every loop before it belongs to the top-level reduction (a register tile
 // behind a blocked reduction: `k.o, m.o, ...` threads m.o, once per k.o iteration). Its position
 // in the order and its extent and tile; nullopt when there is none.
-std::optional<std::pair<size_t, OuterLoop>> thread_loop(const IndexProgram& p, size_t stmt, const StmtSchedule& ss);
+std::optional<std::pair<size_t, OuterLoop>> thread_loop(const IndexProgram& p, size_t stmt,
+                                                        const StmtSchedule& ss);
 
 // Why statements first..last cannot form one fusion group with their current schedules (empty
 // when they can): their outer loops must match, and every value a statement of the group reads
@@ -113,8 +116,8 @@ std::string fusion_error(const IndexProgram& p, const Schedule& s, size_t first,
 
 // The temporaries a fusion group produces and only its own statements read: they need only one
 // outer iteration's slice (per thread). Each with the dimension its producer's outer loop indexes.
-std::vector<std::pair<std::string, size_t>> group_local_temps(const IndexProgram& p, const Schedule& s, size_t first,
-                                                              size_t last);
+std::vector<std::pair<std::string, size_t>>
+group_local_temps(const IndexProgram& p, const Schedule& s, size_t first, size_t last);
 
 // Why a statement's schedule would round partial results (empty when it does not): a lifted
 // reduction accumulates in its output, so a bf16/f16 output may lift it only as a register tile
@@ -132,7 +135,8 @@ std::string stream_error(const IndexProgram& p, size_t stmt, const StmtSchedule&
 // is a program input or a temporary written before the group (in full), which the statement
 // reads, not packed, at an index that mentions the group's outer variable and the vectorized
 // variable (a vector load).
-std::string prefetch_error(const IndexProgram& p, const Schedule& s, size_t stmt, const std::string& t);
+std::string prefetch_error(const IndexProgram& p, const Schedule& s, size_t stmt,
+                           const std::string& t);
 
 // Checks a schedule against the program: every statement's variables (and at most its top-level
 // reduction variable) appear exactly once in `order` (split ones as .o and .i, outer before inner),
@@ -143,4 +147,4 @@ std::string validate_schedule(const IndexProgram& p, const Schedule& s);
 // Readable one-line-per-statement form, e.g. "y: i, k, j.o, j.i split j:16 vec j.i".
 std::string to_string(const Schedule& s, const IndexProgram& p);
 
-}  // namespace axon
+} // namespace axon

@@ -25,7 +25,8 @@ nlohmann::json schedule_to_json(const Schedule& s) {
 }
 
 Schedule schedule_from_json(const nlohmann::json& j, const std::string& where) {
-  if (!j.is_array()) user_error(where + ": expected an array of statement schedules");
+  if (!j.is_array())
+    user_error(where + ": expected an array of statement schedules");
   Schedule s;
   for (size_t i = 0; i < j.size(); ++i) {
     const auto& x = j[i];
@@ -40,8 +41,8 @@ Schedule schedule_from_json(const nlohmann::json& j, const std::string& where) {
       ss.fuse_prev = x.at("fuse_prev").get<bool>();
       ss.unroll = x.at("unroll").get<std::vector<std::string>>();
       ss.pack = x.at("pack").get<std::vector<std::string>>();
-      ss.stream = x.value("stream", false);  // absent in reports written before streaming stores
-      ss.prefetch = x.value("prefetch", std::vector<std::string>{});  // and before prefetching
+      ss.stream = x.value("stream", false); // absent in reports written before streaming stores
+      ss.prefetch = x.value("prefetch", std::vector<std::string>{}); // and before prefetching
       s.stmts.push_back(ss);
     } catch (const nlohmann::json::exception& e) {
       user_error(at + ": not a statement schedule (" + e.what() + ")");
@@ -50,4 +51,4 @@ Schedule schedule_from_json(const nlohmann::json& j, const std::string& where) {
   return s;
 }
 
-}  // namespace axon
+} // namespace axon

@@ -11,4 +11,4 @@ nlohmann::json schedule_to_json(const Schedule& s);
 // UserError naming the JSON pointer when the document is not a schedule.
 Schedule schedule_from_json(const nlohmann::json& j, const std::string& where);
 
-}  // namespace axon
+} // namespace axon

@@ -89,8 +89,8 @@ void apply_isa_override(Isa& isa, const std::string& a) {
   }
   auto it = e->attributes.find(attr);
   const auto& timing = timing_model_attributes();
-  bool read = formula_reads(isa, *e, attr) ||
-              std::find(timing.begin(), timing.end(), attr) != timing.end();
+  bool read =
+      formula_reads(isa, *e, attr) || std::find(timing.begin(), timing.end(), attr) != timing.end();
   if (it == e->attributes.end() || !read) {
     std::string known = "clock_ghz, lanes, queues";
     for (const auto& [k, x] : e->attributes)

@@ -56,7 +56,8 @@ struct ApDim {
 inline bool next_index(std::vector<int64_t>& idx, const std::vector<ApDim>& ap) {
   size_t d = idx.size();
   while (d-- > 0) {
-    if (++idx[d] < ap[d].count) return true;
+    if (++idx[d] < ap[d].count)
+      return true;
     idx[d] = 0;
   }
   return false;

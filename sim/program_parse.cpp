@@ -156,10 +156,9 @@ private:
       if (std::strchr("+-*/<>=!&|(", c) && c != '\0')
         ++levels;
     if (levels > limits::kMaxExprDepth)
-      fail(ptr, "formula with " + std::to_string(levels) +
-                    " operators, parentheses and calls (\"" + s.substr(0, 40) +
-                    "...\"); the limit is " + std::to_string(limits::kMaxExprDepth) +
-                    " (kMaxExprDepth)");
+      fail(ptr, "formula with " + std::to_string(levels) + " operators, parentheses and calls (\"" +
+                    s.substr(0, 40) + "...\"); the limit is " +
+                    std::to_string(limits::kMaxExprDepth) + " (kMaxExprDepth)");
   }
 
   // A real number (immediates, scale values): JSON numbers are finite unless they overflow a
@@ -319,8 +318,8 @@ private:
         if (depth + 1 > sim_limits::kMaxLoopDepth)
           fail(ip, "loops nest more than " + std::to_string(sim_limits::kMaxLoopDepth) +
                        " deep (kMaxLoopDepth)");
-        int64_t body = item.contains("body") ? static_steps(item["body"], ip + "/body", depth + 1)
-                                             : 0;
+        int64_t body =
+            item.contains("body") ? static_steps(item["body"], ip + "/body", depth + 1) : 0;
         const json& c = item.contains("count") ? item["count"] : json();
         if (c.is_number_integer()) {
           __int128 n = c.is_number_unsigned() ? static_cast<__int128>(c.get<uint64_t>())

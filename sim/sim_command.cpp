@@ -3,8 +3,8 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <iomanip>
 
@@ -24,8 +24,8 @@ namespace {
 void write_trace(const std::string& path, const std::string& text) {
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   if (!f)
-    user_error("sim: cannot open the trace file '" + path + "' for writing: " +
-               std::strerror(errno));
+    user_error("sim: cannot open the trace file '" + path +
+               "' for writing: " + std::strerror(errno));
   f.write(text.data(), static_cast<std::streamsize>(text.size()));
   f.flush();
   bool ok = static_cast<bool>(f);

@@ -1,14 +1,14 @@
 // Timing simulation of an NPU program (docs/npu-program.md, "Timing model"): every compute
 // engine and every DMA queue runs its instructions in program order; an instruction starts when
-// its queue is free and the tiles it touches are ready (read-after-write, write-after-read, write-after-write on
-// overlapping memory, plus explicit `after` edges), and holds any memory port that a contention
-// rule of the ISA makes exclusive. Durations come only from the ISA's cost formulas (a DMA's sees
-// the contiguous runs of its tiles as `X.runs`); engine attributes are used when the target
-// defines them: `access_overhead_cycles` (latency before another queue sees a result; the same
-// in-order queue gets it forwarded), `dependency_penalty_cycles` (extra cycles when an instruction
-// waited on a dependency or uses the result of the instruction just before it), `fixed_cost_ns`
-// of a DMA engine (time a transfer holds its queue before its formula's time on the DMA engines,
-// which all queues of the engine share, one transfer at a time) and
+// its queue is free and the tiles it touches are ready (read-after-write, write-after-read,
+// write-after-write on overlapping memory, plus explicit `after` edges), and holds any memory port
+// that a contention rule of the ISA makes exclusive. Durations come only from the ISA's cost
+// formulas (a DMA's sees the contiguous runs of its tiles as `X.runs`); engine attributes are used
+// when the target defines them: `access_overhead_cycles` (latency before another queue sees a
+// result; the same in-order queue gets it forwarded), `dependency_penalty_cycles` (extra cycles
+// when an instruction waited on a dependency or uses the result of the instruction just before it),
+// `fixed_cost_ns` of a DMA engine (time a transfer holds its queue before its formula's time on the
+// DMA engines, which all queues of the engine share, one transfer at a time) and
 // `aggregate_bandwidth_gbps` (bandwidth shared by all queues of the engine). Traffic to a memory
 // with `bandwidth_gbps` shares that bandwidth. The ISA constants `onchip_fast_stride_bytes` and
 // `onchip_strided_access_factor` slow down compute instructions that stride wider on chip.

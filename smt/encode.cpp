@@ -414,12 +414,11 @@ public:
     // A read, a variable or a constant is its own normal form: no instance to assert.
     if (n->kind == NKind::Poly &&
         (n->monos.empty() ||
-         (n->monos.size() == 1 &&
-          (n->monos[0].factors.empty() ||
-           (n->monos[0].coef.is_one() && n->monos[0].factors.size() == 1 &&
-            n->monos[0].factors[0].exp == 1 &&
-            (n->monos[0].factors[0].atom->kind == NKind::Access ||
-             n->monos[0].factors[0].atom->kind == NKind::Var))))))
+         (n->monos.size() == 1 && (n->monos[0].factors.empty() ||
+                                   (n->monos[0].coef.is_one() && n->monos[0].factors.size() == 1 &&
+                                    n->monos[0].factors[0].exp == 1 &&
+                                    (n->monos[0].factors[0].atom->kind == NKind::Access ||
+                                     n->monos[0].factors[0].atom->kind == NKind::Var))))))
       return enc(n);
     std::string sym = "a_" + std::to_string(defs->size());
     declare(sym, {}, x->sort());
@@ -434,7 +433,6 @@ public:
   }
 
 private:
-
   std::set<std::string> declared_, facts_;
   std::map<std::string, size_t> red_index_;
   std::vector<Red> reds_;
@@ -498,7 +496,8 @@ CertificateQuery encode_certificate(const Goal& g, const Expr& lhs, const Expr& 
   describe_goal(e, g);
   e.q.comments.push_back(
       "certificate form: both sides as written (their + - * / kept for the solver); each other "
-      "subterm a_<n> is asserted equal to its normal form (an instance of the normalizer's rules):");
+      "subterm a_<n> is asserted equal to its normal form (an instance of the normalizer's "
+      "rules):");
   assert_goal_facts(e, g);
   std::map<std::string, SExpr> defs;
   SExpr l = e.raw(lhs, dim_defs, ranges, &defs), r = e.raw(rhs, dim_defs, ranges, &defs);

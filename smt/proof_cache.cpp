@@ -95,7 +95,8 @@ void ProofCache::put(const std::string& key, const nlohmann::json& value) const 
   std::filesystem::create_directories(dir_, ec);
   std::string final_path = dir_ + "/" + key + ".json";
   char host[256] = "";
-  ::gethostname(host, sizeof host - 1);  // writers on several hosts of a shared cache never share a temporary
+  ::gethostname(host, sizeof host -
+                          1); // writers on several hosts of a shared cache never share a temporary
   std::string tmp = final_path + ".tmp." + std::string(host) + "." + std::to_string(getpid());
   {
     std::ofstream out(tmp);

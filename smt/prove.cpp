@@ -141,7 +141,8 @@ random_trials(const IndexProgram& a, const IndexProgram& b, const Obligation& ob
     auto shapes = input_shapes(a, b, sizes[i]);
     for (int s = 0; s < seeds; ++s) {
       uint64_t seed = 1000 * i + static_cast<uint64_t>(s);
-      TensorMap in = special ? special_tensor_inputs(shapes, seed) : random_tensor_inputs(shapes, seed);
+      TensorMap in =
+          special ? special_tensor_inputs(shapes, seed) : random_tensor_inputs(shapes, seed);
       bool holds = true;
       for (auto& as : ob.assumptions) {
         auto v = eval_assumption(as, sizes[i], in);
@@ -173,7 +174,8 @@ std::optional<Counterexample> refute(const IndexProgram& a, const IndexProgram& 
   // The smallest sizes first, then one larger assignment (a difference that appears only at a
   // size >= 7, a prime or a partial tile at 13).
   std::vector<std::map<std::string, int64_t>> bsizes(
-      sizes.begin(), sizes.begin() + static_cast<std::ptrdiff_t>(std::min(sizes.size(), opts.bounded_sizes)));
+      sizes.begin(),
+      sizes.begin() + static_cast<std::ptrdiff_t>(std::min(sizes.size(), opts.bounded_sizes)));
   auto large = large_dim_assignments(a, b, ob.assumptions, opts.large_sizes, kMaxTrialWork);
   // The unrolled query grows with the sizes, and a max or min unrolls into nested ites that
   // repeat their operands (exponential in the extent): the larger bounded query only for small
@@ -464,8 +466,7 @@ ObligationResult prove_obligation(const IndexProgram& a, const IndexProgram& b,
       // and have both solvers re-check it now. What they cannot re-check is normalizer-only.
       std::vector<Expr> extra;
       auto defs = dim_definitions(ob, &extra);
-      CertificateQuery cq =
-          encode_certificate(make_goal(ob), ob.lhs, ob.rhs, defs, ob.index_vars);
+      CertificateQuery cq = encode_certificate(make_goal(ob), ob.lhs, ob.rhs, defs, ob.index_vars);
       std::string why;
       if (cq.tautology) {
         why = "the two sides are one term once each subterm is replaced by its normal form "

@@ -409,9 +409,8 @@ large_dim_assignments(const IndexProgram& a, const IndexProgram& b,
   std::vector<std::pair<std::string, Expr>> defined;
   auto mentions = [](const Expr& e, const std::string& d) {
     bool hit = false;
-    visit(e, [&](const ExprNode& n) {
-      hit = hit || (n.kind() == ExprKind::DimVar && n.name() == d);
-    });
+    visit(e,
+          [&](const ExprNode& n) { hit = hit || (n.kind() == ExprKind::DimVar && n.name() == d); });
     return hit;
   };
   for (auto& as : assumptions) {
@@ -420,8 +419,9 @@ large_dim_assignments(const IndexProgram& a, const IndexProgram& b,
     for (int side = 0; side < 2; ++side) {
       const Expr& d = as->arg(side);
       const Expr& e = as->arg(1 - side);
-      bool taken = std::any_of(defined.begin(), defined.end(),
-                               [&](auto& x) { return x.first == d->name() || mentions(x.second, d->name()); });
+      bool taken = std::any_of(defined.begin(), defined.end(), [&](auto& x) {
+        return x.first == d->name() || mentions(x.second, d->name());
+      });
       if (d->kind() == ExprKind::DimVar && !taken && !mentions(e, d->name()) &&
           std::none_of(defined.begin(), defined.end(),
                        [&](auto& x) { return mentions(e, x.first); })) {

@@ -17,18 +17,18 @@
 namespace axon {
 
 struct SpecOperand {
-  std::string ssa;                 // tensor name in the IndexProgram (empty for a literal)
-  Shape shape;                     // [] for a literal
+  std::string ssa; // tensor name in the IndexProgram (empty for a literal)
+  Shape shape;     // [] for a literal
   std::optional<double> literal;
-  Sort sort = Sort::Real;         // Bool for comparison results
-  Loc loc;                         // where the operand is written (for diagnostics)
+  Sort sort = Sort::Real; // Bool for comparison results
+  Loc loc;                // where the operand is written (for diagnostics)
 };
 
 struct SpecBinding {
   const SpecOp* op = nullptr;
-  std::map<std::string, Expr> dims;   // pattern dim -> operand dim
-  Shape batch_shape;                  // broadcast of the operands' `...` dims
-  std::vector<size_t> batch_rank;     // per operand
+  std::map<std::string, Expr> dims; // pattern dim -> operand dim
+  Shape batch_shape;                // broadcast of the operands' `...` dims
+  std::vector<size_t> batch_rank;   // per operand
   std::map<std::string, double> attrs;
   Shape result_shape;
 };
@@ -45,4 +45,4 @@ std::vector<IndexStmt> expand_spec(const SpecBinding& b, const std::vector<SpecO
                                    const std::string& result, Loc loc,
                                    std::vector<TensorDecl>& temps);
 
-}  // namespace axon
+} // namespace axon

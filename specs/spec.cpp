@@ -9,7 +9,7 @@
 
 namespace axon {
 
-const std::vector<std::pair<std::string, std::string>>& embedded_spec_files();  // generated
+const std::vector<std::pair<std::string, std::string>>& embedded_spec_files(); // generated
 
 namespace {
 
@@ -20,13 +20,18 @@ void validate(const SpecOp& op) {
   for (auto& p : op.ast.params) {
     int ell = 0;
     for (auto& d : p.pattern.shape) {
-      if (d->kind == AstExpr::Kind::Ellipsis) { ++ell; continue; }
+      if (d->kind == AstExpr::Kind::Ellipsis) {
+        ++ell;
+        continue;
+      }
       if (d->kind != AstExpr::Kind::Name && !(d->kind == AstExpr::Kind::Number && d->is_int()))
         user_error_at(src, d->loc, "a parameter pattern holds dim names, integers and '...'");
     }
-    if (ell > 1) user_error_at(src, p.loc, "at most one '...' per pattern");
+    if (ell > 1)
+      user_error_at(src, p.loc, "at most one '...' per pattern");
     if (!p.pattern.dtype.empty() && p.pattern.dtype != "bool")
-      user_error_at(src, p.pattern.dtype_loc, "a spec pattern carries no dtype, except `bool` for conditions");
+      user_error_at(src, p.pattern.dtype_loc,
+                    "a spec pattern carries no dtype, except `bool` for conditions");
   }
   std::vector<SpecOperand> operands;
   for (auto& p : op.ast.params) {
@@ -35,27 +40,33 @@ void validate(const SpecOp& op) {
     o.loc = p.loc;
     o.sort = p.pattern.dtype == "bool" ? Sort::Bool : Sort::Real;
     for (auto& d : p.pattern.shape) {
-      if (d->kind == AstExpr::Kind::Ellipsis) o.shape.push_back(ExprNode::dim_var("$batch"));
-      else if (d->kind == AstExpr::Kind::Name) o.shape.push_back(ExprNode::dim_var(d->text));
-      else o.shape.push_back(ExprNode::int_const(static_cast<int64_t>(d->number())));
+      if (d->kind == AstExpr::Kind::Ellipsis)
+        o.shape.push_back(ExprNode::dim_var("$batch"));
+      else if (d->kind == AstExpr::Kind::Name)
+        o.shape.push_back(ExprNode::dim_var(d->text));
+      else
+        o.shape.push_back(ExprNode::int_const(static_cast<int64_t>(d->number())));
     }
     operands.push_back(o);
   }
   std::vector<std::pair<std::string, AttrValue>> attrs;
-  for (auto& [k, v] : op.ast.when) attrs.push_back({k, v});
+  for (auto& [k, v] : op.ast.when)
+    attrs.push_back({k, v});
   for (auto& a : op.ast.attrs)
-    if (!a.default_value) attrs.push_back({a.name, 1.0});
+    if (!a.default_value)
+      attrs.push_back({a.name, 1.0});
   SpecBinding b = bind_spec(op.name(), {&op}, operands, attrs, src, op.ast.loc);
   std::vector<TensorDecl> temps;
   expand_spec(b, operands, "out", op.ast.loc, temps);
 }
 
-}  // namespace
+} // namespace
 
 const SpecLibrary& SpecLibrary::builtin() {
   static const SpecLibrary lib = [] {
     SpecLibrary l;
-    for (auto& [path, text] : embedded_spec_files()) l.add_file(source_from_string(text, path));
+    for (auto& [path, text] : embedded_spec_files())
+      l.add_file(source_from_string(text, path));
     return l;
   }();
   return lib;
@@ -74,9 +85,11 @@ void SpecLibrary::add_file(const SourceRef& src) {
     }
     std::set<std::string> names;
     for (auto& p : op->ast.params)
-      if (!names.insert(p.name).second) user_error_at(*src, p.loc, "duplicate parameter '" + p.name + "'");
+      if (!names.insert(p.name).second)
+        user_error_at(*src, p.loc, "duplicate parameter '" + p.name + "'");
     for (auto& at : op->ast.attrs)
-      if (!names.insert(at.name).second) user_error_at(*src, at.loc, "duplicate name '" + at.name + "'");
+      if (!names.insert(at.name).second)
+        user_error_at(*src, at.loc, "duplicate name '" + at.name + "'");
     validate(*op);
     ops_[op->name()].push_back(op);
   }
@@ -86,14 +99,16 @@ std::vector<const SpecOp*> SpecLibrary::overloads(const std::string& name) const
   std::vector<const SpecOp*> out;
   auto it = ops_.find(name);
   if (it != ops_.end())
-    for (auto& p : it->second) out.push_back(p.get());
+    for (auto& p : it->second)
+      out.push_back(p.get());
   return out;
 }
 
 std::vector<std::string> SpecLibrary::names() const {
   std::vector<std::string> out;
-  for (auto& [k, v] : ops_) out.push_back(k);
+  for (auto& [k, v] : ops_)
+    out.push_back(k);
   return out;
 }
 
-}  // namespace axon
+} // namespace axon

@@ -19,7 +19,7 @@ struct SpecOp {
 };
 
 class SpecLibrary {
- public:
+public:
   // The specs shipped in specs/ (compiled into the binary).
   static const SpecLibrary& builtin();
   // Parses and checks a spec file and adds its ops; a duplicate (same name and `when`) is a
@@ -30,8 +30,8 @@ class SpecLibrary {
   std::vector<std::string> names() const;
   bool has(const std::string& name) const { return ops_.count(name) != 0; }
 
- private:
+private:
   std::map<std::string, std::vector<std::shared_ptr<SpecOp>>> ops_;
 };
 
-}  // namespace axon
+} // namespace axon

@@ -54,7 +54,8 @@ DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
   // nested reductions at the trial sizes) must not run past the time limit: past it, the
   // interpreter stops, that proof is unknown and the next proposal ends the run.
   ScopedInterpreterDeadline interpreter_deadline(
-      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(time_limit_)));
+      start +
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(time_limit_)));
   DiscoveryReport rep;
   std::set<std::string> seen;
   Variant root;
@@ -132,7 +133,8 @@ DiscoveryReport RewriteRunner::run(const IndexProgram& p) const {
           smt::ProveOptions opts = prove_;
           // prove_step may try three proofs in turn (local, region, whole program): a third of
           // what is left each, so that the step ends near the time limit.
-          opts.limits.hard_timeout_s = std::max(0.2, std::min(opts.limits.hard_timeout_s, left / 3));
+          opts.limits.hard_timeout_s =
+              std::max(0.2, std::min(opts.limits.hard_timeout_s, left / 3));
           opts.limits.hard_timeout_s = std::min(opts.limits.hard_timeout_s, step_timeout_);
           StepProof pr = prove_step(rep.variants[parent].state.program, rw.result.program,
                                     split_assumptions(rw.result.splits), opts);

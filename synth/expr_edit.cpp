@@ -180,9 +180,9 @@ Expr replace_reads(const Expr& e, const std::string& tensor,
   return with_args(e, std::move(args));
 }
 
-std::vector<Rewrite>
-site_rewrites(StepKind kind, const VariantState& s, const std::string& prefix,
-              const std::function<std::optional<SiteRewrite>(const Expr&, const SiteContext&)>& site) {
+std::vector<Rewrite> site_rewrites(
+    StepKind kind, const VariantState& s, const std::string& prefix,
+    const std::function<std::optional<SiteRewrite>(const Expr&, const SiteContext&)>& site) {
   std::vector<Rewrite> out;
   const IndexProgram& p = s.program;
   for (size_t i = 0; i < p.stmts().size(); ++i) {
@@ -199,7 +199,8 @@ site_rewrites(StepKind kind, const VariantState& s, const std::string& prefix,
     for (size_t c = 0; c < values.size(); ++c) {
       auto ns = p.stmts();
       ns[i].value = values[c];
-      out.push_back({kind, "in " + st.out + ": " + prefix + labels.at(c), {rebuild(p, ns), s.splits}});
+      out.push_back(
+          {kind, "in " + st.out + ": " + prefix + labels.at(c), {rebuild(p, ns), s.splits}});
     }
   }
   return out;

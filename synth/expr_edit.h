@@ -74,9 +74,9 @@ enum class StepKind;
 // For every statement of s.program and every node where `site` proposes a replacement: one
 // rewrite of kind `kind`, the statement's value with that node replaced, described as
 // "in OUT: " + prefix + label.
-std::vector<Rewrite>
-site_rewrites(StepKind kind, const VariantState& s, const std::string& prefix,
-              const std::function<std::optional<SiteRewrite>(const Expr&, const SiteContext&)>& site);
+std::vector<Rewrite> site_rewrites(
+    StepKind kind, const VariantState& s, const std::string& prefix,
+    const std::function<std::optional<SiteRewrite>(const Expr&, const SiteContext&)>& site);
 
 // A tensor name not used by p.
 std::string fresh_tensor_name(const IndexProgram& p, const std::string& base);

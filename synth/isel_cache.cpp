@@ -25,8 +25,11 @@ std::string file_of(const std::string& dir, const std::string& key) {
 }
 
 json to_json(const Selection& s) {
-  json j = {{"key", ""}, {"found", s.found}, {"reason", s.reason}, {"cost_ns", s.cost_ns},
-         {"tile_elements", s.tile_elements}};
+  json j = {{"key", ""},
+            {"found", s.found},
+            {"reason", s.reason},
+            {"cost_ns", s.cost_ns},
+            {"tile_elements", s.tile_elements}};
   json instrs = json::array();
   for (const auto& i : s.instrs)
     instrs.push_back(instr_to_json(i));
@@ -65,9 +68,15 @@ json instr_to_json(const SelectedInstr& i) {
   json b = json::array();
   for (const auto& x : i.bindings)
     b.push_back({{"slot", x.slot}, {"kind", x.kind}, {"value", x.value}, {"layout", x.layout}});
-  return {{"instruction", i.instruction}, {"engine", i.engine}, {"params", i.params},
-          {"result", i.result},           {"writes", i.writes}, {"computes", i.computes},
-          {"bindings", b},                {"notes", i.notes},   {"cost_ns", i.cost_ns},
+  return {{"instruction", i.instruction},
+          {"engine", i.engine},
+          {"params", i.params},
+          {"result", i.result},
+          {"writes", i.writes},
+          {"computes", i.computes},
+          {"bindings", b},
+          {"notes", i.notes},
+          {"cost_ns", i.cost_ns},
           {"hoisted", i.hoisted}};
 }
 
@@ -94,7 +103,8 @@ void cache_store(const std::string& dir, const std::string& key, const Selection
   j["key"] = key;
   std::string path = file_of(dir, key);
   char host[256] = "";
-  ::gethostname(host, sizeof host - 1);  // writers on several hosts of a shared cache never share a temporary
+  ::gethostname(host, sizeof host -
+                          1); // writers on several hosts of a shared cache never share a temporary
   std::string tmp = path + ".tmp." + std::string(host) + "." + std::to_string(::getpid());
   {
     std::ofstream f(tmp);

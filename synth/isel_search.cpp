@@ -452,7 +452,8 @@ Expr bind_expr(const Instance& in, const std::map<std::string, const SlotTerm*>&
 
 // The size an instruction's dim is costed at: its maximum (else the free tile), or 1 for a dim
 // the cover does not tie to a goal variable (`untied`), raised to the dim's minimum.
-int64_t costing_size(const Instruction& instr, const std::string& d, int64_t free_tile, bool untied = false) {
+int64_t costing_size(const Instruction& instr, const std::string& d, int64_t free_tile,
+                     bool untied = false) {
   DimSpec b = instr.dim_bounds(d);
   int64_t n = untied ? 1 : b.max ? *b.max : free_tile;
   return b.min && n < *b.min ? *b.min : n;
@@ -743,7 +744,9 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
       // A proof runs no longer than the deadline leaves (an unknown is no cover, as a refutation).
       smt::ProveOptions po = ctx.opts.prove;
       if (ctx.opts.deadline != std::chrono::steady_clock::time_point::max()) {
-        double left = std::chrono::duration<double>(ctx.opts.deadline - std::chrono::steady_clock::now()).count();
+        double left =
+            std::chrono::duration<double>(ctx.opts.deadline - std::chrono::steady_clock::now())
+                .count();
         po.limits.hard_timeout_s = std::max(0.2, std::min(po.limits.hard_timeout_s, left));
       }
       pr = smt::prove_expressions(lhs, cand, g.tensors, index_vars, {}, po);
@@ -752,7 +755,6 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
       continue;
     } catch (const InterpreterStopped&) {
       continue; // the deadline passed during the proof's trials: expired() ends the search
-
     }
     if (pr.verdict == smt::Verdict::Proven) {
       ++ctx.stats.proven;

@@ -73,8 +73,8 @@ Numerics check_numerics(const IndexProgram& original, const VariantState& v) {
                                  {13, 1.0, 1000.0, all, &n.error_offset, "large-offset inputs"}};
     if (real_inputs.size() > 1)
       for (auto& name : real_inputs) {
-        trials.push_back({13, 1.0, 1000.0, {name}, &n.error_offset,
-                          "large-offset inputs (" + name + " only)"});
+        trials.push_back(
+            {13, 1.0, 1000.0, {name}, &n.error_offset, "large-offset inputs (" + name + " only)"});
         if (real_inputs.size() > 2) {
           std::set<std::string> rest = all;
           rest.erase(name);

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <optional>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace axon::synth {
@@ -212,7 +212,7 @@ std::string commutative_key(const Expr& e, std::map<std::string, std::string>& b
     k += " " + commutative_key(e->extent(), bound, depth);
     std::string name = "b" + std::to_string(depth);
     auto saved = bound.find(e->name()) != bound.end() ? std::optional<std::string>(bound[e->name()])
-                                                     : std::nullopt;
+                                                      : std::nullopt;
     bound[e->name()] = name;
     k += " " + commutative_key(e->body(), bound, depth + 1);
     if (saved)

@@ -16,4 +16,4 @@ std::vector<const Variant*> pick_variants(const DiscoveryReport& r, size_t n);
 // its range (repeated for every iteration of enclosing loops it does not read), a select its
 // larger branch. Throws for a symbolic dim.
 double estimated_work(const IndexProgram& p);
-}
+} // namespace axon::synth

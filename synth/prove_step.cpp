@@ -19,8 +19,9 @@ bool same_decl(const TensorDecl& a, const TensorDecl& b) {
 
 // The program computing statements `r` (written in p) from `reads` (declared in p or in other,
 // all inputs): a statement's tensor is an output when `outs` names it, else a temporary.
-IndexProgram region_program(const IndexProgram& p, const IndexProgram& other, const std::vector<IndexStmt>& r,
-                            const std::set<std::string>& reads, const std::set<std::string>& outs) {
+IndexProgram region_program(const IndexProgram& p, const IndexProgram& other,
+                            const std::vector<IndexStmt>& r, const std::set<std::string>& reads,
+                            const std::set<std::string>& outs) {
   std::map<std::string, std::optional<int64_t>> dims = p.dims();
   for (auto& [k, v] : other.dims())
     dims.emplace(k, v);
@@ -195,8 +196,8 @@ std::optional<StepProof> prove_region(const IndexProgram& a, const IndexProgram&
   for (auto& t : outs)
     if (!wa.count(t) || !wb.count(t) || !same_decl(a.tensor(t), b.tensor(t)))
       return std::nullopt;
-  auto res = smt::prove_programs(region_program(a, b, sa, ra, outs), region_program(b, a, sb, ra, outs),
-                                 assumptions, opts);
+  auto res = smt::prove_programs(region_program(a, b, sa, ra, outs),
+                                 region_program(b, a, sb, ra, outs), assumptions, opts);
   if (res.verdict == smt::Verdict::Refuted)
     return std::nullopt;
   StepProof p;

@@ -69,11 +69,15 @@ std::vector<Rewrite> rescale_running_reduction(const VariantState& s) {
         if (f->kind() == ExprKind::Access) {
           size_t pos = 0;
           const IndexStmt* T = writer(p, f->name(), &pos);
-          bool elementwise = T && T->value->kind() == ExprKind::Exp && p.tensor(T->out).role == TensorRole::Temp;
-          if (elementwise) visit(T->value, [&](const ExprNode& n) { elementwise = elementwise && !is_reduce(n.kind()); });
+          bool elementwise =
+              T && T->value->kind() == ExprKind::Exp && p.tensor(T->out).role == TensorRole::Temp;
+          if (elementwise)
+            visit(T->value,
+                  [&](const ExprNode& n) { elementwise = elementwise && !is_reduce(n.kind()); });
           if (elementwise) {
             std::set<std::string> avoid = index_names(st.value);
-            for (auto& v : st.vars) avoid.insert(v);
+            for (auto& v : st.vars)
+              avoid.insert(v);
             f = instantiate(*T, f->args(), avoid);
           }
         }

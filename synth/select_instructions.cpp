@@ -116,9 +116,10 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
         if (!i.hoisted)
           sel.cost_ns += i.cost_ns;
     } else if (ctx.stats.stopped) {
-      sel.reason = "instruction selection for `" + canonical_stmt +
-                   "` stopped at its time limit before it finished (the time budget, or the default "
-                   "limit on stages before the search)";
+      sel.reason =
+          "instruction selection for `" + canonical_stmt +
+          "` stopped at its time limit before it finished (the time budget, or the default "
+          "limit on stages before the search)";
     } else {
       std::ostringstream r;
       r << "no lowering for `" << canonical_stmt << "` on target '" << isa.name << "': ";

@@ -64,7 +64,7 @@ struct SelectStats {
   size_t numeric_rejected = 0; // refuted by float64 trials before any proof
   size_t proofs = 0;           // prover calls
   size_t proven = 0, refuted = 0, unknown = 0;
-  bool cached = false; // the whole selection came from the cache
+  bool cached = false;  // the whole selection came from the cache
   bool stopped = false; // the deadline stopped the search before it finished
 };
 
@@ -78,7 +78,7 @@ struct Selection {
   // cost per element. A reduction covered chunk by chunk (a note bounds its axis) writes one
   // element per chunk of the reduction, not per whole reduction.
   int64_t tile_elements = 1;
-  std::string reason;                // when !found: why nothing covers it
+  std::string reason; // when !found: why nothing covers it
   SelectStats stats;
   double seconds = 0;
 };

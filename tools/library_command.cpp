@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <iostream>
 
+#include "emit/cpu/lower_llvm.h"
 #include "ir/error.h"
 #include "runtime/cpu_features.h"
-#include "emit/lower_llvm.h"
 #include "runtime/kernel_interface.h"
 #include "runtime/library.h"
 
@@ -108,9 +108,10 @@ void add_library_options(CLI::App* app, SynthOptions& o) {
   auto set = [&o](const std::string& v) {
     // `--library PROG.tp` would take the program for the directory.
     if (v.size() > 3 && v.compare(v.size() - 3, 3, ".tp") == 0)
-      throw CLI::ValidationError("--library", "'" + v +
-                                                  "' looks like a program, not a library directory; "
-                                                  "write --library=DIR, or put --library after the program");
+      throw CLI::ValidationError("--library",
+                                 "'" + v +
+                                     "' looks like a program, not a library directory; "
+                                     "write --library=DIR, or put --library after the program");
     o.library = v.empty() ? rt::default_library_dir() : v;
     // A directory the install would refuse fails now, not after the search.
     try {
@@ -128,7 +129,9 @@ void add_library_options(CLI::App* app, SynthOptions& o) {
 }
 
 std::string kernel_interface_text(const IndexProgram& p, const Schedule& s, const CpuTarget& t) {
-  return rt::interface_to_json(rt::kernel_interface(p, t.isa, t.features, scratch_bytes(p, s))).dump(2) + "\n";
+  return rt::interface_to_json(rt::kernel_interface(p, t.isa, t.features, scratch_bytes(p, s)))
+             .dump(2) +
+         "\n";
 }
 
 void install_if_asked(const SynthOptions& o, const std::string& out_dir) {

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "emit/cpu_jit.h"
+#include "emit/cpu/cpu_jit.h"
 #include "ir/index_program.h"
 #include "search/schedule.h"
 #include "tools/synthesize.h"

@@ -22,13 +22,18 @@ static double median(std::vector<double> v) {
 int main(int argc, char** argv) {
   if (argc >= 5 && std::string(argv[1]) == "sgemm") {
     long m = std::atol(argv[2]), n = std::atol(argv[3]), k = std::atol(argv[4]);
-    std::vector<float> a(static_cast<size_t>(m * k), 0.5f), b(static_cast<size_t>(k * n), 0.25f), c(static_cast<size_t>(m * n));
+    std::vector<float> a(static_cast<size_t>(m * k), 0.5f), b(static_cast<size_t>(k * n), 0.25f),
+        c(static_cast<size_t>(m * n));
     std::vector<double> ms;
     for (int r = 0; r < 12; ++r) {
       auto t0 = std::chrono::steady_clock::now();
-      if (dnnl_sgemm('N', 'N', m, n, k, 1.0f, a.data(), k, b.data(), n, 0.0f, c.data(), n) != dnnl_success) return 1;
-      double t = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      if (r >= 2) ms.push_back(t);
+      if (dnnl_sgemm('N', 'N', m, n, k, 1.0f, a.data(), k, b.data(), n, 0.0f, c.data(), n) !=
+          dnnl_success)
+        return 1;
+      double t =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      if (r >= 2)
+        ms.push_back(t);
     }
     std::printf("%.4f\n", median(ms));
     return 0;
@@ -46,9 +51,11 @@ int main(int argc, char** argv) {
         size_t lo = std::min(bytes, t * chunk), hi = std::min(bytes, lo + chunk);
         pool.emplace_back([&, lo, hi] { std::memcpy(dst.data() + lo, src.data() + lo, hi - lo); });
       }
-      for (auto& th : pool) th.join();
+      for (auto& th : pool)
+        th.join();
       double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      if (r >= 2) gbps.push_back(2.0 * static_cast<double>(bytes) / s / 1e9);
+      if (r >= 2)
+        gbps.push_back(2.0 * static_cast<double>(bytes) / s / 1e9);
       src[static_cast<size_t>(r)] = dst[bytes - 1 - static_cast<size_t>(r)];
     }
     std::printf("%.2f\n", median(gbps));

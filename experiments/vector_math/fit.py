@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Fits the polynomials of the LLVM backend's inline vector math (emit/vector_math.cpp).
+"""Fits the polynomials of the LLVM backend's inline vector math (emit/cpu/vector_math.cpp).
 
 Each is a least-squares fit of relative error on Chebyshev nodes, reweighted by Lawson's
 iteration toward the minimax fit, then rounded to float. Prints the coefficients (lowest power

@@ -2,7 +2,8 @@
 // machine it runs on: the core clock (from a dependent integer multiply chain, 3 cycles each),
 // read and write bandwidth of each cache level and of DRAM, for one core and for all cores, and
 // the peak vector FMA rate (the ceiling of any matrix product; `fma_units` in the JSON is the
-// vector FMAs per cycle it implies). Results print as a table and, with --json, as one JSON object; docs/isa.md records them.
+// vector FMAs per cycle it implies). Results print as a table and, with --json, as one JSON object;
+// docs/isa.md records them.
 //
 // Method: a buffer of a given size is swept repeatedly with the widest vector loads (64-byte
 // with AVX-512, else 32-byte) summed into four accumulators, or written with vector stores; the
@@ -116,19 +117,23 @@ double fma_flops(int threads) {
     for (int t = 0; t < threads; ++t)
       ts.emplace_back([&, t] {
         Vec acc[12];
-        for (int j = 0; j < 12; ++j) acc[j] = vset(static_cast<float>(j));
+        for (int j = 0; j < 12; ++j)
+          acc[j] = vset(static_cast<float>(j));
         Vec m = vset(1.0001f), a = vset(0.9999f);
         auto t0 = Clock::now();
         for (long i = 0; i < iters; ++i) {
 #pragma GCC unroll 12
-          for (int j = 0; j < 12; ++j) acc[j] = vfma(acc[j], m, a);
+          for (int j = 0; j < 12; ++j)
+            acc[j] = vfma(acc[j], m, a);
         }
         secs[static_cast<size_t>(t)] = seconds_since(t0);
         Vec s = acc[0];
-        for (int j = 1; j < 12; ++j) s = vadd(s, acc[j]);
+        for (int j = 1; j < 12; ++j)
+          s = vadd(s, acc[j]);
         sink.store(sink.load() + vfirst(s));
       });
-    for (auto& th : ts) th.join();
+    for (auto& th : ts)
+      th.join();
     double slowest = *std::max_element(secs.begin(), secs.end());
     best = std::max(best, static_cast<double>(iters) * 12 * kLanes * 2 * threads / slowest);
   }
@@ -216,11 +221,13 @@ int main(int argc, char** argv) {
                 cores);
   double f1 = fma_flops(1) / 1e9, fn = fma_flops(cores) / 1e9;
   if (!as_json)
-    std::printf("fma: %.1f GFLOP/s (1 core) %.1f GFLOP/s (%d cores); %.2f vector FMAs per cycle per core\n", f1,
-                fn, cores, f1 / ghz / (2.0 * kLanes));
+    std::printf(
+        "fma: %.1f GFLOP/s (1 core) %.1f GFLOP/s (%d cores); %.2f vector FMAs per cycle per core\n",
+        f1, fn, cores, f1 / ghz / (2.0 * kLanes));
   std::string js = std::string("{\"vectors\": \"") + kIsa +
                    "\", \"clock_ghz\": " + std::to_string(ghz) +
-                   ", \"fma_gflops_1core\": " + std::to_string(f1) + ", \"fma_gflops_all\": " + std::to_string(fn) +
+                   ", \"fma_gflops_1core\": " + std::to_string(f1) +
+                   ", \"fma_gflops_all\": " + std::to_string(fn) +
                    ", \"cores\": " + std::to_string(cores) + ", \"levels\": [";
   bool first = true;
   for (const auto& l : levels) {

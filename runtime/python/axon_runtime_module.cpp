@@ -15,8 +15,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
-#include <new>
 #include <memory>
+#include <new>
 #include <string>
 #include <vector>
 

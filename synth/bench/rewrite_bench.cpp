@@ -55,8 +55,8 @@ int main(int argc, char** argv) {
       auto r = synth::RewriteRunner().with_time_limit(seconds).with_variant_limit(variants).run(p);
       synth::StepStats t = r.totals();
       std::printf("| %s | %zu | %zu | %zu | %zu | %zu | %s | %.2f | %.2f |\n", f.c_str(),
-                  r.variants.size(), t.attempted, t.proven, t.refuted, t.unknown, synth::stop_reason_name(r.stop), r.seconds,
-                  r.numerics_seconds);
+                  r.variants.size(), t.attempted, t.proven, t.refuted, t.unknown,
+                  synth::stop_reason_name(r.stop), r.seconds, r.numerics_seconds);
     } catch (const std::exception& e) {
       std::printf("| %s | error: %s |\n", f.c_str(), e.what());
     }

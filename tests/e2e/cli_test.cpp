@@ -4,31 +4,35 @@
 #include "tests/common/run_command.h"
 
 #include <array>
-#include <fstream>
-#include <sstream>
 #include <cstdio>
-#include <filesystem>
-#include <regex>
 #include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace {
 
 namespace fs = std::filesystem;
 
-using Result = axon::test::CommandResult;  // out: stdout and stderr together
+using Result = axon::test::CommandResult; // out: stdout and stderr together
 
-Result run(const std::string& args) { return axon::test::run_command(std::string(AXON_BIN) + " " + args + " 2>&1"); }
+Result run(const std::string& args) {
+  return axon::test::run_command(std::string(AXON_BIN) + " " + args + " 2>&1");
+}
 
 std::vector<std::string> suite_files() {
   std::vector<std::string> out;
-  for (const char* dir : {"experiments/suites/ops", "experiments/suites/nkibench", "experiments/suites/mirage"})
+  for (const char* dir :
+       {"experiments/suites/ops", "experiments/suites/nkibench", "experiments/suites/mirage"})
     if (fs::exists(dir))
       for (auto& e : fs::directory_iterator(dir))
-        if (e.path().extension() == ".tp") out.push_back(e.path().string());
+        if (e.path().extension() == ".tp")
+          out.push_back(e.path().string());
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -41,8 +45,10 @@ std::string small_dims(const std::string& path) {
   std::string line = r.out.substr(0, r.out.find('\n'));
   std::string flags;
   std::regex dim(R"(([A-Za-z_][A-Za-z0-9_]*) = (\d+))");
-  for (auto it = std::sregex_iterator(line.begin(), line.end(), dim); it != std::sregex_iterator(); ++it)
-    flags += " --dim " + (*it)[1].str() + "=" + std::to_string(std::min<long long>(6, std::stoll((*it)[2].str())));
+  for (auto it = std::sregex_iterator(line.begin(), line.end(), dim); it != std::sregex_iterator();
+       ++it)
+    flags += " --dim " + (*it)[1].str() + "=" +
+             std::to_string(std::min<long long>(6, std::stoll((*it)[2].str())));
   return flags;
 }
 
@@ -52,7 +58,8 @@ TEST(Cli, VersionAndHelp) {
   EXPECT_NE(v.out.find("axon-synth 0."), std::string::npos) << v.out;
   Result h = run("--help");
   EXPECT_EQ(h.code, 0);
-  for (const char* cmd : {"check", "ir", "eval"}) EXPECT_NE(h.out.find(cmd), std::string::npos) << cmd;
+  for (const char* cmd : {"check", "ir", "eval"})
+    EXPECT_NE(h.out.find(cmd), std::string::npos) << cmd;
 }
 
 TEST(Cli, BadFlagsAndFilesExitTwo) {
@@ -74,7 +81,11 @@ TEST(Cli, BadFlagsAndFilesExitTwo) {
 TEST(Cli, BadProgramExitsTwoWithLocation) {
   Result r = run("check tests/error/cases/11_matmul_mismatch.tp");
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.out.rfind("tests/error/cases/11_matmul_mismatch.tp:4:22: error: shape mismatch in 'matmul'", 0), 0u) << r.out;
+  EXPECT_EQ(
+      r.out.rfind("tests/error/cases/11_matmul_mismatch.tp:4:22: error: shape mismatch in 'matmul'",
+                  0),
+      0u)
+      << r.out;
 }
 
 TEST(Cli, EverySuiteFileChecksDumpsAndRuns) {
@@ -118,7 +129,7 @@ TEST(Cli, NewOpFromSpecFileEndToEnd) {
   EXPECT_NE(e.out.find("y f32[3, 5]"), std::string::npos) << e.out;
 }
 
-}  // namespace
+} // namespace
 
 namespace {
 
@@ -128,35 +139,43 @@ TEST(CliSynth, MainJobWritesOutputsAndReplays) {
   fs::remove_all(out);
   fs::remove_all("build-e2e-out/cache");
   setenv("AXON_CACHE_DIR", "build-e2e-out/cache", 1);
-  Result r = run("--isa targets/avx2.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=64 --dim K=32 --dim N=48 "
-                 "--measure 3 --repeats 3 -o " + out);
+  Result r = run("--isa targets/avx2.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=64 "
+                 "--dim K=32 --dim N=48 "
+                 "--measure 3 --repeats 3 -o " +
+                 out);
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("best"), std::string::npos) << r.out;
-  for (const char* f : {"report.json", "candidates.jsonl", "kernel.ll", "kernel.o", "kernel.c", "derivation.txt"})
+  for (const char* f :
+       {"report.json", "candidates.jsonl", "kernel.ll", "kernel.o", "kernel.c", "derivation.txt"})
     EXPECT_TRUE(fs::exists(fs::path(out) / f)) << f;
   std::ifstream rep(fs::path(out) / "report.json");
   std::stringstream ss;
   ss << rep.rdbuf();
-  for (const char* key : {"\"schema_version\"", "\"speedup_over_baseline\"", "\"numerics_failures\"", "\"hash\"", "\"device\""})
+  for (const char* key : {"\"schema_version\"", "\"speedup_over_baseline\"",
+                          "\"numerics_failures\"", "\"hash\"", "\"device\""})
     EXPECT_NE(ss.str().find(key), std::string::npos) << key;
   std::ifstream jl(fs::path(out) / "candidates.jsonl");
   int lines = 0;
-  for (std::string l; std::getline(jl, l);) ++lines;
+  for (std::string l; std::getline(jl, l);)
+    ++lines;
   EXPECT_GE(lines, 2);
   Result rp = run("replay " + out + "/report.json");
   EXPECT_EQ(rp.code, 0) << rp.out;
   EXPECT_NE(rp.out.find("without searching"), std::string::npos) << rp.out;
   // The replayed kernel can be installed: its calling interface is written beside it, the same
   // as the main job's.
-  for (const char* f : {"kernel.o", "kernel.json"}) EXPECT_TRUE(fs::exists(fs::path(out) / "replay" / f)) << f;
+  for (const char* f : {"kernel.o", "kernel.json"})
+    EXPECT_TRUE(fs::exists(fs::path(out) / "replay" / f)) << f;
   std::ifstream k1(fs::path(out) / "kernel.json"), k2(fs::path(out) / "replay" / "kernel.json");
   std::stringstream s1, s2;
   s1 << k1.rdbuf();
   s2 << k2.rdbuf();
   EXPECT_EQ(s1.str(), s2.str());
   // The same command again reuses the cached result and says so; --no-cache searches.
-  std::string cmd = "--isa targets/avx2.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=64 --dim K=32 "
-                    "--dim N=48 --measure 3 --repeats 3 -o " + out;
+  std::string cmd =
+      "--isa targets/avx2.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=64 --dim K=32 "
+      "--dim N=48 --measure 3 --repeats 3 -o " +
+      out;
   Result again = run(cmd);
   EXPECT_EQ(again.code, 0) << again.out;
   EXPECT_NE(again.out.find("reused the cached result"), std::string::npos) << again.out;
@@ -165,8 +184,10 @@ TEST(CliSynth, MainJobWritesOutputsAndReplays) {
   EXPECT_EQ(fresh.code, 0) << fresh.out;
   EXPECT_EQ(fresh.out.find("reused"), std::string::npos) << fresh.out;
   // A different size is a different key.
-  Result other = run("--isa targets/avx2.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=32 --dim K=32 "
-                     "--dim N=48 --measure 3 --repeats 3 -o " + out);
+  Result other = run(
+      "--isa targets/avx2.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=32 --dim K=32 "
+      "--dim N=48 --measure 3 --repeats 3 -o " +
+      out);
   EXPECT_EQ(other.out.find("reused"), std::string::npos) << other.out;
 }
 
@@ -174,14 +195,17 @@ TEST(CliSynth, UnsupportedTargetsSaySo) {
   Result r = run("--isa targets/npu.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=64");
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_NE(r.out.find("not available yet"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("targets/zen4.json"), std::string::npos) << r.out;  // every CPU target listed
+  EXPECT_NE(r.out.find("targets/zen4.json"), std::string::npos) << r.out; // every CPU target listed
   // The branch for a CPU without AVX-512 runs on every host: AXON_HIDE_CPU_FEATURES hides it from
   // the host check where the host has it.
   setenv("AXON_HIDE_CPU_FEATURES", "avx512f", 1);
-  Result a = run("--isa targets/avx512.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=64");
+  Result a =
+      run("--isa targets/avx512.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=64");
   unsetenv("AXON_HIDE_CPU_FEATURES");
   EXPECT_EQ(a.code, 2) << a.out;
-  EXPECT_NE(a.out.find("this CPU does not support avx512f, which target 'avx512'"), std::string::npos) << a.out;
+  EXPECT_NE(a.out.find("this CPU does not support avx512f, which target 'avx512'"),
+            std::string::npos)
+      << a.out;
   Result n = run("experiments/suites/nkibench/rmsnorm_matmul.tp");
   EXPECT_EQ(n.code, 2) << n.out;
   EXPECT_NE(n.out.find("no target given"), std::string::npos) << n.out;
@@ -190,7 +214,8 @@ TEST(CliSynth, UnsupportedTargetsSaySo) {
 // f16 tensors on the CPU: stored as half, computed in f32, checked with the f16 tolerance.
 TEST(CliSynth, HalfPrecisionKernelsRunOnTheCpu) {
   setenv("AXON_CACHE_DIR", "build-e2e-out/cache", 1);
-  Result h = run("--isa targets/avx2.json experiments/suites/mirage/gated_mlp.tp --dim M=8 --dim K=64 --dim N=48 "
+  Result h = run("--isa targets/avx2.json experiments/suites/mirage/gated_mlp.tp --dim M=8 --dim "
+                 "K=64 --dim N=48 "
                  "--measure 2 --repeats 3 --no-cache -o build-e2e-out/gated_mlp");
   EXPECT_EQ(h.code, 0) << h.out;
   EXPECT_NE(h.out.find("best"), std::string::npos) << h.out;
@@ -202,13 +227,14 @@ TEST(CliSynth, IsaShow) {
   EXPECT_NE(r.out.find("matmul"), std::string::npos);
 }
 
-}  // namespace
+} // namespace
 
 namespace {
 
 TEST(CliSim, RunsAnNpuProgramAndWritesATrace) {
   fs::create_directories("build-e2e-out");
-  Result r = run("sim sim/programs/rmsnorm_qkv.json --isa targets/npu.json --trace build-e2e-out/trace.json");
+  Result r = run(
+      "sim sim/programs/rmsnorm_qkv.json --isa targets/npu.json --trace build-e2e-out/trace.json");
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("total time"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("(simulated)"), std::string::npos) << r.out;
@@ -217,15 +243,17 @@ TEST(CliSim, RunsAnNpuProgramAndWritesATrace) {
   EXPECT_EQ(bad.code, 2) << bad.out;
 }
 
-}  // namespace
+} // namespace
 
 namespace {
 
 TEST(CliProve, ProvesRefutesAndRejects) {
-  Result ok = run("prove tests/smt/corpus/rmsnorm_matmul.a.tp tests/smt/corpus/rmsnorm_matmul.b.tp --no-cache");
+  Result ok = run(
+      "prove tests/smt/corpus/rmsnorm_matmul.a.tp tests/smt/corpus/rmsnorm_matmul.b.tp --no-cache");
   EXPECT_EQ(ok.code, 0) << ok.out;
   EXPECT_NE(ok.out.find("verdict: proven"), std::string::npos) << ok.out;
-  Result bad = run("prove tests/smt/corpus/rmsnorm_matmul.a.tp tests/e2e/data/rmsnorm_matmul_no_eps.tp --no-cache");
+  Result bad = run("prove tests/smt/corpus/rmsnorm_matmul.a.tp "
+                   "tests/e2e/data/rmsnorm_matmul_no_eps.tp --no-cache");
   EXPECT_EQ(bad.code, 3) << bad.out;
   EXPECT_NE(bad.out.find("verdict: refuted"), std::string::npos) << bad.out;
   EXPECT_NE(bad.out.find("counterexample"), std::string::npos) << bad.out;
@@ -235,7 +263,7 @@ TEST(CliProve, ProvesRefutesAndRejects) {
   EXPECT_EQ(in.code, 2) << in.out;
 }
 
-}  // namespace
+} // namespace
 
 // docs/reliability.md: exit codes of the CLI on hostile input and environments.
 namespace {
@@ -258,7 +286,8 @@ TEST(CliReliability, NonRegularAndLongInputsExitTwo) {
   EXPECT_NE(f.out.find("a FIFO"), std::string::npos) << f.out;
   // A chain of 4000 terms (a stack overflow before) is one past the depth limit: exit 2 there.
   std::string chain = "where N = 3\ninput x: f32[N]\noutput y = x";
-  for (int i = 1; i < 4000; ++i) chain += " + x";
+  for (int i = 1; i < 4000; ++i)
+    chain += " + x";
   write_text("build-e2e-out/rel/chain.tp", chain + "\n");
   for (const char* cmd : {"check", "eval", "ir"}) {
     Result c = run(std::string(cmd) + " build-e2e-out/rel/chain.tp");
@@ -267,7 +296,8 @@ TEST(CliReliability, NonRegularAndLongInputsExitTwo) {
     EXPECT_NE(c.out.find("more than 256 levels"), std::string::npos) << cmd;
   }
   // 2^40 elements are within the limits, but not in this machine's memory: exit 2, not bad_alloc.
-  write_text("build-e2e-out/rel/big.tp", "where M = 1099511627776\ninput x: f32[M]\noutput y = x\n");
+  write_text("build-e2e-out/rel/big.tp",
+             "where M = 1099511627776\ninput x: f32[M]\noutput y = x\n");
   Result b = run("eval build-e2e-out/rel/big.tp");
   EXPECT_EQ(b.code, 2) << b.out;
   EXPECT_NE(b.out.find("use smaller sizes"), std::string::npos) << b.out;
@@ -285,7 +315,8 @@ TEST(CliReliability, NonRegularAndLongInputsExitTwo) {
 
 TEST(CliReliability, UnwritableOutputsFailBeforeTheSearch) {
   write_text("build-e2e-out/rel/a-file", "not a directory\n");
-  std::string job = "--isa targets/avx2.json experiments/suites/ops/add.tp --dim M=8 --dim N=8 --measure 1 --repeats 1 --no-cache";
+  std::string job = "--isa targets/avx2.json experiments/suites/ops/add.tp --dim M=8 --dim N=8 "
+                    "--measure 1 --repeats 1 --no-cache";
   Result o = run(job + " -o build-e2e-out/rel/a-file/out");
   EXPECT_EQ(o.code, 2) << o.out;
   EXPECT_NE(o.out.find("output directory"), std::string::npos) << o.out;
@@ -294,7 +325,8 @@ TEST(CliReliability, UnwritableOutputsFailBeforeTheSearch) {
   EXPECT_EQ(l.code, 2) << l.out;
   EXPECT_NE(l.out.find("kernel library"), std::string::npos) << l.out;
   EXPECT_EQ(l.out.find("[search"), std::string::npos) << "searched before failing:\n" << l.out;
-  Result p = run("prove tests/golden/inputs/adamw.tp tests/golden/inputs/adamw.tp --certificate build-e2e-out/rel/a-file/certs");
+  Result p = run("prove tests/golden/inputs/adamw.tp tests/golden/inputs/adamw.tp --certificate "
+                 "build-e2e-out/rel/a-file/certs");
   EXPECT_EQ(p.code, 2) << p.out;
   EXPECT_NE(p.out.find("--certificate"), std::string::npos) << p.out;
 }
@@ -307,9 +339,11 @@ TEST(CliReliability, InterruptBeforeTheFirstMeasurementExits130) {
   int fd = ::open(lock_path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
   ASSERT_GE(fd, 0);
   ASSERT_EQ(::flock(fd, LOCK_EX), 0);
-  Result r = axon::test::run_command("timeout --preserve-status -s INT 3 " + std::string(AXON_BIN) +
-                                     " --isa targets/avx2.json experiments/suites/nkibench/rmsnorm_matmul.tp --no-cache "
-                                     "--measure-lock " + lock_path + " -o build-e2e-out/rel/interrupted 2>&1");
+  Result r = axon::test::run_command(
+      "timeout --preserve-status -s INT 3 " + std::string(AXON_BIN) +
+      " --isa targets/avx2.json experiments/suites/nkibench/rmsnorm_matmul.tp --no-cache "
+      "--measure-lock " +
+      lock_path + " -o build-e2e-out/rel/interrupted 2>&1");
   ::close(fd);
   EXPECT_EQ(r.code, 130) << r.out;
   EXPECT_NE(r.out.find("interrupted"), std::string::npos) << r.out;
@@ -322,7 +356,8 @@ TEST(CliReliability, BudgetStoppedSearchInstallsAndIsCachedAsSuch) {
   setenv("AXON_CACHE_DIR", "build-e2e-out/rel/budget-cache", 1);
   // A tiny budget: the op-by-op baseline of a 2048^3 matmul (an untiled loop nest, many seconds)
   // runs past the second it is given, so it is not measured; a searched candidate is.
-  std::string cmd = "--isa targets/avx2.json experiments/suites/ops/matmul.tp --dim M=2048 --dim N=2048 --dim K=2048 "
+  std::string cmd = "--isa targets/avx2.json experiments/suites/ops/matmul.tp --dim M=2048 --dim "
+                    "N=2048 --dim K=2048 "
                     "--measure 2 --repeats 3 --time-budget 0.5 -o build-e2e-out/rel/budget "
                     "--library=build-e2e-out/rel/budget-lib";
   Result r = run(cmd);
@@ -332,8 +367,9 @@ TEST(CliReliability, BudgetStoppedSearchInstallsAndIsCachedAsSuch) {
   Result again = run(cmd);
   EXPECT_EQ(again.code, 0) << again.out;
   EXPECT_NE(again.out.find("reused the cached result"), std::string::npos) << again.out;
-  EXPECT_NE(again.out.find("from a search the time budget stopped"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("from a search the time budget stopped"), std::string::npos)
+      << again.out;
   unsetenv("AXON_CACHE_DIR");
 }
 
-}  // namespace
+} // namespace

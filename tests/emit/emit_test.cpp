@@ -7,14 +7,14 @@
 #include <map>
 #include <random>
 
-#include "emit/cpu_jit.h"
-#include "emit/lower_llvm.h"
-#include "search/enumerate.h"
-#include "search/schedule_json.h"
-#include "search/search.h"
+#include "emit/cpu/cpu_jit.h"
+#include "emit/cpu/lower_llvm.h"
 #include "ir/error.h"
 #include "ir/frontend.h"
 #include "ir/interp.h"
+#include "search/enumerate.h"
+#include "search/schedule_json.h"
+#include "search/search.h"
 
 namespace axon {
 namespace {
@@ -25,17 +25,18 @@ const Isa& target_isa(const std::string& name) {
   static std::map<std::string, Isa> loaded;
   auto it = loaded.find(name);
   if (it == loaded.end())
-    it = loaded.emplace(name, load_isa("targets/" + name + ".json")).first; // ctest runs in the source dir
+    it = loaded.emplace(name, load_isa("targets/" + name + ".json"))
+             .first; // ctest runs in the source dir
   return it->second;
 }
 CpuTarget host_target() { return cpu_target(target_isa(host_has("avx512f") ? "avx512" : "avx2")); }
 
 // c = (a @ b) * r[m]: a matrix product under a row-scaling epilogue, M rows, K = 300, N columns.
 IndexProgram scaled_matmul(int64_t m, int64_t n) {
-  return load_index_program(source_from_string(
-      "where M = " + std::to_string(m) + ", K = 300, N = " + std::to_string(n) +
-      "\ninput a: f32[M, K]\ninput b: f32[K, N]\ninput r: f32[M]\n"
-      "output c[m, n] = (sum(k) a[m, k] * b[k, n]) * r[m]\n"));
+  return load_index_program(
+      source_from_string("where M = " + std::to_string(m) + ", K = 300, N = " + std::to_string(n) +
+                         "\ninput a: f32[M, K]\ninput b: f32[K, N]\ninput r: f32[M]\n"
+                         "output c[m, n] = (sum(k) a[m, k] * b[k, n]) * r[m]\n"));
 }
 
 // Statements `stmts` of s vectorized along n at `lanes`.
@@ -47,7 +48,8 @@ void vectorize_n(Schedule& s, std::initializer_list<size_t> stmts, int lanes) {
 }
 
 // Max scaled error of every output vs the f64 interpreter; f32 tolerance scaled by magnitude.
-void expect_matches_reference(const IndexProgram& p, const Schedule& s, const std::string& what, uint64_t seed = 1) {
+void expect_matches_reference(const IndexProgram& p, const Schedule& s, const std::string& what,
+                              uint64_t seed = 1) {
   std::string why = validate_schedule(p, s);
   ASSERT_EQ(why, "") << what;
   auto k = jit_compile(p, s, host_target());
@@ -64,22 +66,26 @@ void expect_matches_reference(const IndexProgram& p, const Schedule& s, const st
 IndexProgram small(const std::string& path, int64_t size) {
   IndexProgram p = load_index_program(read_source(path));
   std::map<std::string, int64_t> d;
-  for (auto& [k, v] : p.dims()) d[k] = std::min<int64_t>(v.value_or(size), size);
+  for (auto& [k, v] : p.dims())
+    d[k] = std::min<int64_t>(v.value_or(size), size);
   return p.with_dims(d);
 }
 
 std::vector<std::string> suite_files() {
   std::vector<std::string> out;
-  for (const char* dir : {"experiments/suites/ops", "experiments/suites/nkibench", "experiments/suites/mirage"})
+  for (const char* dir :
+       {"experiments/suites/ops", "experiments/suites/nkibench", "experiments/suites/mirage"})
     for (auto& e : fs::directory_iterator(dir))
-      if (e.path().extension() == ".tp") out.push_back(e.path().string());
+      if (e.path().extension() == ".tp")
+        out.push_back(e.path().string());
   std::sort(out.begin(), out.end());
   return out;
 }
 
 bool uses_half(const IndexProgram& p) {
   for (auto& t : p.tensors())
-    if (t.dtype == DType::F16 || t.dtype == DType::BF16) return true;
+    if (t.dtype == DType::F16 || t.dtype == DType::BF16)
+      return true;
   return false;
 }
 
@@ -90,7 +96,7 @@ TEST(CpuBackend, EverySuiteKernelDefaultSchedule) {
     expect_matches_reference(p, default_schedule(p), f);
     n += uses_half(p);
   }
-  EXPECT_GE(n, 5);  // the f16 kernels (Mirage's) run on the CPU too
+  EXPECT_GE(n, 5); // the f16 kernels (Mirage's) run on the CPU too
 }
 
 // Random valid schedules: permute loops, lift the top-level reduction into the order, split
@@ -100,7 +106,8 @@ Schedule random_schedule(const IndexProgram& p, std::mt19937_64& rng) {
   for (auto& st : p.stmts()) {
     StmtSchedule ss;
     std::vector<std::string> vars = st.vars;
-    if (const ExprNode* r = top_reduction(st); r && rng() % 2) vars.push_back(r->name());
+    if (const ExprNode* r = top_reduction(st); r && rng() % 2)
+      vars.push_back(r->name());
     std::shuffle(vars.begin(), vars.end(), rng);
     for (auto& v : vars) {
       if (rng() % 3 == 0) {
@@ -112,15 +119,18 @@ Schedule random_schedule(const IndexProgram& p, std::mt19937_64& rng) {
     }
     // Inner parts of split loops go innermost, in a random order.
     std::vector<std::string> inner;
-    for (auto& [v, t] : ss.split) inner.push_back(v + ".i");
+    for (auto& [v, t] : ss.split)
+      inner.push_back(v + ".i");
     std::shuffle(inner.begin(), inner.end(), rng);
     ss.order.insert(ss.order.end(), inner.begin(), inner.end());
     if (!ss.order.empty() && rng() % 2) {
       ss.vectorize = ss.order.back();
-      if (rng() % 2) ss.vector_width = 1 << (1 + rng() % 3);  // explicit vector code when it applies
+      if (rng() % 2)
+        ss.vector_width = 1 << (1 + rng() % 3); // explicit vector code when it applies
     }
     for (auto& [v, t] : ss.split)
-      if (v + ".i" != ss.vectorize && rng() % 2) ss.unroll.push_back(v + ".i");
+      if (v + ".i" != ss.vectorize && rng() % 2)
+        ss.unroll.push_back(v + ".i");
     s.stmts.push_back(ss);
   }
   return s;
@@ -128,14 +138,19 @@ Schedule random_schedule(const IndexProgram& p, std::mt19937_64& rng) {
 
 TEST(CpuBackend, RandomSchedulesAgreeWithTheInterpreter) {
   std::mt19937_64 rng(42);
-  const char* files[] = {"experiments/suites/nkibench/rmsnorm_matmul.tp", "experiments/suites/nkibench/gqa.tp",
-                         "experiments/suites/ops/softmax.tp", "experiments/suites/ops/layernorm.tp",
-                         "experiments/suites/nkibench/rope.tp", "experiments/suites/nkibench/adamw.tp",
-                         "experiments/suites/nkibench/bmm_softmax.tp", "experiments/suites/ops/transpose.tp",
+  const char* files[] = {"experiments/suites/nkibench/rmsnorm_matmul.tp",
+                         "experiments/suites/nkibench/gqa.tp",
+                         "experiments/suites/ops/softmax.tp",
+                         "experiments/suites/ops/layernorm.tp",
+                         "experiments/suites/nkibench/rope.tp",
+                         "experiments/suites/nkibench/adamw.tp",
+                         "experiments/suites/nkibench/bmm_softmax.tp",
+                         "experiments/suites/ops/transpose.tp",
                          "experiments/bench/attention.tp"};
   for (const char* f : files) {
     IndexProgram p = small(f, 7);
-    for (int trial = 0; trial < 4; ++trial) expect_matches_reference(p, random_schedule(p, rng), f, 10 + static_cast<uint64_t>(trial));
+    for (int trial = 0; trial < 4; ++trial)
+      expect_matches_reference(p, random_schedule(p, rng), f, 10 + static_cast<uint64_t>(trial));
   }
 }
 
@@ -144,9 +159,12 @@ TEST(CpuBackend, RandomSchedulesAgreeWithTheInterpreter) {
 // iteration) and threads on some groups: the results must not change.
 TEST(CpuBackend, FusedGroupsAndThreadsAgreeWithTheInterpreter) {
   std::mt19937_64 rng(7);
-  const char* files[] = {"experiments/suites/ops/softmax.tp", "experiments/suites/ops/layernorm.tp",
-                         "experiments/suites/nkibench/rmsnorm_matmul.tp", "experiments/suites/nkibench/swiglu.tp",
-                         "experiments/suites/nkibench/bmm_softmax.tp", "experiments/suites/nkibench/adamw.tp",
+  const char* files[] = {"experiments/suites/ops/softmax.tp",
+                         "experiments/suites/ops/layernorm.tp",
+                         "experiments/suites/nkibench/rmsnorm_matmul.tp",
+                         "experiments/suites/nkibench/swiglu.tp",
+                         "experiments/suites/nkibench/bmm_softmax.tp",
+                         "experiments/suites/nkibench/adamw.tp",
                          "experiments/suites/nkibench/gqa.tp"};
   int fused = 0, threaded = 0;
   for (const char* f : files) {
@@ -157,32 +175,40 @@ TEST(CpuBackend, FusedGroupsAndThreadsAgreeWithTheInterpreter) {
       for (size_t i = 0; i < s.stmts.size(); ++i) {
         StmtSchedule& ss = s.stmts[i];
         const IndexStmt& st = p.stmts()[i];
-        if (st.vars.empty() || rng() % 4 == 0) continue;
+        if (st.vars.empty() || rng() % 4 == 0)
+          continue;
         std::string v = st.vars[0];
         ss.split.erase(v);
         std::vector<std::string> order = {v};
         for (auto& l : ss.order)
-          if (loop_var(l) != v) order.push_back(l);
+          if (loop_var(l) != v)
+            order.push_back(l);
         ss.order = order;
-        ss.unroll.erase(std::remove_if(ss.unroll.begin(), ss.unroll.end(), [&](auto& u) { return loop_var(u) == v; }),
+        ss.unroll.erase(std::remove_if(ss.unroll.begin(), ss.unroll.end(),
+                                       [&](auto& u) { return loop_var(u) == v; }),
                         ss.unroll.end());
-        if (loop_var(ss.vectorize) == v) ss.vectorize.clear();
+        if (loop_var(ss.vectorize) == v)
+          ss.vectorize.clear();
         ss.pack.clear();
       }
       for (size_t i = 1; i < s.stmts.size(); ++i) {
         size_t first = i;
-        while (first > 0 && s.stmts[first].fuse_prev) --first;
+        while (first > 0 && s.stmts[first].fuse_prev)
+          --first;
         --first;
         s.stmts[i].fuse_prev = true;
-        if (!fusion_error(p, s, first, i).empty() || validate_schedule(p, s) != "") s.stmts[i].fuse_prev = false;
-        else ++fused;
+        if (!fusion_error(p, s, first, i).empty() || validate_schedule(p, s) != "")
+          s.stmts[i].fuse_prev = false;
+        else
+          ++fused;
       }
       for (auto [a, b] : fusion_groups(s))
         if (outer_loop(p, a, s.stmts[a]) && rng() % 2) {
           s.stmts[a].threads = 2 + static_cast<int>(rng() % 3);
           ++threaded;
         }
-      expect_matches_reference(p, s, std::string(f) + " fused/threaded", 20 + static_cast<uint64_t>(trial));
+      expect_matches_reference(p, s, std::string(f) + " fused/threaded",
+                               20 + static_cast<uint64_t>(trial));
     }
   }
   EXPECT_GE(fused, 20) << fused;
@@ -190,8 +216,9 @@ TEST(CpuBackend, FusedGroupsAndThreadsAgreeWithTheInterpreter) {
 }
 
 TEST(CpuBackend, MatmulIkjVectorizedAndTiled) {
-  IndexProgram p = load_index_program(source_from_string(
-      "where M = 33, K = 17, N = 70\ninput a: f32[M, K]\ninput b: f32[K, N]\noutput c = matmul(a, b)\n"));
+  IndexProgram p =
+      load_index_program(source_from_string("where M = 33, K = 17, N = 70\ninput a: f32[M, "
+                                            "K]\ninput b: f32[K, N]\noutput c = matmul(a, b)\n"));
   Schedule s;
   StmtSchedule ss;
   ss.order = {"m.o", "k", "m.i", "n.o", "n.i"};
@@ -210,12 +237,14 @@ TEST(CpuBackend, ThreadsBehindReductionBlocks) {
   eo.vector_lanes = 8;
   int threaded = 0;
   for (auto& ss : enumerate_stmt_schedules(p, 0, eo)) {
-    if (ss.order.empty() || ss.order[0] != "k.o") continue;
+    if (ss.order.empty() || ss.order[0] != "k.o")
+      continue;
     StmtSchedule t = ss;
     t.threads = 3;
     Schedule s;
     s.stmts.push_back(t);
-    if (!thread_loop(p, 0, t) || thread_loop(p, 0, t)->first == 0) continue;
+    if (!thread_loop(p, 0, t) || thread_loop(p, 0, t)->first == 0)
+      continue;
     expect_matches_reference(p, s, "threads behind k.o", 6);
     ++threaded;
   }
@@ -264,12 +293,14 @@ TEST(CpuBackend, ReductionsWithAnEpilogueAreLiftedAndTiled) {
     for (auto& ss : enumerate_stmt_schedules(p, i, eo)) {
       bool lifts = std::find(ss.order.begin(), ss.order.end(), "k") != ss.order.end() ||
                    std::find(ss.order.begin(), ss.order.end(), "k.o") != ss.order.end();
-      if (!lifts) continue;
+      if (!lifts)
+        continue;
       ++lifted;
       tiles += is_register_tile(p, i, ss);
       Schedule s = default_schedule(p);
       s.stmts[i] = ss;
-      if (lifted % 3 == 0 || is_register_tile(p, i, ss)) expect_matches_reference(p, s, "epilogue", 3);
+      if (lifted % 3 == 0 || is_register_tile(p, i, ss))
+        expect_matches_reference(p, s, "epilogue", 3);
     }
   EXPECT_GE(lifted, 10);
   EXPECT_GE(tiles, 4);
@@ -285,7 +316,8 @@ TEST(CpuBackend, TransposedOperandsArePacked) {
   eo.vector_lanes = 8;
   int packed = 0;
   for (auto& ss : enumerate_stmt_schedules(p, 0, eo)) {
-    if (std::find(ss.pack.begin(), ss.pack.end(), "k") == ss.pack.end()) continue;
+    if (std::find(ss.pack.begin(), ss.pack.end(), "k") == ss.pack.end())
+      continue;
     Schedule s;
     s.stmts.push_back(ss);
     expect_matches_reference(p, s, "transposed pack", 4);
@@ -297,13 +329,15 @@ TEST(CpuBackend, TransposedOperandsArePacked) {
 // Register tiles from the enumerator (explicit vectors, unrolled rows, accumulators kept across
 // the reduction loop), with and without a blocked reduction, on shapes they divide.
 TEST(CpuBackend, EnumeratedRegisterTilesAreCorrect) {
-  IndexProgram p = load_index_program(source_from_string(
-      "where B = 2, M = 12, K = 300, N = 48\ninput a: f32[B, M, K]\ninput b: f32[K, N]\noutput c = matmul(a, b)\n"));
+  IndexProgram p = load_index_program(
+      source_from_string("where B = 2, M = 12, K = 300, N = 48\ninput a: f32[B, M, K]\ninput b: "
+                         "f32[K, N]\noutput c = matmul(a, b)\n"));
   EnumerateOptions eo;
   eo.vector_lanes = 8;
   int tiles = 0;
   for (auto& ss : enumerate_stmt_schedules(p, 0, eo)) {
-    if (ss.unroll.empty()) continue;
+    if (ss.unroll.empty())
+      continue;
     Schedule s;
     s.stmts.push_back(ss);
     expect_matches_reference(p, s, "register tile", 5);
@@ -321,13 +355,16 @@ TEST(CpuBackend, RaggedRegisterTilesAreCorrect) {
   eo.vector_lanes = 8;
   int ragged = 0, blocked = 0;
   for (auto& ss : enumerate_stmt_schedules(p, 0, eo)) {
-    if (!is_register_tile(p, 0, ss) || ss.split.at("m") == 1 || 50 % ss.split.at("m") == 0) continue;
+    if (!is_register_tile(p, 0, ss) || ss.split.at("m") == 1 || 50 % ss.split.at("m") == 0)
+      continue;
     ++ragged;
     blocked += ss.split.count("k");
     Schedule s;
     s.stmts.push_back(ss);
-    if (ragged % 2) s.stmts[0].threads = 2;
-    if (!validate_schedule(p, s).empty()) s.stmts[0].threads = 1;
+    if (ragged % 2)
+      s.stmts[0].threads = 2;
+    if (!validate_schedule(p, s).empty())
+      s.stmts[0].threads = 1;
     expect_matches_reference(p, s, "ragged register tile", 6);
   }
   EXPECT_GE(ragged, 8);
@@ -366,13 +403,15 @@ TEST(CpuBackend, PackedEpilogueOperandsAreReadInTheEpiloguePass) {
 // block is exactly scratch_bytes (run_on_tensors poisons it first, so nothing may count on it).
 TEST(CpuBackend, KernelsAllocateNothingTheirScratchIsTheCallers) {
   auto [mm, packed] = packed_epilogue_matmul();
-  EXPECT_EQ(scratch_bytes(mm, packed), 256 * 32 * 4 + 16 * 32 * 4);  // both copies, f32, 64-byte multiples
+  EXPECT_EQ(scratch_bytes(mm, packed),
+            256 * 32 * 4 + 16 * 32 * 4); // both copies, f32, 64-byte multiples
   EXPECT_EQ(scratch_bytes(mm, default_schedule(mm)), 0);
 
   // Softmax in one threaded group: its row temporaries shrink to one row per thread.
   IndexProgram sm = small("experiments/suites/ops/softmax.tp", 40);
   Schedule fused = default_schedule(sm);
-  for (size_t i = 1; i < fused.stmts.size(); ++i) fused.stmts[i].fuse_prev = true;
+  for (size_t i = 1; i < fused.stmts.size(); ++i)
+    fused.stmts[i].fuse_prev = true;
   fused.stmts[0].threads = 2;
   ASSERT_EQ(validate_schedule(sm, fused), "");
   ASSERT_FALSE(group_local_temps(sm, fused, 0, fused.stmts.size() - 1).empty());
@@ -397,8 +436,8 @@ TEST(CpuBackend, KernelsAllocateNothingTheirScratchIsTheCallers) {
 }
 
 TEST(CpuBackend, InvalidScheduleIsRejected) {
-  IndexProgram p = load_index_program(source_from_string(
-      "where M = 4, N = 4\ninput a: f32[M, N]\noutput c[i, j] = a[j, i]\n"));
+  IndexProgram p = load_index_program(
+      source_from_string("where M = 4, N = 4\ninput a: f32[M, N]\noutput c[i, j] = a[j, i]\n"));
   Schedule s = default_schedule(p);
   s.stmts[0].order = {"i"};
   EXPECT_NE(validate_schedule(p, s), "");
@@ -411,10 +450,12 @@ TEST(CpuBackend, InvalidScheduleIsRejected) {
 }
 
 TEST(CpuBackend, ObjectCodeIsElf) {
-  IndexProgram p = load_index_program(source_from_string("where N = 64\ninput a: f32[N]\noutput c = exp(a) * 2\n"));
+  IndexProgram p = load_index_program(
+      source_from_string("where N = 64\ninput a: f32[N]\noutput c = exp(a) * 2\n"));
   std::string obj = compile_object(p, default_schedule(p), host_target(), "k_exp");
   ASSERT_GT(obj.size(), 16u);
-  EXPECT_EQ(obj.substr(0, 4), "\x7f" "ELF");
+  EXPECT_EQ(obj.substr(0, 4), "\x7f"
+                              "ELF");
   EXPECT_NE(obj.find("k_exp"), std::string::npos);
 }
 
@@ -438,11 +479,13 @@ TEST(CpuBackend, HostFeatureCheck) {
 }
 
 TEST(CpuBackend, MathCallsAreVectorized) {
-  IndexProgram p = load_index_program(source_from_string("where N = 1024\ninput a: f32[N]\noutput c = exp(a)\n"));
+  IndexProgram p = load_index_program(
+      source_from_string("where N = 1024\ninput a: f32[N]\noutput c = exp(a)\n"));
   Schedule s = default_schedule(p);
   s.stmts[0].vectorize = s.stmts[0].order[0];
   auto k = jit_compile(p, s, host_target());
-  EXPECT_NE(k->optimized_ir().find("_ZGV"), std::string::npos) << "expf was not vectorized through libmvec";
+  EXPECT_NE(k->optimized_ir().find("_ZGV"), std::string::npos)
+      << "expf was not vectorized through libmvec";
 }
 
 // Explicit vector code calls the target's vector math routines (ISA JSON llvm.vector_math) at
@@ -452,7 +495,8 @@ TEST(CpuBackend, MathCallsAreVectorized) {
 TEST(CpuBackend, SampledPointsEqualTheWholeOutputs) {
   IndexProgram p = load_index_program(source_from_string(
       "where M = 5, N = 24\ninput a: f32[M, N]\ninput h: bf16[M, N]\ninput g: f16[N]\n"
-      "output c[m, n] = exp(a[m, n]) * 2.0\noutput d: bf16[M, N] = h * h\noutput r[m] = sum(n) a[m, n]\n"
+      "output c[m, n] = exp(a[m, n]) * 2.0\noutput d: bf16[M, N] = h * h\noutput r[m] = sum(n) "
+      "a[m, n]\n"
       "output e: f16[N] = g + g\n"));
   Schedule s = default_schedule(p);
   auto k = jit_compile(p, s, host_target());
@@ -463,7 +507,8 @@ TEST(CpuBackend, SampledPointsEqualTheWholeOutputs) {
   std::vector<double> got = run_on_tensors_at(*k, p, in, pts);
   size_t i = 0;
   for (auto& [t, list] : pts)
-    for (auto& idx : list) EXPECT_EQ(got.at(i++), whole.at(t).at(idx)) << t;
+    for (auto& idx : list)
+      EXPECT_EQ(got.at(i++), whole.at(t).at(idx)) << t;
   EXPECT_EQ(i, got.size());
   EXPECT_THROW(run_on_tensors_at(*k, p, in, {{"c", {{5, 0}}}}), InternalError);
 }
@@ -471,17 +516,19 @@ TEST(CpuBackend, SampledPointsEqualTheWholeOutputs) {
 TEST(CpuBackend, ExplicitVectorMathRoutines) {
   CpuTarget t = host_target();
   int lanes = t.vector_bytes / 4;
-  IndexProgram p = load_index_program(source_from_string(
-      "where M = 3, N = 64\ninput a: f32[M, N]\n"
-      "output c[m, n] = exp(a[m, n]) + log(a[m, n] * a[m, n] + 1.0) + tanh(a[m, n]) + erf(a[m, n]) + sigmoid(a[m, n])\n"
-      "output s[m] = sum(n) exp(a[m, n] - 1.0)\n"));
+  IndexProgram p = load_index_program(
+      source_from_string("where M = 3, N = 64\ninput a: f32[M, N]\n"
+                         "output c[m, n] = exp(a[m, n]) + log(a[m, n] * a[m, n] + 1.0) + tanh(a[m, "
+                         "n]) + erf(a[m, n]) + sigmoid(a[m, n])\n"
+                         "output s[m] = sum(n) exp(a[m, n] - 1.0)\n"));
   Schedule s = default_schedule(p);
   s.stmts[0].vectorize = "n";
   s.stmts[0].vector_width = lanes;
   expect_matches_reference(p, s, "vector math", 9);
   auto k = jit_compile(p, s, t);
   for (auto& [f, sym] : t.vector_math) {
-    if (sym == kInlineVectorMath) continue;  // the backend's own code, no call
+    if (sym == kInlineVectorMath)
+      continue; // the backend's own code, no call
     EXPECT_NE(k->optimized_ir().find(sym), std::string::npos) << f << " " << sym;
   }
   EXPECT_EQ(t.vector_math.size(), 4u);
@@ -494,19 +541,20 @@ TEST(CpuBackend, StreamingStores) {
   CpuTarget t = host_target();
   ASSERT_TRUE(t.nontemporal_stores);
   int lanes = t.vector_bytes / 4;
-  IndexProgram p = load_index_program(source_from_string(
-      "where M = 5, N = 64\ninput a: f32[M, N]\n"
-      "e[m, n] = exp(a[m, n])\n"
-      "output s[m] = sum(n) e[m, n]\n"
-      "output y[m, n] = e[m, n] / s[m] + 1.0\n"));
+  IndexProgram p =
+      load_index_program(source_from_string("where M = 5, N = 64\ninput a: f32[M, N]\n"
+                                            "e[m, n] = exp(a[m, n])\n"
+                                            "output s[m] = sum(n) e[m, n]\n"
+                                            "output y[m, n] = e[m, n] / s[m] + 1.0\n"));
   Schedule s = default_schedule(p);
   vectorize_n(s, {0, 2}, lanes);
-  EXPECT_NE(stream_error(p, 0, s.stmts[0]), "");  // a temporary
-  EXPECT_NE(stream_error(p, 1, s.stmts[1]), "");  // read by statement 2
+  EXPECT_NE(stream_error(p, 0, s.stmts[0]), ""); // a temporary
+  EXPECT_NE(stream_error(p, 1, s.stmts[1]), ""); // read by statement 2
   EXPECT_EQ(stream_error(p, 2, s.stmts[2]), "");
-  IndexProgram rowsum = load_index_program(source_from_string("where M = 5, N = 64\ninput a: f32[M, N]\noutput s[m] = sum(n) a[m, n]\n"));
+  IndexProgram rowsum = load_index_program(source_from_string(
+      "where M = 5, N = 64\ninput a: f32[M, N]\noutput s[m] = sum(n) a[m, n]\n"));
   Schedule lifted = default_schedule(rowsum);
-  lifted.stmts[0].order = {"n", "m"};  // accumulates into s
+  lifted.stmts[0].order = {"n", "m"}; // accumulates into s
   lifted.stmts[0].vectorize = "m";
   lifted.stmts[0].stream = true;
   EXPECT_NE(validate_schedule(rowsum, lifted), "");
@@ -520,22 +568,29 @@ TEST(CpuBackend, StreamingStores) {
   EXPECT_NE(k->optimized_ir().find("!nontemporal"), std::string::npos);
   EXPECT_NE(k->optimized_ir().find("fence seq_cst"), std::string::npos);
   // Buffers one element off a vector's alignment take the plain stores: same values.
-  std::vector<float> a(5 * 64 + 1), e(5 * 64 + 1), sum(5 + 1), y1(5 * 64 + 1, NAN), y2(5 * 64 + 1, NAN);
-  for (size_t i = 0; i < a.size(); ++i) a[i] = 0.01f * static_cast<float>(i % 37);
+  std::vector<float> a(5 * 64 + 1), e(5 * 64 + 1), sum(5 + 1), y1(5 * 64 + 1, NAN),
+      y2(5 * 64 + 1, NAN);
+  for (size_t i = 0; i < a.size(); ++i)
+    a[i] = 0.01f * static_cast<float>(i % 37);
   auto run = [&](size_t off, std::vector<float>& y) {
     std::vector<void*> bufs;
     for (auto& tensor : p.tensors()) {
-      std::vector<float>& v = tensor.name == "a" ? a : tensor.name == "e" ? e : tensor.name == "s" ? sum : y;
+      std::vector<float>& v = tensor.name == "a"   ? a
+                              : tensor.name == "e" ? e
+                              : tensor.name == "s" ? sum
+                                                   : y;
       bufs.push_back(v.data() + (tensor.name == "a" ? 0 : off));
     }
     k->run(bufs.data());
   };
   run(0, y1);
   run(1, y2);
-  for (size_t i = 0; i < 5 * 64; ++i) ASSERT_EQ(y1[i], y2[i + 1]) << i;
+  for (size_t i = 0; i < 5 * 64; ++i)
+    ASSERT_EQ(y1[i], y2[i + 1]) << i;
 
   // A trip the vector width does not divide has no whole-vector loop to stream from.
-  IndexProgram q = load_index_program(source_from_string("where N = 60\ninput a: f32[N]\noutput y[n] = a[n] * 2.0\n"));
+  IndexProgram q = load_index_program(
+      source_from_string("where N = 60\ninput a: f32[N]\noutput y[n] = a[n] * 2.0\n"));
   Schedule r = default_schedule(q);
   r.stmts[0].vectorize = "n";
   r.stmts[0].vector_width = lanes;
@@ -551,19 +606,20 @@ TEST(CpuBackend, StreamingStores) {
 TEST(CpuBackend, PrefetchesTheGroupsNextOuterIteration) {
   CpuTarget t = host_target();
   int lanes = t.vector_bytes / 4;
-  IndexProgram p = load_index_program(source_from_string(
-      "where M = 7, N = 64\ninput x: f32[M, N]\ninput g: f32[N]\n"
-      "mu[m] = sum(n) x[m, n]\n"
-      "e[m, n] = exp(x[m, n] - mu[m])\n"
-      "output y[m, n] = e[m, n] * g[n] + x[m, n]\n"));
+  IndexProgram p = load_index_program(
+      source_from_string("where M = 7, N = 64\ninput x: f32[M, N]\ninput g: f32[N]\n"
+                         "mu[m] = sum(n) x[m, n]\n"
+                         "e[m, n] = exp(x[m, n] - mu[m])\n"
+                         "output y[m, n] = e[m, n] * g[n] + x[m, n]\n"));
   // Statement `stmt` of the group prefetching t: valid, the interpreter's values, and a prefetch
   // in the optimized IR.
-  auto prefetching_runs = [&](const IndexProgram& prog, Schedule sc, size_t stmt, const std::string& tensor,
-                              const std::string& what, uint64_t seed) {
+  auto prefetching_runs = [&](const IndexProgram& prog, Schedule sc, size_t stmt,
+                              const std::string& tensor, const std::string& what, uint64_t seed) {
     sc.stmts[stmt].prefetch = {tensor};
     ASSERT_EQ(validate_schedule(prog, sc), "");
     expect_matches_reference(prog, sc, what, seed);
-    EXPECT_NE(jit_compile(prog, sc, t)->optimized_ir().find("@llvm.prefetch"), std::string::npos) << what;
+    EXPECT_NE(jit_compile(prog, sc, t)->optimized_ir().find("@llvm.prefetch"), std::string::npos)
+        << what;
   };
   Schedule s = default_schedule(p);
   vectorize_n(s, {1, 2}, lanes);
@@ -575,10 +631,13 @@ TEST(CpuBackend, PrefetchesTheGroupsNextOuterIteration) {
   EXPECT_EQ(prefetch_error(p, s, 2, "x"), "");
   EXPECT_EQ(prefetch_error(p, s, 1, "x"), "");
   EXPECT_NE(prefetch_error(p, s, 0, "x").find("vectorized"), std::string::npos);
-  EXPECT_NE(prefetch_error(p, s, 2, "e").find("is written by statement 1, not before the group"), std::string::npos);
-  EXPECT_NE(prefetch_error(p, s, 2, "y").find("not a program input or temporary"), std::string::npos);
+  EXPECT_NE(prefetch_error(p, s, 2, "e").find("is written by statement 1, not before the group"),
+            std::string::npos);
+  EXPECT_NE(prefetch_error(p, s, 2, "y").find("not a program input or temporary"),
+            std::string::npos);
   EXPECT_NE(prefetch_error(p, s, 1, "g").find("does not read"), std::string::npos);
-  EXPECT_NE(prefetch_error(p, s, 2, "g").find("does not depend on the group's outer loop"), std::string::npos);
+  EXPECT_NE(prefetch_error(p, s, 2, "g").find("does not depend on the group's outer loop"),
+            std::string::npos);
   Schedule bad = s;
   bad.stmts[2].prefetch = {"g"};
   EXPECT_NE(validate_schedule(p, bad).find("statement 2 (y): a read of 'g'"), std::string::npos);
@@ -586,7 +645,8 @@ TEST(CpuBackend, PrefetchesTheGroupsNextOuterIteration) {
   prefetching_runs(p, s, 2, "x", "prefetch", 4);
   s.stmts[2].prefetch = {"x"};
   // The schedule's JSON keeps it.
-  EXPECT_EQ(schedule_from_json(schedule_to_json(s), "s").stmts[2].prefetch, std::vector<std::string>{"x"});
+  EXPECT_EQ(schedule_from_json(schedule_to_json(s), "s").stmts[2].prefetch,
+            std::vector<std::string>{"x"});
 
   // A temporary an earlier loop nest wrote in full (attention's scores before its softmax group)
   // may be prefetched like an input.
@@ -603,9 +663,10 @@ TEST(CpuBackend, PrefetchesTheGroupsNextOuterIteration) {
   ASSERT_EQ(validate_schedule(q, r), "");
   EXPECT_EQ(prefetch_error(q, r, 3, "xs"), "");
   EXPECT_NE(prefetch_error(q, r, 3, "e").find("is written by statement 2"), std::string::npos);
-  EXPECT_NE(prefetch_error(q, r, 3, "h").find("not vary along the vectorized loop"), std::string::npos);
+  EXPECT_NE(prefetch_error(q, r, 3, "h").find("not vary along the vectorized loop"),
+            std::string::npos);
   prefetching_runs(q, r, 3, "xs", "prefetch a temporary", 5);
 }
 
-}  // namespace
-}  // namespace axon
+} // namespace
+} // namespace axon

@@ -1,4 +1,4 @@
-// The timing buffers (emit/timing_memory.h): one mapping per key and size, shared with forked
+// The timing buffers (emit/cpu/timing_memory.h): one mapping per key and size, shared with forked
 // children (what a child's timing run writes, the next child finds in the same pages), and every
 // candidate of a backend timed on the same buffers.
 #include <gtest/gtest.h>
@@ -7,9 +7,9 @@
 
 #include <cstring>
 
-#include "emit/cpu_backend.h"
-#include "emit/machine_model.h"
-#include "emit/timing_memory.h"
+#include "emit/cpu/cpu_backend.h"
+#include "emit/cpu/machine_model.h"
+#include "emit/cpu/timing_memory.h"
 #include "ir/frontend.h"
 #include "isa/isa.h"
 #include "search/schedule.h"
@@ -43,7 +43,8 @@ TEST(TimingMemory, OneMappingPerKeySharedWithChildren) {
 TEST(TimingMemory, CandidatesAreTimedOnTheBackendsBuffers) {
   Isa isa = load_isa("targets/avx2.json");
   CpuBackend b(cpu_target(isa), cpu_machine_model(isa));
-  IndexProgram p = load_index_program(source_from_string("where N = 4096\ninput a: f32[N]\noutput y[n] = a[n] * 0.0 + 3.0\n"));
+  IndexProgram p = load_index_program(
+      source_from_string("where N = 4096\ninput a: f32[N]\noutput y[n] = a[n] * 0.0 + 3.0\n"));
   auto first = b.compile(p, default_schedule(p));
   const float* y = static_cast<const float*>(b.timing_memory().get("y", 4096 * 4));
   EXPECT_EQ(y[7], 0.0f);
@@ -63,5 +64,5 @@ TEST(TimingMemory, CandidatesAreTimedOnTheBackendsBuffers) {
   EXPECT_GT(second->time(1, 3).median_ns, 0);
 }
 
-}  // namespace
-}  // namespace axon
+} // namespace
+} // namespace axon

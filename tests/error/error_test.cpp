@@ -19,7 +19,8 @@ namespace fs = std::filesystem;
 std::vector<std::string> cases() {
   std::vector<std::string> out;
   for (auto& e : fs::directory_iterator("tests/error/cases"))
-    if (e.path().extension() == ".tp") out.push_back(e.path().stem().string());
+    if (e.path().extension() == ".tp")
+      out.push_back(e.path().stem().string());
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -48,8 +49,8 @@ TEST_P(ErrorCase, GivesItsDiagnostic) {
     std::ofstream(expected) << got;
     return;
   }
-  ASSERT_TRUE(fs::exists(expected)) << "missing " << expected
-                                    << "; run with AXON_UPDATE_GOLDEN=1 to create it, then review it";
+  ASSERT_TRUE(fs::exists(expected))
+      << "missing " << expected << "; run with AXON_UPDATE_GOLDEN=1 to create it, then review it";
   EXPECT_EQ(read_all(expected), got);
 }
 
@@ -58,5 +59,5 @@ INSTANTIATE_TEST_SUITE_P(Cases, ErrorCase, ::testing::ValuesIn(cases()),
 
 TEST(ErrorCases, AtLeastThirty) { EXPECT_GE(cases().size(), 30u); }
 
-}  // namespace
-}  // namespace axon
+} // namespace
+} // namespace axon

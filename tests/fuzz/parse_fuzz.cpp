@@ -20,25 +20,30 @@ double interpreter_work(const axon::IndexProgram& p) {
   double total = 0;
   for (auto& t : p.tensors()) {
     for (auto& d : t.shape)
-      if (!axon::eval_dim(d, p.dims())) return -1;
+      if (!axon::eval_dim(d, p.dims()))
+        return -1;
   }
   for (auto& s : p.stmts()) {
     double n = static_cast<double>(p.numel(s.out));
     double terms = 1;
     bool unknown = false;
     axon::visit(s.value, [&](const axon::ExprNode& e) {
-      if (!axon::is_reduce(e.kind())) return;
+      if (!axon::is_reduce(e.kind()))
+        return;
       auto ext = axon::eval_dim(e.extent(), p.dims());
-      if (!ext) unknown = true;  // an extent that depends on an index variable
-      else terms *= static_cast<double>(std::max<int64_t>(1, *ext));
+      if (!ext)
+        unknown = true; // an extent that depends on an index variable
+      else
+        terms *= static_cast<double>(std::max<int64_t>(1, *ext));
     });
-    if (unknown) return -1;
+    if (unknown)
+      return -1;
     total += n * terms;
   }
   return total;
 }
 
-}  // namespace
+} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
@@ -48,7 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // The printer must produce text that checks again.
     axon::load_program(axon::source_from_string(axon::to_string(p), "printed.tp"));
     double work = interpreter_work(ip);
-    if (work >= 0 && work < 1e5) axon::interpret(ip, axon::random_inputs(ip, 1));
+    if (work >= 0 && work < 1e5)
+      axon::interpret(ip, axon::random_inputs(ip, 1));
   } catch (const axon::UserError&) {
   }
   try {

@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 std::vector<std::string> inputs() {
   std::vector<std::string> out;
   for (auto& e : fs::directory_iterator("tests/golden/inputs"))
-    if (e.path().extension() == ".tp") out.push_back(e.path().stem().string());
+    if (e.path().extension() == ".tp")
+      out.push_back(e.path().stem().string());
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -44,10 +45,12 @@ TEST_P(Golden, GraphAndIndexDumps) {
   SourceRef src = read_source("tests/golden/inputs/" + GetParam() + ".tp");
   Program p = load_program(src);
   check_golden("tests/golden/expected/" + GetParam() + ".graph.txt", to_string(p));
-  check_golden("tests/golden/expected/" + GetParam() + ".index.txt", to_string(expand(p, SpecLibrary::builtin())));
+  check_golden("tests/golden/expected/" + GetParam() + ".index.txt",
+               to_string(expand(p, SpecLibrary::builtin())));
 }
 
-INSTANTIATE_TEST_SUITE_P(Inputs, Golden, ::testing::ValuesIn(inputs()), [](const auto& i) { return i.param; });
+INSTANTIATE_TEST_SUITE_P(Inputs, Golden, ::testing::ValuesIn(inputs()),
+                         [](const auto& i) { return i.param; });
 
-}  // namespace
-}  // namespace axon
+} // namespace
+} // namespace axon

@@ -81,11 +81,10 @@ TEST(IsaErrors, RootMustBeObject) {
 }
 
 TEST(IsaErrors, UnknownRootField) {
-  EXPECT_EQ(
-      mutate([](json& j) { j["colour"] = 1; }),
-      "t.json: /colour: unknown field 'colour' in a target description; expected one of: "
-      "schema_version, name, description, backends, llvm, constants, engines, memories, "
-      "contention, instructions");
+  EXPECT_EQ(mutate([](json& j) { j["colour"] = 1; }),
+            "t.json: /colour: unknown field 'colour' in a target description; expected one of: "
+            "schema_version, name, description, backends, llvm, constants, engines, memories, "
+            "contention, instructions");
 }
 
 TEST(IsaErrors, LlvmBackendSettings) {
@@ -105,11 +104,13 @@ TEST(IsaErrors, LlvmBackendSettings) {
     }
     return "";
   };
-  EXPECT_EQ(load([](json& j) { j.erase("llvm"); }),
-            "t.json: (document root): missing required field 'llvm' (the llvm backend's cpu, "
-            "features, vector_bytes and host_features), needed because \"backends\" lists \"llvm\"");
-  EXPECT_EQ(load([](json& j) { j["llvm"]["vector_bytes"] = 24; }),
-            "t.json: /llvm/vector_bytes: expected 16, 32 or 64 (bytes of one vector register), got 24");
+  EXPECT_EQ(
+      load([](json& j) { j.erase("llvm"); }),
+      "t.json: (document root): missing required field 'llvm' (the llvm backend's cpu, "
+      "features, vector_bytes and host_features), needed because \"backends\" lists \"llvm\"");
+  EXPECT_EQ(
+      load([](json& j) { j["llvm"]["vector_bytes"] = 24; }),
+      "t.json: /llvm/vector_bytes: expected 16, 32 or 64 (bytes of one vector register), got 24");
   EXPECT_EQ(load([](json& j) { j["llvm"]["features"][0] = "avx2"; }),
             "t.json: /llvm/features/0: \"avx2\" is not an LLVM feature flag; expected '+name' or "
             "'-name'");
@@ -126,13 +127,22 @@ TEST(IsaErrors, LlvmBackendSettings) {
             "of: cpu, features, vector_bytes, host_features, vector_math, nontemporal_stores");
   EXPECT_EQ(load([](json& j) { j["llvm"]["nontemporal_stores"] = "yes"; }),
             "t.json: /llvm/nontemporal_stores: expected true or false");
-  EXPECT_EQ(load([](json& j) { j["llvm"]["vector_math"] = {{"sin", "_ZGVdN8v_sinf"}}; }),
-            "t.json: /llvm/vector_math/sin: unknown function 'sin'; expected one of exp, log, tanh, erf");
-  EXPECT_EQ(load([](json& j) { j["llvm"]["vector_math"] = {{"exp", 3}}; }),
-            "t.json: /llvm/vector_math/exp: expected the symbol of a vector routine (e.g. \"_ZGVdN8v_expf\") or "
+  EXPECT_EQ(
+      load([](json& j) {
+        j["llvm"]["vector_math"] = {{"sin", "_ZGVdN8v_sinf"}};
+      }),
+      "t.json: /llvm/vector_math/sin: unknown function 'sin'; expected one of exp, log, tanh, erf");
+  EXPECT_EQ(load([](json& j) {
+              j["llvm"]["vector_math"] = {{"exp", 3}};
+            }),
+            "t.json: /llvm/vector_math/exp: expected the symbol of a vector routine (e.g. "
+            "\"_ZGVdN8v_expf\") or "
             "\"inline\" (the backend's own implementation)");
-  EXPECT_EQ(load([](json& j) { j["llvm"]["vector_math"] = {{"log", "inline"}}; }),
-            "t.json: /llvm/vector_math/log: the backend has no inline implementation of log; \"inline\" is "
+  EXPECT_EQ(load([](json& j) {
+              j["llvm"]["vector_math"] = {{"log", "inline"}};
+            }),
+            "t.json: /llvm/vector_math/log: the backend has no inline implementation of log; "
+            "\"inline\" is "
             "available for: exp, tanh");
 }
 

@@ -462,8 +462,7 @@ TEST(Runtime, NonRegularAndHugeFilesAreRefusedAtOnce) {
     Lib l(lib.string());
     axon_kernel* k = nullptr;
     EXPECT_EQ(axon_find(l.lib, "add", nullptr, 0, &k), AXON_ERR_CORRUPT);
-    EXPECT_NE(std::string(axon_last_error()).find("larger than 268435456 bytes"),
-              std::string::npos)
+    EXPECT_NE(std::string(axon_last_error()).find("larger than 268435456 bytes"), std::string::npos)
         << axon_last_error();
   }
   fs::remove_all(lib);

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "emit/machine_model.h"
+#include "emit/cpu/machine_model.h"
 #include "ir/error.h"
 #include "ir/frontend.h"
 #include "isa/isa.h"
@@ -28,7 +28,9 @@ SelectOptions options() {
   return o;
 }
 
-IndexProgram program(const std::string& text) { return load_index_program(source_from_string(text, "test.tp")); }
+IndexProgram program(const std::string& text) {
+  return load_index_program(source_from_string(text, "test.tp"));
+}
 
 // A row-major loop nest vectorized along its innermost variable.
 StmtSchedule vectorized(const std::string& outer, const std::string& inner) {
@@ -40,7 +42,8 @@ StmtSchedule vectorized(const std::string& outer, const std::string& inner) {
 }
 
 TEST(InstructionCosts, CoveredStatementTakesItsComputeCostFromTheSelection) {
-  IndexProgram p = program("where M = 64, N = 256\ninput x: f32[M, N]\noutput y[m, n] = exp(x[m, n]) * 2.0\n");
+  IndexProgram p =
+      program("where M = 64, N = 256\ninput x: f32[M, N]\noutput y[m, n] = exp(x[m, n]) * 2.0\n");
   ASSERT_EQ(p.stmts().size(), 1u);
   InstructionSelection sel = select_for_search({&p}, avx512(), options());
   std::string key = stmt_cost_key(p, 0);
@@ -49,9 +52,10 @@ TEST(InstructionCosts, CoveredStatementTakesItsComputeCostFromTheSelection) {
   const Selection& s = sel.stmts.at(key).selection;
   ASSERT_TRUE(s.found) << s.reason;
   bool has_exp = false;
-  for (auto& i : s.instrs) has_exp = has_exp || i.instruction == "exp";
+  for (auto& i : s.instrs)
+    has_exp = has_exp || i.instruction == "exp";
   EXPECT_TRUE(has_exp) << to_string(s);
-  EXPECT_EQ(s.tile_elements, 16);  // one zmm of the output per tile
+  EXPECT_EQ(s.tile_elements, 16); // one zmm of the output per tile
   EXPECT_DOUBLE_EQ(sel.costs.stmts.at(key).ns_per_tile, s.cost_ns);
 
   // The compute term is the selection's: scale its cost so compute dominates memory, and the
@@ -75,7 +79,8 @@ TEST(InstructionCosts, CoveredStatementTakesItsComputeCostFromTheSelection) {
 }
 
 TEST(InstructionCosts, ReductionsKeepTheOperationWeights) {
-  IndexProgram p = program("where M = 64, N = 256\ninput x: f32[M, N]\noutput y[m] = sum(n) x[m, n]\n");
+  IndexProgram p =
+      program("where M = 64, N = 256\ninput x: f32[M, N]\noutput y[m] = sum(n) x[m, n]\n");
   InstructionSelection sel = select_for_search({&p}, avx512(), options());
   std::string key = stmt_cost_key(p, 0);
   const StmtSelection& s = sel.stmts.at(key);
@@ -99,9 +104,8 @@ TEST(InstructionCosts, ReductionsKeepTheOperationWeights) {
 // A statement with no cover of its own (more than four instructions) keeps the operation weights,
 // but its element functions weigh what their selected instructions cost.
 TEST(InstructionCosts, UncoveredStatementsWeighFunctionsByTheirSelection) {
-  IndexProgram p = program(
-      "where M = 64, N = 256\ninput x: f32[M, N]\ninput z: f32[M, N]\n"
-      "output y[m, n] = exp(x[m, n]) * z[m, n] + x[m, n] / (z[m, n] + 3.0)\n");
+  IndexProgram p = program("where M = 64, N = 256\ninput x: f32[M, N]\ninput z: f32[M, N]\n"
+                           "output y[m, n] = exp(x[m, n]) * z[m, n] + x[m, n] / (z[m, n] + 3.0)\n");
   InstructionSelection sel = select_for_search({&p}, avx512(), options());
   std::string key = stmt_cost_key(p, 0);
   ASSERT_FALSE(sel.stmts.at(key).selection.found);
@@ -127,11 +131,13 @@ TEST(InstructionCosts, AFunctionTheTargetLacksIsAnErrorNamingStatementAndTarget)
   nlohmann::json j = nlohmann::json::parse(f);
   auto& a = j["instructions"];
   for (size_t i = 0; i < a.size(); ++i)
-    if (a[i]["name"] == "exp") a.erase(i--);
+    if (a[i]["name"] == "exp")
+      a.erase(i--);
   j["name"] = "avx512_without_exp";
   Isa isa = load_isa_from_string(j.dump(), "avx512_without_exp.json");
-  auto src = source_from_string("where M = 8, N = 32\ninput x: f32[M, N]\noutput y[m, n] = exp(x[m, n]) + x[m, n]\n",
-                                "noexp.tp");
+  auto src = source_from_string(
+      "where M = 8, N = 32\ninput x: f32[M, N]\noutput y[m, n] = exp(x[m, n]) + x[m, n]\n",
+      "noexp.tp");
   IndexProgram p = load_index_program(src);
   try {
     select_for_search({&p}, isa, options(), src.get());
@@ -147,5 +153,5 @@ TEST(InstructionCosts, AFunctionTheTargetLacksIsAnErrorNamingStatementAndTarget)
   EXPECT_NO_THROW(select_for_search({&p}, avx512(), options(), src.get()));
 }
 
-}  // namespace
-}  // namespace axon
+} // namespace
+} // namespace axon

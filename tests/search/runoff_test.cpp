@@ -45,7 +45,7 @@ TEST(Runoff, AlternationSeesThroughDrift) {
   order.clear();
   clock = 0;
   RunoffResult r = runoff(2, 4, time_one);
-  EXPECT_EQ(order, (std::vector<size_t>{0, 1, 1, 0, 0, 1, 1, 0}));  // rotated each round
+  EXPECT_EQ(order, (std::vector<size_t>{0, 1, 1, 0, 0, 1, 1, 0})); // rotated each round
   EXPECT_EQ(r.winner, 1u);
   ASSERT_EQ(r.round_medians_ns[1].size(), 4u);
   EXPECT_LT(r.median_ns[1], r.median_ns[0]);
@@ -65,20 +65,22 @@ TEST(Runoff, AContenderThatFailsIsOut) {
   };
   RunoffResult r = runoff(2, 4, time_one);
   EXPECT_EQ(r.winner, 0u);
-  EXPECT_EQ(calls_of_b, 2);  // not timed again after the failure
+  EXPECT_EQ(calls_of_b, 2); // not timed again after the failure
   EXPECT_EQ(r.failure[1], "timing run crashed");
   EXPECT_TRUE(std::isinf(r.median_ns[1]));
   EXPECT_TRUE(r.round_medians_ns[1].empty());
-  EXPECT_THROW(runoff(2, 2, [](size_t, std::string*) -> std::optional<Timing> { return std::nullopt; }),
-               std::runtime_error);
+  EXPECT_THROW(
+      runoff(2, 2, [](size_t, std::string*) -> std::optional<Timing> { return std::nullopt; }),
+      std::runtime_error);
 }
 
 class FakeArtifact : public Artifact {
- public:
+public:
   explicit FakeArtifact(bool crash) : crash_(crash) {}
   TensorMap run(const TensorMap&) const override { return {}; }
   Timing time(int warmup, int repeats, double) const override {
-    if (crash_) std::abort();
+    if (crash_)
+      std::abort();
     Timing t;
     t.median_ns = 1234.5 + warmup;
     t.min_ns = 1000.25;
@@ -89,7 +91,7 @@ class FakeArtifact : public Artifact {
   }
   std::map<std::string, std::string> files() const override { return {}; }
 
- private:
+private:
   bool crash_;
 };
 
@@ -113,5 +115,5 @@ TEST(Runoff, IsolatedTimingRoundTripsAndSurvivesACrash) {
   EXPECT_EQ(r.median_ns[1], 1234.5 + o.warmup);
 }
 
-}  // namespace
-}  // namespace axon
+} // namespace
+} // namespace axon

@@ -10,8 +10,8 @@
 #include <thread>
 #include <unistd.h>
 
-#include "emit/cpu_backend.h"
-#include "emit/machine_model.h"
+#include "emit/cpu/cpu_backend.h"
+#include "emit/cpu/machine_model.h"
 #include "ir/frontend.h"
 #include "isa/isa.h"
 #include "search/cost_model.h"
@@ -23,9 +23,9 @@ namespace axon {
 namespace {
 
 IndexProgram matmul(int64_t m, int64_t k, int64_t n) {
-  return load_index_program(source_from_string("where M = " + std::to_string(m) + ", K = " + std::to_string(k) +
-                                               ", N = " + std::to_string(n) +
-                                               "\ninput a: f32[M, K]\ninput b: f32[K, N]\noutput c = matmul(a, b)\n"));
+  return load_index_program(source_from_string(
+      "where M = " + std::to_string(m) + ", K = " + std::to_string(k) + ", N = " +
+      std::to_string(n) + "\ninput a: f32[M, K]\ninput b: f32[K, N]\noutput c = matmul(a, b)\n"));
 }
 
 MachineModel toy_machine() {
@@ -40,14 +40,17 @@ MachineModel toy_machine() {
 // Candidates behave by their rank: 0 baseline (correct, slow), then one each of: wrong, crash,
 // hang, correct-and-fast.
 class FakeArtifact : public Artifact {
- public:
+public:
   FakeArtifact(const IndexProgram& p, int behaviour) : p_(p), behaviour_(behaviour) {}
   TensorMap run(const TensorMap& inputs) const override {
-    if (behaviour_ == 2) std::raise(SIGSEGV);
-    if (behaviour_ == 3) std::this_thread::sleep_for(std::chrono::seconds(60));
+    if (behaviour_ == 2)
+      std::raise(SIGSEGV);
+    if (behaviour_ == 3)
+      std::this_thread::sleep_for(std::chrono::seconds(60));
     TensorMap out = interpret(p_, inputs);
     if (behaviour_ == 1)
-      for (auto& x : out.at("c").data) x += 1.0;
+      for (auto& x : out.at("c").data)
+        x += 1.0;
     return out;
   }
   Timing time(int, int, double) const override {
@@ -59,13 +62,13 @@ class FakeArtifact : public Artifact {
   }
   std::map<std::string, std::string> files() const override { return {}; }
 
- private:
+private:
   IndexProgram p_;
   int behaviour_;
 };
 
 class FakeBackend : public Backend {
- public:
+public:
   std::string target_name() const override { return "fake"; }
   double estimate_stmt_ns(const IndexProgram& p, size_t i, const StmtSchedule& s) const override {
     return estimate_stmt_ns_impl(p, i, s);
@@ -74,12 +77,13 @@ class FakeBackend : public Backend {
   std::string unsupported(const IndexProgram&) const override { return ""; }
   std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule&) const override {
     int b = calls_++;
-    if (b == 5) throw std::runtime_error("fake compile failure");
+    if (b == 5)
+      throw std::runtime_error("fake compile failure");
     return std::make_unique<FakeArtifact>(p, b);
   }
   mutable int calls_ = 0;
 
- private:
+private:
   static double estimate_stmt_ns_impl(const IndexProgram& p, size_t i, const StmtSchedule& s) {
     return axon::estimate_stmt_ns(p, i, s, toy_machine());
   }
@@ -92,9 +96,10 @@ TEST(Search, BadCandidatesAreRecordedSkippedAndNeverWin) {
   o.measure = 6;
   o.per_stmt_keep = 6;
   o.candidate_timeout_s = 2;
-  o.compile_jobs = 1;  // the fake behaves by compile order
+  o.compile_jobs = 1; // the fake behaves by compile order
   std::vector<std::string> seen;
-  SearchResult r = search_schedules(p, b, o, [&](const CandidateRecord& c) { seen.push_back(status_name(c.status)); });
+  SearchResult r = search_schedules(
+      p, b, o, [&](const CandidateRecord& c) { seen.push_back(status_name(c.status)); });
   ASSERT_GE(r.candidates.size(), 6u);
   EXPECT_EQ(r.candidates[0].status, CandidateStatus::Ok);
   EXPECT_EQ(r.candidates[1].status, CandidateStatus::WrongResult);
@@ -115,7 +120,7 @@ TEST(Search, BadCandidatesAreRecordedSkippedAndNeverWin) {
 // A baseline slower than the whole time budget: correct, its runs take a minute; every searched
 // candidate is correct and fast.
 class SlowBaselineBackend : public FakeBackend {
- public:
+public:
   std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule&) const override {
     return std::make_unique<FakeArtifact>(p, calls_++ == 0 ? 3 : 4);
   }
@@ -136,7 +141,8 @@ TEST(Search, TimeBudgetStopsASlowBaselineNotTheSearch) {
   ASSERT_GE(r.candidates.size(), 2u);
   EXPECT_EQ(r.candidates[0].kind, "baseline");
   EXPECT_EQ(r.candidates[0].status, CandidateStatus::NotMeasured);
-  EXPECT_NE(r.candidates[0].detail.find("time budget"), std::string::npos) << r.candidates[0].detail;
+  EXPECT_NE(r.candidates[0].detail.find("time budget"), std::string::npos)
+      << r.candidates[0].detail;
   EXPECT_EQ(r.baseline, -1);
   EXPECT_EQ(r.stats.crashes, 0u);
   // One searched candidate after the budget, then the search stops.
@@ -144,7 +150,7 @@ TEST(Search, TimeBudgetStopsASlowBaselineNotTheSearch) {
   EXPECT_EQ(r.candidates[1].status, CandidateStatus::Ok);
   EXPECT_EQ(r.best, 1);
   EXPECT_EQ(r.stats.stop_reason, "time budget");
-  EXPECT_LT(took, 20.0);  // the baseline's run alone takes 60 s
+  EXPECT_LT(took, 20.0); // the baseline's run alone takes 60 s
 }
 
 // The budget is the whole run's, over the searches of every variant: a later variant's search
@@ -160,7 +166,7 @@ TEST(Search, TimeBudgetSpansTheSearchesOfEveryVariant) {
   o.budget_spent_s = 11;
   o.searched_measured = true;
   SlowBaselineBackend spent;
-  spent.calls_ = 1;  // no slow first candidate
+  spent.calls_ = 1; // no slow first candidate
   SearchResult r = search_schedules(p, spent, o);
   EXPECT_TRUE(r.candidates.empty());
   EXPECT_EQ(r.stats.stop_reason, "time budget");
@@ -175,7 +181,8 @@ TEST(Search, TimeBudgetSpansTheSearchesOfEveryVariant) {
 }
 
 TEST(Search, EnumeratedSchedulesAreValid) {
-  IndexProgram p = load_index_program(read_source("experiments/suites/nkibench/rmsnorm_matmul.tp")).with_dims({{"M", 64}, {"K", 32}, {"N", 48}});
+  IndexProgram p = load_index_program(read_source("experiments/suites/nkibench/rmsnorm_matmul.tp"))
+                       .with_dims({{"M", 64}, {"K", 32}, {"N", 48}});
   for (size_t i = 0; i < p.stmts().size(); ++i) {
     auto all = enumerate_stmt_schedules(p, i, EnumerateOptions{});
     EXPECT_GE(all.size(), 2u);
@@ -193,7 +200,8 @@ TEST(CostModel, ReductionVectorizedAlongItselfIsNotFast) {
   IndexProgram p = load_index_program(source_from_string(
       "where M = 256, N = 1024\ninput x: f32[M, N]\noutput m[i] = max(j) x[i, j]\n"));
   MachineModel mm = toy_machine();
-  StmtSchedule scalar{{"i"}, {}, "", 0, 1, false, {}, {}};  // the reduction on vector lanes, combined
+  StmtSchedule scalar{{"i"}, {},    "", 0,
+                      1,     false, {}, {}}; // the reduction on vector lanes, combined
   StmtSchedule along{{"i", "j.o", "j.i"}, {{"j", 64}}, "j.i", 8, 1, false, {}, {}};
   EXPECT_LT(estimate_stmt_ns(p, 0, scalar, mm), estimate_stmt_ns(p, 0, along, mm));
 }
@@ -209,14 +217,17 @@ TEST(CostModel, BlocksATransposeAndRanksTheBlocksFirst) {
   double blocked = INFINITY, unblocked = INFINITY;
   for (auto& ss : enumerate_stmt_schedules(p, 0, EnumerateOptions{})) {
     double ns = estimate_stmt_ns(p, 0, ss, mm);
-    if (ss.order.size() == 4 && ss.split.size() == 2 && ss.split.begin()->second == 32) blocked = std::min(blocked, ns);
-    if (ss.split.empty()) unblocked = std::min(unblocked, ns);
+    if (ss.order.size() == 4 && ss.split.size() == 2 && ss.split.begin()->second == 32)
+      blocked = std::min(blocked, ns);
+    if (ss.split.empty())
+      unblocked = std::min(unblocked, ns);
   }
   ASSERT_TRUE(std::isfinite(blocked)) << "no 32 x 32 blocked schedule enumerated";
   EXPECT_LT(blocked, 0.5 * unblocked);
   // An elementwise two-loop statement is blocked only in the order that reads it strided.
-  IndexProgram add = load_index_program(source_from_string(
-      "where M = 4096, N = 2048\ninput x: f32[M, N]\ninput z: f32[M, N]\noutput y: f32[M, N] = x + z\n"));
+  IndexProgram add =
+      load_index_program(source_from_string("where M = 4096, N = 2048\ninput x: f32[M, N]\ninput "
+                                            "z: f32[M, N]\noutput y: f32[M, N] = x + z\n"));
   for (auto& ss : enumerate_stmt_schedules(add, 0, EnumerateOptions{}))
     if (ss.split.size() == 2) {
       EXPECT_EQ(ss.order.back(), add.stmts()[0].vars[0] + ".i");
@@ -225,7 +236,8 @@ TEST(CostModel, BlocksATransposeAndRanksTheBlocksFirst) {
   // measured 34-38 ms in a softmax whose best took 5.7 ms).
   IndexProgram row_max = load_index_program(source_from_string(
       "where M = 4096, N = 4096\ninput x: f32[M, N]\noutput m[i] = max(j) x[i, j]\n"));
-  for (auto& ss : enumerate_stmt_schedules(row_max, 0, EnumerateOptions{})) EXPECT_LE(ss.split.size(), 1u);
+  for (auto& ss : enumerate_stmt_schedules(row_max, 0, EnumerateOptions{}))
+    EXPECT_LE(ss.split.size(), 1u);
 }
 
 // A block that would take most of the L3 is not trusted to stay there: for NKIBench's matmul on
@@ -234,8 +246,14 @@ TEST(CostModel, BlocksATransposeAndRanksTheBlocksFirst) {
 TEST(CostModel, ABlockNearTheCacheSizeIsNotTrustedToStay) {
   IndexProgram p = matmul(4096, 5120, 12288);
   MachineModel m = cpu_machine_model(load_isa("targets/zen4.json"));
-  StmtSchedule rows_outer{{"k.o", "m.o", "n.o", "k.i", "m.i", "n.i"}, {{"k", 512}, {"m", 4}, {"n", 32}}, "n.i", 16, 1,
-                          false, {"m.i"}, {"b"}};
+  StmtSchedule rows_outer{{"k.o", "m.o", "n.o", "k.i", "m.i", "n.i"},
+                          {{"k", 512}, {"m", 4}, {"n", 32}},
+                          "n.i",
+                          16,
+                          1,
+                          false,
+                          {"m.i"},
+                          {"b"}};
   ASSERT_TRUE(is_register_tile(p, 0, rows_outer));
   StmtSchedule sliver_outer = rows_outer;
   sliver_outer.order = {"k.o", "n.o", "m.o", "k.i", "m.i", "n.i"};
@@ -250,31 +268,45 @@ TEST(CostModel, ABlockNearTheCacheSizeIsNotTrustedToStay) {
 TEST(CostModel, TilesThatReuseTheStreamedOperandRankFirst) {
   IndexProgram p = matmul(1024, 1024, 3072);
   auto tile = [](int64_t rows, int64_t cols, int lanes) {
-    return StmtSchedule{{"m.o", "n.o", "k", "m.i", "n.i"}, {{"m", rows}, {"n", cols}}, "n.i", lanes, 1, false, {"m.i"}, {"b"}};
+    return StmtSchedule{{"m.o", "n.o", "k", "m.i", "n.i"},
+                        {{"m", rows}, {"n", cols}},
+                        "n.i",
+                        lanes,
+                        1,
+                        false,
+                        {"m.i"},
+                        {"b"}};
   };
   MachineModel zen4 = cpu_machine_model(load_isa("targets/zen4.json"));
-  for (auto [r, c] : {std::pair<int64_t, int64_t>{4, 32}, {8, 48}, {6, 64}}) ASSERT_TRUE(is_register_tile(p, 0, tile(r, c, 16)));
-  EXPECT_LT(estimate_stmt_ns(p, 0, tile(8, 48, 16), zen4), estimate_stmt_ns(p, 0, tile(4, 32, 16), zen4));
-  EXPECT_LT(estimate_stmt_ns(p, 0, tile(6, 64, 16), zen4), estimate_stmt_ns(p, 0, tile(4, 32, 16), zen4));
+  for (auto [r, c] : {std::pair<int64_t, int64_t>{4, 32}, {8, 48}, {6, 64}})
+    ASSERT_TRUE(is_register_tile(p, 0, tile(r, c, 16)));
+  EXPECT_LT(estimate_stmt_ns(p, 0, tile(8, 48, 16), zen4),
+            estimate_stmt_ns(p, 0, tile(4, 32, 16), zen4));
+  EXPECT_LT(estimate_stmt_ns(p, 0, tile(6, 64, 16), zen4),
+            estimate_stmt_ns(p, 0, tile(4, 32, 16), zen4));
   MachineModel avx2 = cpu_machine_model(load_isa("targets/avx2.json"));
-  EXPECT_LT(estimate_stmt_ns(p, 0, tile(6, 16, 8), avx2), estimate_stmt_ns(p, 0, tile(4, 16, 8), avx2));
-  EXPECT_LT(estimate_stmt_ns(p, 0, tile(4, 16, 8), avx2), estimate_stmt_ns(p, 0, tile(3, 32, 8), avx2));
+  EXPECT_LT(estimate_stmt_ns(p, 0, tile(6, 16, 8), avx2),
+            estimate_stmt_ns(p, 0, tile(4, 16, 8), avx2));
+  EXPECT_LT(estimate_stmt_ns(p, 0, tile(4, 16, 8), avx2),
+            estimate_stmt_ns(p, 0, tile(3, 32, 8), avx2));
 }
 
 TEST(CostModel, PrefersContiguousVectorizedInnerLoops) {
   IndexProgram p = matmul(512, 512, 512);
   MachineModel m = toy_machine();
-  StmtSchedule naive{{"m", "n"}, {}, "", 0, 1, false, {}, {}};      // dot product per element, k innermost
-  StmtSchedule ikj{{"m", "k", "n"}, {}, "n", 0, 1, false, {}, {}};  // k lifted, n vectorized and contiguous
-  StmtSchedule kji{{"n", "k", "m"}, {}, "m", 0, 1, false, {}, {}};  // vectorized over a strided loop
+  StmtSchedule naive{{"m", "n"}, {},    "", 0,
+                     1,          false, {}, {}}; // dot product per element, k innermost
+  StmtSchedule ikj{{"m", "k", "n"}, {}, "n", 0, 1,
+                   false,           {}, {}}; // k lifted, n vectorized and contiguous
+  StmtSchedule kji{{"n", "k", "m"}, {}, "m", 0, 1, false, {}, {}}; // vectorized over a strided loop
   double t_naive = estimate_stmt_ns(p, 0, naive, m), t_ikj = estimate_stmt_ns(p, 0, ikj, m),
          t_kji = estimate_stmt_ns(p, 0, kji, m);
   EXPECT_LT(t_ikj, t_naive);
   EXPECT_LT(t_ikj, t_kji);
 }
 
-}  // namespace
-}  // namespace axon
+} // namespace
+} // namespace axon
 
 namespace axon {
 namespace {
@@ -282,25 +314,31 @@ namespace {
 // Fusion variants compute the same outputs as the program as written, and no longer have the
 // inlined temporaries; reductions stay.
 TEST(Fusion, InlinedVariantsAgreeWithTheOriginal) {
-  for (const char* f : {"experiments/suites/ops/softmax.tp", "experiments/suites/nkibench/swiglu.tp",
-                        "experiments/suites/nkibench/adamw.tp", "experiments/suites/nkibench/lora.tp",
-                        "experiments/suites/mirage/gated_mlp.tp", "experiments/suites/nkibench/matmul_add_rmsnorm.tp"}) {
+  for (const char* f :
+       {"experiments/suites/ops/softmax.tp", "experiments/suites/nkibench/swiglu.tp",
+        "experiments/suites/nkibench/adamw.tp", "experiments/suites/nkibench/lora.tp",
+        "experiments/suites/mirage/gated_mlp.tp",
+        "experiments/suites/nkibench/matmul_add_rmsnorm.tp"}) {
     IndexProgram p = load_index_program(read_source(f));
     std::map<std::string, int64_t> small;
-    for (auto& [d, v] : p.dims()) small[d] = std::min<int64_t>(v.value_or(6), 6);
+    for (auto& [d, v] : p.dims())
+      small[d] = std::min<int64_t>(v.value_or(6), 6);
     p = p.with_dims(small);
     auto vs = fusion_variants(p);
     ASSERT_GE(vs.size(), 2u) << f;
     TensorMap in = random_inputs(p, 3);
     for (auto& [n, v] : in)
-      for (auto& x : v.data) x = std::fabs(x) + 0.1;  // adamw's second moment must be positive
+      for (auto& x : v.data)
+        x = std::fabs(x) + 0.1; // adamw's second moment must be positive
     TensorMap a = interpret(p, in);
     for (size_t i = 1; i < vs.size(); ++i) {
       const ProgramVariant& fused = vs[i];
-      for (auto& t : fused.inlined) EXPECT_EQ(fused.program.find_tensor(t), nullptr) << f << " " << t;
+      for (auto& t : fused.inlined)
+        EXPECT_EQ(fused.program.find_tensor(t), nullptr) << f << " " << t;
       TensorMap b = interpret(fused.program, in);
       for (auto* t : p.outputs())
-        EXPECT_LE(max_scaled_error(b.at(t->name), a.at(t->name), 1e-12, 1e-12), 1.0) << f << ", " << fused.name;
+        EXPECT_LE(max_scaled_error(b.at(t->name), a.at(t->name), 1e-12, 1e-12), 1.0)
+            << f << ", " << fused.name;
     }
   }
 }
@@ -317,14 +355,21 @@ TEST(Fusion, AReductionReadOncePerElementBecomesItsReadersEpilogue) {
   EXPECT_TRUE(vs[2].superseded_by.empty());
   const IndexProgram& q = vs[2].program;
   EXPECT_EQ(q.find_tensor("up"), nullptr);
-  EXPECT_NE(q.find_tensor("_t1"), nullptr);  // y reads both products; it takes the one defined last
+  EXPECT_NE(q.find_tensor("_t1"), nullptr); // y reads both products; it takes the one defined last
   ASSERT_EQ(q.stmts().size(), 2u);
   const IndexStmt& y = q.stmts()[1];
   ASSERT_NE(top_reduction(y), nullptr) << to_string(y);
   EXPECT_NE(reduction_epilogue(y), nullptr) << to_string(y);
   // Its register tile is a legal schedule the search can measure.
-  StmtSchedule ss{{y.vars[0] + ".o", y.vars[1] + ".o", top_reduction(y)->name(), y.vars[0] + ".i", y.vars[1] + ".i"},
-                  {{y.vars[0], 4}, {y.vars[1], 32}}, y.vars[1] + ".i", 16, 1, false, {y.vars[0] + ".i"}, {}};
+  StmtSchedule ss{{y.vars[0] + ".o", y.vars[1] + ".o", top_reduction(y)->name(), y.vars[0] + ".i",
+                   y.vars[1] + ".i"},
+                  {{y.vars[0], 4}, {y.vars[1], 32}},
+                  y.vars[1] + ".i",
+                  16,
+                  1,
+                  false,
+                  {y.vars[0] + ".i"},
+                  {}};
   EXPECT_TRUE(is_register_tile(q, 1, ss));
 }
 
@@ -332,33 +377,39 @@ TEST(Fusion, AReductionReadOncePerElementBecomesItsReadersEpilogue) {
 // one read by a statement with more elements (a broadcast), one read inside a reduction.
 TEST(Fusion, AReductionIsNotInlinedWhereItWouldBeRecomputed) {
   for (const char* text : {
-           "where M = 8, N = 16\ninput x: f32[M, N]\ns[i] = sum(j) x[i, j]\noutput y[i] = s[i] * s[i]\n",
-           "where M = 8, N = 16\ninput x: f32[M, N]\ns[i] = sum(j) x[i, j]\noutput y[i, j] = x[i, j] - s[i]\n",
+           "where M = 8, N = 16\ninput x: f32[M, N]\ns[i] = sum(j) x[i, j]\noutput y[i] = s[i] * "
+           "s[i]\n",
+           "where M = 8, N = 16\ninput x: f32[M, N]\ns[i] = sum(j) x[i, j]\noutput y[i, j] = x[i, "
+           "j] - s[i]\n",
            "where M = 8, N = 16\ninput x: f32[M, N]\ns[i, j] = sum(k) x[i, k] * x[j, k]\n"
            "output y[i] = sum(j) s[i, j]\n",
        }) {
     IndexProgram p = load_index_program(source_from_string(text));
-    for (auto& v : fusion_variants(p)) EXPECT_NE(v.name, "reductions inlined into their elementwise consumers") << text;
+    for (auto& v : fusion_variants(p))
+      EXPECT_NE(v.name, "reductions inlined into their elementwise consumers") << text;
   }
   // Read once per element, transposed: inlined.
-  IndexProgram t = load_index_program(source_from_string(
-      "where M = 8, N = 16\ninput x: f32[M, N]\ns[i, j] = sum(k) x[i, k] * x[j, k]\noutput y[j, i] = s[i, j] + 1.0\n"));
+  IndexProgram t = load_index_program(
+      source_from_string("where M = 8, N = 16\ninput x: f32[M, N]\ns[i, j] = sum(k) x[i, k] * x[j, "
+                         "k]\noutput y[j, i] = s[i, j] + 1.0\n"));
   auto vs = fusion_variants(t);
   ASSERT_EQ(vs.size(), 2u);
   EXPECT_EQ(vs[1].name, "reductions inlined into their elementwise consumers");
   TensorMap in = random_inputs(t, 5);
-  EXPECT_LE(max_scaled_error(interpret(vs[1].program, in).at("y"), interpret(t, in).at("y"), 1e-12, 1e-12), 1.0);
+  EXPECT_LE(max_scaled_error(interpret(vs[1].program, in).at("y"), interpret(t, in).at("y"), 1e-12,
+                             1e-12),
+            1.0);
 }
 
-}  // namespace
-}  // namespace axon
+} // namespace
+} // namespace axon
 
 namespace axon {
 namespace {
 
 // Records every schedule the search compiles; every candidate is correct and equally fast.
 class RecordingBackend : public Backend {
- public:
+public:
   std::string target_name() const override { return "recording"; }
   double estimate_stmt_ns(const IndexProgram& p, size_t i, const StmtSchedule& s) const override {
     return axon::estimate_stmt_ns(p, i, s, toy_machine());
@@ -366,7 +417,8 @@ class RecordingBackend : public Backend {
   // A model that never predicts a gain from fusion (each fused statement costs 1% more).
   double estimate_ns(const IndexProgram& p, const Schedule& s) const override {
     double fused = 0;
-    for (auto& ss : s.stmts) fused += ss.fuse_prev;
+    for (auto& ss : s.stmts)
+      fused += ss.fuse_prev;
     return axon::estimate_ns(p, s, toy_machine()) * (1 + 0.01 * fused);
   }
   int vector_lanes() const override { return 8; }
@@ -388,7 +440,8 @@ class RecordingBackend : public Backend {
 // combinations, the largest register-tile shapes, and streaming stores and prefetching on the two
 // fastest candidates.
 TEST(Search, MeasuresFusionTileShapesAndStreamingTheModelCannotRank) {
-  IndexProgram att = load_index_program(read_source("experiments/bench/attention.tp")).with_dims({{"H", 2}, {"S", 16}, {"D", 8}});
+  IndexProgram att = load_index_program(read_source("experiments/bench/attention.tp"))
+                         .with_dims({{"H", 2}, {"S", 16}, {"D", 8}});
   RecordingBackend b;
   SearchOptions o;
   o.candidate_timeout_s = 10;
@@ -397,11 +450,13 @@ TEST(Search, MeasuresFusionTileShapesAndStreamingTheModelCannotRank) {
   size_t fused = 0, streamed = 0;
   for (auto& s : b.compiled) {
     EXPECT_EQ(validate_schedule(att, s), "") << to_string(s, att);
-    for (auto& ss : s.stmts) fused += ss.fuse_prev;
+    for (auto& ss : s.stmts)
+      fused += ss.fuse_prev;
   }
-  EXPECT_GE(fused, 3u);  // softmax's statements joined a group
+  EXPECT_GE(fused, 3u); // softmax's statements joined a group
 
-  IndexProgram sm = load_index_program(read_source("experiments/suites/ops/softmax.tp")).with_dims({{"M", 16}, {"N", 64}});
+  IndexProgram sm = load_index_program(read_source("experiments/suites/ops/softmax.tp"))
+                        .with_dims({{"M", 16}, {"N", 64}});
   RecordingBackend bs;
   SearchResult rs = search_schedules(sm, bs, o);
   size_t prefetching = 0, both = 0;
@@ -409,7 +464,7 @@ TEST(Search, MeasuresFusionTileShapesAndStreamingTheModelCannotRank) {
     bool st = false, pf = false;
     for (auto& ss : c.schedule.stmts) {
       st = st || ss.stream, pf = pf || !ss.prefetch.empty();
-      EXPECT_LE(ss.prefetch.size(), 1u);  // a tensor is prefetched once
+      EXPECT_LE(ss.prefetch.size(), 1u); // a tensor is prefetched once
     }
     if (st || pf) {
       streamed += st;
@@ -427,7 +482,8 @@ TEST(Search, MeasuresFusionTileShapesAndStreamingTheModelCannotRank) {
   EXPECT_LE(prefetching, 4u);
   EXPECT_GE(both, 1u);
   bool last_st = false, last_pf = false;
-  for (auto& ss : rs.candidates.back().schedule.stmts) last_st = last_st || ss.stream, last_pf = last_pf || !ss.prefetch.empty();
+  for (auto& ss : rs.candidates.back().schedule.stmts)
+    last_st = last_st || ss.stream, last_pf = last_pf || !ss.prefetch.empty();
   EXPECT_TRUE(last_st && last_pf) << to_string(rs.candidates.back().schedule, sm);
 
   IndexProgram mm = matmul(64, 64, 96);
@@ -445,19 +501,22 @@ TEST(Search, MeasuresFusionTileShapesAndStreamingTheModelCannotRank) {
                         .with_dims({{"M", 64}, {"K", 64}, {"N", 96}});
   std::vector<size_t> tiled;
   for (size_t i = 0; i < sw.stmts().size(); ++i)
-    if (top_reduction(sw.stmts()[i])) tiled.push_back(i);
+    if (top_reduction(sw.stmts()[i]))
+      tiled.push_back(i);
   ASSERT_EQ(tiled.size(), 2u);
   RecordingBackend bw;
   search_schedules(sw, bw, o);
   auto shape = [&](const Schedule& s, size_t i) -> std::pair<int64_t, int64_t> {
     const StmtSchedule& ss = s.stmts[i];
-    if (!is_register_tile(sw, i, ss) || ss.unroll.size() != 1) return {0, 0};
+    if (!is_register_tile(sw, i, ss) || ss.unroll.size() != 1)
+      return {0, 0};
     return {ss.split.at(loop_var(ss.unroll[0])), ss.split.at(loop_var(ss.vectorize))};
   };
   std::set<std::pair<int64_t, int64_t>> together;
   for (auto& s : bw.compiled) {
     auto a = shape(s, tiled[0]), c = shape(s, tiled[1]);
-    if (a.first && a == c) together.insert(a);
+    if (a.first && a == c)
+      together.insert(a);
   }
   EXPECT_GE(together.size(), 2u);
 }
@@ -465,7 +524,7 @@ TEST(Search, MeasuresFusionTileShapesAndStreamingTheModelCannotRank) {
 // Artifacts timed by their register tile: larger tiles faster; k blocks of 256 20% faster than
 // none, other blocks 20% slower.
 class TileTimedArtifact : public Artifact {
- public:
+public:
   TileTimedArtifact(const IndexProgram& p, const Schedule& s) : p_(p), s_(s) {}
   TensorMap run(const TensorMap& inputs) const override { return interpret(p_, inputs); }
   Timing time(int, int, double) const override {
@@ -473,7 +532,8 @@ class TileTimedArtifact : public Artifact {
     const StmtSchedule& ss = s_.stmts[0];
     auto shape = tile_shape_of(ss);
     t.median_ns = shape ? 1e4 / (shape->first * shape->second) + shape->first : 1e4;
-    if (ss.split.count("k")) t.median_ns *= ss.split.at("k") == 256 ? 0.8 : 1.2;
+    if (ss.split.count("k"))
+      t.median_ns *= ss.split.at("k") == 256 ? 0.8 : 1.2;
     t.min_ns = t.max_ns = t.median_ns;
     t.repeats = 1;
     t.clock = "fake";
@@ -487,13 +547,13 @@ class TileTimedArtifact : public Artifact {
     return std::make_pair(ss.split.at(loop_var(ss.unroll[0])), ss.split.at(loop_var(ss.vectorize)));
   }
 
- private:
+private:
   IndexProgram p_;
   Schedule s_;
 };
 
 class TileTimedBackend : public RecordingBackend {
- public:
+public:
   std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule& s) const override {
     std::lock_guard<std::mutex> lock(mu_);
     compiled.push_back(s);
@@ -513,12 +573,15 @@ TEST(Search, SecondTileShapeAtTheFastestsBlocking) {
   const StmtSchedule& best = r.candidates[static_cast<size_t>(r.best)].schedule.stmts[0];
   auto best_shape = TileTimedArtifact::tile_shape_of(best);
   ASSERT_TRUE(best_shape);
-  ASSERT_TRUE(best.split.count("k") && best.split.at("k") == 256) << to_string(r.candidates[static_cast<size_t>(r.best)].schedule, mm);
+  ASSERT_TRUE(best.split.count("k") && best.split.at("k") == 256)
+      << to_string(r.candidates[static_cast<size_t>(r.best)].schedule, mm);
   // The second-fastest shape, as the search saw it.
   std::vector<const CandidateRecord*> ok;
   for (auto& c : r.candidates)
-    if (c.status == CandidateStatus::Ok && c.kind == "searched") ok.push_back(&c);
-  std::stable_sort(ok.begin(), ok.end(), [](auto* a, auto* c) { return a->timing.median_ns < c->timing.median_ns; });
+    if (c.status == CandidateStatus::Ok && c.kind == "searched")
+      ok.push_back(&c);
+  std::stable_sort(ok.begin(), ok.end(),
+                   [](auto* a, auto* c) { return a->timing.median_ns < c->timing.median_ns; });
   std::optional<std::pair<int64_t, int64_t>> second;
   for (auto* c : ok)
     if (auto t = TileTimedArtifact::tile_shape_of(c->schedule.stmts[0]); t && *t != *best_shape) {
@@ -527,17 +590,20 @@ TEST(Search, SecondTileShapeAtTheFastestsBlocking) {
     }
   ASSERT_TRUE(second);
   auto m_outer = [](const StmtSchedule& ss) {
-    auto at = [&](const std::string& l) { return std::find(ss.order.begin(), ss.order.end(), l) - ss.order.begin(); };
+    auto at = [&](const std::string& l) {
+      return std::find(ss.order.begin(), ss.order.end(), l) - ss.order.begin();
+    };
     return at(loop_var(ss.unroll[0]) + ".o") < at(loop_var(ss.vectorize) + ".o");
   };
   bool measured = false;
   for (auto* c : ok) {
     const StmtSchedule& ss = c->schedule.stmts[0];
-    measured = measured || (TileTimedArtifact::tile_shape_of(ss) == second && ss.split.count("k") && ss.split.at("k") == 256 &&
-                            m_outer(ss) == m_outer(best) && ss.pack == best.pack);
+    measured = measured ||
+               (TileTimedArtifact::tile_shape_of(ss) == second && ss.split.count("k") &&
+                ss.split.at("k") == 256 && m_outer(ss) == m_outer(best) && ss.pack == best.pack);
   }
   EXPECT_TRUE(measured) << second->first << "x" << second->second;
 }
 
-}  // namespace
-}  // namespace axon
+} // namespace
+} // namespace axon

@@ -19,7 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using Result = axon::test::CommandResult;  // out: stdout and stderr together
+using Result = axon::test::CommandResult; // out: stdout and stderr together
 
 Result run(const std::string& env, const std::string& args) {
   return axon::test::run_command(env + " " + std::string(AXON_BIN) + " " + args + " 2>&1");
@@ -34,9 +34,11 @@ fs::path temp_dir(const std::string& name) {
 
 TEST(SelectionStage, RunsAndFillsTheReport) {
   fs::path dir = temp_dir("axon_selection_e2e");
-  Result r = run("AXON_TIME_PASSES=1 AXON_CACHE_DIR=" + (dir / "cache").string(),
-                 "--isa targets/avx2.json experiments/suites/ops/softmax.tp --dim M=16 --dim N=64 --no-cache "
-                 "--measure 2 --repeats 3 -j 1 -o " + (dir / "out").string());
+  Result r = run(
+      "AXON_TIME_PASSES=1 AXON_CACHE_DIR=" + (dir / "cache").string(),
+      "--isa targets/avx2.json experiments/suites/ops/softmax.tp --dim M=16 --dim N=64 --no-cache "
+      "--measure 2 --repeats 3 -j 1 -o " +
+          (dir / "out").string());
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("instruction selection"), std::string::npos) << r.out;
   std::ifstream in(dir / "out" / "report.json");
@@ -82,7 +84,8 @@ TEST(SelectionStage, AFunctionTheTargetLacksIsRefused) {
   std::ofstream(dir / "avx2_without_exp.json") << isa.dump(1);
   Result r = run("AXON_CACHE_DIR=" + (dir / "cache").string(),
                  "--isa " + (dir / "avx2_without_exp.json").string() +
-                     " experiments/suites/ops/softmax.tp --dim M=16 --dim N=64 --no-cache -o " + (dir / "out").string());
+                     " experiments/suites/ops/softmax.tp --dim M=16 --dim N=64 --no-cache -o " +
+                     (dir / "out").string());
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_NE(r.out.find("softmax.tp:"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("exp(x[_b0, n] - y.mx[_b0])"), std::string::npos) << r.out;

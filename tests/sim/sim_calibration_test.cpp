@@ -1,5 +1,5 @@
-// Calibration (docs/npu-calibration.md): every row of sim/programs/calibration/measured.json, the NKI
-// tutorial's four matmul schedules and the replicas of NKIBench's Neuron-compiler baselines,
+// Calibration (docs/npu-calibration.md): every row of sim/programs/calibration/measured.json, the
+// NKI tutorial's four matmul schedules and the replicas of NKIBench's Neuron-compiler baselines,
 // simulated on targets/npu.json as shipped, stays within its documented error of the latency
 // measured on trn1, and rows further apart than that error keep their measured order. A change to
 // a cost formula, a constant or the timing model that breaks the calibration fails here.

@@ -14,7 +14,9 @@ namespace {
 
 using Result = axon::test::CommandResult;
 
-Result run(const std::string& args) { return axon::test::run_command(std::string(AXON_BIN) + " " + args + " 2>&1"); }
+Result run(const std::string& args) {
+  return axon::test::run_command(std::string(AXON_BIN) + " " + args + " 2>&1");
+}
 
 const std::string kProg = "explain experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=2 --dim "
                           "K=4 --dim N=3 --max-variants 20";

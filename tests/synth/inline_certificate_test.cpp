@@ -47,7 +47,8 @@ TEST_P(InlineCertificate, InliningIsProvenWithCertificates) {
   bool have_z3 = std::system("command -v z3 >/dev/null 2>&1") == 0;
   for (auto& e : fs::directory_iterator(dir)) {
     ++files;
-    if (!have_z3) continue;
+    if (!have_z3)
+      continue;
     auto z = axon::test::run_command("z3 " + e.path().string() + " 2>&1");
     EXPECT_EQ(z.out.substr(0, 5), "unsat") << e.path() << ": " << z.out;
   }
@@ -56,9 +57,12 @@ TEST_P(InlineCertificate, InliningIsProvenWithCertificates) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Suites, InlineCertificate,
-                         ::testing::Values(Kernel{"experiments/suites/ops/softmax.tp", {{"M", 8}, {"N", 16}}},
-                                           Kernel{"experiments/suites/nkibench/rmsnorm_matmul.tp", {{"M", 8}, {"N", 16}, {"K", 8}}},
-                                           Kernel{"experiments/suites/nkibench/swiglu.tp", {{"M", 8}, {"N", 16}, {"K", 8}}}),
+                         ::testing::Values(Kernel{"experiments/suites/ops/softmax.tp",
+                                                  {{"M", 8}, {"N", 16}}},
+                                           Kernel{"experiments/suites/nkibench/rmsnorm_matmul.tp",
+                                                  {{"M", 8}, {"N", 16}, {"K", 8}}},
+                                           Kernel{"experiments/suites/nkibench/swiglu.tp",
+                                                  {{"M", 8}, {"N", 16}, {"K", 8}}}),
                          [](const ::testing::TestParamInfo<Kernel>& info) {
                            return fs::path(info.param.path).stem().string();
                          });
@@ -74,5 +78,5 @@ TEST(InlineCertificate, AWrongInliningIsNotProven) {
   EXPECT_NE(prove_step(variants[1].program, wrong, {}, opts).verdict, smt::Verdict::Proven);
 }
 
-}  // namespace
-}  // namespace axon::synth
+} // namespace
+} // namespace axon::synth

@@ -17,7 +17,8 @@ namespace {
 using Result = axon::test::CommandResult;
 
 Result run(const std::string& args, bool with_stderr = true) {
-  return axon::test::run_command(std::string(AXON_BIN) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null"));
+  return axon::test::run_command(std::string(AXON_BIN) + " " + args +
+                                 (with_stderr ? " 2>&1" : " 2>/dev/null"));
 }
 
 nlohmann::json table(const std::string& args) {

@@ -21,7 +21,8 @@ namespace {
 namespace fs = std::filesystem;
 
 int run(const std::string& args, std::string* out) {
-  axon::test::CommandResult r = axon::test::run_command(std::string(AXON_BIN) + " " + args + " 2>&1");
+  axon::test::CommandResult r =
+      axon::test::run_command(std::string(AXON_BIN) + " " + args + " 2>&1");
   out->append(r.out);
   return r.code;
 }
@@ -64,7 +65,8 @@ TEST(MainJobRewrites, LoraRewritesAreSearchedAndReplayed) {
   ASSERT_TRUE(cert.is_object()) << report.dump(2);
   EXPECT_FALSE(cert.contains("error")) << cert.dump(2);
   EXPECT_EQ(cert["rewrite_steps"].get<size_t>(), report["best"]["derivation"].size());
-  bool needs_proof = !report["best"]["derivation"].empty() || !report["best"]["fused_temporaries"].empty();
+  bool needs_proof =
+      !report["best"]["derivation"].empty() || !report["best"]["fused_temporaries"].empty();
   EXPECT_EQ(cert["files"].empty(), !needs_proof) << cert.dump(2);
   bool have_z3 = std::system("command -v z3 >/dev/null 2>&1") == 0;
   for (auto& f : cert["files"]) {
@@ -97,9 +99,11 @@ TEST(MainJobRewrites, ARewriteEqualToASearchedVariantIsNotSearchedAgain) {
   fs::path dir = fs::temp_directory_path() / ("axon_rewrite_dup_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   std::string out;
-  int code = run("--isa targets/avx2.json experiments/suites/nkibench/swiglu.tp --dim M=32 --dim N=64 "
-                 "--dim K=32 --no-cache --measure 1 --repeats 1 -o " + dir.string(),
-                 &out);
+  int code =
+      run("--isa targets/avx2.json experiments/suites/nkibench/swiglu.tp --dim M=32 --dim N=64 "
+          "--dim K=32 --no-cache --measure 1 --repeats 1 -o " +
+              dir.string(),
+          &out);
   ASSERT_EQ(code, 0) << out;
   // pick_variants no longer passes on a variant made only by inlining (the fusion variants cover
   // those), so the duplicate is now one rewrite's fused form equal to another rewrite's.
@@ -122,9 +126,11 @@ TEST(MainJobRewrites, PostScaledRmsnormMatmulIsMeasured) {
   fs::path dir = fs::temp_directory_path() / ("axon_rewrite_post_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   std::string out;
-  int code = run("--isa targets/avx2.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=256 "
-                 "--dim N=256 --dim K=256 --no-cache --measure 2 --repeats 1 -o " + dir.string(),
-                 &out);
+  int code =
+      run("--isa targets/avx2.json experiments/suites/nkibench/rmsnorm_matmul.tp --dim M=256 "
+          "--dim N=256 --dim K=256 --no-cache --measure 2 --repeats 1 -o " +
+              dir.string(),
+          &out);
   ASSERT_EQ(code, 0) << out;
   auto report = nlohmann::json::parse(slurp(dir / "report.json"));
   const auto& best = report["search"]["best_ms_by_variant"];

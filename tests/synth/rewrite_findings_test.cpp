@@ -122,9 +122,11 @@ bool contracts(const IndexProgram& p, const std::string& a, const std::string& b
 // Flash attention: the output accumulation over the head chunk and the running softmax sum are
 // both rebased to the chunk max and rescaled (the running max being max(chunk max, tile max)).
 bool flash(const IndexProgram& p) {
-  if (!has_rescaled_chunk(p, "o", "v")) return false;
+  if (!has_rescaled_chunk(p, "o", "v"))
+    return false;
   for (auto& s : p.stmts())
-    if (s.out != "o" && has_rescaled_chunk(p, s.out, "")) return true;
+    if (s.out != "o" && has_rescaled_chunk(p, s.out, ""))
+      return true;
   return false;
 }
 
@@ -226,20 +228,17 @@ TEST(RewriteFindings, LoraBothAssociations) {
 
 TEST(RewriteFindings, AttentionFlashRescaledOutput) {
   auto p = load_small("experiments/bench/attention.tp", {{"H", 1}, {"S", 5}, {"D", 2}});
-  expect_found(
-      p, flash, "flash attention");
+  expect_found(p, flash, "flash attention");
 }
 
 TEST(RewriteFindings, GqaFlashRescaledOutput) {
   auto p = load_small("experiments/suites/nkibench/gqa.tp", {{"G", 1}, {"S", 5}, {"D", 2}});
-  expect_found(
-      p, flash, "flash gqa");
+  expect_found(p, flash, "flash gqa");
 }
 
 TEST(RewriteFindings, MirageGqaFlashRescaledOutput) {
   auto p = load_small("experiments/suites/mirage/gqa.tp", {{"H", 1}, {"L", 2}, {"D", 2}, {"S", 5}});
-  expect_found(
-      p, flash, "flash gqa");
+  expect_found(p, flash, "flash gqa");
 }
 
 } // namespace

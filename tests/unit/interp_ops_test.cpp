@@ -6,9 +6,9 @@
 #include <functional>
 #include <random>
 
+#include "ir/dtype.h"
 #include "ir/error.h"
 #include "ir/frontend.h"
-#include "ir/dtype.h"
 #include "ir/interp.h"
 
 namespace axon {
@@ -30,11 +30,13 @@ OpRun run_tp(const std::string& text, uint64_t seed, double scale = 1.0) {
 
 std::string dims_line(const std::vector<std::pair<std::string, int64_t>>& d) {
   std::string s = "where ";
-  for (size_t i = 0; i < d.size(); ++i) s += (i ? ", " : "") + d[i].first + " = " + std::to_string(d[i].second);
+  for (size_t i = 0; i < d.size(); ++i)
+    s += (i ? ", " : "") + d[i].first + " = " + std::to_string(d[i].second);
   return s + "\n";
 }
 
-void expect_close(const TensorValue& got, const std::vector<double>& want, const std::string& what) {
+void expect_close(const TensorValue& got, const std::vector<double>& want,
+                  const std::string& what) {
   ASSERT_EQ(got.data.size(), want.size()) << what;
   TensorValue w{got.shape, want};
   EXPECT_LE(max_scaled_error(got, w, 1e-12, 1e-10), 1.0) << what;
@@ -62,10 +64,12 @@ TEST(InterpOps, UnaryElementwise) {
   uint64_t seed = 1;
   for (auto& [op, f] : ops) {
     for (int64_t m : {1, 7, 33}) {
-      std::string tp = dims_line({{"M", m}, {"N", 13}}) + "input x: f32[M, N]\noutput y = " + op + "(x)\n";
+      std::string tp =
+          dims_line({{"M", m}, {"N", 13}}) + "input x: f32[M, N]\noutput y = " + op + "(x)\n";
       OpRun r = run_tp(tp, seed++);
       std::vector<double> want;
-      for (double x : r.in["x"].data) want.push_back(f(x));
+      for (double x : r.in["x"].data)
+        want.push_back(f(x));
       expect_close(r.out["y"], want, op);
     }
   }
@@ -76,16 +80,20 @@ TEST(InterpOps, UnaryElementwise) {
       {"rsqrt", [](double x) { return 1.0 / std::sqrt(x); }},
   };
   for (auto& [op, f] : pos) {
-    std::string tp = dims_line({{"N", 17}}) + "input x: f32[N]\ny0 = abs(x)\nx1 = add(y0, 0.5)\noutput y = " + op + "(x1)\n";
+    std::string tp = dims_line({{"N", 17}}) +
+                     "input x: f32[N]\ny0 = abs(x)\nx1 = add(y0, 0.5)\noutput y = " + op + "(x1)\n";
     OpRun r = run_tp(tp, seed++);
     std::vector<double> want;
-    for (double x : r.in["x"].data) want.push_back(f(std::fabs(x) + 0.5));
+    for (double x : r.in["x"].data)
+      want.push_back(f(std::fabs(x) + 0.5));
     expect_close(r.out["y"], want, op);
   }
 }
 
 TEST(InterpOps, GeluTanh) {
-  OpRun r = run_tp(dims_line({{"N", 33}}) + "input x: f32[N]\noutput y = gelu(x, approximate=\"tanh\")\n", 3, 3.0);
+  OpRun r =
+      run_tp(dims_line({{"N", 33}}) + "input x: f32[N]\noutput y = gelu(x, approximate=\"tanh\")\n",
+             3, 3.0);
   std::vector<double> want;
   for (double x : r.in["x"].data)
     want.push_back(0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x))));
@@ -108,7 +116,8 @@ TEST(InterpOps, BinaryWithBroadcasting) {
         // a: [M, N], b: [N] broadcast over rows; c: [M, 1] broadcast over columns.
         std::string tp = dims_line({{"M", m}, {"N", n}}) +
                          "input a: f32[M, N]\ninput b: f32[N]\ninput c: f32[M, 1]\n"
-                         "output y = " + op + "(a, b)\noutput z = " + op + "(a, c)\n";
+                         "output y = " +
+                         op + "(a, b)\noutput z = " + op + "(a, c)\n";
         OpRun r = run_tp(tp, seed++);
         std::vector<double> wy, wz;
         for (int64_t i = 0; i < m; ++i)
@@ -125,12 +134,11 @@ TEST(InterpOps, BinaryWithBroadcasting) {
 }
 
 TEST(InterpOps, OperatorsLiteralsAndWhere) {
-  OpRun r = run_tp(dims_line({{"N", 13}}) +
-                     "input a: f32[N]\ninput b: f32[N]\n"
-                     "output y = 2 * a - b / 4 + 1\n"
-                     "output z = where(a > b, a, -b)\n"
-                     "output w = where((a > 0) && !(b > 0), 1.0, 0.0)\n",
-                 7);
+  OpRun r = run_tp(dims_line({{"N", 13}}) + "input a: f32[N]\ninput b: f32[N]\n"
+                                            "output y = 2 * a - b / 4 + 1\n"
+                                            "output z = where(a > b, a, -b)\n"
+                                            "output w = where((a > 0) && !(b > 0), 1.0, 0.0)\n",
+                   7);
   std::vector<double> wy, wz, ww;
   for (size_t i = 0; i < 13; ++i) {
     double a = r.in["a"].data[i], b = r.in["b"].data[i];
@@ -148,16 +156,22 @@ TEST(InterpOps, MatmulAndBmm) {
   for (int64_t m : {1, 7, 17})
     for (int64_t k : {1, 13, 33})
       for (int64_t n : {2, 17}) {
-        std::string tp = dims_line({{"M", m}, {"K", k}, {"N", n}, {"B", 3}}) +
-                         "input a: f32[M, K]\ninput b: f32[K, N]\ninput c: f32[B, M, K]\ninput d: f32[B, K, N]\n"
-                         "output y = matmul(a, b)\noutput z = bmm(c, d)\noutput u = matmul(c, b)\n";
+        std::string tp =
+            dims_line({{"M", m}, {"K", k}, {"N", n}, {"B", 3}}) +
+            "input a: f32[M, K]\ninput b: f32[K, N]\ninput c: f32[B, M, K]\ninput d: f32[B, K, N]\n"
+            "output y = matmul(a, b)\noutput z = bmm(c, d)\noutput u = matmul(c, b)\n";
         OpRun r = run_tp(tp, seed++);
-        auto& A = r.in["a"].data; auto& Bm = r.in["b"].data; auto& C = r.in["c"].data; auto& D = r.in["d"].data;
-        std::vector<double> wy(static_cast<size_t>(m * n)), wz(static_cast<size_t>(3 * m * n)), wu(wz.size());
+        auto& A = r.in["a"].data;
+        auto& Bm = r.in["b"].data;
+        auto& C = r.in["c"].data;
+        auto& D = r.in["d"].data;
+        std::vector<double> wy(static_cast<size_t>(m * n)), wz(static_cast<size_t>(3 * m * n)),
+            wu(wz.size());
         for (int64_t i = 0; i < m; ++i)
           for (int64_t j = 0; j < n; ++j) {
             double s = 0;
-            for (int64_t l = 0; l < k; ++l) s += A[static_cast<size_t>(i * k + l)] * Bm[static_cast<size_t>(l * n + j)];
+            for (int64_t l = 0; l < k; ++l)
+              s += A[static_cast<size_t>(i * k + l)] * Bm[static_cast<size_t>(l * n + j)];
             wy[static_cast<size_t>(i * n + j)] = s;
           }
         for (int64_t bb = 0; bb < 3; ++bb)
@@ -188,23 +202,33 @@ TEST(InterpOps, RowNormalisations) {
                        "output s = softmax(x)\noutput ls = log_softmax(x)\n"
                        "output r = rmsnorm(x, w, eps=1e-5)\noutput l = layernorm(x, w, b)\n";
       OpRun r = run_tp(tp, seed++, 4.0);
-      auto& X = r.in["x"].data; auto& W = r.in["w"].data; auto& Bv = r.in["b"].data;
+      auto& X = r.in["x"].data;
+      auto& W = r.in["w"].data;
+      auto& Bv = r.in["b"].data;
       std::vector<double> ws, wls, wr, wl;
       for (int64_t i = 0; i < m; ++i) {
         const double* row = &X[static_cast<size_t>(i * n)];
         double mx = -INFINITY, se = 0, ss = 0, mean = 0;
-        for (int64_t j = 0; j < n; ++j) mx = std::max(mx, row[j]);
-        for (int64_t j = 0; j < n; ++j) se += std::exp(row[j] - mx);
-        for (int64_t j = 0; j < n; ++j) { ss += row[j] * row[j]; mean += row[j]; }
+        for (int64_t j = 0; j < n; ++j)
+          mx = std::max(mx, row[j]);
+        for (int64_t j = 0; j < n; ++j)
+          se += std::exp(row[j] - mx);
+        for (int64_t j = 0; j < n; ++j) {
+          ss += row[j] * row[j];
+          mean += row[j];
+        }
         mean /= static_cast<double>(n);
         double var = 0;
-        for (int64_t j = 0; j < n; ++j) var += (row[j] - mean) * (row[j] - mean);
+        for (int64_t j = 0; j < n; ++j)
+          var += (row[j] - mean) * (row[j] - mean);
         var /= static_cast<double>(n);
         for (int64_t j = 0; j < n; ++j) {
           ws.push_back(std::exp(row[j] - mx) / se);
           wls.push_back(row[j] - mx - std::log(se));
-          wr.push_back(row[j] / std::sqrt(ss / static_cast<double>(n) + 1e-5) * W[static_cast<size_t>(j)]);
-          wl.push_back((row[j] - mean) / std::sqrt(var + 1e-5) * W[static_cast<size_t>(j)] + Bv[static_cast<size_t>(j)]);
+          wr.push_back(row[j] / std::sqrt(ss / static_cast<double>(n) + 1e-5) *
+                       W[static_cast<size_t>(j)]);
+          wl.push_back((row[j] - mean) / std::sqrt(var + 1e-5) * W[static_cast<size_t>(j)] +
+                       Bv[static_cast<size_t>(j)]);
         }
       }
       expect_close(r.out["s"], ws, "softmax");
@@ -217,10 +241,13 @@ TEST(InterpOps, RowNormalisations) {
 
 TEST(InterpOps, Rope) {
   for (int64_t d : {2, 8, 34}) {
-    std::string tp = dims_line({{"H", 3}, {"N", 7}, {"D", d}}) +
-                     "input x: f32[H, N, D]\ninput c: f32[N, D]\ninput s: f32[N, D]\noutput y = rope(x, c, s)\n";
+    std::string tp =
+        dims_line({{"H", 3}, {"N", 7}, {"D", d}}) +
+        "input x: f32[H, N, D]\ninput c: f32[N, D]\ninput s: f32[N, D]\noutput y = rope(x, c, s)\n";
     OpRun r = run_tp(tp, static_cast<uint64_t>(d));
-    auto& X = r.in["x"].data; auto& C = r.in["c"].data; auto& S = r.in["s"].data;
+    auto& X = r.in["x"].data;
+    auto& C = r.in["c"].data;
+    auto& S = r.in["s"].data;
     std::vector<double> want;
     int64_t half = d / 2;
     for (int64_t h = 0; h < 3; ++h)
@@ -228,7 +255,8 @@ TEST(InterpOps, Rope) {
         for (int64_t j = 0; j < d; ++j) {
           auto at = [&](int64_t jj) { return X[static_cast<size_t>((h * 7 + n) * d + jj)]; };
           double rot = j < half ? -at(j + half) : at(j - half);
-          want.push_back(at(j) * C[static_cast<size_t>(n * d + j)] + rot * S[static_cast<size_t>(n * d + j)]);
+          want.push_back(at(j) * C[static_cast<size_t>(n * d + j)] +
+                         rot * S[static_cast<size_t>(n * d + j)]);
         }
     expect_close(r.out["y"], want, "rope D=" + std::to_string(d));
   }
@@ -248,36 +276,49 @@ TEST(InterpOps, StructuralOps) {
                    "output mn = mean(x)\n"
                    "output mi = min(x, axis=[0, 2])\n";
   OpRun r = run_tp(tp, 9);
-  auto& X = r.in["x"].data; auto& Z = r.in["z"].data;
-  auto x = [&](int64_t a, int64_t b, int64_t c) { return X[static_cast<size_t>((a * 3 + b) * 5 + c)]; };
+  auto& X = r.in["x"].data;
+  auto& Z = r.in["z"].data;
+  auto x = [&](int64_t a, int64_t b, int64_t c) {
+    return X[static_cast<size_t>((a * 3 + b) * 5 + c)];
+  };
   std::vector<double> t, p, rs, bc, cc, sl, s1, mk, mi;
   double mn = 0;
   for (int64_t a = 0; a < 2; ++a)
     for (int64_t c = 0; c < 5; ++c)
-      for (int64_t b = 0; b < 3; ++b) t.push_back(x(a, b, c));
+      for (int64_t b = 0; b < 3; ++b)
+        t.push_back(x(a, b, c));
   for (int64_t c = 0; c < 5; ++c)
     for (int64_t a = 0; a < 2; ++a)
-      for (int64_t b = 0; b < 3; ++b) p.push_back(x(a, b, c));
-  rs = X;  // row-major reinterpretation keeps the element order
+      for (int64_t b = 0; b < 3; ++b)
+        p.push_back(x(a, b, c));
+  rs = X; // row-major reinterpretation keeps the element order
   for (int64_t a = 0; a < 2; ++a)
     for (int64_t b = 0; b < 3; ++b) {
-      for (int64_t c = 0; c < 5; ++c) bc.push_back(Z[static_cast<size_t>(a * 3 + b)]);
-      for (int64_t c = 0; c < 6; ++c) cc.push_back(c < 5 ? x(a, b, c) : Z[static_cast<size_t>(a * 3 + b)]);
-      for (int64_t c = 1; c < 4; ++c) sl.push_back(x(a, b, c));
+      for (int64_t c = 0; c < 5; ++c)
+        bc.push_back(Z[static_cast<size_t>(a * 3 + b)]);
+      for (int64_t c = 0; c < 6; ++c)
+        cc.push_back(c < 5 ? x(a, b, c) : Z[static_cast<size_t>(a * 3 + b)]);
+      for (int64_t c = 1; c < 4; ++c)
+        sl.push_back(x(a, b, c));
       double m = -INFINITY;
-      for (int64_t c = 0; c < 5; ++c) { m = std::max(m, x(a, b, c)); mn += x(a, b, c); }
+      for (int64_t c = 0; c < 5; ++c) {
+        m = std::max(m, x(a, b, c));
+        mn += x(a, b, c);
+      }
       mk.push_back(m);
     }
   for (int64_t a = 0; a < 2; ++a)
     for (int64_t c = 0; c < 5; ++c) {
       double s = 0;
-      for (int64_t b = 0; b < 3; ++b) s += x(a, b, c);
+      for (int64_t b = 0; b < 3; ++b)
+        s += x(a, b, c);
       s1.push_back(s);
     }
   for (int64_t b = 0; b < 3; ++b) {
     double m = INFINITY;
     for (int64_t a = 0; a < 2; ++a)
-      for (int64_t c = 0; c < 5; ++c) m = std::min(m, x(a, b, c));
+      for (int64_t c = 0; c < 5; ++c)
+        m = std::min(m, x(a, b, c));
     mi.push_back(m);
   }
   expect_close(r.out["t"], t, "transpose");
@@ -298,15 +339,20 @@ TEST(InterpOps, InoutAccumulateAndUpdate) {
                    "dw += matmul(transpose(x), dy)\n"
                    "c[m] = c[m] * 0.5 + (sum(k) x[m, k])\n";
   OpRun r = run_tp(tp, 11);
-  auto& X = r.in["x"].data; auto& DY = r.in["dy"].data; auto& DW = r.in["dw"].data; auto& C = r.in["c"].data;
+  auto& X = r.in["x"].data;
+  auto& DY = r.in["dy"].data;
+  auto& DW = r.in["dw"].data;
+  auto& C = r.in["c"].data;
   std::vector<double> wdw(DW), wc;
   for (int64_t k = 0; k < 13; ++k)
     for (int64_t n = 0; n < 2; ++n)
       for (int64_t m = 0; m < 7; ++m)
-        wdw[static_cast<size_t>(k * 2 + n)] += X[static_cast<size_t>(m * 13 + k)] * DY[static_cast<size_t>(m * 2 + n)];
+        wdw[static_cast<size_t>(k * 2 + n)] +=
+            X[static_cast<size_t>(m * 13 + k)] * DY[static_cast<size_t>(m * 2 + n)];
   for (int64_t m = 0; m < 7; ++m) {
     double s = 0;
-    for (int64_t k = 0; k < 13; ++k) s += X[static_cast<size_t>(m * 13 + k)];
+    for (int64_t k = 0; k < 13; ++k)
+      s += X[static_cast<size_t>(m * 13 + k)];
     wc.push_back(C[static_cast<size_t>(m)] * 0.5 + s);
   }
   expect_close(r.out["dw@1"], wdw, "dw += x^T dy");
@@ -318,7 +364,8 @@ TEST(InterpOps, AffineIndicesTiledReductionAndMask) {
   // A reduction over K split into T tiles of B with a mask for the ragged tail.
   std::string tp = dims_line({{"M", 3}, {"K", 13}, {"B", 4}}) +
                    "input x: f32[M, K]\n"
-                   "output y[m] = sum(t: (K + B - 1) / B) sum(j: B) select(t * B + j < K, x[m, t * B + j], 0.0)\n"
+                   "output y[m] = sum(t: (K + B - 1) / B) sum(j: B) select(t * B + j < K, x[m, t * "
+                   "B + j], 0.0)\n"
                    "output z[m] = sum(k) x[m, k]\n";
   OpRun r = run_tp(tp, 12);
   EXPECT_LE(max_scaled_error(r.out["y"], r.out["z"], 1e-12, 1e-12), 1.0);
@@ -332,9 +379,10 @@ TEST(InterpOps, ModesRoundValues) {
   TensorMap st = interpret(p, in, EvalMode::Storage);
   for (size_t i = 0; i < 33; ++i) {
     EXPECT_DOUBLE_EQ(f64["y"].data[i], in["x"].data[i] * 3.0);
-    EXPECT_EQ(st["y"].data[i], round_to_dtype(round_to_dtype(in["x"].data[i], DType::BF16) * 3.0, DType::BF16));
+    EXPECT_EQ(st["y"].data[i],
+              round_to_dtype(round_to_dtype(in["x"].data[i], DType::BF16) * 3.0, DType::BF16));
   }
-  EXPECT_EQ(round_to_dtype(1.0 + 1.0 / 256, DType::BF16), 1.0);  // ties to even
+  EXPECT_EQ(round_to_dtype(1.0 + 1.0 / 256, DType::BF16), 1.0); // ties to even
   EXPECT_EQ(round_to_dtype(1.0 + 3.0 / 256, DType::BF16), 1.0 + 4.0 / 256);
   EXPECT_EQ(round_to_dtype(65504.0, DType::F16), 65504.0);
   EXPECT_TRUE(std::isinf(round_to_dtype(65520.0, DType::F16)));
@@ -348,23 +396,26 @@ TEST(InterpOps, OutOfRangeReadIsAUserError) {
     interpret(p, random_inputs(p, 1));
     FAIL() << "expected an error";
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("reads x[5] outside its shape [5]"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("reads x[5] outside its shape [5]"), std::string::npos)
+        << e.what();
   }
 }
 
-}  // namespace
-}  // namespace axon
+} // namespace
+} // namespace axon
 
 namespace axon {
 namespace {
 
 TEST(InterpPoints, AgreesWithFullEvaluation) {
-  std::string tp = "where M = 7, K = 13, N = 5\ninput x: f32[M, K]\ninput g: f32[K]\ninput w: f32[K, N]\n"
-                   "h = softmax(rmsnorm(x, g))\noutput y = matmul(h, w)\noutput z = h * 2\n";
+  std::string tp =
+      "where M = 7, K = 13, N = 5\ninput x: f32[M, K]\ninput g: f32[K]\ninput w: f32[K, N]\n"
+      "h = softmax(rmsnorm(x, g))\noutput y = matmul(h, w)\noutput z = h * 2\n";
   IndexProgram p = load_index_program(source_from_string(tp));
   TensorMap in = random_inputs(p, 21);
   TensorMap full = interpret(p, in);
-  std::map<std::string, std::vector<std::vector<int64_t>>> pts = {{"y", {{0, 0}, {6, 4}, {3, 2}}}, {"z", {{5, 12}}}};
+  std::map<std::string, std::vector<std::vector<int64_t>>> pts = {{"y", {{0, 0}, {6, 4}, {3, 2}}},
+                                                                  {"z", {{5, 12}}}};
   auto got = interpret_points(p, in, pts);
   EXPECT_EQ(got["y"][0], full["y"].at({0, 0}));
   EXPECT_EQ(got["y"][1], full["y"].at({6, 4}));
@@ -375,8 +426,9 @@ TEST(InterpPoints, AgreesWithFullEvaluation) {
 // Inputs drawn into reused memory are the same values as fresh ones; tensors the program does
 // not have are dropped.
 TEST(RandomInputs, IntoReusedMemoryEqualsFresh) {
-  IndexProgram p = load_index_program(source_from_string(
-      "where M = 6, N = 9\ninput a: f32[M, N]\ninput b: bool[N]\ninput c: f32[]\noutput y[m, n] = a[m, n] * c\n"));
+  IndexProgram p = load_index_program(
+      source_from_string("where M = 6, N = 9\ninput a: f32[M, N]\ninput b: bool[N]\ninput c: "
+                         "f32[]\noutput y[m, n] = a[m, n] * c\n"));
   TensorMap m;
   m["stale"] = TensorValue{{3}, {1, 2, 3}};
   m["a"] = TensorValue{{2}, {7, 7}};
@@ -411,5 +463,5 @@ TEST(InterpPoints, StorageModeRoundsLikeFullEvaluation) {
   EXPECT_TRUE(differs);
 }
 
-}  // namespace
-}  // namespace axon
+} // namespace
+} // namespace axon

@@ -3,8 +3,8 @@
 // object code for the kernel library.
 #pragma once
 
-#include <map>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,12 +17,12 @@
 namespace axon {
 
 struct CpuTarget {
-  std::string isa;       // the ISA description's name
-  std::string cpu;       // LLVM CPU name
-  std::vector<std::string> features;  // LLVM feature flags, e.g. "+avx2", "-avx512f"
+  std::string isa;                   // the ISA description's name
+  std::string cpu;                   // LLVM CPU name
+  std::vector<std::string> features; // LLVM feature flags, e.g. "+avx2", "-avx512f"
   int vector_bytes = 32;
-  std::map<std::string, std::string> vector_math;  // see LlvmBackend::vector_math
-  bool nontemporal_stores = false;                 // see LlvmBackend::nontemporal_stores
+  std::map<std::string, std::string> vector_math; // see LlvmBackend::vector_math
+  bool nontemporal_stores = false;                // see LlvmBackend::nontemporal_stores
 };
 
 // Whether the host CPU has a feature (the names of the compiler's __builtin_cpu_supports: "avx2",
@@ -36,15 +36,15 @@ CpuTarget cpu_target(const Isa& isa);
 
 // A JIT-compiled kernel: void fn(void** buffers), buffers in p.tensors() order.
 class CpuKernel {
- public:
+public:
   virtual ~CpuKernel() = default;
   // buffers: one per tensor of the program, then the scratch block when scratch_bytes() > 0
-  // (emit/lower_llvm.h).
+  // (emit/cpu/lower_llvm.h).
   virtual void run(void** buffers) const = 0;
   const std::string& optimized_ir() const { return ir_; }
   int64_t scratch_bytes() const { return scratch_bytes_; }
 
- protected:
+protected:
   std::string ir_;
   int64_t scratch_bytes_ = 0;
 };
@@ -58,11 +58,12 @@ TensorMap run_on_tensors(const CpuKernel& k, const IndexProgram& p, const Tensor
 
 // The same run, returning only the values at `points` (tensor -> indices, in that order): no
 // whole output is converted back (the check of a full-size kernel samples a few elements).
-std::vector<double> run_on_tensors_at(const CpuKernel& k, const IndexProgram& p, const TensorMap& inputs,
-                                      const std::map<std::string, std::vector<std::vector<int64_t>>>& points);
+std::vector<double>
+run_on_tensors_at(const CpuKernel& k, const IndexProgram& p, const TensorMap& inputs,
+                  const std::map<std::string, std::vector<std::vector<int64_t>>>& points);
 
 // Object code (ELF) of the optimized kernel, for the kernel library.
 std::string compile_object(const IndexProgram& p, const Schedule& s, const CpuTarget& t,
                            const std::string& name = "axon_kernel");
 
-}  // namespace axon
+} // namespace axon

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "isa/isa.h"  // kInlineVectorMath, kInlineVectorMathFunctions
+#include "isa/isa.h" // kInlineVectorMath, kInlineVectorMathFunctions
 
 namespace axon {
 
@@ -28,4 +28,4 @@ llvm::Value* inline_tanh(llvm::IRBuilder<>& b, llvm::Value* x);
 // The built-in implementation of `function` (one of kInlineVectorMathFunctions) applied to x.
 llvm::Value* inline_vector_math(llvm::IRBuilder<>& b, const std::string& function, llvm::Value* x);
 
-}  // namespace axon
+} // namespace axon

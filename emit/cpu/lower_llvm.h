@@ -24,7 +24,7 @@
 namespace llvm {
 class LLVMContext;
 class Module;
-}  // namespace llvm
+} // namespace llvm
 
 namespace axon {
 
@@ -38,9 +38,9 @@ constexpr int64_t kScratchAlign = 64;
 // unbound dims); internal_error when the schedule is invalid (validate it first).
 // `vector_math` names vector routines of `math_lanes` f32 lanes (exp, log, tanh, erf) that explicit
 // vector code may call (from the target's ISA description).
-std::unique_ptr<llvm::Module> lower_to_llvm(const IndexProgram& p, const Schedule& s, const std::string& name,
-                                            llvm::LLVMContext& ctx,
-                                            const std::map<std::string, std::string>& vector_math = {},
-                                            int math_lanes = 0);
+std::unique_ptr<llvm::Module>
+lower_to_llvm(const IndexProgram& p, const Schedule& s, const std::string& name,
+              llvm::LLVMContext& ctx, const std::map<std::string, std::string>& vector_math = {},
+              int math_lanes = 0);
 
-}  // namespace axon
+} // namespace axon

@@ -10,4 +10,4 @@ namespace axon {
 // UserError naming the missing field when the description lacks what the model needs.
 MachineModel cpu_machine_model(const Isa& isa);
 
-}  // namespace axon
+} // namespace axon

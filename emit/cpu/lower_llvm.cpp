@@ -2,7 +2,7 @@
 // scheduled loops (split loops recombined as v = v.o * T + v.i, with a guard when T does not
 // divide the extent), then the statement's value; nested reductions become inner loops with an
 // accumulator; a top-level reduction placed in the loop order accumulates into the output.
-#include "emit/lower_llvm.h"
+#include "emit/cpu/lower_llvm.h"
 
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
@@ -12,16 +12,16 @@
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/raw_ostream.h>
 
-#include <cmath>
 #include <algorithm>
-#include <utility>
+#include <cmath>
 #include <functional>
 #include <set>
+#include <utility>
 
+#include "emit/cpu/vector_math.h"
 #include "ir/dtype.h"
 #include "ir/error.h"
 #include "ir/shape.h"
-#include "emit/vector_math.h"
 
 namespace axon {
 
@@ -30,10 +30,13 @@ namespace {
 int64_t align_scratch(int64_t n) { return (n + kScratchAlign - 1) / kScratchAlign * kScratchAlign; }
 
 // A packed copy of t: f32, every element of t.
-int64_t pack_bytes(const IndexProgram& p, const std::string& t) { return align_scratch(p.numel(t) * 4); }
+int64_t pack_bytes(const IndexProgram& p, const std::string& t) {
+  return align_scratch(p.numel(t) * 4);
+}
 
 // The shape of a contracted temporary's slice: `tile` outer iterations along dimension d.
-std::vector<int64_t> slice_shape(const IndexProgram& p, const std::string& t, size_t d, int64_t tile) {
+std::vector<int64_t> slice_shape(const IndexProgram& p, const std::string& t, size_t d,
+                                 int64_t tile) {
   std::vector<int64_t> shape = p.concrete_shape(t);
   shape.at(d) = std::min<int64_t>(tile, shape.at(d));
   return shape;
@@ -48,7 +51,8 @@ std::vector<int64_t> slice_shape(const IndexProgram& p, const std::string& t, si
 // scratch block's own address; it reserves a page and a half more for that.
 constexpr int64_t kSlicePage = 4096, kSliceSkew = 2048;
 int64_t slice_reserve(int64_t bytes, size_t index) {
-  return align_scratch(bytes + kSlicePage + kSliceSkew + kScratchAlign * static_cast<int64_t>(index));
+  return align_scratch(bytes + kSlicePage + kSliceSkew +
+                       kScratchAlign * static_cast<int64_t>(index));
 }
 
 // One thread's run of a group's contracted slices: where each starts, and the run's bytes.
@@ -56,12 +60,14 @@ struct SliceLayout {
   std::vector<int64_t> offset;
   int64_t per_thread = 0;
 };
-SliceLayout slice_layout(const IndexProgram& p, const std::vector<std::pair<std::string, size_t>>& temps, int64_t tile) {
+SliceLayout slice_layout(const IndexProgram& p,
+                         const std::vector<std::pair<std::string, size_t>>& temps, int64_t tile) {
   SliceLayout l;
   for (auto& [t, d] : temps) {
     l.offset.push_back(l.per_thread);
     int64_t n = 1;
-    for (auto x : slice_shape(p, t, d, tile)) n *= x;
+    for (auto x : slice_shape(p, t, d, tile))
+      n *= x;
     l.per_thread += slice_reserve(n * dtype_bytes(p.tensor(t).dtype), l.offset.size() - 1);
   }
   return l;
@@ -75,20 +81,23 @@ struct GroupScratch {
 GroupScratch group_scratch(const IndexProgram& p, const Schedule& s, size_t first, size_t last) {
   GroupScratch g;
   for (size_t i = first; i <= last; ++i)
-    for (auto& t : s.stmts[i].pack) g.packs += pack_bytes(p, t);
-  if (first == last) return g;
+    for (auto& t : s.stmts[i].pack)
+      g.packs += pack_bytes(p, t);
+  if (first == last)
+    return g;
   const OuterLoop ol = *outer_loop(p, first, s.stmts[first]);
-  g.slices = slice_layout(p, group_local_temps(p, s, first, last), ol.tile ? ol.tile : 1).per_thread;
+  g.slices =
+      slice_layout(p, group_local_temps(p, s, first, last), ol.tile ? ol.tile : 1).per_thread;
   g.threads = std::max(1, s.stmts[first].threads);
   return g;
 }
 
 class Lowerer {
- public:
+public:
   Lowerer(const IndexProgram& p, const Schedule& s, llvm::LLVMContext& ctx, const std::string& name,
           const std::map<std::string, std::string>& vector_math, int math_lanes)
-      : p_(p), s_(s), ctx_(ctx), mod_(std::make_unique<llvm::Module>(name, ctx)), b_(ctx), vector_math_(vector_math),
-        math_lanes_(math_lanes) {
+      : p_(p), s_(s), ctx_(ctx), mod_(std::make_unique<llvm::Module>(name, ctx)), b_(ctx),
+        vector_math_(vector_math), math_lanes_(math_lanes) {
     f32_ = b_.getFloatTy();
     i64_ = b_.getInt64Ty();
     i8_ = b_.getInt8Ty();
@@ -97,13 +106,14 @@ class Lowerer {
     llvm::FastMathFlags fmf;
     fmf.setAllowReassoc();
     fmf.setAllowContract(true);
-    fmf.setAllowReciprocal();  // x / d with d loop-invariant: one reciprocal, then multiplies
+    fmf.setAllowReciprocal(); // x / d with d loop-invariant: one reciprocal, then multiplies
     b_.setFastMathFlags(fmf);
   }
 
   std::unique_ptr<llvm::Module> run() {
     auto* ptr_ty = llvm::PointerType::getUnqual(i8_);
-    auto* fty = llvm::FunctionType::get(b_.getVoidTy(), {llvm::PointerType::getUnqual(ptr_ty)}, false);
+    auto* fty =
+        llvm::FunctionType::get(b_.getVoidTy(), {llvm::PointerType::getUnqual(ptr_ty)}, false);
     fn_ = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, name_, mod_.get());
     fn_->addFnAttr(llvm::Attribute::NoUnwind);
     llvm::Argument* bufs = fn_->getArg(0);
@@ -120,8 +130,10 @@ class Lowerer {
       llvm::Value* slot = b_.CreateConstInBoundsGEP1_64(ptr_ty, bufs, i);
       llvm::Value* raw = b_.CreateLoad(ptr_ty, slot, t.name + ".raw");
       // Storage types: bf16 as its 16 bits (widened by a shift), f16 as LLVM half.
-      llvm::Type* elt = t.dtype == DType::Bool ? i8_ : t.dtype == DType::F16 ? b_.getHalfTy()
-                        : t.dtype == DType::BF16 ? b_.getInt16Ty() : f32_;
+      llvm::Type* elt = t.dtype == DType::Bool   ? i8_
+                        : t.dtype == DType::F16  ? b_.getHalfTy()
+                        : t.dtype == DType::BF16 ? b_.getInt16Ty()
+                                                 : f32_;
       Buf buf;
       buf.dtype = t.dtype;
       buf.ptr = b_.CreateBitCast(raw, llvm::PointerType::getUnqual(elt), t.name);
@@ -151,27 +163,33 @@ class Lowerer {
     for (auto& [n, buf] : bufs_) {
       std::vector<llvm::Metadata*> others;
       for (auto* m : all_scopes)
-        if (m != buf.scope) others.push_back(m);
+        if (m != buf.scope)
+          others.push_back(m);
       buf.scope_list = llvm::MDNode::get(ctx_, {buf.scope});
       buf.noalias_list = llvm::MDNode::get(ctx_, others);
     }
     for (auto [first, last] : fusion_groups(s_)) {
-      if (first == last && !outer_loop(p_, first, s_.stmts[first])) lower_stmt(p_.stmts()[first], s_.stmts[first]);
-      else lower_group(first, last);
+      if (first == last && !outer_loop(p_, first, s_.stmts[first]))
+        lower_stmt(p_.stmts()[first], s_.stmts[first]);
+      else
+        lower_group(first, last);
     }
     // Streaming stores are weakly ordered: a full fence makes them visible before the caller
     // (or a joining thread) reads the output.
-    if (fence_) b_.CreateFence(llvm::AtomicOrdering::SequentiallyConsistent);
+    if (fence_)
+      b_.CreateFence(llvm::AtomicOrdering::SequentiallyConsistent);
     b_.CreateRetVoid();
     AXON_CHECK(scratch_used_ == scratch_bytes_, "the kernel used " + std::to_string(scratch_used_) +
-                                                    " bytes of scratch; scratch_bytes says " + std::to_string(scratch_bytes_));
+                                                    " bytes of scratch; scratch_bytes says " +
+                                                    std::to_string(scratch_bytes_));
     std::string err;
     llvm::raw_string_ostream os(err);
-    if (llvm::verifyModule(*mod_, &os)) internal_error("generated LLVM IR does not verify: " + os.str());
+    if (llvm::verifyModule(*mod_, &os))
+      internal_error("generated LLVM IR does not verify: " + os.str());
     return std::move(mod_);
   }
 
- private:
+private:
   struct Buf {
     llvm::Value* ptr = nullptr;
     llvm::Type* elt = nullptr;
@@ -179,7 +197,7 @@ class Lowerer {
     llvm::MDNode* scope = nullptr;
     llvm::MDNode* scope_list = nullptr;
     llvm::MDNode* noalias_list = nullptr;
-    DType dtype = DType::F32;  // what elt stores (arithmetic is in f32)
+    DType dtype = DType::F32; // what elt stores (arithmetic is in f32)
     // A temporary that lives only inside one fusion group holds one outer iteration's slice:
     // index `contracted` is taken relative to `slice_base` (shape[contracted] is the slice's).
     int contracted = -1;
@@ -210,8 +228,9 @@ class Lowerer {
       md.push_back(llvm::MDNode::get(ctx_, {llvm::MDString::get(ctx_, "llvm.loop.vectorize.enable"),
                                             llvm::ConstantAsMetadata::get(b_.getTrue())}));
       if (width > 0)
-        md.push_back(llvm::MDNode::get(ctx_, {llvm::MDString::get(ctx_, "llvm.loop.vectorize.width"),
-                                              llvm::ConstantAsMetadata::get(b_.getInt32(static_cast<uint32_t>(width)))}));
+        md.push_back(llvm::MDNode::get(
+            ctx_, {llvm::MDString::get(ctx_, "llvm.loop.vectorize.width"),
+                   llvm::ConstantAsMetadata::get(b_.getInt32(static_cast<uint32_t>(width)))}));
       llvm::MDNode* loop_id = llvm::MDNode::getDistinct(ctx_, md);
       loop_id->replaceOperandWith(0, loop_id);
       back->setMetadata(llvm::LLVMContext::MD_loop, loop_id);
@@ -253,8 +272,10 @@ class Lowerer {
     bool outer = is_split_part(l) && l.back() == 'o', innerp = is_split_part(l) && l.back() == 'i';
     int64_t n = extents.at(var);
     int64_t trip = n;
-    if (outer) trip = (n + ss.split.at(var) - 1) / ss.split.at(var);
-    if (innerp) trip = std::min(ss.split.at(var), n);
+    if (outer)
+      trip = (n + ss.split.at(var) - 1) / ss.split.at(var);
+    if (innerp)
+      trip = std::min(ss.split.at(var), n);
     bool vec = ss.vectorize == l;
     auto body = [&](llvm::Value* iv) {
       parts_[l] = iv;
@@ -269,18 +290,21 @@ class Lowerer {
     };
     // Only without a ragged tail on the vector variable: the tail guard checks lane 0 only.
     bool ragged = ss.split.count(var) && n % ss.split.at(var) != 0;
-    if (vec && k + 1 == order.size() && explicit_ok_ && ss.vector_width > 1 && trip % ss.vector_width == 0 && !ragged) {
+    if (vec && k + 1 == order.size() && explicit_ok_ && ss.vector_width > 1 &&
+        trip % ss.vector_width == 0 && !ragged) {
       // Explicit vector loop: W lanes per iteration, the body evaluated on <W x float> values.
       int64_t w = ss.vector_width;
       for_loop(l + ".v", b_.getInt64(trip / w), false, 0, [&](llvm::Value* iv) {
         llvm::Value* first = b_.CreateMul(iv, b_.getInt64(w));
         parts_[l] = first;
-        if (!outer && !innerp) vars_[var] = first;
+        if (!outer && !innerp)
+          vars_[var] = first;
         else if (parts_.count(var + ".o") && parts_.count(var + ".i"))
-          vars_[var] = b_.CreateAdd(b_.CreateMul(parts_[var + ".o"], b_.getInt64(ss.split.at(var))), parts_[var + ".i"], var);
+          vars_[var] = b_.CreateAdd(b_.CreateMul(parts_[var + ".o"], b_.getInt64(ss.split.at(var))),
+                                    parts_[var + ".i"], var);
         vec_var_ = var;
         vec_width_ = w;
-        nest(order, k + 1, ss, extents, inner);  // k + 1 == order.size(): emits the tail guards
+        nest(order, k + 1, ss, extents, inner); // k + 1 == order.size(): emits the tail guards
         vec_var_.clear();
         vec_width_ = 0;
       });
@@ -291,11 +315,13 @@ class Lowerer {
     if (std::find(ss.unroll.begin(), ss.unroll.end(), l) != ss.unroll.end()) {
       // Fully unrolled: the body once per iteration with a constant induction value, so values
       // indexed by this loop become distinct registers (register tiling).
-      for (int64_t it = 0; it < trip; ++it) body(b_.getInt64(it));
+      for (int64_t it = 0; it < trip; ++it)
+        body(b_.getInt64(it));
     } else if (thread_at_ >= 0 && static_cast<int>(k) == thread_at_ && l == thread_loop_) {
       int threads = s_.stmts[current_stmt_].threads;
-      thread_at_ = -1;  // not again inside the worker
-      run_threaded(current_stmt_, trip, threads, [](const std::function<void()>& loop) { loop(); }, body);
+      thread_at_ = -1; // not again inside the worker
+      run_threaded(
+          current_stmt_, trip, threads, [](const std::function<void()>& loop) { loop(); }, body);
       thread_at_ = static_cast<int>(k);
     } else {
       for_loop(l, b_.getInt64(trip), vec, ss.vector_width, body);
@@ -306,13 +332,15 @@ class Lowerer {
 
   static size_t order_pos(const std::vector<std::string>& order, const std::string& l) {
     for (size_t i = 0; i < order.size(); ++i)
-      if (order[i] == l) return i;
+      if (order[i] == l)
+        return i;
     return order.size();
   }
 
   void lower_stmt(const IndexStmt& st, const StmtSchedule& ss) {
     size_t si = static_cast<size_t>(&st - p_.stmts().data());
-    AXON_CHECK(vars_.empty() && parts_.empty(), "loop values left bound before statement " + std::to_string(si));
+    AXON_CHECK(vars_.empty() && parts_.empty(),
+               "loop values left bound before statement " + std::to_string(si));
     // Threads split a loop behind the reduction's block loops: nest() spawns them there.
     thread_at_ = -1;
     if (ss.threads > 1)
@@ -333,22 +361,27 @@ class Lowerer {
   // split into contiguous chunks, one per thread, in an outlined worker (see run_threaded).
   void lower_group(size_t first, size_t last) {
     const StmtSchedule& lead = s_.stmts[first];
-    AXON_CHECK(vars_.empty() && parts_.empty(), "loop values left bound before statement " + std::to_string(first));
+    AXON_CHECK(vars_.empty() && parts_.empty(),
+               "loop values left bound before statement " + std::to_string(first));
     OuterLoop ol = *outer_loop(p_, first, lead);
     int64_t at = 0;
-    for (size_t i = first; i <= last; ++i) emit_packs(i, at);
+    for (size_t i = first; i <= last; ++i)
+      emit_packs(i, at);
     // Temporaries produced and read only inside the group shrink to one outer iteration's slice,
     // one per thread in the scratch after the packed copies (see with_slices).
-    const std::vector<std::pair<std::string, size_t>> slices = group_local_temps(p_, s_, first, last);
+    const std::vector<std::pair<std::string, size_t>> slices =
+        group_local_temps(p_, s_, first, last);
     int64_t tile = ol.tile ? ol.tile : 1;
     auto body = [&](llvm::Value* iv) {
       llvm::Value* base = ol.tile ? b_.CreateMul(iv, b_.getInt64(ol.tile)) : iv;
-      for (auto& [t, d] : slices) bufs_.at(t).slice_base = base;
+      for (auto& [t, d] : slices)
+        bufs_.at(t).slice_base = base;
       for (size_t i = first; i <= last; ++i) {
         const StmtSchedule& ss = s_.stmts[i];
         const std::string& l0 = ss.order[0];
         parts_[l0] = iv;
-        if (!is_split_part(l0)) vars_[l0] = iv;
+        if (!is_split_part(l0))
+          vars_[l0] = iv;
         prefetch_ = std::set<std::string>(ss.prefetch.begin(), ss.prefetch.end());
         prefetch_var_ = loop_var(l0);
         prefetch_step_ = tile;
@@ -359,63 +392,80 @@ class Lowerer {
       }
     };
     if (lead.threads <= 1) {
-      with_slices(slices, tile, at, 1, [&] { for_loop("group" + std::to_string(first), b_.getInt64(ol.trip()), false, 0, body); });
+      with_slices(slices, tile, at, 1, [&] {
+        for_loop("group" + std::to_string(first), b_.getInt64(ol.trip()), false, 0, body);
+      });
     } else {
-      run_threaded(first, ol.trip(), lead.threads,
-                   [&](const std::function<void()>& loop) { with_slices(slices, tile, at, lead.threads, loop); }, body);
+      run_threaded(
+          first, ol.trip(), lead.threads,
+          [&](const std::function<void()>& loop) {
+            with_slices(slices, tile, at, lead.threads, loop);
+          },
+          body);
     }
-    AXON_CHECK(scratch_used_ <= scratch_bytes_, "group " + std::to_string(first) + " overran the scratch");
+    AXON_CHECK(scratch_used_ <= scratch_bytes_,
+               "group " + std::to_string(first) + " overran the scratch");
     packed_.clear();
   }
 
   // Runs `emit` with each sliced temporary pointing at its slice of `tile` outer iterations in
   // the scratch: from byte `base`, one run of slices per thread (tid_), then restores the full
   // tensors.
-  void with_slices(const std::vector<std::pair<std::string, size_t>>& slices, int64_t tile, int64_t base, int threads,
-                   const std::function<void()>& emit) {
+  void with_slices(const std::vector<std::pair<std::string, size_t>>& slices, int64_t tile,
+                   int64_t base, int threads, const std::function<void()>& emit) {
     std::vector<Buf> saved;
     const SliceLayout layout = slice_layout(p_, slices, tile);
     llvm::Value* mine = b_.getInt64(base);
-    if (tid_) mine = b_.CreateAdd(mine, b_.CreateMul(tid_, b_.getInt64(layout.per_thread)));
+    if (tid_)
+      mine = b_.CreateAdd(mine, b_.CreateMul(tid_, b_.getInt64(layout.per_thread)));
     for (size_t i = 0; i < slices.size(); ++i) {
       auto& [t, d] = slices[i];
       Buf& buf = bufs_.at(t);
       saved.push_back(buf);
       buf.shape = slice_shape(p_, t, d, tile);
       // The next page boundary at or after the reserved bytes, then the skew (see kSliceSkew).
-      llvm::Value* raw = b_.CreateInBoundsGEP(i8_, bufs_.at(kScratch).ptr, b_.CreateAdd(mine, b_.getInt64(layout.offset[i])));
+      llvm::Value* raw = b_.CreateInBoundsGEP(i8_, bufs_.at(kScratch).ptr,
+                                              b_.CreateAdd(mine, b_.getInt64(layout.offset[i])));
       llvm::Value* addr = b_.CreatePtrToInt(raw, i64_);
-      llvm::Value* page = b_.CreateAnd(b_.CreateAdd(addr, b_.getInt64(kSlicePage - 1)), b_.getInt64(~(kSlicePage - 1)));
+      llvm::Value* page = b_.CreateAnd(b_.CreateAdd(addr, b_.getInt64(kSlicePage - 1)),
+                                       b_.getInt64(~(kSlicePage - 1)));
       llvm::Value* skew = b_.getInt64(kSliceSkew + kScratchAlign * static_cast<int64_t>(i));
-      llvm::Value* at = b_.CreateInBoundsGEP(i8_, raw, b_.CreateAdd(b_.CreateSub(page, addr), skew));
+      llvm::Value* at =
+          b_.CreateInBoundsGEP(i8_, raw, b_.CreateAdd(b_.CreateSub(page, addr), skew));
       buf.ptr = b_.CreateBitCast(at, llvm::PointerType::getUnqual(buf.elt), t + ".slice");
       buf.contracted = static_cast<int>(d);
     }
     scratch_used_ = std::max(scratch_used_, base + threads * layout.per_thread);
     emit();
-    for (size_t i = 0; i < slices.size(); ++i) bufs_.at(slices[i].first) = saved[i];
+    for (size_t i = 0; i < slices.size(); ++i)
+      bufs_.at(slices[i].first) = saved[i];
   }
 
   // Emits a worker `i8* name.groupN(i8* arg)`, arg = {buffer pointer array, thread id, threads},
   // that runs iterations [tid * chunk, min(trip, (tid + 1) * chunk)) of the outer loop; the
   // kernel starts threads - 1 POSIX threads on it, runs chunk 0 itself and joins them. A thread
   // that cannot be started has its chunk run by the calling thread.
-  void run_threaded(size_t first, int64_t trip, int threads, const std::function<void(const std::function<void()>&)>& around,
+  void run_threaded(size_t first, int64_t trip, int threads,
+                    const std::function<void(const std::function<void()>&)>& around,
                     const std::function<void(llvm::Value*)>& body) {
     auto* i8p = llvm::PointerType::getUnqual(i8_);
     // The buffers the worker sees: every tensor and every packed copy, by name.
     std::vector<std::string> names;
     for (auto& [n, buf] : bufs_)
-      if (buf.ptr) names.push_back(n);
+      if (buf.ptr)
+        names.push_back(n);
     llvm::IRBuilder<> eb(entry_, entry_->begin());
     auto* ptr_arr_ty = llvm::ArrayType::get(i8p, names.size());
     llvm::AllocaInst* ptrs = eb.CreateAlloca(ptr_arr_ty, nullptr, "group.ptrs");
     for (size_t i = 0; i < names.size(); ++i)
-      b_.CreateStore(b_.CreateBitCast(bufs_.at(names[i]).ptr, i8p), b_.CreateConstInBoundsGEP2_64(ptr_arr_ty, ptrs, 0, i));
+      b_.CreateStore(b_.CreateBitCast(bufs_.at(names[i]).ptr, i8p),
+                     b_.CreateConstInBoundsGEP2_64(ptr_arr_ty, ptrs, 0, i));
     // Loop values already bound outside the threaded loop (the reduction's block loops).
-    std::vector<std::pair<bool, std::string>> live;  // (is a part, name)
-    for (auto& [n, v] : parts_) live.push_back({true, n});
-    for (auto& [n, v] : vars_) live.push_back({false, n});
+    std::vector<std::pair<bool, std::string>> live; // (is a part, name)
+    for (auto& [n, v] : parts_)
+      live.push_back({true, n});
+    for (auto& [n, v] : vars_)
+      live.push_back({false, n});
     auto* live_ty = llvm::ArrayType::get(i64_, std::max<size_t>(live.size(), 1));
     llvm::AllocaInst* live_arr = eb.CreateAlloca(live_ty, nullptr, "group.live");
     for (size_t i = 0; i < live.size(); ++i)
@@ -431,14 +481,15 @@ class Lowerer {
 
     // The worker.
     auto* wty = llvm::FunctionType::get(i8p, {i8p}, false);
-    llvm::Function* worker = llvm::Function::Create(wty, llvm::Function::InternalLinkage,
-                                                    name_ + ".group" + std::to_string(first), mod_.get());
+    llvm::Function* worker = llvm::Function::Create(
+        wty, llvm::Function::InternalLinkage, name_ + ".group" + std::to_string(first), mod_.get());
     worker->addFnAttr(llvm::Attribute::NoUnwind);
     llvm::Function* saved_fn = fn_;
     llvm::BasicBlock* saved_entry = entry_;
     llvm::BasicBlock* saved_block = b_.GetInsertBlock();
     std::map<std::string, llvm::Value*> saved_ptrs;
-    for (auto& n : names) saved_ptrs[n] = bufs_.at(n).ptr;
+    for (auto& n : names)
+      saved_ptrs[n] = bufs_.at(n).ptr;
     fn_ = worker;
     entry_ = llvm::BasicBlock::Create(ctx_, "entry", worker);
     b_.SetInsertPoint(entry_);
@@ -446,10 +497,12 @@ class Lowerer {
     llvm::Value* arr = b_.CreateIntToPtr(b_.CreateLoad(i64_, a), llvm::PointerType::getUnqual(i8p));
     llvm::Value* tid = b_.CreateLoad(i64_, b_.CreateConstInBoundsGEP1_64(i64_, a, 1), "tid");
     llvm::Value* nth = b_.CreateLoad(i64_, b_.CreateConstInBoundsGEP1_64(i64_, a, 2), "nthreads");
-    llvm::Value* live_in = b_.CreateIntToPtr(b_.CreateLoad(i64_, b_.CreateConstInBoundsGEP1_64(i64_, a, 3)),
-                                             llvm::PointerType::getUnqual(i64_));
+    llvm::Value* live_in =
+        b_.CreateIntToPtr(b_.CreateLoad(i64_, b_.CreateConstInBoundsGEP1_64(i64_, a, 3)),
+                          llvm::PointerType::getUnqual(i64_));
     for (size_t i = 0; i < live.size(); ++i) {
-      llvm::Value* x = b_.CreateLoad(i64_, b_.CreateConstInBoundsGEP1_64(i64_, live_in, i), live[i].second);
+      llvm::Value* x =
+          b_.CreateLoad(i64_, b_.CreateConstInBoundsGEP1_64(i64_, live_in, i), live[i].second);
       (live[i].first ? parts_ : vars_)[live[i].second] = x;
     }
     for (size_t i = 0; i < names.size(); ++i) {
@@ -457,7 +510,8 @@ class Lowerer {
       llvm::Value* raw = b_.CreateLoad(i8p, b_.CreateConstInBoundsGEP1_64(i8p, arr, i));
       buf.ptr = b_.CreateBitCast(raw, llvm::PointerType::getUnqual(buf.elt), names[i]);
     }
-    llvm::Value* chunk = b_.CreateSDiv(b_.CreateAdd(b_.getInt64(trip), b_.CreateSub(nth, b_.getInt64(1))), nth);
+    llvm::Value* chunk =
+        b_.CreateSDiv(b_.CreateAdd(b_.getInt64(trip), b_.CreateSub(nth, b_.getInt64(1))), nth);
     llvm::Value* lo = b_.CreateMul(tid, chunk);
     llvm::Value* hi = b_.CreateAdd(lo, chunk);
     hi = b_.CreateSelect(b_.CreateICmpSLT(hi, b_.getInt64(trip)), hi, b_.getInt64(trip));
@@ -466,21 +520,26 @@ class Lowerer {
     tid_ = tid;
     around([&] { for_loop("group" + std::to_string(first), hi, false, 0, body, lo); });
     tid_ = saved_tid;
-    if (fence_) b_.CreateFence(llvm::AtomicOrdering::SequentiallyConsistent);
+    if (fence_)
+      b_.CreateFence(llvm::AtomicOrdering::SequentiallyConsistent);
     b_.CreateRet(llvm::ConstantPointerNull::get(i8p));
     fn_ = saved_fn;
     entry_ = saved_entry;
     b_.SetInsertPoint(saved_block);
     parts_ = saved_parts;
     vars_ = saved_vars;
-    for (auto& n : names) bufs_.at(n).ptr = saved_ptrs.at(n);
+    for (auto& n : names)
+      bufs_.at(n).ptr = saved_ptrs.at(n);
 
     // The caller: fill the arguments, start threads 1.., run chunk 0, join.
     llvm::FunctionCallee create = mod_->getOrInsertFunction(
-        "pthread_create", llvm::FunctionType::get(b_.getInt32Ty(), {llvm::PointerType::getUnqual(i64_), i8p,
-                                                                     llvm::PointerType::getUnqual(wty), i8p}, false));
+        "pthread_create", llvm::FunctionType::get(b_.getInt32Ty(),
+                                                  {llvm::PointerType::getUnqual(i64_), i8p,
+                                                   llvm::PointerType::getUnqual(wty), i8p},
+                                                  false));
     llvm::FunctionCallee join = mod_->getOrInsertFunction(
-        "pthread_join", llvm::FunctionType::get(b_.getInt32Ty(), {i64_, llvm::PointerType::getUnqual(i8p)}, false));
+        "pthread_join",
+        llvm::FunctionType::get(b_.getInt32Ty(), {i64_, llvm::PointerType::getUnqual(i8p)}, false));
     std::vector<llvm::Value*> arg_ptrs, started;
     for (int t = 0; t < threads; ++t) {
       llvm::Value* slot = b_.CreateConstInBoundsGEP2_64(args_ty, args, 0, static_cast<uint64_t>(t));
@@ -493,7 +552,8 @@ class Lowerer {
     }
     for (int t = 1; t < threads; ++t) {
       llvm::Value* th = b_.CreateConstInBoundsGEP2_64(th_ty, ths, 0, static_cast<uint64_t>(t));
-      llvm::Value* rc = b_.CreateCall(create, {th, llvm::ConstantPointerNull::get(i8p), worker, arg_ptrs[static_cast<size_t>(t)]});
+      llvm::Value* rc = b_.CreateCall(create, {th, llvm::ConstantPointerNull::get(i8p), worker,
+                                               arg_ptrs[static_cast<size_t>(t)]});
       llvm::Value* ok = b_.CreateICmpEQ(rc, b_.getInt32(0));
       started.push_back(ok);
       // Not started: run its chunk here.
@@ -511,7 +571,8 @@ class Lowerer {
       llvm::BasicBlock* next = llvm::BasicBlock::Create(ctx_, "thread.joined", fn_);
       b_.CreateCondBr(started[static_cast<size_t>(t - 1)], jb, next);
       b_.SetInsertPoint(jb);
-      llvm::Value* th = b_.CreateLoad(i64_, b_.CreateConstInBoundsGEP2_64(th_ty, ths, 0, static_cast<uint64_t>(t)));
+      llvm::Value* th = b_.CreateLoad(
+          i64_, b_.CreateConstInBoundsGEP2_64(th_ty, ths, 0, static_cast<uint64_t>(t)));
       b_.CreateCall(join, {th, llvm::ConstantPointerNull::get(llvm::PointerType::getUnqual(i8p))});
       b_.CreateBr(next);
       b_.SetInsertPoint(next);
@@ -541,10 +602,13 @@ class Lowerer {
     int64_t n = src.shape.at(pos);
     int64_t lead = 1;
     std::vector<int64_t> stride(src.shape.size(), 1);
-    for (size_t i = src.shape.size(); i-- > 1;) stride[i - 1] = stride[i] * src.shape[i];
+    for (size_t i = src.shape.size(); i-- > 1;)
+      stride[i - 1] = stride[i] * src.shape[i];
     for (size_t i = 0; i < src.shape.size(); ++i)
-      if (i != pos) lead *= src.shape[i];
-    llvm::Value* raw = b_.CreateConstInBoundsGEP1_64(i8_, bufs_.at(kScratch).ptr, static_cast<uint64_t>(at));
+      if (i != pos)
+        lead *= src.shape[i];
+    llvm::Value* raw =
+        b_.CreateConstInBoundsGEP1_64(i8_, bufs_.at(kScratch).ptr, static_cast<uint64_t>(at));
     dst.ptr = b_.CreateBitCast(raw, llvm::PointerType::getUnqual(f32_), t + ".pack");
     dst.shape = {n / tile, lead, tile};
     // The innermost copy loop runs along the source's last dimension so that reads are
@@ -554,7 +618,9 @@ class Lowerer {
       auto copy = [&](llvm::Value* i, llvm::Value* from, llvm::Value* l) {
         llvm::Value* v = b_.CreateAdd(b_.CreateMul(o, b_.getInt64(tile)), i);
         llvm::Value* at = b_.CreateAdd(from, b_.CreateMul(v, b_.getInt64(stride[pos])));
-        llvm::Value* to = b_.CreateAdd(b_.CreateMul(b_.CreateAdd(b_.CreateMul(o, b_.getInt64(lead)), l), b_.getInt64(tile)), i);
+        llvm::Value* to = b_.CreateAdd(
+            b_.CreateMul(b_.CreateAdd(b_.CreateMul(o, b_.getInt64(lead)), l), b_.getInt64(tile)),
+            i);
         llvm::Value* x = load(src, b_.CreateInBoundsGEP(src.elt, src.ptr, at));
         tag(b_.CreateStore(x, b_.CreateInBoundsGEP(f32_, dst.ptr, to)), dst);
       };
@@ -563,18 +629,24 @@ class Lowerer {
       std::function<void(size_t, llvm::Value*, llvm::Value*, llvm::Value*)> dims =
           [&](size_t d, llvm::Value* i, llvm::Value* from, llvm::Value* l) {
             if (d == src.shape.size()) {
-              if (v_last) for_loop(t + ".pk.i", b_.getInt64(tile), true, 0, [&](llvm::Value* iv) { copy(iv, from, l); });
-              else copy(i, from, l);
+              if (v_last)
+                for_loop(t + ".pk.i", b_.getInt64(tile), true, 0,
+                         [&](llvm::Value* iv) { copy(iv, from, l); });
+              else
+                copy(i, from, l);
               return;
             }
-            if (d == pos) return dims(d + 1, i, from, l);
+            if (d == pos)
+              return dims(d + 1, i, from, l);
             bool innermost = d + 1 == src.shape.size();
-            for_loop(t + ".pk.d" + std::to_string(d), b_.getInt64(src.shape[d]), innermost, 0, [&](llvm::Value* x) {
-              dims(d + 1, i, b_.CreateAdd(from, b_.CreateMul(x, b_.getInt64(stride[d]))),
-                   b_.CreateAdd(b_.CreateMul(l, b_.getInt64(src.shape[d])), x));
-            });
+            for_loop(t + ".pk.d" + std::to_string(d), b_.getInt64(src.shape[d]), innermost, 0,
+                     [&](llvm::Value* x) {
+                       dims(d + 1, i, b_.CreateAdd(from, b_.CreateMul(x, b_.getInt64(stride[d]))),
+                            b_.CreateAdd(b_.CreateMul(l, b_.getInt64(src.shape[d])), x));
+                     });
           };
-      if (v_last) dims(0, nullptr, b_.getInt64(0), b_.getInt64(0));
+      if (v_last)
+        dims(0, nullptr, b_.getInt64(0), b_.getInt64(0));
       else
         for_loop(t + ".pk.i", b_.getInt64(tile), false, 0,
                  [&](llvm::Value* i) { dims(0, i, b_.getInt64(0), b_.getInt64(0)); });
@@ -582,31 +654,36 @@ class Lowerer {
     // A threaded statement packs on its threads too (one panel of v's tiles per iteration).
     int threads = s_.stmts[stmt].threads;
     if (threads > 1 && n / tile >= threads)
-      run_threaded(stmt, n / tile, threads, [](const std::function<void()>& loop) { loop(); }, panel);
+      run_threaded(
+          stmt, n / tile, threads, [](const std::function<void()>& loop) { loop(); }, panel);
     else
       for_loop(t + ".pk.o", b_.getInt64(n / tile), false, 0, panel);
     packed_[t] = {var, tile, lead, pos};
   }
 
-
   // Statement `st` inside its scheduled loops; the first `start` loops of the order are already
-  // bound (1 inside a fusion group's outer loop: the output is then initialised per outer iteration).
+  // bound (1 inside a fusion group's outer loop: the output is then initialised per outer
+  // iteration).
   void lower_stmt_body(const IndexStmt& st, const StmtSchedule& ss, size_t start = 0) {
     current_stmt_ = static_cast<size_t>(&st - p_.stmts().data());
     const Buf& out = bufs_.at(st.out);
     std::map<std::string, int64_t> extents;
-    for (size_t i = 0; i < st.vars.size(); ++i) extents[st.vars[i]] = out.shape[i];
+    for (size_t i = 0; i < st.vars.size(); ++i)
+      extents[st.vars[i]] = out.shape[i];
     const ExprNode* red = top_reduction(st);
     bool lifted = false;
     if (red) {
       for (auto& l : ss.order)
-        if (l == red->name() || l == red->name() + ".o" || l == red->name() + ".i") lifted = true;
-      if (lifted) extents[red->name()] = p_.eval_size(red->extent());
+        if (l == red->name() || l == red->name() + ".o" || l == red->name() + ".i")
+          lifted = true;
+      if (lifted)
+        extents[red->name()] = p_.eval_size(red->extent());
     }
     std::string vec_loop_var = loop_var(ss.vectorize);
     width_ = ss.vector_width;
     explicit_ok_ = !ss.vectorize.empty() && st.value->sort() == Sort::Real &&
-                   vectorizable(lifted ? red->body() : st.value) && !(lifted && vec_loop_var == red->name());
+                   vectorizable(lifted ? red->body() : st.value) &&
+                   !(lifted && vec_loop_var == red->name());
     if (!lifted) {
       streams_ = ss.stream;
       bool streamed = false;
@@ -621,14 +698,18 @@ class Lowerer {
       streams_ = false;
       explicit_ok_ = false;
       if (ss.stream && !streamed)
-        throw std::runtime_error("statement " + std::to_string(current_stmt_) + " (" + st.out +
-                                 "): streaming stores need an explicit vector loop over the output's last "
-                                 "variable (its trip a multiple of the vector width, no ragged tile)");
-      if (ss.stream) fence_ = true;
+        throw std::runtime_error(
+            "statement " + std::to_string(current_stmt_) + " (" + st.out +
+            "): streaming stores need an explicit vector loop over the output's last "
+            "variable (its trip a multiple of the vector width, no ragged tile)");
+      if (ss.stream)
+        fence_ = true;
       return;
     }
     // Initialise the output with the reduction's identity, then accumulate in the scheduled order.
-    double identity = red->kind() == ExprKind::Sum ? 0.0 : red->kind() == ExprKind::RMax ? -INFINITY : INFINITY;
+    double identity = red->kind() == ExprKind::Sum    ? 0.0
+                      : red->kind() == ExprKind::RMax ? -INFINITY
+                                                      : INFINITY;
     StmtSchedule init;
     init.order = st.vars;
     if (start > 0) {
@@ -641,20 +722,24 @@ class Lowerer {
         init.split[v0] = ss.split.at(v0);
       }
     }
-    init.vectorize = init.order.empty() || is_split_part(init.order.back()) ? "" : init.order.back();
+    init.vectorize =
+        init.order.empty() || is_split_part(init.order.back()) ? "" : init.order.back();
     // A register tile over the whole (unsplit) reduction starts its accumulators at the identity
     // and stores each output element once: no initialising pass over the output, no load of it.
     size_t si = static_cast<size_t>(&st - p_.stmts().data());
     bool whole_tile = explicit_ok_ && is_whole_reduction_tile(p_, si, ss);
     if (!whole_tile)
-      nest(init.order, 0, init, extents, [&] { store(out, st.vars, llvm::ConstantFP::get(f32_, identity)); });
+      nest(init.order, 0, init, extents,
+           [&] { store(out, st.vars, llvm::ConstantFP::get(f32_, identity)); });
     // The epilogue rides on the register tile's store only when the tile covers the whole
     // reduction (an unsplit reduction loop); else it is a pass after the reduction.
     Expr epi = reduction_epilogue(st);
     bool tile_epi = epi && vectorizable(epi) && !ss.split.count(red->name());
-    if (register_tile(st, ss, red, extents, start, tile_epi ? epi : nullptr, whole_tile ? &identity : nullptr)) {
+    if (register_tile(st, ss, red, extents, start, tile_epi ? epi : nullptr,
+                      whole_tile ? &identity : nullptr)) {
       explicit_ok_ = false;
-      if (epi && !tile_epi) epilogue_pass(st, init, extents, epi);
+      if (epi && !tile_epi)
+        epilogue_pass(st, init, extents, epi);
       return;
     }
     nest(ss.order, start, ss, extents, [&] {
@@ -669,12 +754,13 @@ class Lowerer {
       store_at(out, addr, combine(red->kind(), cur, v));
     });
     explicit_ok_ = false;
-    if (epi) epilogue_pass(st, init, extents, epi);
+    if (epi)
+      epilogue_pass(st, init, extents, epi);
   }
 
   // out = epilogue(out) for every element the loops of `over` cover (after the reduction).
-  void epilogue_pass(const IndexStmt& st, const StmtSchedule& over, const std::map<std::string, int64_t>& extents,
-                     const Expr& epi) {
+  void epilogue_pass(const IndexStmt& st, const StmtSchedule& over,
+                     const std::map<std::string, int64_t>& extents, const Expr& epi) {
     const Buf& out = bufs_.at(st.out);
     // The pass's loops are not the tiles a packed copy is laid out by: read the tensors.
     auto packed = std::exchange(packed_, {});
@@ -693,10 +779,12 @@ class Lowerer {
                      const std::map<std::string, int64_t>& extents, size_t start, const Expr& epi,
                      const double* identity) {
     size_t si = static_cast<size_t>(&st - p_.stmts().data());
-    if (!explicit_ok_ || !is_register_tile(p_, si, ss)) return false;
+    if (!explicit_ok_ || !is_register_tile(p_, si, ss))
+      return false;
     size_t r = 0;
     for (size_t i = 0; i < ss.order.size(); ++i)
-      if (loop_var(ss.order[i]) == red->name()) r = i;
+      if (loop_var(ss.order[i]) == red->name())
+        r = i;
     struct Inner {
       std::string loop, var;
       int64_t trip;
@@ -733,7 +821,9 @@ class Lowerer {
       for (size_t i = 0; i < inner.size(); ++i) {
         parts_[inner[i].loop] = b_.getInt64(pt[i]);
         const std::string& v = inner[i].var;
-        llvm::Value* x = b_.CreateAdd(b_.CreateMul(parts_.at(v + ".o"), b_.getInt64(ss.split.at(v))), parts_[inner[i].loop], v);
+        llvm::Value* x =
+            b_.CreateAdd(b_.CreateMul(parts_.at(v + ".o"), b_.getInt64(ss.split.at(v))),
+                         parts_[inner[i].loop], v);
         int64_t e = extents.at(v);
         if (e % ss.split.at(v) != 0) {
           llvm::Value* ok = b_.CreateICmpSLT(x, b_.getInt64(e));
@@ -751,20 +841,26 @@ class Lowerer {
       for (auto& pt : points) {
         bind_point(pt);
         accs.push_back(eb.CreateAlloca(vty(), nullptr, "tile"));
-        b_.CreateStore(identity ? splat(llvm::ConstantFP::get(f32_, *identity)) : vload_out(out, st.vars), accs.back());
+        b_.CreateStore(identity ? splat(llvm::ConstantFP::get(f32_, *identity))
+                                : vload_out(out, st.vars),
+                       accs.back());
       }
       std::string rv = loop_var(rloop);
       bool split_r = rloop != rv;
-      int64_t rtrip = split_r ? (rloop.back() == 'o' ? (extents.at(rv) + ss.split.at(rv) - 1) / ss.split.at(rv)
-                                                     : std::min(ss.split.at(rv), extents.at(rv)))
-                              : extents.at(rv);
+      int64_t rtrip =
+          split_r ? (rloop.back() == 'o' ? (extents.at(rv) + ss.split.at(rv) - 1) / ss.split.at(rv)
+                                         : std::min(ss.split.at(rv), extents.at(rv)))
+                  : extents.at(rv);
       for_loop(rloop, b_.getInt64(rtrip), false, 0, [&](llvm::Value* iv) {
         parts_[rloop] = iv;
-        if (!split_r) vars_[rv] = iv;
+        if (!split_r)
+          vars_[rv] = iv;
         else if (parts_.count(rv + ".o") && parts_.count(rv + ".i"))
-          vars_[rv] = b_.CreateAdd(b_.CreateMul(parts_[rv + ".o"], b_.getInt64(ss.split.at(rv))), parts_[rv + ".i"], rv);
+          vars_[rv] = b_.CreateAdd(b_.CreateMul(parts_[rv + ".o"], b_.getInt64(ss.split.at(rv))),
+                                   parts_[rv + ".i"], rv);
         llvm::Value* in_range = split_r && extents.at(rv) % ss.split.at(rv) != 0
-                                    ? b_.CreateICmpSLT(vars_[rv], b_.getInt64(extents.at(rv))) : nullptr;
+                                    ? b_.CreateICmpSLT(vars_[rv], b_.getInt64(extents.at(rv)))
+                                    : nullptr;
         when(in_range, "rtile", [&] {
           for (size_t i = 0; i < points.size(); ++i) {
             bind_point(points[i]);
@@ -779,7 +875,8 @@ class Lowerer {
         bind_point(points[i]);
         when(in_extent, "rtile.row", [&] {
           vstore(out, st.vars, b_.CreateLoad(vty(), accs[i]));
-          if (epi) vstore(out, st.vars, vreal(epi));
+          if (epi)
+            vstore(out, st.vars, vreal(epi));
         });
       }
       for (auto& in : inner) {
@@ -798,45 +895,74 @@ class Lowerer {
   // scalar form and LLVM's loop vectorizer (which maps math calls to libmvec).
   // The vector routine for a math function at the statement's vector width, or "".
   static const char* math_function(ExprKind k) {
-    return k == ExprKind::Exp ? "exp" : k == ExprKind::Log ? "log" : k == ExprKind::Tanh ? "tanh"
-           : k == ExprKind::Erf ? "erf" : k == ExprKind::Sigmoid ? "exp" : nullptr;
+    return k == ExprKind::Exp       ? "exp"
+           : k == ExprKind::Log     ? "log"
+           : k == ExprKind::Tanh    ? "tanh"
+           : k == ExprKind::Erf     ? "erf"
+           : k == ExprKind::Sigmoid ? "exp"
+                                    : nullptr;
   }
   std::string math_routine(ExprKind k) const {
     const char* f = math_function(k);
-    if (!f || width_ != math_lanes_ || !vector_math_.count(f)) return "";
+    if (!f || width_ != math_lanes_ || !vector_math_.count(f))
+      return "";
     return vector_math_.at(f);
   }
 
   bool vectorizable(const Expr& e) const {
     switch (e->kind()) {
-      case ExprKind::Exp: case ExprKind::Log: case ExprKind::Tanh: case ExprKind::Erf: case ExprKind::Sigmoid:
-        if (math_routine(e->kind()).empty()) return false;
-        break;
-      case ExprKind::RealConst: case ExprKind::Access: case ExprKind::Neg: case ExprKind::Add: case ExprKind::Sub:
-      case ExprKind::Mul: case ExprKind::Div: case ExprKind::Min: case ExprKind::Max: case ExprKind::Sqrt:
-      case ExprKind::Rsqrt: case ExprKind::Abs: case ExprKind::Recip: case ExprKind::ToReal:
-      case ExprKind::Sum: case ExprKind::RMax: case ExprKind::RMin:
-        break;
-      default:
+    case ExprKind::Exp:
+    case ExprKind::Log:
+    case ExprKind::Tanh:
+    case ExprKind::Erf:
+    case ExprKind::Sigmoid:
+      if (math_routine(e->kind()).empty())
         return false;
+      break;
+    case ExprKind::RealConst:
+    case ExprKind::Access:
+    case ExprKind::Neg:
+    case ExprKind::Add:
+    case ExprKind::Sub:
+    case ExprKind::Mul:
+    case ExprKind::Div:
+    case ExprKind::Min:
+    case ExprKind::Max:
+    case ExprKind::Sqrt:
+    case ExprKind::Rsqrt:
+    case ExprKind::Abs:
+    case ExprKind::Recip:
+    case ExprKind::ToReal:
+    case ExprKind::Sum:
+    case ExprKind::RMax:
+    case ExprKind::RMin:
+      break;
+    default:
+      return false;
     }
-    if (e->kind() == ExprKind::Access) return e->sort() == Sort::Real;
-    if (e->kind() == ExprKind::ToReal) return true;
-    if (is_reduce(e->kind())) return vectorizable(e->body());
+    if (e->kind() == ExprKind::Access)
+      return e->sort() == Sort::Real;
+    if (e->kind() == ExprKind::ToReal)
+      return true;
+    if (is_reduce(e->kind()))
+      return vectorizable(e->body());
     for (auto& a : e->args())
-      if (!vectorizable(a)) return false;
+      if (!vectorizable(a))
+        return false;
     return true;
   }
 
   llvm::Type* vty() { return llvm::FixedVectorType::get(f32_, static_cast<unsigned>(vec_width_)); }
   // A call of a vector math routine (pure: kernels never read errno).
   // Function k (exp, log, tanh, erf) of every lane: the target's vector routine, or the backend's
-  // own implementation where the target asks for it (emit/vector_math.h).
+  // own implementation where the target asks for it (emit/cpu/vector_math.h).
   llvm::Value* vmath(ExprKind k, llvm::Value* x) {
     std::string routine = math_routine(k);
     AXON_CHECK(!routine.empty() && vec_width_ == math_lanes_, "no vector routine at this width");
-    if (routine == kInlineVectorMath) return inline_vector_math(b_, math_function(k), x);
-    llvm::FunctionCallee f = mod_->getOrInsertFunction(routine, llvm::FunctionType::get(vty(), {vty()}, false));
+    if (routine == kInlineVectorMath)
+      return inline_vector_math(b_, math_function(k), x);
+    llvm::FunctionCallee f =
+        mod_->getOrInsertFunction(routine, llvm::FunctionType::get(vty(), {vty()}, false));
     if (auto* fn = llvm::dyn_cast<llvm::Function>(f.getCallee())) {
       fn->addFnAttr(llvm::Attribute::NoUnwind);
       fn->addFnAttr(llvm::Attribute::WillReturn);
@@ -844,11 +970,14 @@ class Lowerer {
     }
     return b_.CreateCall(f, {x});
   }
-  llvm::Value* splat(llvm::Value* v) { return b_.CreateVectorSplat(static_cast<unsigned>(vec_width_), v); }
+  llvm::Value* splat(llvm::Value* v) {
+    return b_.CreateVectorSplat(static_cast<unsigned>(vec_width_), v);
+  }
 
   bool depends_on_vec(const Expr& e) {
     for (auto& v : free_index_vars(e))
-      if (v == vec_var_) return true;
+      if (v == vec_var_)
+        return true;
     return false;
   }
 
@@ -858,7 +987,8 @@ class Lowerer {
     std::string saved = vec_var_;
     int64_t w = vec_width_;
     vec_var_.clear();
-    llvm::Value* out = llvm::UndefValue::get(llvm::FixedVectorType::get(f32_, static_cast<unsigned>(w)));
+    llvm::Value* out =
+        llvm::UndefValue::get(llvm::FixedVectorType::get(f32_, static_cast<unsigned>(w)));
     for (int64_t lane = 0; lane < w; ++lane) {
       vars_[saved] = b_.CreateAdd(base, b_.getInt64(lane));
       out = b_.CreateInsertElement(out, scalar(), b_.getInt64(lane));
@@ -872,12 +1002,15 @@ class Lowerer {
   // Contiguous in the vector variable: it appears only in the last index, as `v` or `v + c`.
   bool contiguous(const std::vector<Expr>& idx) {
     for (size_t i = 0; i + 1 < idx.size(); ++i)
-      if (depends_on_vec(idx[i])) return false;
-    if (idx.empty()) return false;
+      if (depends_on_vec(idx[i]))
+        return false;
+    if (idx.empty())
+      return false;
     const Expr& last = idx.back();
-    if (last->kind() == ExprKind::IndexVar) return last->name() == vec_var_;
-    if ((last->kind() == ExprKind::Add || last->kind() == ExprKind::Sub) && last->arg(0)->kind() == ExprKind::IndexVar &&
-        last->arg(0)->name() == vec_var_)
+    if (last->kind() == ExprKind::IndexVar)
+      return last->name() == vec_var_;
+    if ((last->kind() == ExprKind::Add || last->kind() == ExprKind::Sub) &&
+        last->arg(0)->kind() == ExprKind::IndexVar && last->arg(0)->name() == vec_var_)
       return !depends_on_vec(last->arg(1));
     return false;
   }
@@ -885,13 +1018,17 @@ class Lowerer {
   llvm::Value* vload(const Expr& e) {
     const Buf& buf = bufs_.at(packed_.count(e->name()) ? e->name() + ".pack" : e->name());
     bool dep = false;
-    for (auto& i : e->args()) dep = dep || depends_on_vec(i);
-    if (!dep) return splat(real(e));
+    for (auto& i : e->args())
+      dep = dep || depends_on_vec(i);
+    if (!dep)
+      return splat(real(e));
     // A packed copy is contiguous along its variable's inner part wherever v was in the source.
     auto pk = packed_.find(e->name());
     bool packed_along = pk != packed_.end() && pk->second.var == vec_var_;
-    if (prefetch_.count(e->name())) prefetch_next(e);
-    if (packed_along || contiguous(e->args())) return vload_at(buf, access_address(e));
+    if (prefetch_.count(e->name()))
+      prefetch_next(e);
+    if (packed_along || contiguous(e->args()))
+      return vload_at(buf, access_address(e));
     return per_lane([&] { return real(e); });
   }
 
@@ -904,18 +1041,23 @@ class Lowerer {
     llvm::Value* cur = outer;
     outer = b_.CreateAdd(cur, b_.getInt64(prefetch_step_));
     std::vector<llvm::Value*> idx;
-    for (auto& a : e->args()) idx.push_back(integer(a));
+    for (auto& a : e->args())
+      idx.push_back(integer(a));
     outer = cur;
-    llvm::Value* addr = b_.CreateBitCast(address(bufs_.at(e->name()), idx, false), llvm::PointerType::getUnqual(i8_));
+    llvm::Value* addr = b_.CreateBitCast(address(bufs_.at(e->name()), idx, false),
+                                         llvm::PointerType::getUnqual(i8_));
     // Read access, keep in all cache levels, data cache.
-    b_.CreateIntrinsic(llvm::Intrinsic::prefetch, {addr->getType()}, {addr, b_.getInt32(0), b_.getInt32(3), b_.getInt32(1)});
+    b_.CreateIntrinsic(llvm::Intrinsic::prefetch, {addr->getType()},
+                       {addr, b_.getInt32(0), b_.getInt32(3), b_.getInt32(1)});
   }
 
   // The output's W elements at the vector variable's lanes: one vector load when the vector
   // variable indexes the last dimension, else one load per lane.
   llvm::Value* vload_out(const Buf& out, const std::vector<std::string>& vars) {
-    if (!vars.empty() && vars.back() == vec_var_) return vload_at(out, address(out, index_values(vars)));
-    if (std::find(vars.begin(), vars.end(), vec_var_) == vars.end()) return splat(load(out, address(out, index_values(vars))));
+    if (!vars.empty() && vars.back() == vec_var_)
+      return vload_at(out, address(out, index_values(vars)));
+    if (std::find(vars.begin(), vars.end(), vec_var_) == vars.end())
+      return splat(load(out, address(out, index_values(vars))));
     llvm::Value* base = vars_.at(vec_var_);
     llvm::Value* v = llvm::UndefValue::get(vty());
     for (int64_t lane = 0; lane < vec_width_; ++lane) {
@@ -929,13 +1071,16 @@ class Lowerer {
   void vstore(const Buf& out, const std::vector<std::string>& vars, llvm::Value* v) {
     if (!vars.empty() && vars.back() == vec_var_) {
       auto* sty = llvm::FixedVectorType::get(out.elt, static_cast<unsigned>(vec_width_));
-      llvm::Value* addr = b_.CreateBitCast(address(out, index_values(vars)), llvm::PointerType::getUnqual(sty));
+      llvm::Value* addr =
+          b_.CreateBitCast(address(out, index_values(vars)), llvm::PointerType::getUnqual(sty));
       llvm::Value* val = narrow(v, out.dtype);
       if (streams_) {
         // Streaming stores need a whole vector's alignment: a vector at an address without it
         // (a caller's unaligned buffer) takes an ordinary store.
-        uint64_t vbytes = static_cast<uint64_t>(vec_width_) * static_cast<uint64_t>(dtype_bytes(out.dtype));
-        llvm::Value* misaligned = b_.CreateAnd(b_.CreatePtrToInt(addr, i64_), b_.getInt64(vbytes - 1));
+        uint64_t vbytes =
+            static_cast<uint64_t>(vec_width_) * static_cast<uint64_t>(dtype_bytes(out.dtype));
+        llvm::Value* misaligned =
+            b_.CreateAnd(b_.CreatePtrToInt(addr, i64_), b_.getInt64(vbytes - 1));
         llvm::BasicBlock* nt = llvm::BasicBlock::Create(ctx_, "store.stream", fn_);
         llvm::BasicBlock* plain = llvm::BasicBlock::Create(ctx_, "store.plain", fn_);
         llvm::BasicBlock* done = llvm::BasicBlock::Create(ctx_, "store.done", fn_);
@@ -964,60 +1109,98 @@ class Lowerer {
   }
 
   llvm::Value* vreal(const Expr& e) {
-    if (!depends_on_vec(e) && !is_reduce(e->kind())) return splat(real(e));
+    if (!depends_on_vec(e) && !is_reduce(e->kind()))
+      return splat(real(e));
     llvm::Value* one = llvm::ConstantFP::get(vty(), 1.0);
     switch (e->kind()) {
-      case ExprKind::Access: return vload(e);
-      case ExprKind::ToReal: return per_lane([&] { return real(e); });
-      case ExprKind::Neg: return b_.CreateFNeg(vreal(e->arg(0)));
-      case ExprKind::Add: return b_.CreateFAdd(vreal(e->arg(0)), vreal(e->arg(1)));
-      case ExprKind::Sub: return b_.CreateFSub(vreal(e->arg(0)), vreal(e->arg(1)));
-      case ExprKind::Mul: return b_.CreateFMul(vreal(e->arg(0)), vreal(e->arg(1)));
-      case ExprKind::Div: return b_.CreateFDiv(vreal(e->arg(0)), vreal(e->arg(1)));
-      case ExprKind::Recip: return b_.CreateFDiv(one, vreal(e->arg(0)));
-      case ExprKind::Min: return b_.CreateIntrinsic(llvm::Intrinsic::minnum, {vty()}, {vreal(e->arg(0)), vreal(e->arg(1))});
-      case ExprKind::Max: return b_.CreateIntrinsic(llvm::Intrinsic::maxnum, {vty()}, {vreal(e->arg(0)), vreal(e->arg(1))});
-      case ExprKind::Sqrt: return b_.CreateIntrinsic(llvm::Intrinsic::sqrt, {vty()}, {vreal(e->arg(0))});
-      case ExprKind::Rsqrt: return b_.CreateFDiv(one, b_.CreateIntrinsic(llvm::Intrinsic::sqrt, {vty()}, {vreal(e->arg(0))}));
-      case ExprKind::Abs: return b_.CreateIntrinsic(llvm::Intrinsic::fabs, {vty()}, {vreal(e->arg(0))});
-      case ExprKind::Exp: case ExprKind::Log: case ExprKind::Tanh: case ExprKind::Erf:
-        return vmath(e->kind(), vreal(e->arg(0)));
-      case ExprKind::Sigmoid:
-        return b_.CreateFDiv(one, b_.CreateFAdd(one, vmath(ExprKind::Exp, b_.CreateFNeg(vreal(e->arg(0))))));
-      case ExprKind::Sum: case ExprKind::RMax: case ExprKind::RMin: {
-        if (!depends_on_vec(e)) return splat(real(e));
-        double identity = e->kind() == ExprKind::Sum ? 0.0 : e->kind() == ExprKind::RMax ? -INFINITY : INFINITY;
-        llvm::IRBuilder<> eb(entry_, entry_->begin());
-        llvm::AllocaInst* acc = eb.CreateAlloca(vty(), nullptr, "vacc." + e->name());
-        b_.CreateStore(llvm::ConstantFP::get(vty(), identity), acc);
-        std::string var = e->name();
-        auto prev = vars_.find(var);
-        llvm::Value* saved = prev == vars_.end() ? nullptr : prev->second;
-        for_loop("r." + var, integer(e->extent()), false, 0, [&](llvm::Value* iv) {
-          vars_[var] = iv;
-          llvm::Value* v = vreal(e->body());
-          llvm::Value* a = b_.CreateLoad(vty(), acc);
-          llvm::Value* c = e->kind() == ExprKind::Sum ? b_.CreateFAdd(a, v)
-                           : b_.CreateIntrinsic(e->kind() == ExprKind::RMax ? llvm::Intrinsic::maxnum : llvm::Intrinsic::minnum, {vty()}, {a, v});
-          b_.CreateStore(c, acc);
-        });
-        if (saved) vars_[var] = saved; else vars_.erase(var);
-        return b_.CreateLoad(vty(), acc);
-      }
-      default: internal_error(std::string("not vectorizable: ") + kind_name(e->kind()));
+    case ExprKind::Access:
+      return vload(e);
+    case ExprKind::ToReal:
+      return per_lane([&] { return real(e); });
+    case ExprKind::Neg:
+      return b_.CreateFNeg(vreal(e->arg(0)));
+    case ExprKind::Add:
+      return b_.CreateFAdd(vreal(e->arg(0)), vreal(e->arg(1)));
+    case ExprKind::Sub:
+      return b_.CreateFSub(vreal(e->arg(0)), vreal(e->arg(1)));
+    case ExprKind::Mul:
+      return b_.CreateFMul(vreal(e->arg(0)), vreal(e->arg(1)));
+    case ExprKind::Div:
+      return b_.CreateFDiv(vreal(e->arg(0)), vreal(e->arg(1)));
+    case ExprKind::Recip:
+      return b_.CreateFDiv(one, vreal(e->arg(0)));
+    case ExprKind::Min:
+      return b_.CreateIntrinsic(llvm::Intrinsic::minnum, {vty()},
+                                {vreal(e->arg(0)), vreal(e->arg(1))});
+    case ExprKind::Max:
+      return b_.CreateIntrinsic(llvm::Intrinsic::maxnum, {vty()},
+                                {vreal(e->arg(0)), vreal(e->arg(1))});
+    case ExprKind::Sqrt:
+      return b_.CreateIntrinsic(llvm::Intrinsic::sqrt, {vty()}, {vreal(e->arg(0))});
+    case ExprKind::Rsqrt:
+      return b_.CreateFDiv(one,
+                           b_.CreateIntrinsic(llvm::Intrinsic::sqrt, {vty()}, {vreal(e->arg(0))}));
+    case ExprKind::Abs:
+      return b_.CreateIntrinsic(llvm::Intrinsic::fabs, {vty()}, {vreal(e->arg(0))});
+    case ExprKind::Exp:
+    case ExprKind::Log:
+    case ExprKind::Tanh:
+    case ExprKind::Erf:
+      return vmath(e->kind(), vreal(e->arg(0)));
+    case ExprKind::Sigmoid:
+      return b_.CreateFDiv(
+          one, b_.CreateFAdd(one, vmath(ExprKind::Exp, b_.CreateFNeg(vreal(e->arg(0))))));
+    case ExprKind::Sum:
+    case ExprKind::RMax:
+    case ExprKind::RMin: {
+      if (!depends_on_vec(e))
+        return splat(real(e));
+      double identity = e->kind() == ExprKind::Sum    ? 0.0
+                        : e->kind() == ExprKind::RMax ? -INFINITY
+                                                      : INFINITY;
+      llvm::IRBuilder<> eb(entry_, entry_->begin());
+      llvm::AllocaInst* acc = eb.CreateAlloca(vty(), nullptr, "vacc." + e->name());
+      b_.CreateStore(llvm::ConstantFP::get(vty(), identity), acc);
+      std::string var = e->name();
+      auto prev = vars_.find(var);
+      llvm::Value* saved = prev == vars_.end() ? nullptr : prev->second;
+      for_loop("r." + var, integer(e->extent()), false, 0, [&](llvm::Value* iv) {
+        vars_[var] = iv;
+        llvm::Value* v = vreal(e->body());
+        llvm::Value* a = b_.CreateLoad(vty(), acc);
+        llvm::Value* c =
+            e->kind() == ExprKind::Sum
+                ? b_.CreateFAdd(a, v)
+                : b_.CreateIntrinsic(e->kind() == ExprKind::RMax ? llvm::Intrinsic::maxnum
+                                                                 : llvm::Intrinsic::minnum,
+                                     {vty()}, {a, v});
+        b_.CreateStore(c, acc);
+      });
+      if (saved)
+        vars_[var] = saved;
+      else
+        vars_.erase(var);
+      return b_.CreateLoad(vty(), acc);
+    }
+    default:
+      internal_error(std::string("not vectorizable: ") + kind_name(e->kind()));
     }
   }
 
   std::vector<llvm::Value*> index_values(const std::vector<std::string>& vars) {
     std::vector<llvm::Value*> idx;
-    for (auto& v : vars) idx.push_back(vars_.at(v));
+    for (auto& v : vars)
+      idx.push_back(vars_.at(v));
     return idx;
   }
 
   // maxnum/minnum (not compare+select) so LLVM recognises max/min reductions and vectorizes them.
   llvm::Value* combine(ExprKind k, llvm::Value* acc, llvm::Value* v) {
-    if (k == ExprKind::Sum) return b_.CreateFAdd(acc, v);
-    return b_.CreateIntrinsic(k == ExprKind::RMax ? llvm::Intrinsic::maxnum : llvm::Intrinsic::minnum, {acc->getType()}, {acc, v});
+    if (k == ExprKind::Sum)
+      return b_.CreateFAdd(acc, v);
+    return b_.CreateIntrinsic(k == ExprKind::RMax ? llvm::Intrinsic::maxnum
+                                                  : llvm::Intrinsic::minnum,
+                              {acc->getType()}, {acc, v});
   }
 
   // ---- memory ----
@@ -1026,10 +1209,13 @@ class Lowerer {
   llvm::Value* address(const Buf& buf, const std::vector<llvm::Value*>& idx, bool inbounds = true) {
     llvm::Value* off = b_.getInt64(0);
     for (size_t i = 0; i < idx.size(); ++i) {
-      llvm::Value* x = static_cast<int>(i) == buf.contracted ? b_.CreateSub(idx[i], buf.slice_base) : idx[i];
-      off = b_.CreateAdd(b_.CreateMul(off, b_.getInt64(buf.shape[i]), "", inbounds, inbounds), x, "", inbounds, inbounds);
+      llvm::Value* x =
+          static_cast<int>(i) == buf.contracted ? b_.CreateSub(idx[i], buf.slice_base) : idx[i];
+      off = b_.CreateAdd(b_.CreateMul(off, b_.getInt64(buf.shape[i]), "", inbounds, inbounds), x,
+                         "", inbounds, inbounds);
     }
-    return inbounds ? b_.CreateInBoundsGEP(buf.elt, buf.ptr, off) : b_.CreateGEP(buf.elt, buf.ptr, off);
+    return inbounds ? b_.CreateInBoundsGEP(buf.elt, buf.ptr, off)
+                    : b_.CreateGEP(buf.elt, buf.ptr, off);
   }
   void tag(llvm::Instruction* inst, const Buf& buf) {
     inst->setMetadata(llvm::LLVMContext::MD_alias_scope, buf.scope_list);
@@ -1038,12 +1224,15 @@ class Lowerer {
   llvm::Value* load(const Buf& buf, llvm::Value* addr) {
     llvm::LoadInst* l = b_.CreateLoad(buf.elt, addr);
     tag(l, buf);
-    if (buf.elt == i8_) return b_.CreateICmpNE(l, b_.getInt8(0));
+    if (buf.elt == i8_)
+      return b_.CreateICmpNE(l, b_.getInt8(0));
     return widen(l, buf.dtype);
   }
   void store_at(const Buf& buf, llvm::Value* addr, llvm::Value* v) {
-    if (buf.elt == i8_) v = b_.CreateZExt(v, i8_);
-    else v = narrow(v, buf.dtype);
+    if (buf.elt == i8_)
+      v = b_.CreateZExt(v, i8_);
+    else
+      v = narrow(v, buf.dtype);
     tag(b_.CreateStore(v, addr), buf);
   }
   // W consecutive elements from addr, widened to <W x float>.
@@ -1056,24 +1245,30 @@ class Lowerer {
   }
   // The same shape (scalar or vector) with another element type.
   static llvm::Type* like(llvm::Value* v, llvm::Type* elt) {
-    if (auto* vt = llvm::dyn_cast<llvm::FixedVectorType>(v->getType())) return llvm::FixedVectorType::get(elt, vt->getNumElements());
+    if (auto* vt = llvm::dyn_cast<llvm::FixedVectorType>(v->getType()))
+      return llvm::FixedVectorType::get(elt, vt->getNumElements());
     return elt;
   }
   // Storage value -> f32: f16 extends exactly; bf16 is the high half of an f32.
   llvm::Value* widen(llvm::Value* raw, DType d) {
-    if (d == DType::F16) return b_.CreateFPExt(raw, like(raw, f32_));
+    if (d == DType::F16)
+      return b_.CreateFPExt(raw, like(raw, f32_));
     if (d == DType::BF16)
-      return b_.CreateBitCast(b_.CreateShl(b_.CreateZExt(raw, like(raw, b_.getInt32Ty())), 16), like(raw, f32_));
+      return b_.CreateBitCast(b_.CreateShl(b_.CreateZExt(raw, like(raw, b_.getInt32Ty())), 16),
+                              like(raw, f32_));
     return raw;
   }
   // f32 -> storage value, rounded to nearest even (bf16 by integer rounding, NaN kept a quiet NaN).
   llvm::Value* narrow(llvm::Value* v, DType d) {
-    if (d == DType::F16) return b_.CreateFPTrunc(v, like(v, b_.getHalfTy()));
-    if (d != DType::BF16) return v;
+    if (d == DType::F16)
+      return b_.CreateFPTrunc(v, like(v, b_.getHalfTy()));
+    if (d != DType::BF16)
+      return v;
     llvm::Type* i32 = like(v, b_.getInt32Ty());
     llvm::Value* bits = b_.CreateBitCast(v, i32);
     llvm::Value* lsb = b_.CreateAnd(b_.CreateLShr(bits, 16), llvm::ConstantInt::get(i32, 1));
-    llvm::Value* rounded = b_.CreateAdd(bits, b_.CreateAdd(lsb, llvm::ConstantInt::get(i32, 0x7fff)));
+    llvm::Value* rounded =
+        b_.CreateAdd(bits, b_.CreateAdd(lsb, llvm::ConstantInt::get(i32, 0x7fff)));
     llvm::Value* h = b_.CreateTrunc(b_.CreateLShr(rounded, 16), like(v, b_.getInt16Ty()));
     llvm::Value* nan = b_.CreateFCmpUNO(v, v);
     return b_.CreateSelect(nan, llvm::ConstantInt::get(like(v, b_.getInt16Ty()), 0x7fc0), h);
@@ -1083,33 +1278,45 @@ class Lowerer {
   }
 
   // ---- expressions ----
-  llvm::Value* real_or_bool(const Expr& e) { return e->sort() == Sort::Bool ? boolean(e) : real(e); }
+  llvm::Value* real_or_bool(const Expr& e) {
+    return e->sort() == Sort::Bool ? boolean(e) : real(e);
+  }
 
   llvm::Value* integer(const Expr& e) {
     switch (e->kind()) {
-      case ExprKind::IntConst: return b_.getInt64(e->int_value());
-      case ExprKind::DimVar: return b_.getInt64(p_.eval_size(e));
-      case ExprKind::IndexVar: {
-        auto it = vars_.find(e->name());
-        AXON_CHECK(it != vars_.end(), "unbound index variable " + e->name());
-        return it->second;
-      }
-      case ExprKind::Neg: return b_.CreateNeg(integer(e->arg(0)));
-      case ExprKind::Add: return b_.CreateAdd(integer(e->arg(0)), integer(e->arg(1)));
-      case ExprKind::Sub: return b_.CreateSub(integer(e->arg(0)), integer(e->arg(1)));
-      case ExprKind::Mul: return b_.CreateMul(integer(e->arg(0)), integer(e->arg(1)));
-      case ExprKind::Min: {
-        llvm::Value *a = integer(e->arg(0)), *c = integer(e->arg(1));
-        return b_.CreateSelect(b_.CreateICmpSLT(a, c), a, c);
-      }
-      case ExprKind::Max: {
-        llvm::Value *a = integer(e->arg(0)), *c = integer(e->arg(1));
-        return b_.CreateSelect(b_.CreateICmpSGT(a, c), a, c);
-      }
-      case ExprKind::Div:
-      case ExprKind::Mod: return floor_divmod(e->kind(), integer(e->arg(0)), integer(e->arg(1)));
-      case ExprKind::Select: return branch(e, [&](const Expr& x) { return integer(x); }, i64_);
-      default: internal_error(std::string("not an integer expression: ") + kind_name(e->kind()));
+    case ExprKind::IntConst:
+      return b_.getInt64(e->int_value());
+    case ExprKind::DimVar:
+      return b_.getInt64(p_.eval_size(e));
+    case ExprKind::IndexVar: {
+      auto it = vars_.find(e->name());
+      AXON_CHECK(it != vars_.end(), "unbound index variable " + e->name());
+      return it->second;
+    }
+    case ExprKind::Neg:
+      return b_.CreateNeg(integer(e->arg(0)));
+    case ExprKind::Add:
+      return b_.CreateAdd(integer(e->arg(0)), integer(e->arg(1)));
+    case ExprKind::Sub:
+      return b_.CreateSub(integer(e->arg(0)), integer(e->arg(1)));
+    case ExprKind::Mul:
+      return b_.CreateMul(integer(e->arg(0)), integer(e->arg(1)));
+    case ExprKind::Min: {
+      llvm::Value *a = integer(e->arg(0)), *c = integer(e->arg(1));
+      return b_.CreateSelect(b_.CreateICmpSLT(a, c), a, c);
+    }
+    case ExprKind::Max: {
+      llvm::Value *a = integer(e->arg(0)), *c = integer(e->arg(1));
+      return b_.CreateSelect(b_.CreateICmpSGT(a, c), a, c);
+    }
+    case ExprKind::Div:
+    case ExprKind::Mod:
+      return floor_divmod(e->kind(), integer(e->arg(0)), integer(e->arg(1)));
+    case ExprKind::Select:
+      return branch(
+          e, [&](const Expr& x) { return integer(x); }, i64_);
+    default:
+      internal_error(std::string("not an integer expression: ") + kind_name(e->kind()));
     }
   }
 
@@ -1120,42 +1327,56 @@ class Lowerer {
     llvm::Value* safe = b_.CreateSelect(dz, b_.getInt64(1), d);
     llvm::Value* q = b_.CreateSDiv(a, safe);
     llvm::Value* r = b_.CreateSRem(a, safe);
-    llvm::Value* adjust = b_.CreateAnd(b_.CreateICmpNE(r, zero),
-                                       b_.CreateICmpNE(b_.CreateICmpSLT(r, zero), b_.CreateICmpSLT(safe, zero)));
-    llvm::Value* out = k == ExprKind::Div ? b_.CreateSelect(adjust, b_.CreateSub(q, b_.getInt64(1)), q)
-                                          : b_.CreateSelect(adjust, b_.CreateAdd(r, safe), r);
+    llvm::Value* adjust =
+        b_.CreateAnd(b_.CreateICmpNE(r, zero),
+                     b_.CreateICmpNE(b_.CreateICmpSLT(r, zero), b_.CreateICmpSLT(safe, zero)));
+    llvm::Value* out = k == ExprKind::Div
+                           ? b_.CreateSelect(adjust, b_.CreateSub(q, b_.getInt64(1)), q)
+                           : b_.CreateSelect(adjust, b_.CreateAdd(r, safe), r);
     return b_.CreateSelect(dz, zero, out);
   }
 
   llvm::Value* boolean(const Expr& e) {
     switch (e->kind()) {
-      case ExprKind::Access: return load(bufs_.at(e->name()), access_address(e));
-      case ExprKind::Not: return b_.CreateNot(boolean(e->arg(0)));
-      case ExprKind::And: return b_.CreateAnd(boolean(e->arg(0)), boolean(e->arg(1)));
-      case ExprKind::Or: return b_.CreateOr(boolean(e->arg(0)), boolean(e->arg(1)));
-      case ExprKind::Select: return branch(e, [&](const Expr& x) { return boolean(x); }, b_.getInt1Ty());
-      case ExprKind::Lt: case ExprKind::Le: case ExprKind::Gt: case ExprKind::Ge: case ExprKind::Eq: case ExprKind::Ne: {
-        Sort s = e->arg(0)->sort();
-        if (s == Sort::Int) {
-          llvm::Value *a = integer(e->arg(0)), *c = integer(e->arg(1));
-          static const std::map<ExprKind, llvm::CmpInst::Predicate> ip = {
-              {ExprKind::Lt, llvm::CmpInst::ICMP_SLT}, {ExprKind::Le, llvm::CmpInst::ICMP_SLE},
-              {ExprKind::Gt, llvm::CmpInst::ICMP_SGT}, {ExprKind::Ge, llvm::CmpInst::ICMP_SGE},
-              {ExprKind::Eq, llvm::CmpInst::ICMP_EQ},  {ExprKind::Ne, llvm::CmpInst::ICMP_NE}};
-          return b_.CreateICmp(ip.at(e->kind()), a, c);
-        }
-        if (s == Sort::Bool) {
-          llvm::Value *a = boolean(e->arg(0)), *c = boolean(e->arg(1));
-          return e->kind() == ExprKind::Eq ? b_.CreateICmpEQ(a, c) : b_.CreateICmpNE(a, c);
-        }
-        llvm::Value *a = real(e->arg(0)), *c = real(e->arg(1));
-        static const std::map<ExprKind, llvm::CmpInst::Predicate> fp = {
-            {ExprKind::Lt, llvm::CmpInst::FCMP_OLT}, {ExprKind::Le, llvm::CmpInst::FCMP_OLE},
-            {ExprKind::Gt, llvm::CmpInst::FCMP_OGT}, {ExprKind::Ge, llvm::CmpInst::FCMP_OGE},
-            {ExprKind::Eq, llvm::CmpInst::FCMP_OEQ}, {ExprKind::Ne, llvm::CmpInst::FCMP_UNE}};
-        return b_.CreateFCmp(fp.at(e->kind()), a, c);
+    case ExprKind::Access:
+      return load(bufs_.at(e->name()), access_address(e));
+    case ExprKind::Not:
+      return b_.CreateNot(boolean(e->arg(0)));
+    case ExprKind::And:
+      return b_.CreateAnd(boolean(e->arg(0)), boolean(e->arg(1)));
+    case ExprKind::Or:
+      return b_.CreateOr(boolean(e->arg(0)), boolean(e->arg(1)));
+    case ExprKind::Select:
+      return branch(
+          e, [&](const Expr& x) { return boolean(x); }, b_.getInt1Ty());
+    case ExprKind::Lt:
+    case ExprKind::Le:
+    case ExprKind::Gt:
+    case ExprKind::Ge:
+    case ExprKind::Eq:
+    case ExprKind::Ne: {
+      Sort s = e->arg(0)->sort();
+      if (s == Sort::Int) {
+        llvm::Value *a = integer(e->arg(0)), *c = integer(e->arg(1));
+        static const std::map<ExprKind, llvm::CmpInst::Predicate> ip = {
+            {ExprKind::Lt, llvm::CmpInst::ICMP_SLT}, {ExprKind::Le, llvm::CmpInst::ICMP_SLE},
+            {ExprKind::Gt, llvm::CmpInst::ICMP_SGT}, {ExprKind::Ge, llvm::CmpInst::ICMP_SGE},
+            {ExprKind::Eq, llvm::CmpInst::ICMP_EQ},  {ExprKind::Ne, llvm::CmpInst::ICMP_NE}};
+        return b_.CreateICmp(ip.at(e->kind()), a, c);
       }
-      default: internal_error(std::string("not a bool expression: ") + kind_name(e->kind()));
+      if (s == Sort::Bool) {
+        llvm::Value *a = boolean(e->arg(0)), *c = boolean(e->arg(1));
+        return e->kind() == ExprKind::Eq ? b_.CreateICmpEQ(a, c) : b_.CreateICmpNE(a, c);
+      }
+      llvm::Value *a = real(e->arg(0)), *c = real(e->arg(1));
+      static const std::map<ExprKind, llvm::CmpInst::Predicate> fp = {
+          {ExprKind::Lt, llvm::CmpInst::FCMP_OLT}, {ExprKind::Le, llvm::CmpInst::FCMP_OLE},
+          {ExprKind::Gt, llvm::CmpInst::FCMP_OGT}, {ExprKind::Ge, llvm::CmpInst::FCMP_OGE},
+          {ExprKind::Eq, llvm::CmpInst::FCMP_OEQ}, {ExprKind::Ne, llvm::CmpInst::FCMP_UNE}};
+      return b_.CreateFCmp(fp.at(e->kind()), a, c);
+    }
+    default:
+      internal_error(std::string("not a bool expression: ") + kind_name(e->kind()));
     }
   }
 
@@ -1166,22 +1387,27 @@ class Lowerer {
       const Buf& src = bufs_.at(e->name());
       llvm::Value* lead = b_.getInt64(0);
       for (size_t i = 0; i < e->args().size(); ++i)
-        if (i != pk->second.pos) lead = b_.CreateAdd(b_.CreateMul(lead, b_.getInt64(src.shape[i])), integer(e->arg(i)));
+        if (i != pk->second.pos)
+          lead = b_.CreateAdd(b_.CreateMul(lead, b_.getInt64(src.shape[i])), integer(e->arg(i)));
       const std::string& v = pk->second.var;
       llvm::Value* vo = parts_.at(v + ".o");
       llvm::Value* vi = parts_.at(v + ".i");
       llvm::Value* off = b_.CreateAdd(
-          b_.CreateMul(b_.CreateAdd(b_.CreateMul(vo, b_.getInt64(pk->second.lead)), lead), b_.getInt64(pk->second.tile)), vi);
+          b_.CreateMul(b_.CreateAdd(b_.CreateMul(vo, b_.getInt64(pk->second.lead)), lead),
+                       b_.getInt64(pk->second.tile)),
+          vi);
       return b_.CreateInBoundsGEP(f32_, bufs_.at(e->name() + ".pack").ptr, off);
     }
     std::vector<llvm::Value*> idx;
-    for (auto& a : e->args()) idx.push_back(integer(a));
+    for (auto& a : e->args())
+      idx.push_back(integer(a));
     return address(bufs_.at(e->name()), idx);
   }
 
   // select(c, a, b) as control flow: only the taken branch runs (a guarded out-of-range read
   // stays safe); LLVM turns it into a select instruction when both sides are safe to speculate.
-  llvm::Value* branch(const Expr& e, const std::function<llvm::Value*(const Expr&)>& gen, llvm::Type* ty) {
+  llvm::Value* branch(const Expr& e, const std::function<llvm::Value*(const Expr&)>& gen,
+                      llvm::Type* ty) {
     llvm::Value* c = boolean(e->arg(0));
     llvm::BasicBlock* tb = llvm::BasicBlock::Create(ctx_, "sel.t", fn_);
     llvm::BasicBlock* fb = llvm::BasicBlock::Create(ctx_, "sel.f", fn_);
@@ -1204,7 +1430,8 @@ class Lowerer {
 
   llvm::Value* libm(const char* fname, std::vector<llvm::Value*> args) {
     std::vector<llvm::Type*> tys(args.size(), f32_);
-    llvm::FunctionCallee f = mod_->getOrInsertFunction(fname, llvm::FunctionType::get(f32_, tys, false));
+    llvm::FunctionCallee f =
+        mod_->getOrInsertFunction(fname, llvm::FunctionType::get(f32_, tys, false));
     if (auto* fn = llvm::dyn_cast<llvm::Function>(f.getCallee())) {
       fn->addFnAttr(llvm::Attribute::NoUnwind);
       fn->addFnAttr(llvm::Attribute::WillReturn);
@@ -1220,44 +1447,75 @@ class Lowerer {
   llvm::Value* real(const Expr& e) {
     llvm::Value* one = llvm::ConstantFP::get(f32_, 1.0);
     switch (e->kind()) {
-      case ExprKind::RealConst: return llvm::ConstantFP::get(f32_, e->real_value());
-      case ExprKind::Access:
-        return load(bufs_.at(packed_.count(e->name()) ? e->name() + ".pack" : e->name()), access_address(e));
-      case ExprKind::ToReal: return b_.CreateSIToFP(integer(e->arg(0)), f32_);
-      case ExprKind::Neg: return b_.CreateFNeg(real(e->arg(0)));
-      case ExprKind::Exp: return libm("expf", {real(e->arg(0))});
-      case ExprKind::Log: return libm("logf", {real(e->arg(0))});
-      case ExprKind::Sqrt: return intrinsic(llvm::Intrinsic::sqrt, {real(e->arg(0))});
-      case ExprKind::Rsqrt: return b_.CreateFDiv(one, intrinsic(llvm::Intrinsic::sqrt, {real(e->arg(0))}));
-      case ExprKind::Tanh: {
-        // tanh(x) = 1 - 2 / (exp(2x) + 1): expf has a vector variant in libmvec, tanhf has none
-        // in LLVM 14's table. Absolute error ~1e-7; checked numerically like every kernel.
-        llvm::Value* e2 = libm("expf", {b_.CreateFMul(llvm::ConstantFP::get(f32_, 2.0), real(e->arg(0)))});
-        return b_.CreateFSub(one, b_.CreateFDiv(llvm::ConstantFP::get(f32_, 2.0), b_.CreateFAdd(e2, one)));
-      }
-      case ExprKind::Erf: return libm("erff", {real(e->arg(0))});
-      case ExprKind::Sin: return libm("sinf", {real(e->arg(0))});
-      case ExprKind::Cos: return libm("cosf", {real(e->arg(0))});
-      case ExprKind::Sigmoid:
-        return b_.CreateFDiv(one, b_.CreateFAdd(one, libm("expf", {b_.CreateFNeg(real(e->arg(0)))})));
-      case ExprKind::Abs: return intrinsic(llvm::Intrinsic::fabs, {real(e->arg(0))});
-      case ExprKind::Recip: return b_.CreateFDiv(one, real(e->arg(0)));
-      case ExprKind::Add: return b_.CreateFAdd(real(e->arg(0)), real(e->arg(1)));
-      case ExprKind::Sub: return b_.CreateFSub(real(e->arg(0)), real(e->arg(1)));
-      case ExprKind::Mul: return b_.CreateFMul(real(e->arg(0)), real(e->arg(1)));
-      case ExprKind::Div: return b_.CreateFDiv(real(e->arg(0)), real(e->arg(1)));
-      case ExprKind::Pow: return libm("powf", {real(e->arg(0)), real(e->arg(1))});
-      case ExprKind::Min: return intrinsic(llvm::Intrinsic::minnum, {real(e->arg(0)), real(e->arg(1))});
-      case ExprKind::Max: return intrinsic(llvm::Intrinsic::maxnum, {real(e->arg(0)), real(e->arg(1))});
-      case ExprKind::Select: return branch(e, [&](const Expr& x) { return real(x); }, f32_);
-      case ExprKind::Sum: case ExprKind::RMax: case ExprKind::RMin: return reduction(e);
-      default: internal_error(std::string("not a real expression: ") + kind_name(e->kind()));
+    case ExprKind::RealConst:
+      return llvm::ConstantFP::get(f32_, e->real_value());
+    case ExprKind::Access:
+      return load(bufs_.at(packed_.count(e->name()) ? e->name() + ".pack" : e->name()),
+                  access_address(e));
+    case ExprKind::ToReal:
+      return b_.CreateSIToFP(integer(e->arg(0)), f32_);
+    case ExprKind::Neg:
+      return b_.CreateFNeg(real(e->arg(0)));
+    case ExprKind::Exp:
+      return libm("expf", {real(e->arg(0))});
+    case ExprKind::Log:
+      return libm("logf", {real(e->arg(0))});
+    case ExprKind::Sqrt:
+      return intrinsic(llvm::Intrinsic::sqrt, {real(e->arg(0))});
+    case ExprKind::Rsqrt:
+      return b_.CreateFDiv(one, intrinsic(llvm::Intrinsic::sqrt, {real(e->arg(0))}));
+    case ExprKind::Tanh: {
+      // tanh(x) = 1 - 2 / (exp(2x) + 1): expf has a vector variant in libmvec, tanhf has none
+      // in LLVM 14's table. Absolute error ~1e-7; checked numerically like every kernel.
+      llvm::Value* e2 =
+          libm("expf", {b_.CreateFMul(llvm::ConstantFP::get(f32_, 2.0), real(e->arg(0)))});
+      return b_.CreateFSub(one,
+                           b_.CreateFDiv(llvm::ConstantFP::get(f32_, 2.0), b_.CreateFAdd(e2, one)));
+    }
+    case ExprKind::Erf:
+      return libm("erff", {real(e->arg(0))});
+    case ExprKind::Sin:
+      return libm("sinf", {real(e->arg(0))});
+    case ExprKind::Cos:
+      return libm("cosf", {real(e->arg(0))});
+    case ExprKind::Sigmoid:
+      return b_.CreateFDiv(one, b_.CreateFAdd(one, libm("expf", {b_.CreateFNeg(real(e->arg(0)))})));
+    case ExprKind::Abs:
+      return intrinsic(llvm::Intrinsic::fabs, {real(e->arg(0))});
+    case ExprKind::Recip:
+      return b_.CreateFDiv(one, real(e->arg(0)));
+    case ExprKind::Add:
+      return b_.CreateFAdd(real(e->arg(0)), real(e->arg(1)));
+    case ExprKind::Sub:
+      return b_.CreateFSub(real(e->arg(0)), real(e->arg(1)));
+    case ExprKind::Mul:
+      return b_.CreateFMul(real(e->arg(0)), real(e->arg(1)));
+    case ExprKind::Div:
+      return b_.CreateFDiv(real(e->arg(0)), real(e->arg(1)));
+    case ExprKind::Pow:
+      return libm("powf", {real(e->arg(0)), real(e->arg(1))});
+    case ExprKind::Min:
+      return intrinsic(llvm::Intrinsic::minnum, {real(e->arg(0)), real(e->arg(1))});
+    case ExprKind::Max:
+      return intrinsic(llvm::Intrinsic::maxnum, {real(e->arg(0)), real(e->arg(1))});
+    case ExprKind::Select:
+      return branch(
+          e, [&](const Expr& x) { return real(x); }, f32_);
+    case ExprKind::Sum:
+    case ExprKind::RMax:
+    case ExprKind::RMin:
+      return reduction(e);
+    default:
+      internal_error(std::string("not a real expression: ") + kind_name(e->kind()));
     }
   }
 
   llvm::Value* reduction(const Expr& e) {
-    if (llvm::Value* v = vector_reduction(e)) return v;
-    double identity = e->kind() == ExprKind::Sum ? 0.0 : e->kind() == ExprKind::RMax ? -INFINITY : INFINITY;
+    if (llvm::Value* v = vector_reduction(e))
+      return v;
+    double identity = e->kind() == ExprKind::Sum    ? 0.0
+                      : e->kind() == ExprKind::RMax ? -INFINITY
+                                                    : INFINITY;
     // The accumulator lives in an entry-block alloca (mem2reg turns it into a register).
     llvm::IRBuilder<> eb(entry_, entry_->begin());
     llvm::AllocaInst* acc = eb.CreateAlloca(f32_, nullptr, "acc." + e->name());
@@ -1271,7 +1529,10 @@ class Lowerer {
       llvm::Value* v = real(e->body());
       b_.CreateStore(combine(e->kind(), b_.CreateLoad(f32_, acc), v), acc);
     });
-    if (saved) vars_[var] = saved; else vars_.erase(var);
+    if (saved)
+      vars_[var] = saved;
+    else
+      vars_.erase(var);
     return b_.CreateLoad(f32_, acc);
   }
 
@@ -1280,19 +1541,24 @@ class Lowerer {
   // accumulator, combined horizontally at the end. nullptr when it does not apply.
   llvm::Value* vector_reduction(const Expr& e) {
     int64_t w = math_lanes_;
-    if (!vec_var_.empty() || w < 2 || e->body()->sort() != Sort::Real) return nullptr;
+    if (!vec_var_.empty() || w < 2 || e->body()->sort() != Sort::Real)
+      return nullptr;
     int64_t n = p_.eval_size(e->extent());
-    if (n < w || n % w != 0) return nullptr;
+    if (n < w || n % w != 0)
+      return nullptr;
     std::string var = e->name();
     int saved_width = width_;
     width_ = static_cast<int>(w);
     bool ok = vectorizable(e->body());
     vec_var_ = var;
     visit(e->body(), [&](const ExprNode& x) {
-      if (x.kind() != ExprKind::Access || !ok) return;
+      if (x.kind() != ExprKind::Access || !ok)
+        return;
       bool dep = false;
-      for (auto& i : x.args()) dep = dep || depends_on_vec(i);
-      if (dep && !contiguous(x.args())) ok = false;
+      for (auto& i : x.args())
+        dep = dep || depends_on_vec(i);
+      if (dep && !contiguous(x.args()))
+        ok = false;
     });
     vec_var_.clear();
     if (!ok) {
@@ -1302,7 +1568,9 @@ class Lowerer {
     auto prev = vars_.find(var);
     llvm::Value* saved = prev == vars_.end() ? nullptr : prev->second;
     vec_width_ = w;
-    double identity = e->kind() == ExprKind::Sum ? 0.0 : e->kind() == ExprKind::RMax ? -INFINITY : INFINITY;
+    double identity = e->kind() == ExprKind::Sum    ? 0.0
+                      : e->kind() == ExprKind::RMax ? -INFINITY
+                                                    : INFINITY;
     llvm::IRBuilder<> eb(entry_, entry_->begin());
     llvm::AllocaInst* acc = eb.CreateAlloca(vty(), nullptr, "vred." + var);
     b_.CreateStore(llvm::ConstantFP::get(vty(), identity), acc);
@@ -1314,9 +1582,14 @@ class Lowerer {
       b_.CreateStore(combine(e->kind(), b_.CreateLoad(vty(), acc), v), acc);
     });
     llvm::Value* a = b_.CreateLoad(vty(), acc);
-    llvm::Value* out = e->kind() == ExprKind::Sum ? b_.CreateFAddReduce(llvm::ConstantFP::get(f32_, 0.0), a)
-                       : e->kind() == ExprKind::RMax ? b_.CreateFPMaxReduce(a) : b_.CreateFPMinReduce(a);
-    if (saved) vars_[var] = saved; else vars_.erase(var);
+    llvm::Value* out = e->kind() == ExprKind::Sum
+                           ? b_.CreateFAddReduce(llvm::ConstantFP::get(f32_, 0.0), a)
+                       : e->kind() == ExprKind::RMax ? b_.CreateFPMaxReduce(a)
+                                                     : b_.CreateFPMinReduce(a);
+    if (saved)
+      vars_[var] = saved;
+    else
+      vars_.erase(var);
     vec_width_ = 0;
     width_ = saved_width;
     return out;
@@ -1327,55 +1600,58 @@ class Lowerer {
   llvm::LLVMContext& ctx_;
   std::unique_ptr<llvm::Module> mod_;
   llvm::IRBuilder<> b_;
-  bool streams_ = false;  // the statement being lowered writes its output with streaming stores
-  bool fence_ = false;    // some statement did: the kernel (and each worker) ends with a fence
+  bool streams_ = false; // the statement being lowered writes its output with streaming stores
+  bool fence_ = false;   // some statement did: the kernel (and each worker) ends with a fence
   // The inputs the statement being lowered prefetches for its group's next outer iteration, the
   // group's outer variable (as the statement names it) and its step (see prefetch_next).
   std::set<std::string> prefetch_;
   std::string prefetch_var_;
   int64_t prefetch_step_ = 1;
-  std::map<std::string, std::string> vector_math_;  // function -> vector routine of math_lanes_ lanes
+  std::map<std::string, std::string>
+      vector_math_; // function -> vector routine of math_lanes_ lanes
   int math_lanes_ = 0;
-  int width_ = 0;                                   // the statement's explicit vector width
+  int width_ = 0; // the statement's explicit vector width
   llvm::Type *f32_, *i64_, *i8_;
   std::string name_;
   llvm::Function* fn_ = nullptr;
   llvm::BasicBlock* entry_ = nullptr;
   std::map<std::string, Buf> bufs_;
-  std::map<std::string, llvm::Value*> vars_;   // index variable -> value
-  std::map<std::string, llvm::Value*> parts_;  // split loop part (v.o / v.i) -> induction variable
-  bool explicit_ok_ = false;                    // this statement may use explicit vector code
-  size_t current_stmt_ = 0;                     // the statement being lowered
-  llvm::Value* tid_ = nullptr;                   // inside a threaded group's worker: its thread id
-  int64_t scratch_used_ = 0;                     // the most scratch any group has used (bytes)
-  int64_t scratch_bytes_ = 0;                    // scratch_bytes(p_, s_), what the caller passes
-  static constexpr const char* kScratch = "axon.scratch";  // the scratch block, in bufs_
-  int thread_at_ = -1;                          // position in the order of the loop threads split
-  std::string thread_loop_;                     // and its name
+  std::map<std::string, llvm::Value*> vars_;  // index variable -> value
+  std::map<std::string, llvm::Value*> parts_; // split loop part (v.o / v.i) -> induction variable
+  bool explicit_ok_ = false;                  // this statement may use explicit vector code
+  size_t current_stmt_ = 0;                   // the statement being lowered
+  llvm::Value* tid_ = nullptr;                // inside a threaded group's worker: its thread id
+  int64_t scratch_used_ = 0;                  // the most scratch any group has used (bytes)
+  int64_t scratch_bytes_ = 0;                 // scratch_bytes(p_, s_), what the caller passes
+  static constexpr const char* kScratch = "axon.scratch"; // the scratch block, in bufs_
+  int thread_at_ = -1;      // position in the order of the loop threads split
+  std::string thread_loop_; // and its name
   struct Packed {
     std::string var;
     int64_t tile = 0, lead = 0;
-    size_t pos = 0;  // the index position of var in the source
+    size_t pos = 0; // the index position of var in the source
   };
-  std::map<std::string, Packed> packed_;        // operands read from their packed copy
-  std::string vec_var_;                         // inside an explicit vector loop: its variable
+  std::map<std::string, Packed> packed_; // operands read from their packed copy
+  std::string vec_var_;                  // inside an explicit vector loop: its variable
   int64_t vec_width_ = 0;
 };
 
-}  // namespace
+} // namespace
 
 int64_t scratch_bytes(const IndexProgram& p, const Schedule& s) {
   int64_t bytes = 0;
-  for (auto [first, last] : fusion_groups(s)) bytes = std::max(bytes, group_scratch(p, s, first, last).total());
+  for (auto [first, last] : fusion_groups(s))
+    bytes = std::max(bytes, group_scratch(p, s, first, last).total());
   return bytes;
 }
 
-std::unique_ptr<llvm::Module> lower_to_llvm(const IndexProgram& p, const Schedule& s, const std::string& name,
-                                            llvm::LLVMContext& ctx, const std::map<std::string, std::string>& vector_math,
+std::unique_ptr<llvm::Module> lower_to_llvm(const IndexProgram& p, const Schedule& s,
+                                            const std::string& name, llvm::LLVMContext& ctx,
+                                            const std::map<std::string, std::string>& vector_math,
                                             int math_lanes) {
   std::string why = validate_schedule(p, s);
   AXON_CHECK(why.empty(), "invalid schedule: " + why);
   return Lowerer(p, s, ctx, name, vector_math, math_lanes).run();
 }
 
-}  // namespace axon
+} // namespace axon

@@ -1,5 +1,5 @@
 // The backend's own vector exp and tanh (see vector_math.h).
-#include "emit/vector_math.h"
+#include "emit/cpu/vector_math.h"
 
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
@@ -25,7 +25,8 @@ llvm::Value* inline_exp(llvm::IRBuilder<>& b, llvm::Value* x) {
   // the lower bound here (unordered compare) and are restored at the end.
   llvm::Value* xc = b.CreateSelect(b.CreateFCmpULT(x, f(-174.0)), f(-174.0), x);
   xc = b.CreateSelect(b.CreateFCmpOGT(xc, f(175.0)), f(175.0), xc);
-  llvm::Value* n = b.CreateUnaryIntrinsic(llvm::Intrinsic::rint, b.CreateFMul(xc, f(1.0 / std::log(2.0))));
+  llvm::Value* n =
+      b.CreateUnaryIntrinsic(llvm::Intrinsic::rint, b.CreateFMul(xc, f(1.0 / std::log(2.0))));
   // r = x - n ln2 with ln2 = hi + lo, hi its float rounding: the first fma is exact for |n| <= 253.
   float ln2_hi = static_cast<float>(std::log(2.0));
   double ln2_lo = std::log(2.0) - static_cast<double>(ln2_hi);
@@ -38,14 +39,18 @@ llvm::Value* inline_exp(llvm::IRBuilder<>& b, llvm::Value* x) {
   // e^r = 1 + r + r^2 (c2 + c3 r + ... + c6 r^4), Horner from the highest power. The coefficients
   // are a least-squares fit of relative error on Chebyshev nodes of [-ln2/2, ln2/2] (Lawson
   // iterations toward minimax), rounded to float; experiments/vector_math/fit.py reproduces them.
-  static const float c[] = {1.0f, 1.0f, 0.49999994f, 0.16666521f, 0.041668389f, 0.0083687101f, 0.0013814613f};
+  static const float c[] = {1.0f,         1.0f,          0.49999994f,  0.16666521f,
+                            0.041668389f, 0.0083687101f, 0.0013814613f};
   llvm::Value* p = f(c[6]);
-  for (int k = 5; k >= 0; --k) p = fma(p, r, f(c[k]));
+  for (int k = 5; k >= 0; --k)
+    p = fma(p, r, f(c[k]));
   // 2^n = 2^n1 * 2^n2, n1 = floor(n / 2), each built in the exponent field.
   llvm::Value* ni = b.CreateFPToSI(n, ity);
   llvm::Value* n1 = b.CreateAShr(ni, i(1));
   llvm::Value* n2 = b.CreateSub(ni, n1);
-  auto pow2 = [&](llvm::Value* k) { return b.CreateBitCast(b.CreateShl(b.CreateAdd(k, i(127)), i(23)), vty); };
+  auto pow2 = [&](llvm::Value* k) {
+    return b.CreateBitCast(b.CreateShl(b.CreateAdd(k, i(127)), i(23)), vty);
+  };
   llvm::Value* y = b.CreateFMul(b.CreateFMul(p, pow2(n1)), pow2(n2));
   return b.CreateSelect(b.CreateFCmpUNO(x, x), x, y);
 }
@@ -66,7 +71,8 @@ llvm::Value* inline_tanh(llvm::IRBuilder<>& b, llvm::Value* x) {
   static const float c[] = {-0.33333281f, 0.13331442f, -0.053739715f, 0.020639088f, -0.0057049873f};
   llvm::Value* z = b.CreateFMul(a, a);
   llvm::Value* p = f(c[4]);
-  for (int k = 3; k >= 0; --k) p = fma(p, z, f(c[k]));
+  for (int k = 3; k >= 0; --k)
+    p = fma(p, z, f(c[k]));
   llvm::Value* small = fma(b.CreateFMul(a, z), p, a);
   // a >= 0.625: tanh(a) = 1 - 2 / (e^2a + 1). Here tanh(a) > 0.55 and 2 / (e^2a + 1) < 0.45, so the
   // subtraction loses nothing to cancellation. e^2a overflows to +inf for large a, which gives 1;
@@ -78,9 +84,11 @@ llvm::Value* inline_tanh(llvm::IRBuilder<>& b, llvm::Value* x) {
 }
 
 llvm::Value* inline_vector_math(llvm::IRBuilder<>& b, const std::string& function, llvm::Value* x) {
-  if (function == "exp") return inline_exp(b, x);
-  if (function == "tanh") return inline_tanh(b, x);
+  if (function == "exp")
+    return inline_exp(b, x);
+  if (function == "tanh")
+    return inline_tanh(b, x);
   internal_error("no inline implementation of " + function);
 }
 
-}  // namespace axon
+} // namespace axon

@@ -18,7 +18,7 @@
 namespace axon {
 
 class TimingMemory {
- public:
+public:
   TimingMemory() = default;
   TimingMemory(const TimingMemory&) = delete;
   TimingMemory& operator=(const TimingMemory&) = delete;
@@ -28,9 +28,9 @@ class TimingMemory {
   // the mapping fails.
   void* get(const std::string& key, size_t bytes);
 
- private:
+private:
   std::mutex mu_;
   std::map<std::pair<std::string, size_t>, void*> maps_;
 };
 
-}  // namespace axon
+} // namespace axon

@@ -1,5 +1,5 @@
 // ORC JIT and object emission for CPU kernels (see cpu_jit.h).
-#include "emit/cpu_jit.h"
+#include "emit/cpu/cpu_jit.h"
 
 #include <llvm/Analysis/TargetLibraryInfo.h>
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
@@ -26,10 +26,10 @@
 #include <limits>
 #include <mutex>
 
-#include "emit/aligned_bytes.h"
-#include "emit/lower_llvm.h"
-#include "ir/interp.h"
+#include "emit/cpu/aligned_bytes.h"
+#include "emit/cpu/lower_llvm.h"
 #include "ir/error.h"
+#include "ir/interp.h"
 #include "runtime/cpu_features.h"
 
 namespace axon {
@@ -53,8 +53,7 @@ llvm::orc::JITTargetMachineBuilder machine_builder(const CpuTarget& t) {
   return jtmb;
 }
 
-template <typename T>
-T unwrap(llvm::Expected<T> v, const char* what) {
+template <typename T> T unwrap(llvm::Expected<T> v, const char* what) {
   if (!v) {
     std::string msg;
     llvm::raw_string_ostream os(msg);
@@ -89,17 +88,20 @@ void collect_diagnostics(llvm::LLVMContext& ctx, std::string* sink) {
 
 // Lowers, then runs LLVM's O3 pipeline for the target. Math calls are vectorized through glibc's
 // libmvec where it has a vector variant.
-std::unique_ptr<llvm::Module> optimized_module(const IndexProgram& p, const Schedule& s, const CpuTarget& t,
-                                               const std::string& name, llvm::LLVMContext& ctx,
-                                               llvm::TargetMachine& tm) {
-  std::unique_ptr<llvm::Module> m = lower_to_llvm(p, s, name, ctx, t.vector_math, t.vector_bytes / 4);
+std::unique_ptr<llvm::Module> optimized_module(const IndexProgram& p, const Schedule& s,
+                                               const CpuTarget& t, const std::string& name,
+                                               llvm::LLVMContext& ctx, llvm::TargetMachine& tm) {
+  std::unique_ptr<llvm::Module> m =
+      lower_to_llvm(p, s, name, ctx, t.vector_math, t.vector_bytes / 4);
   m->setDataLayout(tm.createDataLayout());
   m->setTargetTriple(tm.getTargetTriple().str());
   for (llvm::Function& f : *m) {
-    if (f.isDeclaration()) continue;
+    if (f.isDeclaration())
+      continue;
     f.addFnAttr("target-cpu", t.cpu);
     std::string feats;
-    for (auto& x : t.features) feats += (feats.empty() ? "" : ",") + x;
+    for (auto& x : t.features)
+      feats += (feats.empty() ? "" : ",") + x;
     f.addFnAttr("target-features", feats);
   }
   llvm::LoopAnalysisManager lam;
@@ -121,26 +123,28 @@ std::unique_ptr<llvm::Module> optimized_module(const IndexProgram& p, const Sche
 }
 
 class JitKernel : public CpuKernel {
- public:
-  JitKernel(std::unique_ptr<llvm::orc::LLJIT> jit, void (*fn)(void**), std::string ir, int64_t scratch)
+public:
+  JitKernel(std::unique_ptr<llvm::orc::LLJIT> jit, void (*fn)(void**), std::string ir,
+            int64_t scratch)
       : jit_(std::move(jit)), fn_(fn) {
     ir_ = std::move(ir);
     scratch_bytes_ = scratch;
   }
   void run(void** buffers) const override { fn_(buffers); }
 
- private:
+private:
   std::unique_ptr<llvm::orc::LLJIT> jit_;
   void (*fn_)(void**);
 };
 
-}  // namespace
+} // namespace
 
 bool host_has(const std::string& feature) {
   // __builtin_cpu_supports takes a literal, so every name a target may ask for is spelled here;
   // this is a question about the host, not about any target.
-#define AXON_HOST_FEATURE(name) \
-  if (feature == name) return !rt::cpu_feature_hidden(name) && __builtin_cpu_supports(name);
+#define AXON_HOST_FEATURE(name)                                                                    \
+  if (feature == name)                                                                             \
+    return !rt::cpu_feature_hidden(name) && __builtin_cpu_supports(name);
   AXON_HOST_FEATURE("sse4.2")
   AXON_HOST_FEATURE("avx")
   AXON_HOST_FEATURE("avx2")
@@ -232,10 +236,12 @@ std::unique_ptr<CpuKernel> jit_compile(const IndexProgram& p, const Schedule& s,
   llvm::raw_string_ostream os(ir);
   m->print(os, nullptr);
   os.flush();
-  auto jit = unwrap(llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(jtmb).create(), "creating the JIT");
+  auto jit = unwrap(llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(jtmb).create(),
+                    "creating the JIT");
   const llvm::DataLayout& dl = jit->getDataLayout();
   jit->getMainJITDylib().addGenerator(
-      unwrap(llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(dl.getGlobalPrefix()), "process symbols"));
+      unwrap(llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(dl.getGlobalPrefix()),
+             "process symbols"));
   if (auto err = jit->addIRModule(llvm::orc::ThreadSafeModule(std::move(m), std::move(ctx)))) {
     std::string msg;
     llvm::raw_string_ostream es(msg);
@@ -261,17 +267,21 @@ std::vector<AlignedBytes> run_on_buffers(const CpuKernel& k, const IndexProgram&
     size_t n = static_cast<size_t>(p.numel(t.name));
     size_t w = static_cast<size_t>(dtype_bytes(t.dtype));
     bufs[i].resize(std::max<size_t>(n * w, 1));
-    float* f = t.dtype == DType::F32 ? reinterpret_cast<float*>(bufs[i].data()) : nullptr;  // the common case, inline
+    float* f = t.dtype == DType::F32 ? reinterpret_cast<float*>(bufs[i].data())
+                                     : nullptr; // the common case, inline
     if (t.role == TensorRole::Input) {
       const TensorValue& in = inputs.at(t.name);
       if (f)
-        for (size_t j = 0; j < n; ++j) f[j] = static_cast<float>(in.data[j]);
+        for (size_t j = 0; j < n; ++j)
+          f[j] = static_cast<float>(in.data[j]);
       else
-        for (size_t j = 0; j < n; ++j) encode_element(t.dtype, in.data[j], bufs[i].data() + j * w);
+        for (size_t j = 0; j < n; ++j)
+          encode_element(t.dtype, in.data[j], bufs[i].data() + j * w);
     } else if (f) {
       std::fill(f, f + n, std::numeric_limits<float>::quiet_NaN());
     } else if (t.dtype != DType::Bool) {
-      for (size_t j = 0; j < n; ++j) encode_element(t.dtype, std::nan(""), bufs[i].data() + j * w);
+      for (size_t j = 0; j < n; ++j)
+        encode_element(t.dtype, std::nan(""), bufs[i].data() + j * w);
     } else {
       std::fill(bufs[i].begin(), bufs[i].end(), 0xAB);
     }
@@ -279,42 +289,49 @@ std::vector<AlignedBytes> run_on_buffers(const CpuKernel& k, const IndexProgram&
   }
   // The scratch, poisoned too: a kernel must not count on what it holds.
   AlignedBytes scratch(static_cast<size_t>(k.scratch_bytes()), 0xAB);
-  if (k.scratch_bytes() > 0) ptrs.push_back(scratch.data());
+  if (k.scratch_bytes() > 0)
+    ptrs.push_back(scratch.data());
   k.run(ptrs.data());
   return bufs;
 }
 
 double element_at(const AlignedBytes& buf, DType dtype, size_t offset) {
-  if (dtype == DType::F32) return reinterpret_cast<const float*>(buf.data())[offset];
+  if (dtype == DType::F32)
+    return reinterpret_cast<const float*>(buf.data())[offset];
   return decode_element(dtype, buf.data() + offset * static_cast<size_t>(dtype_bytes(dtype)));
 }
 
-}  // namespace
+} // namespace
 
-std::map<std::string, TensorValue> run_on_tensors(const CpuKernel& k, const IndexProgram& p,
-                                                  const std::map<std::string, TensorValue>& inputs) {
+std::map<std::string, TensorValue>
+run_on_tensors(const CpuKernel& k, const IndexProgram& p,
+               const std::map<std::string, TensorValue>& inputs) {
   std::vector<AlignedBytes> bufs = run_on_buffers(k, p, inputs);
   std::map<std::string, TensorValue> out;
   for (size_t i = 0; i < p.tensors().size(); ++i) {
     const TensorDecl& t = p.tensors()[i];
-    if (t.role == TensorRole::Input) continue;
+    if (t.role == TensorRole::Input)
+      continue;
     TensorValue v;
     v.shape = p.concrete_shape(t.name);
     size_t n = static_cast<size_t>(p.numel(t.name));
     v.data.resize(n);
-    for (size_t j = 0; j < n; ++j) v.data[j] = element_at(bufs[i], t.dtype, j);
+    for (size_t j = 0; j < n; ++j)
+      v.data[j] = element_at(bufs[i], t.dtype, j);
     out[t.name] = std::move(v);
   }
   return out;
 }
 
-std::vector<double> run_on_tensors_at(const CpuKernel& k, const IndexProgram& p, const TensorMap& inputs,
-                                      const std::map<std::string, std::vector<std::vector<int64_t>>>& points) {
+std::vector<double>
+run_on_tensors_at(const CpuKernel& k, const IndexProgram& p, const TensorMap& inputs,
+                  const std::map<std::string, std::vector<std::vector<int64_t>>>& points) {
   std::vector<AlignedBytes> bufs = run_on_buffers(k, p, inputs);
   std::vector<double> vals;
   for (auto& [t, list] : points) {
     size_t i = 0;
-    while (i < p.tensors().size() && p.tensors()[i].name != t) ++i;
+    while (i < p.tensors().size() && p.tensors()[i].name != t)
+      ++i;
     AXON_CHECK(i < p.tensors().size(), "no tensor " + t + " to sample");
     std::vector<int64_t> shape = p.concrete_shape(t);
     for (auto& idx : list) {
@@ -330,7 +347,8 @@ std::vector<double> run_on_tensors_at(const CpuKernel& k, const IndexProgram& p,
   return vals;
 }
 
-std::string compile_object(const IndexProgram& p, const Schedule& s, const CpuTarget& t, const std::string& name) {
+std::string compile_object(const IndexProgram& p, const Schedule& s, const CpuTarget& t,
+                           const std::string& name) {
   init_llvm();
   auto tm = unwrap(machine_builder(t).createTargetMachine(), "creating the target machine");
   llvm::LLVMContext ctx;
@@ -345,4 +363,4 @@ std::string compile_object(const IndexProgram& p, const Schedule& s, const CpuTa
   return std::string(buf.begin(), buf.end());
 }
 
-}  // namespace axon
+} // namespace axon
