@@ -384,6 +384,28 @@ TEST(IselCover, Avx2RowSumChunkOfEightLanes) {
   EXPECT_NE(e.find("variable 'j' has extent 24"), std::string::npos) << e;
 }
 
+TEST(IselCover, RankZeroTensorOperand) {
+  // npu: memset's real immediate `value` takes e[] (a scalar term); avx512: broadcast reads it
+  // from memory (a tensor term of rank 0).
+  for (const char* t : {"npu.json", "avx512.json"}) {
+    Selected s = select("where B = 5, N = 32\ninput x: f32[B, N]\ninput e: f32[]\n"
+                        "output y[b: B, n: N] = x[b, n] * e[]\n",
+                        "y", target(t));
+    ASSERT_TRUE(s.sel.found) << s.sel.reason;
+    const CoverOperand* e = nullptr;
+    for (auto& i : s.cover().instrs)
+      for (auto& o : i.operands)
+        if (o.term.tensor == "e")
+          e = &o;
+    ASSERT_TRUE(e) << dump(s);
+    EXPECT_TRUE(e->term.index.empty()) << dump(s);
+    EXPECT_EQ(e->term.kind, std::string(t) == "npu.json" ? TermKind::Scalar : TermKind::Tensor)
+        << dump(s);
+    TileCheck r = check_tile(s.program, s.stmt, target(t), s.cover(), tile({{"n", {16, 16}}}));
+    EXPECT_TRUE(r.ok) << check_text(r) << "\n" << dump(s);
+  }
+}
+
 TEST(IselCover, CheckFailsWhenTheCoverIsWrong) {
   // The same cover with its bias read from the scale: the check must see it.
   Selected s = select(kScaleBiasExp, "y", target("npu.json"));
