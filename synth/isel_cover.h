@@ -27,8 +27,9 @@
 // operand in exactly the layout the reader reads it (reader axis a is producer axis a).
 //
 // Per instruction: out_axes gives the Var each axis of the result operand carries (the last
-// instruction's are the statement's variables); `loops` are the Vars the instruction is called
-// once per value of (a statement variable no output axis carries); `dims` ties every instruction
+// instruction's are statement variables, or "" for a size-1 axis); `loops` are the Vars the
+// instruction is called once per value of (a Var it depends on that no output axis carries: the
+// rows r of an avx `x[r, n] * s[r]` whose vector runs along n); `dims` ties every instruction
 // dim the cover sizes to a Var (its size is that Var's extent in the tile) or to 1, with the
 // bounds the instruction imposes on it. A hoisted instruction computes a constant from
 // immediates: a backend runs it once, outside the tile loops.
@@ -36,6 +37,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
