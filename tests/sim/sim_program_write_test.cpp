@@ -73,5 +73,36 @@ TEST(SimProgramWrite, AfterEdgesKeepTheirTargetsWhenNamesRepeat) {
   EXPECT_EQ(q.instrs[2].name, "c");
 }
 
+TEST(SimProgramWrite, RolledLoopsKeepAfterEdges) {
+  // Sixteen blocks of (a copy named "c", a copy after it): rolled into one loop whose body names
+  // "c" each iteration; the loader resolves each edge to the latest earlier "c" again.
+  ProgramBuilder b;
+  b.input("x", "f32", 128, 64);
+  b.buffer("y_s", "SBUF", "f32", 128, 16 * 64);
+  NpuProgram p = b.load();
+  for (int k = 0; k < 16; ++k) {
+    for (int j = 0; j < 2; ++j) {
+      NpuInstr x = p.instrs[0];
+      x.instr = npu().find_instruction("tensor_copy");
+      x.engine = npu().find_engine("DVE");
+      x.queue = 0;
+      Tile a = p.instrs[0].operands.at("dst"), out = a;
+      out.object = 1;
+      out.offset = 64 * k;
+      x.operands = {{"a", a}, {"out", out}};
+      x.index = static_cast<int>(p.instrs.size());
+      x.name = j == 0 ? "c" : "";
+      x.after = j == 0 ? std::vector<int>{} : std::vector<int>{x.index - 1};
+      p.instrs.push_back(x);
+    }
+  }
+  p.uses.clear();
+  index_uses(p);
+  std::string text = write_npu_program(p);
+  EXPECT_NE(text.find("\"loop\""), std::string::npos) << text;
+  NpuProgram q = load_npu_program_from_string(text, npu());
+  EXPECT_EQ(program_difference(p, q), "");
+}
+
 } // namespace
 } // namespace axon
