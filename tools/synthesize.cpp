@@ -26,11 +26,13 @@
 #include <unistd.h>
 
 #include "emit/cpu/cpu_backend.h"
+#include "emit/cpu/lower_llvm.h"
 #include "emit/cpu/machine_model.h"
 #include "ir/error.h"
 #include "ir/frontend.h"
 #include "ir/hash.h"
 #include "isa/isa.h"
+#include "runtime/kernel_interface.h"
 #include "search/fuse.h"
 #include "search/instruction_costs.h"
 #include "search/measure_lock.h"
@@ -58,6 +60,15 @@ std::atomic<bool> g_interrupted{false};
 void on_sigint(int) { g_interrupted = true; }
 
 constexpr int kReportSchema = 1;
+
+// OUT/kernel.json: how to call the kernel compiled from P with schedule S for the CPU target T
+// (runtime/kernel_interface.h), for `library install`. The backend registry supplies it once the
+// CPU backend moves behind it.
+std::string kernel_interface_text(const IndexProgram& p, const Schedule& s, const CpuTarget& t) {
+  rt::KernelInterface k = rt::kernel_interface(p, t.isa, t.features, scratch_bytes(p, s));
+  k.backend = "llvm";
+  return rt::interface_to_json(k).dump(2) + "\n";
+}
 
 // Without --time-budget, instruction selection stops this long after the job started (its
 // default bound, docs/reliability.md); a selection it stops keeps the cost model's weights.
