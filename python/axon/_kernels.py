@@ -38,6 +38,7 @@ _pending = {}  # kernel name -> Future of its _mem entry, while one thread resol
 _warned = set()
 _lib = [None, set()]  # open library, names in it
 _rt = []
+profile = None  # a dict: kernel name -> [seconds of each run] (bench_training.py profile)
 
 
 class SynthesisWarning(UserWarning):
@@ -320,7 +321,10 @@ def run(prog):
     try:
         t0 = time.perf_counter()
         out = lib.run(name, **args)
-        stats["kernel_seconds"] += time.perf_counter() - t0
+        dt = time.perf_counter() - t0
+        stats["kernel_seconds"] += dt
+        if profile is not None:
+            profile.setdefault(name, []).append(dt)
     except rt.Error as e:
         _fallback(name, f"the runtime refused it: {e}")
         return None

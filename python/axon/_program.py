@@ -447,6 +447,12 @@ def run(prog):
         _store(t, env[id(t)])
 
 
+def fuse_max_nodes():
+    """The largest forward + backward graph (computed nodes) that runs as one program
+    (AXON_FUSE_MAX_NODES, default 64; the step of the 784-512-256-10 MLP has 22)."""
+    return int(os.environ.get("AXON_FUSE_MAX_NODES", "64"))
+
+
 def materialize(targets):
     """Compute TARGETS: forward-phase targets and the forward tensors the backward targets read
     in one program, then the backward targets in another."""
@@ -469,6 +475,14 @@ def materialize(targets):
                     stack.append(i)
                 else:
                     fwd.append(i)
+    if fwd and bwd:
+        # The loss and every gradient as one program (one kernel launch, the forward tensors
+        # the backward reads never leave it) unless that program is large: then forward and
+        # backward programs, each synthesized and checked on its own.
+        whole = Program(targets)
+        if len(whole.order) <= fuse_max_nodes():
+            run(whole)
+            return
     if fwd and bwd and _config.executor == "kernels":
         from . import _kernels
 

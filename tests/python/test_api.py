@@ -151,6 +151,38 @@ class Training(unittest.TestCase):
         opt.zero_grad()
         self.assertTrue(all(p.grad is None for p in ps))
 
+    def test_backward_is_one_program_unless_large(self):
+        """backward() computes the loss and every gradient as one program; a graph of more than
+        AXON_FUSE_MAX_NODES computed nodes runs as a forward and a backward program."""
+        model = nn.Sequential(nn.Linear(3, 5), nn.ReLU(), nn.Linear(5, 2))
+        x = axon.tensor(np.ones((4, 3), np.float32), batch=True)
+        y = axon.tensor(np.array([0, 1, 1, 0]), batch=True)
+        counts = {}
+        old = os.environ.get("AXON_FUSE_MAX_NODES")
+        try:
+            for limit in ("64", "3"):
+                os.environ["AXON_FUSE_MAX_NODES"] = limit
+                _program.trace = []
+                loss = F.cross_entropy(model(x), y)
+                loss.backward()
+                counts[limit] = [len(p.order) for p in _program.trace]
+                grads = [p.grad.numpy().copy() for p in model.parameters()]
+                if limit == "64":
+                    fused = (loss.item(), grads)
+                model.zero_grad()
+        finally:
+            _program.trace = None
+            if old is None:
+                os.environ.pop("AXON_FUSE_MAX_NODES")
+            else:
+                os.environ["AXON_FUSE_MAX_NODES"] = old
+        self.assertEqual(len(counts["64"]), 1, "loss and gradients in one program")
+        self.assertEqual(len(counts["3"]), 2, "forward and backward programs")
+        self.assertEqual(counts["64"][0], sum(counts["3"]))
+        self.assertAlmostEqual(loss.item(), fused[0], places=6)
+        for a, b in zip(grads, fused[1]):
+            np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
     def test_fashion_mnist_loader(self):
         if not os.path.exists(axon.datasets.FASHION_MNIST_DIR):
             self.skipTest("dataset-fashion-mnist is not installed (scripts/setup.sh)")
