@@ -44,6 +44,28 @@ def _dim(d):
     return "B" if d == T.B else str(d)
 
 
+def _reshape_index(n, v):
+    """The index expressions reading a reshape's input at the output's index variables V: the
+    row-major linear index of V over the regrouped dims, divided and reduced by the input's."""
+    lead = n.attrs["lead"]
+    out, inp = n._shape[lead:], n.inputs[0]._shape[lead:]
+    terms = []
+    for a, var in enumerate(v[lead:]):
+        stride = int(np.prod(out[a + 1:], dtype=np.int64))
+        terms.append(var if stride == 1 else f"{var} * {stride}")
+    lin = " + ".join(terms) if terms else "0"
+    idx = list(v[:lead])
+    for b, d in enumerate(inp):
+        stride = int(np.prod(inp[b + 1:], dtype=np.int64))
+        e = lin
+        if stride != 1:
+            e = f"({e}) / {stride}" if " " in e else f"{e} / {stride}"
+        if b > 0:
+            e = f"({e}) % {d}" if " " in e else f"{e} % {d}"
+        idx.append(e)
+    return idx
+
+
 _text_cache = {}  # Program.signature() -> (text, [(statement, index in order)])
 
 
@@ -161,6 +183,8 @@ class Program:
             return [f"{lhs} = {self.bref(n.inputs[0], n._shape, v)}"]
         if op == "permute":
             return [f"{lhs} = {self.ref(n.inputs[0], [v[1], v[0]])}"]
+        if op == "reshape":
+            return [f"{lhs} = {self.ref(n.inputs[0], _reshape_index(n, v))}"]
         if op == "sum":
             x = n.inputs[0]
             red, keep = n.attrs["red"], n.attrs["keep"]
@@ -351,6 +375,8 @@ class Program:
                     r = np.broadcast_to(a[0], conc(n._shape))
                 elif op == "permute":
                     r = a[0].T
+                elif op == "reshape":
+                    r = a[0].reshape(conc(n._shape))
                 elif op == "sum":
                     x = a[0]
                     red, keep = n.attrs["red"], n.attrs["keep"]

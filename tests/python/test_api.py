@@ -183,6 +183,26 @@ class Training(unittest.TestCase):
         for a, b in zip(grads, fused[1]):
             np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
 
+    def test_reshape_errors_and_dropout_modes(self):
+        x = axon.tensor(np.ones((4, 3, 2), np.float32), batch=True, capacity=8)
+        with self.assertRaises(axon.ShapeError) as e:
+            x.reshape(8, 3)  # the batch dim must stay
+        self.assertIn("test_api.py:", str(e.exception))
+        self.assertIn("x.reshape(8, 3)", str(e.exception))
+        with self.assertRaises(axon.ShapeError) as e:
+            x.reshape(4, 5)
+        self.assertIn("does not hold the 6 elements", str(e.exception))
+        self.assertEqual(nn.Flatten()(x).shape, (4, 6))
+        drop = nn.Sequential(nn.Flatten(), nn.Dropout(0.5))
+        v = drop(x).numpy()
+        self.assertEqual(v.shape, (4, 6))
+        self.assertTrue(set(np.unique(v).tolist()) <= {0.0, 2.0}, "kept elements scaled by 2")
+        self.assertGreater(int((v == 0).sum()), 0)
+        drop.eval()
+        np.testing.assert_array_equal(drop(x).numpy(), np.ones((4, 6), np.float32))
+        a = F.dropout(x, 0.3, seed=4).numpy()
+        np.testing.assert_array_equal(a, F.dropout(x, 0.3, seed=4).numpy(), "same seed, same mask")
+
     def test_fashion_mnist_loader(self):
         if not os.path.exists(axon.datasets.FASHION_MNIST_DIR):
             self.skipTest("dataset-fashion-mnist is not installed (scripts/setup.sh)")

@@ -172,6 +172,20 @@ class GradCheck(unittest.TestCase):
         self.check(lambda a: F.layer_norm(a, (6,)), self.r(4, 6))
         self.check(lambda a, w: F.rms_norm(a, 6, w), self.r(4, 6), self.r(6, seed=1))
 
+    def test_reshape_flatten_dropout(self):
+        a = self.r(2, 3, 4)
+        self.check(lambda x: x.reshape(4, 6), a)
+        self.check(lambda x: x.reshape(-1), a)
+        self.check(lambda x: x.flatten(1) * x.reshape(2, 12).exp(), a)
+        self.check(lambda x: F.flatten(x, 0, 1).sum(0), a)
+        self.check(lambda x: F.dropout(x, 0.3, seed=5), self.r(6, 7))
+        self.check(lambda x: F.dropout(x * x, 0.5, seed=6).reshape(42), self.r(6, 7))
+        # batch tensors: the batch dim stays, the rest is regrouped; padded rows get zero
+        x = self.r(8, 3, 4)
+        self.check(lambda a: a.flatten(1), x, batch=8, n=5)
+        self.check(lambda a: a.reshape(5, 2, 6).sum(1), x, batch=8, n=5)
+        self.check(lambda a: F.dropout(a.flatten(1), 0.25, seed=2).mean(0), x, batch=8, n=5)
+
     def test_batch_padding(self):
         # 5 valid rows of a batch of 8: padded rows weigh 0 in every reduction over the batch.
         x = self.r(8, 4) * 2
