@@ -115,10 +115,22 @@ def time_budget():
     return float(os.environ.get("AXON_TIME_BUDGET", "6"))
 
 
+_names = {}  # (canonical text, batch size) -> kernel name
+
+
 def kernel_name(prog):
-    """ax_ + the first 16 hex digits of the sha256 of the canonical text and the batch size."""
-    h = hashlib.sha256((prog.text() + f"# B = {prog.cap}\n").encode()).hexdigest()
-    return "ax_" + h[:16]
+    """ax_ + the first 16 hex digits of the sha256 of the canonical text and the batch size
+    (remembered per text: a training step reuses the same text objects, whose hash Python
+    caches, so a step hashes no program text)."""
+    key = (prog.text(), prog.cap)
+    name = _names.get(key)
+    if name is None:
+        h = hashlib.sha256((key[0] + f"# B = {prog.cap}\n").encode()).hexdigest()
+        name = "ax_" + h[:16]
+        if len(_names) > 4096:
+            _names.clear()
+        _names[key] = name
+    return name
 
 
 def _open_library(refresh=False):

@@ -54,7 +54,7 @@ class _Flat:
                 view.fill(0)
                 continue
             g = p.grad._materialize()
-            if not np.shares_memory(g, view):
+            if g is not view and not np.shares_memory(g, view):
                 np.copyto(view, g.reshape(view.shape))
 
     def leaf(self, arr):
