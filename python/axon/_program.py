@@ -479,9 +479,40 @@ def fuse_max_nodes():
     return int(os.environ.get("AXON_FUSE_MAX_NODES", "64"))
 
 
+def split_max_nodes():
+    """The most computed nodes of one program once a step is split (AXON_SPLIT_MAX_NODES,
+    default 64): a larger forward or backward graph runs as consecutive programs of at most
+    this many nodes (a linear layer with its activation is 3-4 forward and 4-5 backward nodes)."""
+    return max(1, int(os.environ.get("AXON_SPLIT_MAX_NODES", "64")))
+
+
+def _run_sized(targets, limit):
+    """Run the program computing TARGETS; when it has more than LIMIT computed nodes, as
+    consecutive programs of at most LIMIT nodes each in topological order (a few layers each),
+    every piece materializing the tensors later pieces read."""
+    prog = Program(targets)
+    if len(prog.order) <= limit:
+        run(prog)
+        return
+    order = prog.order
+    pos = {id(n): k for k, n in enumerate(order)}
+    want = {id(t) for t in prog.targets}
+    last_use = {}
+    for k, n in enumerate(order):
+        for i in n.inputs:
+            if id(i) in pos:
+                last_use[id(i)] = k
+    for start in range(0, len(order), limit):
+        end = start + limit
+        outs = [n for n in order[start:end] if id(n) in want or last_use.get(id(n), -1) >= end]
+        run(Program(outs))
+
+
 def materialize(targets):
-    """Compute TARGETS: forward-phase targets and the forward tensors the backward targets read
-    in one program, then the backward targets in another."""
+    """Compute TARGETS: the loss and every gradient as one program when the graph is small
+    (fuse_max_nodes), else forward-phase targets and the forward tensors the backward targets
+    read in one program, then the backward targets in another, each cut into pieces of at most
+    split_max_nodes nodes."""
     targets = [t for t in targets if t._value is None]
     if not targets:
         return
@@ -509,13 +540,16 @@ def materialize(targets):
         if len(whole.order) <= fuse_max_nodes():
             run(whole)
             return
+    limit = split_max_nodes()
     if fwd and bwd and _config.executor == "kernels":
         from . import _kernels
 
         # The backward program's text does not depend on the forward values: find or
         # synthesize its kernel while the forward program's kernel is found or synthesized.
-        _kernels.prefetch(Program(bwd, assume_inputs=fwd))
+        bprog = Program(bwd, assume_inputs=fwd)
+        if len(bprog.order) <= limit:
+            _kernels.prefetch(bprog)
     if fwd:
-        run(Program(fwd))
+        _run_sized(fwd, limit)
     if bwd:
-        run(Program(bwd))
+        _run_sized(bwd, limit)

@@ -3,6 +3,7 @@
 against central finite differences, to 1e-6; padded batch rows get zero gradient; and every
 program the checks run (forward and backward) passes `axon-synth check` with the batch dim
 symbolic and bound, when axon-synth is built (AXON_SYNTH or build/tools/axon-synth)."""
+import os
 import sys
 import unittest
 
@@ -196,6 +197,19 @@ class GradCheck(unittest.TestCase):
             return F.cross_entropy(F.linear(F.relu(a) + 0.1, axon.tensor(w)),
                                    axon.tensor(idx[:5], batch=True, capacity=8))
         self.check(model, x, batch=8, n=5)
+        # the same split into forward and backward programs of at most 2 nodes each
+        old = {k: os.environ.get(k) for k in ("AXON_FUSE_MAX_NODES", "AXON_SPLIT_MAX_NODES")}
+        os.environ["AXON_FUSE_MAX_NODES"], os.environ["AXON_SPLIT_MAX_NODES"] = "0", "2"
+        try:
+            progs = self.check(model, x, batch=8, n=5)
+        finally:
+            for k, v in old.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        self.assertGreater(len(progs), 4)
+        self.assertLessEqual(max(len(p.order) for p in progs), 2)
         self.check(lambda a: F.mse_loss(a, a * 0.5 + 1.0), x, batch=8, n=5)
         self.check(lambda a: a.mean(0), x, batch=8, n=5)
         self.check(lambda a: F.layer_norm(a, 4).sum(), x, batch=8, n=5)
