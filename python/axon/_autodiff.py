@@ -50,6 +50,8 @@ def _vjp(node, g):
             a, b = ins
             return [_unbroadcast(g / b, a._shape) if need[0] else None,
                     _unbroadcast(-(g * y) / b, b._shape) if need[1] else None]
+        if fn == "dropout":
+            return [T.ew("dropout", g, ins[1], ins[2]) if need[0] else None, None, None]
         x = ins[0]
         if fn == "neg":
             d = -g
@@ -92,6 +94,8 @@ def _vjp(node, g):
         if need[1]:
             gb = _contract_grad(a, g, sa, so, sb, b)
         return [ga, gb]
+    if op == "reshape":
+        return [T._new("reshape", (g,), {"lead": node.attrs["lead"]}, ins[0]._shape, ins[0].batch)]
     if op == "permute":
         return [T._new("permute", (g,), {"perm": (1, 0)}, ins[0]._shape, None)]
     if op == "softmax":

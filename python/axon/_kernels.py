@@ -38,6 +38,7 @@ _pending = {}  # kernel name -> Future of its _mem entry, while one thread resol
 _warned = set()
 _lib = [None, set()]  # open library, names in it
 _rt = []
+profile = None  # a dict: kernel name -> [seconds of each run] (bench_training.py profile)
 
 
 class SynthesisWarning(UserWarning):
@@ -114,10 +115,22 @@ def time_budget():
     return float(os.environ.get("AXON_TIME_BUDGET", "6"))
 
 
+_names = {}  # (canonical text, batch size) -> kernel name
+
+
 def kernel_name(prog):
-    """ax_ + the first 16 hex digits of the sha256 of the canonical text and the batch size."""
-    h = hashlib.sha256((prog.text() + f"# B = {prog.cap}\n").encode()).hexdigest()
-    return "ax_" + h[:16]
+    """ax_ + the first 16 hex digits of the sha256 of the canonical text and the batch size
+    (remembered per text: a training step reuses the same text objects, whose hash Python
+    caches, so a step hashes no program text)."""
+    key = (prog.text(), prog.cap)
+    name = _names.get(key)
+    if name is None:
+        h = hashlib.sha256((key[0] + f"# B = {prog.cap}\n").encode()).hexdigest()
+        name = "ax_" + h[:16]
+        if len(_names) > 4096:
+            _names.clear()
+        _names[key] = name
+    return name
 
 
 def _open_library(refresh=False):
@@ -320,7 +333,10 @@ def run(prog):
     try:
         t0 = time.perf_counter()
         out = lib.run(name, **args)
-        stats["kernel_seconds"] += time.perf_counter() - t0
+        dt = time.perf_counter() - t0
+        stats["kernel_seconds"] += dt
+        if profile is not None:
+            profile.setdefault(name, []).append(dt)
     except rt.Error as e:
         _fallback(name, f"the runtime refused it: {e}")
         return None

@@ -44,6 +44,28 @@ def _dim(d):
     return "B" if d == T.B else str(d)
 
 
+def _reshape_index(n, v):
+    """The index expressions reading a reshape's input at the output's index variables V: the
+    row-major linear index of V over the regrouped dims, divided and reduced by the input's."""
+    lead = n.attrs["lead"]
+    out, inp = n._shape[lead:], n.inputs[0]._shape[lead:]
+    terms = []
+    for a, var in enumerate(v[lead:]):
+        stride = int(np.prod(out[a + 1:], dtype=np.int64))
+        terms.append(var if stride == 1 else f"{var} * {stride}")
+    lin = " + ".join(terms) if terms else "0"
+    idx = list(v[:lead])
+    for b, d in enumerate(inp):
+        stride = int(np.prod(inp[b + 1:], dtype=np.int64))
+        e = lin
+        if stride != 1:
+            e = f"({e}) / {stride}" if " " in e else f"{e} / {stride}"
+        if b > 0:
+            e = f"({e}) % {d}" if " " in e else f"{e} % {d}"
+        idx.append(e)
+    return idx
+
+
 _text_cache = {}  # Program.signature() -> (text, [(statement, index in order)])
 
 
@@ -161,6 +183,8 @@ class Program:
             return [f"{lhs} = {self.bref(n.inputs[0], n._shape, v)}"]
         if op == "permute":
             return [f"{lhs} = {self.ref(n.inputs[0], [v[1], v[0]])}"]
+        if op == "reshape":
+            return [f"{lhs} = {self.ref(n.inputs[0], _reshape_index(n, v))}"]
         if op == "sum":
             x = n.inputs[0]
             red, keep = n.attrs["red"], n.attrs["keep"]
@@ -351,6 +375,8 @@ class Program:
                     r = np.broadcast_to(a[0], conc(n._shape))
                 elif op == "permute":
                     r = a[0].T
+                elif op == "reshape":
+                    r = a[0].reshape(conc(n._shape))
                 elif op == "sum":
                     x = a[0]
                     red, keep = n.attrs["red"], n.attrs["keep"]
@@ -447,9 +473,46 @@ def run(prog):
         _store(t, env[id(t)])
 
 
+def fuse_max_nodes():
+    """The largest forward + backward graph (computed nodes) that runs as one program
+    (AXON_FUSE_MAX_NODES, default 64; the step of the 784-512-256-10 MLP has 22)."""
+    return int(os.environ.get("AXON_FUSE_MAX_NODES", "64"))
+
+
+def split_max_nodes():
+    """The most computed nodes of one program once a step is split (AXON_SPLIT_MAX_NODES,
+    default 64): a larger forward or backward graph runs as consecutive programs of at most
+    this many nodes (a linear layer with its activation is 3-4 forward and 4-5 backward nodes)."""
+    return max(1, int(os.environ.get("AXON_SPLIT_MAX_NODES", "64")))
+
+
+def _run_sized(targets, limit):
+    """Run the program computing TARGETS; when it has more than LIMIT computed nodes, as
+    consecutive programs of at most LIMIT nodes each in topological order (a few layers each),
+    every piece materializing the tensors later pieces read."""
+    prog = Program(targets)
+    if len(prog.order) <= limit:
+        run(prog)
+        return
+    order = prog.order
+    pos = {id(n): k for k, n in enumerate(order)}
+    want = {id(t) for t in prog.targets}
+    last_use = {}
+    for k, n in enumerate(order):
+        for i in n.inputs:
+            if id(i) in pos:
+                last_use[id(i)] = k
+    for start in range(0, len(order), limit):
+        end = start + limit
+        outs = [n for n in order[start:end] if id(n) in want or last_use.get(id(n), -1) >= end]
+        run(Program(outs))
+
+
 def materialize(targets):
-    """Compute TARGETS: forward-phase targets and the forward tensors the backward targets read
-    in one program, then the backward targets in another."""
+    """Compute TARGETS: the loss and every gradient as one program when the graph is small
+    (fuse_max_nodes), else forward-phase targets and the forward tensors the backward targets
+    read in one program, then the backward targets in another, each cut into pieces of at most
+    split_max_nodes nodes."""
     targets = [t for t in targets if t._value is None]
     if not targets:
         return
@@ -469,13 +532,24 @@ def materialize(targets):
                     stack.append(i)
                 else:
                     fwd.append(i)
+    if fwd and bwd:
+        # The loss and every gradient as one program (one kernel launch, the forward tensors
+        # the backward reads never leave it) unless that program is large: then forward and
+        # backward programs, each synthesized and checked on its own.
+        whole = Program(targets)
+        if len(whole.order) <= fuse_max_nodes():
+            run(whole)
+            return
+    limit = split_max_nodes()
     if fwd and bwd and _config.executor == "kernels":
         from . import _kernels
 
         # The backward program's text does not depend on the forward values: find or
         # synthesize its kernel while the forward program's kernel is found or synthesized.
-        _kernels.prefetch(Program(bwd, assume_inputs=fwd))
+        bprog = Program(bwd, assume_inputs=fwd)
+        if len(bprog.order) <= limit:
+            _kernels.prefetch(bprog)
     if fwd:
-        run(Program(fwd))
+        _run_sized(fwd, limit)
     if bwd:
-        run(Program(bwd))
+        _run_sized(bwd, limit)

@@ -193,6 +193,15 @@ class Tensor:
     def mean(self, dim=None, keepdim=False):
         return reduce_mean(self, dim, keepdim)
 
+    def reshape(self, *shape):
+        return reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
+
+    def view(self, *shape):
+        return self.reshape(*shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return flatten(self, start_dim, end_dim)
+
     @property
     def T(self):
         return transpose(self)
@@ -336,6 +345,9 @@ EW = {
     "relu": (1, lambda a: np.maximum(a, 0), "max({0}, 0.0)"),
     "square": (1, lambda a: a * a, "({0} * {0})"),
     "powc": (1, None, "pow({0}, {p})"),
+    # dropout(x, u, p): x / (1 - p) where the uniform draw u >= p, else 0 (also its gradient)
+    "dropout": (3, lambda x, u, p: np.where(u >= p, x / (1 - p), 0).astype(x.dtype),
+                "select({1} >= {2}, {0} / (1.0 - {2}), 0.0)"),
     # d relu(x) / dx applied to g: select(x > 0, g, 0)
     "relu_grad": (2, lambda x, g: np.where(x > 0, g, 0).astype(g.dtype), "select({0} > 0.0, {1}, 0.0)"),
 }
@@ -487,6 +499,74 @@ def linear(x, w, bias=None):
     if bias is not None:
         y = y + bias
     return y
+
+
+def reshape(x, shape):
+    """X with the same elements (row-major order) in SHAPE (one entry may be -1). A batch
+    tensor keeps its leading batch dim: SHAPE starts with its row count (x.shape[0]) or -1 there
+    is not allowed; only the other dims are regrouped. Emitted as an index remapping
+    (y[i, j] = x[i, j / 28, j % 28]), never a copy in the graph's layout."""
+    x = _as_tensor(x)
+    shape = [int(d) if not isinstance(d, str) else d for d in shape]
+    lead = 0
+    if x.batch is not None and x._shape and x._shape[0] == B:
+        if not shape or shape[0] not in (x.shape[0], B):
+            raise shape_error(
+                f"reshape of a batch tensor {shape_text(x._shape)} must keep the batch dim first "
+                f"(got {list(shape)})", hint="e.g. x.reshape(x.shape[0], -1) or x.flatten(1)")
+        lead = 1
+    elif B in x._shape:
+        raise shape_error("reshape: the batch dim must be the leading dim")
+    rest, old = shape[lead:], x._shape[lead:]
+    total = math.prod(old)
+    if sum(1 for d in rest if d == -1) > 1 or any(d != -1 and (not isinstance(d, int) or d < 0)
+                                                   for d in rest):
+        raise shape_error(f"reshape: invalid shape {list(shape)} (sizes >= 0, at most one -1)")
+    if -1 in rest:
+        known = math.prod(d for d in rest if d != -1)
+        if known == 0 or total % known:
+            raise shape_error(f"reshape: cannot infer -1 in {list(shape)} for a tensor of "
+                              f"{shape_text(x._shape)}")
+        rest = [total // known if d == -1 else d for d in rest]
+    if math.prod(rest) != total:
+        raise shape_error(f"reshape: shape {list(shape)} does not hold the {total} elements of "
+                          f"{shape_text(x._shape)}" + (" per row" if lead else ""))
+    new = tuple(x._shape[:lead]) + tuple(rest)
+    if new == x._shape:
+        return x
+    return _new("reshape", (x,), {"lead": lead}, new, x.batch)
+
+
+def flatten(x, start_dim=0, end_dim=-1):
+    """Dims START_DIM..END_DIM merged into one (PyTorch's flatten)."""
+    x = _as_tensor(x)
+    if x.ndim == 0:
+        return reshape(x, (1,))
+    s, e = _axes(start_dim, x.ndim)[0], _axes(end_dim, x.ndim)[0]
+    if s > e:
+        raise shape_error(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    if B in x._shape[s: e + 1] and s != e:
+        raise shape_error("flatten: the batch dim cannot be merged with others (use flatten(1))")
+    shape = list(x.shape[:s]) + [math.prod(x.shape[s: e + 1])] + list(x.shape[e + 1:])
+    return reshape(x, shape)
+
+
+def dropout(x, p, seed=None):
+    """Zero each element with probability P and scale the rest by 1 / (1 - P). The uniform
+    draws are an input made here from SEED (else axon's generator), P a rank-0 input: one kernel
+    serves every step and every rate."""
+    from . import _random
+
+    x = _as_tensor(x)
+    _check_float([x], "dropout")
+    if not 0.0 <= p <= 1.0:
+        raise shape_error(f"dropout probability must be in [0, 1], got {p}")
+    rng = np.random.default_rng(seed) if seed is not None else _random.generator()
+    conc = tuple(x.batch[1] if d == B else d for d in x._shape)
+    dtype = _config.default_dtype()
+    u = _leaf_value(rng.random(conc, dtype=np.float64).astype(dtype), x._shape, x.batch)
+    pr = _leaf_value(np.array(p, dtype), (), None)
+    return ew("dropout", x, u, pr)
 
 
 def transpose(x):

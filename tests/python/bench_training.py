@@ -4,6 +4,10 @@
   bench_training.py accuracy [--seeds 5] [--epochs 10]
       784-256-10, Adam 1e-3, batch 128: test accuracy per epoch of axon (synthesized kernels) and
       PyTorch from the same initialization and the same batches; mean of the last 3 epochs.
+  bench_training.py profile [--steps 50]
+      where a step's time goes at 784-256-10 batch 128 (Adam): per kernel (median per step), the
+      Python phases (recording the graph, autodiff, building programs, running them) and the
+      functions with the most own time (cProfile).
   bench_training.py speed [--steps 50] [--blocks 5]
       per-step time of axon and PyTorch (each thread count in --threads, best taken), alternating
       blocks of steps, at 784-256-10 batch 128 and 784-512-256-10 batch 512; axon's time in
@@ -140,12 +144,65 @@ def speed(args):
               + f"); axon/PyTorch {am / tm:.2f}x", flush=True)
 
 
+def profile(args):
+    import cProfile
+    import pstats
+
+    from axon import _kernels
+
+    (xtr, ytr), _ = axon.datasets.fashion_mnist()
+    axon.manual_seed(0)
+    model = mlp((784, 256, 10))
+    opt = axon.optim.Adam(model.parameters(), lr=1e-3)
+    batches = list(axon.datasets.DatasetIterator(xtr[: 128 * args.steps], ytr[: 128 * args.steps], 128))
+    phases = {"record forward": 0.0, "zero_grad": 0.0, "backward": 0.0, "step": 0.0, "item": 0.0}
+
+    def block(timed):
+        for x, y in batches:
+            t0 = time.perf_counter()
+            loss = F.cross_entropy(model(x), y)
+            t1 = time.perf_counter()
+            opt.zero_grad()
+            t2 = time.perf_counter()
+            loss.backward()
+            t3 = time.perf_counter()
+            opt.step()
+            t4 = time.perf_counter()
+            loss.item()
+            t5 = time.perf_counter()
+            if timed:
+                for k, a, b in (("record forward", t0, t1), ("zero_grad", t1, t2),
+                                ("backward", t2, t3), ("step", t3, t4), ("item", t4, t5)):
+                    phases[k] += b - a
+
+    block(False)  # synthesis / warm-up
+    _kernels.profile = {}
+    t0 = time.perf_counter()
+    block(True)
+    total = (time.perf_counter() - t0) / len(batches)
+    print(f"784-256-10 batch 128 adam: {1e3 * total:.3f} ms/step over {len(batches)} steps")
+    for k, v in phases.items():
+        print(f"  phase {k:15s} {1e3 * v / len(batches):.3f} ms")
+    ksum = 0.0
+    for name, ts in _kernels.profile.items():
+        per = np.median(ts) * len(ts) / len(batches)
+        ksum += sum(ts) / len(batches)
+        print(f"  kernel {name}: {len(ts) / len(batches):.0f} run(s)/step, median {1e3 * np.median(ts):.3f} ms")
+    print(f"  kernels total {1e3 * ksum:.3f} ms/step; Python {100 * (total - ksum) / total:.0f}% of the step")
+    _kernels.profile = None
+    pr = cProfile.Profile()
+    pr.enable()
+    block(False)
+    pr.disable()
+    pstats.Stats(pr).sort_stats("tottime").print_stats(25)
+
+
 ap = argparse.ArgumentParser()
-ap.add_argument("what", choices=["accuracy", "speed"])
+ap.add_argument("what", choices=["accuracy", "speed", "profile"])
 ap.add_argument("--seeds", type=int, default=5)
 ap.add_argument("--epochs", type=int, default=10)
 ap.add_argument("--steps", type=int, default=50)
 ap.add_argument("--blocks", type=int, default=5)
 ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
 args = ap.parse_args()
-accuracy(args) if args.what == "accuracy" else speed(args)
+{"accuracy": accuracy, "speed": speed, "profile": profile}[args.what](args)

@@ -151,6 +151,66 @@ class Training(unittest.TestCase):
         opt.zero_grad()
         self.assertTrue(all(p.grad is None for p in ps))
 
+    def test_backward_is_one_program_unless_large(self):
+        """backward() computes the loss and every gradient as one program; a graph of more than
+        AXON_FUSE_MAX_NODES computed nodes runs as a forward and a backward program, and each
+        of those in pieces of at most AXON_SPLIT_MAX_NODES nodes."""
+        model = nn.Sequential(nn.Linear(3, 5), nn.ReLU(), nn.Linear(5, 2))
+        x = axon.tensor(np.ones((4, 3), np.float32), batch=True)
+        y = axon.tensor(np.array([0, 1, 1, 0]), batch=True)
+        counts = {}
+        keys = ("AXON_FUSE_MAX_NODES", "AXON_SPLIT_MAX_NODES")
+        old = {k: os.environ.get(k) for k in keys}
+        try:
+            for fuse, split in (("64", "64"), ("3", "64"), ("3", "2")):
+                os.environ["AXON_FUSE_MAX_NODES"], os.environ["AXON_SPLIT_MAX_NODES"] = fuse, split
+                _program.trace = []
+                loss = F.cross_entropy(model(x), y)
+                loss.backward()
+                counts[fuse, split] = [len(p.order) for p in _program.trace]
+                grads = [p.grad.numpy().copy() for p in model.parameters()]
+                if fuse == "64":
+                    fused = (loss.item(), grads)
+                else:
+                    self.assertAlmostEqual(loss.item(), fused[0], places=6)
+                    for a, b in zip(grads, fused[1]):
+                        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+                model.zero_grad()
+        finally:
+            _program.trace = None
+            for k, v in old.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        self.assertEqual(len(counts["64", "64"]), 1, "loss and gradients in one program")
+        self.assertEqual(len(counts["3", "64"]), 2, "forward and backward programs")
+        self.assertEqual(counts["64", "64"][0], sum(counts["3", "64"]))
+        pieces = counts["3", "2"]
+        self.assertGreater(len(pieces), 4)
+        self.assertLessEqual(max(pieces), 2, "no program above AXON_SPLIT_MAX_NODES")
+        self.assertEqual(sum(pieces), counts["64", "64"][0], "every node computed once")
+
+    def test_reshape_errors_and_dropout_modes(self):
+        x = axon.tensor(np.ones((4, 3, 2), np.float32), batch=True, capacity=8)
+        with self.assertRaises(axon.ShapeError) as e:
+            x.reshape(8, 3)  # the batch dim must stay
+        self.assertIn("test_api.py:", str(e.exception))
+        self.assertIn("x.reshape(8, 3)", str(e.exception))
+        with self.assertRaises(axon.ShapeError) as e:
+            x.reshape(4, 5)
+        self.assertIn("does not hold the 6 elements", str(e.exception))
+        self.assertEqual(nn.Flatten()(x).shape, (4, 6))
+        drop = nn.Sequential(nn.Flatten(), nn.Dropout(0.5))
+        v = drop(x).numpy()
+        self.assertEqual(v.shape, (4, 6))
+        self.assertTrue(set(np.unique(v).tolist()) <= {0.0, 2.0}, "kept elements scaled by 2")
+        self.assertGreater(int((v == 0).sum()), 0)
+        drop.eval()
+        np.testing.assert_array_equal(drop(x).numpy(), np.ones((4, 6), np.float32))
+        a = F.dropout(x, 0.3, seed=4).numpy()
+        np.testing.assert_array_equal(a, F.dropout(x, 0.3, seed=4).numpy(), "same seed, same mask")
+
     def test_fashion_mnist_loader(self):
         if not os.path.exists(axon.datasets.FASHION_MNIST_DIR):
             self.skipTest("dataset-fashion-mnist is not installed (scripts/setup.sh)")

@@ -3,6 +3,7 @@
 against central finite differences, to 1e-6; padded batch rows get zero gradient; and every
 program the checks run (forward and backward) passes `axon-synth check` with the batch dim
 symbolic and bound, when axon-synth is built (AXON_SYNTH or build/tools/axon-synth)."""
+import os
 import sys
 import unittest
 
@@ -172,6 +173,20 @@ class GradCheck(unittest.TestCase):
         self.check(lambda a: F.layer_norm(a, (6,)), self.r(4, 6))
         self.check(lambda a, w: F.rms_norm(a, 6, w), self.r(4, 6), self.r(6, seed=1))
 
+    def test_reshape_flatten_dropout(self):
+        a = self.r(2, 3, 4)
+        self.check(lambda x: x.reshape(4, 6), a)
+        self.check(lambda x: x.reshape(-1), a)
+        self.check(lambda x: x.flatten(1) * x.reshape(2, 12).exp(), a)
+        self.check(lambda x: F.flatten(x, 0, 1).sum(0), a)
+        self.check(lambda x: F.dropout(x, 0.3, seed=5), self.r(6, 7))
+        self.check(lambda x: F.dropout(x * x, 0.5, seed=6).reshape(42), self.r(6, 7))
+        # batch tensors: the batch dim stays, the rest is regrouped; padded rows get zero
+        x = self.r(8, 3, 4)
+        self.check(lambda a: a.flatten(1), x, batch=8, n=5)
+        self.check(lambda a: a.reshape(5, 2, 6).sum(1), x, batch=8, n=5)
+        self.check(lambda a: F.dropout(a.flatten(1), 0.25, seed=2).mean(0), x, batch=8, n=5)
+
     def test_batch_padding(self):
         # 5 valid rows of a batch of 8: padded rows weigh 0 in every reduction over the batch.
         x = self.r(8, 4) * 2
@@ -182,6 +197,19 @@ class GradCheck(unittest.TestCase):
             return F.cross_entropy(F.linear(F.relu(a) + 0.1, axon.tensor(w)),
                                    axon.tensor(idx[:5], batch=True, capacity=8))
         self.check(model, x, batch=8, n=5)
+        # the same split into forward and backward programs of at most 2 nodes each
+        old = {k: os.environ.get(k) for k in ("AXON_FUSE_MAX_NODES", "AXON_SPLIT_MAX_NODES")}
+        os.environ["AXON_FUSE_MAX_NODES"], os.environ["AXON_SPLIT_MAX_NODES"] = "0", "2"
+        try:
+            progs = self.check(model, x, batch=8, n=5)
+        finally:
+            for k, v in old.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        self.assertGreater(len(progs), 4)
+        self.assertLessEqual(max(len(p.order) for p in progs), 2)
         self.check(lambda a: F.mse_loss(a, a * 0.5 + 1.0), x, batch=8, n=5)
         self.check(lambda a: a.mean(0), x, batch=8, n=5)
         self.check(lambda a: F.layer_norm(a, 4).sum(), x, batch=8, n=5)

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Every op through synthesized kernels against PyTorch autograd (<= 1e-4): one model that uses
 linear, layer_norm, gelu (both forms), silu, tanh, sigmoid, rms_norm, exp, log, sqrt, rsqrt, div,
-softmax, log_softmax, mse_loss and cross_entropy on a padded batch; its loss and every parameter
+softmax, log_softmax, mse_loss, cross_entropy, reshape/flatten and dropout on a padded batch; its loss and every parameter
 gradient. A program that falls back to numpy fails the test. Without python3-torch, the float64
 numpy executor is the reference. (ctest: python_ops_kernels, label slow.)"""
 import sys
@@ -29,11 +29,12 @@ P = {k: v.astype(np.float32) for k, v in P.items()}
 
 
 def model(F, p, x, y, onehot, lib):
-    h = F.linear(x, p["w1"], p["b1"])
+    h = F.linear(x.reshape(x.shape[0], 3, 4).flatten(1), p["w1"], p["b1"])
     h = F.layer_norm(h, (24,), p["g"], p["beta"])
     a = F.gelu(h) + F.silu(h) * lib.sigmoid(h) - lib.tanh(h) * 0.5
     a = F.rms_norm(a, (24,), p["r"]) if lib.rms else a * lib.rsqrt((a * a).mean(-1, keepdim=True) + 1e-6) * p["r"]
     a = F.gelu(a, approximate="tanh") + lib.sqrt(a * a + 1.0) - lib.log(a * a + 2.0) / 3.0
+    a = lib.dropout(a)
     z = F.linear(a, p["w2"], p["b2"])
     loss = F.cross_entropy(z, y)
     loss = loss + F.mse_loss(F.softmax(z, -1), onehot) + (lib.exp(F.log_softmax(z, -1)) * onehot).mean()
@@ -45,6 +46,16 @@ class AxonLib:
     sigmoid, tanh = staticmethod(lambda t: t.sigmoid()), staticmethod(lambda t: t.tanh())
     rsqrt, sqrt = staticmethod(lambda t: t.rsqrt()), staticmethod(lambda t: t.sqrt())
     log, exp = staticmethod(lambda t: t.log()), staticmethod(lambda t: t.exp())
+    dropout = staticmethod(lambda t: F.dropout(t, DROP_P, seed=DROP_SEED))
+
+
+DROP_P, DROP_SEED = 0.2, 9
+
+
+def dropout_mask():
+    """The keep mask axon's dropout draws from DROP_SEED (its uniform draws >= p) for [16, 24]."""
+    u = np.random.default_rng(DROP_SEED).random((16, 24)).astype(np.float32)
+    return u[:13] >= np.float32(DROP_P)
 
 
 def run_axon(dtype):
@@ -71,6 +82,10 @@ class OpsKernels(unittest.TestCase):
                 rms = False
                 sigmoid, tanh, rsqrt, sqrt = torch.sigmoid, torch.tanh, torch.rsqrt, torch.sqrt
                 log, exp = torch.log, torch.exp
+                # PyTorch's dropout with axon's mask: the same draws, PyTorch's definition
+                # (x * mask / (1 - p)) and its autograd
+                dropout = staticmethod(
+                    lambda t: t * torch.tensor(dropout_mask(), dtype=t.dtype) / (1 - DROP_P))
             tp = {k: torch.tensor(v, requires_grad=True) for k, v in P.items()}
             tl = model(torch.nn.functional, tp, torch.tensor(X), torch.tensor(Y),
                        torch.tensor(np.eye(10, dtype=np.float32)[Y]), TorchLib)

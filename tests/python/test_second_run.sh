@@ -10,7 +10,7 @@ export AXON_LIBRARY_DIR="$W/lib" AXON_CACHE_DIR="$W/cache" AXON_SYNTH_LOG="$W/ca
 HERE=$(dirname "$0")
 /usr/bin/python3 "$HERE/train_tiny.py"
 first=$(wc -l < "$W/calls.log")
-[ "$first" -ge 3 ] || { echo "FAIL: first run made $first axon-synth calls (expected forward, backward, optimizer)"; exit 1; }
+[ "$first" -ge 2 ] || { echo "FAIL: first run made $first axon-synth calls (expected forward+backward, optimizer)"; exit 1; }
 : > "$W/calls.log"
 /usr/bin/python3 "$HERE/train_tiny.py"
 second=$(wc -l < "$W/calls.log")

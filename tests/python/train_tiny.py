@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A tiny training run through synthesized kernels (forward, backward, Adam): prints the loss,
+"""A tiny training run through synthesized kernels (forward+backward, Adam): prints the loss,
 the axon-synth calls made and the numpy fallbacks; exits 1 if the loss did not fall or a program
 fell back to numpy. Used by test_second_run.sh."""
 import sys

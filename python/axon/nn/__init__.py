@@ -7,10 +7,11 @@ import numpy as np
 from .. import _config
 from .. import _random
 from .. import _tensor as T
+from .._errors import shape_error
 from . import functional
 
 __all__ = ["Module", "Parameter", "Linear", "ReLU", "GELU", "SiLU", "Sequential", "LayerNorm",
-           "RMSNorm", "Identity", "functional"]
+           "RMSNorm", "Identity", "Dropout", "Flatten", "functional"]
 
 
 class Parameter(T.Tensor):
@@ -144,6 +145,33 @@ class GELU(Module):
 class SiLU(Module):
     def forward(self, x):
         return functional.silu(x)
+
+
+class Dropout(Module):
+    """Dropout in training mode (model.train()), the identity in eval mode (model.eval())."""
+
+    def __init__(self, p=0.5):
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise shape_error(f"Dropout: p must be in [0, 1], got {p}")
+        self.p = p
+
+    def forward(self, x):
+        return functional.dropout(x, self.p, self.training)
+
+    def extra_repr(self):
+        return f"p={self.p}"
+
+
+class Flatten(Module):
+    """Flatten(start_dim=1, end_dim=-1): merges the dims after the batch dim."""
+
+    def __init__(self, start_dim=1, end_dim=-1):
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, x):
+        return functional.flatten(x, self.start_dim, self.end_dim)
 
 
 class Identity(Module):

@@ -32,6 +32,23 @@ def silu(x):
     return x * T.ew("sigmoid", x)
 
 
+def dropout(input, p=0.5, training=True, seed=None):
+    """PyTorch's dropout: in training, zero each element with probability P and scale the rest
+    by 1 / (1 - P) (the draws come from SEED, else axon's generator: axon.manual_seed); the
+    identity otherwise."""
+    if not training or p == 0.0:
+        return T._as_tensor(input)
+    return T.dropout(input, p, seed)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    return T.flatten(input, start_dim, end_dim)
+
+
+def reshape(input, shape):
+    return T.reshape(input, shape)
+
+
 def softmax(x, dim=-1):
     return T.softmax(x, dim, log=False)
 
