@@ -42,6 +42,10 @@ RunoffResult runoff(
     size_t count, int rounds,
     const std::function<std::optional<Timing>(size_t contender, std::string* failure)>& time_one);
 
+// Whether a backend's candidates go through a runoff: its clock is noisy (a wall clock); a
+// simulated time is exact and the search's order is the true one.
+inline bool needs_runoff(const Backend& b) { return b.clock() == BackendClock::Wall; }
+
 // time_one for artifacts: time_isolated (search/search.h), as the search times candidates.
 std::function<std::optional<Timing>(size_t, std::string*)>
 isolated_timer(const std::vector<const Artifact*>& arts, const RunoffOptions& o, double timeout_s);

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <iostream>
 
-#include "emit/cpu/lower_llvm.h"
 #include "ir/error.h"
 #include "runtime/cpu_features.h"
 #include "runtime/kernel_interface.h"
@@ -126,12 +125,6 @@ void add_library_options(CLI::App* app, SynthOptions& o) {
       ->expected(0, 1);
   app->add_option("--kernel-name", o.kernel_name,
                   "The kernel's name in the library (default: the program's file stem)");
-}
-
-std::string kernel_interface_text(const IndexProgram& p, const Schedule& s, const CpuTarget& t) {
-  return rt::interface_to_json(rt::kernel_interface(p, t.isa, t.features, scratch_bytes(p, s)))
-             .dump(2) +
-         "\n";
 }
 
 void install_if_asked(const SynthOptions& o, const std::string& out_dir) {

@@ -6,19 +6,13 @@
 
 #include <string>
 
-#include "emit/cpu/cpu_jit.h"
 #include "ir/index_program.h"
-#include "search/schedule.h"
 #include "tools/synthesize.h"
 
 namespace axon {
 
 // Adds --library[=DIR] and --kernel-name to the main job's options.
 void add_library_options(CLI::App* app, SynthOptions& o);
-
-// OUT/kernel.json: how to call the kernel compiled from P for target T
-// (runtime/kernel_interface.h).
-std::string kernel_interface_text(const IndexProgram& p, const Schedule& s, const CpuTarget& t);
 
 // After the outputs are written: installs OUT into o.library when --library was given.
 void install_if_asked(const SynthOptions& o, const std::string& out_dir);

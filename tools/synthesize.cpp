@@ -25,18 +25,15 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "emit/cpu/cpu_backend.h"
-#include "emit/cpu/machine_model.h"
+#include "emit/registry.h"
 #include "ir/error.h"
 #include "ir/frontend.h"
 #include "ir/hash.h"
 #include "isa/isa.h"
 #include "search/fuse.h"
-#include "search/instruction_costs.h"
 #include "search/measure_lock.h"
 #include "search/result_cache.h"
 #include "search/runoff.h"
-#include "search/schedule_json.h"
 #include "search/search.h"
 #include "smt/proof_cache.h"
 #include "synth/apply_derivation.h"
@@ -130,22 +127,13 @@ void require_writable_dir(const fs::path& dir, const std::string& what) {
   ::unlink(probe.c_str());
 }
 
-std::string cpu_model_name() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("model name", 0) == 0)
-      return line.substr(line.find(':') + 2);
-  return "unknown";
-}
-
-nlohmann::json record_json(const CandidateRecord& r) {
+nlohmann::json record_json(const Backend& b, const CandidateRecord& r) {
   nlohmann::json j;
   j["id"] = r.id;
   j["kind"] = r.kind;
   j["status"] = status_name(r.status);
   j["estimate_ns"] = r.estimate_ns;
-  j["schedule"] = schedule_to_json(r.schedule);
+  j["schedule"] = b.plan_to_json(r.plan);
   if (!r.detail.empty())
     j["detail"] = r.detail;
   if (r.status == CandidateStatus::Ok || r.status == CandidateStatus::WrongResult)
@@ -157,19 +145,6 @@ nlohmann::json record_json(const CandidateRecord& r) {
                     {"repeats", r.timing.repeats},
                     {"clock", r.timing.clock}};
   return j;
-}
-
-std::unique_ptr<CpuBackend> make_backend(const Isa& isa) {
-  for (auto& b : isa.backends)
-    if (b == "llvm")
-      return std::make_unique<CpuBackend>(cpu_target(isa), cpu_machine_model(isa));
-  std::string list;
-  for (auto& b : isa.backends)
-    list += (list.empty() ? "" : ", ") + b;
-  user_error(isa.path + ": synthesis for backend(s) " + list +
-             " is not available yet; this build synthesizes for CPU targets (backend \"llvm\": "
-             "targets/avx2.json, "
-             "targets/avx512.json, targets/zen4.json)");
 }
 
 FrontendOptions front_options(const SynthOptions& o, SpecLibrary& extra) {
@@ -221,8 +196,9 @@ nlohmann::json rewrite_summary(const synth::DiscoveryReport& r, size_t searched)
 
 // Instruction selection for every statement the search will run, cached beside the proof cache
 // ($AXON_CACHE_DIR/isel, as `isa table` does).
-InstructionSelection select_for_variants(const std::vector<ProgramVariant>& vs, const Isa& isa,
-                                         const SourceFile& src, Clock::time_point deadline) {
+SelectionSummary select_for_variants(Backend& b, const std::vector<ProgramVariant>& vs,
+                                     const Isa& isa, const SourceFile& src,
+                                     Clock::time_point deadline) {
   SelectOptions so;
   so.cache_dir = smt::default_cache_dir() + "/isel";
   so.deadline = deadline;
@@ -230,7 +206,7 @@ InstructionSelection select_for_variants(const std::vector<ProgramVariant>& vs, 
   std::vector<const IndexProgram*> ps;
   for (auto& v : vs)
     ps.push_back(&v.program);
-  return select_for_search(ps, isa, so, &src);
+  return b.select_instructions(ps, isa, so, &src);
 }
 
 // The variants a report or cache entry can name: fusion variants of the program, or of the
@@ -246,7 +222,7 @@ std::vector<ProgramVariant> variants_for(const IndexProgram& index, const nlohma
 }
 
 std::string derivation_text(const std::string& program_path, const ProgramVariant& v,
-                            const Schedule& s, const std::string& origin,
+                            const std::string& plan_text, const std::string& origin,
                             const std::string& rewrite_steps) {
   std::ostringstream d;
   d << "# derivation of the chosen kernel for " << program_path << origin << "\n";
@@ -265,7 +241,7 @@ std::string derivation_text(const std::string& program_path, const ProgramVarian
       d << " " << t;
     d << "\n\n";
   }
-  d << to_string(v.program) << "\n# schedule\n" << to_string(s, v.program);
+  d << to_string(v.program) << "\n# schedule\n" << plan_text;
   return d.str();
 }
 
@@ -340,30 +316,30 @@ nlohmann::json write_certificates(const IndexProgram& index,
 // Everything a search result depends on: the tool, the expanded program (so a changed spec
 // counts), the target, this machine and the flags that change the search.
 std::string cache_key(const SynthOptions& o, const IndexProgram& index, const Isa& isa,
-                      const CpuBackend& b) {
-  std::string features;
-  for (auto& f : b.target().features)
-    features += f + ",";
-  nlohmann::json k = {{"tool", AXON_VERSION},          {"build", build_id()},
-                      {"program", to_string(index)},   {"isa", isa_hash(isa)},
-                      {"cpu", cpu_model_name()},       {"llvm_cpu", b.target().cpu},
-                      {"features", features},          {"seed", o.seed},
-                      {"measure", o.measure},          {"repeats", o.repeats},
+                      const Backend& b) {
+  nlohmann::json k = {{"tool", AXON_VERSION},
+                      {"build", build_id()},
+                      {"program", to_string(index)},
+                      {"isa", isa_hash(isa)},
+                      {"seed", o.seed},
+                      {"measure", o.measure},
+                      {"repeats", o.repeats},
                       {"time_budget", o.time_budget_s}};
+  k.update(b.fingerprint()); // the device, as the backend sees it
   return hash_hex(k.dump());
 }
 
 // A cache hit: rebuild the recorded winner (no search), check it against the interpreter like
 // any candidate, and write the outputs. Returns false (search instead) if the entry is unusable.
-bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const CpuBackend& b,
+bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const Backend& b,
                   const SynthOptions& o, const fs::path& out, const std::string& key,
                   const std::string& dir) {
   try {
     nlohmann::json report = entry.at("report");
     auto variants = variants_for(index, report.at("best"), "cache entry " + key);
     const ProgramVariant& v = pick_variant(variants, report.at("best"), "cache entry " + key);
-    Schedule s = schedule_from_json(report.at("best").at("schedule"), "cache entry " + key);
-    if (!validate_schedule(v.program, s).empty())
+    Plan s = b.plan_from_json(report.at("best").at("schedule"), "cache entry " + key);
+    if (!b.legality(v.program, s).empty())
       return false;
     auto art = b.compile(v.program, s);
     std::string detail;
@@ -376,13 +352,14 @@ bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const 
     }
     for (auto& [name, data] : art->files())
       write_file(out / name, data);
-    write_file(out / "kernel.json", kernel_interface_text(v.program, s, b.target()));
+    write_file(out / "kernel.json", b.kernel_json(v.program, s));
     std::string lines;
     for (auto& r : entry.at("candidates"))
       lines += r.dump() + "\n";
     write_file(out / "candidates.jsonl", lines);
-    write_file(out / "derivation.txt", derivation_text(o.program, v, s, " (from the result cache)",
-                                                       report.value("rewrite_derivation", "")));
+    write_file(out / "derivation.txt",
+               derivation_text(o.program, v, b.plan_text(v.program, s), " (from the result cache)",
+                               report.value("rewrite_derivation", "")));
     std::vector<synth::DerivationStep> steps;
     if (report["best"].contains("derivation"))
       steps = synth::derivation_from_json(report["best"]["derivation"], "cache entry " + key);
@@ -443,7 +420,7 @@ Runoff runoff_stage(const Backend& backend, const std::vector<ProgramVariant>& v
   for (size_t m : picks) {
     const auto& [vi, c] = measured[m];
     try {
-      arts.push_back(backend.compile(variants[vi].program, c.schedule));
+      arts.push_back(backend.compile(variants[vi].program, c.plan));
     } catch (const std::exception& e) {
       std::fprintf(stderr, "[runoff] %s, candidate %d: does not compile again (%s); left out\n",
                    variants[vi].name.c_str(), c.id, e.what());
@@ -512,7 +489,7 @@ int synthesize_command(const SynthOptions& o) {
   timer.lap("expand");
   Isa isa = load_isa(o.isa);
   timer.lap("load target");
-  std::unique_ptr<CpuBackend> backend = make_backend(isa);
+  std::unique_ptr<Backend> backend = backend_for(isa);
   if (std::string why = backend->unsupported(index); !why.empty())
     user_error(o.program + ": error: " + why);
   fs::path out =
@@ -564,7 +541,7 @@ int synthesize_command(const SynthOptions& o) {
     for (size_t i = first; i < variants.size(); ++i)
       derived[variants[i].name] = rv;
   }
-  InstructionSelection isel = select_for_variants(variants, isa, *src, isel_deadline);
+  SelectionSummary isel = select_for_variants(*backend, variants, isa, *src, isel_deadline);
   timer.lap("instruction selection");
   if (g_interrupted.load())
     return interrupted(o);
@@ -575,7 +552,6 @@ int synthesize_command(const SynthOptions& o) {
                  "the others are costed by the operation weights\n",
                  budget > 0 ? budget / 2 : kPreSearchSeconds,
                  budget > 0 ? ", half of --time-budget" : ", the default", isel.statements);
-  backend->set_selected_costs(isel.costs);
   if (budget > 0)
     so.time_budget_s =
         std::max(budget / 2, budget - std::chrono::duration<double>(Clock::now() - t_job).count());
@@ -590,10 +566,11 @@ int synthesize_command(const SynthOptions& o) {
   // Variants are ranked against each other by the cost model: a candidate estimated at more than
   // twice the best estimate of any variant is not worth measuring.
   double best_estimate = INFINITY;
-  std::set<std::string> tile_shapes_measured; // statements whose tile shapes a variant measured
+  // What the searches of the variants share (an earlier variant's winner, what it measured).
+  std::unique_ptr<SearchMemory> memory = backend->new_memory();
   std::vector<double> variant_estimate;
   for (auto& v : variants) {
-    variant_estimate.push_back(best_estimate_ns(v.program, *backend));
+    variant_estimate.push_back(backend->best_estimate_ns(v.program));
     best_estimate = std::min(best_estimate, variant_estimate.back());
   }
   std::vector<std::pair<size_t, CandidateRecord>>
@@ -628,13 +605,13 @@ int synthesize_command(const SynthOptions& o) {
     sv.budget_spent_s = std::chrono::duration<double>(Clock::now() - t_search).count();
     sv.searched_measured = std::any_of(measured.begin(), measured.end(),
                                        [](auto& m) { return m.second.kind != "baseline"; });
-    sv.tile_shapes_measured = &tile_shapes_measured;
+    sv.memory = memory.get();
     sv.include_baseline = vi == 0;
     sv.max_estimate_ns = 2 * best_estimate;
     SearchResult r = search_schedules(
         variants[vi].program, *backend, sv,
         [&](const CandidateRecord& c) {
-          nlohmann::json j = record_json(c);
+          nlohmann::json j = record_json(*backend, c);
           j["variant"] = variants[vi].name;
           jsonl << j.dump() << "\n" << std::flush;
           all_records.push_back(j);
@@ -670,10 +647,8 @@ int synthesize_command(const SynthOptions& o) {
     if (r.best >= 0 && (!winner || r.candidates[static_cast<size_t>(r.best)].timing.median_ns <
                                        winner->second.timing.median_ns)) {
       winner = std::make_pair(vi, r.candidates[static_cast<size_t>(r.best)]);
-      // The winner's statement schedules seed the searches of the later variants.
-      for (size_t i = 0; i < winner->second.schedule.stmts.size(); ++i)
-        so.statement_hints[stmt_cost_key(variants[vi].program, i)] =
-            winner->second.schedule.stmts[i];
+      // The winner seeds the searches of the later variants.
+      backend->remember(variants[vi].program, winner->second.plan, *memory);
     }
     if (r.stats.stop_reason != "measured all") {
       st.stop_reason = r.stats.stop_reason;
@@ -687,7 +662,9 @@ int synthesize_command(const SynthOptions& o) {
   bool in_budget =
       so.time_budget_s <= 0 ||
       std::chrono::duration<double>(Clock::now() - t_search).count() < so.time_budget_s;
-  if (winner && st.stop_reason == "measured all" && in_budget && !g_interrupted.load()) {
+  // A simulated clock is exact: nothing to run off.
+  if (winner && st.stop_reason == "measured all" && in_budget && !g_interrupted.load() &&
+      needs_runoff(*backend)) {
     ro = runoff_stage(*backend, variants, measured, so);
     if (ro.winner) {
       winner = ro.winner;
@@ -705,9 +682,7 @@ int synthesize_command(const SynthOptions& o) {
                       {"dims", o.dims},
                       {"specs", o.specs},
                       {"seed", o.seed}};
-  report["device"] = {{"cpu", cpu_model_name()},
-                      {"target", backend->target().isa},
-                      {"llvm_cpu", backend->target().cpu}};
+  report["device"] = backend->device_report();
   report["search"] = {{"variants", variants.size()},
                       {"rewrites", rewrite_summary(rewrites, derived.size())},
                       {"schedules_enumerated", st.enumerated},
@@ -740,9 +715,9 @@ int synthesize_command(const SynthOptions& o) {
         measure_lock_wait_seconds(); // in search.measure and the runoff
   report["seconds"] = phases;
   if (baseline)
-    report["baseline"] = record_json(*baseline);
+    report["baseline"] = record_json(*backend, *baseline);
   bool baseline_measured = baseline && baseline->status == CandidateStatus::Ok;
-  report["selection"] = selection_report(isel, variants[winner ? winner->first : 0].program);
+  report["selection"] = backend->selection_report(variants[winner ? winner->first : 0].program);
   int code = 0;
   if (!winner) {
     report["best"] = nullptr;
@@ -750,7 +725,7 @@ int synthesize_command(const SynthOptions& o) {
   } else {
     const ProgramVariant& v = variants[winner->first];
     const CandidateRecord& best = winner->second;
-    report["best"] = record_json(best);
+    report["best"] = record_json(*backend, best);
     report["best"]["variant"] = v.name;
     report["best"]["fused_temporaries"] = v.inlined;
     const synth::Variant* rv = derived.count(v.name) ? derived.at(v.name) : nullptr;
@@ -761,13 +736,12 @@ int synthesize_command(const SynthOptions& o) {
     if (baseline_measured)
       report["speedup_over_baseline"] = baseline->timing.median_ns / best.timing.median_ns;
     std::unique_ptr<Artifact> art =
-        ro.artifact ? std::move(ro.artifact) : backend->compile(v.program, best.schedule);
+        ro.artifact ? std::move(ro.artifact) : backend->compile(v.program, best.plan);
     for (auto& [name, data] : art->files())
       write_file(out / name, data);
-    write_file(out / "kernel.json",
-               kernel_interface_text(v.program, best.schedule, backend->target()));
+    write_file(out / "kernel.json", backend->kernel_json(v.program, best.plan));
     write_file(out / "derivation.txt",
-               derivation_text(o.program, v, best.schedule, "",
+               derivation_text(o.program, v, backend->plan_text(v.program, best.plan), "",
                                rv ? synth::derivation_text(index, *rv) : ""));
     report["certificates"] = write_certificates(
         index, rv ? rv->derivation : std::vector<synth::DerivationStep>{}, v, out);
@@ -831,7 +805,6 @@ int replay_command(const std::string& report_path, const std::string& out_dir) {
   } catch (const nlohmann::json::exception& e) {
     user_error(report_path + ": /inputs: " + e.what());
   }
-  Schedule s = schedule_from_json(r["best"]["schedule"], report_path + ": /best/schedule");
   SpecLibrary extra;
   FrontendOptions front = front_options(o, extra);
   Program program = load_program(read_source(o.program), front);
@@ -844,10 +817,11 @@ int replay_command(const std::string& report_path, const std::string& out_dir) {
   Isa isa = load_isa(o.isa);
   if (isa_hash(isa) != r["inputs"]["isa"]["hash"])
     user_error(report_path + ": the target " + o.isa + " changed since the report was written");
-  std::string why = validate_schedule(v.program, s);
+  auto backend = backend_for(isa);
+  Plan s = backend->plan_from_json(r["best"]["schedule"], report_path + ": /best/schedule");
+  std::string why = backend->legality(v.program, s);
   if (!why.empty())
     user_error(report_path + ": /best/schedule: " + why);
-  auto backend = make_backend(isa);
   auto art = backend->compile(v.program, s);
   std::string detail;
   double err =
@@ -859,7 +833,7 @@ int replay_command(const std::string& report_path, const std::string& out_dir) {
   fs::create_directories(out);
   for (auto& [name, data] : art->files())
     write_file(out / name, data);
-  write_file(out / "kernel.json", kernel_interface_text(v.program, s, backend->target()));
+  write_file(out / "kernel.json", backend->kernel_json(v.program, s));
   Timing t = art->time(2, 11);
   std::printf("replayed %s on %s without searching: %.3f ms (report: %.3f ms); kernel in %s\n",
               o.program.c_str(), isa.name.c_str(), t.median_ns / 1e6,
