@@ -3,10 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <random>
-#include <sstream>
 
 #include "ir/dtype.h"
 #include "search/isolate.h"
@@ -102,12 +102,12 @@ double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, i
         if (e > worst) {
           worst = e;
           if (e > 1) {
-            std::ostringstream os;
-            os << t << "[";
+            std::string at = t + "[";
             for (size_t d = 0; d < list[i].size(); ++d)
-              os << (d ? ", " : "") << list[i][d];
-            os << "] = " << g << ", reference " << w;
-            *where = os.str();
+              at += (d ? ", " : "") + std::to_string(list[i][d]);
+            char vals[96];
+            std::snprintf(vals, sizeof vals, "] = %g, reference %g", g, w);
+            *where = at + vals;
           }
         }
       }

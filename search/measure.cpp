@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
-#include <sstream>
+#include <nlohmann/json.hpp>
 
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -32,11 +32,12 @@ std::optional<Timing> time_isolated(const Artifact& a, int warmup, int repeats,
   IsolatedResult r = run_isolated(
       [&] {
         Timing t = a.time(warmup, repeats, stop_above_ns);
-        std::ostringstream os;
-        os.precision(17);
-        os << t.median_ns << " " << t.min_ns << " " << t.max_ns << " " << t.repeats << " "
-           << t.clock;
-        return os.str();
+        nlohmann::json j = {{"median", t.median_ns},
+                            {"min", t.min_ns},
+                            {"max", t.max_ns},
+                            {"repeats", t.repeats},
+                            {"clock", t.clock}};
+        return j.dump(); // doubles round-trip exactly
       },
       timeout_s);
   if (timed_out)
@@ -47,8 +48,18 @@ std::optional<Timing> time_isolated(const Artifact& a, int warmup, int repeats,
     return std::nullopt;
   }
   Timing t;
-  std::istringstream is(r.payload);
-  is >> t.median_ns >> t.min_ns >> t.max_ns >> t.repeats >> t.clock;
+  try {
+    nlohmann::json j = nlohmann::json::parse(r.payload);
+    t.median_ns = j.at("median").get<double>();
+    t.min_ns = j.at("min").get<double>();
+    t.max_ns = j.at("max").get<double>();
+    t.repeats = j.at("repeats").get<int>();
+    t.clock = j.at("clock").get<std::string>();
+  } catch (const nlohmann::json::exception& e) {
+    if (failure)
+      *failure = std::string("timing run: unreadable result: ") + e.what();
+    return std::nullopt;
+  }
   return t;
 }
 
