@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "ir/error.h"
+#include "ir/hash.h"
+#include "search/measure_lock.h"
 #include "smt/proof_cache.h"
 #include "synth/prove_step.h"
 #include "synth/replay_derivation.h"
@@ -144,6 +146,58 @@ nlohmann::json write_certificates(const IndexProgram& index,
     std::fprintf(stderr, "axon-synth: warning: no complete certificate for the winner: %s\n",
                  j["error"].get<std::string>().c_str());
   return j;
+}
+
+nlohmann::json job_report(const ReportInputs& in) {
+  const SynthOptions& o = in.o;
+  const SearchStats& st = in.found.stats;
+  const auto& winner = in.found.winner;
+  const auto& baseline = in.found.baseline;
+  nlohmann::json report;
+  report["schema_version"] = kReportSchema;
+  report["tool"] = std::string("axon-synth ") + AXON_VERSION;
+  report["inputs"] = {{"program", {{"path", o.program}, {"hash", in.program_hash}}},
+                      {"isa", {{"path", o.isa}, {"name", in.isa.name}, {"hash", isa_hash(in.isa)}}},
+                      {"dims", o.dims},
+                      {"specs", o.specs},
+                      {"seed", o.seed}};
+  report["device"] = in.backend.device_report();
+  report["search"] = {{"variants", in.variants.size()},
+                      {"rewrites", rewrite_summary(in.rewrites, in.searched_rewrites)},
+                      {"schedules_enumerated", st.enumerated},
+                      {"candidates_ranked", st.combined},
+                      {"compiled", st.compiled},
+                      {"compile_failures", st.compile_failures},
+                      {"numerics_failures", st.numerics_failures},
+                      {"crashes", st.crashes},
+                      {"measured", st.measured},
+                      {"stop_reason", st.stop_reason}};
+  // The best measured median of each variant that was searched (a rewrite variant that the
+  // search measured shows here whether it won or lost).
+  nlohmann::json best_by_variant = nlohmann::json::object();
+  for (auto& [vi, c] : in.found.measured) {
+    auto& slot = best_by_variant[in.variants[vi].name];
+    double ms = c.timing.median_ns / 1e6;
+    if (slot.is_null() || ms < slot.get<double>())
+      slot = ms;
+  }
+  report["search"]["best_ms_by_variant"] = best_by_variant;
+  nlohmann::json phases = nlohmann::json::object();
+  for (auto& [s, sec] : in.stage_seconds)
+    phases[s] = sec;
+  phases["search.enumerate"] = st.seconds_enumerate;
+  phases["search.compile"] = st.seconds_compile;
+  phases["search.check"] = st.seconds_check;
+  phases["search.measure"] = st.seconds_measure;
+  if (!o.measure_lock.empty())
+    phases["search.measure_lock_wait"] =
+        measure_lock_wait_seconds(); // in search.measure and the runoff
+  report["seconds"] = phases;
+  if (baseline)
+    report["baseline"] = record_json(in.backend, *baseline);
+  report["selection"] =
+      in.backend.selection_report(in.variants[winner ? winner->first : 0].program);
+  return report;
 }
 
 } // namespace axon

@@ -7,10 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "isa/isa.h"
 #include "search/fuse.h"
 #include "search/search.h"
+#include "search/variants.h"
 #include "synth/derivation_text.h"
 #include "synth/rewrite_step.h"
+#include "tools/synthesize.h"
 
 namespace axon {
 
@@ -38,5 +41,20 @@ std::string derivation_text(const std::string& program_path, const ProgramVarian
 nlohmann::json write_certificates(const IndexProgram& index,
                                   const std::vector<synth::DerivationStep>& steps,
                                   const ProgramVariant& v, const std::filesystem::path& out);
+
+// What report.json says of a search (everything but the winner's files, certificates, runoff and
+// cache sections, which the job adds as it writes them).
+struct ReportInputs {
+  const SynthOptions& o;
+  std::string program_hash; // of the program as parsed
+  const Isa& isa;
+  const Backend& backend;
+  const std::vector<ProgramVariant>& variants;
+  const synth::DiscoveryReport& rewrites;
+  size_t searched_rewrites; // rewrite variants searched
+  const VariantSearchResult& found;
+  const std::vector<std::pair<std::string, double>>& stage_seconds;
+};
+nlohmann::json job_report(const ReportInputs& in);
 
 } // namespace axon

@@ -488,50 +488,9 @@ int Job::write_outputs() {
   const SearchStats& st = found.stats;
   const auto& winner = found.winner;
   const auto& baseline = found.baseline;
-  nlohmann::json report;
-  report["schema_version"] = kReportSchema;
-  report["tool"] = std::string("axon-synth ") + AXON_VERSION;
-  report["inputs"] = {{"program", {{"path", o.program}, {"hash", hash_hex(to_string(program))}}},
-                      {"isa", {{"path", o.isa}, {"name", isa.name}, {"hash", isa_hash(isa)}}},
-                      {"dims", o.dims},
-                      {"specs", o.specs},
-                      {"seed", o.seed}};
-  report["device"] = backend->device_report();
-  report["search"] = {{"variants", variants.size()},
-                      {"rewrites", rewrite_summary(rewrites, derived.size())},
-                      {"schedules_enumerated", st.enumerated},
-                      {"candidates_ranked", st.combined},
-                      {"compiled", st.compiled},
-                      {"compile_failures", st.compile_failures},
-                      {"numerics_failures", st.numerics_failures},
-                      {"crashes", st.crashes},
-                      {"measured", st.measured},
-                      {"stop_reason", st.stop_reason}};
-  // The best measured median of each variant that was searched (a rewrite variant that the
-  // search measured shows here whether it won or lost).
-  nlohmann::json best_by_variant = nlohmann::json::object();
-  for (auto& [vi, c] : found.measured) {
-    auto& slot = best_by_variant[variants[vi].name];
-    double ms = c.timing.median_ns / 1e6;
-    if (slot.is_null() || ms < slot.get<double>())
-      slot = ms;
-  }
-  report["search"]["best_ms_by_variant"] = best_by_variant;
-  nlohmann::json phases = nlohmann::json::object();
-  for (auto& [s, sec] : timer.rows)
-    phases[s] = sec;
-  phases["search.enumerate"] = st.seconds_enumerate;
-  phases["search.compile"] = st.seconds_compile;
-  phases["search.check"] = st.seconds_check;
-  phases["search.measure"] = st.seconds_measure;
-  if (!o.measure_lock.empty())
-    phases["search.measure_lock_wait"] =
-        measure_lock_wait_seconds(); // in search.measure and the runoff
-  report["seconds"] = phases;
-  if (baseline)
-    report["baseline"] = record_json(*backend, *baseline);
+  nlohmann::json report = job_report({o, hash_hex(to_string(program)), isa, *backend, variants,
+                                      rewrites, derived.size(), found, timer.rows});
   bool baseline_measured = baseline && baseline->status == CandidateStatus::Ok;
-  report["selection"] = backend->selection_report(variants[winner ? winner->first : 0].program);
   int code = 0;
   if (!winner) {
     report["best"] = nullptr;
