@@ -35,7 +35,8 @@ typedef enum axon_status {
   AXON_ERR_CPU = 7,          /* this CPU lacks a feature the kernel needs */
   AXON_ERR_LOAD = 8,         /* the object cannot be loaded (dlopen) or lacks its symbol */
   AXON_ERR_ARGUMENT = 9,     /* a bad call: null or misaligned pointer, wrong count */
-  AXON_ERR_NOMEM = 10        /* workspace allocation failed */
+  AXON_ERR_NOMEM = 10,       /* workspace allocation failed */
+  AXON_ERR_NO_LOADER = 11    /* the kernel's backend (or artifact kind) has no loader here */
 } axon_status;
 
 typedef struct axon_library axon_library;
@@ -66,6 +67,9 @@ AXON_EXPORT size_t axon_kernel_count(const axon_library* lib);
 AXON_EXPORT const char* axon_entry_name(const axon_library* lib, size_t i);
 AXON_EXPORT const char* axon_entry_id(const axon_library* lib, size_t i);
 AXON_EXPORT const char* axon_entry_target(const axon_library* lib, size_t i);
+/* The backend that compiled the i-th entry ("llvm" for CPU kernels): the runtime loads it with
+ * that backend's loader, and refuses one it has no loader for (AXON_ERR_NO_LOADER). */
+AXON_EXPORT const char* axon_entry_backend(const axon_library* lib, size_t i);
 /* The signature of the i-th entry: its argument count and its j-th argument (pointers stay valid
  * until axon_close). */
 AXON_EXPORT size_t axon_entry_arg_count(const axon_library* lib, size_t i);
@@ -74,8 +78,9 @@ AXON_EXPORT axon_status axon_entry_arg(const axon_library* lib, size_t i, size_t
 
 /* Finds the kernel NAME whose signature is exactly ARGS (any order, matched by name); with
  * ARGS == NULL, the only signature of that name this CPU can run. Among entries of that signature
- * for several targets, the one needing the most CPU features this CPU has wins. Checks the CPU
- * features, the object's sha256 and ABI hash, then loads it. The kernel stays valid until
+ * for several targets, the one needing the most CPU features this CPU has wins. Entries whose
+ * backend has no loader here are passed over (AXON_ERR_NO_LOADER when no other fits). Checks the
+ * CPU features, the object's sha256 and ABI hash, then loads it. The kernel stays valid until
  * axon_close. */
 AXON_EXPORT axon_status axon_find(axon_library* lib, const char* name, const axon_arg* args,
                                   size_t nargs, axon_kernel** out);

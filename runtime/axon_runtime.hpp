@@ -77,6 +77,8 @@ public:
   }
   size_t size() const { return axon_kernel_count(lib_.get()); }
   std::string entry_id(size_t i) const { return axon_entry_id(lib_.get(), i); }
+  // The backend of the i-th entry ("llvm" for CPU kernels).
+  std::string entry_backend(size_t i) const { return axon_entry_backend(lib_.get(), i); }
 
 private:
   struct Close {

@@ -57,6 +57,8 @@ KernelInterface kernel_interface(const IndexProgram& p, const std::string& targe
 
 nlohmann::json interface_to_json(const KernelInterface& k) {
   return {{"schema_version", kInterfaceSchema},
+          {"backend", k.backend},
+          {"object", {{"kind", k.object_kind}, {"path", k.object_path}}},
           {"symbol", k.symbol},
           {"target", {{"isa", k.target}, {"cpu_features", k.cpu_features}}},
           {"arguments", arguments_to_json(k.arguments)},
@@ -69,8 +71,14 @@ KernelInterface interface_from_json(const nlohmann::json& j, const std::string& 
       user_error(where + ": /" + key + ": " + what);
   };
   need("schema_version",
-       j.is_object() && j.contains("schema_version") && j["schema_version"] == kInterfaceSchema,
-       ("expected " + std::to_string(kInterfaceSchema)).c_str());
+       j.is_object() && j.contains("schema_version") && j["schema_version"].is_number_integer() &&
+           j["schema_version"].get<int64_t>() >= 1,
+       "expected a positive integer");
+  int64_t schema = j["schema_version"].get<int64_t>();
+  if (schema > kInterfaceSchema)
+    user_error(where + ": /schema_version is " + std::to_string(schema) +
+               ", newer than this axon-synth reads (" + std::to_string(kInterfaceSchema) +
+               "); install it with the axon-synth that wrote it");
   need("symbol",
        j.contains("symbol") && j["symbol"].is_string() && !j["symbol"].get<std::string>().empty() &&
            j["symbol"].get<std::string>().find_first_not_of(
@@ -85,6 +93,27 @@ KernelInterface interface_from_json(const nlohmann::json& j, const std::string& 
   need("arguments", j.contains("arguments"), "missing");
   need("buffers", j.contains("buffers"), "missing");
   KernelInterface k;
+  if (schema >= 2) {
+    need("backend",
+         j.contains("backend") && j["backend"].is_string() &&
+             valid_backend_name(j["backend"].get<std::string>()),
+         "expected a backend name (a-z, 0-9, _ -)");
+    need("object", j.contains("object") && j["object"].is_object(), "expected an object");
+    const nlohmann::json& o = j["object"];
+    need("object/kind",
+         o.contains("kind") && o["kind"].is_string() &&
+             valid_backend_name(o["kind"].get<std::string>()),
+         "expected an artifact kind (a-z, 0-9, _ -)");
+    // One file of the output directory, beside kernel.json.
+    need("object/path",
+         o.contains("path") && o["path"].is_string() &&
+             safe_relative_path(o["path"].get<std::string>()) &&
+             o["path"].get<std::string>().find('/') == std::string::npos,
+         "expected a file name in the output directory");
+    k.backend = j["backend"].get<std::string>();
+    k.object_kind = o["kind"].get<std::string>();
+    k.object_path = o["path"].get<std::string>();
+  }
   k.symbol = j["symbol"].get<std::string>();
   k.target = t["isa"].get<std::string>();
   for (auto& f : t["cpu_features"]) {

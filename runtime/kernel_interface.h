@@ -1,8 +1,9 @@
-// The calling interface of a compiled CPU kernel, as the kernel library records it: from an
+// The calling interface of a compiled kernel, as the kernel library records it: from an
 // IndexProgram (the variant that was compiled) and its target, the caller's arguments (inputs,
 // outputs, inouts), the kernel's buffers in `void** buffers` order (arguments, workspace for
-// temporaries, fresh values of inouts to copy back) and the CPU features it needs.
-// The main job writes it as OUT/kernel.json; `library install` reads it.
+// temporaries, fresh values of inouts to copy back), the CPU features it needs, the backend that
+// compiled it and the artifact the library will hold. The main job writes it as OUT/kernel.json;
+// `library install` reads it and nothing else about the kernel.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -14,9 +15,18 @@
 
 namespace axon::rt {
 
-constexpr int kInterfaceSchema = 1;
+// The kernel.json format this code writes; a reader reads every version up to it. History: 1, a
+// CPU kernel (OUT/kernel.o, installed as a shared object); 2, with "backend" and "object" (a
+// version-1 file reads as backend "llvm", object {"kind": "shared_object", "path": "kernel.o"}).
+constexpr int kInterfaceSchema = 2;
 
 struct KernelInterface {
+  std::string backend = "llvm"; // the backend registry's key (the ISA's `backends` name)
+  // The artifact: its kind as the library holds it (the runtime's loader for BACKEND opens it),
+  // and the file of the output directory it is made from (for a shared object: the relocatable
+  // object the installer links).
+  std::string object_kind = "shared_object";
+  std::string object_path = "kernel.o";
   std::string symbol = "axon_kernel";
   std::string target;                    // ISA name
   std::vector<std::string> cpu_features; // names cpu_supports() knows

@@ -18,7 +18,6 @@
 #include "runtime/library.h"
 
 #include <dirent.h>
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -37,6 +36,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -45,6 +45,7 @@
 #include "ir/error.h"
 #include "runtime/file_io.h"
 #include "runtime/kernel_interface.h"
+#include "runtime/loader.h"
 #include "runtime/sha256.h"
 
 extern char** environ;
@@ -661,21 +662,17 @@ void link_shared(const std::string& linker, const fs::path& obj, const fs::path&
   }
 }
 
-// Loads the shared object once, as the runtime will, to catch missing libraries or symbols now.
-void check_loads(const fs::path& so, const std::string& symbol, const std::string& abi) {
-  void* h = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!h) {
-    const char* e = dlerror();
-    user_error("the linked kernel " + so.string() + " does not load: " + (e ? e : "dlopen failed"));
-  }
-  bool has = dlsym(h, symbol.c_str()) != nullptr;
-  auto* got = static_cast<const char*>(dlsym(h, (symbol + "_abi").c_str()));
-  bool abi_ok = got && abi == got;
-  dlclose(h);
-  if (!has)
-    user_error("the linked kernel " + so.string() + " has no symbol " + symbol);
-  if (!abi_ok)
-    internal_error("the linked kernel " + so.string() + " does not carry its ABI hash");
+// Opens the shared object once with the runtime's loader, to catch missing libraries or symbols,
+// or an ABI hash that is not the entry's, now.
+void check_loads(const fs::path& so, const Entry& e) {
+  LoadFailure why;
+  const Loader* loader = loader_for(e, &why);
+  if (loader && loader->open(e, read_text(so, kMaxObjectBytes), &why))
+    return;
+  if (why.status == AXON_ERR_CORRUPT)
+    internal_error("the linked kernel " + so.string() +
+                   " does not carry its ABI hash: " + why.message);
+  user_error("the linked kernel " + so.string() + " does not load: " + why.message);
 }
 
 template <typename T> T report_field(const json& r, const std::string& ptr, const fs::path& where) {
@@ -741,6 +738,15 @@ std::string default_library_dir() {
 
 Manifest read_library(const std::string& lib_dir) { return load_manifest(lib_dir, false); }
 
+std::string cannot_run_here(const Entry& e) {
+  LoadFailure why;
+  const Loader* loader = loader_for(e, &why);
+  if (loader)
+    if (std::optional<LoadFailure> unmet = loader->unmet_needs(e))
+      return unmet->message;
+  return loader ? "" : why.message;
+}
+
 void check_library_dir(const std::string& lib_dir) {
   fs::path lib(lib_dir);
   struct stat st;
@@ -795,15 +801,21 @@ InstallResult install_kernel(const std::string& out_dir, const std::string& lib_
                "axon-synth again)");
   KernelInterface ki =
       interface_from_json(read_json(out / "kernel.json"), (out / "kernel.json").string());
-  if (!fs::exists(out / "kernel.o", ec))
-    user_error((out / "kernel.o").string() +
+  // Installing packages the artifact as the library holds it: an llvm kernel's relocatable object
+  // linked into a shared object. No other backend has an installer yet.
+  if (ki.backend != "llvm" || ki.object_kind != "shared_object")
+    user_error((out / "kernel.json").string() + ": no installer for backend " + ki.backend +
+               " (artifact kind " + ki.object_kind +
+               "): a kernel library holds llvm kernels (shared objects) only so far");
+  fs::path object = out / ki.object_path;
+  if (!fs::exists(object, ec))
+    user_error(object.string() +
                ": missing; the output directory is incomplete (run axon-synth again)");
   {
     // The linker would block on a FIFO or read a device forever.
     struct stat st;
-    if (::stat((out / "kernel.o").c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
-        st.st_size > kMaxObjectBytes)
-      user_error((out / "kernel.o").string() + ": not a regular file of at most " +
+    if (::stat(object.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > kMaxObjectBytes)
+      user_error(object.string() + ": not a regular file of at most " +
                  std::to_string(kMaxObjectBytes) + " bytes (run axon-synth again)");
   }
 
@@ -820,6 +832,8 @@ InstallResult install_kernel(const std::string& out_dir, const std::string& lib_
   e.arguments = ki.arguments;
   e.signature_hash = signature_hash(e.arguments);
   e.buffers = ki.buffers;
+  e.backend = ki.backend;
+  e.object_kind = ki.object_kind;
   e.symbol = ki.symbol;
   e.target = ki.target;
   e.cpu_features = ki.cpu_features;
@@ -844,9 +858,9 @@ InstallResult install_kernel(const std::string& out_dir, const std::string& lib_
   fs::path so = stage.dir / "kernel.so", abi_c = stage.dir / "abi.c";
   std::string abi = abi_hash(e);
   write_synced(abi_c, "const char " + e.symbol + "_abi[] = \"" + abi + "\";\n");
-  link_shared(find_linker(o.linker), out / "kernel.o", abi_c, so, stage.dir / "link.log");
+  link_shared(find_linker(o.linker), object, abi_c, so, stage.dir / "link.log");
   fsync_path(so, false);
-  check_loads(so, e.symbol, abi);
+  check_loads(so, e);
   std::string so_sha = file_sha256(so);
   e.object = {"objects/" + e.id + "." + so_sha.substr(0, 16) + ".so", so_sha};
 
@@ -942,9 +956,10 @@ InstallResult install_kernel(const std::string& out_dir, const std::string& lib_
 
 std::vector<std::string> verify_entry(const std::string& lib_dir, const Entry& e) {
   std::vector<std::string> problems;
+  std::string bytes;
   auto check = [&](const FileRef& f, const char* what) {
     fs::path p = fs::path(lib_dir) / f.path;
-    std::string bytes, why;
+    std::string why;
     if (!read_regular_file(p.string(), kMaxObjectBytes, &bytes, &why)) {
       problems.push_back(std::string(what) + " " + f.path +
                          (why == std::strerror(ENOENT) ? " is missing" : ": " + why));
@@ -958,29 +973,13 @@ std::vector<std::string> verify_entry(const std::string& lib_dir, const Entry& e
     }
     return true;
   };
-  if (check(e.object, "object")) {
-    // The runtime refuses an object whose embedded ABI hash differs from the manifest's entry
-    // (an edited signature, buffers or CPU features); so does verify.
-    fs::path p = fs::path(lib_dir) / e.object.path;
-    void* h = dlopen(p.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-      const char* d = dlerror();
-      problems.push_back("object " + e.object.path +
-                         " does not load: " + (d ? d : "dlopen failed"));
-    } else {
-      auto* got = static_cast<const char*>(dlsym(h, (e.symbol + "_abi").c_str()));
-      std::string want = abi_hash(e);
-      if (!dlsym(h, e.symbol.c_str()))
-        problems.push_back("object " + e.object.path + " has no symbol " + e.symbol);
-      else if (!got || std::strncmp(got, want.c_str(), want.size() + 1) != 0)
-        problems.push_back("object " + e.object.path + ": its ABI hash " +
-                           (got ? std::string(got, strnlen(got, 64)) : std::string("(absent)")) +
-                           " differs from the manifest entry's " + want +
-                           " (the signature, buffers or CPU features were edited); the runtime "
-                           "refuses it");
-      dlclose(h);
-    }
-  }
+  LoadFailure why;
+  // The runtime's loader opens the object as the runtime does, which checks its symbol and the
+  // ABI hash it carries against the entry (an edited signature, buffers or CPU features). An
+  // entry whose backend has no loader here cannot be opened; its files are still checked.
+  if (check(e.object, "object"))
+    if (const Loader* loader = loader_for(e, &why); loader && !loader->open(e, bytes, &why))
+      problems.push_back("object " + e.object.path + ": " + why.message);
   for (auto& f : e.files)
     check(f, "file");
   for (auto& f : e.certificates)

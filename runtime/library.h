@@ -43,8 +43,14 @@ void check_library_dir(const std::string& lib_dir);
 // The library's manifest (UserError if it is missing, malformed or newer).
 Manifest read_library(const std::string& lib_dir);
 
-// What is wrong with an entry's files (missing, or sha256 differs); empty when it is intact.
+// What is wrong with an entry's files (missing, or sha256 differs) and, when its backend has a
+// loader here, with its artifact (does not open, lacks its symbol, ABI hash differs); empty when
+// it is intact.
 std::vector<std::string> verify_entry(const std::string& lib_dir, const Entry& e);
+
+// Why this machine cannot run entry E (no loader for its backend, a CPU feature missing), or ""
+// when it can: runtime/loader.h, as the runtime decides.
+std::string cannot_run_here(const Entry& e);
 
 // Removes the entries whose id or name is KEY; returns how many (UserError when none).
 size_t remove_kernels(const std::string& lib_dir, const std::string& key);

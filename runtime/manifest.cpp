@@ -214,6 +214,15 @@ bool safe_relative_path(const std::string& p) {
   return true;
 }
 
+bool valid_backend_name(const std::string& name) {
+  if (name.empty() || name.size() > 64)
+    return false;
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+      return false;
+  return true;
+}
+
 bool valid_kernel_name(const std::string& name) {
   if (name.empty() || name.size() > 128 || name[0] == '.' || name[0] == '-')
     return false;
@@ -323,12 +332,17 @@ json buffers_to_json(const std::vector<Buffer>& bufs) {
   return out;
 }
 
-Entry entry_from_json(const json& j, const std::string& where) {
+Entry entry_from_json(const json& j, const std::string& where, int schema) {
   Entry e;
   e.id = str(j, where, "id");
   e.name = str(j, where, "name");
   if (!valid_kernel_name(e.name))
     bad(where + "/name", "'" + e.name + "' is not a kernel name (letters, digits, _ - .)");
+  if (schema >= 2) {
+    e.backend = str(j, where, "backend");
+    if (!valid_backend_name(e.backend))
+      bad(where + "/backend", "'" + e.backend + "' is not a backend name (a-z, 0-9, _ -)");
+  }
   const json& sig = field(j, where, "signature");
   e.arguments = arguments_from_json(field(sig, where + "/signature", "arguments"),
                                     where + "/signature/arguments");
@@ -367,6 +381,12 @@ Entry entry_from_json(const json& j, const std::string& where) {
     e.baseline_time_ns = number(t, where + "/time_ns", "baseline_median");
   e.certificates = file_list(j, where, "certificates");
   e.object = file_ref(field(j, where, "object"), where + "/object");
+  if (schema >= 2) {
+    e.object_kind = str(field(j, where, "object"), where + "/object", "kind");
+    if (!valid_backend_name(e.object_kind))
+      bad(where + "/object/kind",
+          "'" + e.object_kind + "' is not an artifact kind (a-z, 0-9, _ -)");
+  }
   e.files = file_list(j, where, "files");
   e.installed_at = str(j, where, "installed_at");
   e.tool = str(j, where, "tool");
@@ -385,8 +405,11 @@ json entry_to_json(const Entry& e) {
     files.push_back(file_json(f));
   json t = {{"median", e.time_ns}};
   t["baseline_median"] = e.baseline_time_ns ? json(*e.baseline_time_ns) : json(nullptr);
+  json object = file_json(e.object);
+  object["kind"] = e.object_kind;
   return {{"id", e.id},
           {"name", e.name},
+          {"backend", e.backend},
           {"signature", {{"arguments", args}, {"hash", e.signature_hash}}},
           {"abi", {{"symbol", e.symbol}, {"buffers", bufs}}},
           {"target", {{"isa", e.target}, {"cpu_features", e.cpu_features}}},
@@ -395,7 +418,7 @@ json entry_to_json(const Entry& e) {
           {"derivation", e.derivation},
           {"time_ns", t},
           {"certificates", certs},
-          {"object", file_json(e.object)},
+          {"object", object},
           {"files", files},
           {"installed_at", e.installed_at},
           {"tool", e.tool}};
@@ -432,7 +455,7 @@ Manifest parse_manifest(const std::string& text) {
     if (!ks.is_array())
       bad("/kernels", "expected an array");
     for (size_t i = 0; i < ks.size(); ++i) {
-      Entry e = entry_from_json(ks[i], "/kernels/" + std::to_string(i));
+      Entry e = entry_from_json(ks[i], "/kernels/" + std::to_string(i), m.schema_version);
       if (m.find_id(e.id))
         bad("/kernels/" + std::to_string(i) + "/id", "'" + e.id + "' appears twice");
       m.kernels.push_back(std::move(e));
@@ -448,7 +471,7 @@ json manifest_to_json(const Manifest& m) {
   json ks = json::array();
   for (auto& e : m.kernels)
     ks.push_back(entry_to_json(e));
-  return {{"schema_version", m.schema_version}, {"kernels", ks}};
+  return {{"schema_version", kManifestSchema}, {"kernels", ks}};
 }
 
 } // namespace axon::rt

@@ -11,8 +11,10 @@
 
 namespace axon::rt {
 
-// Version 1 is the only one so far; a reader refuses a manifest with a larger number.
-constexpr int kManifestSchema = 1;
+// The manifest format this code writes. A reader reads every version up to it and refuses a
+// larger one. History (docs/runtime.md): 1, CPU shared objects only; 2, each entry names its
+// backend and its artifact's kind (a version-1 entry reads as backend "llvm", a shared object).
+constexpr int kManifestSchema = 2;
 
 // How the caller sees a tensor: an input it provides, an output the kernel writes, or an inout
 // (an input the kernel updates in place, e.g. an accumulated gradient).
@@ -52,6 +54,7 @@ struct FileRef {
 struct Entry {
   std::string id; // name.target.signature-hash: unique in a library
   std::string name;
+  std::string backend = "llvm"; // the backend registry's key; the runtime's loader is chosen by it
   std::vector<Argument> arguments;
   std::string signature_hash;
   std::vector<Buffer> buffers;
@@ -63,15 +66,16 @@ struct Entry {
   double time_ns = 0;        // measured median
   std::optional<double> baseline_time_ns;
   std::vector<FileRef> certificates;
-  FileRef object;             // the shared object the runtime loads
-  std::vector<FileRef> files; // report.json, derivation.txt, kernel.c, ...
-  std::string installed_at;   // UTC, ISO 8601
-  std::string tool;           // "axon-synth 0.1.0"
+  FileRef object;                            // the artifact the backend's loader opens
+  std::string object_kind = "shared_object"; // what the artifact is (the loader checks it)
+  std::vector<FileRef> files;                // report.json, derivation.txt, kernel.c, ...
+  std::string installed_at;                  // UTC, ISO 8601
+  std::string tool;                          // "axon-synth 0.1.0"
   bool operator==(const Entry&) const = default;
 };
 
 struct Manifest {
-  int schema_version = kManifestSchema;
+  int schema_version = kManifestSchema; // as read; manifest_to_json writes kManifestSchema
   std::vector<Entry> kernels;
   const Entry* find_id(const std::string& id) const;
 };
@@ -92,7 +96,9 @@ nlohmann::json parse_json_limited(const std::string& text);
 // Parses and checks manifest text; throws ManifestError naming the field (JSON pointer) at fault.
 Manifest parse_manifest(const std::string& text);
 nlohmann::json manifest_to_json(const Manifest& m);
-Entry entry_from_json(const nlohmann::json& j, const std::string& where);
+// SCHEMA is the manifest's version: a version-1 entry has no backend or object kind.
+Entry entry_from_json(const nlohmann::json& j, const std::string& where,
+                      int schema = kManifestSchema);
 nlohmann::json entry_to_json(const Entry& e);
 // The signature's arguments and the ABI's buffers alone (kernel.json uses them too); checked as
 // in a manifest: buffers bind to existing arguments of the same shape, each argument once.
@@ -114,6 +120,8 @@ std::string signature_hash(const std::vector<Argument>& args);
 // digits. The installer embeds it in the shared object as the string SYMBOL_abi; the
 // runtime compares, so a manifest edited to change a shape is caught before the kernel runs.
 std::string abi_hash(const Entry& e);
+// Whether NAME can be a backend key or an artifact kind: 1 to 64 of a-z, 0-9, '_', '-'.
+bool valid_backend_name(const std::string& name);
 // Whether a path stored in a manifest stays inside the library (relative, no "..").
 bool safe_relative_path(const std::string& p);
 bool valid_kernel_name(const std::string& name);

@@ -1,11 +1,9 @@
-// libaxon_runtime (see axon_runtime.h): reads manifest.json, checks a kernel's signature, CPU
-// features and object sha256, loads the object from the checked bytes (a memfd, so the file cannot
-// change between the check and dlopen) and runs it on caller buffers with per-call workspace.
+// libaxon_runtime (see axon_runtime.h): reads manifest.json, checks a kernel's signature and its
+// artifact's sha256, has the loader of the kernel's backend (runtime/loader.h) check what the
+// artifact needs and open the checked bytes, and runs it on caller buffers with per-call
+// workspace.
 #include "runtime/axon_runtime.h"
 
-#include <dlfcn.h>
-#include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -25,6 +24,7 @@
 
 #include "runtime/cpu_features.h"
 #include "runtime/file_io.h"
+#include "runtime/loader.h"
 #include "runtime/manifest.h"
 #include "runtime/sha256.h"
 
@@ -61,8 +61,7 @@ constexpr size_t kWorkspaceAlign = 64;
 struct axon_kernel {
   axon_library* lib = nullptr;
   Entry entry;
-  void* handle = nullptr;
-  void (*fn)(void**) = nullptr;
+  std::unique_ptr<LoadedArtifact> artifact; // opened by the loader of the entry's backend
   std::vector<Slot> slots;
   std::vector<size_t> arg_bytes;
   size_t workspace_bytes = 0;
@@ -70,9 +69,6 @@ struct axon_kernel {
   // Workspace blocks not in use; a call takes one (or allocates) and gives it back.
   std::mutex pool_mu;
   std::vector<void*> pool;
-  // The memfd holding the object stays open while it is loaded: dlopen() knows the object by its
-  // path, /proc/self/fd/N, which must not name another object while this one lives.
-  int memfd = -1;
 
   ~axon_kernel();
 };
@@ -114,32 +110,9 @@ std::string mismatch(const Entry& e, const axon_arg* args, size_t n) {
   return "";
 }
 
-// The CPU features E needs that this host lacks (or that the runtime cannot check).
-std::string missing_features(const Entry& e) {
-  std::vector<std::string> lack, unknown;
-  for (auto& f : e.cpu_features) {
-    int s = cpu_supports(f);
-    if (s == 0)
-      lack.push_back(f);
-    if (s < 0)
-      unknown.push_back(f);
-  }
-  if (!lack.empty())
-    return "kernel '" + e.id + "' needs CPU feature(s) " + join(lack) +
-           ", which this CPU lacks; install a kernel synthesized for this CPU's target (e.g. --isa "
-           "targets/avx2.json)";
-  if (!unknown.empty())
-    return "kernel '" + e.id + "' needs CPU feature(s) " + join(unknown) +
-           ", which this runtime cannot check";
-  return "";
-}
-
-// Every object loaded in this process, to catch dlopen() handing back one we already have.
-std::mutex g_loaded_mu;
-std::set<void*> g_loaded;
-
-// Checks the object's sha256 and loads it from the bytes that were checked.
-axon_status load(axon_library* lib, const Entry& e, std::unique_ptr<axon_kernel>* out) {
+// Checks the artifact's sha256 and has its backend's loader open the bytes that were checked.
+axon_status load(axon_library* lib, const Entry& e, const Loader& loader,
+                 std::unique_ptr<axon_kernel>* out) {
   std::string path = lib->dir + "/" + e.object.path, bytes, why;
   if (!read_regular_file(path, kMaxObjectBytes, &bytes, &why))
     return fail(AXON_ERR_CORRUPT, path + ": cannot read the object of kernel '" + e.id + "' (" +
@@ -149,58 +122,14 @@ axon_status load(axon_library* lib, const Entry& e, std::unique_ptr<axon_kernel>
     return fail(AXON_ERR_CORRUPT, path + ": sha256 " + got + " differs from the manifest's " +
                                       e.object.sha256 + ": the object of kernel '" + e.id +
                                       "' is corrupted or was tampered with; reinstall the kernel");
-  int fd = memfd_create(("axon:" + e.id).c_str(), MFD_CLOEXEC);
-  if (fd < 0)
-    return fail(AXON_ERR_LOAD, std::string("memfd_create: ") + std::strerror(errno));
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0) {
-      ::close(fd);
-      return fail(AXON_ERR_LOAD,
-                  std::string("writing the object to memory: ") + std::strerror(errno));
-    }
-    done += static_cast<size_t>(w);
-  }
-  std::string fdpath = "/proc/self/fd/" + std::to_string(fd);
-  void* h = dlopen(fdpath.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!h) {
-    const char* d = dlerror();
-    ::close(fd);
-    return fail(AXON_ERR_LOAD, path + ": cannot load the object of kernel '" + e.id +
-                                   "': " + (d ? d : "dlopen failed"));
-  }
-  {
-    std::lock_guard<std::mutex> lock(g_loaded_mu);
-    if (!g_loaded.insert(h).second) {
-      dlclose(h);
-      ::close(fd);
-      return fail(
-          AXON_ERR_LOAD,
-          path + ": dlopen returned an object this process had already loaded for another kernel");
-    }
-  }
+  LoadFailure failure;
+  std::unique_ptr<LoadedArtifact> artifact = loader.open(e, bytes, &failure);
+  if (!artifact)
+    return fail(failure.status, path + ": " + failure.message);
   auto k = std::make_unique<axon_kernel>();
-  k->handle = h;
-  k->memfd = fd;
+  k->artifact = std::move(artifact);
   k->lib = lib;
   k->entry = e;
-  k->fn = reinterpret_cast<void (*)(void**)>(dlsym(h, e.symbol.c_str()));
-  if (!k->fn)
-    return fail(AXON_ERR_LOAD,
-                path + ": the object of kernel '" + e.id + "' has no symbol " + e.symbol);
-  // The object names the interface it was built for; a manifest edited since cannot call it.
-  auto* abi = static_cast<const char*>(dlsym(h, (e.symbol + "_abi").c_str()));
-  std::string want = abi_hash(e);
-  if (!abi || std::strncmp(abi, want.c_str(), want.size() + 1) != 0)
-    return fail(AXON_ERR_CORRUPT,
-                path + ": the manifest's signature of kernel '" + e.id +
-                    "' differs from the one its object was built for (ABI hash " +
-                    (abi ? std::string(abi, strnlen(abi, 64)) : std::string("absent")) +
-                    ", manifest " + want +
-                    "): the manifest was edited or corrupted; reinstall the kernel");
   for (auto& a : e.arguments)
     k->arg_bytes.push_back(static_cast<size_t>(tensor_bytes(a.dtype, a.shape)));
   for (auto& b : e.buffers) {
@@ -231,15 +160,6 @@ axon_status load(axon_library* lib, const Entry& e, std::unique_ptr<axon_kernel>
 axon_kernel::~axon_kernel() {
   for (void* p : pool)
     std::free(p);
-  if (handle) {
-    {
-      std::lock_guard<std::mutex> lock(g_loaded_mu);
-      g_loaded.erase(handle);
-    }
-    dlclose(handle);
-  }
-  if (memfd >= 0)
-    ::close(memfd);
 }
 
 extern "C" {
@@ -270,6 +190,8 @@ const char* axon_status_name(axon_status s) {
     return "bad_argument";
   case AXON_ERR_NOMEM:
     return "out_of_memory";
+  case AXON_ERR_NO_LOADER:
+    return "no_loader";
   }
   return "unknown";
 }
@@ -321,6 +243,11 @@ const char* axon_entry_id(const axon_library* lib, size_t i) {
 
 const char* axon_entry_target(const axon_library* lib, size_t i) {
   return lib && i < lib->manifest.kernels.size() ? lib->manifest.kernels[i].target.c_str()
+                                                 : nullptr;
+}
+
+const char* axon_entry_backend(const axon_library* lib, size_t i) {
+  return lib && i < lib->manifest.kernels.size() ? lib->manifest.kernels[i].backend.c_str()
                                                  : nullptr;
 }
 
@@ -392,40 +319,46 @@ axon_status axon_find(axon_library* lib, const char* name, const axon_arg* args,
       return fail(AXON_ERR_SIGNATURE,
                   std::string("kernel '") + name + "' in " + lib->dir + ": " +
                       (why.size() == 1 ? why[0] : "no entry has this signature: " + join(why)));
-    std::vector<const Entry*> runnable;
-    std::string cpu_why;
+    // Entries whose backend has a loader and whose artifact this machine can run; otherwise the
+    // first reason why not (no loader, a CPU feature missing, ...).
+    std::vector<std::pair<const Entry*, const Loader*>> runnable;
+    std::optional<LoadFailure> first_why;
     for (const Entry* e : matching) {
-      std::string m = missing_features(*e);
-      if (m.empty())
-        runnable.push_back(e);
-      else if (cpu_why.empty())
-        cpu_why = m;
+      LoadFailure f;
+      const Loader* loader = loader_for(*e, &f);
+      std::optional<LoadFailure> unmet = loader ? loader->unmet_needs(*e) : f;
+      if (!unmet)
+        runnable.push_back({e, loader});
+      else if (!first_why)
+        first_why = unmet;
     }
     if (runnable.empty())
-      return fail(AXON_ERR_CPU, cpu_why);
+      return fail(first_why->status, first_why->message);
     std::set<std::string> signatures;
-    for (const Entry* e : runnable)
-      signatures.insert(e->signature_hash);
+    for (auto& r : runnable)
+      signatures.insert(r.first->signature_hash);
     if (!args && signatures.size() > 1) {
       std::vector<std::string> ids;
-      for (const Entry* e : runnable)
-        ids.push_back(e->id);
+      for (auto& r : runnable)
+        ids.push_back(r.first->id);
       return fail(AXON_ERR_SIGNATURE, std::string("several kernels are named '") + name + "' (" +
                                           join(ids) + "); pass the signature to choose one");
     }
     // The same signature for several targets this CPU runs: the most specialized target (the
     // most CPU features) wins, then the fastest measured.
-    const Entry& e =
-        **std::min_element(runnable.begin(), runnable.end(), [](const Entry* a, const Entry* b) {
+    auto [best, loader] =
+        *std::min_element(runnable.begin(), runnable.end(), [](const auto& x, const auto& y) {
+          const Entry *a = x.first, *b = y.first;
           if (a->cpu_features.size() != b->cpu_features.size())
             return a->cpu_features.size() > b->cpu_features.size();
           return a->time_ns < b->time_ns;
         });
+    const Entry& e = *best;
     std::lock_guard<std::mutex> lock(lib->mu);
     auto it = lib->loaded.find(e.id);
     if (it == lib->loaded.end()) {
       std::unique_ptr<axon_kernel> k;
-      if (axon_status s = load(lib, e, &k); s != AXON_OK)
+      if (axon_status s = load(lib, e, *loader, &k); s != AXON_OK)
         return s;
       it = lib->loaded.emplace(e.id, std::move(k)).first;
     }
@@ -522,7 +455,7 @@ axon_status axon_run(axon_kernel* k, void* const* args, size_t nargs) {
     const Slot& s = k->slots[i];
     bufs[i] = s.bind == BufferBind::Argument ? args[s.arg] : ws + s.offset;
   }
-  k->fn(bufs);
+  k->artifact->call(bufs);
   if (k->has_update)
     for (const Slot& s : k->slots)
       if (s.bind == BufferBind::Update)

@@ -4,8 +4,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
 #include <unistd.h>
 
 namespace axon::isel {
@@ -25,19 +27,18 @@ std::string file_of(const std::string& dir, const std::string& key) {
 }
 
 json to_json(const Selection& s) {
-  json j = {{"key", ""},
-            {"found", s.found},
-            {"reason", s.reason},
-            {"cost_ns", s.cost_ns},
-            {"tile_elements", s.tile_elements}};
+  json j = {{"key", ""},          {"format", kCacheFormat}, {"found", s.found},
+            {"reason", s.reason}, {"cost_ns", s.cost_ns},   {"tile_elements", s.tile_elements}};
   json instrs = json::array();
   for (const auto& i : s.instrs)
     instrs.push_back(instr_to_json(i));
   j["instrs"] = instrs;
+  if (s.cover)
+    j["cover"] = cover_to_json(*s.cover);
   return j;
 }
 
-Selection from_json(const json& j) {
+Selection from_json(const json& j, const Isa& isa) {
   Selection s;
   s.found = j.at("found").get<bool>();
   s.reason = j.at("reason").get<std::string>();
@@ -58,6 +59,12 @@ Selection from_json(const json& j) {
     i.cost_ns = ij.at("cost_ns").get<double>();
     i.hoisted = ij.at("hoisted").get<bool>();
     s.instrs.push_back(std::move(i));
+  }
+  if (s.found) {
+    Cover c = cover_from_json(j.at("cover"), isa);
+    if (c.instrs.size() != s.instrs.size())
+      throw std::runtime_error("the cover and the instructions disagree"); // a miss
+    s.cover = std::make_shared<const Cover>(std::move(c));
   }
   return s;
 }
@@ -80,15 +87,17 @@ json instr_to_json(const SelectedInstr& i) {
           {"hoisted", i.hoisted}};
 }
 
-std::optional<Selection> cache_load(const std::string& dir, const std::string& key) {
+std::optional<Selection> cache_load(const std::string& dir, const std::string& key,
+                                    const Isa& isa) {
   std::ifstream f(file_of(dir, key));
   if (!f)
     return std::nullopt;
   try {
     json j = json::parse(f);
-    if (j.at("key").get<std::string>() != key)
+    if (j.at("key").get<std::string>() != key || !j.contains("format") ||
+        j.at("format") != kCacheFormat)
       return std::nullopt;
-    return from_json(j);
+    return from_json(j, isa);
   } catch (const std::exception&) {
     return std::nullopt; // a damaged entry is a miss; it is rewritten
   }

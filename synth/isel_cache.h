@@ -1,6 +1,7 @@
 // On-disk cache of selections: one JSON file per key (the canonical pattern, the ISA hash and the
-// search options), written atomically (temp file + rename). The file holds the key itself, so a
-// hash collision reads as a miss. Selections are stored in canonical names (isel_goal.h).
+// search options), written atomically (temp file + rename). The file holds the key itself and
+// the format (kCacheFormat), so a hash collision or a file an older build wrote reads as a miss.
+// Selections, their cover included, are stored in canonical names (isel_goal.h).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -16,7 +17,12 @@ namespace axon::isel {
 // bindings, notes, cost_ns, hoisted.
 nlohmann::json instr_to_json(const SelectedInstr& i);
 
-std::optional<Selection> cache_load(const std::string& dir, const std::string& key);
+// 3: selections carry their cover (isel_cover.h). Older files lack it and are not read.
+inline constexpr int kCacheFormat = 3;
+
+// A miss (nullopt) when there is no entry, it is damaged, of another format or key, or its cover
+// does not fit `isa`.
+std::optional<Selection> cache_load(const std::string& dir, const std::string& key, const Isa& isa);
 // Best effort: a cache that cannot be written is skipped, never an error.
 void cache_store(const std::string& dir, const std::string& key, const Selection& s);
 

@@ -315,6 +315,26 @@ std::vector<Trial> make_trials(const Goal& g, size_t count) {
   return out;
 }
 
+int64_t evaluate_int(const Expr& e, const std::map<std::string, int64_t>& dims,
+                     const std::vector<std::pair<std::string, int64_t>>& vars) {
+  Trial t;
+  t.dims = dims;
+  Evaluator ev{t};
+  for (auto& [n, v] : vars)
+    ev.env.push_back({&n, v});
+  return ev.ival(e);
+}
+
+double evaluate_real(const Expr& e, const std::map<std::string, int64_t>& dims,
+                     const std::vector<std::pair<std::string, int64_t>>& vars) {
+  Trial t;
+  t.dims = dims;
+  Evaluator ev{t};
+  for (auto& [n, v] : vars)
+    ev.env.push_back({&n, v});
+  return ev.any(e);
+}
+
 bool agrees(const Goal& g, const std::vector<Trial>& trials, const CandidateView& c) {
   for (const Trial& t : trials) {
     Evaluator ev{t, &c};

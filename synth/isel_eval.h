@@ -44,4 +44,12 @@ std::vector<Trial> make_trials(const Goal& g, size_t count);
 // agreement; a NaN on one side only does not).
 bool agrees(const Goal& g, const std::vector<Trial>& trials, const CandidateView& c);
 
+// The value of an expression that reads no tensor, with dims and index variables bound: the
+// index arithmetic and constants of a cover's tile (isel_tile.h). std::runtime_error when a
+// variable or dim is unbound.
+int64_t evaluate_int(const Expr& e, const std::map<std::string, int64_t>& dims,
+                     const std::vector<std::pair<std::string, int64_t>>& vars);
+double evaluate_real(const Expr& e, const std::map<std::string, int64_t>& dims,
+                     const std::vector<std::pair<std::string, int64_t>>& vars);
+
 } // namespace axon::isel

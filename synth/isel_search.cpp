@@ -769,6 +769,14 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
       }
       cov->goal_vars = g.vars;
       cov->value_text = to_string(g.value);
+      for (size_t a = 0; a < out_op->shape.size(); ++a) {
+        auto v = a < c.in->vars.size() ? c.out_var.find(c.in->vars[a]) : c.out_var.end();
+        cov->out_axes.push_back(v == c.out_var.end() ? "" : v->second);
+      }
+      cov->dim_vars = c.dim_var;
+      for (auto& v : g.vars)
+        if (c.outer.count(v))
+          cov->outer.push_back(v);
       cov->hoisted = g.tensors.empty();
       best = cov;
       best_instr = &instr;

@@ -43,6 +43,12 @@ struct Cover {
   bool hoisted = false;           // the goal reads no tensor: a constant, computed once per kernel
   std::vector<std::string> goal_vars; // the goal's variables and value, in canonical names
   std::string value_text;
+  // The structure behind `notes` (isel_cover.h): per axis of the out operand the goal variable
+  // it carries ("": size 1), each instruction dim's goal variable ("": size 1), and the goal
+  // variables no output axis carries (loops around the instruction).
+  std::vector<std::string> out_axes;
+  std::map<std::string, std::string> dim_vars;
+  std::vector<std::string> outer;
 };
 
 // One search: the target, the options and the counters of what it did.

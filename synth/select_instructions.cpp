@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "ir/error.h"
@@ -18,7 +20,6 @@ namespace axon {
 
 namespace {
 
-using isel::Cover;
 using isel::Goal;
 using isel::SlotUse;
 
@@ -31,11 +32,79 @@ std::string var_list(const std::vector<std::string>& vars) {
   return s + "]";
 }
 
-// Appends the instructions of `c` (sub-covers first); `names` maps c's canonical names to the
-// statement's; returns the name written ("%n" for temps, `out` at the top).
-void flatten(const Isa& isa, const Cover& c, const std::map<std::string, std::string>& names,
-             const std::string& writes, std::vector<SelectedInstr>& out, int& temp_counter) {
+std::string lookup(const std::map<std::string, std::string>& names, const std::string& n) {
+  auto it = names.find(n);
+  return it == names.end() ? n : it->second;
+}
+
+// Where the tightest bound (`max` or `min`) of `dim` is written in the target file: a JSON
+// pointer, or "" when no operand bounds it so.
+std::string bound_source(const Instruction& instr, size_t index, const std::string& dim,
+                         const std::optional<int64_t>& bound, bool max) {
+  if (!bound)
+    return "";
+  for (size_t o = 0; o < instr.operands.size(); ++o)
+    for (size_t a = 0; a < instr.operands[o].shape.size(); ++a) {
+      const DimSpec& d = instr.operands[o].shape[a];
+      if (d.name == dim && (max ? d.max : d.min) == bound)
+        return "/instructions/" + std::to_string(index) + "/operands/" + std::to_string(o) +
+               "/shape/" + std::to_string(a) + (max ? "/max" : "/min");
+    }
+  return "";
+}
+
+// The structured instruction of `c` in c's canonical names (renamed by the caller); `temps` gives
+// the producing instruction of each temp slot.
+CoverInstr cover_instr(const Isa& isa, const isel::Cover& c, const std::vector<size_t>& temps) {
   const Instruction& instr = isa.instructions[c.instr];
+  CoverInstr ci;
+  ci.instr = c.instr;
+  ci.name = instr.name;
+  ci.engine = c.engine;
+  ci.params = c.choice;
+  ci.result = c.operand;
+  ci.out_axes = c.out_axes;
+  ci.loops = c.outer;
+  ci.hoisted = c.hoisted;
+  ci.cost_ns = c.own_ns;
+  for (auto& [d, v] : c.dim_vars) {
+    DimSpec b = instr.dim_bounds(d);
+    ci.dims.push_back({d, v, b.min, b.max, bound_source(instr, c.instr, d, b.min, false),
+                       bound_source(instr, c.instr, d, b.max, true)});
+  }
+  for (size_t k = 0; k < c.slots.size(); ++k) {
+    const SlotUse& u = c.slots[k];
+    CoverOperand o;
+    o.slot = u.name;
+    const Expr& t = u.term.term;
+    if (u.kind == "temp") {
+      o.term.kind = TermKind::Temp;
+      o.term.temp = temps[k];
+      o.term.axes = u.term.axis_vars;
+    } else if (u.kind == "tensor" || t->kind() == ExprKind::Access) {
+      o.term.kind = u.kind == "tensor" ? TermKind::Tensor : TermKind::Scalar;
+      AXON_CHECK(t->kind() == ExprKind::Access, "isel: a tensor binding that is no access");
+      o.term.tensor = t->name();
+      o.term.index = t->args();
+      if (u.kind == "tensor")
+        o.term.axes = u.term.axis_vars;
+    } else {
+      o.term.kind = TermKind::Constant;
+      o.term.value = t;
+    }
+    ci.operands.push_back(std::move(o));
+  }
+  return ci;
+}
+
+// Appends the instructions of `c` (sub-covers first), as text to `out` and as data to `cover`;
+// `names` maps c's canonical names to the statement's; returns the name written ("%n" for temps,
+// `out` at the top).
+void flatten(const Isa& isa, const isel::Cover& c, const std::map<std::string, std::string>& names,
+             const std::string& writes, std::vector<SelectedInstr>& out,
+             std::vector<CoverInstr>& cover, int& temp_counter) {
+  const Instruction& instr = isa.instructions[c.instr];
+  std::vector<size_t> temps(c.slots.size(), 0);
   SelectedInstr si;
   si.instruction = instr.name;
   si.engine = c.engine;
@@ -43,7 +112,8 @@ void flatten(const Isa& isa, const Cover& c, const std::map<std::string, std::st
   si.result = c.operand;
   si.cost_ns = c.own_ns;
   si.hoisted = c.hoisted;
-  for (const SlotUse& u : c.slots) {
+  for (size_t k = 0; k < c.slots.size(); ++k) {
+    const SlotUse& u = c.slots[k];
     SlotBinding b;
     b.slot = u.name;
     b.kind = u.kind;
@@ -53,7 +123,8 @@ void flatten(const Isa& isa, const Cover& c, const std::map<std::string, std::st
       std::map<std::string, std::string> sub_names;
       for (auto& [k, v] : u.sub_names)
         sub_names[k] = isel::rename_tokens(v, names);
-      flatten(isa, *u.sub, sub_names, t, out, temp_counter);
+      flatten(isa, *u.sub, sub_names, t, out, cover, temp_counter);
+      temps[k] = cover.size() - 1;
       std::vector<std::string> shown;
       for (auto& v : u.sub_vars)
         shown.push_back(isel::rename_tokens(v, names));
@@ -71,6 +142,28 @@ void flatten(const Isa& isa, const Cover& c, const std::map<std::string, std::st
   si.writes = writes;
   si.computes = writes + var_list(shown) + " = " + isel::rename_tokens(c.value_text, names);
   out.push_back(std::move(si));
+  cover.push_back(rename_instr(cover_instr(isa, c, temps), names));
+}
+
+// The cover's names for the statement's: the statement's own, with each reduction's bound
+// variable made unique ("j", "j'1").
+std::map<std::string, std::string> cover_names(const Cover& canonical,
+                                               const std::map<std::string, std::string>& display) {
+  std::map<std::string, std::string> names = display;
+  std::set<std::string> taken;
+  for (const auto& v : canonical.vars)
+    if (!v.reduction)
+      taken.insert(lookup(display, v.name));
+  for (const auto& v : canonical.vars) {
+    if (!v.reduction)
+      continue;
+    std::string base = lookup(display, v.name), n = base;
+    for (int k = 1; taken.count(n); ++k)
+      n = base + "'" + std::to_string(k);
+    taken.insert(n);
+    names[v.name] = n;
+  }
+  return names;
 }
 
 } // namespace
@@ -93,12 +186,12 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
   // renamed into the statement's names at the end, so equal patterns share one cache entry.
   display["w$"] = st.out;
   std::string canonical_stmt = "w$" + var_list(g.vars) + " = " + to_string(g.value);
-  std::string key = "isel-2|" + isa_hash(isa) + "|" + std::to_string(opts.max_instructions) + "|" +
+  std::string key = "isel-3|" + isa_hash(isa) + "|" + std::to_string(opts.max_instructions) + "|" +
                     std::to_string(opts.free_tile) + "|" + g.key;
   Selection sel;
   std::optional<Selection> cached;
   if (!opts.cache_dir.empty())
-    cached = isel::cache_load(opts.cache_dir, key);
+    cached = isel::cache_load(opts.cache_dir, key, isa);
   if (cached) {
     sel = *cached;
     sel.stats.cached = true;
@@ -109,7 +202,18 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
     sel.stats = ctx.stats;
     if (c) {
       int temps = 0;
-      flatten(isa, *c, {}, "w$", sel.instrs, temps);
+      Cover cover;
+      cover.out = "w$";
+      for (size_t i = 0; i < g.vars.size(); ++i)
+        cover.vars.push_back({g.vars[i], g.extents[i], false});
+      // Reductions in pre-order: make_goal numbers them so (r$0, r$1, ...).
+      for (size_t i = 0; i < g.bound_extent.size(); ++i) {
+        std::string r = "r$" + std::to_string(i);
+        AXON_CHECK(g.bound_extent.count(r), "isel: reduction " + r + " of the goal");
+        cover.vars.push_back({r, g.bound_extent.at(r), true});
+      }
+      flatten(isa, *c, {}, "w$", sel.instrs, cover.instrs, temps);
+      sel.cover = std::make_shared<const Cover>(std::move(cover));
       sel.found = true;
       sel.tile_elements = c->tile_elements;
       for (auto& i : sel.instrs)
@@ -143,6 +247,9 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
   // Into the statement's names.
   sel.statement = isel::rename_tokens(canonical_stmt, display);
   sel.reason = isel::rename_tokens(sel.reason, display);
+  if (sel.cover)
+    sel.cover =
+        std::make_shared<const Cover>(rename_cover(*sel.cover, cover_names(*sel.cover, display)));
   for (auto& i : sel.instrs) {
     i.writes = isel::rename_tokens(i.writes, display);
     i.computes = isel::rename_tokens(i.computes, display);

@@ -11,12 +11,14 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "ir/index_program.h"
 #include "isa/isa.h"
 #include "smt/prove.h"
+#include "synth/isel_cover.h"
 
 namespace axon {
 
@@ -78,6 +80,9 @@ struct Selection {
   // cost per element. A reduction covered chunk by chunk (a note bounds its axis) writes one
   // element per chunk of the reduction, not per whole reduction.
   int64_t tile_elements = 1;
+  // When found: the same instructions as data (isel_cover.h), for a backend to instantiate per
+  // tile (isel_tile.h); instrs[i] and cover->instrs[i] are the same instruction.
+  std::shared_ptr<const Cover> cover;
   std::string reason; // when !found: why nothing covers it
   SelectStats stats;
   double seconds = 0;

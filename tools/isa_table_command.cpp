@@ -123,6 +123,8 @@ nlohmann::json selection_json(const Selection& s) {
   j["instructions"] = nlohmann::json::array();
   for (auto& i : s.instrs)
     j["instructions"].push_back(isel::instr_to_json(i));
+  if (s.cover)
+    j["cover"] = cover_to_json(*s.cover); // the same instructions as data (synth/isel_cover.h)
   return j;
 }
 

@@ -5,8 +5,6 @@
 #include <iostream>
 
 #include "ir/error.h"
-#include "runtime/cpu_features.h"
-#include "runtime/kernel_interface.h"
 #include "runtime/library.h"
 
 namespace axon {
@@ -40,8 +38,8 @@ int cmd_ls(const std::string& dir, bool json) {
   std::printf("%s: %zu kernel%s (manifest schema %d)\n", dir.c_str(), m.kernels.size(),
               m.kernels.size() == 1 ? "" : "s", m.schema_version);
   for (auto& e : m.kernels) {
-    std::printf("  %s\n    %s on %s, %.4f ms", e.id.c_str(), e.name.c_str(), e.target.c_str(),
-                e.time_ns / 1e6);
+    std::printf("  %s\n    %s on %s (backend %s), %.4f ms", e.id.c_str(), e.name.c_str(),
+                e.target.c_str(), e.backend.c_str(), e.time_ns / 1e6);
     if (e.baseline_time_ns)
       std::printf(" (baseline %.4f ms, %.2fx)", *e.baseline_time_ns / 1e6,
                   *e.baseline_time_ns / e.time_ns);
@@ -70,19 +68,10 @@ int cmd_verify(const std::string& dir) {
   size_t broken = 0;
   for (auto& e : m.kernels) {
     std::vector<std::string> problems = rt::verify_entry(dir, e);
-    std::vector<std::string> lacks;
-    for (auto& f : e.cpu_features)
-      if (rt::cpu_supports(f) != 1)
-        lacks.push_back(f);
     if (problems.empty()) {
-      std::printf("ok      %s", e.id.c_str());
-      if (!lacks.empty()) {
-        std::printf(" (this CPU cannot run it: lacks");
-        for (auto& f : lacks)
-          std::printf(" %s", f.c_str());
-        std::printf(")");
-      }
-      std::printf("\n");
+      std::string cannot = rt::cannot_run_here(e);
+      std::printf("ok      %s%s\n", e.id.c_str(),
+                  cannot.empty() ? "" : (" (this machine cannot run it: " + cannot + ")").c_str());
       continue;
     }
     ++broken;

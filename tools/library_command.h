@@ -6,7 +6,6 @@
 
 #include <string>
 
-#include "ir/index_program.h"
 #include "tools/synthesize.h"
 
 namespace axon {

@@ -194,10 +194,11 @@ nlohmann::json CpuBackend::device_report() const {
 }
 
 std::string CpuBackend::kernel_json(const IndexProgram& p, const Plan& plan) const {
-  return rt::interface_to_json(rt::kernel_interface(p, target_.isa, target_.features,
-                                                    scratch_bytes(p, schedule_of(plan))))
-             .dump(2) +
-         "\n";
+  rt::KernelInterface k =
+      rt::kernel_interface(p, target_.isa, target_.features, scratch_bytes(p, schedule_of(plan)));
+  k.backend = name(); // the registry's key; the runtime picks its loader by it
+  k.object_kind = artifact_kind();
+  return rt::interface_to_json(k).dump(2) + "\n";
 }
 
 int64_t CpuBackend::streaming_store_min_bytes() const {

@@ -44,7 +44,7 @@ public:
   nlohmann::json device_report() const override;
   // runtime/kernel_interface.h's interface of the kernel compiled from the plan.
   std::string kernel_json(const IndexProgram& p, const Plan& plan) const override;
-  std::string artifact_kind() const override { return "shared object"; }
+  std::string artifact_kind() const override { return "shared_object"; } // runtime/manifest.h
   const CpuTarget& target() const { return target_; }
   // The buffers every candidate is timed on (tensor name -> buffer; see timing_memory.h).
   TimingMemory& timing_memory() const { return *timing_memory_; }

@@ -162,6 +162,7 @@ public:
       out.append(py::dict(py::arg("id") = axon_entry_id(lib_.get(), i),
                           py::arg("name") = axon_entry_name(lib_.get(), i),
                           py::arg("target") = axon_entry_target(lib_.get(), i),
+                          py::arg("backend") = axon_entry_backend(lib_.get(), i),
                           py::arg("arguments") = args));
     }
     return out;
@@ -271,7 +272,10 @@ private:
     // Not seen yet: find the manifest entry these arrays fit, then let the runtime check and load
     // it.
     std::vector<std::string> why;
-    std::string cpu_why; // an entry fits the arrays but this CPU cannot run it
+    // An entry fits the arrays but this machine cannot run it (a CPU feature, no loader for its
+    // backend): the first such reason, with its status.
+    std::string cpu_why;
+    axon_status cpu_status = AXON_ERR_CPU;
     bool named = false;
     for (size_t i = 0; i < axon_kernel_count(lib_.get()); ++i) {
       if (name != axon_entry_name(lib_.get(), i))
@@ -289,9 +293,11 @@ private:
                        a.shape.data()});
       axon_kernel* k = nullptr;
       axon_status s = axon_find(lib_.get(), name.c_str(), sig.data(), sig.size(), &k);
-      if (s == AXON_ERR_CPU) {
-        if (cpu_why.empty())
+      if (s == AXON_ERR_CPU || s == AXON_ERR_NO_LOADER) {
+        if (cpu_why.empty()) {
           cpu_why = axon_last_error();
+          cpu_status = s;
+        }
         continue;
       }
       check(s);
@@ -315,7 +321,7 @@ private:
       check(axon_find(lib_.get(), name.c_str(), nullptr, 0, &k));
     }
     if (!cpu_why.empty())
-      raise(AXON_ERR_CPU, cpu_why);
+      raise(cpu_status, cpu_why);
     std::string msg = "kernel '" + name + "' in " + dir_ + ": ";
     if (why.size() == 1) {
       size_t colon = why[0].find(": ");
@@ -355,7 +361,7 @@ PYBIND11_MODULE(axon_runtime, m) {
   py::class_<Library>(m, "Library")
       .def(py::init<const std::string&>(), py::arg("dir"))
       .def("kernels", &Library::kernels,
-           "The manifest's entries: id, name, target and arguments of each")
+           "The manifest's entries: id, name, target, backend and arguments of each")
       // The kernel name is taken positionally, so a kernel argument may be called "name" too.
       .def(
           "run",

@@ -66,7 +66,19 @@ class Prog:
     def __exit__(self, *a):
         self.stack.pop()
 
+    def uses(self, instr, items=None):
+        for it in self.doc["program"] if items is None else items:
+            if it.get("instr") == instr or ("loop" in it and self.uses(instr, it["body"])):
+                return True
+        return False
+
     def write(self, path):
+        # The Neuron compiler's PE transposes multiply by an identity matrix it keeps in SBUF
+        # (128 fp32 per partition in the NKIBench listings); our transpose_pe has no identity
+        # operand, so a replica that transposes on PE only reserves the space, after its buffers.
+        if self.doc["name"].startswith("nki_") and self.uses("transpose_pe") and \
+                not any(b["name"] == "ident" for b in self.doc["buffers"]):
+            self.buffer("ident", "SBUF", "f32", 128)
         with open(path, "w") as f:
             json.dump(self.doc, f, indent=1)
             f.write("\n")
@@ -347,14 +359,20 @@ def hb(tensor, offset, rows, row_stride, cols, col_stride=1):
 def gen_nki_matmul(M=4096, N=12288, K=5120):
     """c = a @ b, fp32. Per 1024 columns of b: the whole [K, 1024] column block stays in SBUF; per
     128 rows of a: [128, 1024] chunks loaded, PE-transposed block by block into a [K, 128] a^T,
-    then two [128, 512] PSUM banks each accumulate K/128 matmuls and one [128, 1024] store."""
+    then two [128, 512] PSUM banks each accumulate K/128 matmuls and one [128, 1024] store.
+    SBUF per partition, as the listing needs it: the b block (K * 4 KiB / 128 = 160 KiB), a^T
+    (K * 4 B = 20 KiB), the output row block (4 KiB) and the identity the PE transposes multiply
+    by (512 B; our transpose_pe names no identity operand, so the buffer only holds its place)
+    leave 7.5 KiB: one 4 KiB a chunk, not two."""
     p = Prog("nki_matmul", "replica of the Neuron compiler's NKIBench matmul baseline (fp32 4096x12288x5120)")
     p.tensor("a", "f32", [M, K], "input")
     p.tensor("b", "f32", [K, N], "input")
     p.tensor("c", "f32", [M, N], "output")
     KT, KC, NB, MT = K // 128, K // 1024, N // 1024, M // 128
     p.buffer("bb", "SBUF", "f32", KT * 1024)
-    p.buffer("ach", "SBUF", "f32", 2 * 1024)
+    p.buffer("ident", "SBUF", "f32", 128)
+    slots = 2 if (KT * 1024 + 128 + K + 1024 + 2 * 1024) * 4 <= 192 * 1024 else 1
+    p.buffer("ach", "SBUF", "f32", slots * 1024)
     p.buffer("aT", "SBUF", "f32", K)
     p.buffer("ot", "SBUF", "f32", 1024)
     p.buffer("pt", "PSUM", "f32", 4 * 512)
@@ -365,7 +383,7 @@ def gen_nki_matmul(M=4096, N=12288, K=5120):
                    dst=sb("bb", "kt * 1024", 1024))
         with p.loop("mt", MT):
             with p.loop("c", KC):
-                s = mod("c", 2)
+                s = mod("c", 2) if slots == 2 else "0"
                 dma(p, (f"(nb * {MT} + mt) * {KC} + c + 8"),
                        src=hb("a", f"mt * 128 * {K} + c * 1024", 128, K, 1024), dst=sb("ach", f"({s}) * 1024", 1024))
                 with p.loop("j", 8):

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `axon-synth library ...` on a copy of the fixture library: ls, show, verify (which must name a
 # broken entry and exit 2), remove, and the errors for a bad output directory, a non-library and
-# a manifest from a newer axon-synth. Usage: library_cli.sh AXON_SYNTH RT
+# a manifest from a newer axon-synth; a manifest and a kernel.json of schema 1 (before backends),
+# a kernel of a backend with no installer, entries of a backend with no loader.
+# Usage: library_cli.sh AXON_SYNTH RT
 set -uo pipefail
 BIN=$1
 RT=$2
@@ -22,7 +24,7 @@ expect() {  # expect CODE PATTERN ARGS...: runs axon-synth ARGS, checks the exit
   [ "$rc" -eq "$code" ] || fail "axon-synth $* exited $rc, expected $code: $out"
   grep -qE -- "$pattern" <<< "$out" || fail "axon-synth $*: output lacks /$pattern/: $out"
 }
-expect 0 "3 kernels \(manifest schema 1\)" library ls "$lib"
+expect 0 "3 kernels \(manifest schema 2\)" library ls "$lib"
 expect 0 "x f32\[64, 32\], g f32\[32\], w f32\[32, 48\] -> y f32\[64, 48\]" library ls "$lib"
 expect 0 "inout p f32\[16, 40\]" library ls "$lib"
 expect 0 '"name": "rmsnorm_matmul"' library show "$lib" rmsnorm_matmul
@@ -68,7 +70,44 @@ expect 2 "'bad/name' is not a kernel name" library install "$RT/out-add" "$lib" 
 expect 2 "looks like a program, not a library directory" --isa targets/avx2.json --library experiments/suites/ops/add.tp
 expect 2 "no manifest.json here; is this a kernel library\?" library ls "$WORK"
 AXON_LINKER=/nonexistent/cc expect 2 "the linker '/nonexistent/cc' \(AXON_LINKER\) was not found" library install "$RT/out-add" "$lib"
-sed -i 's/"schema_version": 1/"schema_version": 2/' "$lib/manifest.json"
-expect 2 "/schema_version is 2, newer than this runtime reads \(1\)" library ls "$lib"
+# Manifest schema 1 (before backends), written from a copy of the fixture in the old format: it
+# lists, verifies and takes an install, which rewrites it as schema 2 with every entry kept.
+old="$WORK/schema1"
+cp -r "$RT/lib" "$old"
+/usr/bin/python3 - "$old/manifest.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+m["schema_version"] = 1
+for e in m["kernels"]:
+    del e["backend"]
+    del e["object"]["kind"]
+json.dump(m, open(sys.argv[1], "w"), indent=2)
+PY
+expect 0 "3 kernels \(manifest schema 1\)" library ls "$old"
+expect 0 "on avx2 \(backend llvm\)" library ls "$old"
+expect 0 "3 kernels, 0 broken" library verify "$old"
+expect 0 "installed mm2 \(mm2\.avx2\." library install "$RT/out-rmsnorm_matmul" "$old" --name mm2
+expect 0 "4 kernels \(manifest schema 2\)" library ls "$old"
+expect 0 "4 kernels, 0 broken" library verify "$old"
+# kernel.json schema 1 (no backend, no object) installs as an llvm shared object from kernel.o.
+cp -r "$RT/out-add" "$WORK/out-v1"
+/usr/bin/python3 - "$WORK/out-v1/kernel.json" <<'PY'
+import json, sys
+k = json.load(open(sys.argv[1]))
+assert k["schema_version"] == 2 and k["backend"] == "llvm", k
+assert k["object"] == {"kind": "shared_object", "path": "kernel.o"}, k
+k["schema_version"] = 1
+del k["backend"], k["object"]
+json.dump(k, open(sys.argv[1], "w"), indent=2)
+PY
+expect 0 "installed add1 \(add1\.avx2\." library install "$WORK/out-v1" "$old" --name add1
+# A kernel of a backend with no installer, and entries of a backend with no loader.
+cp -r "$RT/out-add" "$WORK/out-sim"
+sed -i 's/"backend": "llvm"/"backend": "sim"/' "$WORK/out-sim/kernel.json"
+expect 2 "out-sim/kernel.json: no installer for backend sim \(artifact kind shared_object\)" library install "$WORK/out-sim" "$old"
+sed -i 's/"backend": "llvm"/"backend": "cuda"/' "$old/manifest.json"
+expect 0 "ok      add1\.avx2\.[0-9a-f]{16} \(this machine cannot run it: no loader for backend cuda \(kernel add1\.avx2\." library verify "$old"
+sed -i 's/"schema_version": 2/"schema_version": 3/' "$lib/manifest.json"
+expect 2 "/schema_version is 3, newer than this runtime reads \(2\)" library ls "$lib"
 expect 2 "newer than this runtime reads" library install "$RT/out-add" "$lib"
 echo "ok: library ls, show, verify, remove, install and their errors"

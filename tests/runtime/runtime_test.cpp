@@ -299,15 +299,118 @@ TEST(Runtime, ManifestEditedToAnotherShapeIsRefused) {
 TEST(Runtime, NewerSchemaIsRefused) {
   fs::path lib = copy_library("newer");
   json m = manifest_of(lib);
-  m["schema_version"] = 2;
+  m["schema_version"] = 3;
   m["kernels"][0]["a_field_from_the_future"] = true;
   spit(lib / "manifest.json", m.dump());
   axon_library* l = nullptr;
   EXPECT_EQ(axon_open(lib.c_str(), &l), AXON_ERR_SCHEMA_NEWER);
   std::string msg = axon_last_error();
-  EXPECT_NE(msg.find("/schema_version is 2, newer than this runtime reads (1)"), std::string::npos)
+  EXPECT_NE(msg.find("/schema_version is 3, newer than this runtime reads (2)"), std::string::npos)
       << msg;
   EXPECT_EQ(l, nullptr);
+  fs::remove_all(lib);
+}
+
+// A library as manifest schema 1 wrote it (before backends: no "backend", no object "kind"),
+// made from the fixture by writing the old format: it opens, reads as llvm shared objects, and
+// its kernels run and match the interpreter.
+TEST(Runtime, Schema1LibraryLoadsAndRuns) {
+  fs::path lib = copy_library("schema1");
+  json m = manifest_of(lib);
+  ASSERT_EQ(m["schema_version"], 2);
+  m["schema_version"] = 1;
+  for (auto& e : m["kernels"]) {
+    ASSERT_EQ(e["backend"], "llvm");
+    ASSERT_EQ(e["object"]["kind"], "shared_object");
+    e.erase("backend");
+    e["object"].erase("kind");
+  }
+  spit(lib / "manifest.json", m.dump(2));
+  Lib l(lib.string());
+  ASSERT_EQ(axon_kernel_count(l.lib), 3u);
+  for (size_t i = 0; i < 3; ++i)
+    EXPECT_STREQ(axon_entry_backend(l.lib, i), "llvm");
+  axon_kernel* k = nullptr;
+  ASSERT_EQ(axon_find(l.lib, "rmsnorm_matmul", nullptr, 0, &k), AXON_OK) << axon_last_error();
+  Args a = make_args(k, 5);
+  ASSERT_EQ(axon_run(k, a.ptrs.data(), a.ptrs.size()), AXON_OK) << axon_last_error();
+  auto ref = reference("experiments/suites/nkibench/rmsnorm_matmul.tp",
+                       {{"M", 64}, {"K", 32}, {"N", 48}}, k, a);
+  size_t iy = static_cast<size_t>(axon_kernel_arg_index(k, "y"));
+  EXPECT_LE(axon::max_scaled_error(as_tensor(a.data[iy], {64, 48}), ref.at("y"), 1e-4, 1e-3), 1.0);
+  ASSERT_EQ(axon_find(l.lib, "adamw", nullptr, 0, &k), AXON_OK) << axon_last_error();
+  fs::remove_all(lib);
+}
+
+// An entry whose backend has no loader in this runtime ("sim": NPU programs run only in the
+// simulator; "cuda": no cubin loader yet), or whose artifact kind its backend's loader does not
+// open, is refused with AXON_ERR_NO_LOADER naming the backend and the kernel; the other kernels
+// of the library still load and run.
+TEST(Runtime, BackendWithoutALoaderIsAClearError) {
+  for (const char* backend : {"sim", "cuda"}) {
+    fs::path lib = copy_library(std::string("backend-") + backend);
+    json m = manifest_of(lib);
+    entry_named(m, "add")["backend"] = backend;
+    std::string id = entry_named(m, "add")["id"];
+    spit(lib / "manifest.json", m.dump());
+    Lib l(lib.string());
+    axon_kernel* k = nullptr;
+    EXPECT_EQ(axon_find(l.lib, "add", nullptr, 0, &k), AXON_ERR_NO_LOADER);
+    std::string msg = axon_last_error();
+    EXPECT_EQ(
+        msg.rfind(std::string("no loader for backend ") + backend + " (kernel " + id + ")", 0), 0u)
+        << msg;
+    EXPECT_EQ(k, nullptr);
+    EXPECT_STREQ(axon_status_name(AXON_ERR_NO_LOADER), "no_loader");
+    ASSERT_EQ(axon_find(l.lib, "rmsnorm_matmul", nullptr, 0, &k), AXON_OK) << axon_last_error();
+    Args a = make_args(k, 6);
+    EXPECT_EQ(axon_run(k, a.ptrs.data(), a.ptrs.size()), AXON_OK) << axon_last_error();
+    try {
+      axon::runtime::Library cpp(lib.string());
+      for (size_t i = 0; i < cpp.size(); ++i)
+        EXPECT_EQ(cpp.entry_backend(i),
+                  cpp.entry_id(i).rfind("add.", 0) == 0 ? backend : std::string("llvm"));
+      cpp.find("add", {{"a", "f32", {1, 8}}, {"b", "f32", {1, 8}}, {"c", "f32", {1, 8}}});
+      FAIL() << "no error";
+    } catch (const axon::runtime::Error& e) {
+      EXPECT_EQ(e.code(), AXON_ERR_NO_LOADER) << e.what();
+    }
+    fs::remove_all(lib);
+  }
+  fs::path lib = copy_library("kind");
+  json m = manifest_of(lib);
+  entry_named(m, "add")["object"]["kind"] = "cubin";
+  spit(lib / "manifest.json", m.dump());
+  Lib l(lib.string());
+  axon_kernel* k = nullptr;
+  EXPECT_EQ(axon_find(l.lib, "add", nullptr, 0, &k), AXON_ERR_NO_LOADER);
+  EXPECT_NE(
+      std::string(axon_last_error()).find("no loader for backend llvm artifacts of kind cubin"),
+      std::string::npos)
+      << axon_last_error();
+  fs::remove_all(lib);
+}
+
+// One signature for two backends, the faster one without a loader here: the runtime passes it
+// over and runs the one it can load.
+TEST(Runtime, EntriesWithoutALoaderArePassedOver) {
+  fs::path lib = copy_library("passover");
+  json m = manifest_of(lib);
+  json gpu = entry_named(m, "add");
+  std::string sig = gpu["signature"]["hash"];
+  gpu["backend"] = "cuda";
+  gpu["object"]["kind"] = "cubin";
+  gpu["target"]["isa"] = "gpu";
+  gpu["id"] = "add.gpu." + sig;
+  gpu["time_ns"]["median"] = 0.001;
+  m["kernels"].push_back(gpu);
+  spit(lib / "manifest.json", m.dump());
+  Lib l(lib.string());
+  axon_kernel* k = nullptr;
+  ASSERT_EQ(axon_find(l.lib, "add", nullptr, 0, &k), AXON_OK) << axon_last_error();
+  EXPECT_EQ(std::string(axon_kernel_id(k)).rfind("add.avx2.", 0), 0u) << axon_kernel_id(k);
+  Args a = make_args(k, 7);
+  EXPECT_EQ(axon_run(k, a.ptrs.data(), a.ptrs.size()), AXON_OK) << axon_last_error();
   fs::remove_all(lib);
 }
 

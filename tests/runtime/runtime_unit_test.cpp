@@ -13,6 +13,7 @@
 #include "ir/frontend.h"
 #include "runtime/cpu_features.h"
 #include "runtime/kernel_interface.h"
+#include "runtime/loader.h"
 #include "runtime/manifest.h"
 #include "runtime/sha256.h"
 
@@ -103,7 +104,7 @@ TEST(Manifest, ErrorsNameTheField) {
   auto k0 = [](json& j) -> json& { return j["kernels"][0]; };
   EXPECT_EQ(error_of([](json& j) { j.erase("schema_version"); }), "/schema_version: missing");
   EXPECT_NE(
-      error_of([](json& j) { j["schema_version"] = 7; }).find("newer than this runtime reads (1)"),
+      error_of([](json& j) { j["schema_version"] = 7; }).find("newer than this runtime reads (2)"),
       std::string::npos);
   EXPECT_EQ(error_of([&](json& j) { k0(j)["signature"]["arguments"][1]["shape"][0] = 0; }),
             "/kernels/0/signature/arguments/1/shape/0: expected an integer from 1 to 2^40");
@@ -144,6 +145,110 @@ TEST(Manifest, ErrorsNameTheField) {
   EXPECT_EQ(error_of([&](json& j) { j["kernels"].push_back(j["kernels"][0]); }),
             "/kernels/1/id: '" + sample_entry().id + "' appears twice");
   EXPECT_EQ(error_of([](json& j) { j = json::array(); }), "/: expected an object");
+}
+
+// The manifest as version 1 wrote it (before backends): no "backend", no "object"/"kind".
+json as_schema_1(json m) {
+  m["schema_version"] = 1;
+  for (auto& e : m["kernels"]) {
+    e.erase("backend");
+    e["object"].erase("kind");
+  }
+  return m;
+}
+
+// Version 2 names each entry's backend and its artifact's kind; a version-1 manifest still reads,
+// as CPU kernels in shared objects, and is written back as version 2.
+TEST(Manifest, BackendAndArtifactKindAndSchema1) {
+  Manifest m;
+  m.kernels = {sample_entry()};
+  json j = manifest_to_json(m);
+  EXPECT_EQ(j["schema_version"], 2);
+  EXPECT_EQ(j["kernels"][0]["backend"], "llvm");
+  EXPECT_EQ(j["kernels"][0]["object"]["kind"], "shared_object");
+  Entry gpu = sample_entry();
+  gpu.backend = "cuda";
+  gpu.object_kind = "cubin";
+  gpu.target = "sm90";
+  gpu.id = "k.sm90." + gpu.signature_hash;
+  m.kernels.push_back(gpu);
+  Manifest back = parse_manifest(manifest_to_json(m).dump());
+  ASSERT_EQ(back.kernels.size(), 2u);
+  EXPECT_EQ(back.kernels[1], gpu);
+
+  Manifest old = parse_manifest(as_schema_1(manifest_to_json(m)).dump());
+  EXPECT_EQ(old.schema_version, 1);
+  ASSERT_EQ(old.kernels.size(), 2u);
+  EXPECT_EQ(old.kernels[0], sample_entry());
+  EXPECT_EQ(old.kernels[1].backend, "llvm"); // version 1 had no other
+  EXPECT_EQ(old.kernels[1].object_kind, "shared_object");
+  EXPECT_EQ(manifest_to_json(old)["schema_version"], 2);
+
+  auto error_of = [&](const std::function<void(json&)>& damage) {
+    json d = manifest_to_json(m);
+    damage(d);
+    try {
+      parse_manifest(d.dump());
+    } catch (const ManifestError& e) {
+      return e.message;
+    }
+    return std::string("(accepted)");
+  };
+  EXPECT_EQ(error_of([](json& d) { d["kernels"][0].erase("backend"); }),
+            "/kernels/0/backend: missing");
+  EXPECT_EQ(error_of([](json& d) { d["kernels"][1]["backend"] = "CUDA 12"; }),
+            "/kernels/1/backend: 'CUDA 12' is not a backend name (a-z, 0-9, _ -)");
+  EXPECT_EQ(error_of([](json& d) { d["kernels"][0]["object"].erase("kind"); }),
+            "/kernels/0/object/kind: missing");
+  EXPECT_EQ(error_of([](json& d) { d["kernels"][0]["object"]["kind"] = ""; }),
+            "/kernels/0/object/kind: '' is not an artifact kind (a-z, 0-9, _ -)");
+  EXPECT_EQ(error_of([](json& d) { d["schema_version"] = 3; }).substr(0, 56),
+            "/schema_version is 3, newer than this runtime reads (2);");
+}
+
+// The runtime finds a loader by the entry's backend; a backend without one (and an artifact kind
+// its backend's loader does not open) is a clear error naming the kernel, not a crash.
+TEST(Loader, OnePerBackendAndAClearErrorOtherwise) {
+  ASSERT_NE(find_loader("llvm"), nullptr);
+  EXPECT_EQ(find_loader("llvm")->backend(), "llvm");
+  EXPECT_EQ(find_loader("sim"), nullptr);
+  EXPECT_EQ(find_loader("cuda"), nullptr);
+  EXPECT_EQ(loader_backends(), (std::vector<std::string>{"llvm"}));
+  Entry e = sample_entry();
+  LoadFailure why;
+  EXPECT_EQ(loader_for(e, &why), find_loader("llvm"));
+  for (const char* backend : {"sim", "cuda"}) {
+    e.backend = backend;
+    EXPECT_EQ(loader_for(e, &why), nullptr);
+    EXPECT_EQ(why.status, AXON_ERR_NO_LOADER);
+    EXPECT_EQ(why.message.rfind(
+                  std::string("no loader for backend ") + backend + " (kernel " + e.id + ")", 0),
+              0u)
+        << why.message;
+  }
+  e = sample_entry();
+  e.object_kind = "cubin";
+  EXPECT_EQ(loader_for(e, &why), nullptr);
+  EXPECT_EQ(why.status, AXON_ERR_NO_LOADER);
+  EXPECT_NE(why.message.find("no loader for backend llvm artifacts of kind cubin (kernel " + e.id +
+                             "): its loader opens shared_object"),
+            std::string::npos)
+      << why.message;
+  // The CPU loader's needs are the entry's CPU features.
+  e = sample_entry();
+  e.cpu_features = {"no-such-feature"};
+  std::optional<LoadFailure> unmet = find_loader("llvm")->unmet_needs(e);
+  ASSERT_TRUE(unmet.has_value());
+  EXPECT_EQ(unmet->status, AXON_ERR_CPU);
+  EXPECT_NE(unmet->message.find("no-such-feature, which this runtime cannot check"),
+            std::string::npos);
+  e.cpu_features = {};
+  EXPECT_FALSE(find_loader("llvm")->unmet_needs(e).has_value());
+  // Bytes that are no shared object: a load error naming the kernel.
+  EXPECT_EQ(find_loader("llvm")->open(e, "not an ELF file", &why), nullptr);
+  EXPECT_EQ(why.status, AXON_ERR_LOAD);
+  EXPECT_NE(why.message.find("cannot load the object of kernel '" + e.id + "'"), std::string::npos)
+      << why.message;
 }
 
 // Deep nesting anywhere (here in the free-form derivation) is refused before it is parsed, so
@@ -190,7 +295,7 @@ TEST(Manifest, SignatureHashAndAbiHashFollowTheInterface) {
 // The seeds of runtime/fuzz/manifest_fuzz.cpp are valid manifests, so that the fuzzer starts
 // from inside the accepted language.
 TEST(Manifest, FuzzCorpusManifestsParse) {
-  for (const char* name : {"two_kernels.json", "empty.json"}) {
+  for (const char* name : {"two_kernels.json", "two_kernels_v2.json", "empty.json"}) {
     std::ifstream f(std::string(AXON_SOURCE_DIR) + "/runtime/fuzz/corpus/" + name);
     std::stringstream ss;
     ss << f.rdbuf();
@@ -284,6 +389,60 @@ TEST(KernelInterface, ArgumentsWorkspaceAndUpdates) {
   j = interface_to_json(k);
   j["schema_version"] = 9;
   EXPECT_THROW(interface_from_json(j, "kernel.json"), axon::UserError);
+}
+
+// kernel.json names the backend and the artifact (version 2); a version-1 file, as the main job
+// wrote it before, reads as an llvm kernel whose OUT/kernel.o is installed as a shared object.
+TEST(KernelInterface, BackendArtifactAndSchema1) {
+  axon::IndexProgram p = axon::load_index_program(axon::source_from_string(
+      "where N = 8\ninput x: f32[N]\noutput y: f32[N] = x * 2.0\n", "t.tp"));
+  KernelInterface k = kernel_interface(p, "avx2", {"+avx2"}, 256);
+  EXPECT_EQ(k.backend, "llvm");
+  EXPECT_EQ(k.object_kind, "shared_object");
+  EXPECT_EQ(k.object_path, "kernel.o");
+  EXPECT_EQ(k.buffers.back().tensor, "axon.scratch");
+  json j = interface_to_json(k);
+  EXPECT_EQ(j["schema_version"], 2);
+  EXPECT_EQ(j["backend"], "llvm");
+  EXPECT_EQ(j["object"], (json{{"kind", "shared_object"}, {"path", "kernel.o"}}));
+  k.backend = "cuda";
+  k.object_kind = "cubin";
+  k.object_path = "kernel.cubin";
+  KernelInterface back = interface_from_json(interface_to_json(k), "kernel.json");
+  EXPECT_EQ(back.backend, "cuda");
+  EXPECT_EQ(back.object_kind, "cubin");
+  EXPECT_EQ(back.object_path, "kernel.cubin");
+  EXPECT_EQ(back.buffers, k.buffers);
+
+  json old = j;
+  old["schema_version"] = 1;
+  old.erase("backend");
+  old.erase("object");
+  back = interface_from_json(old, "kernel.json");
+  EXPECT_EQ(back.backend, "llvm");
+  EXPECT_EQ(back.object_kind, "shared_object");
+  EXPECT_EQ(back.object_path, "kernel.o");
+  EXPECT_EQ(back.arguments, kernel_interface(p, "avx2", {"+avx2"}, 256).arguments);
+
+  auto error_of = [](json bad) {
+    try {
+      interface_from_json(bad, "OUT/kernel.json");
+    } catch (const axon::UserError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(accepted)");
+  };
+  json bad = j;
+  bad["schema_version"] = 3;
+  EXPECT_EQ(error_of(bad), "OUT/kernel.json: /schema_version is 3, newer than this axon-synth "
+                           "reads (2); install it with the axon-synth that wrote it");
+  bad = j;
+  bad.erase("backend");
+  EXPECT_EQ(error_of(bad), "OUT/kernel.json: /backend: expected a backend name (a-z, 0-9, _ -)");
+  bad = j;
+  bad["object"]["path"] = "../kernel.o";
+  EXPECT_EQ(error_of(bad),
+            "OUT/kernel.json: /object/path: expected a file name in the output directory");
 }
 
 } // namespace

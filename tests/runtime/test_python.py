@@ -169,6 +169,28 @@ class PythonRuntime(unittest.TestCase):
             self.assertEqual(cm.exception.code, "cpu_feature")
             self.assertIn(lacking, str(cm.exception))
 
+    def test_backend_without_a_loader_is_reported_as_such(self):
+        # A copy of the library whose rmsnorm_matmul entry is of a backend this runtime has no
+        # loader for: the code is no_loader, and the message names the backend and the kernel.
+        with tempfile.TemporaryDirectory() as tmp:
+            lib = os.path.join(tmp, "lib")
+            shutil.copytree(LIB, lib)
+            with open(os.path.join(lib, "manifest.json")) as f:
+                m = json.load(f)
+            for e in m["kernels"]:
+                if e["name"] == "rmsnorm_matmul":
+                    e["backend"] = "cuda"
+                    kid = e["id"]
+            with open(os.path.join(lib, "manifest.json"), "w") as f:
+                json.dump(m, f)
+            opened = axon_runtime.open(lib)
+            self.assertEqual({k["name"]: k["backend"] for k in opened.kernels()}["rmsnorm_matmul"],
+                             "cuda")
+            with self.assertRaises(axon_runtime.Error) as cm:
+                opened.run("rmsnorm_matmul", x=self.x, g=self.g, w=self.w)
+            self.assertEqual(cm.exception.code, "no_loader")
+            self.assertIn("no loader for backend cuda (kernel %s)" % kid, str(cm.exception))
+
     def test_cpu_supports(self):
         self.assertEqual(axon_runtime.cpu_supports("no-such-feature"), -1)
         self.assertIn(axon_runtime.cpu_supports("avx2"), (0, 1))

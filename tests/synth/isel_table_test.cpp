@@ -50,6 +50,15 @@ TEST(IselTable, SoftmaxOnNpu) {
   EXPECT_EQ(st[1]["instructions"].back()["params"]["func"], "exp");
   EXPECT_EQ(instrs(st[3]), std::vector<std::string>{"tensor_scalar"}); // divide by the row sum
   EXPECT_EQ(st[3]["instructions"].back()["params"]["op0"], "divide");
+  // Each statement's cover as data, instruction for instruction (synth/isel_cover.h).
+  for (auto& s : st) {
+    ASSERT_TRUE(s.contains("cover")) << s.dump(2);
+    ASSERT_EQ(s["cover"]["instrs"].size(), s["instructions"].size());
+    for (size_t i = 0; i < s["instructions"].size(); ++i)
+      EXPECT_EQ(s["cover"]["instrs"][i]["name"], s["instructions"][i]["instruction"]);
+  }
+  EXPECT_EQ(st[3]["cover"]["out"], "out");
+  EXPECT_EQ(st[3]["cover"]["instrs"].back()["out_axes"].size(), 2u) << st[3].dump(2);
   EXPECT_GT(j["ops"][0]["cost_ns"].get<double>(), 0);
 }
 
