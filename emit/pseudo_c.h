@@ -4,8 +4,8 @@
 
 #include <string>
 
+#include "emit/cpu/schedule.h"
 #include "ir/index_program.h"
-#include "search/schedule.h"
 
 namespace axon {
 

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "ir/inline.h"
-#include "search/schedule.h"
+#include "ir/top_reduction.h"
 
 namespace axon {
 

@@ -7,10 +7,15 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "search/backend.h"
+#include "search/fuse.h"
+#include "search/search.h"
 
 namespace axon {
 
@@ -42,8 +47,26 @@ RunoffResult runoff(
     size_t count, int rounds,
     const std::function<std::optional<Timing>(size_t contender, std::string* failure)>& time_one);
 
+// Whether a backend's candidates go through a runoff: its clock is noisy (a wall clock); a
+// simulated time is exact and the search's order is the true one.
+inline bool needs_runoff(const Backend& b) { return b.clock() == BackendClock::Wall; }
+
 // time_one for artifacts: time_isolated (search/search.h), as the search times candidates.
 std::function<std::optional<Timing>(size_t, std::string*)>
 isolated_timer(const std::vector<const Artifact*>& arts, const RunoffOptions& o, double timeout_s);
+
+// The runoff's outcome: the new winner (variant index, record) and its compiled kernel, and the
+// report's `runoff` field; all empty when fewer than two candidates were close enough.
+struct RunoffStage {
+  std::optional<std::pair<size_t, CandidateRecord>> winner;
+  std::unique_ptr<Artifact> artifact;
+  nlohmann::json report;
+};
+
+// The measured candidates (every variant's, the baseline too) within RunoffOptions::margin of the
+// fastest, compiled again and timed in alternation (runoff above).
+RunoffStage runoff_stage(const Backend& backend, const std::vector<ProgramVariant>& variants,
+                         const std::vector<std::pair<size_t, CandidateRecord>>& measured,
+                         const SearchOptions& so);
 
 } // namespace axon

@@ -19,27 +19,25 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <unistd.h>
 
-#include "emit/cpu/cpu_backend.h"
-#include "emit/cpu/lower_llvm.h"
-#include "emit/cpu/machine_model.h"
+#include "emit/registry.h"
 #include "ir/error.h"
 #include "ir/frontend.h"
 #include "ir/hash.h"
 #include "isa/isa.h"
-#include "runtime/kernel_interface.h"
 #include "search/fuse.h"
-#include "search/instruction_costs.h"
 #include "search/measure_lock.h"
 #include "search/result_cache.h"
 #include "search/runoff.h"
-#include "search/schedule_json.h"
 #include "search/search.h"
+#include "search/variants.h"
 #include "smt/proof_cache.h"
 #include "synth/apply_derivation.h"
 #include "synth/derivation_text.h"
@@ -48,6 +46,7 @@
 #include "synth/replay_derivation.h"
 #include "synth/rewrite_step.h"
 #include "tools/library_command.h"
+#include "tools/report.h"
 
 namespace axon {
 
@@ -58,17 +57,6 @@ using Clock = std::chrono::steady_clock;
 
 std::atomic<bool> g_interrupted{false};
 void on_sigint(int) { g_interrupted = true; }
-
-constexpr int kReportSchema = 1;
-
-// OUT/kernel.json: how to call the kernel compiled from P with schedule S for the CPU target T
-// (runtime/kernel_interface.h), for `library install`. The backend registry supplies it once the
-// CPU backend moves behind it.
-std::string kernel_interface_text(const IndexProgram& p, const Schedule& s, const CpuTarget& t) {
-  rt::KernelInterface k = rt::kernel_interface(p, t.isa, t.features, scratch_bytes(p, s));
-  k.backend = "llvm";
-  return rt::interface_to_json(k).dump(2) + "\n";
-}
 
 // Without --time-budget, instruction selection stops this long after the job started (its
 // default bound, docs/reliability.md); a selection it stops keeps the cost model's weights.
@@ -81,13 +69,40 @@ int interrupted(const SynthOptions& o) {
   return 130;
 }
 
+// The stages' times (report.json's "seconds"; AXON_TIME_PASSES=1 prints them as a table at the
+// end). With AXON_DEBUG_STAGES=1 each stage prints its time and what it produced as it ends.
 struct StageTimer {
   std::vector<std::pair<std::string, double>> rows;
   Clock::time_point t = Clock::now();
+  bool debug = [] {
+    const char* e = std::getenv("AXON_DEBUG_STAGES");
+    return e && std::string(e) == "1";
+  }();
   void lap(const std::string& stage) {
     auto now = Clock::now();
     rows.push_back({stage, std::chrono::duration<double>(now - t).count()});
     t = now;
+  }
+  // Runs a stage, times it, and with AXON_DEBUG_STAGES=1 prints `dump()` after it.
+  void run(const std::string& stage, const std::function<void()>& body,
+           const std::function<std::string()>& dump) {
+    body();
+    lap(stage);
+    show(stage, dump);
+  }
+  // A stage that may not happen (body returns false): timed only when it did.
+  void run_if(const std::string& stage, const std::function<bool()>& body,
+              const std::function<std::string()>& dump) {
+    if (!body())
+      return;
+    lap(stage);
+    show(stage, dump);
+  }
+  void show(const std::string& stage, const std::function<std::string()>& dump) const {
+    if (!debug)
+      return;
+    std::fprintf(stderr, "[stage] %s: %.3f s\n%s\n", stage.c_str(), rows.back().second,
+                 dump().c_str());
   }
   void print_if_asked() const {
     const char* e = std::getenv("AXON_TIME_PASSES");
@@ -99,26 +114,19 @@ struct StageTimer {
   }
 };
 
-// Writes a file atomically: a temporary in the same directory, then rename.
-void write_file(const fs::path& path, const std::string& data) {
-  fs::path tmp = path;
-  tmp += ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out)
-      user_error("error: cannot write " + tmp.string() + ": " + std::strerror(errno));
-    out << data;
-    out.flush();
-    if (!out)
-      user_error("error: cannot write " + tmp.string() + " (disk full?)");
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    user_error("error: cannot write " + path.string() + ": " + ec.message());
-  }
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
 }
+
+// SIGINT from the start of the job: before the first measurement it ends the job with
+// "interrupted" and exit 130; during the search the best candidate so far wins.
+struct SigintScope {
+  SigintScope() {
+    g_interrupted = false;
+    std::signal(SIGINT, on_sigint);
+  }
+  ~SigintScope() { std::signal(SIGINT, SIG_DFL); }
+};
 
 // Whether a directory can take new files: a probe file created and removed in it (or, when it
 // does not exist yet, in its nearest existing ancestor, which creating it needs). Checked before
@@ -139,48 +147,6 @@ void require_writable_dir(const fs::path& dir, const std::string& what) {
                std::strerror(errno) + "); nothing was searched");
   ::close(fd);
   ::unlink(probe.c_str());
-}
-
-std::string cpu_model_name() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("model name", 0) == 0)
-      return line.substr(line.find(':') + 2);
-  return "unknown";
-}
-
-nlohmann::json record_json(const CandidateRecord& r) {
-  nlohmann::json j;
-  j["id"] = r.id;
-  j["kind"] = r.kind;
-  j["status"] = status_name(r.status);
-  j["estimate_ns"] = r.estimate_ns;
-  j["schedule"] = schedule_to_json(r.schedule);
-  if (!r.detail.empty())
-    j["detail"] = r.detail;
-  if (r.status == CandidateStatus::Ok || r.status == CandidateStatus::WrongResult)
-    j["max_scaled_error"] = r.max_error;
-  if (r.status == CandidateStatus::Ok)
-    j["time_ns"] = {{"median", r.timing.median_ns},
-                    {"min", r.timing.min_ns},
-                    {"max", r.timing.max_ns},
-                    {"repeats", r.timing.repeats},
-                    {"clock", r.timing.clock}};
-  return j;
-}
-
-std::unique_ptr<CpuBackend> make_backend(const Isa& isa) {
-  for (auto& b : isa.backends)
-    if (b == "llvm")
-      return std::make_unique<CpuBackend>(cpu_target(isa), cpu_machine_model(isa));
-  std::string list;
-  for (auto& b : isa.backends)
-    list += (list.empty() ? "" : ", ") + b;
-  user_error(isa.path + ": synthesis for backend(s) " + list +
-             " is not available yet; this build synthesizes for CPU targets (backend \"llvm\": "
-             "targets/avx2.json, "
-             "targets/avx512.json, targets/zen4.json)");
 }
 
 FrontendOptions front_options(const SynthOptions& o, SpecLibrary& extra) {
@@ -217,23 +183,11 @@ void add_rewrite_variants(const IndexProgram& rewritten, const std::string& cano
     vs.push_back({name(f.name), f.inlined, f.program, name(f.superseded_by)});
 }
 
-nlohmann::json rewrite_summary(const synth::DiscoveryReport& r, size_t searched) {
-  synth::StepStats t = r.totals();
-  return {{"variants", r.variants.size()},
-          {"searched_variants", searched},
-          {"attempted", t.attempted},
-          {"proven", t.proven},
-          {"refuted", t.refuted},
-          {"unknown", t.unknown},
-          {"stop_reason", synth::stop_reason_name(r.stop)},
-          {"seconds", r.seconds},
-          {"steps", r.to_json()["steps"]}};
-}
-
 // Instruction selection for every statement the search will run, cached beside the proof cache
 // ($AXON_CACHE_DIR/isel, as `isa table` does).
-InstructionSelection select_for_variants(const std::vector<ProgramVariant>& vs, const Isa& isa,
-                                         const SourceFile& src, Clock::time_point deadline) {
+SelectionSummary select_for_variants(Backend& b, const std::vector<ProgramVariant>& vs,
+                                     const Isa& isa, const SourceFile& src,
+                                     Clock::time_point deadline) {
   SelectOptions so;
   so.cache_dir = smt::default_cache_dir() + "/isel";
   so.deadline = deadline;
@@ -241,7 +195,7 @@ InstructionSelection select_for_variants(const std::vector<ProgramVariant>& vs, 
   std::vector<const IndexProgram*> ps;
   for (auto& v : vs)
     ps.push_back(&v.program);
-  return select_for_search(ps, isa, so, &src);
+  return b.select_instructions(ps, isa, so, &src);
 }
 
 // The variants a report or cache entry can name: fusion variants of the program, or of the
@@ -256,30 +210,6 @@ std::vector<ProgramVariant> variants_for(const IndexProgram& index, const nlohma
   return vs;
 }
 
-std::string derivation_text(const std::string& program_path, const ProgramVariant& v,
-                            const Schedule& s, const std::string& origin,
-                            const std::string& rewrite_steps) {
-  std::ostringstream d;
-  d << "# derivation of the chosen kernel for " << program_path << origin << "\n";
-  if (rewrite_steps.empty()) {
-    d << "# rewrite steps: none (the program as written)\n";
-  } else {
-    std::istringstream lines(rewrite_steps);
-    for (std::string l; std::getline(lines, l);)
-      d << "# " << l << "\n";
-  }
-  if (v.inlined.empty()) {
-    d << "# fusion: none (every statement is its own loop nest)\n\n";
-  } else {
-    d << "# fusion: temporaries inlined into their consumers:";
-    for (auto& t : v.inlined)
-      d << " " << t;
-    d << "\n\n";
-  }
-  d << to_string(v.program) << "\n# schedule\n" << to_string(s, v.program);
-  return d.str();
-}
-
 // The identity of this build: a hash of the running executable, so results cached by another
 // build of the same version are never reused.
 std::string build_id() {
@@ -292,89 +222,33 @@ std::string build_id() {
   return id;
 }
 
-// SMT-LIB2 certificates of the winning variant's proof (DESIGN.md: OUT/smt/), for `z3` or
-// `cvc5` to re-check offline and `library install` to copy: each rewrite step of its derivation
-// re-proven (from the proof cache) into smt/step-NN/, and the inlining of its elementwise
-// temporaries, when it inlines any, proven into smt/inline/. Returns the report's
-// "certificates" entry; a step that does not prove again is an "error" there and a warning.
-nlohmann::json write_certificates(const IndexProgram& index,
-                                  const std::vector<synth::DerivationStep>& steps,
-                                  const ProgramVariant& v, const fs::path& out) {
-  fs::path dir = out / "smt";
-  std::error_code ec;
-  fs::remove_all(dir, ec); // a symlink is removed, never followed
-  if (ec)
-    user_error("error: cannot replace " + dir.string() + ": " + ec.message());
-  smt::ProveOptions opts;
-  nlohmann::json j = {{"dir", "smt"}, {"rewrite_steps", steps.size()}, {"inlined", v.inlined}};
-  synth::VariantState before{index, {}};
-  if (!steps.empty()) {
-    synth::Variant rv;
-    rv.derivation = steps;
-    rv.canonical = steps.back().canonical;
-    std::string bad = synth::replay_derivation(index, rv, opts, dir.string(), &before);
-    if (!bad.empty())
-      j["error"] = "re-proving the derivation: " + bad;
-  }
-  if (!v.inlined.empty() && !j.contains("error")) {
-    opts.certificate_dir = (dir / "inline").string();
-    auto pr =
-        synth::prove_step(before.program, v.program, synth::split_assumptions(before.splits), opts);
-    if (pr.verdict != smt::Verdict::Proven)
-      j["error"] = std::string("inlining the elementwise temporaries: ") +
-                   smt::verdict_name(pr.verdict) + ": " + pr.reason;
-  }
-  std::vector<std::string> files;
-  if (fs::is_directory(dir, ec))
-    for (auto it = fs::recursive_directory_iterator(dir, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-      if (it->is_regular_file(ec))
-        files.push_back(fs::relative(it->path(), out).generic_string());
-  std::sort(files.begin(), files.end());
-  j["files"] = files;
-  // Certificates the solvers could not re-check (their header says so): the proof of those
-  // obligations rests on the normalizer alone (docs/smt.md, "Certificates").
-  size_t normalizer_only = 0;
-  for (auto& f : files) {
-    std::ifstream in(out / f);
-    std::string line;
-    if (std::getline(in, line) && line.find("normalizer-only") != std::string::npos)
-      ++normalizer_only;
-  }
-  j["normalizer_only"] = normalizer_only;
-  if (j.contains("error"))
-    std::fprintf(stderr, "axon-synth: warning: no complete certificate for the winner: %s\n",
-                 j["error"].get<std::string>().c_str());
-  return j;
-}
-
 // Everything a search result depends on: the tool, the expanded program (so a changed spec
 // counts), the target, this machine and the flags that change the search.
 std::string cache_key(const SynthOptions& o, const IndexProgram& index, const Isa& isa,
-                      const CpuBackend& b) {
-  std::string features;
-  for (auto& f : b.target().features)
-    features += f + ",";
-  nlohmann::json k = {{"tool", AXON_VERSION},          {"build", build_id()},
-                      {"program", to_string(index)},   {"isa", isa_hash(isa)},
-                      {"cpu", cpu_model_name()},       {"llvm_cpu", b.target().cpu},
-                      {"features", features},          {"seed", o.seed},
-                      {"measure", o.measure},          {"repeats", o.repeats},
+                      const Backend& b) {
+  nlohmann::json k = {{"tool", AXON_VERSION},
+                      {"build", build_id()},
+                      {"program", to_string(index)},
+                      {"isa", isa_hash(isa)},
+                      {"seed", o.seed},
+                      {"measure", o.measure},
+                      {"repeats", o.repeats},
                       {"time_budget", o.time_budget_s}};
+  k.update(b.fingerprint()); // the device, as the backend sees it
   return hash_hex(k.dump());
 }
 
 // A cache hit: rebuild the recorded winner (no search), check it against the interpreter like
 // any candidate, and write the outputs. Returns false (search instead) if the entry is unusable.
-bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const CpuBackend& b,
+bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const Backend& b,
                   const SynthOptions& o, const fs::path& out, const std::string& key,
                   const std::string& dir) {
   try {
     nlohmann::json report = entry.at("report");
     auto variants = variants_for(index, report.at("best"), "cache entry " + key);
     const ProgramVariant& v = pick_variant(variants, report.at("best"), "cache entry " + key);
-    Schedule s = schedule_from_json(report.at("best").at("schedule"), "cache entry " + key);
-    if (!validate_schedule(v.program, s).empty())
+    Plan s = b.plan_from_json(report.at("best").at("schedule"), "cache entry " + key);
+    if (!b.legality(v.program, s).empty())
       return false;
     auto art = b.compile(v.program, s);
     std::string detail;
@@ -387,13 +261,14 @@ bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const 
     }
     for (auto& [name, data] : art->files())
       write_file(out / name, data);
-    write_file(out / "kernel.json", kernel_interface_text(v.program, s, b.target()));
+    write_file(out / "kernel.json", b.kernel_json(v.program, s));
     std::string lines;
     for (auto& r : entry.at("candidates"))
       lines += r.dump() + "\n";
     write_file(out / "candidates.jsonl", lines);
-    write_file(out / "derivation.txt", derivation_text(o.program, v, s, " (from the result cache)",
-                                                       report.value("rewrite_derivation", "")));
+    write_file(out / "derivation.txt",
+               derivation_text(o.program, v, b.plan_text(v.program, s), " (from the result cache)",
+                               report.value("rewrite_derivation", "")));
     std::vector<synth::DerivationStep> steps;
     if (report["best"].contains("derivation"))
       steps = synth::derivation_from_json(report["best"]["derivation"], "cache entry " + key);
@@ -423,239 +298,128 @@ bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const 
   }
 }
 
-// The runoff's outcome: the new winner (variant index, record) and its compiled kernel, and the
-// report's `runoff` field; all empty when fewer than two candidates were close enough.
-struct Runoff {
-  std::optional<std::pair<size_t, CandidateRecord>> winner;
-  std::unique_ptr<Artifact> artifact;
-  nlohmann::json report;
-};
-
-// The measured candidates (every variant's, the baseline too) within RunoffOptions::margin of the
-// fastest, compiled again and timed in alternation (search/runoff.h).
-Runoff runoff_stage(const Backend& backend, const std::vector<ProgramVariant>& variants,
-                    const std::vector<std::pair<size_t, CandidateRecord>>& measured,
-                    const SearchOptions& so) {
-  Runoff out;
-  RunoffOptions ro;
-  // The search's warm-up, and half its runs: the first runs in a fresh process are slow (softmax
-  // 4096^2 took 12-15 ms with 1 + 3 runs, 7.5-8 ms with 2 + 11), which would hide the steady state.
-  ro.warmup = so.warmup;
-  ro.repeats = std::max(1, so.repeats / 2);
-  std::vector<double> medians;
-  for (auto& [vi, c] : measured)
-    medians.push_back(c.timing.median_ns);
-  std::vector<size_t> picks = runoff_contenders(medians, ro.margin, ro.max);
-  if (picks.size() < 2)
-    return out;
-  std::vector<std::unique_ptr<Artifact>> arts;
-  std::vector<const Artifact*> contenders;
-  std::vector<size_t> entered; // indices into measured
-  for (size_t m : picks) {
-    const auto& [vi, c] = measured[m];
-    try {
-      arts.push_back(backend.compile(variants[vi].program, c.schedule));
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "[runoff] %s, candidate %d: does not compile again (%s); left out\n",
-                   variants[vi].name.c_str(), c.id, e.what());
-      continue;
-    }
-    contenders.push_back(arts.back().get());
-    entered.push_back(m);
-  }
-  if (contenders.size() < 2)
-    return out;
-  RunoffResult rr =
-      runoff(contenders.size(), ro.rounds, isolated_timer(contenders, ro, so.candidate_timeout_s));
-  nlohmann::json list = nlohmann::json::array();
-  std::string line;
-  for (size_t i = 0; i < entered.size(); ++i) {
-    const auto& [vi, c] = measured[entered[i]];
-    nlohmann::json e = {{"variant", variants[vi].name},
-                        {"id", c.id},
-                        {"search_median_ns", c.timing.median_ns},
-                        {"round_medians_ns", rr.round_medians_ns[i]}};
-    if (rr.failure[i].empty())
-      e["median_ns"] = rr.median_ns[i];
-    else
-      e["failure"] = rr.failure[i];
-    list.push_back(e);
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "%s%s #%d %.3f ms", line.empty() ? "" : ", ",
-                  variants[vi].name.c_str(), c.id, rr.median_ns[i] / 1e6);
-    line += buf;
-  }
-  out.winner = measured[entered[rr.winner]];
-  out.artifact = std::move(arts[rr.winner]);
-  out.report = {{"margin", ro.margin},   {"rounds", ro.rounds}, {"warmup", ro.warmup},
-                {"repeats", ro.repeats}, {"contenders", list},  {"chosen", rr.winner}};
-  std::fprintf(stderr,
-               "[runoff] %zu candidates within %.0f%% of the fastest, %d rounds in alternation: "
-               "%s; chosen: %s #%d\n",
-               entered.size(), ro.margin * 100, ro.rounds, line.c_str(),
-               variants[out.winner->first].name.c_str(), out.winner->second.id);
-  return out;
-}
-
-} // namespace
-
-void require_writable_directory(const std::string& dir, const std::string& what) {
-  require_writable_dir(dir, what);
-}
-
-int synthesize_command(const SynthOptions& o) {
-  auto t_job = Clock::now();
-  // SIGINT from the start: before the first measurement it ends the job with "interrupted" and
-  // exit 130; during the search the best candidate so far wins.
-  g_interrupted = false;
-  std::signal(SIGINT, on_sigint);
-  struct RestoreSigint {
-    ~RestoreSigint() { std::signal(SIGINT, SIG_DFL); }
-  } restore_sigint;
+// One run of the main job: what its stages produce, in pipeline order. Each stage is a member
+// function; synthesize_command calls them one per line.
+struct Job {
+  const SynthOptions& o;
+  Clock::time_point t_job = Clock::now();
   StageTimer timer;
-  set_measure_lock_path(o.measure_lock, &g_interrupted);
   SpecLibrary extra;
-  FrontendOptions front = front_options(o, extra);
-  SourceRef src = read_source(o.program);
-  Program program = load_program(src, front);
-  timer.lap("parse + check");
-  IndexProgram index = expand(program, front.specs ? *front.specs : SpecLibrary::builtin());
-  timer.lap("expand");
-  Isa isa = load_isa(o.isa);
-  timer.lap("load target");
-  std::unique_ptr<CpuBackend> backend = make_backend(isa);
-  if (std::string why = backend->unsupported(index); !why.empty())
-    user_error(o.program + ": error: " + why);
-  fs::path out =
-      o.out_dir.empty() ? fs::path("axon-out") / fs::path(o.program).stem() : fs::path(o.out_dir);
-  // Where the results go must take them before anything is searched.
-  std::error_code ec;
-  fs::create_directories(out, ec);
-  if (ec)
-    user_error("error: cannot create the output directory " + out.string() + ": " + ec.message());
-  require_writable_dir(out, "the output directory");
-  if (!o.library.empty())
-    require_writable_dir(o.library, "the kernel library directory");
-  std::string key = cache_key(o, index, isa, *backend);
-  std::string cache_dir = default_cache_dir();
-  if (!o.no_cache)
-    if (auto hit = cache_lookup(cache_dir, key))
-      if (reuse_cached(*hit, index, *backend, o, out, key, cache_dir)) {
-        install_if_asked(o, out.string());
-        return 0;
-      }
-  std::ofstream jsonl(out / "candidates.jsonl", std::ios::trunc);
-  nlohmann::json all_records = nlohmann::json::array();
+  FrontendOptions front;
+  SourceRef src;
+  Program program;
+  IndexProgram index;
+  Isa isa;
+  std::unique_ptr<Backend> backend;
+  fs::path out;
+  std::string key, cache_dir;
+  synth::DiscoveryReport rewrites;
+  std::vector<ProgramVariant> variants;
+  std::map<std::string, const synth::Variant*> derived; // rewrite variants, by name
+  SelectionSummary isel;
   SearchOptions so;
-  so.seed = o.seed;
-  so.time_budget_s = o.time_budget_s; // reduced below by what the stages before the search took
-  so.measure = static_cast<size_t>(o.measure);
-  so.compile_jobs = o.jobs;
-  so.repeats = o.repeats;
+  std::ofstream jsonl;                                  // candidates.jsonl
+  nlohmann::json all_records = nlohmann::json::array(); // every record, for the cache entry
+  VariantSearchResult found;
+  RunoffStage ro;
+
+  explicit Job(const SynthOptions& opts) : o(opts) {}
+
   // The stages before the search are bounded too (docs/reliability.md): rewrite discovery by
   // kRewriteSeconds (a quarter of --time-budget when that is less), instruction selection up to
   // half of --time-budget from the start of the job, or kPreSearchSeconds without one. What is
   // left of the budget, at least half of it, goes to the search.
-  double budget = o.time_budget_s;
-  double rewrite_limit = budget > 0 ? std::min(kRewriteSeconds, budget / 4) : kRewriteSeconds;
-  auto isel_deadline =
-      t_job + std::chrono::duration_cast<Clock::duration>(
-                  std::chrono::duration<double>(budget > 0 ? budget / 2 : kPreSearchSeconds));
+  double budget() const { return o.time_budget_s; }
+  double pre_search_seconds() const { return budget() > 0 ? budget() / 2 : kPreSearchSeconds; }
+
+  void parse() {
+    front = front_options(o, extra);
+    src = read_source(o.program);
+    program = load_program(src, front);
+  }
+  void expand_program() {
+    index = expand(program, front.specs ? *front.specs : SpecLibrary::builtin());
+  }
+  // The target's backend (emit/registry.h), and where the results go: they must take them
+  // before anything is searched.
+  void load_target() {
+    isa = load_isa(o.isa);
+    backend = backend_for(isa);
+    if (std::string why = backend->unsupported(index); !why.empty())
+      user_error(o.program + ": error: " + why);
+    out =
+        o.out_dir.empty() ? fs::path("axon-out") / fs::path(o.program).stem() : fs::path(o.out_dir);
+    std::error_code ec;
+    fs::create_directories(out, ec);
+    if (ec)
+      user_error("error: cannot create the output directory " + out.string() + ": " + ec.message());
+    require_writable_dir(out, "the output directory");
+    if (!o.library.empty())
+      require_writable_dir(o.library, "the kernel library directory");
+    key = cache_key(o, index, isa, *backend);
+    cache_dir = default_cache_dir();
+  }
+  // A cache hit writes the outputs of the recorded winner (checked again) instead of searching.
+  bool reuse_cached_result() {
+    if (o.no_cache)
+      return false;
+    auto hit = cache_lookup(cache_dir, key);
+    if (!hit || !reuse_cached(*hit, index, *backend, o, out, key, cache_dir))
+      return false;
+    install_if_asked(o, out.string());
+    return true;
+  }
   // Rewrite discovery after the cache lookup: a cache hit replays the recorded derivation instead.
-  synth::DiscoveryReport rewrites =
-      synth::RewriteRunner().with_time_limit(rewrite_limit).run(index);
-  timer.lap("rewrite discovery");
-  if (g_interrupted.load())
-    return interrupted(o);
-  std::vector<ProgramVariant> variants = fusion_variants(index);
-  std::map<std::string, const synth::Variant*> derived;
-  for (const synth::Variant* rv : synth::pick_variants(rewrites, 2)) {
-    size_t first = variants.size();
-    add_rewrite_variants(rv->state.program, rv->canonical, variants);
-    for (size_t i = first; i < variants.size(); ++i)
-      derived[variants[i].name] = rv;
+  void discover_rewrites() {
+    double limit = budget() > 0 ? std::min(kRewriteSeconds, budget() / 4) : kRewriteSeconds;
+    rewrites = synth::RewriteRunner().with_time_limit(limit).run(index);
   }
-  InstructionSelection isel = select_for_variants(variants, isa, *src, isel_deadline);
-  timer.lap("instruction selection");
-  if (g_interrupted.load())
-    return interrupted(o);
-  if (isel.stopped)
-    std::fprintf(stderr,
-                 "axon-synth: instruction selection stopped at its time limit (%.0f s%s) after %zu "
-                 "statement(s); "
-                 "the others are costed by the operation weights\n",
-                 budget > 0 ? budget / 2 : kPreSearchSeconds,
-                 budget > 0 ? ", half of --time-budget" : ", the default", isel.statements);
-  backend->set_selected_costs(isel.costs);
-  if (budget > 0)
-    so.time_budget_s =
-        std::max(budget / 2, budget - std::chrono::duration<double>(Clock::now() - t_job).count());
-  auto t_search = Clock::now();
-  double best_ms = -1;
-  // Every fusion variant is searched and checked against the program as written; the op-by-op
-  // baseline is measured once, on the program as written.
-  std::optional<std::pair<size_t, CandidateRecord>> winner;
-  std::optional<CandidateRecord> baseline;
-  SearchStats st;
-  st.stop_reason = "measured all";
-  // Variants are ranked against each other by the cost model: a candidate estimated at more than
-  // twice the best estimate of any variant is not worth measuring.
-  double best_estimate = INFINITY;
-  std::set<std::string> tile_shapes_measured; // statements whose tile shapes a variant measured
-  std::vector<double> variant_estimate;
-  for (auto& v : variants) {
-    variant_estimate.push_back(best_estimate_ns(v.program, *backend));
-    best_estimate = std::min(best_estimate, variant_estimate.back());
+  // The fusion variants of the program as written, then of the best few rewrites.
+  void make_variants() {
+    variants = fusion_variants(index);
+    for (const synth::Variant* rv : synth::pick_variants(rewrites, 2)) {
+      size_t first = variants.size();
+      add_rewrite_variants(rv->state.program, rv->canonical, variants);
+      for (size_t i = first; i < variants.size(); ++i)
+        derived[variants[i].name] = rv;
+    }
   }
-  std::vector<std::pair<size_t, CandidateRecord>>
-      measured; // every candidate timed (the baseline too), with its variant
-  std::map<std::string, std::string> variant_by_text; // a program already searched, by its text
-  for (size_t vi = 0; vi < variants.size(); ++vi) {
-    // A rewrite can reach a program a fusion variant already is (inlining a temporary that
-    // fusion_variants inlines too): the same candidates would be measured twice.
-    auto [seen, fresh] =
-        variant_by_text.emplace(to_string(variants[vi].program), variants[vi].name);
-    if (!fresh) {
-      std::fprintf(stderr, "[search] %s: the same program as %s; not searched again\n",
-                   variants[vi].name.c_str(), seen->second.c_str());
-      continue;
-    }
-    if (!variants[vi].superseded_by.empty()) {
-      std::fprintf(stderr, "[search] %s: not searched; %s fuses the same and more\n",
-                   variants[vi].name.c_str(), variants[vi].superseded_by.c_str());
-      continue;
-    }
-    // A rewrite is measured unless the cost model puts it beyond twice the program as written
-    // (the bound every candidate gets): pick_variants passes on only rewrites that do at most
-    // 1.25x the arithmetic, and the cost model alone does not see what moving work out of a
-    // reduction changes (the post-scaled RMSNorm + MatMul, issue 19): measurement decides.
-    if (derived.count(variants[vi].name) && !(variant_estimate[vi] < 2 * variant_estimate[0])) {
-      std::fprintf(stderr, "[search] %s: skipped, estimated %.3f ms against %.3f ms as written\n",
-                   variants[vi].name.c_str(), variant_estimate[vi] / 1e6,
-                   variant_estimate[0] / 1e6);
-      continue;
-    }
-    SearchOptions sv = so;
-    sv.budget_spent_s = std::chrono::duration<double>(Clock::now() - t_search).count();
-    sv.searched_measured = std::any_of(measured.begin(), measured.end(),
-                                       [](auto& m) { return m.second.kind != "baseline"; });
-    sv.tile_shapes_measured = &tile_shapes_measured;
-    sv.include_baseline = vi == 0;
-    sv.max_estimate_ns = 2 * best_estimate;
-    SearchResult r = search_schedules(
-        variants[vi].program, *backend, sv,
-        [&](const CandidateRecord& c) {
-          nlohmann::json j = record_json(c);
+  void select_instructions() {
+    auto deadline = t_job + std::chrono::duration_cast<Clock::duration>(
+                                std::chrono::duration<double>(pre_search_seconds()));
+    isel = select_for_variants(*backend, variants, isa, *src, deadline);
+    if (isel.stopped)
+      std::fprintf(stderr,
+                   "axon-synth: instruction selection stopped at its time limit (%.0f s%s) after "
+                   "%zu statement(s); the others are costed by the operation weights\n",
+                   pre_search_seconds(), budget() > 0 ? ", half of --time-budget" : ", the default",
+                   isel.statements);
+  }
+  // Every variant searched under the variant policy (search/variants.h), each candidate logged
+  // to candidates.jsonl and stderr as it is recorded.
+  void search() {
+    so.seed = o.seed;
+    so.measure = static_cast<size_t>(o.measure);
+    so.compile_jobs = o.jobs;
+    so.repeats = o.repeats;
+    so.time_budget_s = budget() > 0 ? std::max(budget() / 2, budget() - seconds_since(t_job)) : 0;
+    jsonl.open(out / "candidates.jsonl", std::ios::trunc);
+    auto t_search = Clock::now();
+    double best_ms = -1;
+    std::set<std::string> rewrite_names;
+    for (auto& [name, rv] : derived)
+      rewrite_names.insert(name);
+    found = search_variants(
+        variants, rewrite_names, index, *backend, so,
+        [&](size_t vi, const CandidateRecord& c) {
+          nlohmann::json j = record_json(*backend, c);
           j["variant"] = variants[vi].name;
           jsonl << j.dump() << "\n" << std::flush;
           all_records.push_back(j);
-          if (c.status == CandidateStatus::Ok)
-            measured.push_back({vi, c});
           if (c.status == CandidateStatus::Ok &&
               (best_ms < 0 || c.timing.median_ns / 1e6 < best_ms))
             best_ms = c.timing.median_ns / 1e6;
-          double el = std::chrono::duration<double>(Clock::now() - t_search).count();
-          std::fprintf(stderr, "[search %6.1fs] %s, candidate %d (%s): %s", el,
+          std::fprintf(stderr, "[search %6.1fs] %s, candidate %d (%s): %s", seconds_since(t_search),
                        variants[vi].name.c_str(), c.id, c.kind.c_str(), status_name(c.status));
           if (c.status == CandidateStatus::Ok)
             std::fprintf(stderr, " %.3f ms", c.timing.median_ns / 1e6);
@@ -663,97 +427,70 @@ int synthesize_command(const SynthOptions& o) {
             std::fprintf(stderr, "; best %.3f ms", best_ms);
           std::fprintf(stderr, "\n");
         },
-        [] { return g_interrupted.load(); }, &index);
-    st.enumerated += r.stats.enumerated;
-    st.combined += r.stats.combined;
-    st.compiled += r.stats.compiled;
-    st.compile_failures += r.stats.compile_failures;
-    st.numerics_failures += r.stats.numerics_failures;
-    st.crashes += r.stats.crashes;
-    st.measured += r.stats.measured;
-    st.seconds_enumerate += r.stats.seconds_enumerate;
-    st.seconds_compile += r.stats.seconds_compile;
-    st.seconds_check += r.stats.seconds_check;
-    st.seconds_measure += r.stats.seconds_measure;
-    for (auto& c : r.candidates)
-      if (c.kind == "baseline")
-        baseline = c; // measured or not (a time budget can stop it)
-    if (r.best >= 0 && (!winner || r.candidates[static_cast<size_t>(r.best)].timing.median_ns <
-                                       winner->second.timing.median_ns)) {
-      winner = std::make_pair(vi, r.candidates[static_cast<size_t>(r.best)]);
-      // The winner's statement schedules seed the searches of the later variants.
-      for (size_t i = 0; i < winner->second.schedule.stmts.size(); ++i)
-        so.statement_hints[stmt_cost_key(variants[vi].program, i)] =
-            winner->second.schedule.stmts[i];
-    }
-    if (r.stats.stop_reason != "measured all") {
-      st.stop_reason = r.stats.stop_reason;
-      break;
-    }
+        [] { return g_interrupted.load(); });
+    search_seconds = seconds_since(t_search);
   }
-  timer.lap("search (compile, check, time)");
+  double search_seconds = 0;
   // The runoff: the candidates within a few percent of the fastest timed again in alternation,
-  // so that the machine's drift between their first timings does not pick the winner.
-  Runoff ro;
-  bool in_budget =
-      so.time_budget_s <= 0 ||
-      std::chrono::duration<double>(Clock::now() - t_search).count() < so.time_budget_s;
-  if (winner && st.stop_reason == "measured all" && in_budget && !g_interrupted.load()) {
-    ro = runoff_stage(*backend, variants, measured, so);
-    if (ro.winner) {
-      winner = ro.winner;
-      timer.lap("runoff");
-    }
+  // so that the machine's drift between their first timings does not pick the winner (a wall
+  // clock only: a simulated time is exact). Returns whether it ran.
+  bool run_off() {
+    bool in_budget = so.time_budget_s <= 0 || search_seconds < so.time_budget_s;
+    if (!found.winner || found.stats.stop_reason != "measured all" || !in_budget ||
+        g_interrupted.load() || !needs_runoff(*backend))
+      return false;
+    ro = runoff_stage(*backend, variants, found.measured, so);
+    if (ro.winner)
+      found.winner = ro.winner;
+    return ro.winner.has_value();
   }
-  if (g_interrupted.load() && !winner)
-    return interrupted(o);
+  int write_outputs();
 
-  nlohmann::json report;
-  report["schema_version"] = kReportSchema;
-  report["tool"] = std::string("axon-synth ") + AXON_VERSION;
-  report["inputs"] = {{"program", {{"path", o.program}, {"hash", hash_hex(to_string(program))}}},
-                      {"isa", {{"path", o.isa}, {"name", isa.name}, {"hash", isa_hash(isa)}}},
-                      {"dims", o.dims},
-                      {"specs", o.specs},
-                      {"seed", o.seed}};
-  report["device"] = {{"cpu", cpu_model_name()},
-                      {"target", backend->target().isa},
-                      {"llvm_cpu", backend->target().cpu}};
-  report["search"] = {{"variants", variants.size()},
-                      {"rewrites", rewrite_summary(rewrites, derived.size())},
-                      {"schedules_enumerated", st.enumerated},
-                      {"candidates_ranked", st.combined},
-                      {"compiled", st.compiled},
-                      {"compile_failures", st.compile_failures},
-                      {"numerics_failures", st.numerics_failures},
-                      {"crashes", st.crashes},
-                      {"measured", st.measured},
-                      {"stop_reason", st.stop_reason}};
-  // The best measured median of each variant that was searched (a rewrite variant that the
-  // search measured shows here whether it won or lost).
-  nlohmann::json best_by_variant = nlohmann::json::object();
-  for (auto& [vi, c] : measured) {
-    auto& slot = best_by_variant[variants[vi].name];
-    double ms = c.timing.median_ns / 1e6;
-    if (slot.is_null() || ms < slot.get<double>())
-      slot = ms;
+  // A stage: run, timed, and its product printed under AXON_DEBUG_STAGES=1.
+  void stage(const char* name, void (Job::*body)(), std::string (Job::*dump)() const) {
+    timer.run(
+        name, [&] { (this->*body)(); }, [&] { return (this->*dump)(); });
   }
-  report["search"]["best_ms_by_variant"] = best_by_variant;
-  nlohmann::json phases = nlohmann::json::object();
-  for (auto& [s, sec] : timer.rows)
-    phases[s] = sec;
-  phases["search.enumerate"] = st.seconds_enumerate;
-  phases["search.compile"] = st.seconds_compile;
-  phases["search.check"] = st.seconds_check;
-  phases["search.measure"] = st.seconds_measure;
-  if (!o.measure_lock.empty())
-    phases["search.measure_lock_wait"] =
-        measure_lock_wait_seconds(); // in search.measure and the runoff
-  report["seconds"] = phases;
-  if (baseline)
-    report["baseline"] = record_json(*baseline);
+  void stage_if(const char* name, bool (Job::*body)(), std::string (Job::*dump)() const) {
+    timer.run_if(
+        name, [&] { return (this->*body)(); }, [&] { return (this->*dump)(); });
+  }
+  // What each stage produced, for AXON_DEBUG_STAGES=1.
+  std::string program_dump() const { return to_string(program); }
+  std::string index_dump() const { return to_string(index); }
+  std::string target_dump() const {
+    return isa.name + ": backend " + backend->name() + ", " + backend->device_report().dump();
+  }
+  std::string rewrites_dump() const { return rewrite_summary(rewrites, 0).dump(1); }
+  std::string variants_dump() const {
+    std::string d;
+    for (auto& v : variants)
+      d += "# " + v.name +
+           (v.superseded_by.empty() ? "" : " (superseded by " + v.superseded_by + ")") + "\n" +
+           to_string(v.program) + "\n";
+    return d;
+  }
+  std::string selection_dump() const { return backend->selection_report(index).dump(1); }
+  std::string winner_dump() const {
+    if (!found.winner)
+      return "no valid candidate";
+    const auto& [vi, c] = *found.winner;
+    return variants[vi].name + ", candidate " + std::to_string(c.id) + ": " +
+           std::to_string(c.timing.median_ns / 1e6) + " ms\n" +
+           backend->plan_text(variants[vi].program, c.plan);
+  }
+  std::string runoff_dump() const { return ro.report.dump(1); }
+};
+
+// report.json, the winner's files (kernel, kernel.json, derivation.txt, certificates), the cache
+// entry and the summary line; then the library install when asked.
+int Job::write_outputs() {
+  const SearchStats& st = found.stats;
+  const auto& winner = found.winner;
+  const auto& baseline = found.baseline;
+  nlohmann::json report = job_report({o, hash_hex(to_string(program)), isa, *backend, variants,
+                                      rewrites, derived.size(), found, timer.rows});
   bool baseline_measured = baseline && baseline->status == CandidateStatus::Ok;
-  report["selection"] = selection_report(isel, variants[winner ? winner->first : 0].program);
   int code = 0;
   if (!winner) {
     report["best"] = nullptr;
@@ -761,7 +498,7 @@ int synthesize_command(const SynthOptions& o) {
   } else {
     const ProgramVariant& v = variants[winner->first];
     const CandidateRecord& best = winner->second;
-    report["best"] = record_json(best);
+    report["best"] = record_json(*backend, best);
     report["best"]["variant"] = v.name;
     report["best"]["fused_temporaries"] = v.inlined;
     const synth::Variant* rv = derived.count(v.name) ? derived.at(v.name) : nullptr;
@@ -772,13 +509,12 @@ int synthesize_command(const SynthOptions& o) {
     if (baseline_measured)
       report["speedup_over_baseline"] = baseline->timing.median_ns / best.timing.median_ns;
     std::unique_ptr<Artifact> art =
-        ro.artifact ? std::move(ro.artifact) : backend->compile(v.program, best.schedule);
+        ro.artifact ? std::move(ro.artifact) : backend->compile(v.program, best.plan);
     for (auto& [name, data] : art->files())
       write_file(out / name, data);
-    write_file(out / "kernel.json",
-               kernel_interface_text(v.program, best.schedule, backend->target()));
+    write_file(out / "kernel.json", backend->kernel_json(v.program, best.plan));
     write_file(out / "derivation.txt",
-               derivation_text(o.program, v, best.schedule, "",
+               derivation_text(o.program, v, backend->plan_text(v.program, best.plan), "",
                                rv ? synth::derivation_text(index, *rv) : ""));
     report["certificates"] = write_certificates(
         index, rv ? rv->derivation : std::vector<synth::DerivationStep>{}, v, out);
@@ -819,6 +555,37 @@ int synthesize_command(const SynthOptions& o) {
   return code;
 }
 
+} // namespace
+
+void require_writable_directory(const std::string& dir, const std::string& what) {
+  require_writable_dir(dir, what);
+}
+
+// The pipeline, one stage per line; AXON_DEBUG_STAGES=1 prints each stage's time and what it
+// produced as it ends (Job::stage).
+int synthesize_command(const SynthOptions& o) {
+  SigintScope sigint; // before the first measurement: exit 130; after it, the best so far wins
+  set_measure_lock_path(o.measure_lock, &g_interrupted);
+  Job j(o);
+  j.stage("parse + check", &Job::parse, &Job::program_dump);
+  j.stage("expand", &Job::expand_program, &Job::index_dump);
+  j.stage("load target", &Job::load_target, &Job::target_dump);
+  if (j.reuse_cached_result())
+    return 0;
+  j.stage("rewrite discovery", &Job::discover_rewrites, &Job::rewrites_dump);
+  if (g_interrupted.load())
+    return interrupted(o);
+  j.stage("variants", &Job::make_variants, &Job::variants_dump);
+  j.stage("instruction selection", &Job::select_instructions, &Job::selection_dump);
+  if (g_interrupted.load())
+    return interrupted(o);
+  j.stage("search (compile, check, time)", &Job::search, &Job::winner_dump);
+  j.stage_if("runoff", &Job::run_off, &Job::runoff_dump);
+  if (g_interrupted.load() && !j.found.winner)
+    return interrupted(o);
+  return j.write_outputs();
+}
+
 int replay_command(const std::string& report_path, const std::string& out_dir) {
   std::ifstream in(report_path);
   if (!in)
@@ -842,7 +609,6 @@ int replay_command(const std::string& report_path, const std::string& out_dir) {
   } catch (const nlohmann::json::exception& e) {
     user_error(report_path + ": /inputs: " + e.what());
   }
-  Schedule s = schedule_from_json(r["best"]["schedule"], report_path + ": /best/schedule");
   SpecLibrary extra;
   FrontendOptions front = front_options(o, extra);
   Program program = load_program(read_source(o.program), front);
@@ -855,10 +621,11 @@ int replay_command(const std::string& report_path, const std::string& out_dir) {
   Isa isa = load_isa(o.isa);
   if (isa_hash(isa) != r["inputs"]["isa"]["hash"])
     user_error(report_path + ": the target " + o.isa + " changed since the report was written");
-  std::string why = validate_schedule(v.program, s);
+  auto backend = backend_for(isa);
+  Plan s = backend->plan_from_json(r["best"]["schedule"], report_path + ": /best/schedule");
+  std::string why = backend->legality(v.program, s);
   if (!why.empty())
     user_error(report_path + ": /best/schedule: " + why);
-  auto backend = make_backend(isa);
   auto art = backend->compile(v.program, s);
   std::string detail;
   double err =
@@ -870,7 +637,7 @@ int replay_command(const std::string& report_path, const std::string& out_dir) {
   fs::create_directories(out);
   for (auto& [name, data] : art->files())
     write_file(out / name, data);
-  write_file(out / "kernel.json", kernel_interface_text(v.program, s, backend->target()));
+  write_file(out / "kernel.json", backend->kernel_json(v.program, s));
   Timing t = art->time(2, 11);
   std::printf("replayed %s on %s without searching: %.3f ms (report: %.3f ms); kernel in %s\n",
               o.program.c_str(), isa.name.c_str(), t.median_ns / 1e6,

@@ -5,11 +5,14 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <thread>
 
+#include "emit/cpu/lower_llvm.h"
 #include "emit/cpu/timing_memory.h"
 #include "emit/pseudo_c.h"
 #include "ir/splitmix.h"
+#include "runtime/kernel_interface.h"
 
 namespace axon {
 
@@ -156,13 +159,46 @@ std::string CpuBackend::unsupported(const IndexProgram& p) const {
   return "";
 }
 
-std::unique_ptr<Artifact> CpuBackend::compile(const IndexProgram& p, const Schedule& s) const {
+std::unique_ptr<Artifact> CpuBackend::compile_schedule(const IndexProgram& p,
+                                                       const Schedule& s) const {
   return std::make_unique<CpuArtifact>(p, s, target_, timing_memory_);
 }
 
 int CpuBackend::threads() const {
   int online = static_cast<int>(std::thread::hardware_concurrency());
   return std::max(1, online > 0 ? std::min(model_.cores, online) : 1);
+}
+
+namespace {
+
+std::string cpu_model_name() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("model name", 0) == 0)
+      return line.substr(line.find(':') + 2);
+  return "unknown";
+}
+
+} // namespace
+
+nlohmann::json CpuBackend::fingerprint() const {
+  std::string features;
+  for (auto& f : target_.features)
+    features += f + ",";
+  return {{"cpu", cpu_model_name()}, {"llvm_cpu", target_.cpu}, {"features", features}};
+}
+
+nlohmann::json CpuBackend::device_report() const {
+  return {{"cpu", cpu_model_name()}, {"target", target_.isa}, {"llvm_cpu", target_.cpu}};
+}
+
+std::string CpuBackend::kernel_json(const IndexProgram& p, const Plan& plan) const {
+  rt::KernelInterface k =
+      rt::kernel_interface(p, target_.isa, target_.features, scratch_bytes(p, schedule_of(plan)));
+  k.backend = name(); // the registry's key; the runtime picks its loader by it
+  k.object_kind = artifact_kind();
+  return rt::interface_to_json(k).dump(2) + "\n";
 }
 
 int64_t CpuBackend::streaming_store_min_bytes() const {

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "emit/cpu/schedule.h"
 #include "ir/index_program.h"
 #include "ir/interp.h"
 #include "isa/isa.h"
-#include "search/schedule.h"
 
 namespace axon {
 

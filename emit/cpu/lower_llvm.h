@@ -18,8 +18,8 @@
 #include <memory>
 #include <string>
 
+#include "emit/cpu/schedule.h"
 #include "ir/index_program.h"
-#include "search/schedule.h"
 
 namespace llvm {
 class LLVMContext;

@@ -2,8 +2,8 @@
 // vector issue rate, and each register/cache/DRAM level's capacity and bandwidth, in file order.
 #pragma once
 
+#include "emit/cpu/cost_model.h"
 #include "isa/isa.h"
-#include "search/cost_model.h"
 
 namespace axon {
 

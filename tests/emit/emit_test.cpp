@@ -8,12 +8,12 @@
 #include <random>
 
 #include "emit/cpu/cpu_jit.h"
+#include "emit/cpu/enumerate.h"
 #include "emit/cpu/lower_llvm.h"
+#include "emit/cpu/schedule_json.h"
 #include "ir/error.h"
 #include "ir/frontend.h"
 #include "ir/interp.h"
-#include "search/enumerate.h"
-#include "search/schedule_json.h"
 #include "search/search.h"
 
 namespace axon {

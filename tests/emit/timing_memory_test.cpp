@@ -9,10 +9,10 @@
 
 #include "emit/cpu/cpu_backend.h"
 #include "emit/cpu/machine_model.h"
+#include "emit/cpu/schedule.h"
 #include "emit/cpu/timing_memory.h"
 #include "ir/frontend.h"
 #include "isa/isa.h"
-#include "search/schedule.h"
 
 namespace axon {
 namespace {
@@ -45,7 +45,7 @@ TEST(TimingMemory, CandidatesAreTimedOnTheBackendsBuffers) {
   CpuBackend b(cpu_target(isa), cpu_machine_model(isa));
   IndexProgram p = load_index_program(
       source_from_string("where N = 4096\ninput a: f32[N]\noutput y[n] = a[n] * 0.0 + 3.0\n"));
-  auto first = b.compile(p, default_schedule(p));
+  auto first = b.compile_schedule(p, default_schedule(p));
   const float* y = static_cast<const float*>(b.timing_memory().get("y", 4096 * 4));
   EXPECT_EQ(y[7], 0.0f);
   pid_t pid = fork();
@@ -59,7 +59,7 @@ TEST(TimingMemory, CandidatesAreTimedOnTheBackendsBuffers) {
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   EXPECT_EQ(y[0], 3.0f);
   EXPECT_EQ(y[4095], 3.0f);
-  auto second = b.compile(p, default_schedule(p));
+  auto second = b.compile_schedule(p, default_schedule(p));
   EXPECT_EQ(static_cast<const float*>(b.timing_memory().get("y", 4096 * 4)), y);
   EXPECT_GT(second->time(1, 3).median_ns, 0);
 }

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "emit/cpu/cpu_jit.h"
+#include "emit/cpu/enumerate.h"
 #include "ir/frontend.h"
 #include "isa/isa.h"
-#include "search/enumerate.h"
 
 namespace axon {
 namespace {

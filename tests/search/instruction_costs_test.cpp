@@ -7,12 +7,12 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "emit/cpu/cost_model.h"
+#include "emit/cpu/instruction_costs.h"
 #include "emit/cpu/machine_model.h"
 #include "ir/error.h"
 #include "ir/frontend.h"
 #include "isa/isa.h"
-#include "search/cost_model.h"
-#include "search/instruction_costs.h"
 
 namespace axon {
 namespace {

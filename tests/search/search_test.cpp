@@ -10,12 +10,13 @@
 #include <thread>
 #include <unistd.h>
 
+#include "emit/cpu/cost_model.h"
 #include "emit/cpu/cpu_backend.h"
+#include "emit/cpu/enumerate.h"
 #include "emit/cpu/machine_model.h"
+#include "emit/cpu/schedule_backend.h"
 #include "ir/frontend.h"
 #include "isa/isa.h"
-#include "search/cost_model.h"
-#include "search/enumerate.h"
 #include "search/fuse.h"
 #include "search/search.h"
 
@@ -67,7 +68,17 @@ private:
   int behaviour_;
 };
 
-class FakeBackend : public Backend {
+// A schedule backend whose job outputs these searches never write.
+class TestScheduleBackend : public ScheduleBackend {
+public:
+  std::string name() const override { return "test"; }
+  nlohmann::json fingerprint() const override { return {{"test", target_name()}}; }
+  nlohmann::json device_report() const override { return {{"target", target_name()}}; }
+  std::string kernel_json(const IndexProgram&, const Plan&) const override { return "{}\n"; }
+  std::string artifact_kind() const override { return "none"; }
+};
+
+class FakeBackend : public TestScheduleBackend {
 public:
   std::string target_name() const override { return "fake"; }
   double estimate_stmt_ns(const IndexProgram& p, size_t i, const StmtSchedule& s) const override {
@@ -75,7 +86,8 @@ public:
   }
   int vector_lanes() const override { return 8; }
   std::string unsupported(const IndexProgram&) const override { return ""; }
-  std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule&) const override {
+  std::unique_ptr<Artifact> compile_schedule(const IndexProgram& p,
+                                             const Schedule&) const override {
     int b = calls_++;
     if (b == 5)
       throw std::runtime_error("fake compile failure");
@@ -121,7 +133,8 @@ TEST(Search, BadCandidatesAreRecordedSkippedAndNeverWin) {
 // candidate is correct and fast.
 class SlowBaselineBackend : public FakeBackend {
 public:
-  std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule&) const override {
+  std::unique_ptr<Artifact> compile_schedule(const IndexProgram& p,
+                                             const Schedule&) const override {
     return std::make_unique<FakeArtifact>(p, calls_++ == 0 ? 3 : 4);
   }
 };
@@ -408,14 +421,14 @@ namespace axon {
 namespace {
 
 // Records every schedule the search compiles; every candidate is correct and equally fast.
-class RecordingBackend : public Backend {
+class RecordingBackend : public TestScheduleBackend {
 public:
   std::string target_name() const override { return "recording"; }
   double estimate_stmt_ns(const IndexProgram& p, size_t i, const StmtSchedule& s) const override {
     return axon::estimate_stmt_ns(p, i, s, toy_machine());
   }
   // A model that never predicts a gain from fusion (each fused statement costs 1% more).
-  double estimate_ns(const IndexProgram& p, const Schedule& s) const override {
+  double estimate_schedule_ns(const IndexProgram& p, const Schedule& s) const override {
     double fused = 0;
     for (auto& ss : s.stmts)
       fused += ss.fuse_prev;
@@ -427,7 +440,8 @@ public:
   int64_t streaming_store_min_bytes() const override { return 1; }
   bool prefetches() const override { return true; }
   std::string unsupported(const IndexProgram&) const override { return ""; }
-  std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule& s) const override {
+  std::unique_ptr<Artifact> compile_schedule(const IndexProgram& p,
+                                             const Schedule& s) const override {
     std::lock_guard<std::mutex> lock(mu_);
     compiled.push_back(s);
     return std::make_unique<FakeArtifact>(p, 0);
@@ -462,7 +476,7 @@ TEST(Search, MeasuresFusionTileShapesAndStreamingTheModelCannotRank) {
   size_t prefetching = 0, both = 0;
   for (auto& c : rs.candidates) {
     bool st = false, pf = false;
-    for (auto& ss : c.schedule.stmts) {
+    for (auto& ss : schedule_of(c.plan).stmts) {
       st = st || ss.stream, pf = pf || !ss.prefetch.empty();
       EXPECT_LE(ss.prefetch.size(), 1u); // a tensor is prefetched once
     }
@@ -471,7 +485,7 @@ TEST(Search, MeasuresFusionTileShapesAndStreamingTheModelCannotRank) {
       prefetching += pf;
       both += st && pf;
       EXPECT_EQ(c.status, CandidateStatus::Ok);
-      EXPECT_EQ(validate_schedule(sm, c.schedule), "");
+      EXPECT_EQ(validate_schedule(sm, schedule_of(c.plan)), "");
     }
   }
   // y is written once and never read back: the two fastest, streamed; then x prefetched on the
@@ -482,9 +496,9 @@ TEST(Search, MeasuresFusionTileShapesAndStreamingTheModelCannotRank) {
   EXPECT_LE(prefetching, 4u);
   EXPECT_GE(both, 1u);
   bool last_st = false, last_pf = false;
-  for (auto& ss : rs.candidates.back().schedule.stmts)
+  for (auto& ss : schedule_of(rs.candidates.back().plan).stmts)
     last_st = last_st || ss.stream, last_pf = last_pf || !ss.prefetch.empty();
-  EXPECT_TRUE(last_st && last_pf) << to_string(rs.candidates.back().schedule, sm);
+  EXPECT_TRUE(last_st && last_pf) << to_string(schedule_of(rs.candidates.back().plan), sm);
 
   IndexProgram mm = matmul(64, 64, 96);
   RecordingBackend bm;
@@ -554,7 +568,8 @@ private:
 
 class TileTimedBackend : public RecordingBackend {
 public:
-  std::unique_ptr<Artifact> compile(const IndexProgram& p, const Schedule& s) const override {
+  std::unique_ptr<Artifact> compile_schedule(const IndexProgram& p,
+                                             const Schedule& s) const override {
     std::lock_guard<std::mutex> lock(mu_);
     compiled.push_back(s);
     return std::make_unique<TileTimedArtifact>(p, s);
@@ -570,11 +585,11 @@ TEST(Search, SecondTileShapeAtTheFastestsBlocking) {
   o.candidate_timeout_s = 10;
   SearchResult r = search_schedules(mm, b, o);
   ASSERT_GE(r.best, 0);
-  const StmtSchedule& best = r.candidates[static_cast<size_t>(r.best)].schedule.stmts[0];
+  const StmtSchedule& best = schedule_of(r.candidates[static_cast<size_t>(r.best)].plan).stmts[0];
   auto best_shape = TileTimedArtifact::tile_shape_of(best);
   ASSERT_TRUE(best_shape);
   ASSERT_TRUE(best.split.count("k") && best.split.at("k") == 256)
-      << to_string(r.candidates[static_cast<size_t>(r.best)].schedule, mm);
+      << to_string(schedule_of(r.candidates[static_cast<size_t>(r.best)].plan), mm);
   // The second-fastest shape, as the search saw it.
   std::vector<const CandidateRecord*> ok;
   for (auto& c : r.candidates)
@@ -584,7 +599,8 @@ TEST(Search, SecondTileShapeAtTheFastestsBlocking) {
                    [](auto* a, auto* c) { return a->timing.median_ns < c->timing.median_ns; });
   std::optional<std::pair<int64_t, int64_t>> second;
   for (auto* c : ok)
-    if (auto t = TileTimedArtifact::tile_shape_of(c->schedule.stmts[0]); t && *t != *best_shape) {
+    if (auto t = TileTimedArtifact::tile_shape_of(schedule_of(c->plan).stmts[0]);
+        t && *t != *best_shape) {
       second = t;
       break;
     }
@@ -597,7 +613,7 @@ TEST(Search, SecondTileShapeAtTheFastestsBlocking) {
   };
   bool measured = false;
   for (auto* c : ok) {
-    const StmtSchedule& ss = c->schedule.stmts[0];
+    const StmtSchedule& ss = schedule_of(c->plan).stmts[0];
     measured = measured ||
                (TileTimedArtifact::tile_shape_of(ss) == second && ss.split.count("k") &&
                 ss.split.at("k") == 256 && m_outer(ss) == m_outer(best) && ss.pack == best.pack);

@@ -1,5 +1,5 @@
 // Schedule <-> JSON (see schedule_json.h).
-#include "search/schedule_json.h"
+#include "emit/cpu/schedule_json.h"
 
 #include "ir/error.h"
 

@@ -6,8 +6,8 @@
 
 #include <vector>
 
+#include "emit/cpu/schedule.h"
 #include "ir/index_program.h"
-#include "search/schedule.h"
 
 namespace axon {
 

@@ -1,5 +1,5 @@
 // The analytic cost model (see cost_model.h).
-#include "search/cost_model.h"
+#include "emit/cpu/cost_model.h"
 
 #include <algorithm>
 #include <cmath>

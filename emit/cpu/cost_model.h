@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "emit/cpu/schedule.h"
 #include "ir/index_program.h"
-#include "search/schedule.h"
 
 namespace axon {
 

@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "emit/cpu/cost_model.h"
 #include "ir/index_program.h"
 #include "ir/source.h"
 #include "isa/isa.h"
-#include "search/cost_model.h"
 #include "synth/select_instructions.h"
 
 namespace axon {

@@ -1,5 +1,5 @@
 // Schedule enumeration for one statement (see enumerate.h).
-#include "search/enumerate.h"
+#include "emit/cpu/enumerate.h"
 
 #include <algorithm>
 #include <set>

@@ -1,6 +1,6 @@
 // Instruction selection for the search (instruction_costs.h): one select_instructions call per
 // distinct statement (and per reduction body), one per element function the programs apply.
-#include "search/instruction_costs.h"
+#include "emit/cpu/instruction_costs.h"
 
 #include <algorithm>
 #include <chrono>
@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <set>
 
+#include "emit/cpu/schedule.h"
 #include "ir/error.h"
-#include "search/schedule.h"
 #include "synth/isel_cache.h"
 
 namespace axon {

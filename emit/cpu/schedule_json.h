@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "search/schedule.h"
+#include "emit/cpu/schedule.h"
 
 namespace axon {
 
