@@ -15,21 +15,12 @@
 #include "search/enumerate.h"
 #include "search/schedule_json.h"
 #include "search/search.h"
+#include "tests/emit/kernel_check.h"
 
 namespace axon {
 namespace {
 
 namespace fs = std::filesystem;
-
-const Isa& target_isa(const std::string& name) {
-  static std::map<std::string, Isa> loaded;
-  auto it = loaded.find(name);
-  if (it == loaded.end())
-    it = loaded.emplace(name, load_isa("targets/" + name + ".json"))
-             .first; // ctest runs in the source dir
-  return it->second;
-}
-CpuTarget host_target() { return cpu_target(target_isa(host_has("avx512f") ? "avx512" : "avx2")); }
 
 // c = (a @ b) * r[m]: a matrix product under a row-scaling epilogue, M rows, K = 300, N columns.
 IndexProgram scaled_matmul(int64_t m, int64_t n) {
@@ -45,30 +36,6 @@ void vectorize_n(Schedule& s, std::initializer_list<size_t> stmts, int lanes) {
     s.stmts[i].vectorize = "n";
     s.stmts[i].vector_width = lanes;
   }
-}
-
-// Max scaled error of every output vs the f64 interpreter; f32 tolerance scaled by magnitude.
-void expect_matches_reference(const IndexProgram& p, const Schedule& s, const std::string& what,
-                              uint64_t seed = 1) {
-  std::string why = validate_schedule(p, s);
-  ASSERT_EQ(why, "") << what;
-  auto k = jit_compile(p, s, host_target());
-  TensorMap in = random_inputs(p, seed);
-  TensorMap ref = interpret(p, in);
-  TensorMap got = run_on_tensors(*k, p, in);
-  double tol = std::max(1e-4, storage_tolerance(p));
-  for (auto* t : p.outputs()) {
-    double err = max_scaled_error(got.at(t->name), ref.at(t->name), tol, tol);
-    EXPECT_LE(err, 1.0) << what << ": output " << t->name << "\nschedule:\n" << to_string(s, p);
-  }
-}
-
-IndexProgram small(const std::string& path, int64_t size) {
-  IndexProgram p = load_index_program(read_source(path));
-  std::map<std::string, int64_t> d;
-  for (auto& [k, v] : p.dims())
-    d[k] = std::min<int64_t>(v.value_or(size), size);
-  return p.with_dims(d);
 }
 
 std::vector<std::string> suite_files() {
