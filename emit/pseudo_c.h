@@ -4,11 +4,14 @@
 
 #include <string>
 
+#include "emit/loop_nest.h"
 #include "ir/index_program.h"
 #include "search/schedule.h"
 
 namespace axon {
 
 std::string pseudo_c(const IndexProgram& p, const Schedule& s, const std::string& name);
+// The same from a loop nest already built.
+std::string pseudo_c(const IndexProgram& p, const LoopNest& nest, const std::string& name);
 
 } // namespace axon

@@ -1,7 +1,8 @@
-// IndexProgram + Schedule -> LLVM IR (see lower_llvm.h). One loop nest per statement: the
-// scheduled loops (split loops recombined as v = v.o * T + v.i, with a guard when T does not
-// divide the extent), then the statement's value; nested reductions become inner loops with an
-// accumulator; a top-level reduction placed in the loop order accumulates into the output.
+// LoopNest -> LLVM IR (see lower_llvm.h). One loop nest per statement: its loops (split loops
+// recombined as v = v.o * T + v.i, with a guard when T does not divide the extent), then the
+// statement's value; nested reductions become inner loops with an accumulator; a lifted top-level
+// reduction accumulates into the output. Loops, guards, fusion groups, contracted slices and the
+// scratch layout all come from the loop nest (emit/loop_nest.h), never from the Schedule.
 #include "emit/cpu/lower_llvm.h"
 
 #include <llvm/IR/IRBuilder.h>
@@ -27,82 +28,18 @@ namespace axon {
 
 namespace {
 
-int64_t align_scratch(int64_t n) { return (n + kScratchAlign - 1) / kScratchAlign * kScratchAlign; }
-
-// A packed copy of t: f32, every element of t.
-int64_t pack_bytes(const IndexProgram& p, const std::string& t) {
-  return align_scratch(p.numel(t) * 4);
-}
-
-// The shape of a contracted temporary's slice: `tile` outer iterations along dimension d.
-std::vector<int64_t> slice_shape(const IndexProgram& p, const std::string& t, size_t d,
-                                 int64_t tile) {
-  std::vector<int64_t> shape = p.concrete_shape(t);
-  shape.at(d) = std::min<int64_t>(tile, shape.at(d));
-  return shape;
-}
-
-// A contracted slice is read and written in step with the group's input and output rows, which
-// callers place at the start of a page or a cache line past it (PyTorch's and the runtime's
-// large blocks, the search's mappings). A slice at the same offset within its page makes every
-// load of the input look like it depends on the slice's last store (4K aliasing): softmax at
-// 4096 x 4096 ran 6.3-7.3 ms through the runtime against 5.1-6.3 ms skewed, same schedule. So
-// each slice starts half a page (plus a line per slice) past a page boundary, whatever the
-// scratch block's own address; it reserves a page and a half more for that.
-constexpr int64_t kSlicePage = 4096, kSliceSkew = 2048;
-int64_t slice_reserve(int64_t bytes, size_t index) {
-  return align_scratch(bytes + kSlicePage + kSliceSkew +
-                       kScratchAlign * static_cast<int64_t>(index));
-}
-
-// One thread's run of a group's contracted slices: where each starts, and the run's bytes.
-struct SliceLayout {
-  std::vector<int64_t> offset;
-  int64_t per_thread = 0;
-};
-SliceLayout slice_layout(const IndexProgram& p,
-                         const std::vector<std::pair<std::string, size_t>>& temps, int64_t tile) {
-  SliceLayout l;
-  for (auto& [t, d] : temps) {
-    l.offset.push_back(l.per_thread);
-    int64_t n = 1;
-    for (auto x : slice_shape(p, t, d, tile))
-      n *= x;
-    l.per_thread += slice_reserve(n * dtype_bytes(p.tensor(t).dtype), l.offset.size() - 1);
-  }
-  return l;
-}
-
-// Scratch of fusion group first..last: its packed copies, then per thread its slices.
-struct GroupScratch {
-  int64_t packs = 0, slices = 0, threads = 1;
-  int64_t total() const { return packs + threads * slices; }
-};
-GroupScratch group_scratch(const IndexProgram& p, const Schedule& s, size_t first, size_t last) {
-  GroupScratch g;
-  for (size_t i = first; i <= last; ++i)
-    for (auto& t : s.stmts[i].pack)
-      g.packs += pack_bytes(p, t);
-  if (first == last)
-    return g;
-  const OuterLoop ol = *outer_loop(p, first, s.stmts[first]);
-  g.slices =
-      slice_layout(p, group_local_temps(p, s, first, last), ol.tile ? ol.tile : 1).per_thread;
-  g.threads = std::max(1, s.stmts[first].threads);
-  return g;
-}
-
 class Lowerer {
 public:
-  Lowerer(const IndexProgram& p, const Schedule& s, llvm::LLVMContext& ctx, const std::string& name,
-          const std::map<std::string, std::string>& vector_math, int math_lanes)
-      : p_(p), s_(s), ctx_(ctx), mod_(std::make_unique<llvm::Module>(name, ctx)), b_(ctx),
+  Lowerer(const IndexProgram& p, const LoopNest& nest, llvm::LLVMContext& ctx,
+          const std::string& name, const std::map<std::string, std::string>& vector_math,
+          int math_lanes)
+      : p_(p), nest_(nest), ctx_(ctx), mod_(std::make_unique<llvm::Module>(name, ctx)), b_(ctx),
         vector_math_(vector_math), math_lanes_(math_lanes) {
     f32_ = b_.getFloatTy();
     i64_ = b_.getInt64Ty();
     i8_ = b_.getInt8Ty();
     name_ = name;
-    scratch_bytes_ = scratch_bytes(p, s);
+    scratch_bytes_ = nest.scratch_bytes;
     llvm::FastMathFlags fmf;
     fmf.setAllowReassoc();
     fmf.setAllowContract(true);
@@ -168,11 +105,11 @@ public:
       buf.scope_list = llvm::MDNode::get(ctx_, {buf.scope});
       buf.noalias_list = llvm::MDNode::get(ctx_, others);
     }
-    for (auto [first, last] : fusion_groups(s_)) {
-      if (first == last && !outer_loop(p_, first, s_.stmts[first]))
-        lower_stmt(p_.stmts()[first], s_.stmts[first]);
+    for (auto& g : nest_.groups) {
+      if (!g.shared)
+        lower_stmt(g.nests[0]);
       else
-        lower_group(first, last);
+        lower_group(g);
     }
     // Streaming stores are weakly ordered: a full fence makes them visible before the caller
     // (or a joining thread) reads the output.
@@ -253,58 +190,54 @@ private:
     b_.SetInsertPoint(done);
   }
 
-  // Runs `inner` inside the scheduled loops of `order` (recombining split vars), binding vars_.
-  void nest(const std::vector<std::string>& order, size_t k, const StmtSchedule& ss,
-            const std::map<std::string, int64_t>& extents, const std::function<void()>& inner) {
+  // Runs `inner` inside the loops of `ll` from loop k on (recombining split vars), binding vars_;
+  // its innermost point runs under the list's guards whose variables are bound.
+  void nest(const LoopList& ll, size_t k, const std::function<void()>& inner) {
+    const std::vector<Loop>& order = ll.loops;
     if (k == order.size()) {
       // Guards for split loops whose tile does not divide the extent.
       llvm::Value* ok = nullptr;
-      for (auto& [v, t] : ss.split)
-        if (extents.count(v) && extents.at(v) % t != 0 && vars_.count(v)) {
-          llvm::Value* in = b_.CreateICmpSLT(vars_[v], b_.getInt64(extents.at(v)));
+      for (auto& g : ll.guards)
+        if (vars_.count(g.var)) {
+          llvm::Value* in = b_.CreateICmpSLT(vars_[g.var], b_.getInt64(g.extent));
           ok = ok ? b_.CreateAnd(ok, in) : in;
         }
       when(ok, "guard", inner);
       return;
     }
-    const std::string& l = order[k];
-    std::string var = loop_var(l);
-    bool outer = is_split_part(l) && l.back() == 'o', innerp = is_split_part(l) && l.back() == 'i';
-    int64_t n = extents.at(var);
-    int64_t trip = n;
-    if (outer)
-      trip = (n + ss.split.at(var) - 1) / ss.split.at(var);
-    if (innerp)
-      trip = std::min(ss.split.at(var), n);
-    bool vec = ss.vectorize == l;
+    const Loop& lp = order[k];
+    const std::string& l = lp.name;
+    const std::string& var = lp.var;
+    bool outer = lp.part == LoopPart::Outer, innerp = lp.part == LoopPart::Inner;
+    int64_t trip = lp.trip;
+    bool vec = lp.kind == LoopKind::Vector;
     auto body = [&](llvm::Value* iv) {
       parts_[l] = iv;
       if (!outer && !innerp) {
         vars_[var] = iv;
       } else if (parts_.count(var + ".o") && parts_.count(var + ".i") &&
-                 (innerp || order_pos(order, var + ".i") < k)) {
-        vars_[var] = b_.CreateAdd(b_.CreateMul(parts_[var + ".o"], b_.getInt64(ss.split.at(var))),
+                 (innerp || loop_pos(order, var + ".i") < k)) {
+        vars_[var] = b_.CreateAdd(b_.CreateMul(parts_[var + ".o"], b_.getInt64(lp.tile)),
                                   parts_[var + ".i"], var);
       }
-      nest(order, k + 1, ss, extents, inner);
+      nest(ll, k + 1, inner);
     };
     // Only without a ragged tail on the vector variable: the tail guard checks lane 0 only.
-    bool ragged = ss.split.count(var) && n % ss.split.at(var) != 0;
-    if (vec && k + 1 == order.size() && explicit_ok_ && ss.vector_width > 1 &&
-        trip % ss.vector_width == 0 && !ragged) {
+    if (vec && k + 1 == order.size() && explicit_ok_ && lp.width > 1 && trip % lp.width == 0 &&
+        !lp.ragged()) {
       // Explicit vector loop: W lanes per iteration, the body evaluated on <W x float> values.
-      int64_t w = ss.vector_width;
+      int64_t w = lp.width;
       for_loop(l + ".v", b_.getInt64(trip / w), false, 0, [&](llvm::Value* iv) {
         llvm::Value* first = b_.CreateMul(iv, b_.getInt64(w));
         parts_[l] = first;
         if (!outer && !innerp)
           vars_[var] = first;
         else if (parts_.count(var + ".o") && parts_.count(var + ".i"))
-          vars_[var] = b_.CreateAdd(b_.CreateMul(parts_[var + ".o"], b_.getInt64(ss.split.at(var))),
+          vars_[var] = b_.CreateAdd(b_.CreateMul(parts_[var + ".o"], b_.getInt64(lp.tile)),
                                     parts_[var + ".i"], var);
         vec_var_ = var;
         vec_width_ = w;
-        nest(order, k + 1, ss, extents, inner); // k + 1 == order.size(): emits the tail guards
+        nest(ll, k + 1, inner); // k + 1 == order.size(): emits the tail guards
         vec_var_.clear();
         vec_width_ = 0;
       });
@@ -312,133 +245,123 @@ private:
       vars_.erase(var);
       return;
     }
-    if (std::find(ss.unroll.begin(), ss.unroll.end(), l) != ss.unroll.end()) {
+    if (lp.kind == LoopKind::Unrolled) {
       // Fully unrolled: the body once per iteration with a constant induction value, so values
       // indexed by this loop become distinct registers (register tiling).
       for (int64_t it = 0; it < trip; ++it)
         body(b_.getInt64(it));
-    } else if (thread_at_ >= 0 && static_cast<int>(k) == thread_at_ && l == thread_loop_) {
-      int threads = s_.stmts[current_stmt_].threads;
-      thread_at_ = -1; // not again inside the worker
+    } else if (lp.kind == LoopKind::Parallel) {
       run_threaded(
-          current_stmt_, trip, threads, [](const std::function<void()>& loop) { loop(); }, body);
-      thread_at_ = static_cast<int>(k);
+          current_stmt_, trip, lp.threads, [](const std::function<void()>& loop) { loop(); }, body);
     } else {
-      for_loop(l, b_.getInt64(trip), vec, ss.vector_width, body);
+      for_loop(l, b_.getInt64(trip), vec, lp.width, body);
     }
     parts_.erase(l);
     vars_.erase(var);
   }
 
-  static size_t order_pos(const std::vector<std::string>& order, const std::string& l) {
+  static size_t loop_pos(const std::vector<Loop>& order, const std::string& l) {
     for (size_t i = 0; i < order.size(); ++i)
-      if (order[i] == l)
+      if (order[i].name == l)
         return i;
     return order.size();
   }
 
-  void lower_stmt(const IndexStmt& st, const StmtSchedule& ss) {
-    size_t si = static_cast<size_t>(&st - p_.stmts().data());
+  // A statement that runs alone (no shared loop): its packed copies, then its loop nest.
+  void lower_stmt(const Nest& n) {
     AXON_CHECK(vars_.empty() && parts_.empty(),
-               "loop values left bound before statement " + std::to_string(si));
-    // Threads split a loop behind the reduction's block loops: nest() spawns them there.
-    thread_at_ = -1;
-    if (ss.threads > 1)
-      if (auto tl = thread_loop(p_, si, ss)) {
-        thread_at_ = static_cast<int>(tl->first);
-        thread_loop_ = ss.order[tl->first];
-      }
+               "loop values left bound before statement " + std::to_string(n.stmt));
     int64_t at = 0;
-    emit_packs(si, at);
-    lower_stmt_body(st, ss);
-    thread_at_ = -1;
+    emit_packs(n, at);
+    lower_stmt_body(n);
     packed_.clear();
   }
 
   // ---- fusion groups and threads ----
-  // Statements first..last inside one loop over their shared outermost loop; each statement's
-  // remaining loops run per outer iteration. With threads > 1 the outer loop's iterations are
-  // split into contiguous chunks, one per thread, in an outlined worker (see run_threaded).
-  void lower_group(size_t first, size_t last) {
-    const StmtSchedule& lead = s_.stmts[first];
+  // The statements of a group inside one loop over their shared loop; each statement's remaining
+  // loops run per shared iteration. With threads > 1 the shared loop's iterations are split into
+  // contiguous chunks, one per thread, in an outlined worker (see run_threaded).
+  void lower_group(const Group& g) {
+    const Loop& sh = *g.shared;
     AXON_CHECK(vars_.empty() && parts_.empty(),
-               "loop values left bound before statement " + std::to_string(first));
-    OuterLoop ol = *outer_loop(p_, first, lead);
+               "loop values left bound before statement " + std::to_string(g.first));
     int64_t at = 0;
-    for (size_t i = first; i <= last; ++i)
-      emit_packs(i, at);
-    // Temporaries produced and read only inside the group shrink to one outer iteration's slice,
-    // one per thread in the scratch after the packed copies (see with_slices).
-    const std::vector<std::pair<std::string, size_t>> slices =
-        group_local_temps(p_, s_, first, last);
-    int64_t tile = ol.tile ? ol.tile : 1;
+    for (auto& n : g.nests)
+      emit_packs(n, at);
+    // Temporaries produced and read only inside the group are one shared iteration's slice, one
+    // per thread in the scratch after the packed copies (see with_slices).
+    std::vector<const StagedTensor*> slices;
+    for (size_t k : g.staged)
+      if (nest_.staged[k].kind == StagedKind::Slice)
+        slices.push_back(&nest_.staged[k]);
     auto body = [&](llvm::Value* iv) {
-      llvm::Value* base = ol.tile ? b_.CreateMul(iv, b_.getInt64(ol.tile)) : iv;
-      for (auto& [t, d] : slices)
-        bufs_.at(t).slice_base = base;
-      for (size_t i = first; i <= last; ++i) {
-        const StmtSchedule& ss = s_.stmts[i];
-        const std::string& l0 = ss.order[0];
-        parts_[l0] = iv;
-        if (!is_split_part(l0))
-          vars_[l0] = iv;
-        prefetch_ = std::set<std::string>(ss.prefetch.begin(), ss.prefetch.end());
-        prefetch_var_ = loop_var(l0);
-        prefetch_step_ = tile;
-        lower_stmt_body(p_.stmts()[i], ss, 1);
+      llvm::Value* base = sh.tile ? b_.CreateMul(iv, b_.getInt64(sh.tile)) : iv;
+      for (auto* st : slices)
+        bufs_.at(st->tensor).slice_base = base;
+      for (auto& n : g.nests) {
+        const Loop& l0 = n.loops.loops[0];
+        parts_[l0.name] = iv;
+        if (l0.part == LoopPart::Whole)
+          vars_[l0.name] = iv;
+        prefetch_ =
+            std::set<std::string>(n.annotations.prefetch.begin(), n.annotations.prefetch.end());
+        prefetch_var_ = n.annotations.prefetch_var;
+        prefetch_step_ = n.annotations.prefetch_step;
+        lower_stmt_body(n);
         prefetch_.clear();
-        parts_.erase(l0);
-        vars_.erase(loop_var(l0));
+        parts_.erase(l0.name);
+        vars_.erase(l0.var);
       }
     };
-    if (lead.threads <= 1) {
-      with_slices(slices, tile, at, 1, [&] {
-        for_loop("group" + std::to_string(first), b_.getInt64(ol.trip()), false, 0, body);
+    if (g.threads <= 1) {
+      with_slices(g, slices, 1, [&] {
+        for_loop("group" + std::to_string(g.first), b_.getInt64(sh.trip), false, 0, body);
       });
     } else {
       run_threaded(
-          first, ol.trip(), lead.threads,
-          [&](const std::function<void()>& loop) {
-            with_slices(slices, tile, at, lead.threads, loop);
-          },
+          g.first, sh.trip, g.threads,
+          [&](const std::function<void()>& loop) { with_slices(g, slices, g.threads, loop); },
           body);
     }
     AXON_CHECK(scratch_used_ <= scratch_bytes_,
-               "group " + std::to_string(first) + " overran the scratch");
+               "group " + std::to_string(g.first) + " overran the scratch");
     packed_.clear();
   }
 
-  // Runs `emit` with each sliced temporary pointing at its slice of `tile` outer iterations in
-  // the scratch: from byte `base`, one run of slices per thread (tid_), then restores the full
-  // tensors.
-  void with_slices(const std::vector<std::pair<std::string, size_t>>& slices, int64_t tile,
-                   int64_t base, int threads, const std::function<void()>& emit) {
+  // Runs `emit` with each sliced temporary pointing at its slice in the scratch: one run of slices
+  // per thread (tid_) after the group's packed copies, each slice placed as the loop nest says;
+  // then restores the full tensors.
+  void with_slices(const Group& g, const std::vector<const StagedTensor*>& slices, int threads,
+                   const std::function<void()>& emit) {
     std::vector<Buf> saved;
-    const SliceLayout layout = slice_layout(p_, slices, tile);
-    llvm::Value* mine = b_.getInt64(base);
+    llvm::Value* mine = b_.getInt64(g.pack_bytes);
     if (tid_)
-      mine = b_.CreateAdd(mine, b_.CreateMul(tid_, b_.getInt64(layout.per_thread)));
-    for (size_t i = 0; i < slices.size(); ++i) {
-      auto& [t, d] = slices[i];
-      Buf& buf = bufs_.at(t);
+      mine = b_.CreateAdd(mine, b_.CreateMul(tid_, b_.getInt64(g.slice_bytes)));
+    for (auto* st : slices) {
+      Buf& buf = bufs_.at(st->tensor);
       saved.push_back(buf);
-      buf.shape = slice_shape(p_, t, d, tile);
-      // The next page boundary at or after the reserved bytes, then the skew (see kSliceSkew).
+      buf.shape = st->shape;
       llvm::Value* raw = b_.CreateInBoundsGEP(i8_, bufs_.at(kScratch).ptr,
-                                              b_.CreateAdd(mine, b_.getInt64(layout.offset[i])));
-      llvm::Value* addr = b_.CreatePtrToInt(raw, i64_);
-      llvm::Value* page = b_.CreateAnd(b_.CreateAdd(addr, b_.getInt64(kSlicePage - 1)),
-                                       b_.getInt64(~(kSlicePage - 1)));
-      llvm::Value* skew = b_.getInt64(kSliceSkew + kScratchAlign * static_cast<int64_t>(i));
-      llvm::Value* at =
-          b_.CreateInBoundsGEP(i8_, raw, b_.CreateAdd(b_.CreateSub(page, addr), skew));
-      buf.ptr = b_.CreateBitCast(at, llvm::PointerType::getUnqual(buf.elt), t + ".slice");
-      buf.contracted = static_cast<int>(d);
+                                              b_.CreateAdd(mine, b_.getInt64(st->offset)));
+      llvm::Value* at = raw;
+      if (st->page > 0) {
+        // The next page boundary at or after the reserved bytes, then the skew: a slice at the
+        // same offset within its page as the group's inputs and outputs would make every load of
+        // an input look dependent on the slice's last store (4K aliasing; LoopNestOptions).
+        llvm::Value* addr = b_.CreatePtrToInt(raw, i64_);
+        llvm::Value* page = b_.CreateAnd(b_.CreateAdd(addr, b_.getInt64(st->page - 1)),
+                                         b_.getInt64(~(st->page - 1)));
+        llvm::Value* skew =
+            b_.getInt64(st->skew + kScratchAlign * static_cast<int64_t>(st->skew_index));
+        at = b_.CreateInBoundsGEP(i8_, raw, b_.CreateAdd(b_.CreateSub(page, addr), skew));
+      }
+      buf.ptr = b_.CreateBitCast(at, llvm::PointerType::getUnqual(buf.elt), st->tensor + ".slice");
+      buf.contracted = static_cast<int>(st->position);
     }
-    scratch_used_ = std::max(scratch_used_, base + threads * layout.per_thread);
+    scratch_used_ = std::max(scratch_used_, g.pack_bytes + threads * g.slice_bytes);
     emit();
     for (size_t i = 0; i < slices.size(); ++i)
-      bufs_.at(slices[i].first) = saved[i];
+      bufs_.at(slices[i]->tensor) = saved[i];
   }
 
   // Emits a worker `i8* name.groupN(i8* arg)`, arg = {buffer pointer array, thread id, threads},
@@ -579,38 +502,35 @@ private:
     }
   }
 
-  // The packed copies statement `stmt`'s schedule asks for, in the scratch from byte `at` on
-  // (advanced past them).
-  void emit_packs(size_t stmt, int64_t& at) {
-    for (auto& t : s_.stmts[stmt].pack) {
-      emit_pack(stmt, t, at);
-      at += pack_bytes(p_, t);
-      scratch_used_ = std::max(scratch_used_, at);
-    }
+  // The packed copies statement n reads, in the scratch from byte `at` on (advanced past them).
+  void emit_packs(const Nest& n, int64_t& at) {
+    for (auto& st : nest_.staged)
+      if (st.kind == StagedKind::Packed && st.stmt == n.stmt) {
+        AXON_CHECK(st.offset == at, "packed copy " + st.name + " out of place");
+        emit_pack(st, at);
+        at += st.bytes;
+        scratch_used_ = std::max(scratch_used_, at);
+      }
   }
 
   // Copies tensor t into the scratch at byte `at`, laid out [v.o][other indices][v.i], v being its
   // packed variable (pack_var) at index position `pos`, so v's tiles are contiguous for every
   // value of the other indices.
-  void emit_pack(size_t stmt, const std::string& t, int64_t at) {
+  void emit_pack(const StagedTensor& staged, int64_t at) {
+    const std::string& t = staged.tensor;
     const Buf& src = bufs_.at(t);
     Buf& dst = bufs_.at(t + ".pack");
-    size_t pos = 0;
-    std::string var = pack_var(p_, stmt, s_.stmts[stmt], t, &pos);
-    AXON_CHECK(!var.empty(), "operand " + t + " cannot be packed (validate the schedule first)");
-    int64_t tile = s_.stmts[stmt].split.at(var);
+    const size_t pos = staged.position;
+    const std::string& var = staged.var;
+    const int64_t tile = staged.tile, lead = staged.lead;
     int64_t n = src.shape.at(pos);
-    int64_t lead = 1;
     std::vector<int64_t> stride(src.shape.size(), 1);
     for (size_t i = src.shape.size(); i-- > 1;)
       stride[i - 1] = stride[i] * src.shape[i];
-    for (size_t i = 0; i < src.shape.size(); ++i)
-      if (i != pos)
-        lead *= src.shape[i];
     llvm::Value* raw =
         b_.CreateConstInBoundsGEP1_64(i8_, bufs_.at(kScratch).ptr, static_cast<uint64_t>(at));
     dst.ptr = b_.CreateBitCast(raw, llvm::PointerType::getUnqual(f32_), t + ".pack");
-    dst.shape = {n / tile, lead, tile};
+    dst.shape = staged.shape;
     // The innermost copy loop runs along the source's last dimension so that reads are
     // contiguous: v's tile innermost when v is that dimension, else outside the other dimensions.
     bool v_last = pos + 1 == src.shape.size();
@@ -652,42 +572,35 @@ private:
                  [&](llvm::Value* i) { dims(0, i, b_.getInt64(0), b_.getInt64(0)); });
     };
     // A threaded statement packs on its threads too (one panel of v's tiles per iteration).
-    int threads = s_.stmts[stmt].threads;
-    if (threads > 1 && n / tile >= threads)
+    if (staged.copy_threads > 1)
       run_threaded(
-          stmt, n / tile, threads, [](const std::function<void()>& loop) { loop(); }, panel);
+          staged.stmt, n / tile, staged.copy_threads,
+          [](const std::function<void()>& loop) { loop(); }, panel);
     else
       for_loop(t + ".pk.o", b_.getInt64(n / tile), false, 0, panel);
     packed_[t] = {var, tile, lead, pos};
   }
 
-  // Statement `st` inside its scheduled loops; the first `start` loops of the order are already
-  // bound (1 inside a fusion group's outer loop: the output is then initialised per outer
-  // iteration).
-  void lower_stmt_body(const IndexStmt& st, const StmtSchedule& ss, size_t start = 0) {
-    current_stmt_ = static_cast<size_t>(&st - p_.stmts().data());
+  // Statement n.stmt inside its loops; the first n.bound loops are already bound (1 inside a
+  // group's shared loop: the output is then initialised per shared iteration).
+  void lower_stmt_body(const Nest& n) {
+    current_stmt_ = n.stmt;
+    const IndexStmt& st = p_.stmts()[n.stmt];
     const Buf& out = bufs_.at(st.out);
-    std::map<std::string, int64_t> extents;
-    for (size_t i = 0; i < st.vars.size(); ++i)
-      extents[st.vars[i]] = out.shape[i];
     const ExprNode* red = top_reduction(st);
-    bool lifted = false;
-    if (red) {
-      for (auto& l : ss.order)
-        if (l == red->name() || l == red->name() + ".o" || l == red->name() + ".i")
-          lifted = true;
-      if (lifted)
-        extents[red->name()] = p_.eval_size(red->extent());
-    }
-    std::string vec_loop_var = loop_var(ss.vectorize);
-    width_ = ss.vector_width;
-    explicit_ok_ = !ss.vectorize.empty() && st.value->sort() == Sort::Real &&
+    const bool lifted = n.compute == ComputeKind::Accumulate;
+    const Loop* vec_loop = nullptr;
+    for (auto& l : n.loops.loops)
+      if (l.kind == LoopKind::Vector)
+        vec_loop = &l;
+    width_ = vec_loop ? vec_loop->width : 0;
+    explicit_ok_ = vec_loop && st.value->sort() == Sort::Real &&
                    vectorizable(lifted ? red->body() : st.value) &&
-                   !(lifted && vec_loop_var == red->name());
+                   !(lifted && vec_loop->var == red->name());
     if (!lifted) {
-      streams_ = ss.stream;
+      streams_ = n.annotations.stream;
       bool streamed = false;
-      nest(ss.order, start, ss, extents, [&] {
+      nest(n.loops, n.bound, [&] {
         if (!vec_var_.empty()) {
           streamed = streamed || streams_;
           vstore(out, st.vars, vreal(st.value));
@@ -697,52 +610,34 @@ private:
       });
       streams_ = false;
       explicit_ok_ = false;
-      if (ss.stream && !streamed)
+      if (n.annotations.stream && !streamed)
         throw std::runtime_error(
             "statement " + std::to_string(current_stmt_) + " (" + st.out +
             "): streaming stores need an explicit vector loop over the output's last "
             "variable (its trip a multiple of the vector width, no ragged tile)");
-      if (ss.stream)
+      if (n.annotations.stream)
         fence_ = true;
       return;
     }
-    // Initialise the output with the reduction's identity, then accumulate in the scheduled order.
-    double identity = red->kind() == ExprKind::Sum    ? 0.0
-                      : red->kind() == ExprKind::RMax ? -INFINITY
-                                                      : INFINITY;
-    StmtSchedule init;
-    init.order = st.vars;
-    if (start > 0) {
-      // Only this outer iteration's part of the output: the bound variable (or its tile).
-      const std::string& l0 = ss.order[0];
-      std::string v0 = loop_var(l0);
-      init.order.erase(std::find(init.order.begin(), init.order.end(), v0));
-      if (is_split_part(l0)) {
-        init.order.insert(init.order.begin(), v0 + ".i");
-        init.split[v0] = ss.split.at(v0);
-      }
-    }
-    init.vectorize =
-        init.order.empty() || is_split_part(init.order.back()) ? "" : init.order.back();
+    // Initialise the output with the reduction's identity, then accumulate in the loop order.
     // A register tile over the whole (unsplit) reduction starts its accumulators at the identity
     // and stores each output element once: no initialising pass over the output, no load of it.
-    size_t si = static_cast<size_t>(&st - p_.stmts().data());
-    bool whole_tile = explicit_ok_ && is_whole_reduction_tile(p_, si, ss);
+    const double identity = n.identity;
+    bool whole_tile = explicit_ok_ && n.annotations.whole_reduction;
     if (!whole_tile)
-      nest(init.order, 0, init, extents,
-           [&] { store(out, st.vars, llvm::ConstantFP::get(f32_, identity)); });
+      nest(n.init_loops, 0, [&] { store(out, st.vars, llvm::ConstantFP::get(f32_, identity)); });
     // The epilogue rides on the register tile's store only when the tile covers the whole
     // reduction (an unsplit reduction loop); else it is a pass after the reduction.
-    Expr epi = reduction_epilogue(st);
-    bool tile_epi = epi && vectorizable(epi) && !ss.split.count(red->name());
-    if (register_tile(st, ss, red, extents, start, tile_epi ? epi : nullptr,
-                      whole_tile ? &identity : nullptr)) {
+    const Expr& epi = n.epilogue;
+    bool tile_epi =
+        epi && vectorizable(epi) && n.loops.loops[n.reduction_loop].part == LoopPart::Whole;
+    if (register_tile(n, red, tile_epi ? epi : nullptr, whole_tile ? &identity : nullptr)) {
       explicit_ok_ = false;
       if (epi && !tile_epi)
-        epilogue_pass(st, init, extents, epi);
+        epilogue_pass(st, n.init_loops, epi);
       return;
     }
-    nest(ss.order, start, ss, extents, [&] {
+    nest(n.loops, n.bound, [&] {
       if (!vec_var_.empty()) {
         llvm::Value* cur = vload_out(out, st.vars);
         vstore(out, st.vars, combine(red->kind(), cur, vreal(red->body())));
@@ -755,16 +650,15 @@ private:
     });
     explicit_ok_ = false;
     if (epi)
-      epilogue_pass(st, init, extents, epi);
+      epilogue_pass(st, n.init_loops, epi);
   }
 
   // out = epilogue(out) for every element the loops of `over` cover (after the reduction).
-  void epilogue_pass(const IndexStmt& st, const StmtSchedule& over,
-                     const std::map<std::string, int64_t>& extents, const Expr& epi) {
+  void epilogue_pass(const IndexStmt& st, const LoopList& over, const Expr& epi) {
     const Buf& out = bufs_.at(st.out);
     // The pass's loops are not the tiles a packed copy is laid out by: read the tensors.
     auto packed = std::exchange(packed_, {});
-    nest(over.order, 0, over, extents, [&] { store(out, st.vars, real(epi)); });
+    nest(over, 0, [&] { store(out, st.vars, real(epi)); });
     packed_ = std::move(packed);
   }
 
@@ -775,31 +669,30 @@ private:
   // after it (what LICM cannot do itself, as all output accesses share one buffer).
   // `epi` (vectorizable, or nullptr): the reduction's epilogue, applied to each vector of the tile
   // as it is stored.
-  bool register_tile(const IndexStmt& st, const StmtSchedule& ss, const ExprNode* red,
-                     const std::map<std::string, int64_t>& extents, size_t start, const Expr& epi,
-                     const double* identity) {
-    size_t si = static_cast<size_t>(&st - p_.stmts().data());
-    if (!explicit_ok_ || !is_register_tile(p_, si, ss))
+  bool register_tile(const Nest& n, const ExprNode* red, const Expr& epi, const double* identity) {
+    if (!explicit_ok_ || !n.annotations.register_tile)
       return false;
-    size_t r = 0;
-    for (size_t i = 0; i < ss.order.size(); ++i)
-      if (loop_var(ss.order[i]) == red->name())
-        r = i;
+    const IndexStmt& st = p_.stmts()[n.stmt];
+    const std::vector<Loop>& order = n.loops.loops;
+    size_t r = n.reduction_loop;
     struct Inner {
       std::string loop, var;
       int64_t trip;
       bool vector;
     };
     std::vector<Inner> inner;
-    for (size_t i = r + 1; i < ss.order.size(); ++i) {
-      const std::string& l = ss.order[i];
-      std::string v = loop_var(l);
-      inner.push_back({l, v, ss.split.at(v), i + 1 == ss.order.size()});
-    }
+    for (size_t i = r + 1; i < order.size(); ++i)
+      inner.push_back({order[i].name, order[i].var, order[i].tile, i + 1 == order.size()});
+    std::map<std::string, const Loop*> inner_loop;
+    for (size_t i = r + 1; i < order.size(); ++i)
+      inner_loop[order[i].var] = &order[i];
     const Buf& out = bufs_.at(st.out);
-    int64_t w = ss.vector_width;
-    std::vector<std::string> outer(ss.order.begin(), ss.order.begin() + static_cast<long>(r));
-    std::string rloop = ss.order[r];
+    int64_t w = order.back().width;
+    LoopList outer;
+    outer.loops.assign(order.begin(), order.begin() + static_cast<long>(r));
+    outer.guards = n.loops.guards;
+    const Loop& rl = order[r];
+    const std::string& rloop = rl.name;
     // Every point of the tile: one value per inner loop (the vector loop steps by W).
     std::vector<std::vector<int64_t>> points = {{}};
     for (auto& in : inner) {
@@ -821,11 +714,11 @@ private:
       for (size_t i = 0; i < inner.size(); ++i) {
         parts_[inner[i].loop] = b_.getInt64(pt[i]);
         const std::string& v = inner[i].var;
-        llvm::Value* x =
-            b_.CreateAdd(b_.CreateMul(parts_.at(v + ".o"), b_.getInt64(ss.split.at(v))),
-                         parts_[inner[i].loop], v);
-        int64_t e = extents.at(v);
-        if (e % ss.split.at(v) != 0) {
+        const Loop& il = *inner_loop.at(v);
+        llvm::Value* x = b_.CreateAdd(b_.CreateMul(parts_.at(v + ".o"), b_.getInt64(il.tile)),
+                                      parts_[inner[i].loop], v);
+        int64_t e = il.extent;
+        if (il.ragged()) {
           llvm::Value* ok = b_.CreateICmpSLT(x, b_.getInt64(e));
           in_extent = in_extent ? b_.CreateAnd(in_extent, ok) : ok;
           x = b_.CreateSelect(ok, x, b_.getInt64(e - 1), v + ".clamped");
@@ -835,7 +728,7 @@ private:
       vec_var_ = inner.back().var;
       vec_width_ = w;
     };
-    nest(outer, start, ss, extents, [&] {
+    nest(outer, n.bound, [&] {
       llvm::IRBuilder<> eb(entry_, entry_->begin());
       std::vector<llvm::AllocaInst*> accs;
       for (auto& pt : points) {
@@ -845,22 +738,17 @@ private:
                                 : vload_out(out, st.vars),
                        accs.back());
       }
-      std::string rv = loop_var(rloop);
-      bool split_r = rloop != rv;
-      int64_t rtrip =
-          split_r ? (rloop.back() == 'o' ? (extents.at(rv) + ss.split.at(rv) - 1) / ss.split.at(rv)
-                                         : std::min(ss.split.at(rv), extents.at(rv)))
-                  : extents.at(rv);
-      for_loop(rloop, b_.getInt64(rtrip), false, 0, [&](llvm::Value* iv) {
+      const std::string& rv = rl.var;
+      bool split_r = rl.part != LoopPart::Whole;
+      for_loop(rloop, b_.getInt64(rl.trip), false, 0, [&](llvm::Value* iv) {
         parts_[rloop] = iv;
         if (!split_r)
           vars_[rv] = iv;
         else if (parts_.count(rv + ".o") && parts_.count(rv + ".i"))
-          vars_[rv] = b_.CreateAdd(b_.CreateMul(parts_[rv + ".o"], b_.getInt64(ss.split.at(rv))),
+          vars_[rv] = b_.CreateAdd(b_.CreateMul(parts_[rv + ".o"], b_.getInt64(rl.tile)),
                                    parts_[rv + ".i"], rv);
-        llvm::Value* in_range = split_r && extents.at(rv) % ss.split.at(rv) != 0
-                                    ? b_.CreateICmpSLT(vars_[rv], b_.getInt64(extents.at(rv)))
-                                    : nullptr;
+        llvm::Value* in_range =
+            rl.ragged() ? b_.CreateICmpSLT(vars_[rv], b_.getInt64(rl.extent)) : nullptr;
         when(in_range, "rtile", [&] {
           for (size_t i = 0; i < points.size(); ++i) {
             bind_point(points[i]);
@@ -1075,26 +963,7 @@ private:
           b_.CreateBitCast(address(out, index_values(vars)), llvm::PointerType::getUnqual(sty));
       llvm::Value* val = narrow(v, out.dtype);
       if (streams_) {
-        // Streaming stores need a whole vector's alignment: a vector at an address without it
-        // (a caller's unaligned buffer) takes an ordinary store.
-        uint64_t vbytes =
-            static_cast<uint64_t>(vec_width_) * static_cast<uint64_t>(dtype_bytes(out.dtype));
-        llvm::Value* misaligned =
-            b_.CreateAnd(b_.CreatePtrToInt(addr, i64_), b_.getInt64(vbytes - 1));
-        llvm::BasicBlock* nt = llvm::BasicBlock::Create(ctx_, "store.stream", fn_);
-        llvm::BasicBlock* plain = llvm::BasicBlock::Create(ctx_, "store.plain", fn_);
-        llvm::BasicBlock* done = llvm::BasicBlock::Create(ctx_, "store.done", fn_);
-        b_.CreateCondBr(b_.CreateICmpEQ(misaligned, b_.getInt64(0)), nt, plain);
-        b_.SetInsertPoint(nt);
-        llvm::StoreInst* s = b_.CreateAlignedStore(val, addr, llvm::Align(vbytes));
-        s->setMetadata(llvm::LLVMContext::MD_nontemporal,
-                       llvm::MDNode::get(ctx_, {llvm::ConstantAsMetadata::get(b_.getInt32(1))}));
-        tag(s, out);
-        b_.CreateBr(done);
-        b_.SetInsertPoint(plain);
-        tag(b_.CreateAlignedStore(val, addr, llvm::Align(dtype_bytes(out.dtype))), out);
-        b_.CreateBr(done);
-        b_.SetInsertPoint(done);
+        streaming_store(out, val, addr);
         return;
       }
       tag(b_.CreateAlignedStore(val, addr, llvm::Align(dtype_bytes(out.dtype))), out);
@@ -1106,6 +975,30 @@ private:
       store(out, vars, b_.CreateExtractElement(v, b_.getInt64(lane)));
     }
     vars_[vec_var_] = base;
+  }
+
+  // Stores vector `val` of the output at `addr` with a streaming (non-temporal) store that
+  // bypasses the caches.
+  void streaming_store(const Buf& out, llvm::Value* val, llvm::Value* addr) {
+    // Streaming stores need a whole vector's alignment: a vector at an address without it
+    // (a caller's unaligned buffer) takes an ordinary store.
+    uint64_t vbytes =
+        static_cast<uint64_t>(vec_width_) * static_cast<uint64_t>(dtype_bytes(out.dtype));
+    llvm::Value* misaligned = b_.CreateAnd(b_.CreatePtrToInt(addr, i64_), b_.getInt64(vbytes - 1));
+    llvm::BasicBlock* nt = llvm::BasicBlock::Create(ctx_, "store.stream", fn_);
+    llvm::BasicBlock* plain = llvm::BasicBlock::Create(ctx_, "store.plain", fn_);
+    llvm::BasicBlock* done = llvm::BasicBlock::Create(ctx_, "store.done", fn_);
+    b_.CreateCondBr(b_.CreateICmpEQ(misaligned, b_.getInt64(0)), nt, plain);
+    b_.SetInsertPoint(nt);
+    llvm::StoreInst* s = b_.CreateAlignedStore(val, addr, llvm::Align(vbytes));
+    s->setMetadata(llvm::LLVMContext::MD_nontemporal,
+                   llvm::MDNode::get(ctx_, {llvm::ConstantAsMetadata::get(b_.getInt32(1))}));
+    tag(s, out);
+    b_.CreateBr(done);
+    b_.SetInsertPoint(plain);
+    tag(b_.CreateAlignedStore(val, addr, llvm::Align(dtype_bytes(out.dtype))), out);
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
   }
 
   llvm::Value* vreal(const Expr& e) {
@@ -1596,7 +1489,7 @@ private:
   }
 
   const IndexProgram& p_;
-  const Schedule& s_;
+  const LoopNest& nest_;
   llvm::LLVMContext& ctx_;
   std::unique_ptr<llvm::Module> mod_;
   llvm::IRBuilder<> b_;
@@ -1622,10 +1515,8 @@ private:
   size_t current_stmt_ = 0;                   // the statement being lowered
   llvm::Value* tid_ = nullptr;                // inside a threaded group's worker: its thread id
   int64_t scratch_used_ = 0;                  // the most scratch any group has used (bytes)
-  int64_t scratch_bytes_ = 0;                 // scratch_bytes(p_, s_), what the caller passes
+  int64_t scratch_bytes_ = 0;                 // the loop nest's, what the caller passes
   static constexpr const char* kScratch = "axon.scratch"; // the scratch block, in bufs_
-  int thread_at_ = -1;      // position in the order of the loop threads split
-  std::string thread_loop_; // and its name
   struct Packed {
     std::string var;
     int64_t tile = 0, lead = 0;
@@ -1639,10 +1530,7 @@ private:
 } // namespace
 
 int64_t scratch_bytes(const IndexProgram& p, const Schedule& s) {
-  int64_t bytes = 0;
-  for (auto [first, last] : fusion_groups(s))
-    bytes = std::max(bytes, group_scratch(p, s, first, last).total());
-  return bytes;
+  return build_loop_nest(p, s).scratch_bytes;
 }
 
 std::unique_ptr<llvm::Module> lower_to_llvm(const IndexProgram& p, const Schedule& s,
@@ -1651,7 +1539,14 @@ std::unique_ptr<llvm::Module> lower_to_llvm(const IndexProgram& p, const Schedul
                                             int math_lanes) {
   std::string why = validate_schedule(p, s);
   AXON_CHECK(why.empty(), "invalid schedule: " + why);
-  return Lowerer(p, s, ctx, name, vector_math, math_lanes).run();
+  return lower_to_llvm(p, build_loop_nest(p, s), name, ctx, vector_math, math_lanes);
+}
+
+std::unique_ptr<llvm::Module> lower_to_llvm(const IndexProgram& p, const LoopNest& nest,
+                                            const std::string& name, llvm::LLVMContext& ctx,
+                                            const std::map<std::string, std::string>& vector_math,
+                                            int math_lanes) {
+  return Lowerer(p, nest, ctx, name, vector_math, math_lanes).run();
 }
 
 } // namespace axon
