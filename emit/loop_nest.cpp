@@ -337,7 +337,8 @@ std::string to_string(const LoopNest& n, const IndexProgram& p) {
         os << in2 << "prefetch " << t << " step " << nest.annotations.prefetch_step << "\n";
       if (nest.annotations.register_tile)
         os << in2 << "register tile"
-           << (nest.annotations.whole_reduction ? ", whole reduction" : "") << "\n";
+           << (nest.annotations.whole_reduction ? ", whole reduction" : "") << " in "
+           << n.options.register_level << "\n";
       for (auto& t : nest.packed)
         os << in2 << "packed " << t << "\n";
       if (nest.init == InitKind::Loops) {

@@ -3,22 +3,25 @@
 // model; the NPU and GPU backends to come), so that none of them re-derives loops, guards, fusion
 // groups, contracted slices or the scratch layout from the Schedule. Immutable once built.
 //
-// Grammar (to_string prints it, one item per line, children indented):
-//   LoopNest  ::= Staged* Group* "scratch" Bytes
-//   Staged    ::= "staged" name "=" ("packed" | "slice") tensor "in" Level Layout
-//   Layout    ::= "shape" [Int*] "dims" [DimName*] "offset" Bytes "bytes" Bytes
-//                 ("x" Int "per thread, stride" Bytes)? ("page" Int "skew" Int)?
-//   Group     ::= "group" first".."last ("threads" Int)? ("scratch" Bytes)? (Loop Nest+ | Nest)
-//                 (with a shared Loop, each Nest of the group runs inside it)
-//   Nest      ::= "stmt" Int out Compute Annotation* Init? Loop* Guard* Epilogue?
-//   Loop      ::= Kind name "in [0," trip")" ("of" var extent)? ("tile" Int)? ("ragged")?
-//   Kind      ::= serial | parallel(threads) | vector(width) | unrolled
-//                 | partition | block | thread        (the NPU and GPU backends' kinds)
-//   Compute   ::= "assign" | "accumulate" ("sum" | "max" | "min") "over" var
-//   Init      ::= "init" Identity Loop*
-//   Guard     ::= "guard" var "<" extent          (at the innermost point of a nest)
-//   Epilogue  ::= "epilogue" Expr
-//   Annotation::= "stream" | "prefetch" tensor "step" Int | "register tile" | "packed" tensor
+// Grammar (to_string prints it, one item per line, what is inside an item indented under it):
+//   LoopNest   ::= Staged* Group* "scratch" Bytes
+//   Staged     ::= "staged" name "=" ("packed" | "slice") tensor "in" Level
+//                  "shape" "[" Int* "]" "dims" "[" dim* "]" "offset" Bytes "bytes" Bytes
+//                  ("x" Int "per thread, stride" Bytes "from" Bytes ("page" Int "skew" Int)?)?
+//                  ("copied by" Int "threads")?
+//   Group      ::= "group" first ".." last ("threads" Int)? ("scratch" Bytes)?
+//                  ("shared" Loop)? Nest+          (a shared loop encloses the group's nests)
+//   Nest       ::= "stmt" Int out Compute Annotation* Init? Loop* Guard* Epilogue?
+//                  (each Loop inside the previous one; the shared loop is not repeated)
+//   Loop       ::= Kind name "in [0," trip ")" ("of" var extent "tile" Int "ragged"?)?
+//   Kind       ::= "serial" | "parallel(" threads ")" | "vector(" width ")" | "unrolled"
+//                  | "partition" | "block" | "thread"      (the last three: NPU and GPU backends)
+//   Compute    ::= "assign" | "accumulate" ("sum" | "max" | "min") "over" var
+//   Annotation ::= "stream" | "prefetch" tensor "step" Int | "register tile" ", whole reduction"?
+//                  "in" Level | "packed" tensor
+//   Init       ::= "init" identity Loop* Guard*      (the output set to the identity first)
+//   Guard      ::= "guard" var "<" extent            (at the innermost point of its loops)
+//   Epilogue   ::= "epilogue" Expr
 //
 // A Nest's loops are the statement's whole loop order, outer to inner; the first `bound` of them
 // (0, or 1 inside a Group with a shared loop) are the group's shared loop. A split variable v runs
@@ -157,9 +160,14 @@ struct Group {
 struct LoopNestOptions {
   std::string scratch_level = "memory";     // where packed copies and slices live
   std::string register_level = "registers"; // where a register tile's accumulators live
-  // A contracted slice starts `slice_skew` bytes past a `slice_page` boundary (plus 64 bytes per
-  // slice before it), so its accesses do not alias the group's inputs and outputs within a page
-  // (CPU: 4K aliasing); 0: no placement.
+  // A contracted slice is read and written in step with the group's input and output rows, which
+  // callers place at the start of a page or a cache line past it (PyTorch's and the runtime's
+  // large blocks, the search's mappings). A slice at the same offset within its page makes every
+  // load of an input look like it depends on the slice's last store (CPU: 4K aliasing): softmax at
+  // 4096 x 4096 ran 6.3-7.3 ms through the runtime against 5.1-6.3 ms skewed, same schedule. So
+  // each slice starts `slice_skew` bytes (plus 64 per slice before it in its run) past a
+  // `slice_page` boundary, whatever the scratch block's own address, and reserves a page and a
+  // half more for that; 0: no placement.
   int64_t slice_page = 4096, slice_skew = 2048;
 };
 

@@ -1,8 +1,9 @@
 // Golden files of what the CPU backend emits for (program, schedule) pairs that between them use
-// every schedule feature: the pseudo-C of the loop nest (emit/pseudo_c.h) and the LLVM IR before
-// optimisation (emit/cpu/lower_llvm.h). Each case is tests/emit/golden/<name>.json: a program of
-// experiments/ at small dims and its schedule (search/schedule_json.h); its goldens are <name>.c
-// and <name>.ll beside it. A change to the lowering that moves one instruction shows here.
+// every schedule feature: the loop nest (emit/loop_nest.h's to_string), its pseudo-C
+// (emit/pseudo_c.h) and the LLVM IR before optimisation (emit/cpu/lower_llvm.h). Each case is
+// tests/emit/golden/<name>.json: a program of experiments/ at small dims and its schedule
+// (search/schedule_json.h); its goldens are <name>.nest, <name>.c and <name>.ll beside it. A change
+// to the lowering that moves one instruction shows here.
 // AXON_UPDATE_GOLDENS=1 rewrites the goldens instead of comparing (review the diff).
 #include <gtest/gtest.h>
 #include <llvm/IR/LLVMContext.h>
@@ -17,6 +18,7 @@
 #include <sstream>
 
 #include "emit/cpu/lower_llvm.h"
+#include "emit/loop_nest.h"
 #include "emit/pseudo_c.h"
 #include "ir/frontend.h"
 #include "search/schedule_json.h"
@@ -106,12 +108,13 @@ void check_golden(const std::string& file, const std::string& got) {
                 << diff.str();
 }
 
-TEST(EmitGoldens, PseudoCAndLlvmIrAreUnchanged) {
+TEST(EmitGoldens, LoopNestPseudoCAndLlvmIrAreUnchanged) {
   auto cases = golden_cases();
   ASSERT_GE(cases.size(), 12u);
   for (auto& c : cases) {
     SCOPED_TRACE(c.name);
     ASSERT_EQ(validate_schedule(c.p, c.s), "");
+    check_golden(c.name + ".nest", to_string(build_loop_nest(c.p, c.s), c.p));
     check_golden(c.name + ".c", pseudo_c(c.p, c.s, c.name));
     check_golden(c.name + ".ll", lowered_ir(c));
   }
