@@ -158,6 +158,23 @@ int64_t pack_bytes(const IndexProgram& p, const std::string& t) {
 
 } // namespace
 
+LoopNestOptions loop_nest_options(const Isa& isa) {
+  LoopNestOptions o;
+  bool dram = false;
+  int64_t widest = 0;
+  for (auto& m : isa.memories) {
+    if (m.kind == MemoryKind::Dram && !dram) {
+      o.scratch_level = m.name;
+      dram = true;
+    }
+    if (m.kind == MemoryKind::Register && m.register_bytes > widest) {
+      o.register_level = m.name;
+      widest = m.register_bytes;
+    }
+  }
+  return o;
+}
+
 Nest build_stmt_nest(const IndexProgram& p, size_t stmt, const StmtSchedule& ss) {
   return stmt_nest(p, stmt, ss, 0, 1, 1);
 }

@@ -34,7 +34,8 @@
 // - `register_tile`: every loop inside the lifted reduction's loop is unrolled or the innermost
 //   vector loop, so the output tile can stay in the innermost memory level (CPU: registers, as
 //   accumulators) across the reduction loop. `whole_reduction`: its reduction loop is not split.
-// Memory levels are names (the ISA JSON's where the target names them: LoopNestOptions).
+// Memory levels are names: the ISA JSON's (loop_nest_options), or LoopNestOptions' defaults where
+// the caller has no ISA (lower_to_llvm(p, schedule) builds with the defaults).
 #pragma once
 
 #include <cstdint>
@@ -43,6 +44,7 @@
 #include <vector>
 
 #include "ir/index_program.h"
+#include "isa/isa.h"
 #include "search/schedule.h"
 
 namespace axon {
@@ -170,6 +172,10 @@ struct LoopNestOptions {
   // half more for that; 0: no placement.
   int64_t slice_page = 4096, slice_skew = 2048;
 };
+
+// The level names of an ISA description: its first memory of kind dram for the scratch, its widest
+// register file for register tiles; the defaults above where it has none.
+LoopNestOptions loop_nest_options(const Isa& isa);
 
 struct LoopNest {
   std::vector<StagedTensor> staged;

@@ -129,5 +129,23 @@ TEST(LoopNest, LiftedReductionInitInsideASharedLoop) {
   EXPECT_EQ(n.annotations.prefetch_step, 4);
 }
 
+// Staged tensors and register tiles live in levels the ISA JSON names.
+TEST(LoopNest, MemoryLevelsAreTheIsasNames) {
+  LoopNestOptions avx2 = loop_nest_options(target_isa("avx2"));
+  EXPECT_EQ(avx2.scratch_level, "DRAM");
+  EXPECT_EQ(avx2.register_level, "ymm");
+  LoopNestOptions npu = loop_nest_options(target_isa("npu"));
+  EXPECT_EQ(npu.scratch_level, "HBM");
+  EXPECT_EQ(npu.register_level, LoopNestOptions{}.register_level); // no register file
+  IndexProgram p = small("experiments/suites/ops/softmax.tp", 8);
+  Schedule s = default_schedule(p);
+  for (size_t i = 1; i < s.stmts.size(); ++i)
+    s.stmts[i].fuse_prev = true;
+  LoopNest ln = build_loop_nest(p, s, avx2);
+  ASSERT_FALSE(ln.staged.empty());
+  for (auto& st : ln.staged)
+    EXPECT_EQ(st.level, "DRAM");
+}
+
 } // namespace
 } // namespace axon
