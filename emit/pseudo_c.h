@@ -4,11 +4,13 @@
 
 #include <string>
 
-#include "emit/cpu/schedule.h"
+#include "emit/loop_nest.h"
 #include "ir/index_program.h"
 
 namespace axon {
 
 std::string pseudo_c(const IndexProgram& p, const Schedule& s, const std::string& name);
+// The same from a loop nest already built.
+std::string pseudo_c(const IndexProgram& p, const LoopNest& nest, const std::string& name);
 
 } // namespace axon

@@ -1,6 +1,6 @@
 // The pipeline, one stage per line (Halide's Lower.cpp is the model): parse and check, expand to
 // index notation, load the target, rewrite discovery (synth/: proven variants), instruction
-// selection (synth/select_instructions via search/instruction_costs.h: every statement of every
+// selection (synth/select_instructions via emit/cpu/instruction_costs.h: every statement of every
 // variant covered by the target's instructions; the covers' costs feed the cost model, and an
 // element function the target lacks is an error), search schedules with the
 // target's backend (which checks every candidate against the reference interpreter and times

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "emit/loop_nest.h"
 #include "ir/error.h"
 
 namespace axon {
@@ -93,7 +94,7 @@ void collect_accesses(const Expr& e, const IndexProgram& p, std::vector<AccessIn
     collect_accesses(x, p, out);
 }
 
-struct Loop {
+struct CostLoop {
   std::string var; // the statement variable it iterates (split parts map to their variable)
   double trip;
 };
@@ -138,44 +139,43 @@ std::string stmt_cost_key(const IndexProgram& p, size_t si) {
 double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss,
                         const MachineModel& m, const std::set<std::string>* resident,
                         const SelectedCosts* selected) {
-  const IndexStmt& st = p.stmts().at(si);
-  std::map<std::string, int64_t> extent;
-  auto shape = p.concrete_shape(st.out);
-  for (size_t i = 0; i < st.vars.size(); ++i)
-    extent[st.vars[i]] = shape[i];
-  const ExprNode* red = top_reduction(st);
-  if (red)
-    extent[red->name()] = p.eval_size(red->extent());
+  return estimate_stmt_ns(p, build_stmt_nest(p, si, ss), m, resident, selected);
+}
 
-  std::vector<Loop> loops;
-  bool lifted = false;
-  for (auto& l : ss.order) {
-    std::string var = loop_var(l);
-    double trip;
-    if (is_split_part(l)) {
-      int64_t t = ss.split.at(var), n = extent.at(var);
-      trip = l.back() == 'o' ? std::ceil(static_cast<double>(n) / static_cast<double>(t))
-                             : static_cast<double>(std::min(t, n));
-    } else {
-      trip = static_cast<double>(extent.at(var));
-    }
-    if (red && var == red->name())
-      lifted = true;
-    loops.push_back({var, trip});
-  }
+double estimate_stmt_ns(const IndexProgram& p, const Nest& nest, const MachineModel& m,
+                        const std::set<std::string>* resident, const SelectedCosts* selected) {
+  const size_t si = nest.stmt;
+  const IndexStmt& st = p.stmts().at(si);
+  auto shape = p.concrete_shape(st.out);
+  const ExprNode* red = top_reduction(st);
+
+  // The nest's loops (a split variable's parts by their trips), outer to inner.
+  std::vector<CostLoop> loops;
+  for (auto& l : nest.loops.loops)
+    loops.push_back({l.var, static_cast<double>(l.trip)});
+  const bool lifted = nest.compute == ComputeKind::Accumulate;
   // A reduction not lifted into the order runs as an innermost scalar loop per output element.
   Expr body = st.value;
   if (red && !lifted)
-    loops.push_back({red->name(), static_cast<double>(extent.at(red->name()))});
+    loops.push_back({red->name(), static_cast<double>(p.eval_size(red->extent()))});
   if (red)
     body = ExprNode::unary(ExprKind::Neg,
                            red->body()); // the per-iteration work (+1 op for the combine)
+  // The vector loop (at most one) and the operands read from packed copies.
+  const Loop* vec_loop = nullptr;
+  for (auto& l : nest.loops.loops)
+    if (l.kind == LoopKind::Vector)
+      vec_loop = &l;
+  const int vector_width = vec_loop ? vec_loop->width : 0;
+  auto is_packed = [&](const std::string& t) {
+    return std::find(nest.packed.begin(), nest.packed.end(), t) != nest.packed.end();
+  };
 
   std::vector<AccessInfo> acc;
   collect_accesses(body, p, acc);
   // A register tile (every loop inside the lifted reduction loop unrolled or vectorized) keeps
   // the output in registers across the reduction: its traffic is once per tile, not per step.
-  bool register_tile = lifted && is_register_tile(p, si, ss);
+  bool register_tile = lifted && nest.annotations.register_tile;
   AccessInfo out;
   out.tensor = st.out;
   for (auto& v : st.vars) {
@@ -205,9 +205,9 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
   // Vector speed-up when the vectorized loop is innermost and every access is invariant or
   // contiguous in it; a partial one (gathers) otherwise.
   double speedup = 1;
-  if (!ss.vectorize.empty() && !loops.empty()) {
+  if (vec_loop && !loops.empty()) {
     std::string inner = loops.back().var;
-    std::string vec_var = loop_var(ss.vectorize);
+    std::string vec_var = vec_loop->var;
     // A lifted reduction vectorized along its own variable accumulates every lane into the same
     // output element: the backend cannot run it on vector lanes (it stays a serial chain
     // through memory), so there is no speed-up.
@@ -223,7 +223,7 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
   // A reduction left innermost and read contiguously along its variable runs on vector lanes
   // (the backend's vector reduction), when the lanes divide its extent.
   if (red && !lifted && speedup == 1) {
-    int64_t n = extent.at(red->name());
+    int64_t n = p.eval_size(red->extent());
     bool contiguous = n % m.lanes == 0;
     for (auto& a : acc)
       contiguous = contiguous && stride_class(a, red->name()) != 2;
@@ -253,8 +253,7 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
     double points = 1, steps = 1;
     for (size_t i = 0; i < loops.size(); ++i) {
       bool vec_loop = i + 1 == loops.size();
-      double count =
-          vec_loop ? loops[i].trip / static_cast<double>(ss.vector_width) : loops[i].trip;
+      double count = vec_loop ? loops[i].trip / static_cast<double>(vector_width) : loops[i].trip;
       if (i > r)
         points *= count;
       else
@@ -264,25 +263,24 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
     for (auto& a : acc) {
       double n = 1;
       // An operand not contiguous along the vector variable (and not packed) is read lane by lane.
-      bool packed = std::find(ss.pack.begin(), ss.pack.end(), a.tensor) != ss.pack.end();
+      bool packed = is_packed(a.tensor);
       bool lanewise = !packed && stride_class(a, loops.back().var) == 2;
       for (size_t i = r + 1; i < loops.size(); ++i)
         if (a.vars.count(loops[i].var))
           n *= i + 1 == loops.size() && !lanewise
-                   ? loops[i].trip / static_cast<double>(ss.vector_width)
+                   ? loops[i].trip / static_cast<double>(vector_width)
                    : loops[i].trip;
       loads += n;
       // The operand that runs along both the vector variable and the reduction (w[k, n]) brings
       // new vectors every step: its bytes stream through the first cache level.
       if (!lanewise && a.vars.count(loops.back().var) && a.vars.count(red->name()))
-        streamed_bytes +=
-            n * ss.vector_width * (packed ? 4 : dtype_bytes(p.tensor(a.tensor).dtype));
+        streamed_bytes += n * vector_width * (packed ? 4 : dtype_bytes(p.tensor(a.tensor).dtype));
     }
     // Unpacked operands read along the vector variable at a large stride per reduction step hit
     // the same cache sets on every step; count such a load as a cache-line fill from the next
     // level (its bandwidth over the first level's).
     for (auto& a : acc) {
-      if (std::find(ss.pack.begin(), ss.pack.end(), a.tensor) != ss.pack.end())
+      if (is_packed(a.tensor))
         continue;
       if (a.vars.count(loops.back().var) && a.vars.count(red->name()) && m.levels.size() > 2)
         loads += (m.levels[1].bandwidth_gbps / m.levels[2].bandwidth_gbps) * 2;
@@ -321,7 +319,7 @@ double estimate_stmt_ns(const IndexProgram& p, size_t si, const StmtSchedule& ss
           if (a.vars.count(loops[j].var))
             distinct *= loops[j].trip;
         distinct = std::min(distinct, static_cast<double>(a.numel));
-        bool packed = std::find(ss.pack.begin(), ss.pack.end(), a.tensor) != ss.pack.end();
+        bool packed = is_packed(a.tensor);
         // Read strided along the innermost loop: each element in a line of its own, unless the
         // loops in the set also run along the access's last (contiguous) index, whose run of
         // consecutive elements then shares lines (a blocked transpose reads 32 x 32 blocks
@@ -373,6 +371,11 @@ MachineModel parallel_model(const MachineModel& m, int threads) {
 
 double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel& m,
                    const SelectedCosts* selected) {
+  return estimate_ns(p, build_loop_nest(p, s), m, selected);
+}
+
+double estimate_ns(const IndexProgram& p, const LoopNest& nest, const MachineModel& m,
+                   const SelectedCosts* selected) {
   AXON_CHECK(!m.levels.empty() && m.levels.back().bandwidth_gbps > 0,
              "machine model without memory levels");
   // The cache one outer iteration's data must fit to stay resident: the second cache level (the
@@ -380,13 +383,14 @@ double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel&
   double resident_cap = m.levels.size() > 2 ? m.levels[2].capacity_bytes * kUsableCacheFraction
                                             : m.levels.front().capacity_bytes;
   double total = 0;
-  for (auto [first, last] : fusion_groups(s)) {
-    int threads = s.stmts[first].threads;
+  for (auto& grp : nest.groups) {
+    const size_t first = grp.first, last = grp.last;
+    int threads = grp.threads;
     MachineModel mm = threads > 1 ? parallel_model(m, threads) : m;
     std::set<std::string> seen;
     bool fits = false;
     if (first != last) {
-      double trip = static_cast<double>(outer_loop(p, first, s.stmts[first])->trip());
+      double trip = static_cast<double>(grp.shared->trip);
       double slice = 0;
       std::set<std::string> touched;
       for (size_t i = first; i <= last; ++i) {
@@ -401,13 +405,13 @@ double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel&
       fits = slice <= resident_cap;
     }
     double g = 0;
-    for (size_t i = first; i <= last; ++i) {
-      const IndexStmt& st = p.stmts()[i];
+    for (auto& stmt_nest : grp.nests) {
+      const IndexStmt& st = p.stmts()[stmt_nest.stmt];
       std::set<std::string> resident = seen;
       // A temporary produced here and read only later in the group never leaves the cache.
       if (fits && p.tensor(st.out).role == TensorRole::Temp)
         resident.insert(st.out);
-      g += estimate_stmt_ns(p, i, s.stmts[i], mm, fits ? &resident : nullptr, selected);
+      g += estimate_stmt_ns(p, stmt_nest, mm, fits ? &resident : nullptr, selected);
       seen.insert(st.out);
       visit(st.value, [&](const ExprNode& n) {
         if (n.kind() == ExprKind::Access)
@@ -417,19 +421,22 @@ double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel&
     if (threads > 1) {
       // Iterations are split in contiguous chunks: the last thread may get fewer. Threads start
       // once per iteration of the (reduction block) loops outside the threaded loop.
-      const StmtSchedule& ss = s.stmts[first];
-      auto tl = thread_loop(p, first, ss);
-      double trip = tl ? static_cast<double>(tl->second.trip()) : 1;
+      const std::vector<Loop>& order = grp.nests[0].loops.loops;
+      size_t at = order.size();
+      for (size_t k = 0; k < order.size() && at == order.size(); ++k)
+        if (order[k].kind == LoopKind::Parallel)
+          at = k;
+      double trip = at < order.size() ? static_cast<double>(order[at].trip) : 1;
       double spawns = 1;
-      if (tl && tl->first > 0) {
+      if (at < order.size() && at > 0) {
         // The loops before it are the reduction's (thread_loop): they run n times in all.
         double n = static_cast<double>(p.eval_size(top_reduction(p.stmts()[first])->extent()));
         bool inner_before = false;
-        for (size_t k = 0; k < tl->first; ++k)
-          inner_before = inner_before || (is_split_part(ss.order[k]) && ss.order[k].back() == 'i');
-        spawns = inner_before || !is_split_part(ss.order[0])
+        for (size_t k = 0; k < at; ++k)
+          inner_before = inner_before || order[k].part == LoopPart::Inner;
+        spawns = inner_before || order[0].part == LoopPart::Whole
                      ? n
-                     : std::ceil(n / static_cast<double>(ss.split.at(loop_var(ss.order[0]))));
+                     : std::ceil(n / static_cast<double>(order[0].tile));
       }
       double t = std::min<double>(threads, m.cores);
       double chunk = std::ceil(trip / threads);

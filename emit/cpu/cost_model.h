@@ -21,6 +21,9 @@
 
 namespace axon {
 
+struct LoopNest; // emit/loop_nest.h: the estimates read their loops from it
+struct Nest;
+
 struct MemoryModel {
   std::string name;
   double capacity_bytes = 0;           // 0 for the last level (unbounded)
@@ -68,9 +71,16 @@ MachineModel parallel_model(const MachineModel& m, int threads);
 // pays the threads' start-up.
 double estimate_ns(const IndexProgram& p, const Schedule& s, const MachineModel& m,
                    const SelectedCosts* selected = nullptr);
+// The same from the schedule's loop nest (build_loop_nest).
+double estimate_ns(const IndexProgram& p, const LoopNest& nest, const MachineModel& m,
+                   const SelectedCosts* selected = nullptr);
 // One statement alone; `resident` names tensors whose accesses stay in the first cache level.
 double estimate_stmt_ns(const IndexProgram& p, size_t stmt, const StmtSchedule& ss,
                         const MachineModel& m, const std::set<std::string>* resident = nullptr,
+                        const SelectedCosts* selected = nullptr);
+// The same from the statement's nest (build_stmt_nest, or a group's nest of a loop nest).
+double estimate_stmt_ns(const IndexProgram& p, const Nest& nest, const MachineModel& m,
+                        const std::set<std::string>* resident = nullptr,
                         const SelectedCosts* selected = nullptr);
 
 } // namespace axon

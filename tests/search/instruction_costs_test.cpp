@@ -1,4 +1,4 @@
-// Instruction selection for the search (search/instruction_costs.h): covered statements get their
+// Instruction selection for the search (emit/cpu/instruction_costs.h): covered statements get their
 // compute cost from the selection, not from the operation weights; reductions keep the weights;
 // an element function the target lacks is a user error naming the statement and the target.
 #include <gtest/gtest.h>
