@@ -27,28 +27,10 @@ Expr substitute_defs(const Expr& e, const std::map<std::string, Def>& defs) {
   if (e->kind() == ExprKind::Access) {
     auto it = defs.find(e->name());
     if (it != defs.end()) {
-      // Bound variables are renamed apart only where an index would be captured, so the same
-      // inlining reached from two variants prints alike (and the search sees them as one).
-      std::set<std::string> bound, free;
-      visit(it->second.value, [&](const ExprNode& n) {
-        if (is_reduce(n.kind()))
-          bound.insert(n.name());
-      });
-      for (auto& x : a)
-        for (auto& v : free_index_vars(x))
-          free.insert(v);
-      bool clash = std::any_of(free.begin(), free.end(),
-                               [&](const std::string& v) { return bound.count(v) > 0; });
-      Expr body = clash ? rename_bound_apart(it->second.value) : it->second.value;
-      std::map<std::string, Expr> at;
-      for (size_t i = 0; i < it->second.vars.size(); ++i)
-        at[it->second.vars[i]] = a[i];
-      return substitute(body, [&](const ExprNode& n) -> Expr {
-        if (n.kind() != ExprKind::IndexVar)
-          return nullptr;
-        auto j = at.find(n.name());
-        return j == at.end() ? nullptr : j->second;
-      });
+      // Deterministic names (instantiate renames a bound variable only where it would
+      // capture), so the same inlining reached from two variants prints alike (and the search
+      // sees them as one).
+      return instantiate(it->second.vars, it->second.value, a);
     }
   }
   return with_args(e, std::move(a));
