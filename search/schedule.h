@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "ir/index_program.h"
+#include "ir/reduction.h"
 
 namespace axon {
 
@@ -59,14 +60,7 @@ inline bool is_split_part(const std::string& loop) { return loop_var(loop).size(
 // The default schedule: each statement's variables in order, no splits, nothing vectorized.
 Schedule default_schedule(const IndexProgram& p);
 
-// The top-level reduction of a statement: its value (out[...] = sum/max/min(k) body), or the one
-// reduction that an elementwise epilogue wraps (`(sum(d) q*k) / sqrt(D)`, `(sum(k) x*w) * r[m]`);
-// nullptr when there is none. A lifted loop nest accumulates the reduction into the output and
-// then applies the epilogue once per element.
-const ExprNode* top_reduction(const IndexStmt& s);
-// The epilogue as an expression of the output element (`out[vars]` standing for the finished
-// reduction), or nullptr when the value is the reduction itself.
-Expr reduction_epilogue(const IndexStmt& s);
+// top_reduction and reduction_epilogue: ir/reduction.h.
 
 // Whether the schedule makes a register tile of statement `stmt`: its top-level reduction is
 // in the order, and every loop inside the reduction loop is the inner part (v.i) of a split,

@@ -31,7 +31,6 @@
 #include "ir/frontend.h"
 #include "ir/hash.h"
 #include "isa/isa.h"
-#include "search/fuse.h"
 #include "search/instruction_costs.h"
 #include "search/measure_lock.h"
 #include "search/result_cache.h"
@@ -41,6 +40,7 @@
 #include "smt/proof_cache.h"
 #include "synth/apply_derivation.h"
 #include "synth/derivation_text.h"
+#include "synth/fusion_variants.h"
 #include "synth/pick_variants.h"
 #include "synth/prove_step.h"
 #include "synth/replay_derivation.h"
@@ -203,7 +203,7 @@ void add_rewrite_variants(const IndexProgram& rewritten, const std::string& cano
     return f.empty() ? "" : "rewrite " + canonical + (f == "as written" ? "" : ", " + f);
   };
   for (auto& f : fusion_variants(rewritten))
-    vs.push_back({name(f.name), f.inlined, f.program, name(f.superseded_by)});
+    vs.push_back({name(f.name), f.inlined, f.program, name(f.superseded_by), f.steps});
 }
 
 nlohmann::json rewrite_summary(const synth::DiscoveryReport& r, size_t searched) {
@@ -283,8 +283,8 @@ std::string build_id() {
 
 // SMT-LIB2 certificates of the winning variant's proof (DESIGN.md: OUT/smt/), for `z3` or
 // `cvc5` to re-check offline and `library install` to copy: each rewrite step of its derivation
-// re-proven (from the proof cache) into smt/step-NN/, and the inlining of its elementwise
-// temporaries, when it inlines any, proven into smt/inline/. Returns the report's
+// re-proven (from the proof cache) into smt/step-NN/, and each inlining step of its fusion, when
+// it inlines any, proven into smt/inline/step-NN/. Returns the report's
 // "certificates" entry; a step that does not prove again is an "error" there and a warning.
 nlohmann::json write_certificates(const IndexProgram& index,
                                   const std::vector<synth::DerivationStep>& steps,
@@ -305,13 +305,12 @@ nlohmann::json write_certificates(const IndexProgram& index,
     if (!bad.empty())
       j["error"] = "re-proving the derivation: " + bad;
   }
-  if (!v.inlined.empty() && !j.contains("error")) {
-    opts.certificate_dir = (dir / "inline").string();
-    auto pr =
-        synth::prove_step(before.program, v.program, synth::split_assumptions(before.splits), opts);
-    if (pr.verdict != smt::Verdict::Proven)
-      j["error"] = std::string("inlining the elementwise temporaries: ") +
-                   smt::verdict_name(pr.verdict) + ": " + pr.reason;
+  if (!v.steps.empty() && !j.contains("error")) {
+    std::vector<synth::DerivationStep> proven;
+    std::string bad = prove_fusion(before, v, opts, (dir / "inline").string(), &proven);
+    j["fusion_steps"] = synth::derivation_to_json(proven);
+    if (!bad.empty())
+      j["error"] = "fusion " + bad;
   }
   std::vector<std::string> files;
   if (fs::is_directory(dir, ec))

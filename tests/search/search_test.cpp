@@ -16,8 +16,8 @@
 #include "isa/isa.h"
 #include "search/cost_model.h"
 #include "search/enumerate.h"
-#include "search/fuse.h"
 #include "search/search.h"
+#include "synth/fusion_variants.h"
 
 namespace axon {
 namespace {
