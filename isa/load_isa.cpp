@@ -194,6 +194,14 @@ public:
       ctx_.fail(at(key), "expected true or false, got " + type_of(v));
     return v.get<bool>();
   }
+  // A string that must be one of the names of `table`, as its enum value (`dflt` when absent).
+  template <class E, size_t N>
+  E enum_choice(const std::string& key, const EnumName<E> (&table)[N],
+                std::optional<E> dflt = std::nullopt) const {
+    if (!has(key) && dflt)
+      return *dflt;
+    return *enum_value(table, choice(key, enum_names(table), ""));
+  }
   // A string that must be one of `choices`.
   std::string choice(const std::string& key, const std::vector<std::string>& choices,
                      const std::string& dflt) const {
@@ -372,8 +380,7 @@ Engine read_engine(const Ctx& ctx, const json& j, const std::string& ptr) {
   e.clock_ghz = o.opt_in_range("clock_ghz", kMinClockGhz, kMaxClockGhz);
   e.count = o.opt_int_in_range("count", 1, kMaxLanes).value_or(1);
   e.queues = o.opt_int_in_range("queues", 1, kMaxLanes).value_or(1);
-  e.cost_unit =
-      o.choice("cost_unit", {"cycles", "ns"}, "cycles") == "ns" ? CostUnit::Ns : CostUnit::Cycles;
+  e.cost_unit = o.enum_choice("cost_unit", kCostUnitNames, std::optional(CostUnit::Cycles));
   if (e.cost_unit == CostUnit::Cycles && !e.clock_ghz)
     ctx.fail(ptr, "engine '" + e.name +
                       "' counts costs in cycles but has no 'clock_ghz'; "
@@ -385,18 +392,6 @@ Engine read_engine(const Ctx& ctx, const json& j, const std::string& ptr) {
 }
 
 // ---- memory levels ---------------------------------------------------------------------------
-
-MemoryKind parse_memory_kind(const std::string& s) {
-  if (s == "dram")
-    return MemoryKind::Dram;
-  if (s == "sram")
-    return MemoryKind::Sram;
-  if (s == "accumulator")
-    return MemoryKind::Accumulator;
-  if (s == "cache")
-    return MemoryKind::Cache;
-  return MemoryKind::Register;
-}
 
 std::vector<std::string> read_engine_refs(const Ctx& ctx, const Obj& o, const std::string& key,
                                           const std::vector<Engine>& engines, bool required) {
@@ -424,8 +419,7 @@ MemoryLevel read_memory(const Ctx& ctx, const json& j, const std::string& ptr,
          "accumulate", "partition_rules"});
   MemoryLevel m;
   m.name = o.ident("name");
-  m.kind =
-      parse_memory_kind(o.choice("kind", {"dram", "sram", "accumulator", "cache", "register"}, ""));
+  m.kind = o.enum_choice("kind", kMemoryKindNames);
   m.description = o.opt_str("description");
   m.capacity_bytes = o.req_int_in_range("capacity_bytes", 1, kMaxCapacityBytes);
   m.shared = o.boolean("shared", false);
@@ -523,7 +517,7 @@ ParamSpec read_param(const Ctx& ctx, const json& j, const std::string& ptr, cons
             "dtypes", "immediate"});
   ParamSpec p;
   p.name = head.ident("name");
-  std::string kind = head.choice("kind", {"enum", "flag", "immediate", "vector"}, "");
+  std::string kind = head.choice("kind", enum_names(kParamKindNames), "");
   p.description = head.opt_str("description");
   auto only = [&](const std::vector<std::string>& allowed_here) {
     // Fields of other kinds are rejected so a typo'd kind does not silently drop them.
@@ -613,7 +607,7 @@ OperandSpec read_operand(const Ctx& ctx, const json& j, const std::string& ptr, 
          "contiguous"});
   OperandSpec op;
   op.name = o.ident("name");
-  op.role = o.choice("role", {"in", "out"}, "") == "in" ? OperandRole::In : OperandRole::Out;
+  op.role = o.enum_choice("role", kOperandRoleNames);
   op.description = o.opt_str("description");
   op.memories = o.str_list("memory", true, true);
   for (size_t i = 0; i < op.memories.size(); ++i)
