@@ -4,6 +4,7 @@
 #include "ir/dtype.h"
 #include "ir/enum_table.h"
 #include "ir/json_nesting.h"
+#include "ir/json_reader.h"
 #include "runtime/sha256.h"
 
 namespace axon::rt {
@@ -34,27 +35,30 @@ template <class E, size_t N> std::string known_names(const EnumName<E> (&table)[
   throw ManifestError{ManifestError::Invalid, (where.empty() ? "/" : where) + ": " + what};
 }
 
+// The reader of the value j at `where` (ir/json_reader.h), reporting through bad().
+const JsonFail kBad = [](const std::string& where, const std::string& what) { bad(where, what); };
+JsonAt<json> at(const json& j, const std::string& where) { return {j, where, kBad}; }
+
+// Member `key` of the object j at `where`, with its reader.
+JsonAt<json> member(const json& j, const std::string& where, const char* key) {
+  JsonAt<json> o = at(j, where);
+  if (!o.is_object())
+    o.fail("expected an object");
+  if (!o.has(key))
+    o.fail_at(o.at(key), "missing");
+  return o.member(key);
+}
+
 const json& field(const json& j, const std::string& where, const char* key) {
-  if (!j.is_object())
-    bad(where, "expected an object");
-  auto it = j.find(key);
-  if (it == j.end())
-    bad(where + "/" + key, "missing");
-  return *it;
+  return member(j, where, key).value();
 }
 
 std::string str(const json& j, const std::string& where, const char* key) {
-  const json& v = field(j, where, key);
-  if (!v.is_string())
-    bad(where + "/" + key, "expected a string");
-  return v.get<std::string>();
+  return member(j, where, key).string("expected a string");
 }
 
 double number(const json& j, const std::string& where, const char* key) {
-  const json& v = field(j, where, key);
-  if (!v.is_number())
-    bad(where + "/" + key, "expected a number");
-  return v.get<double>();
+  return member(j, where, key).number("expected a number");
 }
 
 std::string hex_digest(const json& j, const std::string& where, const char* key, size_t digits) {
