@@ -9,8 +9,8 @@
 #include "ir/frontend.h"
 #include "ir/index_scope.h"
 #include "ir/ranges.h"
+#include "ir/spec_instantiate.h"
 #include "ir/structural.h"
-#include "specs/instantiate.h"
 
 namespace axon {
 

@@ -9,43 +9,11 @@
 namespace axon {
 
 const char* dtype_name(DType t) {
-  switch (t) {
-  case DType::F32:
-    return "f32";
-  case DType::BF16:
-    return "bf16";
-  case DType::F16:
-    return "f16";
-  case DType::Bool:
-    return "bool";
-  }
-  return "?";
+  const char* n = enum_name(kDTypeNames, t);
+  return n ? n : "?";
 }
 
-std::optional<DType> parse_dtype(const std::string& s) {
-  if (s == "f32")
-    return DType::F32;
-  if (s == "bf16")
-    return DType::BF16;
-  if (s == "f16")
-    return DType::F16;
-  if (s == "bool")
-    return DType::Bool;
-  return std::nullopt;
-}
-
-int dtype_bytes(DType t) {
-  switch (t) {
-  case DType::F32:
-    return 4;
-  case DType::BF16:
-  case DType::F16:
-    return 2;
-  case DType::Bool:
-    return 1;
-  }
-  return 4;
-}
+std::optional<DType> parse_dtype(const std::string& s) { return enum_value(kDTypeNames, s); }
 
 static double round_bf16(float f) {
   if (std::isnan(f))

@@ -6,8 +6,8 @@
 #include "ir/error.h"
 #include "ir/frontend.h"
 #include "ir/ranges.h"
+#include "ir/spec_instantiate.h"
 #include "ir/structural.h"
-#include "specs/instantiate.h"
 
 namespace axon {
 

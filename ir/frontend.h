@@ -9,7 +9,7 @@
 #include "ir/index_program.h"
 #include "ir/program.h"
 #include "ir/source.h"
-#include "specs/spec.h"
+#include "ir/spec_library.h"
 
 namespace axon {
 

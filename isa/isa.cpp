@@ -7,47 +7,17 @@
 
 namespace axon {
 
-const char* memory_kind_name(MemoryKind k) {
-  switch (k) {
-  case MemoryKind::Dram:
-    return "dram";
-  case MemoryKind::Sram:
-    return "sram";
-  case MemoryKind::Accumulator:
-    return "accumulator";
-  case MemoryKind::Cache:
-    return "cache";
-  case MemoryKind::Register:
-    return "register";
-  }
-  return "?";
+namespace {
+template <class E, size_t N> const char* name_or_mark(const EnumName<E> (&table)[N], E v) {
+  const char* n = enum_name(table, v);
+  return n ? n : "?";
 }
+} // namespace
 
-const char* cost_unit_name(CostUnit u) { return u == CostUnit::Ns ? "ns" : "cycles"; }
-
-const char* operand_role_name(OperandRole r) {
-  switch (r) {
-  case OperandRole::In:
-    return "in";
-  case OperandRole::Out:
-    return "out";
-  }
-  return "?";
-}
-
-const char* param_kind_name(ParamKind k) {
-  switch (k) {
-  case ParamKind::Enum:
-    return "enum";
-  case ParamKind::Flag:
-    return "flag";
-  case ParamKind::Immediate:
-    return "immediate";
-  case ParamKind::Vector:
-    return "vector";
-  }
-  return "?";
-}
+const char* memory_kind_name(MemoryKind k) { return name_or_mark(kMemoryKindNames, k); }
+const char* cost_unit_name(CostUnit u) { return name_or_mark(kCostUnitNames, u); }
+const char* operand_role_name(OperandRole r) { return name_or_mark(kOperandRoleNames, r); }
+const char* param_kind_name(ParamKind k) { return name_or_mark(kParamKindNames, k); }
 
 const ParamValue* ParamSpec::find_value(const std::string& v) const {
   for (const auto& x : values)

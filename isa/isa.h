@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "ir/dtype.h"
+#include "ir/enum_table.h"
 #include "ir/index_program.h"
 #include "isa/cost_expr.h"
 
@@ -30,6 +31,12 @@ namespace axon {
 inline constexpr int kIsaSchemaVersion = 1;
 
 enum class MemoryKind { Dram, Sram, Accumulator, Cache, Register };
+inline constexpr EnumName<MemoryKind> kMemoryKindNames[] = {
+    {MemoryKind::Dram, "dram"},
+    {MemoryKind::Sram, "sram"},
+    {MemoryKind::Accumulator, "accumulator"},
+    {MemoryKind::Cache, "cache"},
+    {MemoryKind::Register, "register"}};
 const char* memory_kind_name(MemoryKind k);
 
 struct PartitionRule {
@@ -63,6 +70,8 @@ struct MemoryLevel {
 };
 
 enum class CostUnit { Cycles, Ns };
+inline constexpr EnumName<CostUnit> kCostUnitNames[] = {{CostUnit::Cycles, "cycles"},
+                                                        {CostUnit::Ns, "ns"}};
 const char* cost_unit_name(CostUnit u);
 
 struct Engine {
@@ -86,6 +95,8 @@ struct ContentionRule {
 };
 
 enum class OperandRole { In, Out };
+inline constexpr EnumName<OperandRole> kOperandRoleNames[] = {{OperandRole::In, "in"},
+                                                              {OperandRole::Out, "out"}};
 const char* operand_role_name(OperandRole r);
 
 struct DimSpec {
@@ -108,6 +119,10 @@ struct OperandSpec {
 };
 
 enum class ParamKind { Enum, Flag, Immediate, Vector };
+inline constexpr EnumName<ParamKind> kParamKindNames[] = {{ParamKind::Enum, "enum"},
+                                                          {ParamKind::Flag, "flag"},
+                                                          {ParamKind::Immediate, "immediate"},
+                                                          {ParamKind::Vector, "vector"}};
 const char* param_kind_name(ParamKind k);
 
 struct ParamValue {

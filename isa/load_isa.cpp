@@ -21,6 +21,7 @@
 
 #include "ir/error.h"
 #include "ir/json_nesting.h"
+#include "ir/json_reader.h"
 #include "ir/limits.h"
 #include "isa/isa.h"
 #include "isa/isa_internal.h"
@@ -30,19 +31,6 @@ namespace axon {
 using json = nlohmann::ordered_json;
 
 namespace {
-
-std::string escape_pointer_token(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
-}
 
 constexpr int64_t kMaxPartitions = 1 << 20;
 
@@ -108,31 +96,22 @@ std::string join(const std::vector<std::string>& v, const std::string& sep = ", 
   return out;
 }
 
-std::string type_of(const json& j) {
-  if (j.is_number_float())
-    return "a number (" + j.dump() + ")";
-  if (j.is_number())
-    return "an integer (" + j.dump() + ")";
-  if (j.is_string()) {
-    std::string s = j.get<std::string>();
-    if (s.size() > 40)
-      s = s.substr(0, 40) + "...";
-    return "a string (\"" + s + "\")";
-  }
-  if (j.is_boolean())
-    return std::string("a boolean (") + (j.get<bool>() ? "true" : "false") + ")";
-  if (j.is_null())
-    return "null";
-  if (j.is_array())
-    return "an array";
-  return "an object";
-}
+std::string type_of(const json& j) { return json_type_text(j); }
 
 // The file being read: prefixes every message with its path.
 struct Ctx {
+  explicit Ctx(std::string p)
+      : path(std::move(p)), report([path = path](const std::string& ptr, const std::string& msg) {
+          user_error(path + ": " + (ptr.empty() ? std::string("(document root)") : ptr) + ": " +
+                     msg);
+        }) {}
+  Ctx(const Ctx&) = delete;
+  Ctx& operator=(const Ctx&) = delete;
   std::string path;
+  JsonFail report; // JsonAt's sink: "PATH: /pointer: message" as a UserError
   [[noreturn]] void fail(const std::string& ptr, const std::string& msg) const {
-    user_error(path + ": " + (ptr.empty() ? std::string("(document root)") : ptr) + ": " + msg);
+    report(ptr, msg);
+    internal_error("the ISA loader's error sink returned");
   }
 };
 
@@ -142,21 +121,19 @@ class Obj {
 public:
   Obj(const Ctx& ctx, const json& j, std::string ptr, const std::string& what,
       std::vector<std::string> allowed)
-      : ctx_(ctx), j_(j), ptr_(std::move(ptr)) {
+      : ctx_(ctx), j_(j), here_(j, std::move(ptr), ctx.report) {
     if (!j.is_object())
-      ctx.fail(ptr_, "expected " + what + " (a JSON object), got " + type_of(j));
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end())
-        ctx.fail(at(it.key()), "unknown field '" + it.key() + "' in " + what +
-                                   "; expected one of: " + join(allowed));
-    }
+      here_.fail("expected " + what + " (a JSON object), got " + type_of(j));
+    if (auto key = here_.unknown_member(allowed))
+      here_.fail_at(at(*key), "unknown field '" + *key + "' in " + what +
+                                  "; expected one of: " + join(allowed));
   }
-  std::string at(const std::string& key) const { return ptr_ + "/" + escape_pointer_token(key); }
-  const std::string& ptr() const { return ptr_; }
+  std::string at(const std::string& key) const { return here_.at(key); }
+  const std::string& ptr() const { return here_.pointer(); }
   bool has(const std::string& key) const { return j_.contains(key); }
   const json& req(const std::string& key, const std::string& expected) const {
     if (!j_.contains(key))
-      ctx_.fail(ptr_, "missing required field '" + key + "' (" + expected + ")");
+      here_.fail("missing required field '" + key + "' (" + expected + ")");
     return j_.at(key);
   }
   const json* opt(const std::string& key) const { return j_.contains(key) ? &j_.at(key) : nullptr; }
@@ -193,6 +170,14 @@ public:
     if (!v.is_boolean())
       ctx_.fail(at(key), "expected true or false, got " + type_of(v));
     return v.get<bool>();
+  }
+  // A string that must be one of the names of `table`, as its enum value (`dflt` when absent).
+  template <class E, size_t N>
+  E enum_choice(const std::string& key, const EnumName<E> (&table)[N],
+                std::optional<E> dflt = std::nullopt) const {
+    if (!has(key) && dflt)
+      return *dflt;
+    return *enum_value(table, choice(key, enum_names(table), ""));
   }
   // A string that must be one of `choices`.
   std::string choice(const std::string& key, const std::vector<std::string>& choices,
@@ -305,7 +290,7 @@ public:
 private:
   const Ctx& ctx_;
   const json& j_;
-  std::string ptr_;
+  JsonAt<json> here_;
 };
 
 // Names already used in one scope, to report duplicates with both places.
@@ -372,8 +357,7 @@ Engine read_engine(const Ctx& ctx, const json& j, const std::string& ptr) {
   e.clock_ghz = o.opt_in_range("clock_ghz", kMinClockGhz, kMaxClockGhz);
   e.count = o.opt_int_in_range("count", 1, kMaxLanes).value_or(1);
   e.queues = o.opt_int_in_range("queues", 1, kMaxLanes).value_or(1);
-  e.cost_unit =
-      o.choice("cost_unit", {"cycles", "ns"}, "cycles") == "ns" ? CostUnit::Ns : CostUnit::Cycles;
+  e.cost_unit = o.enum_choice("cost_unit", kCostUnitNames, std::optional(CostUnit::Cycles));
   if (e.cost_unit == CostUnit::Cycles && !e.clock_ghz)
     ctx.fail(ptr, "engine '" + e.name +
                       "' counts costs in cycles but has no 'clock_ghz'; "
@@ -385,18 +369,6 @@ Engine read_engine(const Ctx& ctx, const json& j, const std::string& ptr) {
 }
 
 // ---- memory levels ---------------------------------------------------------------------------
-
-MemoryKind parse_memory_kind(const std::string& s) {
-  if (s == "dram")
-    return MemoryKind::Dram;
-  if (s == "sram")
-    return MemoryKind::Sram;
-  if (s == "accumulator")
-    return MemoryKind::Accumulator;
-  if (s == "cache")
-    return MemoryKind::Cache;
-  return MemoryKind::Register;
-}
 
 std::vector<std::string> read_engine_refs(const Ctx& ctx, const Obj& o, const std::string& key,
                                           const std::vector<Engine>& engines, bool required) {
@@ -424,8 +396,7 @@ MemoryLevel read_memory(const Ctx& ctx, const json& j, const std::string& ptr,
          "accumulate", "partition_rules"});
   MemoryLevel m;
   m.name = o.ident("name");
-  m.kind =
-      parse_memory_kind(o.choice("kind", {"dram", "sram", "accumulator", "cache", "register"}, ""));
+  m.kind = o.enum_choice("kind", kMemoryKindNames);
   m.description = o.opt_str("description");
   m.capacity_bytes = o.req_int_in_range("capacity_bytes", 1, kMaxCapacityBytes);
   m.shared = o.boolean("shared", false);
@@ -523,7 +494,7 @@ ParamSpec read_param(const Ctx& ctx, const json& j, const std::string& ptr, cons
             "dtypes", "immediate"});
   ParamSpec p;
   p.name = head.ident("name");
-  std::string kind = head.choice("kind", {"enum", "flag", "immediate", "vector"}, "");
+  std::string kind = head.choice("kind", enum_names(kParamKindNames), "");
   p.description = head.opt_str("description");
   auto only = [&](const std::vector<std::string>& allowed_here) {
     // Fields of other kinds are rejected so a typo'd kind does not silently drop them.
@@ -548,7 +519,7 @@ ParamSpec read_param(const Ctx& ctx, const json& j, const std::string& ptr, cons
                                   "index-notation template with $0.." +
                                       std::to_string(p.arity - 1) + ", got " + type_of(vals));
     for (auto it = vals.begin(); it != vals.end(); ++it) {
-      std::string vp = head.at("values") + "/" + escape_pointer_token(it.key());
+      std::string vp = head.at("values") + "/" + json_pointer_token(it.key());
       ParamValue v;
       v.name = it.key();
       head.check_ident(v.name, vp);
@@ -613,7 +584,7 @@ OperandSpec read_operand(const Ctx& ctx, const json& j, const std::string& ptr, 
          "contiguous"});
   OperandSpec op;
   op.name = o.ident("name");
-  op.role = o.choice("role", {"in", "out"}, "") == "in" ? OperandRole::In : OperandRole::Out;
+  op.role = o.enum_choice("role", kOperandRoleNames);
   op.description = o.opt_str("description");
   op.memories = o.str_list("memory", true, true);
   for (size_t i = 0; i < op.memories.size(); ++i)
@@ -900,7 +871,7 @@ void check_semantics(const Ctx& ctx, const Instruction& in, const std::string& p
       if (auto bad = run({{p.name, p.values[vi].name}})) {
         std::string at = p.kind == ParamKind::Enum
                              ? ptr + "/params/" + std::to_string(pi) + "/values/" +
-                                   escape_pointer_token(p.values[vi].name)
+                                   json_pointer_token(p.values[vi].name)
                              : where(bad->first);
         ctx.fail(at, "semantics of '" + in.name + "' with " + p.name + " = " + p.values[vi].name +
                          " do not check: " + bad->second);
@@ -1131,7 +1102,7 @@ Isa load_isa_from_string(const std::string& text, const std::string& path) {
     if (!consts->is_object())
       ctx.fail("/constants", "expected an object of named numbers, got " + type_of(*consts));
     for (auto it = consts->begin(); it != consts->end(); ++it) {
-      std::string p = "/constants/" + escape_pointer_token(it.key());
+      std::string p = "/constants/" + json_pointer_token(it.key());
       o.check_ident(it.key(), p);
       isa.constants[it.key()] = o.in_range(it.value(), p, -kMaxConstant, kMaxConstant);
     }

@@ -1,7 +1,10 @@
 // Reading, checking and writing manifest.json (see manifest.h).
 #include "runtime/manifest.h"
 
+#include "ir/dtype.h"
+#include "ir/enum_table.h"
 #include "ir/json_nesting.h"
+#include "ir/json_reader.h"
 #include "runtime/sha256.h"
 
 namespace axon::rt {
@@ -15,31 +18,47 @@ using nlohmann::json;
 constexpr int64_t kMaxDim = int64_t(1) << 40;
 constexpr int64_t kMaxBytes = int64_t(1) << 50;
 
+constexpr EnumName<ArgRole> kArgRoleNames[] = {
+    {ArgRole::Input, "input"}, {ArgRole::Output, "output"}, {ArgRole::InOut, "inout"}};
+constexpr EnumName<BufferBind> kBufferBindNames[] = {{BufferBind::Argument, "argument"},
+                                                     {BufferBind::Workspace, "workspace"},
+                                                     {BufferBind::Update, "update"}};
+
+template <class E, size_t N> std::string known_names(const EnumName<E> (&table)[N]) {
+  std::string out;
+  for (const auto& n : enum_names(table))
+    out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 [[noreturn]] void bad(const std::string& where, const std::string& what) {
   throw ManifestError{ManifestError::Invalid, (where.empty() ? "/" : where) + ": " + what};
 }
 
+// The reader of the value j at `where` (ir/json_reader.h), reporting through bad().
+const JsonFail kBad = [](const std::string& where, const std::string& what) { bad(where, what); };
+JsonAt<json> at(const json& j, const std::string& where) { return {j, where, kBad}; }
+
+// Member `key` of the object j at `where`, with its reader.
+JsonAt<json> member(const json& j, const std::string& where, const char* key) {
+  JsonAt<json> o = at(j, where);
+  if (!o.is_object())
+    o.fail("expected an object");
+  if (!o.has(key))
+    o.fail_at(o.at(key), "missing");
+  return o.member(key);
+}
+
 const json& field(const json& j, const std::string& where, const char* key) {
-  if (!j.is_object())
-    bad(where, "expected an object");
-  auto it = j.find(key);
-  if (it == j.end())
-    bad(where + "/" + key, "missing");
-  return *it;
+  return member(j, where, key).value();
 }
 
 std::string str(const json& j, const std::string& where, const char* key) {
-  const json& v = field(j, where, key);
-  if (!v.is_string())
-    bad(where + "/" + key, "expected a string");
-  return v.get<std::string>();
+  return member(j, where, key).string("expected a string");
 }
 
 double number(const json& j, const std::string& where, const char* key) {
-  const json& v = field(j, where, key);
-  if (!v.is_number())
-    bad(where + "/" + key, "expected a number");
-  return v.get<double>();
+  return member(j, where, key).number("expected a number");
 }
 
 std::string hex_digest(const json& j, const std::string& where, const char* key, size_t digits) {
@@ -68,7 +87,7 @@ std::vector<int64_t> shape_of(const json& j, const std::string& where) {
 std::string dtype_of(const json& j, const std::string& where) {
   std::string d = str(j, where, "dtype");
   if (dtype_size(d) == 0)
-    bad(where + "/dtype", "unknown dtype '" + d + "' (known: f32, bf16, f16, bool)");
+    bad(where + "/dtype", "unknown dtype '" + d + "' (known: " + known_names(kDTypeNames) + ")");
   return d;
 }
 
@@ -104,23 +123,15 @@ std::vector<FileRef> file_list(const json& j, const std::string& where, const ch
 }
 
 ArgRole parse_role(const std::string& s, const std::string& where) {
-  if (s == "input")
-    return ArgRole::Input;
-  if (s == "output")
-    return ArgRole::Output;
-  if (s == "inout")
-    return ArgRole::InOut;
-  bad(where, "unknown role '" + s + "' (known: input, output, inout)");
+  if (auto r = enum_value(kArgRoleNames, s))
+    return *r;
+  bad(where, "unknown role '" + s + "' (known: " + known_names(kArgRoleNames) + ")");
 }
 
 BufferBind parse_bind(const std::string& s, const std::string& where) {
-  if (s == "argument")
-    return BufferBind::Argument;
-  if (s == "workspace")
-    return BufferBind::Workspace;
-  if (s == "update")
-    return BufferBind::Update;
-  bad(where, "unknown binding '" + s + "' (known: argument, workspace, update)");
+  if (auto b = enum_value(kBufferBindNames, s))
+    return *b;
+  bad(where, "unknown binding '" + s + "' (known: " + known_names(kBufferBindNames) + ")");
 }
 
 bool c_identifier(const std::string& s) {
@@ -135,37 +146,18 @@ bool c_identifier(const std::string& s) {
 } // namespace
 
 const char* role_name(ArgRole r) {
-  switch (r) {
-  case ArgRole::Input:
-    return "input";
-  case ArgRole::Output:
-    return "output";
-  case ArgRole::InOut:
-    return "inout";
-  }
-  return "?";
+  const char* n = enum_name(kArgRoleNames, r);
+  return n ? n : "?";
 }
 
 const char* bind_name(BufferBind b) {
-  switch (b) {
-  case BufferBind::Argument:
-    return "argument";
-  case BufferBind::Workspace:
-    return "workspace";
-  case BufferBind::Update:
-    return "update";
-  }
-  return "?";
+  const char* n = enum_name(kBufferBindNames, b);
+  return n ? n : "?";
 }
 
 int64_t dtype_size(const std::string& dtype) {
-  if (dtype == "f32")
-    return 4;
-  if (dtype == "bf16" || dtype == "f16")
-    return 2;
-  if (dtype == "bool")
-    return 1;
-  return 0;
+  auto t = enum_value(kDTypeNames, dtype);
+  return t ? dtype_bytes(*t) : 0;
 }
 
 int64_t tensor_bytes(const std::string& dtype, const std::vector<int64_t>& shape) {

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "search/backend.h"
-#include "search/fuse.h"
 #include "search/search.h"
+#include "synth/fusion_variants.h"
 
 namespace axon {
 

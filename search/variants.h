@@ -15,8 +15,8 @@
 #include <utility>
 #include <vector>
 
-#include "search/fuse.h"
 #include "search/search.h"
+#include "synth/fusion_variants.h"
 
 namespace axon {
 

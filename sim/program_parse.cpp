@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "ir/error.h"
+#include "ir/json_reader.h"
 #include "ir/limits.h"
 #include "sim/json_error_place.h"
 #include "sim/sim_limits.h"
@@ -51,10 +52,9 @@ public:
     }
     if (!doc.is_object())
       fail("", "expected a JSON object with \"tensors\", \"buffers\" and \"program\"");
-    for (auto it = doc.begin(); it != doc.end(); ++it)
-      if (!kTopKeys.count(it.key()))
-        fail("/" + it.key(), "unknown field; expected schema_version, name, description, target, "
-                             "tensors, buffers, program");
+    only(doc, "", kTopKeys,
+         "unknown field; expected schema_version, name, description, target, tensors, buffers, "
+         "program");
     if (!doc.contains("schema_version") || doc["schema_version"] != kNpuProgramSchemaVersion)
       fail("/schema_version",
            "expected \"schema_version\": " + std::to_string(kNpuProgramSchemaVersion));
@@ -84,10 +84,19 @@ private:
     user_error(path_ + ": " + (ptr.empty() ? std::string() : ptr + ": ") + msg);
   }
 
+  // The reader of the value j at ptr (ir/json_reader.h), reporting through fail().
+  JsonAt<json> at(const json& j, const std::string& ptr) const { return {j, ptr, report_}; }
+
+  // Fails with `message` at the first member of object j whose name `keys` lacks.
+  void only(const json& j, const std::string& ptr, const std::set<std::string>& keys,
+            const std::string& message) const {
+    JsonAt<json> v = at(j, ptr);
+    if (auto k = v.unknown_member(keys))
+      v.fail_at(v.at(*k), message);
+  }
+
   std::string str(const json& j, const std::string& ptr) const {
-    if (!j.is_string())
-      fail(ptr, "expected a string");
-    return j.get<std::string>();
+    return at(j, ptr).string("expected a string");
   }
 
   // An integer in [-kMaxInteger, kMaxInteger]: a JSON integer, or a formula of the enclosing loop
@@ -164,9 +173,7 @@ private:
   // A real number (immediates, scale values): JSON numbers are finite unless they overflow a
   // double (1e400 reads as infinity).
   double real(const json& j, const std::string& ptr, const std::string& what) const {
-    if (!j.is_number())
-      fail(ptr, what);
-    double v = j.get<double>();
+    double v = at(j, ptr).number(what);
     if (!std::isfinite(v))
       fail(ptr, "number is not finite (a double overflows past about 1.8e308)");
     return v;
@@ -212,9 +219,7 @@ private:
         h.kind = HbmKind::Scratch;
       else
         fail(ptr + "/kind", "expected \"input\", \"output\" or \"scratch\"");
-      for (auto it = t.begin(); it != t.end(); ++it)
-        if (!kTensorKeys.count(it.key()))
-          fail(ptr + "/" + it.key(), "unknown field; expected name, dtype, shape, kind");
+      only(t, ptr, kTensorKeys, "unknown field; expected name, dtype, shape, kind");
       p_.tensors.push_back(h);
     }
   }
@@ -230,10 +235,9 @@ private:
       const json& b = a[i];
       if (!b.is_object())
         fail(ptr, "expected an object {name, memory, dtype, partitions, size}");
-      for (auto it = b.begin(); it != b.end(); ++it)
-        if (!kBufferKeys.count(it.key()))
-          fail(ptr + "/" + it.key(), "unknown field; expected name, memory, dtype, partitions, "
-                                     "start_partition, size, offset");
+      only(b, ptr, kBufferKeys,
+           "unknown field; expected name, memory, dtype, partitions, start_partition, size, "
+           "offset");
       Buffer buf;
       buf.name = str(b.value("name", json()), ptr + "/name");
       check_name(buf.name, ptr + "/name");
@@ -280,9 +284,7 @@ private:
         int64_t n = integer(item.value("count", json()), ip + "/count", env);
         if (!item.contains("body") || !item["body"].is_array())
           fail(ip + "/body", "expected an array");
-        for (auto it = item.begin(); it != item.end(); ++it)
-          if (!kLoopKeys.count(it.key()))
-            fail(ip + "/" + it.key(), "unknown field of a loop; expected loop, count, body");
+        only(item, ip, kLoopKeys, "unknown field of a loop; expected loop, count, body");
         for (int64_t k = 0; k < n; ++k) {
           // Every iteration costs a step even with an empty body, so nested loops of nothing
           // end too.
@@ -370,9 +372,7 @@ private:
       return out;
     };
     if (j.contains("tensor")) {
-      for (auto it = j.begin(); it != j.end(); ++it)
-        if (!kHbmTileKeys.count(it.key()))
-          fail(ptr + "/" + it.key(), "unknown field of an HBM tile; expected tensor, offset, ap");
+      only(j, ptr, kHbmTileKeys, "unknown field of an HBM tile; expected tensor, offset, ap");
       std::string n = str(j["tensor"], ptr + "/tensor");
       const HbmTensor* h = p_.find_tensor(n);
       if (!h)
@@ -402,9 +402,7 @@ private:
     }
     if (!j.contains("buf"))
       fail(ptr, "a tile names a buffer (\"buf\") or an HBM tensor (\"tensor\")");
-    for (auto it = j.begin(); it != j.end(); ++it)
-      if (!kTileKeys.count(it.key()))
-        fail(ptr + "/" + it.key(), "unknown field of a tile; expected buf, p, np, offset, n or ap");
+    only(j, ptr, kTileKeys, "unknown field of a tile; expected buf, p, np, offset, n or ap");
     std::string n = str(j["buf"], ptr + "/buf");
     const Buffer* b = p_.find_buffer(n);
     if (!b)
@@ -520,6 +518,8 @@ private:
 
   const Isa& isa_;
   std::string path_;
+  // JsonAt's sink: fail()'s "PATH: /pointer: message" (the Parser is never copied).
+  JsonFail report_ = [this](const std::string& ptr, const std::string& msg) { fail(ptr, msg); };
   NpuProgram p_;
   std::set<std::string> names_;
   std::vector<std::string> instr_ptrs_; // JSON pointer of each expanded instruction

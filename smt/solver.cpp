@@ -17,31 +17,28 @@
 #include <sstream>
 #include <z3++.h>
 
+#include "ir/enum_table.h"
 #include "ir/error.h"
 
 namespace axon::smt {
 
+namespace {
+constexpr EnumName<SolverMode> kSolverModeNames[] = {{SolverMode::Z3, "z3"},
+                                                     {SolverMode::Cvc5, "cvc5"},
+                                                     {SolverMode::Portfolio, "portfolio"},
+                                                     {SolverMode::Both, "both"}};
+} // namespace
+
 const char* solver_mode_name(SolverMode m) {
-  switch (m) {
-  case SolverMode::Z3:
-    return "z3";
-  case SolverMode::Cvc5:
-    return "cvc5";
-  case SolverMode::Portfolio:
-    return "portfolio";
-  case SolverMode::Both:
-    return "both";
-  }
-  return "?";
+  const char* n = enum_name(kSolverModeNames, m);
+  return n ? n : "?";
 }
 
 bool parse_solver_mode(const std::string& s, SolverMode* out) {
-  for (SolverMode m : {SolverMode::Z3, SolverMode::Cvc5, SolverMode::Portfolio, SolverMode::Both})
-    if (s == solver_mode_name(m)) {
-      *out = m;
-      return true;
-    }
-  return false;
+  auto m = enum_value(kSolverModeNames, s);
+  if (m)
+    *out = *m;
+  return m.has_value();
 }
 
 const char* sat_status_name(SatStatus s) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ir/index_program.h"
+#include "ir/inline.h"
 
 namespace axon::synth {
 
@@ -43,18 +44,8 @@ Expr product_of(const std::vector<Factor>& fs); // 1.0 for no factors
 
 bool mentions_var(const Expr& e, const std::string& var);
 bool mentions_any(const Expr& e, const std::vector<std::string>& vars);
-// Every index-variable name in e, free or bound.
-std::set<std::string> index_names(const Expr& e);
-std::string fresh_name(const std::string& base, const std::set<std::string>& used);
-// Bound variables of e renamed to names not in `avoid` (and distinct from each other).
-Expr rename_bound(const Expr& e, std::set<std::string>& avoid);
-// The definition of statement s read at indices idx: s.value with s.vars := idx, bound variables
-// renamed away from `avoid` first so nothing is captured.
-Expr instantiate(const IndexStmt& s, const std::vector<Expr>& idx, std::set<std::string> avoid);
-
-// Replaces reads of `tensor` by f(indices) everywhere in e.
-Expr replace_reads(const Expr& e, const std::string& tensor,
-                   const std::function<Expr(const std::vector<Expr>&)>& f);
+// index_names, fresh_name, rename_bound, replace_reads and the capture-avoiding instantiate:
+// ir/inline.h.
 
 // A program rebuilt from new statements: extra temporaries declared, dims added, temporaries no
 // statement reads dropped (repeatedly), declarations ordered inputs, then written tensors in

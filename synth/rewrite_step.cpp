@@ -1,6 +1,9 @@
 // Step kinds by name, split assumptions, and the dispatch from a kind to its propagation pass.
 #include "synth/rewrite_step.h"
 
+#include <iterator>
+
+#include "ir/enum_table.h"
 #include "ir/error.h"
 #include "synth/combine_exponentials.h"
 #include "synth/distribute_reduction.h"
@@ -16,39 +19,35 @@
 
 namespace axon::synth {
 
+namespace {
+
+// The names of the step kinds, in kAllStepKinds order (derivations and reports name steps so).
+constexpr EnumName<StepKind> kStepKindNames[] = {
+    {StepKind::InlineTemporary, "inline_temporary"},
+    {StepKind::HoistFactor, "hoist_factor"},
+    {StepKind::SinkFactor, "sink_factor"},
+    {StepKind::ExchangeReductions, "exchange_reductions"},
+    {StepKind::ExtractReduction, "extract_reduction"},
+    {StepKind::DistributeReduction, "distribute_reduction"},
+    {StepKind::SplitReduction, "split_reduction"},
+    {StepKind::RescaleRunningReduction, "rescale_running_reduction"},
+    {StepKind::MergeSharedReductions, "merge_shared_reductions"},
+    {StepKind::ShareCommonTemporary, "share_common_temporary"},
+    {StepKind::CombineExponentials, "combine_exponentials"},
+};
+static_assert(std::size(kStepKindNames) == std::size(kAllStepKinds), "a step kind has no name");
+
+} // namespace
+
 const char* step_kind_name(StepKind k) {
-  switch (k) {
-  case StepKind::InlineTemporary:
-    return "inline_temporary";
-  case StepKind::HoistFactor:
-    return "hoist_factor";
-  case StepKind::SinkFactor:
-    return "sink_factor";
-  case StepKind::ExchangeReductions:
-    return "exchange_reductions";
-  case StepKind::ExtractReduction:
-    return "extract_reduction";
-  case StepKind::DistributeReduction:
-    return "distribute_reduction";
-  case StepKind::SplitReduction:
-    return "split_reduction";
-  case StepKind::RescaleRunningReduction:
-    return "rescale_running_reduction";
-  case StepKind::MergeSharedReductions:
-    return "merge_shared_reductions";
-  case StepKind::ShareCommonTemporary:
-    return "share_common_temporary";
-  case StepKind::CombineExponentials:
-    return "combine_exponentials";
-  }
-  internal_error("unknown step kind");
+  const char* n = enum_name(kStepKindNames, k);
+  if (!n)
+    internal_error("unknown step kind");
+  return n;
 }
 
 std::optional<StepKind> step_kind_from_name(const std::string& name) {
-  for (StepKind k : kAllStepKinds)
-    if (name == step_kind_name(k))
-      return k;
-  return std::nullopt;
+  return enum_value(kStepKindNames, name);
 }
 
 std::vector<Expr> split_assumptions(const std::vector<DimSplit>& splits) {

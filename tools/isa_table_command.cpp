@@ -8,10 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include "ir/error.h"
+#include "ir/spec_instantiate.h"
+#include "ir/spec_library.h"
 #include "isa/isa.h"
 #include "smt/proof_cache.h"
-#include "specs/instantiate.h"
-#include "specs/spec.h"
 #include "synth/isel_cache.h"
 #include "synth/select_instructions.h"
 

@@ -13,6 +13,7 @@
 #include "ir/hash.h"
 #include "search/measure_lock.h"
 #include "smt/proof_cache.h"
+#include "synth/apply_derivation.h"
 #include "synth/prove_step.h"
 #include "synth/replay_derivation.h"
 
@@ -116,13 +117,12 @@ nlohmann::json write_certificates(const IndexProgram& index,
     if (!bad.empty())
       j["error"] = "re-proving the derivation: " + bad;
   }
-  if (!v.inlined.empty() && !j.contains("error")) {
-    opts.certificate_dir = (dir / "inline").string();
-    auto pr =
-        synth::prove_step(before.program, v.program, synth::split_assumptions(before.splits), opts);
-    if (pr.verdict != smt::Verdict::Proven)
-      j["error"] = std::string("inlining the elementwise temporaries: ") +
-                   smt::verdict_name(pr.verdict) + ": " + pr.reason;
+  if (!v.steps.empty() && !j.contains("error")) {
+    std::vector<synth::DerivationStep> proven;
+    std::string bad = prove_fusion(before, v, opts, (dir / "inline").string(), &proven);
+    j["fusion_steps"] = synth::derivation_to_json(proven);
+    if (!bad.empty())
+      j["error"] = "fusion " + bad;
   }
   std::vector<std::string> files;
   if (fs::is_directory(dir, ec))

@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "isa/isa.h"
-#include "search/fuse.h"
 #include "search/search.h"
 #include "search/variants.h"
 #include "synth/derivation_text.h"
+#include "synth/fusion_variants.h"
 #include "synth/rewrite_step.h"
 #include "tools/synthesize.h"
 
@@ -35,8 +35,8 @@ std::string derivation_text(const std::string& program_path, const ProgramVarian
 
 // SMT-LIB2 certificates of the winning variant's proof (DESIGN.md: OUT/smt/), for `z3` or
 // `cvc5` to re-check offline and `library install` to copy: each rewrite step of its derivation
-// re-proven (from the proof cache) into smt/step-NN/, and the inlining of its elementwise
-// temporaries, when it inlines any, proven into smt/inline/. Returns the report's
+// re-proven (from the proof cache) into smt/step-NN/, and each inlining step of its fusion, when
+// it inlines any, proven into smt/inline/step-NN/. Returns the report's
 // "certificates" entry; a step that does not prove again is an "error" there and a warning.
 nlohmann::json write_certificates(const IndexProgram& index,
                                   const std::vector<synth::DerivationStep>& steps,

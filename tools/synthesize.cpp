@@ -32,7 +32,6 @@
 #include "ir/frontend.h"
 #include "ir/hash.h"
 #include "isa/isa.h"
-#include "search/fuse.h"
 #include "search/measure_lock.h"
 #include "search/result_cache.h"
 #include "search/runoff.h"
@@ -41,6 +40,7 @@
 #include "smt/proof_cache.h"
 #include "synth/apply_derivation.h"
 #include "synth/derivation_text.h"
+#include "synth/fusion_variants.h"
 #include "synth/pick_variants.h"
 #include "synth/prove_step.h"
 #include "synth/replay_derivation.h"
@@ -180,7 +180,7 @@ void add_rewrite_variants(const IndexProgram& rewritten, const std::string& cano
     return f.empty() ? "" : "rewrite " + canonical + (f == "as written" ? "" : ", " + f);
   };
   for (auto& f : fusion_variants(rewritten))
-    vs.push_back({name(f.name), f.inlined, f.program, name(f.superseded_by)});
+    vs.push_back({name(f.name), f.inlined, f.program, name(f.superseded_by), f.steps});
 }
 
 // Instruction selection for every statement the search will run, cached beside the proof cache

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "ir/index_program.h"
-#include "ir/top_reduction.h"
+#include "ir/reduction.h"
 
 namespace axon {
 
@@ -60,7 +60,7 @@ inline bool is_split_part(const std::string& loop) { return loop_var(loop).size(
 // The default schedule: each statement's variables in order, no splits, nothing vectorized.
 Schedule default_schedule(const IndexProgram& p);
 
-// (top_reduction and reduction_epilogue: ir/top_reduction.h.)
+// top_reduction and reduction_epilogue: ir/reduction.h.
 
 // Whether the schedule makes a register tile of statement `stmt`: its top-level reduction is
 // in the order, and every loop inside the reduction loop is the inner part (v.i) of a split,

@@ -17,8 +17,8 @@
 #include "emit/cpu/schedule_backend.h"
 #include "ir/frontend.h"
 #include "isa/isa.h"
-#include "search/fuse.h"
 #include "search/search.h"
+#include "synth/fusion_variants.h"
 
 namespace axon {
 namespace {

@@ -1,12 +1,18 @@
-// Fusion by inlining temporaries into their consumers (see fuse.h).
-#include "search/fuse.h"
+// Fusion by inlining temporaries into their consumers, one proven step per temporary (see
+// fusion_variants.h).
+#include "synth/fusion_variants.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
 
+#include "ir/error.h"
+#include "ir/hash.h"
 #include "ir/inline.h"
-#include "ir/top_reduction.h"
+#include "ir/reduction.h"
+#include "synth/canonical_form.h"
+#include "synth/prove_step.h"
 
 namespace axon {
 
@@ -27,28 +33,10 @@ Expr substitute_defs(const Expr& e, const std::map<std::string, Def>& defs) {
   if (e->kind() == ExprKind::Access) {
     auto it = defs.find(e->name());
     if (it != defs.end()) {
-      // Bound variables are renamed apart only where an index would be captured, so the same
-      // inlining reached from two variants prints alike (and the search sees them as one).
-      std::set<std::string> bound, free;
-      visit(it->second.value, [&](const ExprNode& n) {
-        if (is_reduce(n.kind()))
-          bound.insert(n.name());
-      });
-      for (auto& x : a)
-        for (auto& v : free_index_vars(x))
-          free.insert(v);
-      bool clash = std::any_of(free.begin(), free.end(),
-                               [&](const std::string& v) { return bound.count(v) > 0; });
-      Expr body = clash ? rename_bound_apart(it->second.value) : it->second.value;
-      std::map<std::string, Expr> at;
-      for (size_t i = 0; i < it->second.vars.size(); ++i)
-        at[it->second.vars[i]] = a[i];
-      return substitute(body, [&](const ExprNode& n) -> Expr {
-        if (n.kind() != ExprKind::IndexVar)
-          return nullptr;
-        auto j = at.find(n.name());
-        return j == at.end() ? nullptr : j->second;
-      });
+      // Deterministic names (instantiate renames a bound variable only where it would
+      // capture), so the same inlining reached from two variants prints alike (and the search
+      // sees them as one).
+      return instantiate(it->second.vars, it->second.value, a);
     }
   }
   return with_args(e, std::move(a));
@@ -99,7 +87,8 @@ bool read_once_per_element(const IndexStmt& c, const std::string& t) {
   return ok;
 }
 
-// Reductions inlined into their elementwise consumer (see fuse.h): the temporaries chosen.
+// Reductions inlined into their elementwise consumer (see fusion_variants.h): the temporaries
+// chosen.
 std::map<std::string, Def> reduction_epilogues(const IndexProgram& p) {
   std::map<std::string, int> reads = read_counts(p);
   std::map<std::string, size_t> producer;
@@ -129,33 +118,86 @@ std::map<std::string, Def> reduction_epilogues(const IndexProgram& p) {
   return defs;
 }
 
+// One step: temporary `t` (defined by `def` in `cur`) inlined into every statement that reads
+// it, and dropped.
+synth::Rewrite inline_step(const IndexProgram& cur, const std::string& t, const Def& def) {
+  std::string readers;
+  for (const IndexStmt& s : cur.stmts()) {
+    auto rd = tensors_read(s.value);
+    if (s.out != t && std::find(rd.begin(), rd.end(), t) != rd.end())
+      readers += (readers.empty() ? "" : ", ") + s.out;
+  }
+  return {synth::StepKind::InlineTemporary,
+          "inline " + t + " into " + (readers.empty() ? "no reader" : readers),
+          {without(cur, {{t, def}}), {}}};
+}
+
+// The definition of `t` in `p`.
+Def definition(const IndexProgram& p, const std::string& t) {
+  for (const IndexStmt& s : p.stmts())
+    if (s.out == t)
+      return {s.vars, s.value};
+  internal_error("fusion: no statement writes " + t);
+}
+
 } // namespace
 
 std::vector<ProgramVariant> fusion_variants(const IndexProgram& p) {
   std::vector<ProgramVariant> out;
-  out.push_back({"as written", {}, p, ""});
-  // Elementwise temporaries, in program order (a definition may read an earlier one).
-  std::map<std::string, Def> defs;
+  out.push_back({"as written", {}, p, "", {}});
+  // Elementwise temporaries, one step each in program order (a definition may read an earlier
+  // one, inlined into it by then).
+  std::vector<synth::Rewrite> steps;
   std::vector<std::string> inlined;
+  IndexProgram cur = p;
   for (const IndexStmt& s : p.stmts())
     if (p.tensor(s.out).role == TensorRole::Temp && !has_reduction(s.value)) {
-      defs[s.out] = {s.vars, substitute_defs(s.value, defs)};
+      steps.push_back(inline_step(cur, s.out, definition(cur, s.out)));
+      cur = steps.back().result.program;
       inlined.push_back(s.out);
     }
   if (!inlined.empty())
-    out.push_back({"elementwise temporaries inlined", inlined, without(p, defs), ""});
-  const IndexProgram base = out.back().program; // a copy: `out` grows below
-  std::map<std::string, Def> epilogues = reduction_epilogues(base);
+    out.push_back({"elementwise temporaries inlined", inlined, cur, "", steps});
+  std::map<std::string, Def> epilogues = reduction_epilogues(cur);
   if (epilogues.empty())
     return out;
-  IndexProgram fused = without(base, epilogues);
-  for (auto& [t, d] : epilogues)
+  // Each chosen reduction is read by one elementwise statement that no other choice reads or
+  // writes, so the steps are independent; they are taken in name order.
+  for (auto& [t, d] : epilogues) {
+    steps.push_back(inline_step(cur, t, d));
+    cur = steps.back().result.program;
     inlined.push_back(t);
+  }
   std::string name = "reductions inlined into their elementwise consumers";
   if (out.size() > 1)
     out.back().superseded_by = name;
-  out.push_back({name, inlined, std::move(fused), ""});
+  out.push_back({name, inlined, cur, "", steps});
   return out;
+}
+
+std::string prove_fusion(const synth::VariantState& start, const ProgramVariant& v,
+                         const smt::ProveOptions& opts, const std::string& certificate_root,
+                         std::vector<synth::DerivationStep>* proven) {
+  const IndexProgram* before = &start.program;
+  std::vector<Expr> assumptions = synth::split_assumptions(start.splits);
+  for (size_t i = 0; i < v.steps.size(); ++i) {
+    const synth::Rewrite& s = v.steps[i];
+    smt::ProveOptions step_opts = opts;
+    if (!certificate_root.empty()) {
+      char dir[32];
+      std::snprintf(dir, sizeof dir, "/step-%02zu", i + 1);
+      step_opts.certificate_dir = certificate_root + dir;
+    }
+    synth::StepProof pr = synth::prove_step(*before, s.result.program, assumptions, step_opts);
+    if (pr.verdict != smt::Verdict::Proven)
+      return "step " + std::to_string(i + 1) + " (" + s.description +
+             "): " + smt::verdict_name(pr.verdict) + ": " + pr.reason;
+    if (proven)
+      proven->push_back({s.kind, s.description, pr.prover,
+                         hash_hex(synth::canonical_form({s.result.program, start.splits}))});
+    before = &s.result.program;
+  }
+  return "";
 }
 
 } // namespace axon

@@ -1,6 +1,7 @@
 // The semantics of named ops as data. Each op of a spec file (specs/*.spec, embedded in the binary
 // at build time, plus any file given with --specs) is a small index-notation program over shape
 // patterns; expansion instantiates it for the operands' shapes. Adding an op is adding a spec.
+// The spec language is part of the front end (ir/); specs/ holds only the shipped spec files.
 #pragma once
 
 #include <map>

@@ -12,7 +12,7 @@
 #include "ir/index_program.h"
 #include "ir/program.h"
 #include "ir/shape.h"
-#include "specs/spec.h"
+#include "ir/spec_library.h"
 
 namespace axon {
 

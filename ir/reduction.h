@@ -1,6 +1,6 @@
-// A statement's top-level reduction and the epilogue around it: what fusion (which reductions
-// become a consumer's epilogue) and the backends (which loop nests lift a reduction) ask of a
-// statement.
+// Queries about a statement's reductions that fusion (synth/) and every backend's lowering and
+// cost model read: the one reduction a statement computes at its top level, and the elementwise
+// epilogue applied to it.
 #pragma once
 
 #include "ir/index_program.h"

@@ -1,11 +1,11 @@
 // The spec library: parses spec files, validates each op by instantiating it on symbolic
 // operands, and serves overloads by name.
-#include "specs/spec.h"
+#include "ir/spec_library.h"
 
 #include <set>
 
 #include "ir/error.h"
-#include "specs/instantiate.h"
+#include "ir/spec_instantiate.h"
 
 namespace axon {
 

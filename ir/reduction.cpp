@@ -1,7 +1,5 @@
-// A statement's top-level reduction (see top_reduction.h).
-#include "ir/top_reduction.h"
-
-#include <vector>
+// A statement's top-level reduction and its epilogue (see reduction.h).
+#include "ir/reduction.h"
 
 namespace axon {
 

@@ -1,5 +1,5 @@
-// Binding spec shape patterns to operands and expanding spec bodies (see instantiate.h).
-#include "specs/instantiate.h"
+// Binding spec shape patterns to operands and expanding spec bodies (see spec_instantiate.h).
+#include "ir/spec_instantiate.h"
 
 #include <algorithm>
 #include <set>
