@@ -6,6 +6,7 @@
 #include <map>
 
 #include "ir/error.h"
+#include "ir/json_reader.h"
 #include "runtime/cpu_features.h"
 
 namespace axon::rt {
@@ -66,58 +67,68 @@ nlohmann::json interface_to_json(const KernelInterface& k) {
 }
 
 KernelInterface interface_from_json(const nlohmann::json& j, const std::string& where) {
-  auto need = [&](const char* key, bool ok, const char* what) {
-    if (!ok)
-      user_error(where + ": /" + key + ": " + what);
+  using Json = nlohmann::json;
+  JsonFail fail = [&](const std::string& pointer, const std::string& message) {
+    user_error(where + ": " + pointer + ": " + message);
   };
-  need("schema_version",
-       j.is_object() && j.contains("schema_version") && j["schema_version"].is_number_integer() &&
-           j["schema_version"].get<int64_t>() >= 1,
-       "expected a positive integer");
-  int64_t schema = j["schema_version"].get<int64_t>();
+  JsonAt<Json> root(j, "", fail);
+  // The member `key` of `o` when it exists and `ok` holds for it; else "<where>: <pointer>: what".
+  auto need = [](const JsonAt<Json>& o, const char* key, const char* what, auto ok) {
+    if (!o.has(key) || !ok(o.value().at(key)))
+      o.fail_at(o.at(key), what);
+    return o.member(key);
+  };
+  auto any = [](const Json&) { return true; };
+  auto is_string = [](const Json& v) { return v.is_string(); };
+  auto is_object = [](const Json& v) { return v.is_object(); };
+  auto is_name = [](const Json& v) {
+    return v.is_string() && valid_backend_name(v.get<std::string>());
+  };
+  int64_t schema =
+      need(root, "schema_version", "expected a positive integer",
+           [](const Json& v) { return v.is_number_integer() && v.get<int64_t>() >= 1; })
+          .value()
+          .get<int64_t>();
   if (schema > kInterfaceSchema)
     user_error(where + ": /schema_version is " + std::to_string(schema) +
                ", newer than this axon-synth reads (" + std::to_string(kInterfaceSchema) +
                "); install it with the axon-synth that wrote it");
-  need("symbol",
-       j.contains("symbol") && j["symbol"].is_string() && !j["symbol"].get<std::string>().empty() &&
-           j["symbol"].get<std::string>().find_first_not_of(
+  need(root, "symbol", "expected a C identifier", [](const Json& v) {
+    return v.is_string() && !v.get<std::string>().empty() &&
+           v.get<std::string>().find_first_not_of(
                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
-               std::string::npos,
-       "expected a C identifier");
-  need("target", j.contains("target") && j["target"].is_object(), "expected an object");
+               std::string::npos;
+  });
+  JsonAt<Json> target = need(root, "target", "expected an object", is_object);
+  need(target, "isa", "expected a string", is_string);
+  JsonAt<Json> features =
+      need(target, "cpu_features", "expected an array", [](const Json& v) { return v.is_array(); });
+  need(root, "arguments", "missing", any);
+  need(root, "buffers", "missing", any);
   const nlohmann::json& t = j["target"];
-  need("target/isa", t.contains("isa") && t["isa"].is_string(), "expected a string");
-  need("target/cpu_features", t.contains("cpu_features") && t["cpu_features"].is_array(),
-       "expected an array");
-  need("arguments", j.contains("arguments"), "missing");
-  need("buffers", j.contains("buffers"), "missing");
   KernelInterface k;
   if (schema >= 2) {
-    need("backend",
-         j.contains("backend") && j["backend"].is_string() &&
-             valid_backend_name(j["backend"].get<std::string>()),
-         "expected a backend name (a-z, 0-9, _ -)");
-    need("object", j.contains("object") && j["object"].is_object(), "expected an object");
-    const nlohmann::json& o = j["object"];
-    need("object/kind",
-         o.contains("kind") && o["kind"].is_string() &&
-             valid_backend_name(o["kind"].get<std::string>()),
-         "expected an artifact kind (a-z, 0-9, _ -)");
+    k.backend = need(root, "backend", "expected a backend name (a-z, 0-9, _ -)", is_name)
+                    .value()
+                    .get<std::string>();
+    JsonAt<Json> object = need(root, "object", "expected an object", is_object);
+    k.object_kind = need(object, "kind", "expected an artifact kind (a-z, 0-9, _ -)", is_name)
+                        .value()
+                        .get<std::string>();
     // One file of the output directory, beside kernel.json.
-    need("object/path",
-         o.contains("path") && o["path"].is_string() &&
-             safe_relative_path(o["path"].get<std::string>()) &&
-             o["path"].get<std::string>().find('/') == std::string::npos,
-         "expected a file name in the output directory");
-    k.backend = j["backend"].get<std::string>();
-    k.object_kind = o["kind"].get<std::string>();
-    k.object_path = o["path"].get<std::string>();
+    k.object_path = need(object, "path", "expected a file name in the output directory",
+                         [](const Json& v) {
+                           return v.is_string() && safe_relative_path(v.get<std::string>()) &&
+                                  v.get<std::string>().find('/') == std::string::npos;
+                         })
+                        .value()
+                        .get<std::string>();
   }
   k.symbol = j["symbol"].get<std::string>();
   k.target = t["isa"].get<std::string>();
   for (auto& f : t["cpu_features"]) {
-    need("target/cpu_features", f.is_string(), "expected feature names");
+    if (!f.is_string())
+      features.fail("expected feature names");
     k.cpu_features.push_back(f.get<std::string>());
   }
   try {
