@@ -1,8 +1,12 @@
 // The backend registry (see registry.h).
 #include "emit/registry.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "emit/cpu/cpu_backend.h"
 #include "emit/cpu/machine_model.h"
@@ -28,6 +32,33 @@ Registry& registry() {
     return reg;
   }();
   return *r;
+}
+
+// The target files beside `isa_path` whose "backends" list `backend`, sorted, for the message
+// of a target no registered backend serves. A file that does not parse is passed over (this is
+// a hint in an error message, not a load).
+std::vector<std::string> targets_beside(const std::string& isa_path, const std::string& backend) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  std::error_code ec;
+  fs::path dir = fs::path(isa_path).parent_path();
+  fs::directory_iterator it(dir.empty() ? fs::path(".") : dir, ec), end;
+  for (size_t seen = 0; !ec && it != end && seen < 256; it.increment(ec), ++seen) {
+    const fs::path& f = it->path();
+    if (f.extension() != ".json" || !it->is_regular_file(ec) || it->file_size(ec) > (4 << 20))
+      continue;
+    std::ifstream in(f);
+    nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object() || !j.contains("backends") || !j["backends"].is_array())
+      continue;
+    for (auto& b : j["backends"])
+      if (b.is_string() && b.get<std::string>() == backend) {
+        out.push_back(f.string());
+        break;
+      }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 } // namespace
@@ -63,10 +94,18 @@ std::unique_ptr<Backend> backend_for(const Isa& isa) {
   std::string list;
   for (auto& b : isa.backends)
     list += (list.empty() ? "" : ", ") + b;
+  std::string have;
+  for (auto& name : registered_backends()) {
+    have += (have.empty() ? "\"" : ", \"") + name + "\"";
+    std::vector<std::string> targets = targets_beside(isa.path, name);
+    if (!targets.empty()) {
+      have += ":";
+      for (auto& t : targets)
+        have += " " + t + (&t == &targets.back() ? "" : ",");
+    }
+  }
   user_error(isa.path + ": synthesis for backend(s) " + list +
-             " is not available yet; this build synthesizes for CPU targets (backend \"llvm\": "
-             "targets/avx2.json, "
-             "targets/avx512.json, targets/zen4.json)");
+             " is not available yet; this build has backend(s) " + have);
 }
 
 } // namespace axon
