@@ -165,8 +165,8 @@ struct LoopNestOptions {
   // A contracted slice is read and written in step with the group's input and output rows, which
   // callers place at the start of a page or a cache line past it (PyTorch's and the runtime's
   // large blocks, the search's mappings). A slice at the same offset within its page makes every
-  // load of an input look like it depends on the slice's last store (CPU: 4K aliasing): softmax at
-  // 4096 x 4096 ran 6.3-7.3 ms through the runtime against 5.1-6.3 ms skewed, same schedule. So
+  // load of an input look like it depends on the slice's last store (CPU: 4K aliasing;
+  // docs/PERFORMANCE.md, "Design measurements: slice placement"). So
   // each slice starts `slice_skew` bytes (plus 64 per slice before it in its run) past a
   // `slice_page` boundary, whatever the scratch block's own address, and reserves a page and a
   // half more for that; 0: no placement.

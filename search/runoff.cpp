@@ -82,8 +82,8 @@ RunoffStage runoff_stage(const Backend& backend, const std::vector<ProgramVarian
                          const SearchOptions& so) {
   RunoffStage out;
   RunoffOptions ro;
-  // The search's warm-up, and half its runs: the first runs in a fresh process are slow (softmax
-  // 4096^2 took 12-15 ms with 1 + 3 runs, 7.5-8 ms with 2 + 11), which would hide the steady state.
+  // The search's warm-up, and half its runs: the first runs in a fresh process are slow, which
+  // would hide the steady state (docs/PERFORMANCE.md, "Design measurements: runoff warm-up").
   ro.warmup = so.warmup;
   ro.repeats = std::max(1, so.repeats / 2);
   std::vector<double> medians;

@@ -2,12 +2,10 @@
 // checks kernels on (it times them on page-aligned shared buffers, emit/cpu/timing_memory.h), as
 // they were for timing too: PyTorch and oneDNN align their tensors so, and the runtime its
 // workspace, so kernels are measured on what such callers pass. A buffer that is not (malloc's
-// large blocks start 16 bytes into a page) makes every vector access straddle two cache lines:
-// on the 2-core Zen 4 build VM, three replays each, gelu_tanh at 4096 x 4096 took 6.0-6.3 ms on
-// such buffers against 5.1-5.3 ms aligned; the layernorm winner of that time went the other
-// way, 5.2-5.3 against 5.6-5.9 ms. Non-temporal stores only happen on aligned vectors, so the
-// search only measures streaming for real on aligned buffers: layernorm's winner since streams
-// its output (4.1-5.1 ms in replays, 5.3-7.1 ms with the same schedule not streaming).
+// large blocks start 16 bytes into a page) makes every vector access straddle two cache lines,
+// which changes which candidate wins. Non-temporal stores only happen on aligned vectors, so
+// the search measures streaming for real only on aligned buffers. The measurements behind this:
+// docs/PERFORMANCE.md, "Design measurements: aligned buffers".
 #pragma once
 
 #include <cstddef>

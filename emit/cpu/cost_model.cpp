@@ -289,9 +289,8 @@ double estimate_stmt_ns(const IndexProgram& p, const Nest& nest, const MachineMo
     // Plus the streamed operand's bytes at the first cache level's bandwidth, which the FMAs do
     // not hide: a tile that reuses each vector of it over more rows spends less per FMA. Where
     // every tile saturates the FMA unit on paper, this ranks them as measured: zen4 8 x 48 and
-    // 6 x 64 before 4 x 32 (5-10% slower in SwiGLU's products; NKIBench matmul's first candidate
-    // 3.20 s with 4 x 32, 2.68 s with 8 x 48), avx2 6 x 16 before 4 x 16 before 3 x 32 (matmul
-    // 2048^3: 99.6, 116.8 and 179 ms in one search).
+    // 6 x 64 before 4 x 32, avx2 6 x 16 before 4 x 16 before 3 x 32 (docs/PERFORMANCE.md,
+    // "Design measurements: register-tile shapes").
     double l1_bytes_per_cycle = m.levels.size() > 1 ? m.levels[1].bandwidth_gbps / m.clock_ghz : 0;
     double cycles = std::max(points * std::max(1.0, ops_per_point - 1) / m.vector_ops_per_cycle,
                              loads / m.loads_per_cycle) +

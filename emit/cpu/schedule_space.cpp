@@ -278,8 +278,8 @@ Proposals ScheduleBackend::propose(const IndexProgram& p, const SpaceOptions& o,
   // may have changed), so that two statements' better blocks combine. Every register-tile
   // statement, not only those whose shapes this search measured: in a later program variant a
   // statement keeps the earlier variant's winning schedule (a hint), whose block was the best
-  // there, among other statements, and may not be here (SwiGLU's up product: k blocks of 128 won
-  // as written, 68.6 ms with gate inlined, where blocks of 512 take 62.3 ms).
+  // there, among other statements, and may not be here (docs/PERFORMANCE.md, "Design
+  // measurements: block sizes across variants").
   const IndexProgram* pp = &p;
   for (size_t i = 0; i < all.size(); ++i)
     out.refinements.push_back(
@@ -345,9 +345,8 @@ Proposals ScheduleBackend::propose(const IndexProgram& p, const SpaceOptions& o,
   if (prefetches())
     out.refinements.push_back(
         on_two_fastest([pp](const Schedule& s) { return prefetched(*pp, s); }));
-  // And both at once: each alone can lose to a minute of noise what they gain together (softmax
-  // 4096^2 as written, replayed: 7.3 ms plain, 6.4-6.6 streamed, 6.4-6.7 prefetched, 5.1-5.8
-  // both; one search, measuring each alone at 7.73 and 7.96 ms against 7.49, never tried both).
+  // And both at once: each alone can lose to a minute of noise what they gain together
+  // (docs/PERFORMANCE.md, "Design measurements: streaming and prefetching together").
   if (min_bytes > 0 && prefetches())
     out.refinements.push_back(
         on_two_fastest([pp, min_bytes](const Schedule& s) -> std::optional<Schedule> {

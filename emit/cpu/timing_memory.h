@@ -1,7 +1,6 @@
 // The memory kernels are timed on, shared by every candidate of a search. Where a buffer's
 // physical pages lie changes a memory-bound kernel's speed by far more than the run-to-run
-// noise: on the 2-core Zen 4 build VM, one softmax 4096^2 kernel took 5.6 to 10.8 ms (medians of
-// 10 runs) on eight fresh allocations in one process, against +-3% between runs on one. Each
+// noise (docs/PERFORMANCE.md, "Design measurements: where the buffers lie"). Each
 // candidate used to be timed in a forked child on fresh allocations, so the search ranked
 // candidates partly by where their buffers happened to land. These buffers are shared
 // anonymous mappings made in the search's own process (when a candidate is compiled, before any
