@@ -101,6 +101,24 @@ enum class ExprKind {
 };
 
 const char* kind_name(ExprKind k); // "add", "exp", "sum", ...
+// A comparison (Lt, Le, Gt, Ge, Eq, Ne; Ne for any other kind) of two numbers: the one table
+// every evaluator (the interpreter, the simulator's tile evaluation) uses.
+inline bool compare_values(ExprKind k, double a, double b) {
+  switch (k) {
+  case ExprKind::Lt:
+    return a < b;
+  case ExprKind::Le:
+    return a <= b;
+  case ExprKind::Gt:
+    return a > b;
+  case ExprKind::Ge:
+    return a >= b;
+  case ExprKind::Eq:
+    return a == b;
+  default:
+    return a != b;
+  }
+}
 const char* sort_name(Sort s);
 bool is_unary(ExprKind k);
 bool is_binary(ExprKind k);

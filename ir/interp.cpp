@@ -269,20 +269,7 @@ private:
         a = evr(c.kids[0]);
         b = evr(c.kids[1]);
       }
-      switch (c.kind) {
-      case ExprKind::Lt:
-        return a < b;
-      case ExprKind::Le:
-        return a <= b;
-      case ExprKind::Gt:
-        return a > b;
-      case ExprKind::Ge:
-        return a >= b;
-      case ExprKind::Eq:
-        return a == b;
-      default:
-        return a != b;
-      }
+      return compare_values(c.kind, a, b);
     }
     default:
       internal_error(std::string("interpreter: not a bool node: ") + kind_name(c.kind));

@@ -481,22 +481,8 @@ private:
         b = evr(e->arg(1));
       }
       ExprKind k = e->kind();
-      return map2<uint8_t>(a, b, n_, [k](double x, double y) -> uint8_t {
-        switch (k) {
-        case ExprKind::Lt:
-          return x < y;
-        case ExprKind::Le:
-          return x <= y;
-        case ExprKind::Gt:
-          return x > y;
-        case ExprKind::Ge:
-          return x >= y;
-        case ExprKind::Eq:
-          return x == y;
-        default:
-          return x != y;
-        }
-      });
+      return map2<uint8_t>(a, b, n_,
+                           [k](double x, double y) -> uint8_t { return compare_values(k, x, y); });
     }
     default:
       internal_error(std::string("tile evaluation: not a bool node: ") + kind_name(e->kind()));
