@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "ir/error.h"
+#include "ir/ranges.h"
 
 namespace axon {
 
@@ -208,51 +209,9 @@ Expr canonical_dim(const Expr& d) {
 
 std::optional<int64_t> eval_dim(const Expr& d,
                                 const std::map<std::string, std::optional<int64_t>>& dims) {
-  switch (d->kind()) {
-  case ExprKind::IntConst:
-    return d->int_value();
-  case ExprKind::DimVar: {
-    auto it = dims.find(d->name());
-    if (it == dims.end() || !it->second)
-      return std::nullopt;
-    return *it->second;
-  }
-  case ExprKind::Neg: {
-    auto a = eval_dim(d->arg(0), dims);
-    if (!a)
-      return std::nullopt;
-    return -*a;
-  }
-  case ExprKind::Add:
-  case ExprKind::Sub:
-  case ExprKind::Mul:
-  case ExprKind::Div:
-  case ExprKind::Mod:
-  case ExprKind::Min:
-  case ExprKind::Max: {
-    auto a = eval_dim(d->arg(0), dims), b = eval_dim(d->arg(1), dims);
-    if (!a || !b)
-      return std::nullopt;
-    switch (d->kind()) {
-    case ExprKind::Add:
-      return *a + *b;
-    case ExprKind::Sub:
-      return *a - *b;
-    case ExprKind::Mul:
-      return *a * *b;
-    case ExprKind::Min:
-      return std::min(*a, *b);
-    case ExprKind::Max:
-      return std::max(*a, *b);
-    case ExprKind::Div:
-      return floor_div(*a, *b);
-    default:
-      return floor_mod(*a, *b);
-    }
-  }
-  default:
-    return std::nullopt;
-  }
+  // The checked evaluator of ir/ranges.h: a size that overflows 64 bits or divides by zero is
+  // the user's error, never undefined behaviour.
+  return eval_size_checked(d, dims, [](const std::string& why) { user_error("error: " + why); });
 }
 
 } // namespace axon

@@ -23,7 +23,8 @@ std::string shape_to_string(const Shape& s); // "[M, 2*K]"
 Expr shape_numel(const Shape& s);
 // Canonical, simplified form of a dim expression (used when printing derived shapes).
 Expr canonical_dim(const Expr& d);
-// Concrete value under a binding; nullopt if a dim is unbound.
+// Concrete value under a binding; nullopt if a dim is unbound. A value that overflows 64 bits or
+// divides by zero is a UserError (ir/ranges.h eval_size_checked).
 std::optional<int64_t> eval_dim(const Expr& d,
                                 const std::map<std::string, std::optional<int64_t>>& dims);
 

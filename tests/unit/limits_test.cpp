@@ -17,6 +17,7 @@
 #include "ir/interp.h"
 #include "ir/limits.h"
 #include "ir/ranges.h"
+#include "ir/shape.h"
 
 namespace axon {
 namespace {
@@ -236,6 +237,20 @@ TEST(Limits, InterpretationWorkIsBoundedFromTheExtents) {
   double tri = work("where N = 1000\ninput x: f32[N]\noutput y[i: N] = sum(k: i + 1) x[k]\n");
   EXPECT_GE(tri, 1e6);
   EXPECT_LE(tri, 1e7);
+}
+
+// eval_dim is the checked evaluator: a dim expression that divides by zero or overflows 64 bits
+// is a user error, not undefined behaviour (before, it computed floor_div(n, 0) or wrapped).
+TEST(Limits, EvalDimRefusesDivisionByZeroAndOverflow) {
+  std::map<std::string, std::optional<int64_t>> dims = {
+      {"N", 8}, {"Z", 0}, {"B", int64_t(1) << 62}};
+  auto bin = [](ExprKind k, Expr a, Expr b) { return ExprNode::binary(k, a, b); };
+  Expr n = ExprNode::dim_var("N"), z = ExprNode::dim_var("Z"), big = ExprNode::dim_var("B");
+  EXPECT_EQ(eval_dim(bin(ExprKind::Div, n, ExprNode::int_const(3)), dims), 2);
+  EXPECT_EQ(eval_dim(ExprNode::dim_var("U"), dims), std::nullopt); // unbound
+  EXPECT_THROW(eval_dim(bin(ExprKind::Div, n, z), dims), UserError);
+  EXPECT_THROW(eval_dim(bin(ExprKind::Mod, n, z), dims), UserError);
+  EXPECT_THROW(eval_dim(bin(ExprKind::Mul, big, ExprNode::int_const(4)), dims), UserError);
 }
 
 } // namespace
