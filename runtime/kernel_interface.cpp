@@ -93,19 +93,18 @@ KernelInterface interface_from_json(const nlohmann::json& j, const std::string& 
     user_error(where + ": /schema_version is " + std::to_string(schema) +
                ", newer than this axon-synth reads (" + std::to_string(kInterfaceSchema) +
                "); install it with the axon-synth that wrote it");
-  need(root, "symbol", "expected a C identifier", [](const Json& v) {
+  JsonAt<Json> symbol = need(root, "symbol", "expected a C identifier", [](const Json& v) {
     return v.is_string() && !v.get<std::string>().empty() &&
            v.get<std::string>().find_first_not_of(
                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
                std::string::npos;
   });
   JsonAt<Json> target = need(root, "target", "expected an object", is_object);
-  need(target, "isa", "expected a string", is_string);
+  JsonAt<Json> isa = need(target, "isa", "expected a string", is_string);
   JsonAt<Json> features =
       need(target, "cpu_features", "expected an array", [](const Json& v) { return v.is_array(); });
   need(root, "arguments", "missing", any);
   need(root, "buffers", "missing", any);
-  const nlohmann::json& t = j["target"];
   KernelInterface k;
   if (schema >= 2) {
     k.backend = need(root, "backend", "expected a backend name (a-z, 0-9, _ -)", is_name)
@@ -124,9 +123,9 @@ KernelInterface interface_from_json(const nlohmann::json& j, const std::string& 
                         .value()
                         .get<std::string>();
   }
-  k.symbol = j["symbol"].get<std::string>();
-  k.target = t["isa"].get<std::string>();
-  for (auto& f : t["cpu_features"]) {
+  k.symbol = symbol.value().get<std::string>();
+  k.target = isa.value().get<std::string>();
+  for (auto& f : features.value()) {
     if (!f.is_string())
       features.fail("expected feature names");
     k.cpu_features.push_back(f.get<std::string>());
