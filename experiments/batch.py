@@ -621,12 +621,12 @@ def run_job(run, job, settings, lock_path):
 def cmd_worker(run, shard=None, jobs_n=1, retry_failed=False, force_since=0, lock_path=None, quiet=False):
     run = pathlib.Path(run).resolve()
     info, jobs = load_run(run)
-    todo = shard_of(jobs, *shard) if shard else unique_jobs(jobs)
+    selected = shard_of(jobs, *shard) if shard else unique_jobs(jobs)
     settings = dict(info)
     if lock_path is None:
         lock_path = os.environ.get("AXON_MEASURE_LOCK", DEFAULT_LOCK)
-    pending = [j for j in todo if not is_done(read_result(run, j["id"]), retry_failed, force_since)]
-    counts = {"ran": 0, "ok": 0, "failed": 0, "not available": 0, "skipped": len(todo) - len(pending),
+    pending = [j for j in selected if not is_done(read_result(run, j["id"]), retry_failed, force_since)]
+    counts = {"ran": 0, "ok": 0, "failed": 0, "not available": 0, "skipped": len(selected) - len(pending),
               "claimed_elsewhere": 0}
     mu = threading.Lock()
     queue = list(pending)
