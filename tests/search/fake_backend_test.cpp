@@ -91,5 +91,37 @@ TEST(FakeBackend, AMiscompiledCandidateFailsTheCheck) {
   EXPECT_GT(check_artifact(*b.compile(p, bad), p, 3, 48, 1e-3, 10, &detail), 1.0);
 }
 
+// A backend that checks at smaller sizes (Backend::check_dims): every candidate is checked at the
+// first, so a plan miscompiled only there fails although its full-size artifact is right; the
+// winner is checked again at the second, and when it fails there the next fastest wins.
+TEST(FakeBackend, ChecksRunAtTheBackendsCheckSizesAndTheWinnerAtTheSecond) {
+  IndexProgram p = softmax_rows(); // M = 5, N = 60
+  fake::ChunkBackend b;
+  b.check_shapes = {{{"M", 2}, {"N", 7}}, {{"M", 3}, {"N", 9}}};
+  // Chunk 32 is wrong at the first check sizes; chunk 128 forward (the fastest) at the second.
+  b.miscompile_when = [](const IndexProgram& q, const fake::ChunkPlan& c) {
+    int64_t m = *q.dims().at("M");
+    return (c.chunk == 32 && m == 2) || (c.chunk == 128 && !c.backward && m == 3);
+  };
+  SearchOptions o;
+  o.measure = 4;
+  o.candidate_timeout_s = 10;
+  SearchResult r = search_schedules(p, b, o);
+  ASSERT_GE(r.best, 0);
+  std::map<std::string, const CandidateRecord*> by_text;
+  for (auto& c : r.candidates)
+    by_text[b.plan_text(p, c.plan)] = &c;
+  const CandidateRecord* c32 = by_text.at("chunk 32 forward");
+  EXPECT_EQ(c32->status, CandidateStatus::WrongResult);
+  EXPECT_EQ(c32->detail.rfind("at {M = 2, N = 7}: ", 0), 0u) << c32->detail;
+  ASSERT_EQ(c32->check_dims.size(), 2u);
+  const CandidateRecord* c128 = by_text.at("chunk 128 forward");
+  EXPECT_EQ(c128->status, CandidateStatus::WrongResult);
+  EXPECT_NE(c128->detail.find("second check failed at {M = 3, N = 9}"), std::string::npos)
+      << c128->detail;
+  EXPECT_EQ(b.plan_text(p, r.candidates[static_cast<size_t>(r.best)].plan), "chunk 128 backward");
+  EXPECT_EQ(r.stats.numerics_failures, 3u); // chunk 32 in both orders, chunk 128 forward
+}
+
 } // namespace
 } // namespace axon
