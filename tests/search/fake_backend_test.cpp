@@ -27,12 +27,12 @@ TEST(FakeBackend, TheRegistryFindsItByTheIsasBackendName) {
   std::unique_ptr<Backend> b = backend_for(isa);
   EXPECT_EQ(b->name(), "fake");
   // A target whose backends none is registered for: the clear error of before.
-  isa.backends = {"sim"};
+  isa.backends = {"nosuch"};
   try {
     backend_for(isa);
     FAIL() << "no error";
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("fake.json: synthesis for backend(s) sim is not "
+    EXPECT_NE(std::string(e.what()).find("fake.json: synthesis for backend(s) nosuch is not "
                                          "available yet"),
               std::string::npos)
         << e.what();
