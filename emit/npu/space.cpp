@@ -55,6 +55,10 @@ CoverShape cover_shape(const IndexProgram& p, const Cover& c, const Isa& isa) {
       }
   if (!c.instrs.empty() && !c.instrs.back().out_axes.empty())
     s.partition_var = c.instrs.back().out_axes.front();
+  // The last instruction runs once per value of its loop Vars (a batch index): a tile of one.
+  if (!c.instrs.empty())
+    for (auto& v : c.instrs.back().loops)
+      s.bound[v] = 1;
   if (!s.partition_var.empty()) {
     int64_t parts = partition_count(isa);
     auto it = s.bound.find(s.partition_var);
