@@ -80,6 +80,24 @@ double max_error(const Lowered& l, const NpuProgram& prog, uint64_t seed = 7) {
   return worst;
 }
 
+// Instructions that touch HBM tensor `name`.
+size_t hbm_uses(const NpuProgram& prog, const std::string& name) {
+  size_t n = 0;
+  for (const NpuInstr& x : prog.instrs)
+    for (auto& [slot, t] : x.operands)
+      n += t.in_hbm && prog.tensors.at(t.object).name == name;
+  return n;
+}
+
+NpuProgram lower_checked(const Lowered& l, const NpuPlan& plan) {
+  EXPECT_EQ(npu_plan_legality(l.program, plan, l.covers, npu()), "");
+  NpuProgram prog = lower_npu_plan(l.program, plan, l.covers, npu(), "test");
+  EXPECT_LT(max_error(l, prog), 1e-5) << npu_plan_text(l.program, plan);
+  EXPECT_TRUE(find_narrowing(prog).empty());
+  EXPECT_GT(simulate_timing(prog).report.total_ns, 0);
+  return prog;
+}
+
 void expect_lowers(const std::string& text, const std::map<std::string, int64_t>& tiles,
                    int bufs = 2) {
   Lowered l = select_all(text);
@@ -125,6 +143,47 @@ TEST(NpuLower, BmmAtRaggedDims) {
   expect_lowers("where B = 2, M = 70, K = 150, N = 90\ninput a: f32[B, M, K]\n"
                 "input b: f32[B, K, N]\noutput c: f32[B, M, N] = bmm(a, b)\n",
                 {{"bb", 1}, {"m", 64}, {"k", 128}, {"n", 64}}, 2);
+}
+
+// Every statement in one group: the intermediates stay on chip (no HBM access).
+NpuPlan fused(const Lowered& l, const std::map<std::string, int64_t>& tiles) {
+  NpuPlan plan = plan_for(l, tiles);
+  plan.groups = {{}};
+  for (size_t s = 0; s < l.program.stmts().size(); ++s)
+    plan.groups[0].push_back(s);
+  return plan;
+}
+
+TEST(NpuLower, SoftmaxFusedKeepsIntermediatesOnChip) {
+  Lowered l =
+      select_all("where M = 200, N = 96\ninput x: f32[M, N]\noutput y: f32[M, N] = softmax(x)\n");
+  NpuProgram prog = lower_checked(l, fused(l, {{"_b0", 128}, {"n", 40}}));
+  for (auto& s : l.program.stmts()) {
+    if (s.out != "y") {
+      EXPECT_EQ(hbm_uses(prog, s.out), 0u) << s.out;
+    }
+  }
+  // Statement by statement, the intermediates go through HBM.
+  NpuProgram apart = lower_checked(l, plan_for(l, {{"_b0", 128}, {"n", 40}}));
+  EXPECT_GT(hbm_uses(apart, "y.e"), 0u);
+}
+
+TEST(NpuLower, RmsnormMatmulFused) {
+  Lowered l = select_all("where M = 150, N = 200, K = 136\ninput x: f32[M, K]\n"
+                         "input g: f32[K]\ninput w: f32[K, N]\n"
+                         "h = rmsnorm(x, g, eps=1e-6)\noutput y: f32[M, N] = matmul(h, w)\n");
+  NpuProgram prog = lower_checked(l, fused(l, {{"_b0", 128}, {"m", 128}, {"k", 128}, {"n", 128}}));
+  // The row sums never leave the chip.
+  EXPECT_EQ(hbm_uses(prog, "h.ss"), 0u);
+}
+
+TEST(NpuLower, GroupsMustShareTheirRowTile) {
+  Lowered l =
+      select_all("where M = 200, N = 96\ninput x: f32[M, N]\noutput y: f32[M, N] = softmax(x)\n");
+  NpuPlan plan = fused(l, {{"_b0", 128}});
+  plan.stmts[2].tile["_b0"] = 64;
+  EXPECT_NE(npu_plan_legality(l.program, plan, l.covers, npu()).find("tiles its rows"),
+            std::string::npos);
 }
 
 } // namespace
