@@ -88,6 +88,10 @@ NpuStmtPlan stmt_plan(const CoverShape& s, int cover, int level, bool free_outer
       t = std::min(e, b->second);
     else if (!s.reductions.count(v) && level < 2)
       t = std::min(e, kFree[level]);
+    // A free tile that leaves 2 iterations: whole instead (the check at reduced sizes keeps 3
+    // iterations per loop, which only the full size would give such a tile).
+    if (b == s.bound.end() && t < e && e < 3 * t)
+      t = e;
     if (t >= e)
       continue; // whole: no loop
     sp.tile[v] = t;
@@ -197,8 +201,7 @@ std::vector<NpuPlan> npu_plans(const IndexProgram& p, const NpuCovers& covers, c
         for (const char* route : {"dma", "pe"})
           for (bool pre : {false, true})
             for (bool fuse : {false, true}) {
-              if ((transposed.empty() && std::string(route) == "pe") ||
-                  (preload.empty() && pre))
+              if ((transposed.empty() && std::string(route) == "pe") || (preload.empty() && pre))
                 continue;
               NpuPlan plan;
               for (size_t i = 0; i < n; ++i)
@@ -226,9 +229,8 @@ std::vector<NpuPlan> npu_plans(const IndexProgram& p, const NpuCovers& covers, c
                 last_why = w;
                 continue;
               }
-              if (std::find_if(out.begin(), out.end(), [&](const NpuPlan& q) {
-                    return q == plan;
-                  }) == out.end())
+              if (std::find_if(out.begin(), out.end(),
+                               [&](const NpuPlan& q) { return q == plan; }) == out.end())
                 out.push_back(plan);
             }
   }
@@ -244,8 +246,7 @@ std::vector<NpuPlan> npu_plans(const IndexProgram& p, const NpuCovers& covers, c
 }
 
 std::map<std::string, int64_t> npu_check_dims(const IndexProgram& p, const NpuPlan& plan,
-                                              const NpuCovers& covers, const Isa& isa,
-                                              int extra) {
+                                              const NpuCovers& covers, const Isa& isa, int extra) {
   std::map<std::string, int64_t> want;  // dim -> size its loops need
   std::set<std::string> fixed, untiled; // dims kept at full size; dims no loop tiles
   int64_t iters = std::max(3, plan.bufs + 1) + extra;
