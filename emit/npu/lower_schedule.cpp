@@ -642,6 +642,8 @@ private:
                              operand_dtype(instr, ci.result, DType::F32));
       (*hoisted)[ti.index] = tb;
       for (const TileCall& call : ti.calls) {
+        if (scalar_fill(ci, instr, call, temp_view(tb, call.out), sname))
+          continue;
         NpuOp op = start_op(ci, instr, sname + ".const" + std::to_string(ti.index));
         for (const TileAccess& a : call.operands)
           bind_operand(op, instr, a, ci, sname, ti.index, *hoisted);
@@ -652,6 +654,47 @@ private:
         ops_.ops.push_back(std::move(op));
       }
     }
+  }
+
+  // A fill whose value is one element of a tensor (a memset to a scalar input): the target
+  // takes no immediate from memory, so the element is broadcast into the tile by the partition
+  // broadcast, its row read with stride 0. True when `call` is one and was emitted so.
+  bool scalar_fill(const CoverInstr& ci, const Instruction& instr, const TileCall& call,
+                   const NpuView& dst, const std::string& sname) {
+    if (call.operands.size() != 1 || call.operands[0].kind != TermKind::Scalar)
+      return false;
+    const TileAccess& a = call.operands[0];
+    const ParamSpec* ps = instr.find_param(a.slot);
+    if (!ps || ps->kind != ParamKind::Immediate)
+      return false;
+    IndexProgram sem = instruction_semantics(instr, ci.params);
+    if (sem.stmts().size() != 1 || sem.stmts()[0].out != ci.result ||
+        sem.stmts()[0].value->kind() != ExprKind::Access || sem.stmts()[0].value->name() != a.slot)
+      return false;
+    if (mv_.broadcast.empty())
+      user_error("no lowering for " + sname + ": " + ci.name + "." + a.slot +
+                 " reads one element of " + a.tensor +
+                 " and the target has no partition broadcast");
+    int64_t n = 1;
+    for (auto& [st, cnt] : dst.ap)
+      n *= cnt;
+    NpuView src;
+    src.hbm = true;
+    src.object = tensor_.at(a.tensor);
+    src.offset = flat(a).origin;
+    src.np = n;
+    src.pstride = 0;
+    src.ap = {{1, 1}};
+    NpuOp b;
+    b.instr = mv_.broadcast;
+    b.engine = mv_.broadcast_engine;
+    b.name = sname + ".fill." + a.tensor;
+    b.queue = next_queue();
+    auto [sl, dl] = slots(mv_.broadcast);
+    b.operands[sl] = src;
+    b.operands[dl] = dst;
+    ops_.ops.push_back(std::move(b));
+    return true;
   }
 
   // Parameters the cover leaves out do not affect its result (a tensor_scalar's s1 under
@@ -834,6 +877,8 @@ private:
                       operand_dtype(instr, ci.result, DType::F32));
       }
       for (const TileCall& call : ti.calls) {
+        if (!last && scalar_fill(ci, instr, call, temp_view(temps.at(ti.index), call.out), sname))
+          continue;
         std::optional<NpuView> direct;
         NpuOp op = start_op(ci, instr, sname + "." + ci.name);
         for (const TileAccess& a : call.operands)
