@@ -79,7 +79,8 @@ struct StmtTiling {
   std::vector<std::string> loops;              // tile loops, outermost first (> 1 tile each)
   std::string partition_var;                   // the last instruction's result axis 0
   std::set<std::string> chunked;               // reduction Vars split into chunks
-  std::string accumulate_flag;                 // the last instruction's, when chunked
+  std::optional<ParamChoice> accumulate;       // the last instruction's form that adds into
+                                               // its result, when a reduction is chunked
 };
 
 // The statement's tiling from the plan, or why it cannot be lowered.
@@ -146,14 +147,13 @@ std::string tiling_of(const IndexProgram& p, const NpuPlan& plan, const NpuCover
     if (v.reduction && t.tile[v.name] < t.extent[v.name])
       t.chunked.insert(v.name);
   if (!t.chunked.empty()) {
-    const Instruction& li = isa.instructions.at(last.instr);
-    const OperandSpec* res = li.find_operand(last.result);
-    if (!res || res->accumulate_flag.empty())
+    if (!last.accumulate)
       return "no lowering for " + what + ": reduction over " + *t.chunked.begin() +
              " split into chunks of " + std::to_string(t.tile[*t.chunked.begin()]) +
-             " but its last instruction (" + last.name + "." + last.result +
-             ") cannot accumulate; tile the whole reduction";
-    t.accumulate_flag = res->accumulate_flag;
+             " but its last instruction (" + last.name +
+             ") has no accumulating form; tile the "
+             "whole reduction";
+    t.accumulate = last.accumulate;
     for (size_t k = 0; k + 1 < c.instrs.size(); ++k) {
       const CoverInstr& ci = c.instrs[k];
       for (auto& r : t.chunked) {
@@ -719,7 +719,12 @@ private:
     op.instr = ci.name;
     op.engine = ci.engine;
     op.name = name;
-    for (auto& [param, value] : ci.params) {
+    apply_params(op, instr, ci.params);
+    return op;
+  }
+
+  static void apply_params(NpuOp& op, const Instruction& instr, const ParamChoice& choice) {
+    for (auto& [param, value] : choice) {
       const ParamSpec* ps = instr.find_param(param);
       if (!ps)
         continue;
@@ -730,7 +735,6 @@ private:
       else if (ps->kind == ParamKind::Immediate && ps->immediate_type == "int")
         op.integers[param] = std::stoll(value);
     }
-    return op;
   }
 
   // Out operands the cover does not name (an activation's elementwise `out` when its result is
@@ -901,8 +905,8 @@ private:
                   pool_.next(key + ".res", st.chunked.empty() ? plan_.bufs : 2, mem, rd, n);
             op.operands[ci.result] = dense(result_buf_, np, n);
           }
-          if (!st.accumulate_flag.empty())
-            op.flags[st.accumulate_flag] = !first_chunk;
+          if (st.accumulate && !first_chunk)
+            apply_params(op, instr, *st.accumulate);
         }
         add_extra_outputs(op, instr, ci, call, sname, ti.index);
         add_unread_params(op, instr, ci, sname);

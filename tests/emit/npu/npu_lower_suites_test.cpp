@@ -58,8 +58,7 @@ std::string run_one(const std::string& path) {
     }
     plan.stmts.push_back(sp);
     plan.groups.push_back({s});
-    const OperandSpec* res = npu().instructions[last.instr].find_operand(last.result);
-    if (!res || res->accumulate_flag.empty())
+    if (!last.accumulate)
       for (auto& v : sel.cover->vars)
         if (v.reduction)
           plan.stmts.back().tile.erase(v.name);

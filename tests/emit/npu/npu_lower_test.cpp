@@ -186,5 +186,51 @@ TEST(NpuLower, GroupsMustShareTheirRowTile) {
             std::string::npos);
 }
 
+// The reason npu_plan_legality gives, and that lower_npu_plan refuses the plan with it.
+std::string refusal(const Lowered& l, const NpuPlan& plan) {
+  std::string why = npu_plan_legality(l.program, plan, l.covers, npu());
+  EXPECT_NE(why, "");
+  try {
+    lower_npu_plan(l.program, plan, l.covers, npu(), "test");
+    ADD_FAILURE() << "lowered a plan that is illegal: " << why;
+  } catch (const UserError& e) {
+    EXPECT_EQ(std::string(e.what()), why);
+  }
+  return why;
+}
+
+TEST(NpuLower, IllegalPlansAreRefusedWithTheirReason) {
+  Lowered add = select_all("where M = 300, N = 200\ninput a: f32[M, N]\ninput b: f32[M, N]\n"
+                           "output c: f32[M, N] = a + b\n");
+  std::string why = refusal(add, plan_for(add, {{"_b0", 256}}));
+  EXPECT_NE(why.find("exceeds the 128 partitions of SBUF"), std::string::npos) << why;
+  NpuPlan bad_cover = plan_for(add, {});
+  bad_cover.stmts[0].cover = 3;
+  why = refusal(add, bad_cover);
+  EXPECT_NE(why.find("asks for cover 3 of 1"), std::string::npos) << why;
+  NpuPlan bad_var = plan_for(add, {});
+  bad_var.stmts[0].tile["zz"] = 4;
+  why = refusal(add, bad_var);
+  EXPECT_NE(why.find("tile names 'zz'"), std::string::npos) << why;
+
+  Lowered mm = select_all("where M = 140, K = 300, N = 600\ninput a: f32[M, K]\n"
+                          "input b: f32[K, N]\noutput c: f32[M, N] = matmul(a, b)\n");
+  why = refusal(mm, plan_for(mm, {{"m", 128}, {"k", 128}}));
+  EXPECT_NE(why.find("exceeds dim N <= 512 of matmul"), std::string::npos) << why;
+  EXPECT_NE(why.find("targets/npu.json: /instructions/0/operands/1/shape/1/max"), std::string::npos)
+      << why;
+
+  Lowered sm =
+      select_all("where M = 200, N = 96\ninput x: f32[M, N]\noutput y: f32[M, N] = softmax(x)\n");
+  why = refusal(sm, plan_for(sm, {{"_b0", 128}, {"j", 32}}));
+  EXPECT_NE(why.find("has no accumulating form"), std::string::npos) << why;
+
+  Lowered wide = select_all("where M = 128, N = 60000\ninput a: f32[M, N]\n"
+                            "input b: f32[M, N]\noutput c: f32[M, N] = a + b\n");
+  why = refusal(wide, plan_for(wide, {{"_b0", 128}}));
+  EXPECT_NE(why.find("SBUF bytes per partition exceeded"), std::string::npos) << why;
+  EXPECT_NE(why.find("/memories/1/capacity_bytes"), std::string::npos) << why;
+}
+
 } // namespace
 } // namespace axon
