@@ -79,7 +79,8 @@ struct StmtTiling {
   std::vector<std::string> loops;              // tile loops, outermost first (> 1 tile each)
   std::string partition_var;                   // the last instruction's result axis 0
   std::set<std::string> chunked;               // reduction Vars split into chunks
-  std::string accumulate_flag;                 // the last instruction's, when chunked
+  std::optional<ParamChoice> accumulate;       // the last instruction's form that adds into
+                                               // its result, when a reduction is chunked
 };
 
 // The statement's tiling from the plan, or why it cannot be lowered.
@@ -146,14 +147,13 @@ std::string tiling_of(const IndexProgram& p, const NpuPlan& plan, const NpuCover
     if (v.reduction && t.tile[v.name] < t.extent[v.name])
       t.chunked.insert(v.name);
   if (!t.chunked.empty()) {
-    const Instruction& li = isa.instructions.at(last.instr);
-    const OperandSpec* res = li.find_operand(last.result);
-    if (!res || res->accumulate_flag.empty())
+    if (!last.accumulate)
       return "no lowering for " + what + ": reduction over " + *t.chunked.begin() +
              " split into chunks of " + std::to_string(t.tile[*t.chunked.begin()]) +
-             " but its last instruction (" + last.name + "." + last.result +
-             ") cannot accumulate; tile the whole reduction";
-    t.accumulate_flag = res->accumulate_flag;
+             " but its last instruction (" + last.name +
+             ") has no accumulating form; tile the "
+             "whole reduction";
+    t.accumulate = last.accumulate;
     for (size_t k = 0; k + 1 < c.instrs.size(); ++k) {
       const CoverInstr& ci = c.instrs[k];
       for (auto& r : t.chunked) {
@@ -249,6 +249,7 @@ public:
 
   NpuOps run(const std::vector<StmtTiling>& tilings) {
     declare_tensors();
+    emit_preloads();
     for (const auto& group : plan_.groups) {
       std::vector<const StmtTiling*> ts;
       for (size_t s : group)
@@ -481,7 +482,13 @@ private:
           const ParamSpec* ps = instr.find_param(o.slot);
           const std::vector<std::string>& mems = os ? os->memories : ps->memories;
           bool sbuf = std::find(mems.begin(), mems.end(), mv_.mem.sbuf) != mems.end();
-          if (!rows || !sbuf || !producer_rows[o.term.tensor])
+          auto route = plan_.route.find(o.term.tensor);
+          bool pe_rows = route != plan_.route.end() && route->second == "pe" &&
+                         o.term.kind == TermKind::Tensor && o.term.axes.size() == 2 &&
+                         !o.term.index.empty() && o.term.index[0]->kind() == ExprKind::IndexVar &&
+                         o.term.index[0]->name() == st.vars.at(0) &&
+                         o.term.axes[1] == st.vars.at(0);
+          if (!(rows || pe_rows) || !sbuf || !producer_rows[o.term.tensor])
             g.hbm = true;
         }
       }
@@ -542,6 +549,152 @@ private:
       if (reads(a, tensor))
         return true;
     return false;
+  }
+
+  // The access with its two axes swapped: the rows a transpose reads.
+  static TileAccess swapped(const TileAccess& a) {
+    TileAccess b = a;
+    std::swap(b.extents[0], b.extents[1]);
+    std::swap(b.strides[0], b.strides[1]);
+    return b;
+  }
+
+  // An on-chip view with the tensor's rows on the partitions: the group's buffer of an
+  // intermediate, or a preloaded input; nullopt when the access does not read it that way.
+  std::optional<NpuView> onchip_rows(const TileAccess& a) const {
+    if (std::optional<NpuView> v = group_view(a))
+      return v;
+    return preload_view(a);
+  }
+
+  // Route "pe": the operand's rows [e1, e0] (on chip already, or loaded), transposed on the
+  // transpose instruction into the accumulator memory in blocks of its partition bound, and
+  // copied to the working memory as the [e0, e1] tile the operand reads.
+  NpuView transposed_through_pe(const TileAccess& a, const std::string& sname, size_t k) {
+    std::string what = "no lowering for " + sname + ": route pe of " + a.tensor;
+    if (mv_.transpose.empty() || mv_.copy_out.empty())
+      user_error(what + ": the target has no transpose into " + mv_.mem.psum + " and copy out");
+    const Instruction& tr = isa_.instruction(mv_.transpose);
+    std::string in_slot = slots(mv_.transpose).first, out_slot = slots(mv_.transpose).second;
+    const OperandSpec* in = tr.find_operand(in_slot);
+    int64_t pmax = mv_.mem.partitions, fmax = mv_.mem.partitions;
+    if (in && in->shape.size() == 2) {
+      if (DimSpec d = tr.dim_bounds(in->shape[0].name); d.max)
+        pmax = *d.max;
+      if (DimSpec d = tr.dim_bounds(in->shape[1].name); d.max)
+        fmax = *d.max;
+    }
+    int64_t e0 = a.extents[0], e1 = a.extents[1];
+    const MemoryLevel* psum = isa_.find_memory(mv_.mem.psum);
+    if (e0 > fmax || e1 > mv_.mem.partitions ||
+        (psum && psum->bank_bytes > 0 && e1 * 4 > psum->bank_bytes))
+      user_error(what + ": a [" + std::to_string(e0) + ", " + std::to_string(e1) +
+                 "] tile does not fit one transpose block of " + std::to_string(fmax) +
+                 " columns into one " + mv_.mem.psum + " bank");
+    TileAccess rows = swapped(a);
+    std::optional<NpuView> src = onchip_rows(rows);
+    std::string key = sname + ".k" + std::to_string(k) + "." + a.slot;
+    if (!src) {
+      int buf = pool_.next(key + ".rows", plan_.bufs, mv_.mem.sbuf, p_.tensor(a.tensor).dtype, e0);
+      NpuView dst = dense(buf, e1, e0);
+      load(hbm_view(rows), dst, sname + ".load_rows." + a.tensor);
+      src = dst;
+    }
+    int ps = pool_.next(key + ".pe", plan_.bufs, mv_.mem.psum, DType::F32, e1);
+    for (int64_t r = 0; r < e1; r += pmax) {
+      int64_t nr = std::min(pmax, e1 - r);
+      NpuView block = *src;
+      block.p0 += r;
+      block.np = nr;
+      NpuOp t;
+      t.instr = mv_.transpose;
+      t.engine = mv_.transpose_engine;
+      t.name = sname + ".transpose." + a.tensor;
+      t.operands[in_slot] = block;
+      t.operands[out_slot] = dense(ps, e0, nr, r);
+      ops_.ops.push_back(std::move(t));
+    }
+    int sb = pool_.next(key + ".T", plan_.bufs, mv_.mem.sbuf, p_.tensor(a.tensor).dtype, e1);
+    NpuOp cp;
+    cp.instr = mv_.copy_out;
+    cp.engine = mv_.copy_out_engine;
+    cp.name = sname + ".copy_transposed." + a.tensor;
+    auto [cs, cd] = slots(mv_.copy_out);
+    cp.operands[cs] = dense(ps, e0, e1);
+    cp.operands[cd] = dense(sb, e0, e1);
+    ops_.ops.push_back(std::move(cp));
+    return dense(sb, e0, e1);
+  }
+
+  // ---- Preload: an input loaded whole into the working memory before every loop, row r at
+  // partition r mod P and free offset (r / P) * (its row's elements).
+  struct Preloaded {
+    int buf = -1;
+    std::vector<int64_t> lay; // free stride per tensor axis >= 1
+    int64_t row = 1;          // elements of one row
+  };
+
+  void emit_preloads() {
+    for (const std::string& name : plan_.preload) {
+      const TensorDecl* d = p_.find_tensor(name);
+      if (!d || d->role != TensorRole::Input)
+        user_error("plan: preload names '" + name + "', not an input tensor of the program");
+      std::vector<int64_t> shape = hbm_shape(p_, name);
+      Preloaded pl;
+      pl.lay.assign(shape.size(), 0);
+      for (size_t t = shape.size(); t-- > 1;) {
+        pl.lay[t] = pl.row;
+        pl.row *= shape[t];
+      }
+      int64_t P = mv_.mem.partitions, blocks = ceil_div(shape[0], P);
+      ops_.buffers.push_back({"pre_" + name, mv_.mem.sbuf, d->dtype, blocks * pl.row});
+      pl.buf = static_cast<int>(ops_.buffers.size()) - 1;
+      for (int64_t b = 0; b < blocks; ++b) {
+        int64_t rows = std::min(P, shape[0] - b * P);
+        NpuView src;
+        src.hbm = true;
+        src.object = tensor_.at(name);
+        src.offset = b * P * pl.row;
+        src.np = rows;
+        src.pstride = pl.row;
+        src.ap = {{1, pl.row}};
+        load(src, dense(pl.buf, rows, pl.row, b * pl.row), "preload." + name);
+      }
+      preload_[name] = pl;
+    }
+  }
+
+  std::optional<NpuView> preload_view(const TileAccess& a) const {
+    auto it = preload_.find(a.tensor);
+    if (it == preload_.end() || !a.affine || a.extents.empty() || a.origin.empty())
+      return std::nullopt;
+    const Preloaded& pl = it->second;
+    int64_t P = mv_.mem.partitions;
+    for (size_t t = 0; t < a.strides[0].size(); ++t)
+      if (a.strides[0][t] != (t == 0 ? 1 : 0) && a.extents[0] > 1)
+        return std::nullopt;
+    for (size_t ax = 1; ax < a.extents.size(); ++ax)
+      if (a.strides[ax][0] != 0 && a.extents[ax] > 1)
+        return std::nullopt;
+    int64_t r0 = a.origin[0];
+    if (r0 % P + a.extents[0] > P)
+      return std::nullopt; // the rows straddle two blocks
+    NpuView v;
+    v.object = pl.buf;
+    v.p0 = r0 % P;
+    v.np = a.extents[0];
+    v.offset = (r0 / P) * pl.row;
+    for (size_t t = 1; t < a.origin.size(); ++t)
+      v.offset += a.origin[t] * pl.lay[t];
+    for (size_t ax = 1; ax < a.extents.size(); ++ax) {
+      int64_t st = 0;
+      for (size_t t = 1; t < a.strides[ax].size(); ++t)
+        st += a.strides[ax][t] * pl.lay[t];
+      v.ap.push_back({st, a.extents[ax]});
+    }
+    if (v.ap.empty())
+      v.ap.push_back({1, 1});
+    return v;
   }
 
   // The on-chip view of a group tensor's access, or nullopt when the access does not put the
@@ -642,6 +795,8 @@ private:
                              operand_dtype(instr, ci.result, DType::F32));
       (*hoisted)[ti.index] = tb;
       for (const TileCall& call : ti.calls) {
+        if (scalar_fill(ci, instr, call, temp_view(tb, call.out), sname))
+          continue;
         NpuOp op = start_op(ci, instr, sname + ".const" + std::to_string(ti.index));
         for (const TileAccess& a : call.operands)
           bind_operand(op, instr, a, ci, sname, ti.index, *hoisted);
@@ -652,6 +807,47 @@ private:
         ops_.ops.push_back(std::move(op));
       }
     }
+  }
+
+  // A fill whose value is one element of a tensor (a memset to a scalar input): the target
+  // takes no immediate from memory, so the element is broadcast into the tile by the partition
+  // broadcast, its row read with stride 0. True when `call` is one and was emitted so.
+  bool scalar_fill(const CoverInstr& ci, const Instruction& instr, const TileCall& call,
+                   const NpuView& dst, const std::string& sname) {
+    if (call.operands.size() != 1 || call.operands[0].kind != TermKind::Scalar)
+      return false;
+    const TileAccess& a = call.operands[0];
+    const ParamSpec* ps = instr.find_param(a.slot);
+    if (!ps || ps->kind != ParamKind::Immediate)
+      return false;
+    IndexProgram sem = instruction_semantics(instr, ci.params);
+    if (sem.stmts().size() != 1 || sem.stmts()[0].out != ci.result ||
+        sem.stmts()[0].value->kind() != ExprKind::Access || sem.stmts()[0].value->name() != a.slot)
+      return false;
+    if (mv_.broadcast.empty())
+      user_error("no lowering for " + sname + ": " + ci.name + "." + a.slot +
+                 " reads one element of " + a.tensor +
+                 " and the target has no partition broadcast");
+    int64_t n = 1;
+    for (auto& [st, cnt] : dst.ap)
+      n *= cnt;
+    NpuView src;
+    src.hbm = true;
+    src.object = tensor_.at(a.tensor);
+    src.offset = flat(a).origin;
+    src.np = n;
+    src.pstride = 0;
+    src.ap = {{1, 1}};
+    NpuOp b;
+    b.instr = mv_.broadcast;
+    b.engine = mv_.broadcast_engine;
+    b.name = sname + ".fill." + a.tensor;
+    b.queue = next_queue();
+    auto [sl, dl] = slots(mv_.broadcast);
+    b.operands[sl] = src;
+    b.operands[dl] = dst;
+    ops_.ops.push_back(std::move(b));
+    return true;
   }
 
   // Parameters the cover leaves out do not affect its result (a tensor_scalar's s1 under
@@ -676,7 +872,12 @@ private:
     op.instr = ci.name;
     op.engine = ci.engine;
     op.name = name;
-    for (auto& [param, value] : ci.params) {
+    apply_params(op, instr, ci.params);
+    return op;
+  }
+
+  static void apply_params(NpuOp& op, const Instruction& instr, const ParamChoice& choice) {
+    for (auto& [param, value] : choice) {
       const ParamSpec* ps = instr.find_param(param);
       if (!ps)
         continue;
@@ -687,7 +888,6 @@ private:
       else if (ps->kind == ParamKind::Immediate && ps->immediate_type == "int")
         op.integers[param] = std::stoll(value);
     }
-    return op;
   }
 
   // Out operands the cover does not name (an activation's elementwise `out` when its result is
@@ -784,18 +984,24 @@ private:
       user_error("no lowering for " + sname + ": " + ci.name + "." + a.slot + " reads " + a.tensor +
                  " at indices that are not affine in the tile");
     const std::vector<std::string>& mems = os ? os->memories : ps->memories;
-    if (auto g = onchip_.find(a.tensor); g != onchip_.end()) {
-      std::optional<NpuView> gv = group_view(a);
-      if (gv && std::find(mems.begin(), mems.end(), mv_.mem.sbuf) != mems.end()) {
-        put(*gv); // produced earlier in this group, still on chip
+    bool sbuf_ok = std::find(mems.begin(), mems.end(), mv_.mem.sbuf) != mems.end();
+    if (sbuf_ok) {
+      if (std::optional<NpuView> v = onchip_rows(a)) {
+        put(*v); // produced earlier in this group or preloaded: still on chip
         return;
       }
-      AXON_CHECK(g->second.hbm, "npu lowering: " + a.tensor + " read off chip but not stored");
     }
     if (std::find(mems.begin(), mems.end(), mv_.mem.hbm) != mems.end()) {
       put(hbm_view(a)); // the instruction reads device memory itself (a broadcast's row)
       return;
     }
+    auto route = plan_.route.find(a.tensor);
+    if (sbuf_ok && route != plan_.route.end() && route->second == "pe" && a.extents.size() == 2) {
+      put(transposed_through_pe(a, sname, k));
+      return;
+    }
+    if (auto g = onchip_.find(a.tensor); g != onchip_.end())
+      AXON_CHECK(g->second.hbm, "npu lowering: " + a.tensor + " read off chip but not stored");
     std::string sig = a.tensor + "@" + std::to_string(flat(a).origin);
     for (size_t ax = 0; ax < a.extents.size(); ++ax)
       sig += ":" + std::to_string(a.extents[ax]) + "/" + std::to_string(flat(a).strides[ax]);
@@ -834,6 +1040,8 @@ private:
                       operand_dtype(instr, ci.result, DType::F32));
       }
       for (const TileCall& call : ti.calls) {
+        if (!last && scalar_fill(ci, instr, call, temp_view(temps.at(ti.index), call.out), sname))
+          continue;
         std::optional<NpuView> direct;
         NpuOp op = start_op(ci, instr, sname + "." + ci.name);
         for (const TileAccess& a : call.operands)
@@ -856,8 +1064,8 @@ private:
                   pool_.next(key + ".res", st.chunked.empty() ? plan_.bufs : 2, mem, rd, n);
             op.operands[ci.result] = dense(result_buf_, np, n);
           }
-          if (!st.accumulate_flag.empty())
-            op.flags[st.accumulate_flag] = !first_chunk;
+          if (st.accumulate && !first_chunk)
+            apply_params(op, instr, *st.accumulate);
         }
         add_extra_outputs(op, instr, ci, call, sname, ti.index);
         add_unread_params(op, instr, ci, sname);
@@ -927,6 +1135,7 @@ private:
   int generation_ = 0;                        // bumped per group
   std::map<std::string, GroupTensor> onchip_; // intermediates on chip for this outer tile
   int64_t row0_ = 0;                          // first row of the outer tile
+  std::map<std::string, Preloaded> preload_;
   bool first_only_ = false;
 };
 
@@ -949,11 +1158,17 @@ std::string check_structure(const IndexProgram& p, const NpuPlan& plan) {
     }
   if (next != p.stmts().size())
     return "plan: statement " + std::to_string(next) + " is in no group";
-  if (!plan.preload.empty())
-    return "no lowering for preload (" + plan.preload.front() + ") yet";
-  for (auto& [t, r] : plan.route)
-    if (r != "dma")
-      return "no lowering for route '" + r + "' of " + t + " yet (\"dma\" only)";
+  for (auto& t : plan.preload) {
+    const TensorDecl* d = p.find_tensor(t);
+    if (!d || d->role != TensorRole::Input)
+      return "plan: preload names '" + t + "', not an input tensor of the program";
+  }
+  for (auto& [t, r] : plan.route) {
+    if (!p.find_tensor(t))
+      return "plan: route names '" + t + "', not a tensor of the program";
+    if (r != "dma" && r != "pe")
+      return "plan: route '" + r + "' of " + t + " (\"dma\" or \"pe\")";
+  }
   if (plan.bufs < 1 || plan.bufs > 3)
     return "plan: bufs " + std::to_string(plan.bufs) + " (1 to 3)";
   if (plan.queues < 1)
