@@ -87,6 +87,8 @@ private:
 
 // The covers of a selection: its alternatives, cheapest first.
 std::vector<std::shared_ptr<const Cover>> cover_alternatives(const Selection& s) {
+  if (!s.alternatives.empty())
+    return s.alternatives;
   return {s.cover};
 }
 
@@ -166,8 +168,8 @@ SelectionSummary NpuBackend::select_instructions(const std::vector<const IndexPr
         const IndexStmt& st = p.stmts()[i];
         std::string msg = s.reason.rfind("no lowering for", 0) == 0
                               ? s.reason
-                              : "no lowering for `" + to_string(st) + "` on target '" +
-                                    isa_->name + "': " + s.reason;
+                              : "no lowering for `" + to_string(st) + "` on target '" + isa_->name +
+                                    "': " + s.reason;
         std::string hint = "the target's instructions (" + isa_->path +
                            ") cover no sequence of at most " +
                            std::to_string(opts.max_instructions) +
@@ -328,7 +330,7 @@ std::unique_ptr<Artifact> NpuBackend::compile(const IndexProgram& p, const Plan&
 }
 
 std::vector<std::map<std::string, int64_t>> NpuBackend::check_dims(const IndexProgram& p,
-                                                                    const Plan& plan) const {
+                                                                   const Plan& plan) const {
   const NpuPlan& np = npu_plan_of(plan);
   NpuCovers cv = covers(p);
   std::map<std::string, int64_t> first = npu_check_dims(p, np, cv, *isa_, 0);

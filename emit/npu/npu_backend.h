@@ -40,7 +40,7 @@ public:
   std::unique_ptr<Artifact> compile(const IndexProgram& p, const Plan& plan) const override;
   BackendClock clock() const override { return BackendClock::Simulated; }
   std::vector<std::map<std::string, int64_t>> check_dims(const IndexProgram& p,
-                                                          const Plan& plan) const override;
+                                                         const Plan& plan) const override;
 
   std::string plan_text(const IndexProgram& p, const Plan& plan) const override;
   nlohmann::json plan_to_json(const Plan& plan) const override;

@@ -116,7 +116,8 @@ TEST(NpuBackend, ScalingOneInstructionsCostMovesTheTime) {
 // A matmul whose stationary operand is read transposed: the transposing DMA (4-byte runs) is
 // priced above loading rows and transposing them on the PE, as the sources say.
 TEST(NpuBackend, ATransposingDmaIsPricedAboveThePeRoute) {
-  IndexProgram p = program("experiments/suites/ops/matmul.tp", {{"M", 512}, {"K", 512}, {"N", 512}});
+  IndexProgram p =
+      program("experiments/suites/ops/matmul.tp", {{"M", 512}, {"K", 512}, {"N", 512}});
   NpuBackend b(npu());
   NpuCovers cv = b.covers(p);
   NpuPlan plan = npu_default_plan(p, cv, b.isa());
