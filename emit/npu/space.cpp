@@ -221,12 +221,18 @@ std::vector<NpuPlan> npu_plans(const IndexProgram& p, const NpuCovers& covers, c
               plan.bufs = 2;
               plan.queues = queues;
               // Groups: each statement alone, or greedily in program order while legal.
+              // A merge is legal when the plan with the statements after it still on their own
+              // is.
               for (size_t i = 0; i < n; ++i) {
                 if (fuse && !plan.groups.empty()) {
-                  plan.groups.back().push_back(i);
-                  if (npu_plan_legality(p, plan, covers, isa).empty())
+                  NpuPlan trial = plan;
+                  trial.groups.back().push_back(i);
+                  for (size_t j = i + 1; j < n; ++j)
+                    trial.groups.push_back({j});
+                  if (npu_plan_legality(p, trial, covers, isa).empty()) {
+                    plan.groups.back().push_back(i);
                     continue;
-                  plan.groups.back().pop_back();
+                  }
                 }
                 plan.groups.push_back({i});
               }

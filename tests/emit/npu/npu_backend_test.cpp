@@ -149,5 +149,18 @@ TEST(NpuBackend, AStatementTheTargetCannotComputeIsRefused) {
   fs::remove(f);
 }
 
+// Greedy fusion merges a statement into the group before it when the plan, with the statements
+// after it still on their own, is legal: rmsnorm + matmul fuse into one group.
+TEST(NpuBackend, TheSpaceFusesRmsnormAndTheMatmulIntoOneGroup) {
+  IndexProgram p = program("experiments/suites/nkibench/rmsnorm_matmul.tp",
+                           {{"M", 512}, {"K", 256}, {"N", 512}});
+  NpuBackend b(npu());
+  NpuCovers cv = b.covers(p);
+  bool one_group = false;
+  for (auto& plan : npu_plans(p, cv, b.isa(), NpuSpaceOptions{}))
+    one_group |= plan.groups.size() == 1;
+  EXPECT_TRUE(one_group);
+}
+
 } // namespace
 } // namespace axon
