@@ -258,6 +258,7 @@ public:
       pool_.release_all();
       hoisted_.clear();
       onchip_.clear();
+      cached_.clear();
       ++generation_;
     }
     return std::move(ops_);
@@ -570,7 +571,8 @@ private:
   // Route "pe": the operand's rows [e1, e0] (on chip already, or loaded), transposed on the
   // transpose instruction into the accumulator memory in blocks of its partition bound, and
   // copied to the working memory as the [e0, e1] tile the operand reads.
-  NpuView transposed_through_pe(const TileAccess& a, const std::string& sname, size_t k) {
+  NpuView transposed_through_pe(const TileAccess& a, const std::string& sname, size_t k,
+                                const std::string& keep_ring, int keep_copies) {
     std::string what = "no lowering for " + sname + ": route pe of " + a.tensor;
     if (mv_.transpose.empty() || mv_.copy_out.empty())
       user_error(what + ": the target has no transpose into " + mv_.mem.psum + " and copy out");
@@ -614,7 +616,9 @@ private:
       t.operands[out_slot] = dense(ps, e0, nr, r);
       ops_.ops.push_back(std::move(t));
     }
-    int sb = pool_.next(key + ".T", plan_.bufs, mv_.mem.sbuf, p_.tensor(a.tensor).dtype, e1);
+    int sb = keep_ring.empty()
+                 ? pool_.next(key + ".T", plan_.bufs, mv_.mem.sbuf, p_.tensor(a.tensor).dtype, e1)
+                 : pool_.next(keep_ring, keep_copies, mv_.mem.sbuf, p_.tensor(a.tensor).dtype, e1);
     NpuOp cp;
     cp.instr = mv_.copy_out;
     cp.engine = mv_.copy_out_engine;
@@ -729,6 +733,8 @@ private:
 
   void lower_statement(const StmtTiling& st, const std::pair<const std::string, TileRange>* outer) {
     const Cover& c = *st.cover;
+    cur_ = &st;
+    cur_outer_ = outer ? outer->first : "";
     const std::string sname = "s" + std::to_string(st.stmt);
     const IndexStmt& stmt = p_.stmts()[st.stmt];
     std::map<std::string, int64_t> dims;
@@ -799,7 +805,7 @@ private:
           continue;
         NpuOp op = start_op(ci, instr, sname + ".const" + std::to_string(ti.index));
         for (const TileAccess& a : call.operands)
-          bind_operand(op, instr, a, ci, sname, ti.index, *hoisted);
+          bind_operand(op, instr, a, ci, sname, ti.index, *hoisted, nullptr);
         op.operands[ci.result] = temp_view(tb, call.out);
         add_extra_outputs(op, instr, ci, call, sname, ti.index);
         add_unread_params(op, instr, ci, sname);
@@ -916,7 +922,8 @@ private:
 
   // Binds one operand or parameter of a call.
   void bind_operand(NpuOp& op, const Instruction& instr, const TileAccess& a, const CoverInstr& ci,
-                    const std::string& sname, size_t k, const std::map<size_t, TempBuf>& temps) {
+                    const std::string& sname, size_t k, const std::map<size_t, TempBuf>& temps,
+                    const CoverTerm* term) {
     const ParamSpec* ps = instr.find_param(a.slot);
     const OperandSpec* os = instr.find_operand(a.slot);
     auto put = [&](const NpuView& v) {
@@ -995,31 +1002,77 @@ private:
       put(hbm_view(a)); // the instruction reads device memory itself (a broadcast's row)
       return;
     }
+    std::string sig = a.tensor + "@" + std::to_string(flat(a).origin);
+    for (size_t ax = 0; ax < a.extents.size(); ++ax)
+      sig += ":" + std::to_string(a.extents[ax]) + "/" + std::to_string(flat(a).strides[ax]);
     auto route = plan_.route.find(a.tensor);
-    if (sbuf_ok && route != plan_.route.end() && route->second == "pe" && a.extents.size() == 2) {
-      put(transposed_through_pe(a, sname, k));
+    bool pe =
+        sbuf_ok && route != plan_.route.end() && route->second == "pe" && a.extents.size() == 2;
+    if (pe)
+      sig += ":T";
+    for (auto* seen : {&loaded_, &cached_})
+      if (auto it = seen->find(sig); it != seen->end() && holds_[it->second.object] == sig) {
+        put(it->second); // loaded for this tile already, or kept from an earlier one
+        return;
+      }
+    // A tile that does not change along a tile loop is kept for the next pass of that loop in
+    // one buffer per tile the loops inside it read.
+    int64_t np = a.extents.empty() ? 1 : a.extents[0];
+    int64_t n = free_elems(a.extents);
+    int64_t keep = invariant_slots(term, n * dtype_bytes(p_.tensor(a.tensor).dtype));
+    std::string ring = sname + ".k" + std::to_string(k) + "." + a.slot;
+    if (pe) {
+      NpuView v = transposed_through_pe(a, sname, k, keep ? ring + ".kept" : "",
+                                        keep ? static_cast<int>(keep) : plan_.bufs);
+      holds_[v.object] = sig;
+      (keep ? cached_ : loaded_)[sig] = v;
+      put(v);
       return;
     }
     if (auto g = onchip_.find(a.tensor); g != onchip_.end())
       AXON_CHECK(g->second.hbm, "npu lowering: " + a.tensor + " read off chip but not stored");
-    std::string sig = a.tensor + "@" + std::to_string(flat(a).origin);
-    for (size_t ax = 0; ax < a.extents.size(); ++ax)
-      sig += ":" + std::to_string(a.extents[ax]) + "/" + std::to_string(flat(a).strides[ax]);
-    if (auto it = loaded_.find(sig); it != loaded_.end() && holds_[it->second.object] == sig) {
-      put(it->second);
-      return;
-    }
-    int64_t np = a.extents.empty() ? 1 : a.extents[0];
-    int64_t n = free_elems(a.extents);
-    int buf = pool_.next(sname + ".k" + std::to_string(k) + "." + a.slot, plan_.bufs, mv_.mem.sbuf,
-                         p_.tensor(a.tensor).dtype, n);
+    int buf = keep ? pool_.next(ring + ".kept", static_cast<int>(keep), mv_.mem.sbuf,
+                                p_.tensor(a.tensor).dtype, n)
+                   : pool_.next(ring, plan_.bufs, mv_.mem.sbuf, p_.tensor(a.tensor).dtype, n);
     NpuView dst = dense(buf, np, n);
-    NpuView src = hbm_view(a);
-    // The DMA moves [np, n]: flatten the HBM side's free axes into the on-chip row.
-    load(src, dst, sname + ".load." + a.tensor);
+    // The DMA moves [np, n]: the HBM side's free axes flattened into the on-chip row.
+    load(hbm_view(a), dst, sname + ".load." + a.tensor);
     holds_[buf] = sig;
-    loaded_[sig] = dst;
+    (keep ? cached_ : loaded_)[sig] = dst;
     put(dst);
+  }
+
+  // How many tiles of `term` to keep on chip so that the next pass of the innermost tile loop it
+  // does not depend on finds them: the tiles of the loops inside that one which it reads; 0 when
+  // it depends on every loop or they would take more than a quarter of a partition.
+  int64_t invariant_slots(const CoverTerm* term, int64_t bytes) const {
+    if (!term || !cur_)
+      return 0;
+    std::set<std::string> vars;
+    for (auto& e : term->index)
+      for (auto& v : free_index_vars(e))
+        vars.insert(v);
+    for (auto& v : term->axes)
+      if (!v.empty())
+        vars.insert(v);
+    std::vector<std::string> loops;
+    for (auto& l : cur_->loops)
+      if (l != cur_outer_)
+        loops.push_back(l);
+    int inv = -1;
+    for (size_t i = 0; i < loops.size(); ++i)
+      if (!vars.count(loops[i]))
+        inv = static_cast<int>(i);
+    if (inv < 0)
+      return 0;
+    int64_t slots = 1;
+    for (size_t j = inv + 1; j < loops.size(); ++j)
+      if (vars.count(loops[j]))
+        slots *= ceil_div(cur_->extent.at(loops[j]), cur_->tile.at(loops[j]));
+    const MemoryLevel* sb = isa_.find_memory(mv_.mem.sbuf);
+    if (slots > 64 || !sb || slots * bytes > sb->partition_bytes / 4)
+      return 0;
+    return slots;
   }
 
   void emit_tile(const StmtTiling& st, const Cover& c, const TileCover& tc,
@@ -1044,8 +1097,9 @@ private:
           continue;
         std::optional<NpuView> direct;
         NpuOp op = start_op(ci, instr, sname + "." + ci.name);
-        for (const TileAccess& a : call.operands)
-          bind_operand(op, instr, a, ci, sname, ti.index, temps);
+        for (size_t i = 0; i < call.operands.size(); ++i)
+          bind_operand(op, instr, call.operands[i], ci, sname, ti.index, temps,
+                       &ci.operands.at(i).term);
         if (!last) {
           op.operands[ci.result] = temp_view(temps.at(ti.index), call.out);
         } else {
@@ -1136,6 +1190,9 @@ private:
   std::map<std::string, GroupTensor> onchip_; // intermediates on chip for this outer tile
   int64_t row0_ = 0;                          // first row of the outer tile
   std::map<std::string, Preloaded> preload_;
+  std::map<std::string, NpuView> cached_; // tiles kept across tiles (invariant_slots)
+  const StmtTiling* cur_ = nullptr;       // the statement being lowered
+  std::string cur_outer_;                 // its Var the group's outer loop fixes
   bool first_only_ = false;
 };
 

@@ -255,7 +255,10 @@ TEST(NpuLower, MatmulRoutesAndPreload) {
     return n;
   };
   EXPECT_EQ(count(dma, "transpose_pe"), 0u);
-  EXPECT_GT(count(pe, "transpose_pe"), 0u);
+  // Loop-invariant tiles are kept: a's 2 x 3 row/K tiles are transposed once, not once per tile
+  // of n; b's 3 x 2 K/column tiles are loaded once, not once per tile of m.
+  EXPECT_EQ(count(pe, "transpose_pe"), 6u);
+  EXPECT_EQ(hbm_uses(pe, "b"), 6u);
   plan.preload = {"b"};
   NpuProgram pre = lower_checked(l, plan);
   // b is read from HBM by its preload only: one DMA per 128 rows.
