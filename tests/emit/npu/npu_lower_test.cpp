@@ -289,5 +289,20 @@ TEST(NpuLower, BadRoutesAndPreloadsAreRefused) {
   EXPECT_NE(refusal(l, plan).find("route names 'q'"), std::string::npos);
 }
 
+TEST(NpuLower, Bf16ProgramsStayInBf16WithoutNarrowing) {
+  Lowered l = select_all("where M = 140, K = 200, N = 96\ninput a: bf16[M, K]\n"
+                         "input b: bf16[K, N]\noutput c: bf16[M, N] = matmul(a, b)\n");
+  NpuPlan plan = plan_for(l, {{"m", 128}, {"k", 128}});
+  plan.route["a"] = "pe";
+  NpuProgram prog = lower_npu_plan(l.program, plan, l.covers, npu(), "bf16");
+  EXPECT_TRUE(find_narrowing(prog).empty());
+  TensorMap in = random_inputs(l.program, 5);
+  TensorMap want = interpret(l.program, in, EvalMode::Storage);
+  TensorMap got = run_functional(prog, in);
+  EXPECT_LT(max_scaled_error(got.at("c"), want.at("c"), 0.05, 0.02), 1.0);
+  for (auto& t : prog.tensors)
+    EXPECT_EQ(t.dtype, DType::BF16) << t.name;
+}
+
 } // namespace
 } // namespace axon
