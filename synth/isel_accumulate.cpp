@@ -88,7 +88,8 @@ smt::Verdict check_accumulating_form(const Isa& isa, size_t instr, const ParamCh
   try {
     parsed = instruction_semantics(in, candidate);
   } catch (const UserError& e) {
-    return say(smt::Verdict::Refuted, std::string("the candidate does not instantiate: ") + e.what());
+    return say(smt::Verdict::Refuted,
+               std::string("the candidate does not instantiate: ") + e.what());
   }
   const IndexProgram& pc = *parsed;
   bool base_acc = false, cand_acc = false;
