@@ -446,6 +446,9 @@ private:
     int buf = -1;             // this outer tile's buffer
     std::vector<int64_t> lay; // free stride per tensor axis (axis 0 is the partition)
     bool hbm = false;         // also stored to HBM
+    std::string memory;       // where it lives: the working memory, or the accumulator memory
+                              // for a matmul's result read only in the group (an epilogue
+                              // reads it there, with no copy-out)
   };
 
   void lower_group(const std::vector<const StmtTiling*>& ts) {
@@ -521,13 +524,18 @@ private:
       }
       g.ring = "g." + name;
       g.buf = n; // the size until the first outer tile takes a buffer
+      g.memory = mv_.mem.sbuf;
+      for (auto* t : ts)
+        if (p_.stmts()[t->stmt].out == name && stays_in_accumulator(*t, g, n, ts))
+          g.memory = mv_.mem.psum;
     }
     for (int64_t o = 0; o < extent; o += tile) {
       onchip_.clear();
       for (auto& [name, g] : gt)
         if (producer_rows[name]) {
           GroupTensor x = g;
-          x.buf = pool_.next(g.ring, plan_.bufs, mv_.mem.sbuf, p_.tensor(name).dtype, g.buf);
+          x.buf = pool_.next(g.ring, plan_.bufs, g.memory,
+                             g.memory == mv_.mem.sbuf ? p_.tensor(name).dtype : DType::F32, g.buf);
           onchip_[name] = x;
         }
       row0_ = o;
@@ -541,6 +549,39 @@ private:
         break;
     }
     onchip_.clear();
+  }
+
+  // Whether the result of `t` (written in the accumulator memory) may stay there for its readers
+  // in the group: not needed in HBM, one tile per outer tile that fits one bank, and every reader
+  // operand may live in the accumulator memory.
+  bool stays_in_accumulator(const StmtTiling& t, const GroupTensor& g, int64_t elems,
+                            const std::vector<const StmtTiling*>& ts) const {
+    const CoverInstr& last = t.cover->instrs.back();
+    const Instruction& li = isa_.instructions.at(last.instr);
+    const std::string& name = p_.stmts()[t.stmt].out;
+    const MemoryLevel* acc = isa_.find_memory(mv_.mem.psum);
+    if (g.hbm || mv_.mem.psum.empty() || !acc ||
+        result_memory(li, last.result, mv_.mem) != mv_.mem.psum)
+      return false;
+    if (acc->bank_bytes > 0 && elems * 4 > acc->bank_bytes)
+      return false;
+    const std::string& v0 = p_.stmts()[t.stmt].vars.at(0);
+    for (const CoverVar& v : t.cover->vars)
+      if (!v.reduction && v.name != v0 && t.tile.at(v.name) < t.extent.at(v.name))
+        return false;
+    for (auto* r : ts)
+      for (const CoverInstr& ci : r->cover->instrs) {
+        const Instruction& instr = isa_.instructions.at(ci.instr);
+        for (const CoverOperand& o : ci.operands) {
+          if (o.term.kind != TermKind::Tensor || o.term.tensor != name)
+            continue;
+          const OperandSpec* os = instr.find_operand(o.slot);
+          if (!os || std::find(os->memories.begin(), os->memories.end(), mv_.mem.psum) ==
+                         os->memories.end())
+            return false;
+        }
+      }
+    return true;
   }
 
   static bool reads(const Expr& e, const std::string& tensor) {
@@ -856,6 +897,65 @@ private:
     return true;
   }
 
+  // An instruction whose operands read the accumulator memory in a way its constraints refuse (two
+  // inputs there) gets them copied out to the working memory, one at a time, until its use is
+  // legal by the target's own check.
+  void legalize_accumulator_reads(NpuOp& op, const Instruction& instr, const TileCall& call,
+                                  const std::string& sname) {
+    if (mv_.mem.psum.empty() || mv_.copy_out.empty())
+      return;
+    auto use_of = [&]() {
+      InstrUse u;
+      u.engine = op.engine;
+      u.dims = call.dims;
+      for (auto& [k, v] : op.choices)
+        u.params[k] = v;
+      for (auto& [k, v] : op.flags)
+        u.params[k] = v ? "true" : "false";
+      for (auto& [slot, v] : op.operands) {
+        u.memory[slot] = v.hbm ? mv_.mem.hbm : ops_.buffers.at(v.object).memory;
+        u.dtypes[slot] = v.hbm ? ops_.tensors.at(v.object).dtype : ops_.buffers.at(v.object).dtype;
+      }
+      for (auto& [slot, v] : op.vector_tiles) {
+        u.memory[slot] = ops_.buffers.at(v.object).memory;
+        u.dtypes[slot] = ops_.buffers.at(v.object).dtype;
+      }
+      for (auto& [slot, v] : op.vector_immediates)
+        u.memory[slot] = "immediate";
+      return u;
+    };
+    if (check_use(isa_, instr, use_of()).empty())
+      return;
+    InstrUse moved = use_of();
+    for (auto& [slot, m] : moved.memory)
+      if (m == mv_.mem.psum && instr.find_operand(slot) &&
+          instr.find_operand(slot)->role == OperandRole::In)
+        m = mv_.mem.sbuf;
+    if (!check_use(isa_, instr, moved).empty())
+      return; // not the accumulator reads: the builder's check names the problem
+    for (auto& [slot, v] : op.operands) {
+      if (check_use(isa_, instr, use_of()).empty())
+        return;
+      const OperandSpec* os = instr.find_operand(slot);
+      if (!os || os->role != OperandRole::In || v.hbm ||
+          ops_.buffers.at(v.object).memory != mv_.mem.psum)
+        continue;
+      int64_t n = 1;
+      for (auto& [st, c] : v.ap)
+        n *= c;
+      int sb = pool_.next(sname + ".acc_read." + slot, plan_.bufs, mv_.mem.sbuf, DType::F32, n);
+      NpuOp cp;
+      cp.instr = mv_.copy_out;
+      cp.engine = mv_.copy_out_engine;
+      cp.name = sname + ".copy_out";
+      auto [cs, cd] = slots(mv_.copy_out);
+      cp.operands[cs] = v;
+      cp.operands[cd] = dense(sb, v.np, n);
+      ops_.ops.push_back(std::move(cp));
+      v = dense(sb, v.np, n);
+    }
+  }
+
   // Parameters the cover leaves out do not affect its result (a tensor_scalar's s1 under
   // op1=bypass): given as 0 where the target allows an immediate.
   void add_unread_params(NpuOp& op, const Instruction& instr, const CoverInstr& ci,
@@ -1109,7 +1209,8 @@ private:
           DType rd = mem == mv_.mem.sbuf ? operand_dtype(instr, ci.result, out_dtype)
                                          : operand_dtype(instr, ci.result, DType::F32);
           std::optional<NpuView> gv = group_view(call.out);
-          if (gv && mem == mv_.mem.sbuf && st.chunked.empty()) {
+          bool same = gv && ops_.buffers.at(gv->object).memory == mem;
+          if (same && (mem == mv_.mem.sbuf ? st.chunked.empty() : true)) {
             direct = gv; // straight into the group's on-chip buffer
             op.operands[ci.result] = *gv;
           } else {
@@ -1124,6 +1225,7 @@ private:
         add_extra_outputs(op, instr, ci, call, sname, ti.index);
         add_unread_params(op, instr, ci, sname);
         op.engine = engine_for(ci, op);
+        legalize_accumulator_reads(op, instr, call, sname);
         ops_.ops.push_back(std::move(op));
         if (last && last_chunk)
           finish_result(call, sname, key, direct);

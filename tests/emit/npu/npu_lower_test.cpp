@@ -304,5 +304,34 @@ TEST(NpuLower, Bf16ProgramsStayInBf16WithoutNarrowing) {
     EXPECT_EQ(t.dtype, DType::BF16) << t.name;
 }
 
+// Instructions of `instr` on the program.
+size_t count_instr(const NpuProgram& p, const std::string& instr) {
+  size_t n = 0;
+  for (auto& x : p.instrs)
+    n += x.instr->name == instr;
+  return n;
+}
+
+TEST(NpuLower, MatmulEpilogueReadsTheAccumulator) {
+  Lowered l = select_all("where M = 200, K = 150, N = 96\ninput a: f32[M, K]\n"
+                         "input b: f32[K, N]\ninput r: f32[M, N]\n"
+                         "t = matmul(a, b)\noutput y: f32[M, N] = t + r\n");
+  NpuProgram apart = lower_checked(l, plan_for(l, {{"m", 128}, {"k", 128}, {"_b0", 128}}));
+  NpuProgram prog = lower_checked(l, fused(l, {{"m", 128}, {"k", 128}, {"_b0", 128}}));
+  // Fused, the matmul's result is never copied out of PSUM nor stored: the add reads it there.
+  EXPECT_EQ(hbm_uses(prog, "t"), 0u);
+  EXPECT_EQ(count_instr(prog, "tensor_copy"), 0u);
+  EXPECT_GT(count_instr(apart, "tensor_copy"), 0u);
+}
+
+TEST(NpuLower, TwoAccumulatorOperandsAreCopiedOutByTheConstraint) {
+  Lowered l = select_all("where M = 130, K = 140, N = 64\ninput a: f32[M, K]\n"
+                         "input b: f32[K, N]\ninput c: f32[K, N]\n"
+                         "t = matmul(a, b)\nu = matmul(a, c)\noutput y: f32[M, N] = t * u\n");
+  NpuProgram prog = lower_checked(l, fused(l, {{"m", 128}, {"k", 128}, {"_b0", 128}}));
+  // tensor_tensor takes at most one PSUM input (targets/npu.json constraints): one is copied.
+  EXPECT_EQ(count_instr(prog, "tensor_copy"), 2u); // one per row tile
+}
+
 } // namespace
 } // namespace axon
