@@ -709,6 +709,18 @@ private:
     }
   }
 
+  // Whether a tile of `np` partitions may start at partition `p0` of the working memory (its
+  // partition rules in the target file).
+  bool start_allowed(int64_t p0, int64_t np) const {
+    const MemoryLevel* m = isa_.find_memory(mv_.mem.sbuf);
+    if (!m)
+      return p0 == 0;
+    for (const PartitionRule& r : m->partition_rules)
+      if (np >= r.min_partitions && np <= r.max_partitions)
+        return std::find(r.starts.begin(), r.starts.end(), p0) != r.starts.end();
+    return true;
+  }
+
   std::optional<NpuView> preload_view(const TileAccess& a) const {
     auto it = preload_.find(a.tensor);
     if (it == preload_.end() || !a.affine || a.extents.empty() || a.origin.empty())
@@ -722,8 +734,8 @@ private:
       if (a.strides[ax][0] != 0 && a.extents[ax] > 1)
         return std::nullopt;
     int64_t r0 = a.origin[0];
-    if (r0 % P + a.extents[0] > P)
-      return std::nullopt; // the rows straddle two blocks
+    if (r0 % P + a.extents[0] > P || !start_allowed(r0 % P, a.extents[0]))
+      return std::nullopt; // the rows straddle two blocks, or start where a tile may not
     NpuView v;
     v.object = pl.buf;
     v.p0 = r0 % P;

@@ -263,6 +263,11 @@ TEST(NpuLower, MatmulRoutesAndPreload) {
   NpuProgram pre = lower_checked(l, plan);
   // b is read from HBM by its preload only: one DMA per 128 rows.
   EXPECT_EQ(hbm_uses(pre, "b"), 3u);
+  // K tiles of 40 rows start at partitions 40 and 80, where a tile of 40 partitions may not
+  // start (targets/npu.json partition_rules): those are loaded from HBM instead.
+  plan.stmts[0].tile["k"] = 40;
+  NpuProgram odd = lower_checked(l, plan);
+  EXPECT_GT(hbm_uses(odd, "b"), 3u);
   EXPECT_GT(hbm_uses(pe, "b"), 3u);
 }
 
