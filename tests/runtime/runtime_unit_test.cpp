@@ -280,6 +280,40 @@ TEST(Loader, AnNpuProgramHasNoDevice) {
       << why.message;
 }
 
+// An NPU program has no entry symbol: kernel.json and the manifest take "" for an artifact that is
+// not a shared object (the NPU backend writes it so), and refuse it for a shared object.
+TEST(KernelInterface, NoSymbolForAnArtifactThatIsNotASharedObject) {
+  axon::IndexProgram p = axon::load_index_program(axon::source_from_string(
+      "where N = 8\ninput x: f32[N]\noutput y: f32[N] = x * 2.0\n", "t.tp"));
+  KernelInterface k = kernel_interface(p, "npu", {});
+  k.backend = "sim";
+  k.object_kind = "npu_program";
+  k.object_path = "program.json";
+  k.symbol = "";
+  EXPECT_EQ(interface_from_json(interface_to_json(k), "kernel.json").symbol, "");
+  k.object_kind = "shared_object";
+  try {
+    interface_from_json(interface_to_json(k), "OUT/kernel.json");
+    FAIL() << "accepted";
+  } catch (const axon::UserError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "OUT/kernel.json: /symbol: expected a C identifier (a shared object's entry point)");
+  }
+  Manifest m;
+  m.kernels = {sample_entry()};
+  m.kernels[0].symbol = "";
+  m.kernels[0].backend = "sim";
+  m.kernels[0].object_kind = "npu_program";
+  EXPECT_EQ(parse_manifest(manifest_to_json(m).dump()).kernels[0], m.kernels[0]);
+  m.kernels[0].object_kind = "shared_object";
+  try {
+    parse_manifest(manifest_to_json(m).dump());
+    FAIL() << "accepted";
+  } catch (const ManifestError& e) {
+    EXPECT_EQ(e.message, "/kernels/0/abi/symbol: '' is not a C identifier");
+  }
+}
+
 // Deep nesting anywhere (here in the free-form derivation) is refused before it is parsed, so
 // copying or walking the tree cannot overflow the stack.
 TEST(Manifest, DeepNestingIsRefused) {

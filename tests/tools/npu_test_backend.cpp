@@ -93,17 +93,14 @@ public:
       user_error(where + ": expected {\"program\": \"file\"}");
     return plan_;
   }
-  SelectionSummary select_instructions(const std::vector<const IndexProgram*>& programs,
-                                       const Isa&, const SelectOptions&,
-                                       const SourceFile*) override {
+  SelectionSummary select_instructions(const std::vector<const IndexProgram*>& programs, const Isa&,
+                                       const SelectOptions&, const SourceFile*) override {
     return {programs.size(), false};
   }
   nlohmann::json selection_report(const IndexProgram&) const override {
     return nlohmann::json::object();
   }
-  nlohmann::json fingerprint() const override {
-    return {{"npu_test_backend", program_file()}};
-  }
+  nlohmann::json fingerprint() const override { return {{"npu_test_backend", program_file()}}; }
   nlohmann::json device_report() const override {
     return {{"target", "npu"}, {"clock", "simulated"}, {"isa", isa_.name}};
   }
@@ -112,6 +109,7 @@ public:
     k.backend = "sim";
     k.object_kind = artifact_kind();
     k.object_path = "program.json";
+    k.symbol = ""; // a program has no entry point (as the NPU backend writes it)
     return rt::interface_to_json(k).dump(2) + "\n";
   }
   std::string artifact_kind() const override { return "npu_program"; }
