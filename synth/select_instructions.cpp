@@ -12,6 +12,7 @@
 
 #include "ir/error.h"
 #include "ir/interp.h"
+#include "synth/isel_accumulate.h"
 #include "synth/isel_cache.h"
 #include "synth/isel_goal.h"
 #include "synth/isel_search.h"
@@ -166,6 +167,27 @@ std::map<std::string, std::string> cover_names(const Cover& canonical,
   return names;
 }
 
+// The accumulating form (isel_accumulate.h) of every instruction that reduces over a reduction
+// Var of the cover, proven from its semantics; the prover calls count in `stats`.
+void add_accumulating_forms(const Isa& isa, const SelectOptions& opts, Cover& cover,
+                            SelectStats& stats) {
+  std::set<std::string> reductions;
+  for (const auto& v : cover.vars)
+    if (v.reduction)
+      reductions.insert(v.name);
+  for (CoverInstr& ci : cover.instrs) {
+    bool reduces = false;
+    for (const auto& d : ci.dims)
+      reduces = reduces || reductions.count(d.var);
+    if (!reduces)
+      continue;
+    size_t proofs = 0;
+    ci.accumulate =
+        isel::accumulating_form(isa, ci.instr, ci.params, ci.result, opts.prove, &proofs);
+    stats.proofs += proofs;
+  }
+}
+
 } // namespace
 
 Selection select_instructions(const IndexProgram& program, size_t stmt, const Isa& isa,
@@ -186,8 +208,9 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
   // renamed into the statement's names at the end, so equal patterns share one cache entry.
   display["w$"] = st.out;
   std::string canonical_stmt = "w$" + var_list(g.vars) + " = " + to_string(g.value);
-  std::string key = "isel-3|" + isa_hash(isa) + "|" + std::to_string(opts.max_instructions) + "|" +
-                    std::to_string(opts.free_tile) + "|" + g.key;
+  std::string key = "isel-" + std::to_string(isel::kCacheFormat) + "|" + isa_hash(isa) + "|" +
+                    std::to_string(opts.max_instructions) + "|" + std::to_string(opts.free_tile) +
+                    "|" + g.key;
   Selection sel;
   std::optional<Selection> cached;
   if (!opts.cache_dir.empty())
@@ -213,6 +236,7 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
         cover.vars.push_back({r, g.bound_extent.at(r), true});
       }
       flatten(isa, *c, {}, "w$", sel.instrs, cover.instrs, temps);
+      add_accumulating_forms(isa, opts, cover, sel.stats);
       sel.cover = std::make_shared<const Cover>(std::move(cover));
       sel.found = true;
       sel.tile_elements = c->tile_elements;
@@ -284,7 +308,8 @@ std::string to_string(const Selection& s) {
                 s.stats.goals, s.stats.candidates, s.stats.numeric_rejected, s.stats.proofs,
                 s.seconds, s.stats.cached ? ", cached" : "");
   os << st;
-  for (const auto& i : s.instrs) {
+  for (size_t n = 0; n < s.instrs.size(); ++n) {
+    const SelectedInstr& i = s.instrs[n];
     os << "  " << i.instruction;
     std::string params;
     for (auto& [k, v] : i.params)
@@ -296,8 +321,15 @@ std::string to_string(const Selection& s) {
     for (auto& b : i.bindings)
       os << "      " << b.slot << " <- " << b.value << (b.kind == "constant" ? " (immediate)" : "")
          << (b.layout.empty() ? "" : " (" + b.layout + ")") << "\n";
-    for (auto& n : i.notes)
-      os << "      note: " << n << "\n";
+    for (auto& note : i.notes)
+      os << "      note: " << note << "\n";
+    if (s.cover && n < s.cover->instrs.size() && s.cover->instrs[n].accumulate) {
+      std::string acc;
+      for (auto& [k, v] : *s.cover->instrs[n].accumulate)
+        acc += (acc.empty() ? "" : ", ") + k + "=" + v;
+      os << "      accumulating form: " << i.instruction << "(" << acc << ") adds into " << i.result
+         << " (proven)\n";
+    }
   }
   return os.str();
 }

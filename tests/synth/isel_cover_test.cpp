@@ -13,6 +13,7 @@
 #include "ir/error.h"
 #include "ir/frontend.h"
 #include "isa/isa.h"
+#include "synth/isel_accumulate.h"
 #include "synth/isel_cover.h"
 #include "synth/isel_tile.h"
 #include "synth/select_instructions.h"
@@ -487,6 +488,76 @@ TEST(IselCover, CacheReloadsCoversAndIgnoresOtherFormats) {
   EXPECT_FALSE(old.sel.stats.cached);
   ASSERT_TRUE(old.sel.cover);
   std::filesystem::remove_all(dir);
+}
+
+// --- Accumulating forms (isel_accumulate.h) ---------------------------------------------------
+
+TEST(IselAccumulate, MatmulHasAProvenAccumulatingForm) {
+  Selected s = select(kMatmul, "y", target("npu.json"));
+  ASSERT_TRUE(s.sel.found) << s.sel.reason;
+  const CoverInstr& mm = last(s.cover());
+  ASSERT_EQ(mm.name, "matmul");
+  EXPECT_EQ(mm.params.at("accumulate"), "false");
+  ASSERT_TRUE(mm.accumulate) << dump(s);
+  EXPECT_EQ(*mm.accumulate, (ParamChoice{{"accumulate", "true"}}));
+  EXPECT_NE(to_string(s.sel).find("accumulating form: matmul(accumulate=true) adds into out"),
+            std::string::npos)
+      << to_string(s.sel);
+  // The proof itself, and the JSON round trip of the field.
+  const Isa& npu = target("npu.json");
+  std::string why;
+  EXPECT_EQ(isel::check_accumulating_form(npu, mm.instr, mm.params, *mm.accumulate, "out",
+                                          options().prove, &why),
+            smt::Verdict::Proven)
+      << why;
+  nlohmann::json j = cover_to_json(s.cover());
+  EXPECT_EQ(j["instrs"][0]["accumulate"], (nlohmann::json{{"accumulate", "true"}}));
+  Cover back = cover_from_json(j, npu);
+  ASSERT_TRUE(back.instrs[0].accumulate);
+  EXPECT_EQ(*back.instrs[0].accumulate, *mm.accumulate);
+  j["instrs"][0]["accumulate"] = {{"accumulate", 1}};
+  std::string e = user_error_of([&] { cover_from_json(j, npu); });
+  EXPECT_NE(e.find("/instrs/0/accumulate/accumulate"), std::string::npos) << e;
+}
+
+TEST(IselAccumulate, InstructionsWithoutSuchAFormHaveNone) {
+  // A row sum on npu is activation(square) with add-reduce: no choice of its parameters adds
+  // into its output. An elementwise cover reduces over nothing and is not asked.
+  Selected s = select(kRowSumOfSquares, "ss", target("npu.json"));
+  ASSERT_TRUE(s.sel.found) << s.sel.reason;
+  EXPECT_EQ(last(s.cover()).name, "activation");
+  EXPECT_FALSE(last(s.cover()).accumulate) << dump(s);
+  EXPECT_FALSE(cover_to_json(s.cover())["instrs"].back().contains("accumulate"));
+  Selected e = select(kScaleBiasExp, "y", target("npu.json"));
+  ASSERT_TRUE(e.sel.found) << e.sel.reason;
+  for (const auto& i : e.cover().instrs)
+    EXPECT_FALSE(i.accumulate) << i.name;
+  // The flag that writes afresh is no accumulating form of itself.
+  const Isa& npu = target("npu.json");
+  EXPECT_EQ(isel::check_accumulating_form(npu, 0, {{"accumulate", "false"}},
+                                          {{"accumulate", "false"}}, "out", options().prove),
+            smt::Verdict::Refuted);
+}
+
+TEST(IselAccumulate, AWrongCandidateIsRefuted) {
+  // A copy of npu.json whose matmul doubles the product when it accumulates: the flag's form
+  // reads the old value but adds 2x the value, so it is refuted and the cover has none.
+  nlohmann::json j = target_json("npu.json");
+  ASSERT_EQ(j["instructions"][0]["name"], "matmul");
+  j["instructions"][0]["semantics"][0] =
+      "out[m, n] = sum(k) st[k, m] * mv[k, n] * @accumulate(2.0, 1.0)";
+  Isa edited = load_isa_from_string(j.dump(), "doubled-matmul.json");
+  std::string why;
+  EXPECT_EQ(isel::check_accumulating_form(edited, 0, {{"accumulate", "false"}},
+                                          {{"accumulate", "true"}}, "out", options().prove, &why),
+            smt::Verdict::Refuted)
+      << why;
+  EXPECT_FALSE(
+      isel::accumulating_form(edited, 0, {{"accumulate", "false"}}, "out", options().prove));
+  Selected s = select(kMatmul, "y", edited);
+  ASSERT_TRUE(s.sel.found) << s.sel.reason;
+  ASSERT_EQ(last(s.cover()).name, "matmul");
+  EXPECT_FALSE(last(s.cover()).accumulate) << dump(s);
 }
 
 } // namespace
