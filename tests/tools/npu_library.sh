@@ -12,12 +12,15 @@
 #   libaxon_runtime (through the Python module) refuses it: "simulated target: no device";
 #   `replay` rebuilds the program byte for byte, and fails (exit 1) naming program.json when the
 #     backend builds another program;
-#   installs killed mid-way lose nothing.
-# Usage: npu_library.sh AXON_SYNTH_NPU_TEST WORKDIR  (run from the source root; PYTHONPATH set to
-# the axon_runtime module's directory)
+#   installs killed mid-way lose nothing;
+#   and, given axon-synth, its real NPU backend's program of add.tp installs, verifies, runs in
+#     `sim --library` at the recorded time and replays byte for byte.
+# Usage: npu_library.sh AXON_SYNTH_NPU_TEST WORKDIR [AXON_SYNTH]  (run from the source root;
+# PYTHONPATH set to the axon_runtime module's directory)
 set -uo pipefail
 BIN=$1
 WORK=$2
+REAL=${3:-} # axon-synth itself: section 8 runs the real NPU backend through the same path
 rm -rf "$WORK"
 mkdir -p "$WORK"
 export AXON_CACHE_DIR="$WORK/cache"
@@ -217,7 +220,7 @@ t0=$(date +%s%N)
 "$BIN" library install "$out" "$klib" --name timing > /dev/null || fail "timing install"
 span_ms=$((($(date +%s%N) - t0) * 6 / 5000000 + 5))
 finished=(base timing)
-for round in $(seq 1 12); do
+for round in $(seq 1 8); do
   "$BIN" library install "$out" "$klib" --name "r$round" > /dev/null 2>&1 &
   pid=$!
   delay=$((RANDOM % span_ms))
@@ -238,4 +241,25 @@ left=$(find "$klib/.staging" -mindepth 1 -maxdepth 1 | wc -l)
 referenced=$("$BIN" library ls "$klib" --json | grep -o '"path": "objects/[^"]*"' | sort -u | wc -l)
 present=$(find "$klib/objects" -type f | wc -l)
 [ "$referenced" -eq "$present" ] || fail "$present objects on disk but $referenced referenced"
-echo "ok: NPU outputs, library entry, sim, runtime refusal, replay and killed installs (${#finished[@]} installs finished)"
+
+# --- 8. the same path with the real NPU backend (emit/npu/) in axon-synth, when given.
+if [ -n "$REAL" ]; then
+  rout="$WORK/real-out"
+  rlib="$WORK/real-lib"
+  expect_exit 0 "$WORK/real.log" "$REAL" --isa targets/npu.json experiments/suites/ops/add.tp --dim M=256 --dim N=512 -o "$rout" --library="$rlib"
+  expect_exit 0 "$WORK/real-verify.log" "$REAL" library verify "$rlib"
+  grep -q "^ok      add.npu.* (this machine cannot run it: simulated target: no device" "$WORK/real-verify.log" ||
+    fail "verify of the real backend's program: $(cat "$WORK/real-verify.log")"
+  expect_exit 0 "$WORK/real-sim.json" "$REAL" sim --library "$rlib" add --json
+  py "
+import json
+got = json.load(open('$WORK/real-sim.json'))['total_ns']
+r = json.load(open('$rout/report.json'))
+assert r['device']['target'] == 'npu' and r['device']['clock'] == 'simulated', r['device']
+assert r['artifact']['kind'] == 'npu_program', r['artifact']
+assert got == r['best']['time_ns']['median'], (got, r['best']['time_ns'])
+" || fail "the real backend's report or sim --library: $(cat "$WORK/real-sim.json")"
+  expect_exit 0 "$WORK/real-replay.log" "$REAL" replay "$rout/report.json"
+  grep -q "3 file(s) identical to the recorded ones" "$WORK/real-replay.log" || fail "replay of the real backend's program: $(cat "$WORK/real-replay.log")"
+fi
+echo "ok: NPU outputs, library entry, sim, runtime refusal, replay and killed installs (${#finished[@]} installs finished)${REAL:+; and the real NPU backend}"
