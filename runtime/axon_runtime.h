@@ -36,7 +36,9 @@ typedef enum axon_status {
   AXON_ERR_LOAD = 8,         /* the object cannot be loaded (dlopen) or lacks its symbol */
   AXON_ERR_ARGUMENT = 9,     /* a bad call: null or misaligned pointer, wrong count */
   AXON_ERR_NOMEM = 10,       /* workspace allocation failed */
-  AXON_ERR_NO_LOADER = 11    /* the kernel's backend (or artifact kind) has no loader here */
+  AXON_ERR_NO_LOADER = 11,   /* the kernel's backend (or artifact kind) has no loader here */
+  AXON_ERR_NO_DEVICE = 12    /* the kernel is for a target with no device here: an NPU program,
+                                which runs only in the simulator (axon-synth sim) */
 } axon_status;
 
 typedef struct axon_library axon_library;
@@ -79,7 +81,8 @@ AXON_EXPORT axon_status axon_entry_arg(const axon_library* lib, size_t i, size_t
 /* Finds the kernel NAME whose signature is exactly ARGS (any order, matched by name); with
  * ARGS == NULL, the only signature of that name this CPU can run. Among entries of that signature
  * for several targets, the one needing the most CPU features this CPU has wins. Entries whose
- * backend has no loader here are passed over (AXON_ERR_NO_LOADER when no other fits). Checks the
+ * backend has no loader here, or whose target has no device here (an NPU program), are passed
+ * over (AXON_ERR_NO_LOADER, AXON_ERR_NO_DEVICE when no other fits). Checks the
  * CPU features, the object's sha256 and ABI hash, then loads it. The kernel stays valid until
  * axon_close. */
 AXON_EXPORT axon_status axon_find(axon_library* lib, const char* name, const axon_arg* args,

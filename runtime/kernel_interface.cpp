@@ -93,8 +93,9 @@ KernelInterface interface_from_json(const nlohmann::json& j, const std::string& 
     user_error(where + ": /schema_version is " + std::to_string(schema) +
                ", newer than this axon-synth reads (" + std::to_string(kInterfaceSchema) +
                "); install it with the axon-synth that wrote it");
+  // A C identifier, or "" for an artifact that is not a shared object (checked below).
   JsonAt<Json> symbol = need(root, "symbol", "expected a C identifier", [](const Json& v) {
-    return v.is_string() && !v.get<std::string>().empty() &&
+    return v.is_string() &&
            v.get<std::string>().find_first_not_of(
                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
                std::string::npos;
@@ -124,6 +125,8 @@ KernelInterface interface_from_json(const nlohmann::json& j, const std::string& 
                         .get<std::string>();
   }
   k.symbol = symbol.value().get<std::string>();
+  if (k.symbol.empty() && k.object_kind == "shared_object")
+    symbol.fail("expected a C identifier (a shared object's entry point)");
   k.target = isa.value().get<std::string>();
   for (auto& f : features.value()) {
     if (!f.is_string())

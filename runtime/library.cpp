@@ -684,11 +684,16 @@ template <typename T> T report_field(const json& r, const std::string& ptr, cons
 }
 
 // Copies the files of a run worth keeping next to the object; returns them relative to STAGE.
-// Only regular files are copied (a symlink in OUT/smt is skipped, not followed).
-std::vector<std::string> copy_bundle(const fs::path& out, const fs::path& stage) {
+// Only regular files are copied (a symlink in OUT/smt is skipped, not followed). WITH_TARGET: a
+// file artifact's, with the target description it needs (isa.json) and its timing.json.
+std::vector<std::string> copy_bundle(const fs::path& out, const fs::path& stage, bool with_target) {
   std::vector<std::string> rel;
   std::error_code ec;
-  for (const char* f : {"report.json", "derivation.txt", "kernel.c", "kernel.ll", "kernel.json"}) {
+  std::vector<const char*> names = {"report.json", "derivation.txt", "kernel.c", "kernel.ll",
+                                    "kernel.json"};
+  if (with_target)
+    names.insert(names.end(), {"isa.json", "timing.json"});
+  for (const char* f : names) {
     if (!fs::exists(out / f, ec))
       continue;
     write_synced(stage / f, read_text(out / f, kMaxObjectBytes));
@@ -802,11 +807,17 @@ InstallResult install_kernel(const std::string& out_dir, const std::string& lib_
   KernelInterface ki =
       interface_from_json(read_json(out / "kernel.json"), (out / "kernel.json").string());
   // Installing packages the artifact as the library holds it: an llvm kernel's relocatable object
-  // linked into a shared object. No other backend has an installer yet.
-  if (ki.backend != "llvm" || ki.object_kind != "shared_object")
+  // linked into a shared object; an artifact of a kind the caller can check (an NPU program) as it
+  // is, with the target description it was compiled for.
+  bool linked = ki.backend == "llvm" && ki.object_kind == "shared_object";
+  auto check_it = o.checks.find(ki.object_kind);
+  if (!linked && check_it == o.checks.end()) {
+    std::string kinds = "shared_object (backend llvm)";
+    for (auto& [kind, check] : o.checks)
+      kinds += ", " + kind;
     user_error((out / "kernel.json").string() + ": no installer for backend " + ki.backend +
-               " (artifact kind " + ki.object_kind +
-               "): a kernel library holds llvm kernels (shared objects) only so far");
+               " (artifact kind " + ki.object_kind + "): a kernel library holds " + kinds);
+  }
   fs::path object = out / ki.object_path;
   if (!fs::exists(object, ec))
     user_error(object.string() +
@@ -820,6 +831,7 @@ InstallResult install_kernel(const std::string& out_dir, const std::string& lib_
   }
 
   Entry e;
+  fs::path staged_object; // the object as staged, placed into the library under the lock
   e.program_path = report_field<std::string>(report, "/inputs/program/path", report_path);
   e.program_hash = report_field<std::string>(report, "/inputs/program/hash", report_path);
   e.isa_path = report_field<std::string>(report, "/inputs/isa/path", report_path);
@@ -850,23 +862,50 @@ InstallResult install_kernel(const std::string& out_dir, const std::string& lib_
                   {"steps", best.value("derivation", json::array())},
                   {"schedule", best.value("schedule", json(nullptr))}};
 
+  // A file artifact is checked before anything is written: with the target description it was
+  // compiled for (OUT/isa.json), which is installed with it.
+  std::string artifact;
+  if (!linked) {
+    if (!fs::exists(out / "isa.json", ec))
+      user_error((out / "isa.json").string() + ": missing; an artifact of kind " + ki.object_kind +
+                 " is installed with the target description it was compiled for, which "
+                 "axon-synth writes beside it (run axon-synth again)");
+    artifact = read_text(object, kMaxObjectBytes);
+    std::string bad = check_it->second(e, artifact, read_text(out / "isa.json"));
+    if (!bad.empty())
+      user_error(object.string() + ": not an installable " + ki.object_kind + ": " + bad);
+  }
+
   claim_library(lib, true);
   make_dirs(lib / ".staging");
   make_dirs(lib / "objects");
   make_dirs(lib / "kernels");
   Staging stage(lib);
-  fs::path so = stage.dir / "kernel.so", abi_c = stage.dir / "abi.c";
-  std::string abi = abi_hash(e);
-  write_synced(abi_c, "const char " + e.symbol + "_abi[] = \"" + abi + "\";\n");
-  link_shared(find_linker(o.linker), object, abi_c, so, stage.dir / "link.log");
-  fsync_path(so, false);
-  check_loads(so, e);
-  std::string so_sha = file_sha256(so);
-  e.object = {"objects/" + e.id + "." + so_sha.substr(0, 16) + ".so", so_sha};
+  if (linked) {
+    fs::path so = stage.dir / "kernel.so", abi_c = stage.dir / "abi.c";
+    std::string abi = abi_hash(e);
+    write_synced(abi_c, "const char " + e.symbol + "_abi[] = \"" + abi + "\";\n");
+    link_shared(find_linker(o.linker), object, abi_c, so, stage.dir / "link.log");
+    fsync_path(so, false);
+    check_loads(so, e);
+    std::string so_sha = file_sha256(so);
+    e.object = {"objects/" + e.id + "." + so_sha.substr(0, 16) + ".so", so_sha};
+    staged_object = so;
+  } else {
+    // Named by content like a shared object, keeping the file's extension (".json").
+    std::string ext = fs::path(ki.object_path).extension().string();
+    if (ext.size() > 16 ||
+        ext.find_first_not_of(".abcdefghijklmnopqrstuvwxyz0123456789") != std::string::npos)
+      ext = ".bin";
+    staged_object = stage.dir / ("artifact" + ext);
+    write_synced(staged_object, artifact);
+    std::string sha = sha256_hex(artifact);
+    e.object = {"objects/" + e.id + "." + sha.substr(0, 16) + ext, sha};
+  }
 
   fs::path bundle = stage.dir / "bundle";
   make_dirs(bundle);
-  std::vector<std::string> rel = copy_bundle(out, bundle);
+  std::vector<std::string> rel = copy_bundle(out, bundle, !linked);
   std::vector<std::pair<std::string, std::string>> hashed;
   std::string listing;
   for (auto& r : rel) {
@@ -909,8 +948,8 @@ InstallResult install_kernel(const std::string& out_dir, const std::string& lib_
   }
   // Objects and bundles are named by content: one already in place is the same file, unless it
   // was damaged, in which case ours replaces it.
-  if (!intact(lib, e.object.path, so_sha))
-    place(so, lib / e.object.path);
+  if (!intact(lib, e.object.path, e.object.sha256))
+    place(staged_object, lib / e.object.path);
   fs::path bundle_final = lib / bundle_dir;
   bool bundle_ok = true;
   for (auto& [r, sha] : hashed)
@@ -954,7 +993,8 @@ InstallResult install_kernel(const std::string& out_dir, const std::string& lib_
   return result;
 }
 
-std::vector<std::string> verify_entry(const std::string& lib_dir, const Entry& e) {
+std::vector<std::string> verify_entry(const std::string& lib_dir, const Entry& e,
+                                      const ArtifactChecks& checks) {
   std::vector<std::string> problems;
   std::string bytes;
   auto check = [&](const FileRef& f, const char* what) {
@@ -976,10 +1016,28 @@ std::vector<std::string> verify_entry(const std::string& lib_dir, const Entry& e
   LoadFailure why;
   // The runtime's loader opens the object as the runtime does, which checks its symbol and the
   // ABI hash it carries against the entry (an edited signature, buffers or CPU features). An
-  // entry whose backend has no loader here cannot be opened; its files are still checked.
-  if (check(e.object, "object"))
-    if (const Loader* loader = loader_for(e, &why); loader && !loader->open(e, bytes, &why))
+  // entry whose backend has no loader here, or no device (an NPU program), cannot be opened; its
+  // files are still checked, and its artifact by the check of its kind when there is one.
+  if (check(e.object, "object")) {
+    std::string object_bytes = bytes;
+    if (const Loader* loader = loader_for(e, &why);
+        loader && !loader->open(e, bytes, &why) && why.status != AXON_ERR_NO_DEVICE)
       problems.push_back("object " + e.object.path + ": " + why.message);
+    if (auto c = checks.find(e.object_kind); c != checks.end()) {
+      auto target = std::find_if(e.files.begin(), e.files.end(), [](const FileRef& f) {
+        return fs::path(f.path).filename() == "isa.json";
+      });
+      std::string text, read_why;
+      if (target == e.files.end())
+        problems.push_back("object " + e.object.path +
+                           ": the entry lists no target description (isa.json) to check it with");
+      else if (read_regular_file((fs::path(lib_dir) / target->path).string(), kMaxObjectBytes,
+                                 &text, &read_why) &&
+               sha256_hex(text) == target->sha256)
+        if (std::string bad = c->second(e, object_bytes, text); !bad.empty())
+          problems.push_back("object " + e.object.path + ": " + bad);
+    }
+  }
   for (auto& f : e.files)
     check(f, "file");
   for (auto& f : e.certificates)

@@ -8,6 +8,8 @@
 // Errors are UserErrors naming the file and what to do.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,9 +20,22 @@ namespace axon::rt {
 // $AXON_LIBRARY_DIR when set, else "axon-lib" (relative to the working directory).
 std::string default_library_dir();
 
+// A check of an artifact that no loader of this machine opens and that the library installs as
+// it is, a file (an NPU program: the NPU is simulated, and the runtime links no simulator code).
+// It gets the entry, the artifact's bytes and the text of the target description installed with
+// it (OUT/isa.json, the ISA the kernel was compiled for), and returns what is wrong with them
+// ("" when the artifact is sound). The tools pass one per artifact kind they can read
+// (tools/library_command.cpp: "npu_program", loaded with the target by the simulator's loader).
+using ArtifactCheck = std::function<std::string(const Entry& e, const std::string& artifact,
+                                                const std::string& target)>;
+using ArtifactChecks = std::map<std::string, ArtifactCheck>; // by artifact kind
+
 struct InstallOptions {
   std::string name;   // the kernel's name; default: the program's file stem
   std::string linker; // default: $AXON_LINKER, else cc, gcc, g++ or c++ on PATH
+  // The artifact kinds installed as files, each with its check. Without one, only llvm shared
+  // objects install (linked from OUT/kernel.o).
+  ArtifactChecks checks;
 };
 
 struct InstallResult {
@@ -29,7 +44,9 @@ struct InstallResult {
 };
 
 // Links OUT/kernel.o into a shared object and installs it with its report, derivation, pseudo-C
-// and certificates (OUT/smt/, when present) into LIB.
+// and certificates (OUT/smt/, when present) into LIB. An artifact of a kind o.checks names (an
+// NPU program, OUT/program.json) is checked and installed as it is, with the target description
+// OUT/isa.json and OUT/timing.json beside the report.
 InstallResult install_kernel(const std::string& out_dir, const std::string& lib_dir,
                              const InstallOptions& o = {});
 
@@ -44,9 +61,11 @@ void check_library_dir(const std::string& lib_dir);
 Manifest read_library(const std::string& lib_dir);
 
 // What is wrong with an entry's files (missing, or sha256 differs) and, when its backend has a
-// loader here, with its artifact (does not open, lacks its symbol, ABI hash differs); empty when
-// it is intact.
-std::vector<std::string> verify_entry(const std::string& lib_dir, const Entry& e);
+// loader here, with its artifact (does not open, lacks its symbol, ABI hash differs; a loader
+// that says there is no device here checks nothing), and what CHECKS find wrong with an artifact
+// of their kind (an NPU program that no longer loads with its target); empty when it is intact.
+std::vector<std::string> verify_entry(const std::string& lib_dir, const Entry& e,
+                                      const ArtifactChecks& checks = {});
 
 // Why this machine cannot run entry E (no loader for its backend, a CPU feature missing), or ""
 // when it can: runtime/loader.h, as the runtime decides.

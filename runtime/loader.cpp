@@ -5,6 +5,7 @@
 #include <map>
 
 #include "runtime/cpu_loader.h"
+#include "runtime/npu_loader.h"
 
 namespace axon::rt {
 
@@ -19,6 +20,7 @@ const std::map<std::string, std::unique_ptr<Loader>>& loaders() {
       m[b] = std::move(l);
     };
     add(make_cpu_loader());
+    add(make_npu_loader());
     return m;
   }();
   return all;
@@ -44,10 +46,9 @@ const Loader* loader_for(const Entry& e, LoadFailure* why) {
     have += (have.empty() ? "" : ", ") + b;
   const Loader* l = find_loader(e.backend);
   if (!l) {
-    *why = LoadFailure{AXON_ERR_NO_LOADER,
-                       "no loader for backend " + e.backend + " (kernel " + e.id +
-                           "): this runtime loads kernels of backend " + have +
-                           (e.backend == "sim" ? "; NPU programs run only in the simulator" : "")};
+    *why =
+        LoadFailure{AXON_ERR_NO_LOADER, "no loader for backend " + e.backend + " (kernel " + e.id +
+                                            "): this runtime loads kernels of backend " + have};
     return nullptr;
   }
   std::vector<std::string> kinds = l->kinds();

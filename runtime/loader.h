@@ -7,9 +7,11 @@
 //                its interface checked against the entry's (the llvm loader: the ABI hash)
 //   call         the kernel on the `void** buffers` array, in Entry::buffers order
 // Loaders are found by the entry's backend (the backend registry's key). Today: "llvm", CPU
-// shared objects (runtime/cpu_loader.cpp). Others have none yet ("sim": NPU programs run only in
-// the simulator; "cuda": a cubin loader comes with the CUDA backend), and an entry of theirs gets
-// AXON_ERR_NO_LOADER "no loader for backend X (kernel ID)", never a crash.
+// shared objects (runtime/cpu_loader.cpp), and "sim", NPU programs (runtime/npu_loader.cpp),
+// which refuses every entry with AXON_ERR_NO_DEVICE "simulated target: no device": NPU programs
+// run only in the simulator. Others have none yet ("cuda": a cubin loader comes with the CUDA
+// backend), and an entry of theirs gets AXON_ERR_NO_LOADER "no loader for backend X (kernel
+// ID)", never a crash.
 // Shared by libaxon_runtime and the installer (`library verify` and the install's load check).
 #pragma once
 

@@ -344,8 +344,6 @@ Entry entry_from_json(const json& j, const std::string& where, int schema) {
         "does not match the arguments (expected " + signature_hash(e.arguments) + ")");
   const json& abi = field(j, where, "abi");
   e.symbol = str(abi, where + "/abi", "symbol");
-  if (!c_identifier(e.symbol))
-    bad(where + "/abi/symbol", "'" + e.symbol + "' is not a C identifier");
   e.buffers =
       buffers_from_json(field(abi, where + "/abi", "buffers"), e.arguments, where + "/abi/buffers");
   const json& target = field(j, where, "target");
@@ -379,6 +377,9 @@ Entry entry_from_json(const json& j, const std::string& where, int schema) {
       bad(where + "/object/kind",
           "'" + e.object_kind + "' is not an artifact kind (a-z, 0-9, _ -)");
   }
+  // An artifact that is not a shared object (an NPU program) has no entry symbol: "" then.
+  if (!c_identifier(e.symbol) && !(e.symbol.empty() && e.object_kind != "shared_object"))
+    bad(where + "/abi/symbol", "'" + e.symbol + "' is not a C identifier");
   e.files = file_list(j, where, "files");
   e.installed_at = str(j, where, "installed_at");
   e.tool = str(j, where, "tool");

@@ -192,6 +192,8 @@ const char* axon_status_name(axon_status s) {
     return "out_of_memory";
   case AXON_ERR_NO_LOADER:
     return "no_loader";
+  case AXON_ERR_NO_DEVICE:
+    return "no_device";
   }
   return "unknown";
 }

@@ -38,13 +38,16 @@ void write_trace(const std::string& path, const std::string& text) {
 
 int run(const SimCommandOptions& o, std::ostream& out) {
   if (o.program.empty())
-    user_error("sim: no program given; usage: axon-synth sim PROGRAM --isa TARGET.json");
+    user_error("sim: no program given; usage: axon-synth sim PROGRAM --isa TARGET.json, or "
+               "axon-synth sim --library LIB NAME for an installed program");
   if (o.isa.empty())
     user_error("sim: --isa TARGET.json is required (e.g. --isa targets/npu.json)");
-  Isa isa = load_isa(o.isa);
+  Isa isa = o.isa_text.empty() ? load_isa(o.isa) : load_isa_from_string(o.isa_text, o.isa);
   for (const auto& a : o.overrides)
     apply_isa_override(isa, a);
-  NpuProgram prog = load_npu_program(o.program, isa);
+  NpuProgram prog = o.program_text.empty()
+                        ? load_npu_program(o.program, isa)
+                        : load_npu_program_from_string(o.program_text, isa, o.program);
   std::vector<Narrowing> narrow = find_narrowing(prog);
   if (!narrow.empty() && !o.allow_narrowing)
     user_error(o.program + ": dtype guard: " + narrow.front().message + " (" +

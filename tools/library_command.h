@@ -6,9 +6,22 @@
 
 #include <string>
 
+#include "runtime/library.h"
+#include "sim/sim_command.h"
 #include "tools/synthesize.h"
 
 namespace axon {
+
+// The checks of the artifacts the library installs as files (runtime/library.h): "npu_program",
+// loaded with its target description by the simulator's loader.
+rt::ArtifactChecks artifact_checks();
+
+// `axon-synth sim --library LIB NAME` (NAME: an entry's name or id), or `axon-synth sim
+// LIB/objects/FILE` without --isa: points O at the installed NPU program, read and checked against
+// the manifest's sha256, and (unless --isa was given) at the target description installed with
+// it. A plain program file with --isa is left as it is. UserError when the entry is not found, is
+// not an NPU program, or its files are damaged.
+void resolve_installed_program(SimCommandOptions& o, const std::string& library);
 
 // Adds --library[=DIR] and --kernel-name to the main job's options.
 void add_library_options(CLI::App* app, SynthOptions& o);

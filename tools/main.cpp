@@ -249,11 +249,17 @@ int main(int argc, char** argv) {
   auto* explain = add_explain_subcommand(app, explain_opts);
 
   SimCommandOptions sim_opts;
-  auto* sim =
-      app.add_subcommand("sim", "Run an NPU program (docs/npu-program.md) on the simulator");
-  sim->add_option("program", sim_opts.program, "NPU program (JSON)")->required();
-  sim->add_option("--isa", sim_opts.isa, "Target ISA description, e.g. targets/npu.json")
-      ->required();
+  auto* sim = app.add_subcommand(
+      "sim", "Run an NPU program (docs/npu-program.md) on the simulator: a file, "
+             "or an installed one (--library LIB NAME)");
+  std::string sim_library;
+  sim->add_option("program", sim_opts.program,
+                  "NPU program (JSON); with --library, an installed program's name or id");
+  sim->add_option("--isa", sim_opts.isa,
+                  "Target ISA description, e.g. targets/npu.json (default for an installed "
+                  "program: the one installed with it)");
+  sim->add_option("--library", sim_library,
+                  "Run the installed NPU program PROGRAM (name or id) of this kernel library");
   sim->add_option("--trace", sim_opts.trace, "Write a Chrome/Perfetto trace of the timeline here");
   sim->add_flag("--functional", sim_opts.functional,
                 "Compute results (functional mode) instead of timing");
@@ -313,8 +319,10 @@ int main(int argc, char** argv) {
       return cmd_eval(eval_path, seed, mode, show, max_work, fa_eval);
     if (*replay)
       return replay_command(replay_path, replay_out);
-    if (*sim)
+    if (*sim) {
+      resolve_installed_program(sim_opts, sim_library);
       return sim_command(sim_opts, std::cout, std::cerr);
+    }
     if (*prove) {
       if (!prove_opts.certificate_dir.empty())
         require_writable_directory(prove_opts.certificate_dir, "--certificate");

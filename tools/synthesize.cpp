@@ -34,6 +34,7 @@
 #include "ir/frontend.h"
 #include "ir/hash.h"
 #include "isa/isa.h"
+#include "runtime/sha256.h"
 #include "search/measure_lock.h"
 #include "search/result_cache.h"
 #include "search/runoff.h"
@@ -277,11 +278,27 @@ std::string cache_key(const SynthOptions& o, const IndexProgram& index, const Is
   return hash_hex(k.dump());
 }
 
+// The winner's artifact files (Artifact::files: kernel.o for the CPU, program.json, timing.json and
+// trace.json for the NPU) written into OUT, with the target description the kernel was compiled
+// for (isa.json, canonical: an NPU program loads only with its target, and the library installs
+// it beside the program). Returns report.json's "artifact" section: the backend's artifact kind
+// and each file's sha256, which `replay` compares with the files it rebuilds.
+nlohmann::json write_artifact(const Backend& b, const Artifact& art, const Isa& isa,
+                              const fs::path& out) {
+  nlohmann::json files = nlohmann::json::object();
+  for (auto& [name, data] : art.files()) {
+    write_file(out / name, data);
+    files[name] = rt::sha256_hex(data);
+  }
+  write_file(out / "isa.json", isa_to_json(isa) + "\n");
+  return {{"kind", b.artifact_kind()}, {"files", files}};
+}
+
 // A cache hit: rebuild the recorded winner (no search), check it against the interpreter like
 // any candidate, and write the outputs. Returns false (search instead) if the entry is unusable.
-bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const Backend& b,
-                  const SynthOptions& o, const fs::path& out, const std::string& key,
-                  const std::string& dir) {
+bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const Isa& isa,
+                  const Backend& b, const SynthOptions& o, const fs::path& out,
+                  const std::string& key, const std::string& dir) {
   try {
     nlohmann::json report = entry.at("report");
     auto variants = variants_for(index, report.at("best"), "cache entry " + key);
@@ -298,8 +315,7 @@ bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const 
           detail.c_str());
       return false;
     }
-    for (auto& [name, data] : art->files())
-      write_file(out / name, data);
+    report["artifact"] = write_artifact(b, *art, isa, out);
     write_file(out / "kernel.json", b.kernel_json(v.program, s));
     std::string lines;
     for (auto& r : entry.at("candidates"))
@@ -403,7 +419,7 @@ struct Job {
     if (o.no_cache)
       return false;
     auto hit = cache_lookup(cache_dir, key);
-    if (!hit || !reuse_cached(*hit, index, *backend, o, out, key, cache_dir))
+    if (!hit || !reuse_cached(*hit, index, isa, *backend, o, out, key, cache_dir))
       return false;
     install_if_asked(o, out.string());
     return true;
@@ -549,8 +565,7 @@ int Job::write_outputs() {
       report["speedup_over_baseline"] = baseline->timing.median_ns / best.timing.median_ns;
     std::unique_ptr<Artifact> art =
         ro.artifact ? std::move(ro.artifact) : backend->compile(v.program, best.plan);
-    for (auto& [name, data] : art->files())
-      write_file(out / name, data);
+    report["artifact"] = write_artifact(*backend, *art, isa, out);
     write_file(out / "kernel.json", backend->kernel_json(v.program, best.plan));
     write_file(out / "derivation.txt",
                derivation_text(o.program, v, backend->plan_text(v.program, best.plan), "",
@@ -625,6 +640,69 @@ int synthesize_command(const SynthOptions& o) {
   return j.write_outputs();
 }
 
+namespace {
+
+// Where two texts first differ: "line L (byte B)".
+std::string first_difference(const std::string& a, const std::string& b) {
+  size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i])
+    ++i;
+  size_t line =
+      1 + static_cast<size_t>(std::count(a.begin(), a.begin() + static_cast<long>(i), '\n'));
+  return "line " + std::to_string(line) + " (byte " + std::to_string(i) + ")";
+}
+
+// Compares the files replay rebuilt (REBUILT: write_artifact's section) with those the report
+// records (its "artifact" section): the same names, byte for byte (by sha256). A difference is an
+// internal error naming each file, both hashes and, when the recorded file is beside the report,
+// where they first differ. Returns what was compared, for the summary line.
+std::string compare_artifact(const nlohmann::json& r, const nlohmann::json& rebuilt,
+                             const std::string& report_path, const fs::path& out) {
+  if (!r.contains("artifact") || !r["artifact"].is_object() || !r["artifact"].contains("files") ||
+      !r["artifact"]["files"].is_object())
+    return "the report records no artifact hashes (written before they were recorded), so the "
+           "files were not compared";
+  const nlohmann::json& want = r["artifact"]["files"];
+  const nlohmann::json& got = rebuilt["files"];
+  std::vector<std::string> diffs;
+  for (auto& [name, sha] : want.items()) {
+    if (!got.contains(name)) {
+      diffs.push_back(name + ": recorded, but the rebuilt kernel has no such file");
+      continue;
+    }
+    if (got[name] == sha)
+      continue;
+    std::string d = name + ": sha256 " + got[name].get<std::string>() + ", recorded " +
+                    (sha.is_string() ? sha.get<std::string>() : sha.dump());
+    fs::path beside = fs::path(report_path).parent_path() / name;
+    std::ifstream in(beside, std::ios::binary);
+    if (in) {
+      std::ostringstream a, b;
+      a << in.rdbuf();
+      std::ifstream mine(out / name, std::ios::binary);
+      b << mine.rdbuf();
+      if (rt::sha256_hex(a.str()) == sha)
+        d += "; first difference from " + beside.string() + " at " +
+             first_difference(a.str(), b.str());
+    }
+    diffs.push_back(d);
+  }
+  for (auto& [name, sha] : got.items())
+    if (!want.contains(name))
+      diffs.push_back(name + ": rebuilt, but the report records no such file");
+  if (!diffs.empty()) {
+    std::string msg = "replay does not rebuild the recorded kernel byte for byte (" + report_path +
+                      ", written by " + r.value("tool", "?") + "; this is axon-synth " +
+                      AXON_VERSION + "):";
+    for (auto& d : diffs)
+      msg += "\n  " + d;
+    internal_error(msg + "\nthe rebuilt files are in " + out.string());
+  }
+  return std::to_string(want.size()) + " file(s) identical to the recorded ones";
+}
+
+} // namespace
+
 int replay_command(const std::string& report_path, const std::string& out_dir) {
   std::ifstream in(report_path);
   if (!in)
@@ -674,13 +752,22 @@ int replay_command(const std::string& report_path, const std::string& out_dir) {
   fs::path out =
       out_dir.empty() ? fs::path(report_path).parent_path() / "replay" : fs::path(out_dir);
   fs::create_directories(out);
-  for (auto& [name, data] : art->files())
-    write_file(out / name, data);
+  nlohmann::json rebuilt = write_artifact(*backend, *art, isa, out);
   write_file(out / "kernel.json", backend->kernel_json(v.program, s));
+  std::string compared = compare_artifact(r, rebuilt, report_path, out);
   Timing t = art->time(2, 11);
-  std::printf("replayed %s on %s without searching: %.3f ms (report: %.3f ms); kernel in %s\n",
-              o.program.c_str(), isa.name.c_str(), t.median_ns / 1e6,
-              r["best"]["time_ns"]["median"].get<double>() / 1e6, out.string().c_str());
+  double recorded_ns = r["best"]["time_ns"]["median"].get<double>();
+  // A simulated clock is exact: the rebuilt kernel must take the recorded time to the
+  // nanosecond, as its files are the recorded bytes.
+  if (t.clock == "simulated" && r["best"]["time_ns"].value("clock", "") == "simulated" &&
+      t.median_ns != recorded_ns)
+    internal_error(
+        "replay does not reproduce the kernel's simulated time: " + std::to_string(t.median_ns) +
+        " ns, the report says " + std::to_string(recorded_ns) + " ns");
+  std::printf("replayed %s on %s without searching: %.3f ms (report: %.3f ms, clock %s); %s; "
+              "kernel in %s\n",
+              o.program.c_str(), isa.name.c_str(), t.median_ns / 1e6, recorded_ns / 1e6,
+              t.clock.c_str(), compared.c_str(), out.string().c_str());
   return 0;
 }
 

@@ -1,194 +1,28 @@
-// Plan + covers -> the NPU program as data (lower_ops.h). Per fusion group of one statement:
-// tile loops over the statement's Vars in the plan's order (reduction Vars innermost); per tile
-// the cover is instantiated (synth/isel_tile.h) and each call becomes one instruction whose
-// operand tiles are loaded from HBM into rotating SBUF buffers in the layout the operand needs
-// (its axis 0 on the partitions, a strided DMA when that is not the tensor's row axis), whose
-// temps live in rotating on-chip buffers, and whose result is stored to HBM (copied out of the
-// accumulator memory first). A reduction chunked by its tile accumulates into one accumulator
-// tile over its chunks, with the instruction's accumulate flag set after the first. Hoisted
-// instructions (constants) run once, before the statement's loops.
+// Plan + covers -> the NPU program as data (lower_ops.h). Per statement: tile loops over its
+// Vars in the plan's order (reduction Vars innermost); per tile the cover is instantiated
+// (synth/isel_tile.h) and each call becomes one instruction whose operand tiles are loaded from
+// HBM into rotating SBUF buffers in the layout the operand needs (its axis 0 on the partitions: a
+// strided DMA, or route "pe": rows transposed through PSUM), read from a preloaded input, or kept
+// from an earlier tile when they do not change along a loop; temps live in rotating on-chip
+// buffers; the result is stored to HBM (copied out of the accumulator memory first). A reduction
+// chunked by its tile accumulates into one accumulator tile over its chunks with the
+// instruction's accumulating form. Hoisted instructions (constants) run once, before the
+// statement's loops. A fusion group shares one outer loop over its statements' rows and keeps
+// intermediates on chip (a matmul's result in PSUM for its epilogue).
 #include <algorithm>
 #include <functional>
 #include <optional>
 #include <set>
 #include <sstream>
 
-#include "emit/npu/lower_movement.h"
-#include "emit/npu/lower_ops.h"
+#include "emit/npu/lower_internal.h"
 #include "ir/error.h"
 #include "synth/isel_tile.h"
 
 namespace axon {
-
 namespace {
 
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (size_t i = 0; i < v.size(); ++i)
-    s += (i ? ", " : "") + v[i];
-  return s;
-}
-
-std::vector<int64_t> hbm_shape(const IndexProgram& p, const std::string& t) {
-  std::vector<int64_t> s = p.concrete_shape(t);
-  if (s.empty())
-    s.push_back(1); // a rank-0 tensor is one element: shape [1] in HBM
-  return s;
-}
-
-std::vector<int64_t> row_major(const std::vector<int64_t>& shape) {
-  std::vector<int64_t> st(shape.size(), 1);
-  for (size_t i = shape.size(); i-- > 1;)
-    st[i - 1] = st[i] * shape[i];
-  return st;
-}
-
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
-// Which memory a result or temp of `instr` lives in: the working memory where the operand may
-// live there, else the accumulator.
-std::string result_memory(const Instruction& instr, const std::string& slot,
-                          const NpuMemories& mem) {
-  const OperandSpec* o = instr.find_operand(slot);
-  if (!o)
-    return mem.sbuf;
-  auto has = [&](const std::string& m) {
-    return std::find(o->memories.begin(), o->memories.end(), m) != o->memories.end();
-  };
-  if (has(mem.sbuf))
-    return mem.sbuf;
-  if (!mem.psum.empty() && has(mem.psum))
-    return mem.psum;
-  return o->memories.empty() ? mem.sbuf : o->memories.front();
-}
-
-DType operand_dtype(const Instruction& instr, const std::string& slot, DType want) {
-  const OperandSpec* o = instr.find_operand(slot);
-  const ParamSpec* prm = o ? nullptr : instr.find_param(slot);
-  const std::vector<DType>* ds = o ? &o->dtypes : prm ? &prm->dtypes : nullptr;
-  if (!ds || ds->empty() || std::find(ds->begin(), ds->end(), want) != ds->end())
-    return want;
-  return ds->front();
-}
-
-// Everything one statement's lowering needs about its cover and tiling.
-struct StmtTiling {
-  size_t stmt = 0;
-  const Cover* cover = nullptr;
-  std::map<std::string, int64_t> extent, tile; // per cover Var
-  std::vector<std::string> loops;              // tile loops, outermost first (> 1 tile each)
-  std::string partition_var;                   // the last instruction's result axis 0
-  std::set<std::string> chunked;               // reduction Vars split into chunks
-  std::optional<ParamChoice> accumulate;       // the last instruction's form that adds into
-                                               // its result, when a reduction is chunked
-};
-
-// The statement's tiling from the plan, or why it cannot be lowered.
-std::string tiling_of(const IndexProgram& p, const NpuPlan& plan, const NpuCovers& covers,
-                      const Isa& isa, const NpuMemories& mem, size_t s, StmtTiling* out) {
-  const IndexStmt& st = p.stmts()[s];
-  std::string what = "statement " + std::to_string(s) + " (" + to_string(st) + ")";
-  const NpuStmtPlan& sp = plan.stmts[s];
-  if (s >= covers.size() || covers[s].empty())
-    return "no lowering for " + what + ": instruction selection found no cover";
-  if (sp.cover < 0 || static_cast<size_t>(sp.cover) >= covers[s].size())
-    return "plan: " + what + " asks for cover " + std::to_string(sp.cover) + " of " +
-           std::to_string(covers[s].size());
-  StmtTiling t;
-  t.stmt = s;
-  t.cover = covers[s][sp.cover].get();
-  const Cover& c = *t.cover;
-  if (c.instrs.empty())
-    return "no lowering for " + what + ": its cover has no instruction";
-  for (const CoverVar& v : c.vars) {
-    int64_t e = p.eval_size(v.extent);
-    t.extent[v.name] = e;
-    auto it = sp.tile.find(v.name);
-    t.tile[v.name] = it == sp.tile.end() ? e : std::min(e, it->second);
-    if (t.tile[v.name] < 1)
-      return "plan: " + what + ": tile of " + v.name + " is " + std::to_string(it->second);
-  }
-  for (auto& [v, n] : sp.tile)
-    if (!c.find_var(v))
-      return "plan: " + what + ": tile names '" + v + "', not a variable of its cover (" + [&] {
-        std::vector<std::string> names;
-        for (auto& cv : c.vars)
-          names.push_back(cv.name);
-        return join(names);
-      }() + ")";
-  const CoverInstr& last = c.instrs.back();
-  for (auto& l : last.loops)
-    if (t.tile[l] != 1)
-      return "no lowering for " + what + " with a tile of " + std::to_string(t.tile[l]) + " of " +
-             l + ": its last instruction (" + last.name + ") runs once per value of " + l +
-             "; tile " + l + " to 1";
-  t.partition_var = last.out_axes.empty() ? "" : last.out_axes.front();
-  if (!t.partition_var.empty() && t.tile[t.partition_var] > mem.partitions)
-    return "plan: " + what + ": tile " + std::to_string(t.tile[t.partition_var]) + " of " +
-           t.partition_var + " on the partitions exceeds the " + std::to_string(mem.partitions) +
-           " partitions of " + mem.sbuf + " (" + isa.path + ": /memories)";
-  // Instruction dim bounds: the full tile and a ragged last tile.
-  for (const CoverInstr& ci : c.instrs)
-    for (const CoverDim& d : ci.dims) {
-      if (d.var.empty())
-        continue;
-      int64_t n = t.tile[d.var], rest = t.extent[d.var] % n;
-      if (d.max && n > *d.max)
-        return "plan: " + what + ": tile " + std::to_string(n) + " of " + d.var + " exceeds dim " +
-               d.dim + " <= " + std::to_string(*d.max) + " of " + ci.name + " (" + isa.path + ": " +
-               d.max_source + ")";
-      if (d.min && (n < *d.min || (rest && rest < *d.min)))
-        return "plan: " + what + ": a tile of " + std::to_string(rest ? rest : n) + " of " + d.var +
-               " is below dim " + d.dim + " >= " + std::to_string(*d.min) + " of " + ci.name +
-               " (" + isa.path + ": " + d.min_source + ")";
-    }
-  // Chunked reductions: only the last instruction may reduce them, accumulating.
-  for (const CoverVar& v : c.vars)
-    if (v.reduction && t.tile[v.name] < t.extent[v.name])
-      t.chunked.insert(v.name);
-  if (!t.chunked.empty()) {
-    if (!last.accumulate)
-      return "no lowering for " + what + ": reduction over " + *t.chunked.begin() +
-             " split into chunks of " + std::to_string(t.tile[*t.chunked.begin()]) +
-             " but its last instruction (" + last.name +
-             ") has no accumulating form; tile the "
-             "whole reduction";
-    t.accumulate = last.accumulate;
-    for (size_t k = 0; k + 1 < c.instrs.size(); ++k) {
-      const CoverInstr& ci = c.instrs[k];
-      for (auto& r : t.chunked) {
-        bool keeps = std::find(ci.out_axes.begin(), ci.out_axes.end(), r) != ci.out_axes.end() ||
-                     std::find(ci.loops.begin(), ci.loops.end(), r) != ci.loops.end();
-        bool reads = false;
-        for (auto& o : ci.operands)
-          for (auto& a : o.term.axes)
-            reads = reads || a == r;
-        if (reads && !keeps)
-          return "no lowering for " + what + ": reduction over " + r +
-                 " split into chunks is reduced by " + ci.name + ", not by its last instruction";
-      }
-    }
-  }
-  // Loop order: the plan's, then the remaining Vars with more than one tile; reductions last.
-  std::vector<std::string> order;
-  for (auto& v : sp.order) {
-    if (!c.find_var(v))
-      return "plan: " + what + ": order names '" + v + "', not a variable of its cover";
-    if (std::find(order.begin(), order.end(), v) != order.end())
-      return "plan: " + what + ": order names '" + v + "' twice";
-    order.push_back(v);
-  }
-  for (auto& v : c.vars)
-    if (std::find(order.begin(), order.end(), v.name) == order.end())
-      order.push_back(v.name);
-  std::stable_partition(order.begin(), order.end(),
-                        [&](const std::string& v) { return !c.find_var(v)->reduction; });
-  for (auto& v : order)
-    if (t.tile[v] < t.extent[v])
-      t.loops.push_back(v);
-  *out = std::move(t);
-  return "";
-}
+using namespace npu_lower;
 
 // Buffers: rings of `bufs` rotating copies per role, released at the end of a group for the next
 // groups to reuse (statements run one after another, so later groups may overwrite them).
@@ -258,6 +92,7 @@ public:
       pool_.release_all();
       hoisted_.clear();
       onchip_.clear();
+      cached_.clear();
       ++generation_;
     }
     return std::move(ops_);
@@ -445,6 +280,9 @@ private:
     int buf = -1;             // this outer tile's buffer
     std::vector<int64_t> lay; // free stride per tensor axis (axis 0 is the partition)
     bool hbm = false;         // also stored to HBM
+    std::string memory;       // where it lives: the working memory, or the accumulator memory
+                              // for a matmul's result read only in the group (an epilogue
+                              // reads it there, with no copy-out)
   };
 
   void lower_group(const std::vector<const StmtTiling*>& ts) {
@@ -520,13 +358,18 @@ private:
       }
       g.ring = "g." + name;
       g.buf = n; // the size until the first outer tile takes a buffer
+      g.memory = mv_.mem.sbuf;
+      for (auto* t : ts)
+        if (p_.stmts()[t->stmt].out == name && stays_in_accumulator(*t, g, n, ts))
+          g.memory = mv_.mem.psum;
     }
     for (int64_t o = 0; o < extent; o += tile) {
       onchip_.clear();
       for (auto& [name, g] : gt)
         if (producer_rows[name]) {
           GroupTensor x = g;
-          x.buf = pool_.next(g.ring, plan_.bufs, mv_.mem.sbuf, p_.tensor(name).dtype, g.buf);
+          x.buf = pool_.next(g.ring, plan_.bufs, g.memory,
+                             g.memory == mv_.mem.sbuf ? p_.tensor(name).dtype : DType::F32, g.buf);
           onchip_[name] = x;
         }
       row0_ = o;
@@ -540,6 +383,39 @@ private:
         break;
     }
     onchip_.clear();
+  }
+
+  // Whether the result of `t` (written in the accumulator memory) may stay there for its readers
+  // in the group: not needed in HBM, one tile per outer tile that fits one bank, and every reader
+  // operand may live in the accumulator memory.
+  bool stays_in_accumulator(const StmtTiling& t, const GroupTensor& g, int64_t elems,
+                            const std::vector<const StmtTiling*>& ts) const {
+    const CoverInstr& last = t.cover->instrs.back();
+    const Instruction& li = isa_.instructions.at(last.instr);
+    const std::string& name = p_.stmts()[t.stmt].out;
+    const MemoryLevel* acc = isa_.find_memory(mv_.mem.psum);
+    if (g.hbm || mv_.mem.psum.empty() || !acc ||
+        result_memory(li, last.result, mv_.mem) != mv_.mem.psum)
+      return false;
+    if (acc->bank_bytes > 0 && elems * 4 > acc->bank_bytes)
+      return false;
+    const std::string& v0 = p_.stmts()[t.stmt].vars.at(0);
+    for (const CoverVar& v : t.cover->vars)
+      if (!v.reduction && v.name != v0 && t.tile.at(v.name) < t.extent.at(v.name))
+        return false;
+    for (auto* r : ts)
+      for (const CoverInstr& ci : r->cover->instrs) {
+        const Instruction& instr = isa_.instructions.at(ci.instr);
+        for (const CoverOperand& o : ci.operands) {
+          if (o.term.kind != TermKind::Tensor || o.term.tensor != name)
+            continue;
+          const OperandSpec* os = instr.find_operand(o.slot);
+          if (!os || std::find(os->memories.begin(), os->memories.end(), mv_.mem.psum) ==
+                         os->memories.end())
+            return false;
+        }
+      }
+    return true;
   }
 
   static bool reads(const Expr& e, const std::string& tensor) {
@@ -570,7 +446,8 @@ private:
   // Route "pe": the operand's rows [e1, e0] (on chip already, or loaded), transposed on the
   // transpose instruction into the accumulator memory in blocks of its partition bound, and
   // copied to the working memory as the [e0, e1] tile the operand reads.
-  NpuView transposed_through_pe(const TileAccess& a, const std::string& sname, size_t k) {
+  NpuView transposed_through_pe(const TileAccess& a, const std::string& sname, size_t k,
+                                const std::string& keep_ring, int keep_copies) {
     std::string what = "no lowering for " + sname + ": route pe of " + a.tensor;
     if (mv_.transpose.empty() || mv_.copy_out.empty())
       user_error(what + ": the target has no transpose into " + mv_.mem.psum + " and copy out");
@@ -614,7 +491,9 @@ private:
       t.operands[out_slot] = dense(ps, e0, nr, r);
       ops_.ops.push_back(std::move(t));
     }
-    int sb = pool_.next(key + ".T", plan_.bufs, mv_.mem.sbuf, p_.tensor(a.tensor).dtype, e1);
+    int sb = keep_ring.empty()
+                 ? pool_.next(key + ".T", plan_.bufs, mv_.mem.sbuf, p_.tensor(a.tensor).dtype, e1)
+                 : pool_.next(keep_ring, keep_copies, mv_.mem.sbuf, p_.tensor(a.tensor).dtype, e1);
     NpuOp cp;
     cp.instr = mv_.copy_out;
     cp.engine = mv_.copy_out_engine;
@@ -664,6 +543,18 @@ private:
     }
   }
 
+  // Whether a tile of `np` partitions may start at partition `p0` of the working memory (its
+  // partition rules in the target file).
+  bool start_allowed(int64_t p0, int64_t np) const {
+    const MemoryLevel* m = isa_.find_memory(mv_.mem.sbuf);
+    if (!m)
+      return p0 == 0;
+    for (const PartitionRule& r : m->partition_rules)
+      if (np >= r.min_partitions && np <= r.max_partitions)
+        return std::find(r.starts.begin(), r.starts.end(), p0) != r.starts.end();
+    return true;
+  }
+
   std::optional<NpuView> preload_view(const TileAccess& a) const {
     auto it = preload_.find(a.tensor);
     if (it == preload_.end() || !a.affine || a.extents.empty() || a.origin.empty())
@@ -677,8 +568,8 @@ private:
       if (a.strides[ax][0] != 0 && a.extents[ax] > 1)
         return std::nullopt;
     int64_t r0 = a.origin[0];
-    if (r0 % P + a.extents[0] > P)
-      return std::nullopt; // the rows straddle two blocks
+    if (r0 % P + a.extents[0] > P || !start_allowed(r0 % P, a.extents[0]))
+      return std::nullopt; // the rows straddle two blocks, or start where a tile may not
     NpuView v;
     v.object = pl.buf;
     v.p0 = r0 % P;
@@ -729,6 +620,8 @@ private:
 
   void lower_statement(const StmtTiling& st, const std::pair<const std::string, TileRange>* outer) {
     const Cover& c = *st.cover;
+    cur_ = &st;
+    cur_outer_ = outer ? outer->first : "";
     const std::string sname = "s" + std::to_string(st.stmt);
     const IndexStmt& stmt = p_.stmts()[st.stmt];
     std::map<std::string, int64_t> dims;
@@ -799,7 +692,7 @@ private:
           continue;
         NpuOp op = start_op(ci, instr, sname + ".const" + std::to_string(ti.index));
         for (const TileAccess& a : call.operands)
-          bind_operand(op, instr, a, ci, sname, ti.index, *hoisted);
+          bind_operand(op, instr, a, ci, sname, ti.index, *hoisted, nullptr);
         op.operands[ci.result] = temp_view(tb, call.out);
         add_extra_outputs(op, instr, ci, call, sname, ti.index);
         add_unread_params(op, instr, ci, sname);
@@ -848,6 +741,65 @@ private:
     b.operands[dl] = dst;
     ops_.ops.push_back(std::move(b));
     return true;
+  }
+
+  // An instruction whose operands read the accumulator memory in a way its constraints refuse (two
+  // inputs there) gets them copied out to the working memory, one at a time, until its use is
+  // legal by the target's own check.
+  void legalize_accumulator_reads(NpuOp& op, const Instruction& instr, const TileCall& call,
+                                  const std::string& sname) {
+    if (mv_.mem.psum.empty() || mv_.copy_out.empty())
+      return;
+    auto use_of = [&]() {
+      InstrUse u;
+      u.engine = op.engine;
+      u.dims = call.dims;
+      for (auto& [k, v] : op.choices)
+        u.params[k] = v;
+      for (auto& [k, v] : op.flags)
+        u.params[k] = v ? "true" : "false";
+      for (auto& [slot, v] : op.operands) {
+        u.memory[slot] = v.hbm ? mv_.mem.hbm : ops_.buffers.at(v.object).memory;
+        u.dtypes[slot] = v.hbm ? ops_.tensors.at(v.object).dtype : ops_.buffers.at(v.object).dtype;
+      }
+      for (auto& [slot, v] : op.vector_tiles) {
+        u.memory[slot] = ops_.buffers.at(v.object).memory;
+        u.dtypes[slot] = ops_.buffers.at(v.object).dtype;
+      }
+      for (auto& [slot, v] : op.vector_immediates)
+        u.memory[slot] = "immediate";
+      return u;
+    };
+    if (check_use(isa_, instr, use_of()).empty())
+      return;
+    InstrUse moved = use_of();
+    for (auto& [slot, m] : moved.memory)
+      if (m == mv_.mem.psum && instr.find_operand(slot) &&
+          instr.find_operand(slot)->role == OperandRole::In)
+        m = mv_.mem.sbuf;
+    if (!check_use(isa_, instr, moved).empty())
+      return; // not the accumulator reads: the builder's check names the problem
+    for (auto& [slot, v] : op.operands) {
+      if (check_use(isa_, instr, use_of()).empty())
+        return;
+      const OperandSpec* os = instr.find_operand(slot);
+      if (!os || os->role != OperandRole::In || v.hbm ||
+          ops_.buffers.at(v.object).memory != mv_.mem.psum)
+        continue;
+      int64_t n = 1;
+      for (auto& [st, c] : v.ap)
+        n *= c;
+      int sb = pool_.next(sname + ".acc_read." + slot, plan_.bufs, mv_.mem.sbuf, DType::F32, n);
+      NpuOp cp;
+      cp.instr = mv_.copy_out;
+      cp.engine = mv_.copy_out_engine;
+      cp.name = sname + ".copy_out";
+      auto [cs, cd] = slots(mv_.copy_out);
+      cp.operands[cs] = v;
+      cp.operands[cd] = dense(sb, v.np, n);
+      ops_.ops.push_back(std::move(cp));
+      v = dense(sb, v.np, n);
+    }
   }
 
   // Parameters the cover leaves out do not affect its result (a tensor_scalar's s1 under
@@ -916,7 +868,8 @@ private:
 
   // Binds one operand or parameter of a call.
   void bind_operand(NpuOp& op, const Instruction& instr, const TileAccess& a, const CoverInstr& ci,
-                    const std::string& sname, size_t k, const std::map<size_t, TempBuf>& temps) {
+                    const std::string& sname, size_t k, const std::map<size_t, TempBuf>& temps,
+                    const CoverTerm* term) {
     const ParamSpec* ps = instr.find_param(a.slot);
     const OperandSpec* os = instr.find_operand(a.slot);
     auto put = [&](const NpuView& v) {
@@ -995,31 +948,77 @@ private:
       put(hbm_view(a)); // the instruction reads device memory itself (a broadcast's row)
       return;
     }
+    std::string sig = a.tensor + "@" + std::to_string(flat(a).origin);
+    for (size_t ax = 0; ax < a.extents.size(); ++ax)
+      sig += ":" + std::to_string(a.extents[ax]) + "/" + std::to_string(flat(a).strides[ax]);
     auto route = plan_.route.find(a.tensor);
-    if (sbuf_ok && route != plan_.route.end() && route->second == "pe" && a.extents.size() == 2) {
-      put(transposed_through_pe(a, sname, k));
+    bool pe =
+        sbuf_ok && route != plan_.route.end() && route->second == "pe" && a.extents.size() == 2;
+    if (pe)
+      sig += ":T";
+    for (auto* seen : {&loaded_, &cached_})
+      if (auto it = seen->find(sig); it != seen->end() && holds_[it->second.object] == sig) {
+        put(it->second); // loaded for this tile already, or kept from an earlier one
+        return;
+      }
+    // A tile that does not change along a tile loop is kept for the next pass of that loop in
+    // one buffer per tile the loops inside it read.
+    int64_t np = a.extents.empty() ? 1 : a.extents[0];
+    int64_t n = free_elems(a.extents);
+    int64_t keep = invariant_slots(term, n * dtype_bytes(p_.tensor(a.tensor).dtype));
+    std::string ring = sname + ".k" + std::to_string(k) + "." + a.slot;
+    if (pe) {
+      NpuView v = transposed_through_pe(a, sname, k, keep ? ring + ".kept" : "",
+                                        keep ? static_cast<int>(keep) : plan_.bufs);
+      holds_[v.object] = sig;
+      (keep ? cached_ : loaded_)[sig] = v;
+      put(v);
       return;
     }
     if (auto g = onchip_.find(a.tensor); g != onchip_.end())
       AXON_CHECK(g->second.hbm, "npu lowering: " + a.tensor + " read off chip but not stored");
-    std::string sig = a.tensor + "@" + std::to_string(flat(a).origin);
-    for (size_t ax = 0; ax < a.extents.size(); ++ax)
-      sig += ":" + std::to_string(a.extents[ax]) + "/" + std::to_string(flat(a).strides[ax]);
-    if (auto it = loaded_.find(sig); it != loaded_.end() && holds_[it->second.object] == sig) {
-      put(it->second);
-      return;
-    }
-    int64_t np = a.extents.empty() ? 1 : a.extents[0];
-    int64_t n = free_elems(a.extents);
-    int buf = pool_.next(sname + ".k" + std::to_string(k) + "." + a.slot, plan_.bufs, mv_.mem.sbuf,
-                         p_.tensor(a.tensor).dtype, n);
+    int buf = keep ? pool_.next(ring + ".kept", static_cast<int>(keep), mv_.mem.sbuf,
+                                p_.tensor(a.tensor).dtype, n)
+                   : pool_.next(ring, plan_.bufs, mv_.mem.sbuf, p_.tensor(a.tensor).dtype, n);
     NpuView dst = dense(buf, np, n);
-    NpuView src = hbm_view(a);
-    // The DMA moves [np, n]: flatten the HBM side's free axes into the on-chip row.
-    load(src, dst, sname + ".load." + a.tensor);
+    // The DMA moves [np, n]: the HBM side's free axes flattened into the on-chip row.
+    load(hbm_view(a), dst, sname + ".load." + a.tensor);
     holds_[buf] = sig;
-    loaded_[sig] = dst;
+    (keep ? cached_ : loaded_)[sig] = dst;
     put(dst);
+  }
+
+  // How many tiles of `term` to keep on chip so that the next pass of the innermost tile loop it
+  // does not depend on finds them: the tiles of the loops inside that one which it reads; 0 when
+  // it depends on every loop or they would take more than a quarter of a partition.
+  int64_t invariant_slots(const CoverTerm* term, int64_t bytes) const {
+    if (!term || !cur_)
+      return 0;
+    std::set<std::string> vars;
+    for (auto& e : term->index)
+      for (auto& v : free_index_vars(e))
+        vars.insert(v);
+    for (auto& v : term->axes)
+      if (!v.empty())
+        vars.insert(v);
+    std::vector<std::string> loops;
+    for (auto& l : cur_->loops)
+      if (l != cur_outer_)
+        loops.push_back(l);
+    int inv = -1;
+    for (size_t i = 0; i < loops.size(); ++i)
+      if (!vars.count(loops[i]))
+        inv = static_cast<int>(i);
+    if (inv < 0)
+      return 0;
+    int64_t slots = 1;
+    for (size_t j = inv + 1; j < loops.size(); ++j)
+      if (vars.count(loops[j]))
+        slots *= ceil_div(cur_->extent.at(loops[j]), cur_->tile.at(loops[j]));
+    const MemoryLevel* sb = isa_.find_memory(mv_.mem.sbuf);
+    if (slots > 64 || !sb || slots * bytes > sb->partition_bytes / 4)
+      return 0;
+    return slots;
   }
 
   void emit_tile(const StmtTiling& st, const Cover& c, const TileCover& tc,
@@ -1044,8 +1043,9 @@ private:
           continue;
         std::optional<NpuView> direct;
         NpuOp op = start_op(ci, instr, sname + "." + ci.name);
-        for (const TileAccess& a : call.operands)
-          bind_operand(op, instr, a, ci, sname, ti.index, temps);
+        for (size_t i = 0; i < call.operands.size(); ++i)
+          bind_operand(op, instr, call.operands[i], ci, sname, ti.index, temps,
+                       &ci.operands.at(i).term);
         if (!last) {
           op.operands[ci.result] = temp_view(temps.at(ti.index), call.out);
         } else {
@@ -1055,7 +1055,8 @@ private:
           DType rd = mem == mv_.mem.sbuf ? operand_dtype(instr, ci.result, out_dtype)
                                          : operand_dtype(instr, ci.result, DType::F32);
           std::optional<NpuView> gv = group_view(call.out);
-          if (gv && mem == mv_.mem.sbuf && st.chunked.empty()) {
+          bool same = gv && ops_.buffers.at(gv->object).memory == mem;
+          if (same && (mem == mv_.mem.sbuf ? st.chunked.empty() : true)) {
             direct = gv; // straight into the group's on-chip buffer
             op.operands[ci.result] = *gv;
           } else {
@@ -1070,6 +1071,7 @@ private:
         add_extra_outputs(op, instr, ci, call, sname, ti.index);
         add_unread_params(op, instr, ci, sname);
         op.engine = engine_for(ci, op);
+        legalize_accumulator_reads(op, instr, call, sname);
         ops_.ops.push_back(std::move(op));
         if (last && last_chunk)
           finish_result(call, sname, key, direct);
@@ -1136,113 +1138,11 @@ private:
   std::map<std::string, GroupTensor> onchip_; // intermediates on chip for this outer tile
   int64_t row0_ = 0;                          // first row of the outer tile
   std::map<std::string, Preloaded> preload_;
+  std::map<std::string, NpuView> cached_; // tiles kept across tiles (invariant_slots)
+  const StmtTiling* cur_ = nullptr;       // the statement being lowered
+  std::string cur_outer_;                 // its Var the group's outer loop fixes
   bool first_only_ = false;
 };
-
-std::string check_structure(const IndexProgram& p, const NpuPlan& plan) {
-  if (plan.stmts.size() != p.stmts().size())
-    return "plan: " + std::to_string(plan.stmts.size()) + " statement plans for a program of " +
-           std::to_string(p.stmts().size()) + " statements";
-  std::vector<int> seen(p.stmts().size(), 0);
-  size_t next = 0;
-  for (size_t g = 0; g < plan.groups.size(); ++g)
-    for (size_t s : plan.groups[g]) {
-      if (s >= seen.size() || seen[s]++)
-        return "plan: group " + std::to_string(g) + " names statement " + std::to_string(s) +
-               (s >= seen.size() ? ", which does not exist" : " a second time");
-      if (s != next)
-        return "plan: groups must list the statements in program order (group " +
-               std::to_string(g) + " has statement " + std::to_string(s) + " where " +
-               std::to_string(next) + " comes next)";
-      ++next;
-    }
-  if (next != p.stmts().size())
-    return "plan: statement " + std::to_string(next) + " is in no group";
-  for (auto& t : plan.preload) {
-    const TensorDecl* d = p.find_tensor(t);
-    if (!d || d->role != TensorRole::Input)
-      return "plan: preload names '" + t + "', not an input tensor of the program";
-  }
-  for (auto& [t, r] : plan.route) {
-    if (!p.find_tensor(t))
-      return "plan: route names '" + t + "', not a tensor of the program";
-    if (r != "dma" && r != "pe")
-      return "plan: route '" + r + "' of " + t + " (\"dma\" or \"pe\")";
-  }
-  if (plan.bufs < 1 || plan.bufs > 3)
-    return "plan: bufs " + std::to_string(plan.bufs) + " (1 to 3)";
-  if (plan.queues < 1)
-    return "plan: queues " + std::to_string(plan.queues) + " (at least 1)";
-  return "";
-}
-
-std::string tilings(const IndexProgram& p, const NpuPlan& plan, const NpuCovers& covers,
-                    const Isa& isa, const NpuMemories& mem, std::vector<StmtTiling>* out) {
-  if (std::string e = check_structure(p, plan); !e.empty())
-    return e;
-  for (size_t s = 0; s < p.stmts().size(); ++s) {
-    StmtTiling t;
-    if (std::string e = tiling_of(p, plan, covers, isa, mem, s, &t); !e.empty())
-      return e;
-    out->push_back(std::move(t));
-  }
-  for (size_t g = 0; g < plan.groups.size(); ++g) {
-    const auto& grp = plan.groups[g];
-    if (grp.size() < 2)
-      continue;
-    std::string what = "fusion group " + std::to_string(g);
-    const StmtTiling& first = (*out)[grp[0]];
-    for (size_t s : grp) {
-      const IndexStmt& st = p.stmts()[s];
-      const StmtTiling& t = (*out)[s];
-      if (st.vars.empty())
-        return "no lowering for " + what + ": statement " + std::to_string(s) +
-               " writes a rank-0 tensor (no rows to share)";
-      const std::string& v0 = p.stmts()[grp[0]].vars[0];
-      if (t.extent.at(st.vars[0]) != first.extent.at(v0) ||
-          t.tile.at(st.vars[0]) != first.tile.at(v0))
-        return "plan: " + what + ": statement " + std::to_string(s) + " tiles its rows (" +
-               st.vars[0] + ": " + std::to_string(t.tile.at(st.vars[0])) + " of " +
-               std::to_string(t.extent.at(st.vars[0])) + ") unlike statement " +
-               std::to_string(grp[0]) + " (" + v0 + ": " + std::to_string(first.tile.at(v0)) +
-               " of " + std::to_string(first.extent.at(v0)) + ")";
-      if (first.tile.at(v0) > mem.partitions)
-        return "plan: " + what + ": its row tile " + std::to_string(first.tile.at(v0)) +
-               " exceeds the " + std::to_string(mem.partitions) + " partitions of " + mem.sbuf;
-      if (t.chunked.count(st.vars[0]))
-        return "no lowering for " + what + ": its row variable is a chunked reduction";
-    }
-  }
-  return "";
-}
-
-// Bytes per partition the buffers take in each memory, as the builder places them (banked
-// memories round each buffer up to a bank), against the memory's capacity.
-std::string check_capacity(const NpuOps& ops, const Isa& isa) {
-  std::map<std::string, int64_t> used;
-  for (auto& b : ops.buffers) {
-    const MemoryLevel* m = isa.find_memory(b.memory);
-    int64_t bytes = b.size * dtype_bytes(b.dtype);
-    if (m && m->bank_bytes > 0)
-      bytes = ceil_div(bytes, m->bank_bytes) * m->bank_bytes;
-    used[b.memory] += bytes;
-    if (m && m->max_free_elems && b.size > *m->max_free_elems)
-      return "plan: a " + b.memory + " tile of " + std::to_string(b.size) +
-             " elements per partition exceeds its free size " + std::to_string(*m->max_free_elems) +
-             " (" + isa.path + ": /memories, " + b.memory + " max_free_elems)";
-  }
-  for (size_t i = 0; i < isa.memories.size(); ++i) {
-    const MemoryLevel& m = isa.memories[i];
-    auto it = used.find(m.name);
-    if (it == used.end() || m.partition_bytes <= 0)
-      continue;
-    if (it->second > m.partition_bytes)
-      return "plan: " + m.name + " bytes per partition exceeded: the plan's buffers need " +
-             std::to_string(it->second) + " bytes of " + std::to_string(m.partition_bytes) + " (" +
-             isa.path + ": /memories/" + std::to_string(i) + "/capacity_bytes)";
-  }
-  return "";
-}
 
 } // namespace
 
@@ -1250,7 +1150,7 @@ NpuOps schedule_npu_plan(const IndexProgram& p, const NpuPlan& plan, const NpuCo
                          const Isa& isa) {
   NpuMovement mv = find_movement(isa);
   std::vector<StmtTiling> ts;
-  if (std::string e = tilings(p, plan, covers, isa, mv.mem, &ts); !e.empty())
+  if (std::string e = plan_tilings(p, plan, covers, isa, mv.mem, &ts); !e.empty())
     user_error(e);
   NpuOps ops = Scheduler(p, plan, isa, false).run(ts);
   if (std::string e = check_capacity(ops, isa); !e.empty())
@@ -1262,7 +1162,7 @@ std::string check_npu_plan(const IndexProgram& p, const NpuPlan& plan, const Npu
                            const Isa& isa) {
   NpuMovement mv = find_movement(isa);
   std::vector<StmtTiling> ts;
-  if (std::string e = tilings(p, plan, covers, isa, mv.mem, &ts); !e.empty())
+  if (std::string e = plan_tilings(p, plan, covers, isa, mv.mem, &ts); !e.empty())
     return e;
   try {
     return check_capacity(Scheduler(p, plan, isa, true).run(ts), isa);

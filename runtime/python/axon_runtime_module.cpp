@@ -293,7 +293,7 @@ private:
                        a.shape.data()});
       axon_kernel* k = nullptr;
       axon_status s = axon_find(lib_.get(), name.c_str(), sig.data(), sig.size(), &k);
-      if (s == AXON_ERR_CPU || s == AXON_ERR_NO_LOADER) {
+      if (s == AXON_ERR_CPU || s == AXON_ERR_NO_LOADER || s == AXON_ERR_NO_DEVICE) {
         if (cpu_why.empty()) {
           cpu_why = axon_last_error();
           cpu_status = s;

@@ -342,12 +342,11 @@ TEST(Runtime, Schema1LibraryLoadsAndRuns) {
   fs::remove_all(lib);
 }
 
-// An entry whose backend has no loader in this runtime ("sim": NPU programs run only in the
-// simulator; "cuda": no cubin loader yet), or whose artifact kind its backend's loader does not
-// open, is refused with AXON_ERR_NO_LOADER naming the backend and the kernel; the other kernels
-// of the library still load and run.
+// An entry whose backend has no loader in this runtime ("cuda": no cubin loader yet), or whose
+// artifact kind its backend's loader does not open, is refused with AXON_ERR_NO_LOADER naming the
+// backend and the kernel; the other kernels of the library still load and run.
 TEST(Runtime, BackendWithoutALoaderIsAClearError) {
-  for (const char* backend : {"sim", "cuda"}) {
+  for (const char* backend : {"cuda"}) {
     fs::path lib = copy_library(std::string("backend-") + backend);
     json m = manifest_of(lib);
     entry_named(m, "add")["backend"] = backend;
@@ -388,6 +387,39 @@ TEST(Runtime, BackendWithoutALoaderIsAClearError) {
       std::string(axon_last_error()).find("no loader for backend llvm artifacts of kind cubin"),
       std::string::npos)
       << axon_last_error();
+  fs::remove_all(lib);
+}
+
+// An NPU program (backend sim, kind npu_program) is refused with AXON_ERR_NO_DEVICE, "simulated
+// target: no device", before its object is read (here it is not even there), in C and C++; the
+// other kernels of the library still load and run.
+TEST(Runtime, AnNpuProgramHasNoDevice) {
+  fs::path lib = copy_library("npu");
+  json m = manifest_of(lib);
+  json& e = entry_named(m, "add");
+  e["backend"] = "sim";
+  e["object"]["kind"] = "npu_program";
+  std::string id = e["id"];
+  fs::remove(lib / e["object"]["path"].get<std::string>());
+  spit(lib / "manifest.json", m.dump());
+  Lib l(lib.string());
+  axon_kernel* k = nullptr;
+  EXPECT_EQ(axon_find(l.lib, "add", nullptr, 0, &k), AXON_ERR_NO_DEVICE);
+  std::string msg = axon_last_error();
+  EXPECT_EQ(msg.rfind("simulated target: no device (kernel " + id + " is an npu_program", 0), 0u)
+      << msg;
+  EXPECT_EQ(k, nullptr);
+  EXPECT_STREQ(axon_status_name(AXON_ERR_NO_DEVICE), "no_device");
+  ASSERT_EQ(axon_find(l.lib, "rmsnorm_matmul", nullptr, 0, &k), AXON_OK) << axon_last_error();
+  Args a = make_args(k, 8);
+  EXPECT_EQ(axon_run(k, a.ptrs.data(), a.ptrs.size()), AXON_OK) << axon_last_error();
+  try {
+    axon::runtime::Library cpp(lib.string());
+    cpp.find("add", {{"a", "f32", {1, 8}}, {"b", "f32", {1, 8}}, {"c", "f32", {1, 8}}});
+    FAIL() << "no error";
+  } catch (const axon::runtime::Error& err) {
+    EXPECT_EQ(err.code(), AXON_ERR_NO_DEVICE) << err.what();
+  }
   fs::remove_all(lib);
 }
 

@@ -211,13 +211,13 @@ TEST(Manifest, BackendAndArtifactKindAndSchema1) {
 TEST(Loader, OnePerBackendAndAClearErrorOtherwise) {
   ASSERT_NE(find_loader("llvm"), nullptr);
   EXPECT_EQ(find_loader("llvm")->backend(), "llvm");
-  EXPECT_EQ(find_loader("sim"), nullptr);
+  ASSERT_NE(find_loader("sim"), nullptr);
   EXPECT_EQ(find_loader("cuda"), nullptr);
-  EXPECT_EQ(loader_backends(), (std::vector<std::string>{"llvm"}));
+  EXPECT_EQ(loader_backends(), (std::vector<std::string>{"llvm", "sim"}));
   Entry e = sample_entry();
   LoadFailure why;
   EXPECT_EQ(loader_for(e, &why), find_loader("llvm"));
-  for (const char* backend : {"sim", "cuda"}) {
+  for (const char* backend : {"cuda"}) {
     e.backend = backend;
     EXPECT_EQ(loader_for(e, &why), nullptr);
     EXPECT_EQ(why.status, AXON_ERR_NO_LOADER);
@@ -249,6 +249,69 @@ TEST(Loader, OnePerBackendAndAClearErrorOtherwise) {
   EXPECT_EQ(why.status, AXON_ERR_LOAD);
   EXPECT_NE(why.message.find("cannot load the object of kernel '" + e.id + "'"), std::string::npos)
       << why.message;
+}
+
+// An NPU program (backend sim) has a loader, which refuses it before reading or loading anything:
+// the target is simulated, there is no device. Its other artifact kinds have no loader.
+TEST(Loader, AnNpuProgramHasNoDevice) {
+  Entry e = sample_entry();
+  e.backend = "sim";
+  e.object_kind = "npu_program";
+  e.target = "npu";
+  e.cpu_features = {};
+  LoadFailure why;
+  const Loader* l = loader_for(e, &why);
+  ASSERT_NE(l, nullptr) << why.message;
+  EXPECT_EQ(l->backend(), "sim");
+  std::optional<LoadFailure> unmet = l->unmet_needs(e);
+  ASSERT_TRUE(unmet.has_value());
+  EXPECT_EQ(unmet->status, AXON_ERR_NO_DEVICE);
+  EXPECT_EQ(unmet->message.rfind("simulated target: no device (kernel " + e.id + " ", 0), 0u)
+      << unmet->message;
+  why = {};
+  EXPECT_EQ(l->open(e, "{}", &why), nullptr);
+  EXPECT_EQ(why.status, AXON_ERR_NO_DEVICE);
+  EXPECT_EQ(why.message, unmet->message);
+  e.object_kind = "shared_object";
+  EXPECT_EQ(loader_for(e, &why), nullptr);
+  EXPECT_EQ(why.status, AXON_ERR_NO_LOADER);
+  EXPECT_NE(why.message.find("no loader for backend sim artifacts of kind shared_object"),
+            std::string::npos)
+      << why.message;
+}
+
+// An NPU program has no entry symbol: kernel.json and the manifest take "" for an artifact that is
+// not a shared object (the NPU backend writes it so), and refuse it for a shared object.
+TEST(KernelInterface, NoSymbolForAnArtifactThatIsNotASharedObject) {
+  axon::IndexProgram p = axon::load_index_program(axon::source_from_string(
+      "where N = 8\ninput x: f32[N]\noutput y: f32[N] = x * 2.0\n", "t.tp"));
+  KernelInterface k = kernel_interface(p, "npu", {});
+  k.backend = "sim";
+  k.object_kind = "npu_program";
+  k.object_path = "program.json";
+  k.symbol = "";
+  EXPECT_EQ(interface_from_json(interface_to_json(k), "kernel.json").symbol, "");
+  k.object_kind = "shared_object";
+  try {
+    interface_from_json(interface_to_json(k), "OUT/kernel.json");
+    FAIL() << "accepted";
+  } catch (const axon::UserError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "OUT/kernel.json: /symbol: expected a C identifier (a shared object's entry point)");
+  }
+  Manifest m;
+  m.kernels = {sample_entry()};
+  m.kernels[0].symbol = "";
+  m.kernels[0].backend = "sim";
+  m.kernels[0].object_kind = "npu_program";
+  EXPECT_EQ(parse_manifest(manifest_to_json(m).dump()).kernels[0], m.kernels[0]);
+  m.kernels[0].object_kind = "shared_object";
+  try {
+    parse_manifest(manifest_to_json(m).dump());
+    FAIL() << "accepted";
+  } catch (const ManifestError& e) {
+    EXPECT_EQ(e.message, "/kernels/0/abi/symbol: '' is not a C identifier");
+  }
 }
 
 // Deep nesting anywhere (here in the free-form derivation) is refused before it is parsed, so

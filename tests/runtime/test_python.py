@@ -191,6 +191,29 @@ class PythonRuntime(unittest.TestCase):
             self.assertEqual(cm.exception.code, "no_loader")
             self.assertIn("no loader for backend cuda (kernel %s)" % kid, str(cm.exception))
 
+    def test_npu_program_has_no_device(self):
+        # A copy of the library whose rmsnorm_matmul entry is an NPU program (backend sim): the
+        # runtime refuses it before reading its object (removed here), with code no_device and
+        # the runtime's message.
+        with tempfile.TemporaryDirectory() as tmp:
+            lib = os.path.join(tmp, "lib")
+            shutil.copytree(LIB, lib)
+            with open(os.path.join(lib, "manifest.json")) as f:
+                m = json.load(f)
+            for e in m["kernels"]:
+                if e["name"] == "rmsnorm_matmul":
+                    e["backend"] = "sim"
+                    e["object"]["kind"] = "npu_program"
+                    os.remove(os.path.join(lib, e["object"]["path"]))
+                    kid = e["id"]
+            with open(os.path.join(lib, "manifest.json"), "w") as f:
+                json.dump(m, f)
+            with self.assertRaises(axon_runtime.Error) as cm:
+                axon_runtime.open(lib).run("rmsnorm_matmul", x=self.x, g=self.g, w=self.w)
+            self.assertEqual(cm.exception.code, "no_device")
+            self.assertTrue(str(cm.exception).startswith(
+                "simulated target: no device (kernel %s is an npu_program" % kid), str(cm.exception))
+
     def test_cpu_supports(self):
         self.assertEqual(axon_runtime.cpu_supports("no-such-feature"), -1)
         self.assertIn(axon_runtime.cpu_supports("avx2"), (0, 1))

@@ -255,11 +255,19 @@ TEST(NpuLower, MatmulRoutesAndPreload) {
     return n;
   };
   EXPECT_EQ(count(dma, "transpose_pe"), 0u);
-  EXPECT_GT(count(pe, "transpose_pe"), 0u);
+  // Loop-invariant tiles are kept: a's 2 x 3 row/K tiles are transposed once, not once per tile
+  // of n; b's 3 x 2 K/column tiles are loaded once, not once per tile of m.
+  EXPECT_EQ(count(pe, "transpose_pe"), 6u);
+  EXPECT_EQ(hbm_uses(pe, "b"), 6u);
   plan.preload = {"b"};
   NpuProgram pre = lower_checked(l, plan);
   // b is read from HBM by its preload only: one DMA per 128 rows.
   EXPECT_EQ(hbm_uses(pre, "b"), 3u);
+  // K tiles of 40 rows start at partitions 40 and 80, where a tile of 40 partitions may not
+  // start (targets/npu.json partition_rules): those are loaded from HBM instead.
+  plan.stmts[0].tile["k"] = 40;
+  NpuProgram odd = lower_checked(l, plan);
+  EXPECT_GT(hbm_uses(odd, "b"), 3u);
   EXPECT_GT(hbm_uses(pe, "b"), 3u);
 }
 
@@ -284,6 +292,50 @@ TEST(NpuLower, BadRoutesAndPreloadsAreRefused) {
   plan.preload = {};
   plan.route["q"] = "pe";
   EXPECT_NE(refusal(l, plan).find("route names 'q'"), std::string::npos);
+}
+
+TEST(NpuLower, Bf16ProgramsStayInBf16WithoutNarrowing) {
+  Lowered l = select_all("where M = 140, K = 200, N = 96\ninput a: bf16[M, K]\n"
+                         "input b: bf16[K, N]\noutput c: bf16[M, N] = matmul(a, b)\n");
+  NpuPlan plan = plan_for(l, {{"m", 128}, {"k", 128}});
+  plan.route["a"] = "pe";
+  NpuProgram prog = lower_npu_plan(l.program, plan, l.covers, npu(), "bf16");
+  EXPECT_TRUE(find_narrowing(prog).empty());
+  TensorMap in = random_inputs(l.program, 5);
+  TensorMap want = interpret(l.program, in, EvalMode::Storage);
+  TensorMap got = run_functional(prog, in);
+  EXPECT_LT(max_scaled_error(got.at("c"), want.at("c"), 0.05, 0.02), 1.0);
+  for (auto& t : prog.tensors)
+    EXPECT_EQ(t.dtype, DType::BF16) << t.name;
+}
+
+// Instructions of `instr` on the program.
+size_t count_instr(const NpuProgram& p, const std::string& instr) {
+  size_t n = 0;
+  for (auto& x : p.instrs)
+    n += x.instr->name == instr;
+  return n;
+}
+
+TEST(NpuLower, MatmulEpilogueReadsTheAccumulator) {
+  Lowered l = select_all("where M = 200, K = 150, N = 96\ninput a: f32[M, K]\n"
+                         "input b: f32[K, N]\ninput r: f32[M, N]\n"
+                         "t = matmul(a, b)\noutput y: f32[M, N] = t + r\n");
+  NpuProgram apart = lower_checked(l, plan_for(l, {{"m", 128}, {"k", 128}, {"_b0", 128}}));
+  NpuProgram prog = lower_checked(l, fused(l, {{"m", 128}, {"k", 128}, {"_b0", 128}}));
+  // Fused, the matmul's result is never copied out of PSUM nor stored: the add reads it there.
+  EXPECT_EQ(hbm_uses(prog, "t"), 0u);
+  EXPECT_EQ(count_instr(prog, "tensor_copy"), 0u);
+  EXPECT_GT(count_instr(apart, "tensor_copy"), 0u);
+}
+
+TEST(NpuLower, TwoAccumulatorOperandsAreCopiedOutByTheConstraint) {
+  Lowered l = select_all("where M = 130, K = 140, N = 64\ninput a: f32[M, K]\n"
+                         "input b: f32[K, N]\ninput c: f32[K, N]\n"
+                         "t = matmul(a, b)\nu = matmul(a, c)\noutput y: f32[M, N] = t * u\n");
+  NpuProgram prog = lower_checked(l, fused(l, {{"m", 128}, {"k", 128}, {"_b0", 128}}));
+  // tensor_tensor takes at most one PSUM input (targets/npu.json constraints): one is copied.
+  EXPECT_EQ(count_instr(prog, "tensor_copy"), 2u); // one per row tile
 }
 
 } // namespace
