@@ -42,7 +42,6 @@ struct StmtTiling {
                                                // its result, when a reduction is chunked
 };
 
-
 // Every statement's tiling from the plan, after the plan's structure (groups, routes, preloads,
 // bufs, queues) and the groups' shared row tiles are checked; why the plan cannot be lowered
 // otherwise ("" when it can).

@@ -29,7 +29,6 @@ std::vector<int64_t> row_major(const std::vector<int64_t>& shape) {
   return st;
 }
 
-
 // Which memory a result or temp of `instr` lives in: the working memory where the operand may
 // live there, else the accumulator.
 std::string result_memory(const Instruction& instr, const std::string& slot,
