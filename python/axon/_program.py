@@ -346,9 +346,10 @@ class Program:
         return None
 
     # ---- numpy executor --------------------------------------------------------------------
-    def evaluate(self, dtype):
-        """{node id: value} of every non-inlined node, computed with numpy in DTYPE."""
-        env = {}
+    def evaluate(self, dtype, values=None):
+        """{node id: value} of every non-inlined node, computed with numpy in DTYPE. VALUES:
+        {input node id: array} read instead of those inputs' own values (a replayed step)."""
+        env = dict(values) if values else {}
         cap = self.cap
 
         def val(n):
@@ -449,10 +450,13 @@ def _store(n, v):
 trace = None
 
 
-def run(prog):
-    """Execute PROG: give every target its value and apply the updates."""
+def run(prog, values=None):
+    """Execute PROG: give every target its value and apply the updates. With VALUES ({input
+    node id: array}, a replayed step: _autodiff.backward), those arrays are read instead of the
+    inputs' own values and the targets' values are returned ({node id: value}) instead of
+    stored into the targets."""
     if not prog.targets and not prog.updates:
-        return
+        return None
     if trace is not None:
         trace.append(prog)
     if os.environ.get("AXON_CHECK_PROGRAMS") == "1":
@@ -464,13 +468,16 @@ def run(prog):
     if _config.executor == "kernels" and dtype == np.float32:
         from . import _kernels
 
-        env = _kernels.run(prog)
+        env = _kernels.run(prog, values)
     if env is None:
-        env = prog.evaluate(dtype)
+        env = prog.evaluate(dtype, values)
         for leaf, n in prog.updates:
             np.copyto(leaf._value, env[id(n)])
+    if values is not None:
+        return env
     for t in prog.targets:
         _store(t, env[id(t)])
+    return None
 
 
 def fuse_max_nodes():
@@ -512,10 +519,11 @@ def materialize(targets):
     """Compute TARGETS: the loss and every gradient as one program when the graph is small
     (fuse_max_nodes), else forward-phase targets and the forward tensors the backward targets
     read in one program, then the backward targets in another, each cut into pieces of at most
-    split_max_nodes nodes."""
+    split_max_nodes nodes. Returns the Program when everything ran as that one program (a step
+    that _autodiff.backward may replay), else None."""
     targets = [t for t in targets if t._value is None]
     if not targets:
-        return
+        return None
     bwd = [t for t in targets if t.phase == "bwd"]
     fwd = [t for t in targets if t.phase != "bwd"]
     if bwd:
@@ -539,7 +547,7 @@ def materialize(targets):
         whole = Program(targets)
         if len(whole.order) <= fuse_max_nodes():
             run(whole)
-            return
+            return whole
     limit = split_max_nodes()
     if fwd and bwd and _config.executor == "kernels":
         from . import _kernels
@@ -553,3 +561,4 @@ def materialize(targets):
         _run_sized(fwd, limit)
     if bwd:
         _run_sized(bwd, limit)
+    return None

@@ -240,12 +240,19 @@ def _init_leaf(t, arr, requires_grad, batch, capacity, n):
 
 def _new(op, inputs, attrs, shape, batch, loc=None):
     t = Tensor.__new__(Tensor)
+    st = _config.state
     t.op, t.inputs, t.attrs, t._shape, t.batch = op, tuple(inputs), attrs, tuple(shape), batch
-    t.loc = loc if loc is not None else (_config.state.loc_override or user_location())
-    t.requires_grad = _config.state.grad_enabled and any(i.requires_grad for i in inputs)
+    t.loc = loc if loc is not None else (st.loc_override or user_location())
+    rg = False
+    if st.grad_enabled:
+        for i in inputs:
+            if i.requires_grad:
+                rg = True
+                break
+    t.requires_grad = rg
     t.grad = None
     t._value = None
-    t.phase = _config.state.phase
+    t.phase = st.phase
     t._outbuf = None
     t._consumers = 0
     return t

@@ -191,6 +191,57 @@ class Training(unittest.TestCase):
         self.assertLessEqual(max(pieces), 2, "no program above AXON_SPLIT_MAX_NODES")
         self.assertEqual(sum(pieces), counts["64", "64"][0], "every node computed once")
 
+    def test_replayed_steps_equal_recorded_ones(self):
+        """From the second step of the same graph structure on, backward() replays the first
+        step's program on the new values: the losses and gradients are bit-identical to
+        recording every step (AXON_REPLAY=0); a new structure, an accumulating gradient and a
+        last partial batch are handled."""
+        from axon import _autodiff, _kernels
+
+        rng = np.random.default_rng(3)
+        xs = rng.normal(size=(23, 6)).astype(np.float32)
+        ys = rng.integers(0, 3, 23)
+
+        def run(replay):
+            os.environ["AXON_REPLAY"] = "1" if replay else "0"
+            _autodiff._plans.clear()
+            _kernels.stats["replays"] = 0
+            axon.manual_seed(4)
+            model = nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 3))
+            opt = axon.optim.Adam(model.parameters(), lr=1e-2)
+            out = []
+            for epoch in range(2):
+                for x, y in axon.datasets.DatasetIterator(xs, ys, 8):  # 8, 8, 7 rows
+                    loss = F.cross_entropy(model(x), y)
+                    opt.zero_grad()
+                    loss.backward()
+                    out.append((loss.item(), [p.grad.numpy().copy() for p in model.parameters()]))
+                    opt.step()
+            # Another structure (mse), then a second backward without zero_grad: accumulates.
+            x = axon.tensor(xs[:8], batch=True)
+            for _ in range(2):
+                loss = F.mse_loss(model(x), axon.tensor(np.ones((8, 3), np.float32), batch=True))
+                loss.backward()
+            out.append((loss.item(), [p.grad.numpy().copy() for p in model.parameters()]))
+            return out, _kernels.stats["replays"]
+
+        old = os.environ.get("AXON_REPLAY")
+        try:
+            recorded, n0 = run(False)
+            replayed, n1 = run(True)
+        finally:
+            if old is None:
+                os.environ.pop("AXON_REPLAY", None)
+            else:
+                os.environ["AXON_REPLAY"] = old
+        self.assertEqual(n0, 0)
+        self.assertEqual(n1, 5, "steps 2-6 of the cross-entropy loop replay the first")
+        self.assertEqual(len(recorded), len(replayed))
+        for (la, ga), (lb, gb) in zip(recorded, replayed):
+            self.assertEqual(la, lb)
+            for a, b in zip(ga, gb):
+                np.testing.assert_array_equal(a, b)
+
     def test_reshape_errors_and_dropout_modes(self):
         x = axon.tensor(np.ones((4, 3, 2), np.float32), batch=True, capacity=8)
         with self.assertRaises(axon.ShapeError) as e:
