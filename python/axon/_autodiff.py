@@ -98,6 +98,15 @@ def _vjp(node, g):
         return [ga, gb]
     if op == "reshape":
         return [T._new("reshape", (g,), {"lead": node.attrs["lead"]}, ins[0]._shape, ins[0].batch)]
+    if op == "take":
+        x, ix = ins
+        return [T._new("take_grad", (g, ix), {}, x._shape, x.batch), None]
+    if op == "gather":
+        x, ix = ins
+        return [T._new("gather_grad", (g, ix), {}, x._shape, x.batch), None]
+    if op == "slice":
+        x = ins[0]
+        return [T._new("slice_grad", (g,), dict(node.attrs), x._shape, x.batch)]
     if op == "permute":
         return [T._new("permute", (g,), {"perm": (1, 0)}, ins[0]._shape, None)]
     if op == "softmax":
@@ -164,6 +173,16 @@ def grad_graph(loss, gradient=None):
                               f"{list(loss.shape)}", hint="reduce it first, e.g. loss.mean()")
     order = _topo(loss)
     grads = {}
+    st = _config.state
+    old_layer = st.layer
+    try:
+        return _grad_walk(loss, gradient, order, grads, st)
+    finally:
+        st.layer = old_layer
+
+
+def _grad_walk(loss, gradient, order, grads, st):
+    """grad_graph's reverse walk; each node's gradient nodes belong to the node's layer."""
     with _config.phase("bwd", loss.loc):
         seed = T.const(1.0) if gradient is None else T._as_tensor(gradient)
         if gradient is not None and seed._shape != loss._shape:
@@ -178,6 +197,7 @@ def grad_graph(loss, gradient=None):
             if n.op == "leaf":
                 leaves[id(n)] = (n, g)
                 continue
+            st.layer = n.layer
             with _config.phase("bwd", n.loc):
                 dins = _vjp(n, g)
             for i, d in zip(n.inputs, dins):

@@ -11,6 +11,7 @@ class _State(threading.local):
         self.grad_enabled = True
         self.phase = "fwd"  # "fwd", "bwd" (nodes made by backward()), "opt" (optimizer steps)
         self.loc_override = None  # the forward node's location while its gradient is built
+        self.layer = None  # the module call recording nodes now (an int; None outside modules)
 
 
 state = _State()
@@ -62,3 +63,18 @@ def phase(name, loc=None):
         yield
     finally:
         state.phase, state.loc_override = old, old_loc
+
+
+_layer_ids = iter(range(1, 1 << 62))
+
+
+@contextlib.contextmanager
+def layer():
+    """Nodes recorded inside are one layer (a Module call: the innermost one a node is made in);
+    large graphs are cut into programs at layer boundaries (_program._run_sized)."""
+    old = state.layer
+    state.layer = next(_layer_ids)
+    try:
+        yield
+    finally:
+        state.layer = old

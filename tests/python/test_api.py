@@ -191,6 +191,74 @@ class Training(unittest.TestCase):
         self.assertLessEqual(max(pieces), 2, "no program above AXON_SPLIT_MAX_NODES")
         self.assertEqual(sum(pieces), counts["64", "64"][0], "every node computed once")
 
+    def test_deep_mlp_splits_at_layer_boundaries(self):
+        """A step too large for one program is cut at Module boundaries: with pieces of at most 8
+        nodes, a 12-layer MLP runs as many programs, none of more than 8 nodes, no layer in two;
+        the loss and gradients equal the one-program step's and PyTorch's."""
+        sizes = [7] + [6] * 11 + [4]
+        axon.manual_seed(2)
+        layers = []
+        for k in range(len(sizes) - 1):
+            layers.append(nn.Linear(sizes[k], sizes[k + 1]))
+            if k < len(sizes) - 2:
+                layers.append(nn.ReLU())
+        model = nn.Sequential(*layers)
+        rng = np.random.default_rng(8)
+        xs, ys = rng.normal(size=(5, 7)).astype(np.float32), rng.integers(0, 4, 5)
+
+        def step(fuse, split):
+            os.environ["AXON_FUSE_MAX_NODES"], os.environ["AXON_SPLIT_MAX_NODES"] = fuse, split
+            _program.trace = []
+            loss = F.cross_entropy(model(axon.tensor(xs, batch=True, capacity=8)),
+                                   axon.tensor(ys, batch=True, capacity=8))
+            loss.backward()
+            progs, _program.trace = _program.trace, None
+            out = loss.item(), [p.grad.numpy().copy() for p in model.parameters()]
+            model.zero_grad()
+            return out, progs
+
+        keys = ("AXON_FUSE_MAX_NODES", "AXON_SPLIT_MAX_NODES", "AXON_REPLAY")
+        old = {k: os.environ.get(k) for k in keys}
+        try:
+            os.environ["AXON_REPLAY"] = "0"
+            (loss1, g1), one = step("1000", "1000")
+            (loss2, g2), split = step("0", "8")
+        finally:
+            _program.trace = None
+            for k, v in old.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        self.assertEqual(len(one), 1)
+        self.assertGreater(len(split), 10, "forward and backward each in several pieces")
+        self.assertLessEqual(max(len(p.order) for p in split), 8)
+        seen = {}
+        for k, p in enumerate(split):
+            for n in p.order:
+                if n.layer is not None:
+                    self.assertEqual(seen.setdefault((n.phase, n.layer), k), k,
+                                     "a layer's nodes stay in one program")
+        self.assertAlmostEqual(loss1, loss2, places=6)
+        for a, b in zip(g1, g2):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+        try:
+            import torch
+        except ImportError:
+            print("PyTorch comparison skipped: python3-torch is not installed")
+            return
+        ps = [torch.tensor(p.numpy(), requires_grad=True) for p in model.parameters()]
+        h = torch.tensor(xs)
+        for k in range(0, len(ps), 2):
+            h = h @ ps[k].T + ps[k + 1]
+            if k < len(ps) - 2:
+                h = torch.relu(h)
+        tl = torch.nn.functional.cross_entropy(h, torch.tensor(ys))
+        tl.backward()
+        self.assertLessEqual(abs(loss2 - tl.item()), 1e-6 * abs(tl.item()))
+        for a, p in zip(g2, ps):
+            np.testing.assert_allclose(a, p.grad.numpy(), rtol=0, atol=1e-5)
+
     def test_replayed_steps_equal_recorded_ones(self):
         """From the second step of the same graph structure on, backward() replays the first
         step's program on the new values: the losses and gradients are bit-identical to

@@ -117,6 +117,36 @@ def cross_entropy(input, target, reduction="mean"):
     return T.cross_entropy_onehot(x, t, _row_weights(x, reduction))
 
 
+def embedding(input, weight):
+    """The rows of WEIGHT [num, dim] at the integer indices INPUT [N] (a batch tensor of token
+    ids included): [N, dim]. A gather: see axon.Tensor.__getitem__."""
+    return T.take_rows(weight, input)
+
+
+def nll_loss(input, target, reduction="mean"):
+    """Negative log-likelihood of log-probabilities INPUT [N, C] (e.g. log_softmax's) at the
+    class indices TARGET [N]: -(1/n) sum_i input[i, target[i]] ('mean'), or the sum. The
+    picking is a gather (Tensor.gather), so its gradient is the scatter of the row weights."""
+    x = T._as_tensor(input)
+    if x.ndim != 2:
+        raise shape_error(f"nll_loss takes log-probabilities [N, C], got {T.shape_text(x._shape)}")
+    if reduction not in ("mean", "sum"):
+        raise shape_error(f"nll_loss: reduction must be 'mean' or 'sum', got {reduction!r}")
+    if isinstance(target, np.ndarray):
+        target = T.Tensor(target, batch=x.batch is not None,
+                          capacity=x.batch[1] if x.batch else None)
+    if not isinstance(target, T.Tensor) or target._value is None or \
+            target._value.dtype.kind not in "iu":
+        raise shape_error("nll_loss: the target must be an integer tensor of class indices [N]")
+    if target._shape != x._shape[:1] or target.batch != x.batch:
+        raise shape_error(f"nll_loss: class indices must be [N] for {T.shape_text(x._shape)}, got "
+                          f"{T.shape_text(target._shape)}")
+    tv = target._value
+    idx = T._leaf_value(tv.reshape(-1, 1), (x._shape[0], 1), target.batch)
+    picked = T.reshape(T.gather(x, -1, idx), (x.shape[0],))
+    return -T.reduce_sum(picked * _row_weights(x, reduction))
+
+
 def mse_loss(input, target, reduction="mean"):
     x, y = T._as_tensor(input), T._as_tensor(target)
     if x._shape != y._shape:
