@@ -377,24 +377,37 @@ def run(prog, values=None):
     """{node id: value} for PROG's targets computed by its kernel (updates applied in place),
     or None when the program must run in the numpy executor. VALUES: {input node id: array}
     read instead of those inputs' own values (a replayed step)."""
-    name = kernel_name(prog)
-    ent = _ensure(prog, name)
+    # A program object run again (a replayed step, the optimizer's update) keeps its kernel
+    # name, its library entry and its argument names: the lookups are made once.
+    tag = os.environ.get("AXON_THREADS")
+    call = prog.__dict__.get("_call")
+    if call is None or call[0] != tag or call[1] != _generation[0]:
+        name = kernel_name(prog)
+        ent = _ensure(prog, name)
+        names = prog.names
+        call = (tag, _generation[0], name, ent, [(names[id(x)], x) for x in prog.inputs],
+                [(names[id(t)], t) for t in prog.targets])
+        if ent[0] == "kernel":
+            prog._call = call
+    else:
+        stats["memory_hits"] += 1
+    _, _, name, ent, ins, outs = call
     if ent[0] == "numpy":
         _fallback(name, ent[1])
         return None
     lib = ent[1]
-    names = prog.names
     args = {}
-    for x in prog.inputs:
+    f32 = np.float32
+    for an, x in ins:
         v = x._value if values is None else values.get(id(x), x._value)
-        if v.dtype != np.float32 or not v.flags["C_CONTIGUOUS"]:
-            v = np.ascontiguousarray(v, np.float32)
+        if v.dtype != f32 or not v.flags.c_contiguous:
+            v = np.ascontiguousarray(v, f32)
             if any(x is l for l, _ in prog.updates):
                 raise AxonError("internal error: an in-place update of a non-float32 buffer")
-        args[names[id(x)]] = v
-    for t in prog.targets:
+        args[an] = v
+    for an, t in outs:
         if t._outbuf is not None:
-            args[names[id(t)]] = t._outbuf
+            args[an] = t._outbuf
     rt = runtime_module()
     try:
         if cpu_clock:
@@ -413,18 +426,21 @@ def run(prog, values=None):
     stats["kernel_runs"] += 1
     env = {}
     if isinstance(out, dict):
-        by_name = out
-    elif out is None:
-        by_name = {}
-    else:
-        by_name = {names[id(prog.targets[0])]: out}
-    for t in prog.targets:
-        env[id(t)] = by_name[names[id(t)]]
+        for an, t in outs:
+            env[id(t)] = out[an]
+    elif out is not None and outs:
+        env[id(outs[0][1])] = out
+    elif outs:
+        raise AxonError(f"internal error: kernel {name} returned no output")
     return env
+
+
+_generation = [0]  # bumped by reset(): programs' remembered kernels are forgotten too
 
 
 def reset():
     """Forget the kernels found in this process (tests)."""
+    _generation[0] += 1
     with _lock:
         _mem.clear()
         _warned.clear()

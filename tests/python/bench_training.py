@@ -118,7 +118,7 @@ def speed(args):
                 loss.item()
             n = len(batches)
             return ((time.perf_counter() - t0) / n, axon.stats["kernel_seconds"] / n,
-                    (time.thread_time() - c0) / n, axon.stats["kernel_cpu_seconds"] / n)
+                    (time.thread_time() - c0) / n, axon.stats.get("kernel_cpu_seconds", 0.0) / n)
 
         def torch_block():
             c0, t0 = time.thread_time(), time.perf_counter()
