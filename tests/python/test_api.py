@@ -126,6 +126,48 @@ class Fallback(unittest.TestCase):
                         os.environ[k] = v
 
 
+class Threads(unittest.TestCase):
+    def test_thread_limit_gives_a_one_core_target_and_other_names(self):
+        """AXON_THREADS=1: axon-synth gets a copy of the target JSON with one core (nothing else
+        changed), and kernels get other names than unlimited ones; a bad value is refused."""
+        import json
+        from axon import _kernels
+
+        target = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "targets",
+                              "zen4.json")
+        prog = _program.Program([axon.tensor(np.ones(3, np.float32)).exp()])
+        old = {k: os.environ.get(k) for k in ("AXON_THREADS", "AXON_TARGET", "XDG_CACHE_HOME")}
+        import tempfile
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                os.environ["XDG_CACHE_HOME"] = tmp
+                os.environ["AXON_TARGET"] = target
+                os.environ.pop("AXON_THREADS", None)
+                self.assertEqual(_kernels.synth_target(), target)
+                unlimited = _kernels.kernel_name(prog)
+                os.environ["AXON_THREADS"] = "1"
+                one = _kernels.synth_target()
+                self.assertTrue(one.startswith(tmp))
+                a, b = json.load(open(target)), json.load(open(one))
+                cores = [e for e in b["engines"] if e["kind"] == "core"]
+                self.assertEqual([e["count"] for e in cores], [1])
+                for e in a["engines"]:
+                    if e["kind"] == "core":
+                        e["count"] = 1
+                self.assertEqual(a, b, "only the core count differs")
+                self.assertEqual(_kernels.synth_target(), one, "the same copy every time")
+                self.assertNotEqual(_kernels.kernel_name(prog), unlimited)
+                os.environ["AXON_THREADS"] = "two"
+                with self.assertRaises(axon.AxonError):
+                    _kernels.synth_target()
+        finally:
+            for k, v in old.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+
 class Training(unittest.TestCase):
     def test_sgd_schedule(self):
         p = nn.Parameter(np.zeros(3, np.float32))
