@@ -386,21 +386,27 @@ def run(prog, values=None):
         ent = _ensure(prog, name)
         names = prog.names
         call = (tag, _generation[0], name, ent, [(names[id(x)], x) for x in prog.inputs],
-                [(names[id(t)], t) for t in prog.targets])
+                [(names[id(t)], t) for t in prog.targets], {})
         if ent[0] == "kernel":
             prog._call = call
     else:
         stats["memory_hits"] += 1
-    _, _, name, ent, ins, outs = call
+    name, ent, ins, outs = call[2:6]
     if ent[0] == "numpy":
         _fallback(name, ent[1])
         return None
     lib = ent[1]
     args = {}
     f32 = np.float32
+    ok = call[6]  # the arrays checked last time, by argument: parameters and state repeat
     for an, x in ins:
         v = x._value if values is None else values.get(id(x), x._value)
-        if v.dtype != f32 or not v.flags.c_contiguous:
+        if ok.get(an) is v:
+            args[an] = v
+            continue
+        if v.dtype == f32 and v.flags.c_contiguous:
+            ok[an] = v
+        else:
             v = np.ascontiguousarray(v, f32)
             if any(x is l for l, _ in prog.updates):
                 raise AxonError("internal error: an in-place update of a non-float32 buffer")

@@ -118,8 +118,11 @@ class Optimizer:
                 updates = self._updates(P, G, S, sc)
             cached = self._cached = (_program.Program([], updates), sc)
         else:
+            last = self._last_scalars
             for k, v in vals.items():
-                cached[1][k]._value[...] = v
+                if last.get(k) != v:  # most hyperparameters never change
+                    cached[1][k]._value[...] = v
+        self._last_scalars = vals
         return cached[0]
 
     def step(self):
