@@ -240,35 +240,40 @@ def _forward_key(loss):
     """(key, inputs): the structure of LOSS's graph as Program would emit it (valued nodes and
     leaves are inputs, in order of first visit; constants are literals), and its input nodes."""
     pos, inputs, parts = {}, [], []
-    stack = [(loss, False)]
+    add = parts.append
+    stack = [loss]
+    push = stack.append
+    pop = stack.pop
     while stack:
-        n, done = stack.pop()
-        if done:
-            ins = []
-            for i in n.inputs:
-                if i.op == "const":
-                    ins.append(("c", i.attrs["value"]))
-                else:
-                    ins.append(pos[id(i)])
-            pos[id(n)] = len(parts)
-            parts.append((n.op, tuple(n.attrs.items()), n._shape, tuple(ins), n.requires_grad))
+        n = pop()
+        if n is None:  # the marker after a node's operands: emit it
+            n = pop()
+            k = id(n)
+            if k in pos:
+                continue
+            ins = tuple(("c", i.attrs["value"]) if i.op == "const" else pos[id(i)]
+                        for i in n.inputs)
+            pos[k] = len(parts)
+            add((n.op, tuple(n.attrs.items()), n._shape, ins, n.requires_grad))
             continue
         if id(n) in pos:
             continue
         if n._value is not None:
             pos[id(n)] = len(parts)
-            cap = n.batch[1] if n.batch is not None else None
-            parts.append((n._shape, cap, n.requires_grad, len(inputs)))
+            b = n.batch
+            add((n._shape, b[1] if b is not None else None, n.requires_grad, len(inputs)))
             inputs.append(n)
             continue
         if n.op == "const":
             continue
-        stack.append((n, True))
+        push(n)
+        push(None)
         for i in reversed(n.inputs):
             if id(i) not in pos and i.op != "const":
-                stack.append((i, False))
+                push(i)
+    env = os.environ
     key = (tuple(parts), _config.executor, _config.default_dtype(),
-           os.environ.get("AXON_FUSE_MAX_NODES"), os.environ.get("AXON_SPLIT_MAX_NODES"))
+           env.get("AXON_FUSE_MAX_NODES"), env.get("AXON_SPLIT_MAX_NODES"))
     return key, inputs
 
 

@@ -37,6 +37,9 @@ def set_default_dtype(dtype):
 # synthesis fails) or "numpy" (the numpy executor always).
 executor = os.environ.get("AXON_EXECUTOR", "kernels")
 
+# AXON_CHECK_PROGRAMS=1: `axon-synth check` every program before it runs (read at import).
+check_programs = os.environ.get("AXON_CHECK_PROGRAMS") == "1"
+
 
 def set_executor(name):
     global executor

@@ -378,10 +378,11 @@ def run(prog, values=None):
     or None when the program must run in the numpy executor. VALUES: {input node id: array}
     read instead of those inputs' own values (a replayed step)."""
     # A program object run again (a replayed step, the optimizer's update) keeps its kernel
-    # name, its library entry and its argument names: the lookups are made once.
-    tag = os.environ.get("AXON_THREADS")
+    # name, its library entry and its argument names: the lookups are made once (so
+    # AXON_THREADS counts when a program first runs).
+    tag = None
     call = prog.__dict__.get("_call")
-    if call is None or call[0] != tag or call[1] != _generation[0]:
+    if call is None or call[1] != _generation[0]:
         name = kernel_name(prog)
         ent = _ensure(prog, name)
         names = prog.names

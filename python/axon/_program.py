@@ -553,7 +553,7 @@ def run(prog, values=None):
         return None
     if trace is not None:
         trace.append(prog)
-    if os.environ.get("AXON_CHECK_PROGRAMS") == "1":
+    if _config.check_programs:
         from . import _kernels
 
         _kernels.check_once(prog)
