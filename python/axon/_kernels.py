@@ -428,8 +428,18 @@ def run(prog, values=None):
         if profile is not None:
             profile.setdefault(name, []).append(dt)
     except rt.Error as e:
-        _fallback(name, f"the runtime refused it: {e}")
-        return None
+        # Another process sharing the library may have installed this kernel again since the
+        # library was opened (its old object file is gone): reopen the library and try once more.
+        fresh = _reopened_entry(name, lib)
+        if fresh is None:
+            _fallback(name, f"the runtime refused it: {e}")
+            return None
+        prog.__dict__.pop("_call", None)
+        try:
+            out = fresh.run(name, **args)
+        except rt.Error as e2:
+            _fallback(name, f"the runtime refused it: {e2}")
+            return None
     stats["kernel_runs"] += 1
     env = {}
     if isinstance(out, dict):
@@ -440,6 +450,20 @@ def run(prog, values=None):
     elif outs:
         raise AxonError(f"internal error: kernel {name} returned no output")
     return env
+
+
+def _reopened_entry(name, stale):
+    """The library reopened from disk when it now holds kernel NAME and is not STALE (the
+    object that failed), recorded for later calls; else None."""
+    try:
+        lib = _open_library(refresh=True)
+    except Exception:  # an unreadable library: the caller falls back
+        return None
+    if lib is None or lib is stale or name not in _lib[1]:
+        return None
+    with _lock:
+        _mem[name] = ("kernel", lib)
+    return lib
 
 
 _generation = [0]  # bumped by reset(): programs' remembered kernels are forgotten too

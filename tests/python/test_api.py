@@ -126,6 +126,53 @@ class Fallback(unittest.TestCase):
                         os.environ[k] = v
 
 
+class StaleLibrary(unittest.TestCase):
+    def test_a_kernel_reinstalled_by_another_process_is_reloaded(self):
+        """When the runtime cannot run a kernel of the library as opened (another process
+        installed it again and its old object file is gone), the library is reopened and the
+        kernel run from it, without a fallback; the reopened library serves later calls."""
+        import warnings
+        from axon import _kernels
+        rt = _kernels.runtime_module()
+        if rt is None:
+            self.skipTest("axon_runtime is not built")
+        prog = _program.Program([axon.tensor(np.ones(3, np.float32)).exp()])
+        name = _kernels.kernel_name(prog)
+        out = prog.targets[0]
+        calls = []
+
+        class Lib:
+            def __init__(self, tag, fail):
+                self.tag, self.fail = tag, fail
+
+            def run(self, kname, **args):
+                calls.append(self.tag)
+                if self.fail:
+                    raise rt.Error(f"{kname}: cannot read the object (No such file or directory)")
+                return np.full(3, 7.0, np.float32)
+
+        stale, fresh = Lib("stale", True), Lib("fresh", False)
+        saved = _kernels._open_library
+        try:
+            _kernels.reset()
+            _kernels._mem[name] = ("kernel", stale)
+
+            def reopen(refresh=False):
+                _kernels._lib[0], _kernels._lib[1] = fresh, {name}
+                return fresh
+            _kernels._open_library = reopen
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", axon.SynthesisWarning)
+                env = _kernels.run(prog)
+                np.testing.assert_array_equal(env[id(out)], [7, 7, 7])
+                _kernels.run(prog)
+            self.assertEqual(calls, ["stale", "fresh", "fresh"])
+            self.assertEqual(axon.stats["numpy_fallbacks"], 0)
+        finally:
+            _kernels._open_library = saved
+            _kernels.reset()
+
+
 class Threads(unittest.TestCase):
     def test_thread_limit_gives_a_one_core_target_and_other_names(self):
         """AXON_THREADS=1: axon-synth gets a copy of the target JSON with one core (nothing else
