@@ -5,10 +5,12 @@ Rules read the forward tensors in place: a matmul's gradients are contractions o
 operands' own layouts (no transposed copies), and cross-entropy's gradient is the fused
 (softmax - target) x row weight."""
 import math
+import os
 
 import numpy as np
 
 from . import _config
+from . import _kernels
 from . import _tensor as T
 from ._errors import shape_error
 
@@ -96,6 +98,15 @@ def _vjp(node, g):
         return [ga, gb]
     if op == "reshape":
         return [T._new("reshape", (g,), {"lead": node.attrs["lead"]}, ins[0]._shape, ins[0].batch)]
+    if op == "take":
+        x, ix = ins
+        return [T._new("take_grad", (g, ix), {}, x._shape, x.batch), None]
+    if op == "gather":
+        x, ix = ins
+        return [T._new("gather_grad", (g, ix), {}, x._shape, x.batch), None]
+    if op == "slice":
+        x = ins[0]
+        return [T._new("slice_grad", (g,), dict(node.attrs), x._shape, x.batch)]
     if op == "permute":
         return [T._new("permute", (g,), {"perm": (1, 0)}, ins[0]._shape, None)]
     if op == "softmax":
@@ -162,6 +173,16 @@ def grad_graph(loss, gradient=None):
                               f"{list(loss.shape)}", hint="reduce it first, e.g. loss.mean()")
     order = _topo(loss)
     grads = {}
+    st = _config.state
+    old_layer = st.layer
+    try:
+        return _grad_walk(loss, gradient, order, grads, st)
+    finally:
+        st.layer = old_layer
+
+
+def _grad_walk(loss, gradient, order, grads, st):
+    """grad_graph's reverse walk; each node's gradient nodes belong to the node's layer."""
     with _config.phase("bwd", loss.loc):
         seed = T.const(1.0) if gradient is None else T._as_tensor(gradient)
         if gradient is not None and seed._shape != loss._shape:
@@ -176,6 +197,7 @@ def grad_graph(loss, gradient=None):
             if n.op == "leaf":
                 leaves[id(n)] = (n, g)
                 continue
+            st.layer = n.layer
             with _config.phase("bwd", n.loc):
                 dins = _vjp(n, g)
             for i, d in zip(n.inputs, dins):
@@ -192,14 +214,143 @@ def grad_graph(loss, gradient=None):
     return [(n, g) for n, g in leaves.values()]
 
 
+# Replaying a step. A training loop records the same forward graph structure every step, and
+# backward() turns it into the same program every time. The first time, the program that ran
+# (one program: loss and every gradient) is kept with where its inputs come from in the forward
+# graph; later steps with the same structure skip autodiff and program building and run that
+# program on the new step's values. The key is the forward graph's structure (every node's op,
+# attributes, shape and operands by position; every input's shape and whether it requires a
+# gradient) and the settings that change how backward() cuts programs.
+
+_plans = {}  # structure key -> _Plan, or None where the step cannot be replayed
+
+
+class _Plan:
+    __slots__ = ("prog", "inputs", "loss", "grads", "leaf_pos")
+
+    def __init__(self, prog, inputs, loss, grads, leaf_pos):
+        self.prog = prog  # the Program that ran the first time
+        self.inputs = inputs  # [(program input node id, forward input position)]
+        self.loss = loss  # the program target that is the loss
+        self.grads = grads  # [(program target, position of its leaf among the forward inputs)]
+        self.leaf_pos = leaf_pos  # positions of the leaves that get gradients
+
+
+def _forward_key(loss):
+    """(key, inputs): the structure of LOSS's graph as Program would emit it (valued nodes and
+    leaves are inputs, in order of first visit; constants are literals), and its input nodes."""
+    pos, inputs, parts = {}, [], []
+    add = parts.append
+    stack = [loss]
+    push = stack.append
+    pop = stack.pop
+    while stack:
+        n = pop()
+        if n is None:  # the marker after a node's operands: emit it
+            n = pop()
+            k = id(n)
+            if k in pos:
+                continue
+            ins = tuple(("c", i.attrs["value"]) if i.op == "const" else pos[id(i)]
+                        for i in n.inputs)
+            pos[k] = len(parts)
+            add((n.op, tuple(n.attrs.items()), n._shape, ins, n.requires_grad))
+            continue
+        if id(n) in pos:
+            continue
+        if n._value is not None:
+            pos[id(n)] = len(parts)
+            b = n.batch
+            add((n._shape, b[1] if b is not None else None, n.requires_grad, len(inputs)))
+            inputs.append(n)
+            continue
+        if n.op == "const":
+            continue
+        push(n)
+        push(None)
+        for i in reversed(n.inputs):
+            if id(i) not in pos and i.op != "const":
+                push(i)
+    env = os.environ
+    key = (tuple(parts), _config.executor, _config.default_dtype(),
+           env.get("AXON_FUSE_MAX_NODES"), env.get("AXON_SPLIT_MAX_NODES"))
+    return key, inputs
+
+
+def _make_plan(prog, loss, pairs, fin):
+    """The _Plan of PROG (which computed LOSS and the gradients PAIRS) over the forward inputs
+    FIN, or None when some program input or target is not one of them (e.g. a row mask made by
+    autodiff, whose value depends on the batch)."""
+    where = {id(x): k for k, x in enumerate(fin)}
+    inputs = []
+    for x in prog.inputs:
+        k = where.get(id(x))
+        if k is None:
+            return None
+        inputs.append((id(x), k))
+    target_ids = {id(t) for t in prog.targets}
+    if id(loss) not in target_ids:
+        return None
+    grads, leaf_pos = [], []
+    for leaf, g in pairs:
+        k = where.get(id(leaf))
+        if k is None or id(g) not in target_ids:
+            return None
+        grads.append((g, k))
+        leaf_pos.append(k)
+    if len(prog.targets) != len(grads) + 1:
+        return None
+    return _Plan(prog, inputs, loss, grads, leaf_pos)
+
+
+def _replay(plan, loss, fin):
+    """Run PLAN's program for the step of LOSS (forward inputs FIN). False when it does not
+    apply (a gradient would accumulate into an existing .grad)."""
+    from . import _program
+
+    for k in plan.leaf_pos:
+        if fin[k].grad is not None:
+            return False
+    values = {i: fin[k]._value for i, k in plan.inputs}
+    for g, k in plan.grads:
+        g._outbuf = getattr(fin[k], "_grad_buffer", None)
+    env = _program.run(plan.prog, values)
+    v = env[id(plan.loss)]
+    loss._value = v.reshape(tuple(loss.batch[1] if d == T.B else d for d in loss._shape))
+    for g, k in plan.grads:
+        leaf = fin[k]
+        v = env[id(g)]
+        buf = g._outbuf
+        if buf is not None:
+            if v is not buf:
+                np.copyto(buf, v.reshape(buf.shape))
+            v = buf
+        else:
+            v = v.reshape(tuple(leaf.batch[1] if d == T.B else d for d in leaf._shape))
+        leaf.grad = T._leaf_value(v, leaf._shape, leaf.batch)
+    _kernels.stats["replays"] += 1
+    return True
+
+
+def replay_enabled():
+    return os.environ.get("AXON_REPLAY", "1") == "1"
+
+
 def backward(loss, gradient=None):
     from . import _program
 
+    key = fin = None
+    if gradient is None and loss.requires_grad and loss._value is None and replay_enabled():
+        key, fin = _forward_key(loss)
+        plan = _plans.get(key)
+        if plan is not None and _replay(plan, loss, fin):
+            return
     pairs = grad_graph(loss, gradient)
-    targets, accumulate = [loss], []
+    targets, accumulate, final = [loss], [], []
     for leaf, g in pairs:
         if g._shape != leaf._shape:
             g = _broadcast_to(g, leaf)
+        final.append((leaf, g))
         if leaf.grad is not None:
             accumulate.append((leaf, g))
         else:
@@ -208,7 +359,13 @@ def backward(loss, gradient=None):
                 g._outbuf = buf
             leaf.grad = g
         targets.append(g)
-    _program.materialize(targets)
+    whole = _program.materialize(targets)
+    if key is not None and key not in _plans:
+        _plans[key] = _make_plan(whole, loss, final, fin) if whole is not None and not accumulate \
+            else None
+        if len(_plans) > 256:
+            _plans.clear()
+        _kernels.stats["replay_plans"] += 1
     for leaf, g in accumulate:
         old = leaf.grad._materialize()
         new = g._value

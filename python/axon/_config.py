@@ -11,6 +11,7 @@ class _State(threading.local):
         self.grad_enabled = True
         self.phase = "fwd"  # "fwd", "bwd" (nodes made by backward()), "opt" (optimizer steps)
         self.loc_override = None  # the forward node's location while its gradient is built
+        self.layer = None  # the module call recording nodes now (an int; None outside modules)
 
 
 state = _State()
@@ -35,6 +36,9 @@ def set_default_dtype(dtype):
 # How programs run: "kernels" (synthesized kernels; the numpy executor with a warning where
 # synthesis fails) or "numpy" (the numpy executor always).
 executor = os.environ.get("AXON_EXECUTOR", "kernels")
+
+# AXON_CHECK_PROGRAMS=1: `axon-synth check` every program before it runs (read at import).
+check_programs = os.environ.get("AXON_CHECK_PROGRAMS") == "1"
 
 
 def set_executor(name):
@@ -62,3 +66,18 @@ def phase(name, loc=None):
         yield
     finally:
         state.phase, state.loc_override = old, old_loc
+
+
+_layer_ids = iter(range(1, 1 << 62))
+
+
+@contextlib.contextmanager
+def layer():
+    """Nodes recorded inside are one layer (a Module call: the innermost one a node is made in);
+    large graphs are cut into programs at layer boundaries (_program._run_sized)."""
+    old = state.layer
+    state.layer = next(_layer_ids)
+    try:
+        yield
+    finally:
+        state.layer = old

@@ -86,9 +86,17 @@ def _in_package(filename):
 
 
 def user_location():
-    """The innermost frame outside this package: where the user wrote the call."""
+    """The innermost frame outside this package: where the user wrote the call. (Every
+    recorded node asks: the walk looks each file up in a dict, without a call per frame.)"""
     f = sys._getframe(1)
-    while f is not None and _in_package(f.f_code.co_filename):
+    cache = _in_pkg_cache
+    while f is not None:
+        name = f.f_code.co_filename
+        inside = cache.get(name)
+        if inside is None:
+            inside = _in_package(name)
+        if not inside:
+            break
         f = f.f_back
     if f is None:
         return None

@@ -29,7 +29,8 @@ from ._errors import AxonError
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 stats = {"memory_hits": 0, "library_hits": 0, "synth_calls": 0, "synth_seconds": 0.0,
-         "numpy_fallbacks": 0, "kernel_runs": 0, "kernel_seconds": 0.0}
+         "numpy_fallbacks": 0, "kernel_runs": 0, "kernel_seconds": 0.0,
+         "replay_plans": 0, "replays": 0, "kernel_cpu_seconds": 0.0}
 
 _lock = threading.Lock()  # _mem, _pending, _warned
 _lib_lock = threading.Lock()  # the open library
@@ -39,6 +40,9 @@ _warned = set()
 _lib = [None, set()]  # open library, names in it
 _rt = []
 profile = None  # a dict: kernel name -> [seconds of each run] (bench_training.py profile)
+# Also count the CPU time of this thread in kernels (stats["kernel_cpu_seconds"]; benchmarks on
+# a loaded machine, where wall time includes waiting for a core). Single-threaded kernels only.
+cpu_clock = False
 
 
 class SynthesisWarning(UserWarning):
@@ -103,6 +107,60 @@ def target_json():
     return os.path.join(_targets_dir(), name)
 
 
+def threads():
+    """The most threads a synthesized kernel may use (AXON_THREADS; default 0: as many as the
+    target has cores). Threads help an idle machine; on a shared, loaded one a kernel's second
+    thread waits for a core and a step takes several times longer (as PyTorch's does with more
+    than one thread there), so benchmarks there use AXON_THREADS=1."""
+    v = os.environ.get("AXON_THREADS", "0")
+    try:
+        n = int(v)
+    except ValueError:
+        raise AxonError(f"AXON_THREADS must be a number of threads, got {v!r}") from None
+    if n < 0:
+        raise AxonError(f"AXON_THREADS must be >= 0, got {n}")
+    return n
+
+
+def _target_for_threads(path, n):
+    """PATH, or a copy of it whose cores number at most N (written once under the cache dir:
+    the search then never proposes more than N threads). The copy's content, and so its hash in
+    the kernel library, depends only on PATH's content and N."""
+    import json
+
+    with open(path) as f:
+        text = f.read()
+    isa = json.loads(text)
+    changed = False
+    for e in isa.get("engines", []):
+        if e.get("kind") == "core" and isinstance(e.get("count"), int) and e["count"] > n:
+            e["count"] = n
+            changed = True
+    if not changed:
+        return path
+    body = json.dumps(isa, indent=1, sort_keys=True) + "\n"
+    digest = hashlib.sha256(body.encode()).hexdigest()[:12]
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    d = os.path.join(cache, "axon", "targets")
+    out = os.path.join(d, f"{os.path.basename(path)[:-5]}.threads{n}.{digest}.json")
+    if not os.path.exists(out):
+        os.makedirs(d, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
+        with os.fdopen(fd, "w") as f:
+            f.write(body)
+        os.replace(tmp, out)
+    return out
+
+
+def synth_target():
+    """The ISA JSON given to axon-synth: target_json(), limited to threads() cores if set."""
+    t = target_json()
+    n = threads()
+    if n and os.path.exists(t):
+        return _target_for_threads(t, n)
+    return t
+
+
 def library_dir():
     d = os.environ.get("AXON_LIBRARY_DIR")
     if d:
@@ -115,17 +173,24 @@ def time_budget():
     return float(os.environ.get("AXON_TIME_BUDGET", "6"))
 
 
-_names = {}  # (canonical text, batch size) -> kernel name
+_names = {}  # (canonical text, batch size, threads tag) -> kernel name
+
+
+def _threads_tag():
+    """Appended to the hashed text when AXON_THREADS limits the threads (kernels made for
+    another thread limit are other kernels); empty by default, so default names are unchanged."""
+    n = os.environ.get("AXON_THREADS", "0")
+    return "" if n in ("", "0") else f"# threads <= {threads()}\n"
 
 
 def kernel_name(prog):
     """ax_ + the first 16 hex digits of the sha256 of the canonical text and the batch size
     (remembered per text: a training step reuses the same text objects, whose hash Python
     caches, so a step hashes no program text)."""
-    key = (prog.text(), prog.cap)
+    key = (prog.text(), prog.cap, _threads_tag())
     name = _names.get(key)
     if name is None:
-        h = hashlib.sha256((key[0] + f"# B = {prog.cap}\n").encode()).hexdigest()
+        h = hashlib.sha256((key[0] + f"# B = {prog.cap}\n" + key[2]).encode()).hexdigest()
         name = "ax_" + h[:16]
         if len(_names) > 4096:
             _names.clear()
@@ -195,7 +260,7 @@ def _synthesize(prog, name, budget=None):
     binary = synth_binary()
     if not binary:
         return False, "axon-synth not found (build it, or set AXON_SYNTH)"
-    target = target_json()
+    target = synth_target()
     if not os.path.exists(target):
         return False, f"target description {target} not found (set AXON_TARGET)"
     budget = time_budget() if budget is None else budget
@@ -308,53 +373,105 @@ def _fallback(name, why):
                       f"executor", SynthesisWarning, stacklevel=5)
 
 
-def run(prog):
+def run(prog, values=None):
     """{node id: value} for PROG's targets computed by its kernel (updates applied in place),
-    or None when the program must run in the numpy executor."""
-    name = kernel_name(prog)
-    ent = _ensure(prog, name)
+    or None when the program must run in the numpy executor. VALUES: {input node id: array}
+    read instead of those inputs' own values (a replayed step)."""
+    # A program object run again (a replayed step, the optimizer's update) keeps its kernel
+    # name, its library entry and its argument names: the lookups are made once (so
+    # AXON_THREADS counts when a program first runs).
+    tag = None
+    call = prog.__dict__.get("_call")
+    if call is None or call[1] != _generation[0]:
+        name = kernel_name(prog)
+        ent = _ensure(prog, name)
+        names = prog.names
+        call = (tag, _generation[0], name, ent, [(names[id(x)], x) for x in prog.inputs],
+                [(names[id(t)], t) for t in prog.targets], {})
+        if ent[0] == "kernel":
+            prog._call = call
+    else:
+        stats["memory_hits"] += 1
+    name, ent, ins, outs = call[2:6]
     if ent[0] == "numpy":
         _fallback(name, ent[1])
         return None
     lib = ent[1]
-    names = prog.names
     args = {}
-    for x in prog.inputs:
-        v = x._value
-        if v.dtype != np.float32 or not v.flags["C_CONTIGUOUS"]:
-            v = np.ascontiguousarray(v, np.float32)
+    f32 = np.float32
+    ok = call[6]  # the arrays checked last time, by argument: parameters and state repeat
+    for an, x in ins:
+        v = x._value if values is None else values.get(id(x), x._value)
+        if ok.get(an) is v:
+            args[an] = v
+            continue
+        if v.dtype == f32 and v.flags.c_contiguous:
+            ok[an] = v
+        else:
+            v = np.ascontiguousarray(v, f32)
             if any(x is l for l, _ in prog.updates):
                 raise AxonError("internal error: an in-place update of a non-float32 buffer")
-        args[names[id(x)]] = v
-    for t in prog.targets:
+        args[an] = v
+    for an, t in outs:
         if t._outbuf is not None:
-            args[names[id(t)]] = t._outbuf
+            args[an] = t._outbuf
     rt = runtime_module()
     try:
+        if cpu_clock:
+            c0 = time.thread_time()
         t0 = time.perf_counter()
         out = lib.run(name, **args)
         dt = time.perf_counter() - t0
+        if cpu_clock:
+            stats["kernel_cpu_seconds"] += time.thread_time() - c0
         stats["kernel_seconds"] += dt
         if profile is not None:
             profile.setdefault(name, []).append(dt)
     except rt.Error as e:
-        _fallback(name, f"the runtime refused it: {e}")
-        return None
+        # Another process sharing the library may have installed this kernel again since the
+        # library was opened (its old object file is gone): reopen the library and try once more.
+        fresh = _reopened_entry(name, lib)
+        if fresh is None:
+            _fallback(name, f"the runtime refused it: {e}")
+            return None
+        prog.__dict__.pop("_call", None)
+        try:
+            out = fresh.run(name, **args)
+        except rt.Error as e2:
+            _fallback(name, f"the runtime refused it: {e2}")
+            return None
     stats["kernel_runs"] += 1
     env = {}
     if isinstance(out, dict):
-        by_name = out
-    elif out is None:
-        by_name = {}
-    else:
-        by_name = {names[id(prog.targets[0])]: out}
-    for t in prog.targets:
-        env[id(t)] = by_name[names[id(t)]]
+        for an, t in outs:
+            env[id(t)] = out[an]
+    elif out is not None and outs:
+        env[id(outs[0][1])] = out
+    elif outs:
+        raise AxonError(f"internal error: kernel {name} returned no output")
     return env
+
+
+def _reopened_entry(name, stale):
+    """The library reopened from disk when it now holds kernel NAME and is not STALE (the
+    object that failed), recorded for later calls; else None."""
+    try:
+        lib = _open_library(refresh=True)
+    except Exception:  # an unreadable library: the caller falls back
+        return None
+    if lib is None or lib is stale or name not in _lib[1]:
+        return None
+    with _lock:
+        _mem[name] = ("kernel", lib)
+    return lib
+
+
+_generation = [0]  # bumped by reset(): programs' remembered kernels are forgotten too
 
 
 def reset():
     """Forget the kernels found in this process (tests)."""
+    _generation[0] += 1
     with _lock:
         _mem.clear()
         _warned.clear()

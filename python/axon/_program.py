@@ -66,6 +66,20 @@ def _reshape_index(n, v):
     return idx
 
 
+def _kept_sizes(n, in_shape):
+    """Per input dim of slice node N: the size the slice keeps (1 for a dropped dim)."""
+    out, k = [], 0
+    shape = [d for d in n._shape]
+    for a in range(len(in_shape)):
+        if a in n.attrs["drop"]:
+            out.append(1)
+        else:
+            d = shape[k]
+            out.append(in_shape[a] if d == T.B else d)
+            k += 1
+    return out
+
+
 _text_cache = {}  # Program.signature() -> (text, [(statement, index in order)])
 
 
@@ -185,6 +199,56 @@ class Program:
             return [f"{lhs} = {self.ref(n.inputs[0], [v[1], v[0]])}"]
         if op == "reshape":
             return [f"{lhs} = {self.ref(n.inputs[0], _reshape_index(n, v))}"]
+        if op == "take":  # y[i, ...] = x[ix[i], ...]
+            x, ix = n.inputs
+            return [f"{lhs} = sum(r0: {_dim(x._shape[0])}) select({self.ref(ix, v[:1])} == real(r0), "
+                    f"{self.ref(x, ['r0'] + v[1:])}, 0.0)"]
+        if op == "take_grad":  # dx[r, ...] = sum(i) [ix[i] == r] g[i, ...]
+            g, ix = n.inputs
+            return [f"{lhs} = sum(r0: {_dim(g._shape[0])}) select({self.ref(ix, ['r0'])} == "
+                    f"real({v[0]}), {self.ref(g, ['r0'] + v[1:])}, 0.0)"]
+        if op == "gather":  # y[..., k] = x[..., ix[..., k]]
+            x, ix = n.inputs
+            return [f"{lhs} = sum(r0: {_dim(x._shape[-1])}) select({self.ref(ix, v)} == real(r0), "
+                    f"{self.ref(x, v[:-1] + ['r0'])}, 0.0)"]
+        if op == "gather_grad":  # dx[..., c] = sum(k) [ix[..., k] == c] g[..., k]
+            g, ix = n.inputs
+            return [f"{lhs} = sum(r0: {_dim(g._shape[-1])}) select({self.ref(ix, v[:-1] + ['r0'])} "
+                    f"== real({v[-1]}), {self.ref(g, v[:-1] + ['r0'])}, 0.0)"]
+        if op == "slice":
+            x = n.inputs[0]
+            starts, drop = n.attrs["starts"], n.attrs["drop"]
+            xi, k = [], 0
+            for a in range(x.ndim):
+                if a in drop:
+                    xi.append(str(starts[a]))
+                else:
+                    # a bare variable must range over the dim it indexes: "j + 0" when the
+                    # slice keeps fewer elements than the dim has
+                    same = n._shape[k] == x._shape[a]
+                    xi.append(f"{v[k]} + {starts[a]}" if starts[a] or not same else v[k])
+                    k += 1
+            return [f"{lhs} = {self.ref(x, xi)}"]
+        if op == "slice_grad":  # the gradient placed back at the slice, zero elsewhere
+            g = n.inputs[0]
+            starts, drop = n.attrs["starts"], n.attrs["drop"]
+            gi, conds, k = [], [], 0
+            for a, d in enumerate(n._shape):
+                s0 = starts[a]
+                if a in drop:
+                    conds.append(f"{v[a]} == {s0}")
+                    continue
+                size = g._shape[k]
+                k += 1
+                gi.append(f"{v[a]} - {s0}" if s0 else (v[a] if d == size else f"{v[a]} + 0"))
+                if s0 > 0:
+                    conds.append(f"{v[a]} >= {s0}")
+                if d != size and d != T.B:
+                    conds.append(f"{v[a]} < {s0 + size}")
+            body = self.ref(g, gi)
+            if conds:
+                body = f"select({' && '.join(conds)}, {body}, 0.0)"
+            return [f"{lhs} = {body}"]
         if op == "sum":
             x = n.inputs[0]
             red, keep = n.attrs["red"], n.attrs["keep"]
@@ -346,9 +410,10 @@ class Program:
         return None
 
     # ---- numpy executor --------------------------------------------------------------------
-    def evaluate(self, dtype):
-        """{node id: value} of every non-inlined node, computed with numpy in DTYPE."""
-        env = {}
+    def evaluate(self, dtype, values=None):
+        """{node id: value} of every non-inlined node, computed with numpy in DTYPE. VALUES:
+        {input node id: array} read instead of those inputs' own values (a replayed step)."""
+        env = dict(values) if values else {}
         cap = self.cap
 
         def val(n):
@@ -377,6 +442,36 @@ class Program:
                     r = a[0].T
                 elif op == "reshape":
                     r = a[0].reshape(conc(n._shape))
+                elif op == "take":
+                    r = a[0][a[1].astype(np.int64)]
+                elif op == "take_grad":
+                    g, ix = a
+                    r = np.zeros(conc(n._shape), np.float64)
+                    np.add.at(r, ix.astype(np.int64), g)
+                elif op == "gather":
+                    r = np.take_along_axis(a[0], a[1].astype(np.int64), axis=-1)
+                elif op == "gather_grad":
+                    g, ix = a
+                    r = np.zeros(conc(n._shape), np.float64)
+                    ixi = ix.astype(np.int64)
+                    lead = np.indices(ixi.shape)[:-1]
+                    np.add.at(r, tuple(lead) + (ixi,), g)
+                elif op == "slice":
+                    starts, drop = n.attrs["starts"], n.attrs["drop"]
+                    sl = tuple(st if ax in drop else slice(st, st + d)
+                               for ax, (st, d) in enumerate(zip(starts, _kept_sizes(n, a[0].shape))))
+                    r = a[0][sl]
+                elif op == "slice_grad":
+                    starts, drop = n.attrs["starts"], n.attrs["drop"]
+                    r = np.zeros(conc(n._shape), a[0].dtype)
+                    k, sl = 0, []
+                    for ax in range(r.ndim):
+                        if ax in drop:
+                            sl.append(starts[ax])
+                        else:
+                            sl.append(slice(starts[ax], starts[ax] + a[0].shape[k]))
+                            k += 1
+                    r[tuple(sl)] = a[0]
                 elif op == "sum":
                     x = a[0]
                     red, keep = n.attrs["red"], n.attrs["keep"]
@@ -449,13 +544,16 @@ def _store(n, v):
 trace = None
 
 
-def run(prog):
-    """Execute PROG: give every target its value and apply the updates."""
+def run(prog, values=None):
+    """Execute PROG: give every target its value and apply the updates. With VALUES ({input
+    node id: array}, a replayed step: _autodiff.backward), those arrays are read instead of the
+    inputs' own values and the targets' values are returned ({node id: value}) instead of
+    stored into the targets."""
     if not prog.targets and not prog.updates:
-        return
+        return None
     if trace is not None:
         trace.append(prog)
-    if os.environ.get("AXON_CHECK_PROGRAMS") == "1":
+    if _config.check_programs:
         from . import _kernels
 
         _kernels.check_once(prog)
@@ -464,13 +562,16 @@ def run(prog):
     if _config.executor == "kernels" and dtype == np.float32:
         from . import _kernels
 
-        env = _kernels.run(prog)
+        env = _kernels.run(prog, values)
     if env is None:
-        env = prog.evaluate(dtype)
+        env = prog.evaluate(dtype, values)
         for leaf, n in prog.updates:
             np.copyto(leaf._value, env[id(n)])
+    if values is not None:
+        return env
     for t in prog.targets:
         _store(t, env[id(t)])
+    return None
 
 
 def fuse_max_nodes():
@@ -486,25 +587,70 @@ def split_max_nodes():
     return max(1, int(os.environ.get("AXON_SPLIT_MAX_NODES", "64")))
 
 
+def pieces(order, limit):
+    """ORDER (a program's computed nodes, topologically sorted) cut into pieces at layer
+    boundaries (a layer: the nodes one Module call recorded, or their gradient nodes; nodes made
+    outside modules, e.g. a loss, form layers between them): consecutive layers, in order of first
+    appearance, are packed into a piece while its node count stays within LIMIT; a layer of more
+    than LIMIT nodes is cut by count. A node whose operands land in a later piece moves there, so
+    each piece reads only tensors of earlier pieces. Returns one piece index per node."""
+    layers, members = [], {}
+    for k, n in enumerate(order):
+        key = n.layer
+        if key not in members:
+            members[key] = []
+            layers.append(key)
+        members[key].append(k)
+    want = [0] * len(order)
+    piece, size = 0, 0
+    for key in layers:
+        ks = members[key]
+        if len(ks) > limit:
+            if size:
+                piece, size = piece + 1, 0
+            for c in range(0, len(ks), limit):
+                for k in ks[c: c + limit]:
+                    want[k] = piece
+                piece += 1
+            continue
+        if size and size + len(ks) > limit:
+            piece, size = piece + 1, 0
+        for k in ks:
+            want[k] = piece
+        size += len(ks)
+    pos = {id(n): k for k, n in enumerate(order)}
+    out = []
+    for k, n in enumerate(order):
+        p = want[k]
+        for i in n.inputs:
+            j = pos.get(id(i))
+            if j is not None and out[j] > p:
+                p = out[j]
+        out.append(p)
+    return out
+
+
 def _run_sized(targets, limit):
     """Run the program computing TARGETS; when it has more than LIMIT computed nodes, as
-    consecutive programs of at most LIMIT nodes each in topological order (a few layers each),
-    every piece materializing the tensors later pieces read."""
+    consecutive programs cut at layer boundaries (pieces()), every piece materializing the
+    tensors later pieces read."""
     prog = Program(targets)
     if len(prog.order) <= limit:
         run(prog)
         return
     order = prog.order
+    where = pieces(order, limit)
     pos = {id(n): k for k, n in enumerate(order)}
     want = {id(t) for t in prog.targets}
-    last_use = {}
+    last = {}  # node index -> the last piece that reads it
     for k, n in enumerate(order):
         for i in n.inputs:
-            if id(i) in pos:
-                last_use[id(i)] = k
-    for start in range(0, len(order), limit):
-        end = start + limit
-        outs = [n for n in order[start:end] if id(n) in want or last_use.get(id(n), -1) >= end]
+            j = pos.get(id(i))
+            if j is not None and where[k] > last.get(j, -1):
+                last[j] = where[k]
+    for p in sorted(set(where)):
+        outs = [n for k, n in enumerate(order)
+                if where[k] == p and (id(n) in want or last.get(k, -1) > p)]
         run(Program(outs))
 
 
@@ -512,10 +658,11 @@ def materialize(targets):
     """Compute TARGETS: the loss and every gradient as one program when the graph is small
     (fuse_max_nodes), else forward-phase targets and the forward tensors the backward targets
     read in one program, then the backward targets in another, each cut into pieces of at most
-    split_max_nodes nodes."""
+    split_max_nodes nodes. Returns the Program when everything ran as that one program (a step
+    that _autodiff.backward may replay), else None."""
     targets = [t for t in targets if t._value is None]
     if not targets:
-        return
+        return None
     bwd = [t for t in targets if t.phase == "bwd"]
     fwd = [t for t in targets if t.phase != "bwd"]
     if bwd:
@@ -539,7 +686,7 @@ def materialize(targets):
         whole = Program(targets)
         if len(whole.order) <= fuse_max_nodes():
             run(whole)
-            return
+            return whole
     limit = split_max_nodes()
     if fwd and bwd and _config.executor == "kernels":
         from . import _kernels
@@ -553,3 +700,4 @@ def materialize(targets):
         _run_sized(fwd, limit)
     if bwd:
         _run_sized(bwd, limit)
+    return None

@@ -202,6 +202,12 @@ class Tensor:
     def flatten(self, start_dim=0, end_dim=-1):
         return flatten(self, start_dim, end_dim)
 
+    def __getitem__(self, index):
+        return getitem(self, index)
+
+    def gather(self, dim, index):
+        return gather(self, dim, index)
+
     @property
     def T(self):
         return transpose(self)
@@ -234,18 +240,27 @@ def _init_leaf(t, arr, requires_grad, batch, capacity, n):
     t.grad = None
     t._value = arr
     t.phase = "fwd"
+    t.layer = None
     t._outbuf = None
     t._consumers = 0
 
 
 def _new(op, inputs, attrs, shape, batch, loc=None):
     t = Tensor.__new__(Tensor)
+    st = _config.state
     t.op, t.inputs, t.attrs, t._shape, t.batch = op, tuple(inputs), attrs, tuple(shape), batch
-    t.loc = loc if loc is not None else (_config.state.loc_override or user_location())
-    t.requires_grad = _config.state.grad_enabled and any(i.requires_grad for i in inputs)
+    t.loc = loc if loc is not None else (st.loc_override or user_location())
+    rg = False
+    if st.grad_enabled:
+        for i in inputs:
+            if i.requires_grad:
+                rg = True
+                break
+    t.requires_grad = rg
     t.grad = None
     t._value = None
-    t.phase = _config.state.phase
+    t.phase = st.phase
+    t.layer = st.layer
     t._outbuf = None
     t._consumers = 0
     return t
@@ -600,3 +615,129 @@ def cross_entropy_onehot(x, t, rw):
     s = _new("sumexp", (x, m), {}, x._shape[:-1], x.batch)
     s.requires_grad = False
     return _new("xent", (x, t, rw, m, s), {}, (), None)
+
+
+# ---- indexing -----------------------------------------------------------------------------
+# The .tp language indexes with expressions of index variables only (no data-dependent index),
+# so a gather is a sum with one nonzero term: y[i, j] = sum(r: N) select(ix[i] == real(r),
+# x[r, j], 0.0), exact (the other terms are zeros), the indices an f32 input (exact below 2^24).
+# Its gradient is the scatter-add sum(i) select(ix[i] == real(r), g[i, j], 0.0). The work is
+# N times a copy's, fine for class counts and modest tables.
+
+_MAX_INDEX = 1 << 24  # f32 holds every integer below this exactly
+
+
+def _index_leaf(index, size, what, allow_negative):
+    """INDEX (an integer axon tensor with a value, a numpy array or a list of ints) as an integer
+    leaf whose values lie in [0, SIZE) (negative ones wrapped when ALLOW_NEGATIVE)."""
+    batch = None
+    shape = None
+    if isinstance(index, Tensor):
+        if index._value is None or index._value.dtype.kind not in "iu":
+            raise shape_error(f"{what}: indices must be an integer tensor with values (a data "
+                              f"tensor, not a computed one), got "
+                              f"{'a computed tensor' if index._value is None else index._value.dtype}")
+        arr, batch, shape = index._value, index.batch, index._shape
+    else:
+        arr = np.asarray(index)
+        if arr.dtype.kind not in "iu":
+            raise shape_error(f"{what}: indices must be integers, got {arr.dtype}")
+    if size >= _MAX_INDEX:
+        raise shape_error(f"{what}: a dim of {size} is too large to index (at most {_MAX_INDEX})")
+    valid = arr[: batch[0]] if batch is not None else arr
+    if valid.size:
+        lo, hi = int(valid.min()), int(valid.max())
+        if hi >= size or lo < (-size if allow_negative else 0):
+            bad = lo if lo < (-size if allow_negative else 0) else hi
+            raise shape_error(f"{what}: index {bad} is out of range for a dim of size {size}")
+        if lo < 0:
+            arr = np.where(arr < 0, arr + size, arr)
+    t = _leaf_value(np.ascontiguousarray(arr), shape if shape is not None else arr.shape, batch)
+    return t
+
+
+def take_rows(x, index):
+    """x[index]: the rows of X (dim 0) at the integer INDEX (rank 1; a batch tensor of class
+    ids or token ids included): [M] indices of an [N, ...] tensor give [M, ...]."""
+    x = _as_tensor(x)
+    _check_float([x], "index")
+    if x.ndim == 0:
+        raise shape_error("indexing a 0-d tensor")
+    if x._shape[0] == B:
+        raise shape_error("indexing the batch dim with a tensor of indices is not supported",
+                          hint="index the data before making the batch")
+    ix = _index_leaf(index, x._shape[0], "index", allow_negative=True)
+    if ix.ndim != 1:
+        raise shape_error(f"index: a tensor of indices must have rank 1, got {shape_text(ix._shape)}")
+    return _new("take", (x, ix), {}, ix._shape + x._shape[1:], ix.batch)
+
+
+def gather(x, dim, index):
+    """PyTorch's gather along the last dim: out[..., k] = x[..., index[..., k]], INDEX an
+    integer tensor of X's shape except in the last dim."""
+    x = _as_tensor(x)
+    _check_float([x], "gather")
+    if x.ndim == 0 or _axes(dim, x.ndim) != (x.ndim - 1,):
+        raise shape_error("gather is supported along the last dim only (dim=-1)")
+    if x._shape[-1] == B:
+        raise shape_error("gather along the batch dim is not supported")
+    ix = _index_leaf(index, x._shape[-1], "gather", allow_negative=False)
+    if ix.ndim != x.ndim or ix._shape[:-1] != x._shape[:-1]:
+        raise shape_error(f"gather: the index {shape_text(ix._shape)} must have the shape of the "
+                          f"input {shape_text(x._shape)} except in the last dim")
+    if ix._shape[-1] == B:
+        raise shape_error("gather: the index's last dim cannot be the batch dim")
+    return _new("gather", (x, ix), {}, ix._shape, _merge_batch((x, ix), "gather"))
+
+
+def _slice_bounds(k, size, what):
+    if isinstance(k, slice):
+        if k.step not in (None, 1):
+            raise shape_error(f"{what}: slices with a step are not supported")
+        start, stop, _ = k.indices(size)
+        return start, max(stop, start), False
+    if isinstance(k, (int, np.integer)) and not isinstance(k, bool):
+        i = int(k)
+        if not -size <= i < size:
+            raise shape_error(f"{what}: index {i} is out of range for a dim of size {size}")
+        i %= size
+        return i, i + 1, True
+    return None
+
+
+def getitem(x, index):
+    """x[...]: an integer tensor/array/list of indices picks rows (take_rows); integers and
+    slices (step 1) pick parts of dims: an index remapping, never a copy in the graph. The batch
+    dim takes only ':'."""
+    x = _as_tensor(x)
+    if isinstance(index, (Tensor, np.ndarray, list)):
+        return take_rows(x, index)
+    items = index if isinstance(index, tuple) else (index,)
+    if any(k is Ellipsis or k is None for k in items):
+        raise shape_error("indexing with ... or None is not supported")
+    if len(items) > x.ndim:
+        raise shape_error(f"too many indices ({len(items)}) for a tensor of rank {x.ndim}")
+    starts, shape, drop = [], [], []
+    for a, d in enumerate(x._shape):
+        k = items[a] if a < len(items) else slice(None)
+        if d == B:
+            if k != slice(None):
+                raise shape_error("the batch dim takes only ':' in an index",
+                                  hint="index the data before making the batch")
+            starts.append(0)
+            shape.append(B)
+            continue
+        b = _slice_bounds(k, d, "index")
+        if b is None:
+            raise shape_error(f"unsupported index {k!r} (integers, slices, or one integer "
+                              f"tensor of row indices)")
+        lo, hi, dropped = b
+        starts.append(lo)
+        if dropped:
+            drop.append(a)
+        else:
+            shape.append(hi - lo)
+    if not drop and tuple(shape) == tuple(x._shape):
+        return x
+    return _new("slice", (x,), {"starts": tuple(starts), "drop": tuple(drop)}, tuple(shape),
+                x.batch if B in shape else None)

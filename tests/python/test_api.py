@@ -126,6 +126,95 @@ class Fallback(unittest.TestCase):
                         os.environ[k] = v
 
 
+class StaleLibrary(unittest.TestCase):
+    def test_a_kernel_reinstalled_by_another_process_is_reloaded(self):
+        """When the runtime cannot run a kernel of the library as opened (another process
+        installed it again and its old object file is gone), the library is reopened and the
+        kernel run from it, without a fallback; the reopened library serves later calls."""
+        import warnings
+        from axon import _kernels
+        rt = _kernels.runtime_module()
+        if rt is None:
+            self.skipTest("axon_runtime is not built")
+        prog = _program.Program([axon.tensor(np.ones(3, np.float32)).exp()])
+        name = _kernels.kernel_name(prog)
+        out = prog.targets[0]
+        calls = []
+
+        class Lib:
+            def __init__(self, tag, fail):
+                self.tag, self.fail = tag, fail
+
+            def run(self, kname, **args):
+                calls.append(self.tag)
+                if self.fail:
+                    raise rt.Error(f"{kname}: cannot read the object (No such file or directory)")
+                return np.full(3, 7.0, np.float32)
+
+        stale, fresh = Lib("stale", True), Lib("fresh", False)
+        saved = _kernels._open_library
+        try:
+            _kernels.reset()
+            _kernels._mem[name] = ("kernel", stale)
+
+            def reopen(refresh=False):
+                _kernels._lib[0], _kernels._lib[1] = fresh, {name}
+                return fresh
+            _kernels._open_library = reopen
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", axon.SynthesisWarning)
+                env = _kernels.run(prog)
+                np.testing.assert_array_equal(env[id(out)], [7, 7, 7])
+                _kernels.run(prog)
+            self.assertEqual(calls, ["stale", "fresh", "fresh"])
+            self.assertEqual(axon.stats["numpy_fallbacks"], 0)
+        finally:
+            _kernels._open_library = saved
+            _kernels.reset()
+
+
+class Threads(unittest.TestCase):
+    def test_thread_limit_gives_a_one_core_target_and_other_names(self):
+        """AXON_THREADS=1: axon-synth gets a copy of the target JSON with one core (nothing else
+        changed), and kernels get other names than unlimited ones; a bad value is refused."""
+        import json
+        from axon import _kernels
+
+        target = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "targets",
+                              "zen4.json")
+        prog = _program.Program([axon.tensor(np.ones(3, np.float32)).exp()])
+        old = {k: os.environ.get(k) for k in ("AXON_THREADS", "AXON_TARGET", "XDG_CACHE_HOME")}
+        import tempfile
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                os.environ["XDG_CACHE_HOME"] = tmp
+                os.environ["AXON_TARGET"] = target
+                os.environ.pop("AXON_THREADS", None)
+                self.assertEqual(_kernels.synth_target(), target)
+                unlimited = _kernels.kernel_name(prog)
+                os.environ["AXON_THREADS"] = "1"
+                one = _kernels.synth_target()
+                self.assertTrue(one.startswith(tmp))
+                a, b = json.load(open(target)), json.load(open(one))
+                cores = [e for e in b["engines"] if e["kind"] == "core"]
+                self.assertEqual([e["count"] for e in cores], [1])
+                for e in a["engines"]:
+                    if e["kind"] == "core":
+                        e["count"] = 1
+                self.assertEqual(a, b, "only the core count differs")
+                self.assertEqual(_kernels.synth_target(), one, "the same copy every time")
+                self.assertNotEqual(_kernels.kernel_name(prog), unlimited)
+                os.environ["AXON_THREADS"] = "two"
+                with self.assertRaises(axon.AxonError):
+                    _kernels.synth_target()
+        finally:
+            for k, v in old.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+
 class Training(unittest.TestCase):
     def test_sgd_schedule(self):
         p = nn.Parameter(np.zeros(3, np.float32))
@@ -190,6 +279,125 @@ class Training(unittest.TestCase):
         self.assertGreater(len(pieces), 4)
         self.assertLessEqual(max(pieces), 2, "no program above AXON_SPLIT_MAX_NODES")
         self.assertEqual(sum(pieces), counts["64", "64"][0], "every node computed once")
+
+    def test_deep_mlp_splits_at_layer_boundaries(self):
+        """A step too large for one program is cut at Module boundaries: with pieces of at most 8
+        nodes, a 12-layer MLP runs as many programs, none of more than 8 nodes, no layer in two;
+        the loss and gradients equal the one-program step's and PyTorch's."""
+        sizes = [7] + [6] * 11 + [4]
+        axon.manual_seed(2)
+        layers = []
+        for k in range(len(sizes) - 1):
+            layers.append(nn.Linear(sizes[k], sizes[k + 1]))
+            if k < len(sizes) - 2:
+                layers.append(nn.ReLU())
+        model = nn.Sequential(*layers)
+        rng = np.random.default_rng(8)
+        xs, ys = rng.normal(size=(5, 7)).astype(np.float32), rng.integers(0, 4, 5)
+
+        def step(fuse, split):
+            os.environ["AXON_FUSE_MAX_NODES"], os.environ["AXON_SPLIT_MAX_NODES"] = fuse, split
+            _program.trace = []
+            loss = F.cross_entropy(model(axon.tensor(xs, batch=True, capacity=8)),
+                                   axon.tensor(ys, batch=True, capacity=8))
+            loss.backward()
+            progs, _program.trace = _program.trace, None
+            out = loss.item(), [p.grad.numpy().copy() for p in model.parameters()]
+            model.zero_grad()
+            return out, progs
+
+        keys = ("AXON_FUSE_MAX_NODES", "AXON_SPLIT_MAX_NODES", "AXON_REPLAY")
+        old = {k: os.environ.get(k) for k in keys}
+        try:
+            os.environ["AXON_REPLAY"] = "0"
+            (loss1, g1), one = step("1000", "1000")
+            (loss2, g2), split = step("0", "8")
+        finally:
+            _program.trace = None
+            for k, v in old.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        self.assertEqual(len(one), 1)
+        self.assertGreater(len(split), 10, "forward and backward each in several pieces")
+        self.assertLessEqual(max(len(p.order) for p in split), 8)
+        seen = {}
+        for k, p in enumerate(split):
+            for n in p.order:
+                if n.layer is not None:
+                    self.assertEqual(seen.setdefault((n.phase, n.layer), k), k,
+                                     "a layer's nodes stay in one program")
+        self.assertAlmostEqual(loss1, loss2, places=6)
+        for a, b in zip(g1, g2):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+        try:
+            import torch
+        except ImportError:
+            print("PyTorch comparison skipped: python3-torch is not installed")
+            return
+        ps = [torch.tensor(p.numpy(), requires_grad=True) for p in model.parameters()]
+        h = torch.tensor(xs)
+        for k in range(0, len(ps), 2):
+            h = h @ ps[k].T + ps[k + 1]
+            if k < len(ps) - 2:
+                h = torch.relu(h)
+        tl = torch.nn.functional.cross_entropy(h, torch.tensor(ys))
+        tl.backward()
+        self.assertLessEqual(abs(loss2 - tl.item()), 1e-6 * abs(tl.item()))
+        for a, p in zip(g2, ps):
+            np.testing.assert_allclose(a, p.grad.numpy(), rtol=0, atol=1e-5)
+
+    def test_replayed_steps_equal_recorded_ones(self):
+        """From the second step of the same graph structure on, backward() replays the first
+        step's program on the new values: the losses and gradients are bit-identical to
+        recording every step (AXON_REPLAY=0); a new structure, an accumulating gradient and a
+        last partial batch are handled."""
+        from axon import _autodiff, _kernels
+
+        rng = np.random.default_rng(3)
+        xs = rng.normal(size=(23, 6)).astype(np.float32)
+        ys = rng.integers(0, 3, 23)
+
+        def run(replay):
+            os.environ["AXON_REPLAY"] = "1" if replay else "0"
+            _autodiff._plans.clear()
+            _kernels.stats["replays"] = 0
+            axon.manual_seed(4)
+            model = nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 3))
+            opt = axon.optim.Adam(model.parameters(), lr=1e-2)
+            out = []
+            for epoch in range(2):
+                for x, y in axon.datasets.DatasetIterator(xs, ys, 8):  # 8, 8, 7 rows
+                    loss = F.cross_entropy(model(x), y)
+                    opt.zero_grad()
+                    loss.backward()
+                    out.append((loss.item(), [p.grad.numpy().copy() for p in model.parameters()]))
+                    opt.step()
+            # Another structure (mse), then a second backward without zero_grad: accumulates.
+            x = axon.tensor(xs[:8], batch=True)
+            for _ in range(2):
+                loss = F.mse_loss(model(x), axon.tensor(np.ones((8, 3), np.float32), batch=True))
+                loss.backward()
+            out.append((loss.item(), [p.grad.numpy().copy() for p in model.parameters()]))
+            return out, _kernels.stats["replays"]
+
+        old = os.environ.get("AXON_REPLAY")
+        try:
+            recorded, n0 = run(False)
+            replayed, n1 = run(True)
+        finally:
+            if old is None:
+                os.environ.pop("AXON_REPLAY", None)
+            else:
+                os.environ["AXON_REPLAY"] = old
+        self.assertEqual(n0, 0)
+        self.assertEqual(n1, 5, "steps 2-6 of the cross-entropy loop replay the first")
+        self.assertEqual(len(recorded), len(replayed))
+        for (la, ga), (lb, gb) in zip(recorded, replayed):
+            self.assertEqual(la, lb)
+            for a, b in zip(ga, gb):
+                np.testing.assert_array_equal(a, b)
 
     def test_reshape_errors_and_dropout_modes(self):
         x = axon.tensor(np.ones((4, 3, 2), np.float32), batch=True, capacity=8)

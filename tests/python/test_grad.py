@@ -99,6 +99,33 @@ class GradCheck(unittest.TestCase):
     def r(self, *shape, lo=-1.0, hi=1.0, seed=0):
         return np.random.default_rng(seed + sum(shape)).uniform(lo, hi, shape)
 
+    # indexing
+    def test_gather_take_slice(self):
+        """Row gathers (x[idx], embedding), gather along the last dim, nll_loss, and integer /
+        slice indexing: the gradients are scatters and zero-padded slices."""
+        a = self.r(5, 4)
+        idx = np.array([3, 0, 3, -1, 2])  # a repeated row and a negative index
+        self.check(lambda x: x[idx], a)
+        self.check(lambda x: F.embedding(axon.tensor(idx[:4] % 5), x) * 2.0, a)
+        gi = np.array([[1, 1, 0], [3, 2, 3], [0, 0, 0], [2, 3, 1], [1, 0, 2]])
+        self.check(lambda x: x.gather(-1, gi), a)
+        self.check(lambda x: x.gather(1, axon.tensor(gi)).exp(), a)
+        self.check(lambda x: F.nll_loss(F.log_softmax(x), np.array([1, 3, 0, 2, 2])), a)
+        self.check(lambda x: F.nll_loss(x, np.array([1, 3, 0, 2, 2]), reduction="sum"), a)
+        self.check(lambda x: x[1:4, 2], a)
+        self.check(lambda x: x[3] * x[:, 1:3].sum(), a)
+        self.check(lambda x: x[-2:], a)
+        # batch inputs: class ids from a padded batch, the batch dim kept by ':'
+        w = self.r(4, 3, seed=5)
+        ids = np.array([2, 0, 3, 3, 1, 0])
+        wv = axon.tensor(self.r(3, seed=8))
+        self.check(lambda x: (F.embedding(axon.tensor(ids[:4], batch=True, capacity=6), x)
+                              * wv).sum(), w)
+        self.check(lambda x: F.nll_loss(F.log_softmax(x),
+                                        axon.tensor(ids[:4] % 3, batch=True, capacity=6)),
+                   self.r(6, 3, seed=6), batch=6, n=4)
+        self.check(lambda x: x[:, 1:] * x[:, 0:2], self.r(6, 3, seed=7), batch=6, n=4)
+
     # elementwise
     def test_add_sub_mul_div_broadcast(self):
         a, b = self.r(3, 4), self.r(4, seed=1)

@@ -2,7 +2,7 @@
 """Every op through synthesized kernels against PyTorch autograd (<= 1e-4): one model that uses
 linear, layer_norm, gelu (both forms), silu, tanh, sigmoid, rms_norm, exp, log, sqrt, rsqrt, div,
 softmax, log_softmax, mse_loss, cross_entropy, reshape/flatten and dropout on a padded batch; its loss and every parameter
-gradient. A program that falls back to numpy fails the test. Without python3-torch, the float64
+gradient; and a second model with the indexing ops (embedding, slices, gather, nll_loss). A program that falls back to numpy fails the test. Without python3-torch, the float64
 numpy executor is the reference. (ctest: python_ops_kernels, label slow.)"""
 import sys
 import unittest
@@ -72,7 +72,62 @@ def run_axon(dtype):
         axon.set_default_dtype(np.float32)
 
 
+# Indexing: embedding rows at batch token ids, slices, gather along the last dim, nll_loss and
+# integer/slice indexing of a parameter.
+IDS = rng.integers(0, 7, 13)
+GI = rng.integers(0, 5, (13, 2))
+Q = {"emb": rng.uniform(-1, 1, (7, 6)), "w": rng.uniform(-0.5, 0.5, (5, 4)),
+     "b": rng.uniform(-0.1, 0.1, 5)}
+Q = {k: v.astype(np.float32) for k, v in Q.items()}
+
+
+def index_model(F, p, ids, y, gi):
+    e = F.embedding(ids, p["emb"])
+    h = e[:, 1:5] * e[:, 0:4]
+    z = F.linear(h, p["w"], p["b"])
+    loss = F.nll_loss(F.log_softmax(z, -1), y) + z.gather(1, gi).mean()
+    return loss + 0.1 * p["w"][2].sum() + (p["w"][1:3, :2] * p["w"][3:5, 2:]).sum()
+
+
 class OpsKernels(unittest.TestCase):
+    def test_indexing_against_reference(self):
+        warnings.simplefilter("error", axon.SynthesisWarning)
+
+        def run(dtype):
+            axon.set_default_dtype(dtype)
+            try:
+                p = {k: axon.nn.Parameter(v) for k, v in Q.items()}
+                bt = lambda a: axon.tensor(a, batch=True, capacity=16)  # noqa: E731
+                loss = index_model(F, p, bt(IDS), bt(Y % 5), bt(GI))
+                loss.backward()
+                return loss.item(), {k: v.grad.numpy().astype(np.float64) for k, v in p.items()}
+            finally:
+                axon.set_default_dtype(np.float32)
+
+        loss, grads = run(np.float32)
+        if torch is not None:
+            tp = {k: torch.tensor(v, requires_grad=True) for k, v in Q.items()}
+            tl = index_model(torch.nn.functional, tp, torch.tensor(IDS), torch.tensor(Y % 5),
+                             torch.tensor(GI))
+            tl.backward()
+            ref_loss, ref = tl.item(), {k: v.grad.numpy().astype(np.float64) for k, v in tp.items()}
+            name = "PyTorch autograd"
+        else:
+            print("PyTorch comparison skipped: python3-torch is not installed; float64 numpy reference")
+            axon.set_executor("numpy")
+            try:
+                ref_loss, ref = run(np.float64)
+            finally:
+                axon.set_executor("kernels")
+            name = "float64 numpy"
+        worst = max(float(np.max(np.abs(grads[k] - ref[k]))) for k in Q)
+        print(f"indexing: loss {loss:.6f} vs {name} {ref_loss:.6f}; max gradient difference "
+              f"{worst:.2e}; kernels: {axon.stats}")
+        self.assertLessEqual(abs(loss - ref_loss), 1e-4 * max(1, abs(ref_loss)))
+        for k in Q:
+            err = float(np.max(np.abs(grads[k] - ref[k])))
+            self.assertLessEqual(err, 1e-4, f"gradient of {k}: {err:.3g} from {name}")
+
     def test_all_ops_against_reference(self):
         warnings.simplefilter("error", axon.SynthesisWarning)
         loss, grads = run_axon(np.float32)

@@ -11,7 +11,7 @@ from .._errors import shape_error
 from . import functional
 
 __all__ = ["Module", "Parameter", "Linear", "ReLU", "GELU", "SiLU", "Sequential", "LayerNorm",
-           "RMSNorm", "Identity", "Dropout", "Flatten", "functional"]
+           "RMSNorm", "Identity", "Dropout", "Flatten", "Embedding", "functional"]
 
 
 class Parameter(T.Tensor):
@@ -43,7 +43,15 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        # Each call is a layer: the nodes it records are kept in one program when a large graph
+        # is cut into pieces (_program._run_sized).
+        st = _config.state
+        old = st.layer
+        st.layer = next(_config._layer_ids)
+        try:
+            return self.forward(*args, **kwargs)
+        finally:
+            st.layer = old
 
     def named_parameters(self, prefix=""):
         seen = set()
@@ -172,6 +180,23 @@ class Flatten(Module):
 
     def forward(self, x):
         return functional.flatten(x, self.start_dim, self.end_dim)
+
+
+class Embedding(Module):
+    """A table of NUM_EMBEDDINGS rows of EMBEDDING_DIM (PyTorch's N(0, 1) initialization);
+    calling it with integer indices [N] gives their rows [N, dim] (a gather)."""
+
+    def __init__(self, num_embeddings, embedding_dim):
+        super().__init__()
+        self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
+        w = _random.generator().standard_normal((num_embeddings, embedding_dim))
+        self.weight = Parameter(w.astype(_config.default_dtype()))
+
+    def forward(self, x):
+        return functional.embedding(x, self.weight)
+
+    def extra_repr(self):
+        return f"{self.num_embeddings}, {self.embedding_dim}"
 
 
 class Identity(Module):

@@ -61,11 +61,30 @@ def linear(x, weight, bias=None):
     return T.linear(x, weight, bias)
 
 
+_consts = {}  # small arrays every step needs again, never written: row weights, identities
+
+
+def _const_array(key, make):
+    a = _consts.get(key)
+    if a is None:
+        if len(_consts) > 256:
+            _consts.clear()
+        a = make()  # (writeable: the runtime binding takes writeable arrays; nothing writes it)
+        _consts[key] = a
+    return a
+
+
 def _row_weights(x, reduction):
-    """Row weights [N]: 1/n on the valid rows for 'mean', 1 for 'sum', 0 on padded rows."""
+    """Row weights [N]: 1/n on the valid rows for 'mean', 1 for 'sum', 0 on padded rows (one
+    array per (n, capacity, reduction, dtype), reused by every step)."""
     n, cap = x.batch if x.batch is not None else (x._shape[0], x._shape[0])
-    w = np.zeros(cap, _config.default_dtype())
-    w[:n] = 1.0 / n if reduction == "mean" else 1.0
+    dtype = _config.default_dtype()
+
+    def make():
+        w = np.zeros(cap, dtype)
+        w[:n] = 1.0 / n if reduction == "mean" else 1.0
+        return w
+    w = _const_array(("rw", n, cap, reduction, dtype), make)
     return T._leaf_value(w, (x._shape[0],), x.batch)
 
 
@@ -98,8 +117,11 @@ def cross_entropy(input, target, reduction="mean"):
         if idx.size and (idx.min() < 0 or idx.max() >= C):
             bad = int(idx[(idx < 0) | (idx >= C)][0])
             raise shape_error(f"cross_entropy: class index {bad} is out of range for {C} classes")
-        onehot = np.zeros((tv.shape[0], C), _config.default_dtype())
-        onehot[np.arange(n), idx] = 1
+        # One-hot rows by one take from an identity matrix (padded rows hold index 0; their row
+        # weight is 0, so their target row does not matter).
+        dtype = _config.default_dtype()
+        eye = _const_array(("eye", C, dtype), lambda: np.eye(C, dtype=dtype))
+        onehot = eye.take(tv, axis=0)
         t = T._leaf_value(onehot, x._shape, x.batch)
     else:
         t = target
@@ -115,6 +137,36 @@ def cross_entropy(input, target, reduction="mean"):
                 raise shape_error("cross_entropy: each target row must sum to 1 (one-hot or "
                                   "probabilities)")
     return T.cross_entropy_onehot(x, t, _row_weights(x, reduction))
+
+
+def embedding(input, weight):
+    """The rows of WEIGHT [num, dim] at the integer indices INPUT [N] (a batch tensor of token
+    ids included): [N, dim]. A gather: see axon.Tensor.__getitem__."""
+    return T.take_rows(weight, input)
+
+
+def nll_loss(input, target, reduction="mean"):
+    """Negative log-likelihood of log-probabilities INPUT [N, C] (e.g. log_softmax's) at the
+    class indices TARGET [N]: -(1/n) sum_i input[i, target[i]] ('mean'), or the sum. The
+    picking is a gather (Tensor.gather), so its gradient is the scatter of the row weights."""
+    x = T._as_tensor(input)
+    if x.ndim != 2:
+        raise shape_error(f"nll_loss takes log-probabilities [N, C], got {T.shape_text(x._shape)}")
+    if reduction not in ("mean", "sum"):
+        raise shape_error(f"nll_loss: reduction must be 'mean' or 'sum', got {reduction!r}")
+    if isinstance(target, np.ndarray):
+        target = T.Tensor(target, batch=x.batch is not None,
+                          capacity=x.batch[1] if x.batch else None)
+    if not isinstance(target, T.Tensor) or target._value is None or \
+            target._value.dtype.kind not in "iu":
+        raise shape_error("nll_loss: the target must be an integer tensor of class indices [N]")
+    if target._shape != x._shape[:1] or target.batch != x.batch:
+        raise shape_error(f"nll_loss: class indices must be [N] for {T.shape_text(x._shape)}, got "
+                          f"{T.shape_text(target._shape)}")
+    tv = target._value
+    idx = T._leaf_value(tv.reshape(-1, 1), (x._shape[0], 1), target.batch)
+    picked = T.reshape(T.gather(x, -1, idx), (x.shape[0],))
+    return -T.reduce_sum(picked * _row_weights(x, reduction))
 
 
 def mse_loss(input, target, reduction="mean"):
