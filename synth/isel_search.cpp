@@ -915,10 +915,11 @@ bool reads_below(const Cover& c, const std::string& t) {
 
 } // namespace
 
-CoverPtr solve_split(Ctx& ctx, const Goal& g, size_t budget) {
-  if (budget == 0 || ctx.expired() || g.tensors.empty())
+CoverPtr solve_split(Ctx& ctx, const Goal& g, size_t budget, size_t depth) {
+  if (budget == 0 || depth == 0 || ctx.expired() || g.tensors.empty())
     return nullptr;
-  std::string memo_key = ctx.isa_key + "#split#" + std::to_string(budget) + "#" + g.key;
+  std::string memo_key =
+      ctx.isa_key + "#split" + std::to_string(depth) + "#" + std::to_string(budget) + "#" + g.key;
   {
     std::lock_guard<std::mutex> lock(g_memo_mu);
     auto it = g_memo.find(memo_key);
@@ -989,6 +990,8 @@ CoverPtr solve_split(Ctx& ctx, const Goal& g, size_t budget) {
         std::vector<std::string> sub_vars;
         Goal sg = sub_goal(g, o, outer, sub_vars, names);
         CoverPtr sc = solve(ctx, sg, budget);
+        if (!sc && depth > 1)
+          sc = solve_split(ctx, sg, budget, depth - 1); // the step in two steps itself
         if (!sc) {
           ok = false;
           break;
@@ -1017,6 +1020,34 @@ CoverPtr solve_split(Ctx& ctx, const Goal& g, size_t budget) {
     return nullptr;
   g_memo[memo_key] = best;
   return best;
+}
+
+std::string missing_capabilities(const Isa& isa, const Goal& g) {
+  std::set<std::string> have, want;
+  for (const auto& in : instances_of(isa))
+    visit(in.expr, [&](const ExprNode& n) {
+      if (is_real_function(n.kind()))
+        have.insert(kind_name(n.kind()));
+    });
+  visit(g.value, [&](const ExprNode& n) {
+    if (is_real_function(n.kind()))
+      want.insert(kind_name(n.kind()));
+  });
+  std::string out;
+  for (auto& f : want)
+    if (!have.count(f))
+      out += "; no instruction of '" + isa.name + "' computes " + f;
+  bool reads_bool = false, takes_bool = false;
+  for (const auto& t : g.tensors)
+    reads_bool = reads_bool || t.dtype == DType::Bool;
+  for (const auto& i : isa.instructions)
+    for (const auto& o : i.operands)
+      if (o.role == OperandRole::In)
+        for (DType d : o.dtypes)
+          takes_bool = takes_bool || d == DType::Bool;
+  if (reads_bool && !takes_bool)
+    out += "; no instruction of '" + isa.name + "' reads a bool operand";
+  return out;
 }
 
 bool writes_sort(const Isa& isa, Sort sort) {

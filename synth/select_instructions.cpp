@@ -429,7 +429,7 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
         isel::solve_alternatives(ctx, g, opts.max_instructions);
     // No sequence within the budget: two steps, each within it (isel_search.h, solve_split).
     if (alternatives.empty() && !ctx.expired())
-      if (isel::CoverPtr c = isel::solve_split(ctx, g, opts.max_instructions))
+      if (isel::CoverPtr c = isel::solve_split(ctx, g, opts.max_instructions, 3))
         alternatives.push_back(c);
     isel::CoverPtr c = alternatives.empty() ? nullptr : alternatives[0];
     sel.stats = ctx.stats;
@@ -489,7 +489,7 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
       if (!isel::writes_sort(isa, g.value->sort()))
         r << "; no instruction of '" << isa.name << "' writes a "
           << (g.value->sort() == Sort::Bool ? "bool" : "real") << " operand";
-      sel.reason = r.str() + why;
+      sel.reason = r.str() + isel::missing_capabilities(isa, g) + why;
     }
     if (!opts.cache_dir.empty() && !sel.stats.stopped)
       isel::cache_store(opts.cache_dir, key, sel);

@@ -172,5 +172,24 @@ TEST(IselSplit, LayernormLastStepIsCoveredInTwoSteps) {
       << none.reason;
 }
 
+TEST(IselSplit, GeluTanhFormIsCoveredInNestedSteps) {
+  // 0.5 x (1 + tanh(k (x + c x^3))) needs 8 instructions on npu: steps split in turn.
+  Isa npu = load_isa(std::string(AXON_SOURCE_DIR) + "/targets/npu.json");
+  const char* text = "where M = 140, N = 40\ninput x: f32[M, N]\n"
+                     "output y[m: M, n: N] = 0.5 * x[m, n] * (1.0 + tanh(0.7978845608028654 * "
+                     "(x[m, n] + 0.044715 * x[m, n] * x[m, n] * x[m, n])))\n";
+  SelectOptions o;
+  o.prove.use_cache = false;
+  IndexProgram p = load_index_program(source_from_string(text, "gelu_tanh.tp"));
+  Selection sel = select_instructions(p, 0, npu, o);
+  ASSERT_TRUE(sel.found) << sel.reason;
+  size_t per_tile = 0;
+  for (auto& i : sel.cover->instrs)
+    per_tile += !i.hoisted;
+  EXPECT_GT(per_tile, o.max_instructions) << to_string(sel);
+  TileCheck r = check_tile(p, 0, npu, *sel.cover, Tile{{}, {{"m", {128, 12}}, {"n", {32, 8}}}});
+  EXPECT_TRUE(r.ok) << r.mismatch << "\n" << to_string(sel);
+}
+
 } // namespace
 } // namespace axon

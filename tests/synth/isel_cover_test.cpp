@@ -750,5 +750,22 @@ TEST(IselPieces, CachedWithTheirCovers) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(IselReasons, WhatTheTargetLacksIsNamed) {
+  const Isa& npu = target("npu.json");
+  Selected c = select(
+      "where B = 8, N = 8\ninput x: f32[B, N]\noutput y[b: B, n: N] = cos(x[b, n])\n", "y", npu);
+  ASSERT_FALSE(c.sel.found);
+  EXPECT_NE(c.sel.reason.find("no instruction of 'npu' computes cos"), std::string::npos)
+      << c.sel.reason;
+  Selected w =
+      select("where B = 8, N = 8\ninput c: bool[B, N]\ninput a: f32[B, N]\n"
+             "input b: f32[B, N]\noutput y[i: B, j: N] = select(c[i, j], a[i, j], b[i, j])\n",
+             "y", npu);
+  ASSERT_FALSE(w.sel.found);
+  EXPECT_NE(w.sel.reason.find("no instruction of 'npu' reads a bool operand"), std::string::npos)
+      << w.sel.reason;
+  EXPECT_EQ(w.sel.reason.find("computes"), std::string::npos) << w.sel.reason;
+}
+
 } // namespace
 } // namespace axon
