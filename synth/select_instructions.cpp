@@ -282,6 +282,9 @@ std::optional<Selection> range_split(const Goal& g, const Isa& isa, const Select
     dims[d] = std::nullopt;
   Selection sel;
   sel.found = true;
+  // For a consumer that takes one cover per statement (there is none): what there is instead.
+  sel.reason = "covered only in 2 pieces over ranges of `" + is->var +
+               "` (Selection::pieces, each with its own cover), not by one cover";
   double worst = -1;
   for (int piece = 0; piece < 2; ++piece) {
     SelectionPiece p;

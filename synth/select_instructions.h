@@ -100,7 +100,8 @@ struct Selection {
   // the statement on its range (smt/, with the range as the shifted variable's extent). Then
   // `cover`, `alternatives` and `instrs` are empty and each piece has its own selection, whose
   // cover writes out at v + lo (Cover::out_offset). cost_ns / tile_elements is the costlier
-  // piece's per element.
+  // piece's per element; `reason` says "covered only in 2 pieces ..." for a consumer that needs
+  // one cover.
   std::vector<SelectionPiece> pieces;
 };
 
