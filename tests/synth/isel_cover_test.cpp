@@ -16,6 +16,7 @@
 #include "isa/isa.h"
 #include "synth/isel_accumulate.h"
 #include "synth/isel_cover.h"
+#include "synth/isel_span.h"
 #include "synth/isel_tile.h"
 #include "synth/select_instructions.h"
 
@@ -765,6 +766,41 @@ TEST(IselReasons, WhatTheTargetLacksIsNamed) {
   EXPECT_NE(w.sel.reason.find("no instruction of 'npu' reads a bool operand"), std::string::npos)
       << w.sel.reason;
   EXPECT_EQ(w.sel.reason.find("computes"), std::string::npos) << w.sel.reason;
+}
+
+// --- Covers spanning two statements (isel_span.h) -----------------------------------------------
+
+const char* kSoftmax = "where B = 130, N = 70\ninput x: f32[B, N]\n"
+                       "output mx[b: B] = max(j) x[b, j]\n"
+                       "output e[b: B, n: N] = exp(x[b, n] - mx[b])\n"
+                       "output s[r: B] = sum(j) e[r, j]\n"
+                       "output m2[r: B] = max(j) e[r, j]\n"
+                       "output y[b: B, n: N] = e[b, n] / s[b]\n"
+                       "output s2[r: B] = sum(j) e[r, j] * 2.0\n";
+
+TEST(IselSpan, SoftmaxExpAndItsRowSumInOneActivation) {
+  const Isa& npu = target("npu.json");
+  Selected e = select(kSoftmax, "e", npu);
+  ASSERT_TRUE(e.sel.found) << e.sel.reason;
+  ASSERT_EQ(last(e.cover()).name, "activation") << dump(e);
+  SpanningCover sc = select_spanning(e.program, 1, e.cover(), 2, npu, options().prove);
+  ASSERT_TRUE(sc.found) << sc.reason;
+  EXPECT_EQ(sc.instr, e.cover().instrs.size() - 1);
+  EXPECT_EQ(sc.operand, "acc");
+  EXPECT_EQ(sc.params.at("func"), "exp");
+  EXPECT_EQ(sc.params.at("reduce"), "true");
+  EXPECT_EQ(sc.out_axes, std::vector<std::string>{"r"});
+  // A row max is no add-reduce, twice the row sum is not the row sum, and no operand of
+  // activation computes the division: none of them is found.
+  SpanningCover mx = select_spanning(e.program, 1, e.cover(), 3, npu, options().prove);
+  EXPECT_FALSE(mx.found);
+  EXPECT_NE(mx.reason.find("no choice of 'activation' writes `m2`"), std::string::npos)
+      << mx.reason;
+  EXPECT_GT(mx.proofs, 0u);
+  SpanningCover dv = select_spanning(e.program, 1, e.cover(), 4, npu, options().prove);
+  EXPECT_FALSE(dv.found);
+  SpanningCover twice = select_spanning(e.program, 1, e.cover(), 5, npu, options().prove);
+  EXPECT_FALSE(twice.found) << twice.operand;
 }
 
 } // namespace
