@@ -26,6 +26,9 @@ std::string file_of(const std::string& dir, const std::string& key) {
   return dir + "/" + buf + ".json";
 }
 
+json to_json(const Selection& s);
+Selection from_json(const json& j, const Isa& isa);
+
 json to_json(const Selection& s) {
   json j = {{"key", ""},          {"format", kCacheFormat}, {"found", s.found},
             {"reason", s.reason}, {"cost_ns", s.cost_ns},   {"tile_elements", s.tile_elements}};
@@ -39,6 +42,18 @@ json to_json(const Selection& s) {
   for (size_t a = 1; a < s.alternatives.size(); ++a)
     alts.push_back(cover_to_json(*s.alternatives[a]));
   j["alternatives"] = alts;
+  if (!s.pieces.empty()) {
+    json pieces = json::array();
+    for (const auto& p : s.pieces) {
+      json pj = to_json(p.selection);
+      pj["statement"] = p.selection.statement;
+      pieces.push_back({{"var", p.var},
+                        {"lo", expr_to_json(p.lo)},
+                        {"hi", expr_to_json(p.hi)},
+                        {"selection", pj}});
+    }
+    j["pieces"] = pieces;
+  }
   return j;
 }
 
@@ -64,7 +79,17 @@ Selection from_json(const json& j, const Isa& isa) {
     i.hoisted = ij.at("hoisted").get<bool>();
     s.instrs.push_back(std::move(i));
   }
-  if (s.found) {
+  if (j.contains("pieces")) {
+    for (const auto& pj : j.at("pieces")) {
+      SelectionPiece p;
+      p.var = pj.at("var").get<std::string>();
+      p.lo = expr_from_json(pj.at("lo"));
+      p.hi = expr_from_json(pj.at("hi"));
+      p.selection = from_json(pj.at("selection"), isa);
+      p.selection.statement = pj.at("selection").at("statement").get<std::string>();
+      s.pieces.push_back(std::move(p));
+    }
+  } else if (s.found) {
     Cover c = cover_from_json(j.at("cover"), isa);
     if (c.instrs.size() != s.instrs.size())
       throw std::runtime_error("the cover and the instructions disagree"); // a miss

@@ -201,7 +201,13 @@ Cover rename_cover(const Cover& c, const std::map<std::string, std::string>& nam
   }
   for (auto& i : r.instrs)
     i = rename_instr(i, names);
+  for (auto& e : r.out_offset)
+    e = rename_expr(e, names);
   return r;
+}
+
+Expr rename_names(const Expr& e, const std::map<std::string, std::string>& names) {
+  return rename_expr(e, names);
 }
 
 CoverInstr rename_instr(const CoverInstr& in, const std::map<std::string, std::string>& names) {
@@ -353,7 +359,14 @@ json cover_to_json(const Cover& c) {
       ij["accumulate"] = *i.accumulate;
     instrs.push_back(std::move(ij));
   }
-  return {{"out", c.out}, {"vars", vars}, {"instrs", instrs}};
+  json j = {{"out", c.out}, {"vars", vars}, {"instrs", instrs}};
+  if (!c.out_offset.empty()) {
+    json off = json::array();
+    for (auto& e : c.out_offset)
+      off.push_back(expr_to_json(e));
+    j["out_offset"] = off;
+  }
+  return j;
 }
 
 Cover cover_from_json(const json& j, const Isa& isa) {
@@ -443,6 +456,16 @@ Cover cover_from_json(const json& j, const Isa& isa) {
     i.hoisted = h.get<bool>();
     i.cost_ns = number(field(ij, p, "cost_ns"), p + "/cost_ns");
     c.instrs.push_back(std::move(i));
+  }
+  if (j.contains("out_offset")) {
+    const json& off = j.at("out_offset");
+    size_t stmt_vars = 0;
+    for (auto& v : c.vars)
+      stmt_vars += !v.reduction;
+    if (!off.is_array() || off.size() != stmt_vars)
+      bad("/out_offset", "expected one expression per statement variable");
+    for (size_t k = 0; k < off.size(); ++k)
+      c.out_offset.push_back(expr_from_json(off[k], "/out_offset/" + std::to_string(k)));
   }
   return c;
 }

@@ -3,7 +3,9 @@
 // that reports and `isa table` print. Built once by select_instructions, shared and never changed
 // afterwards (Selection holds it as shared_ptr<const Cover>); cached on disk with the selection.
 //
-//   Cover      ::= out vars: Var* instrs: Instr*          execution order; the last writes `out`
+//   Cover      ::= out vars: Var* instrs: Instr* [out_offset: Expr*]
+//                                                         execution order; the last writes `out`
+//                                                         (at v + out_offset when present)
 //   Var        ::= name extent reduction                  the statement's variables, then one per
 //                                                         reduction of its value (pre-order)
 //   Instr      ::= instr name engine params result out_axes: Axis* loops: name* dims: Dim*
@@ -102,6 +104,10 @@ struct Cover {
   std::string out;            // the statement's tensor
   std::vector<CoverVar> vars; // statement variables, then reductions
   std::vector<CoverInstr> instrs;
+  // Empty, or one Int Expr over dims per statement variable: the last instruction writes
+  // out[v + out_offset...] instead of out[v...] (a piece of a statement split over a range of
+  // one variable, Selection::pieces: its Var ranges over [0, hi - lo) and writes at v + lo).
+  std::vector<Expr> out_offset;
 
   const CoverVar* find_var(const std::string& name) const;
 };
@@ -109,6 +115,8 @@ struct Cover {
 // Every name of `c` (Vars, tensors, dims, `out`) mapped through `names` (absent: unchanged).
 Cover rename_cover(const Cover& c, const std::map<std::string, std::string>& names);
 CoverInstr rename_instr(const CoverInstr& i, const std::map<std::string, std::string>& names);
+// Index variables, dims and tensors of `e` mapped through `names` (absent: unchanged).
+Expr rename_names(const Expr& e, const std::map<std::string, std::string>& names);
 
 // JSON, every field (the selection cache and `isa table --json`): Exprs as their .tp text in a
 // tree form that reloads exactly ({"kind": "add", "args": [...]}).

@@ -537,9 +537,10 @@ void tensor_layouts(const Isa& isa, const Cover& c, const std::map<std::string, 
 }
 
 // Proven covers of `g` within `budget`, best first: the best alone when keep == 1; else the best
-// cover of each distinct layout (layout_of) within kAlternativeCostFactor of the best, at most
-// `keep` of them.
-std::vector<CoverPtr> search(Ctx& ctx, const Goal& g, size_t budget, size_t keep) {
+// cover of each distinct layout (layout_of) within `factor` times the best, at most `keep` of
+// them.
+std::vector<CoverPtr> search(Ctx& ctx, const Goal& g, size_t budget, size_t keep,
+                             double factor = kAlternativeCostFactor) {
   ++ctx.stats.goals;
   std::vector<isel::Trial> trials = isel::make_trials(g, 12);
   Search s{ctx, g, {}, {}, {}};
@@ -672,7 +673,7 @@ std::vector<CoverPtr> search(Ctx& ctx, const Goal& g, size_t budget, size_t keep
   std::shared_ptr<Cover> best;
   // keep > 1: the best cover per layout, and the cost bound of alternatives.
   std::map<std::string, std::shared_ptr<Cover>> by_layout;
-  auto limit = [&] { return keep > 1 ? best->total_ns * kAlternativeCostFactor : best->total_ns; };
+  auto limit = [&] { return keep > 1 ? best->total_ns * factor : best->total_ns; };
   std::vector<std::pair<std::string, Expr>> index_vars;
   for (size_t i = 0; i < g.vars.size(); ++i)
     index_vars.push_back({g.vars[i], g.extents[i]});
@@ -895,6 +896,158 @@ std::vector<CoverPtr> solve_alternatives(Ctx& ctx, const Goal& g, size_t budget)
     return {};
   g_alternatives_memo[memo_key] = found;
   return found;
+}
+
+namespace {
+
+// Whether cover `c` reads tensor `t` in place below its root instruction (in a temp's cover).
+bool reads_below(const Cover& c, const std::string& t) {
+  for (const SlotUse& u : c.slots)
+    if (u.kind == "temp" && u.sub) {
+      for (auto& [k, v] : u.sub_names)
+        if (v == t && k.rfind("t$", 0) == 0)
+          return true;
+      if (reads_below(*u.sub, t))
+        return true;
+    }
+  return false;
+}
+
+} // namespace
+
+CoverPtr solve_split(Ctx& ctx, const Goal& g, size_t budget, size_t depth) {
+  if (budget == 0 || depth == 0 || ctx.expired() || g.tensors.empty())
+    return nullptr;
+  std::string memo_key =
+      ctx.isa_key + "#split" + std::to_string(depth) + "#" + std::to_string(budget) + "#" + g.key;
+  {
+    std::lock_guard<std::mutex> lock(g_memo_mu);
+    auto it = g_memo.find(memo_key);
+    if (it != g_memo.end())
+      return it->second;
+  }
+  // The steps' candidates: subterms computing something from tensors over the goal's variables
+  // only (no reduction variable of an enclosing reduction), neither a bare access nor the value.
+  std::vector<Expr> subterms;
+  std::set<std::string> seen;
+  collect_subterms(g.value, subterms, seen);
+  const std::string step = "s$0"; // no canonical name (t$i) and no ISA identifier spells it
+  std::shared_ptr<Cover> best;
+  for (const Expr& sub : subterms) {
+    if (ctx.expired())
+      return nullptr;
+    if (sub->sort() != Sort::Real || sub->kind() == ExprKind::Access || !has_access(sub) ||
+        structurally_equal(sub, g.value))
+      continue;
+    std::vector<std::string> fv = free_index_vars(sub);
+    std::vector<std::string> vars;
+    std::vector<Expr> extents, index;
+    for (size_t i = 0; i < g.vars.size(); ++i)
+      if (std::find(fv.begin(), fv.end(), g.vars[i]) != fv.end()) {
+        vars.push_back(g.vars[i]);
+        extents.push_back(g.extents[i]);
+        index.push_back(ExprNode::index_var(g.vars[i]));
+      }
+    if (vars.size() != fv.size())
+      continue; // reads a bound variable: not a step of its own
+    // The remainder: the goal with the step read from a tensor, in the goal's own names.
+    Goal rest = g;
+    Expr read = ExprNode::access(step, index);
+    std::function<Expr(const Expr&)> replace = [&](const Expr& e) -> Expr {
+      if (structurally_equal(e, sub))
+        return read;
+      if (e->args().empty() && !is_reduce(e->kind()))
+        return e;
+      if (is_reduce(e->kind()))
+        return ExprNode::reduce(e->kind(), e->name(), e->extent(), replace(e->body()));
+      return map_args(e, replace);
+    };
+    rest.value = replace(g.value);
+    TensorDecl decl;
+    decl.name = step;
+    decl.shape = extents;
+    decl.role = TensorRole::Input;
+    rest.tensors.push_back(decl);
+    rest.key = "split|" + to_string(rest.value) + "|" + g.key;
+    // Every layout of the remainder (its best cover per layout, any cost), then the step in the
+    // layout the remainder reads it.
+    std::vector<CoverPtr> rests = search(ctx, rest, budget, 2 * kMaxAlternatives, 1e300);
+    for (const CoverPtr& r : rests) {
+      if (ctx.expired())
+        return nullptr;
+      if (reads_below(*r, step))
+        continue;
+      auto cov = std::make_shared<Cover>(*r);
+      bool ok = true, any = false;
+      std::set<std::string> outer(r->outer.begin(), r->outer.end());
+      for (SlotUse& u : cov->slots) {
+        if (u.kind != "tensor" || u.term.term->kind() != ExprKind::Access ||
+            u.term.term->name() != step)
+          continue;
+        any = true;
+        Option o{{sub, u.term.axis_vars}, "temp", {}};
+        std::map<std::string, std::string> names;
+        std::vector<std::string> sub_vars;
+        Goal sg = sub_goal(g, o, outer, sub_vars, names);
+        CoverPtr sc = solve(ctx, sg, budget);
+        if (!sc && depth > 1)
+          sc = solve_split(ctx, sg, budget, depth - 1); // the step in two steps itself
+        if (!sc) {
+          ok = false;
+          break;
+        }
+        u.kind = "temp";
+        u.term = o.term;
+        u.layout.clear();
+        u.sub = sc;
+        u.sub_names = names;
+        u.sub_vars = sub_vars;
+        cov->total_ns += sc->total_ns;
+        cov->length += sc->length;
+      }
+      if (!ok || !any)
+        continue;
+      // The root now computes the goal itself (the step as its temp).
+      cov->goal_vars = g.vars;
+      cov->value_text = to_string(g.value);
+      if (!best || cov->total_ns < best->total_ns ||
+          (cov->total_ns == best->total_ns && cov->length < best->length))
+        best = cov;
+    }
+  }
+  std::lock_guard<std::mutex> lock(g_memo_mu);
+  if (ctx.expired())
+    return nullptr;
+  g_memo[memo_key] = best;
+  return best;
+}
+
+std::string missing_capabilities(const Isa& isa, const Goal& g) {
+  std::set<std::string> have, want;
+  for (const auto& in : instances_of(isa))
+    visit(in.expr, [&](const ExprNode& n) {
+      if (is_real_function(n.kind()))
+        have.insert(kind_name(n.kind()));
+    });
+  visit(g.value, [&](const ExprNode& n) {
+    if (is_real_function(n.kind()))
+      want.insert(kind_name(n.kind()));
+  });
+  std::string out;
+  for (auto& f : want)
+    if (!have.count(f))
+      out += "; no instruction of '" + isa.name + "' computes " + f;
+  bool reads_bool = false, takes_bool = false;
+  for (const auto& t : g.tensors)
+    reads_bool = reads_bool || t.dtype == DType::Bool;
+  for (const auto& i : isa.instructions)
+    for (const auto& o : i.operands)
+      if (o.role == OperandRole::In)
+        for (DType d : o.dtypes)
+          takes_bool = takes_bool || d == DType::Bool;
+  if (reads_bool && !takes_bool)
+    out += "; no instruction of '" + isa.name + "' reads a bool operand";
+  return out;
 }
 
 bool writes_sort(const Isa& isa, Sort sort) {

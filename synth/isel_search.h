@@ -81,6 +81,20 @@ inline constexpr size_t kMaxAlternatives = 4;
 inline constexpr double kAlternativeCostFactor = 2.0;
 std::vector<CoverPtr> solve_alternatives(Ctx& ctx, const Goal& g, size_t budget);
 
+// A cover of `g` in two steps, for a goal no sequence of `budget` instructions covers: a subterm
+// S of its value over its variables (no bound variable) is read from a tensor by the remainder R
+// (g with S replaced by that read), R is covered within `budget` (every layout of it), and S is
+// covered within `budget` as the temp R reads, in the layout R reads it. Sound as every temp:
+// R's cover is proven equal to R for every content of the step's tensor, and S's to S. The
+// cheapest over all S and R's layouts, or null; memoized like solve. With depth > 1 a step S that
+// has no cover within `budget` is split in turn (depth - 1 more times): up to depth + 1 steps.
+CoverPtr solve_split(Ctx& ctx, const Goal& g, size_t budget, size_t depth = 1);
+
+// What no instruction of `isa` offers that `g` needs, as "; no instruction of 'npu' computes
+// cos" clauses (a function no instruction's semantics uses; a bool tensor no in operand takes),
+// for "no lowering" reasons; empty when nothing is missing.
+std::string missing_capabilities(const Isa& isa, const Goal& g);
+
 // Whether some instruction of `isa` writes a value of `sort` (for "no lowering" reasons).
 bool writes_sort(const Isa& isa, Sort sort);
 

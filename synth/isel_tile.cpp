@@ -290,9 +290,17 @@ TileCover instantiate(const Cover& c, const Isa& isa, const Tile& t) {
         res.kind = TermKind::Tensor;
         res.tensor = c.out;
         auto var = var_at(ci.out_axes, false);
+        size_t sv = 0;
         for (const auto& v : c.vars)
-          if (!v.reduction)
-            res.index.push_back(var(v.name));
+          if (!v.reduction) {
+            Expr at = var(v.name);
+            if (sv < c.out_offset.size())
+              at = simplify_int(ExprNode::binary(
+                  ExprKind::Add, at,
+                  ExprNode::int_const(isel::evaluate_int(c.out_offset[sv], t.dims, {}))));
+            res.index.push_back(at);
+            ++sv;
+          }
       } else {
         res.kind = TermKind::Temp;
         res.temp = k;
@@ -506,7 +514,10 @@ TileCheck check_tile(const IndexProgram& program, size_t stmt, const Isa& isa, c
   std::vector<int64_t> lo, ext;
   for (auto& v : c.vars)
     if (!v.reduction) {
-      lo.push_back(range.at(v.name).offset);
+      int64_t off = lo.size() < c.out_offset.size()
+                        ? isel::evaluate_int(c.out_offset[lo.size()], t.dims, {})
+                        : 0;
+      lo.push_back(range.at(v.name).offset + off);
       ext.push_back(range.at(v.name).extent);
     }
   r.ok = true;

@@ -188,6 +188,213 @@ void add_accumulating_forms(const Isa& isa, const SelectOptions& opts, Cover& co
   }
 }
 
+// A select on an index condition of the goal: `v < T`, `v <= T`, `v > T`, `v >= T` (or with the
+// sides swapped) with v a statement variable and T over dims only; the condition holds exactly
+// for v in [0, split) (`low_true`) or for v in [split, extent) (otherwise).
+struct IndexSelect {
+  Expr node; // the select
+  std::string var;
+  Expr split;
+  bool low_true = true;
+};
+
+std::optional<IndexSelect> find_index_select(const Goal& g) {
+  std::optional<IndexSelect> found;
+  visit(g.value, [&](const ExprNode& n) {
+    if (found || n.kind() != ExprKind::Select)
+      return;
+    const Expr& c = n.args()[0];
+    ExprKind k = c->kind();
+    if (k != ExprKind::Lt && k != ExprKind::Le && k != ExprKind::Gt && k != ExprKind::Ge)
+      return;
+    Expr a = c->args()[0], b = c->args()[1];
+    auto is_var = [&](const Expr& e) {
+      return e->kind() == ExprKind::IndexVar &&
+             std::find(g.vars.begin(), g.vars.end(), e->name()) != g.vars.end();
+    };
+    if (!is_var(a)) { // T op v: as v op' T
+      std::swap(a, b);
+      k = k == ExprKind::Lt   ? ExprKind::Gt
+          : k == ExprKind::Le ? ExprKind::Ge
+          : k == ExprKind::Gt ? ExprKind::Lt
+                              : ExprKind::Le;
+    }
+    if (!is_var(a) || !free_index_vars(b).empty() || b->sort() != Sort::Int)
+      return;
+    IndexSelect s;
+    s.var = a->name();
+    Expr one = ExprNode::int_const(1);
+    // v < T: [0, T); v <= T: [0, T + 1); v > T: [T + 1, ..); v >= T: [T, ..).
+    s.split = k == ExprKind::Lt || k == ExprKind::Ge ? b : simplify_int(b + one);
+    s.low_true = k == ExprKind::Lt || k == ExprKind::Le;
+    found = s;
+  });
+  if (!found)
+    return found;
+  // The node itself (visit hands out references; find it again as an Expr).
+  std::function<Expr(const Expr&)> find = [&](const Expr& e) -> Expr {
+    if (e->kind() == ExprKind::Select) {
+      const Expr& c = e->args()[0];
+      if ((c->kind() == ExprKind::Lt || c->kind() == ExprKind::Le || c->kind() == ExprKind::Gt ||
+           c->kind() == ExprKind::Ge) &&
+          free_index_vars(c).size() == 1 && free_index_vars(c)[0] == found->var)
+        return e;
+    }
+    if (is_reduce(e->kind()))
+      return find(e->body());
+    for (auto& a : e->args())
+      if (Expr f = find(a))
+        return f;
+    return nullptr;
+  };
+  found->node = find(g.value);
+  if (!found->node)
+    return std::nullopt;
+  return found;
+}
+
+// `e` with the node `from` (by identity) replaced by `to`.
+Expr replace_node(const Expr& e, const Expr& from, const Expr& to) {
+  if (e == from)
+    return to;
+  if (is_reduce(e->kind()))
+    return ExprNode::reduce(e->kind(), e->name(), e->extent(), replace_node(e->body(), from, to));
+  if (e->args().empty())
+    return e;
+  return map_args(e, [&](const Expr& a) { return replace_node(a, from, to); });
+}
+
+// The range split of a goal no cover covers whole (Selection::pieces), in canonical names; the
+// pieces are selected as statements of their own (cached as such). nullopt, with `why`, when the
+// goal has no select on an index condition, a piece's equation is not proven or a piece has no
+// cover.
+std::optional<Selection> range_split(const Goal& g, const Isa& isa, const SelectOptions& opts,
+                                     std::string& why) {
+  std::optional<IndexSelect> is = find_index_select(g);
+  if (!is)
+    return std::nullopt;
+  size_t vi = 0;
+  while (g.vars[vi] != is->var)
+    ++vi;
+  Expr zero = ExprNode::int_const(0);
+  std::map<std::string, std::optional<int64_t>> dims;
+  for (auto& d : g.dims)
+    dims[d] = std::nullopt;
+  Selection sel;
+  sel.found = true;
+  // For a consumer that takes one cover per statement (there is none): what there is instead.
+  sel.reason = "covered only in 2 pieces over ranges of `" + is->var +
+               "` (Selection::pieces, each with its own cover), not by one cover";
+  double worst = -1;
+  for (int piece = 0; piece < 2; ++piece) {
+    SelectionPiece p;
+    p.var = is->var;
+    p.lo = piece == 0 ? zero : is->split;
+    p.hi = piece == 0 ? is->split : g.extents[vi];
+    bool cond = (piece == 0) == is->low_true;
+    Expr value = replace_node(g.value, is->node, is->node->args()[cond ? 1 : 2]);
+    Expr shifted = ExprNode::index_var(is->var);
+    if (piece == 1)
+      shifted = ExprNode::binary(ExprKind::Add, shifted, p.lo);
+    value = substitute_index(value, is->var, shifted);
+    Expr whole = substitute_index(g.value, is->var, shifted);
+    std::vector<Expr> extents = g.extents;
+    extents[vi] = simplify_int(ExprNode::binary(ExprKind::Sub, p.hi, p.lo));
+    std::vector<std::pair<std::string, Expr>> index_vars;
+    for (size_t i = 0; i < g.vars.size(); ++i)
+      index_vars.push_back({g.vars[i], extents[i]});
+    std::string range = "`" + is->var + "` in [" + to_string(p.lo) + ", " + to_string(p.hi) + ")";
+    smt::ProveResult pr;
+    try {
+      pr = smt::prove_expressions(whole, value, g.tensors, index_vars, {}, opts.prove);
+    } catch (const UserError& e) {
+      why = "; split at " + range + ": " + e.what();
+      return std::nullopt;
+    }
+    if (pr.verdict != smt::Verdict::Proven) {
+      why = "; the split at " + range + " is not proven (" +
+            (pr.verdict == smt::Verdict::Refuted ? "refuted" : "unknown") + ")";
+      return std::nullopt;
+    }
+    // The piece as a statement of its own.
+    std::vector<TensorDecl> decls = g.tensors;
+    TensorDecl out;
+    out.name = "w$";
+    out.shape = extents;
+    out.role = TensorRole::Output;
+    out.dtype = value->sort() == Sort::Bool ? DType::Bool : DType::F32;
+    decls.push_back(out);
+    IndexStmt st;
+    st.out = "w$";
+    st.vars = g.vars;
+    st.value = value;
+    st.origin = "range split";
+    IndexProgram prog = IndexProgram::make(dims, decls, {st});
+    p.selection = select_instructions(prog, 0, isa, opts);
+    const SelectStats& ps = p.selection.stats;
+    sel.stats.goals += ps.goals;
+    sel.stats.candidates += ps.candidates;
+    sel.stats.numeric_rejected += ps.numeric_rejected;
+    sel.stats.proofs += ps.proofs + 1;
+    sel.stats.proven += ps.proven + 1;
+    sel.stats.refuted += ps.refuted;
+    sel.stats.unknown += ps.unknown;
+    sel.stats.stopped = sel.stats.stopped || ps.stopped;
+    if (!p.selection.found) {
+      why = "; split at " + range + ": " + p.selection.reason;
+      return std::nullopt;
+    }
+    // Its covers write at v + lo (and those of a piece split again, at their offset + lo).
+    std::function<void(Selection&)> offset = [&](Selection& q) {
+      for (auto& a : q.alternatives) {
+        Cover k = *a;
+        if (k.out_offset.empty())
+          k.out_offset.assign(g.vars.size(), zero);
+        k.out_offset[vi] = simplify_int(ExprNode::binary(ExprKind::Add, k.out_offset[vi], p.lo));
+        a = std::make_shared<const Cover>(std::move(k));
+      }
+      if (!q.alternatives.empty())
+        q.cover = q.alternatives[0];
+      for (auto& r : q.pieces)
+        offset(r.selection);
+    };
+    offset(p.selection);
+    double per = p.selection.cost_ns / static_cast<double>(p.selection.tile_elements);
+    if (per > worst) {
+      worst = per;
+      sel.cost_ns = p.selection.cost_ns;
+      sel.tile_elements = p.selection.tile_elements;
+    }
+    sel.pieces.push_back(std::move(p));
+  }
+  return sel;
+}
+
+// Every name of `s` (statement, reason, covers, texts, pieces) from canonical names into the
+// statement's.
+void rename_into(Selection& s, const std::map<std::string, std::string>& display) {
+  s.statement = isel::rename_tokens(s.statement, display);
+  s.reason = isel::rename_tokens(s.reason, display);
+  for (auto& a : s.alternatives)
+    a = std::make_shared<const Cover>(rename_cover(*a, cover_names(*a, display)));
+  if (!s.alternatives.empty())
+    s.cover = s.alternatives[0];
+  for (auto& i : s.instrs) {
+    i.writes = isel::rename_tokens(i.writes, display);
+    i.computes = isel::rename_tokens(i.computes, display);
+    for (auto& b : i.bindings)
+      b.value = isel::rename_tokens(b.value, display);
+    for (auto& n : i.notes)
+      n = isel::rename_tokens(n, display);
+  }
+  for (auto& p : s.pieces) {
+    p.var = lookup(display, p.var);
+    p.lo = rename_names(p.lo, display);
+    p.hi = rename_names(p.hi, display);
+    rename_into(p.selection, display);
+  }
+}
+
 } // namespace
 
 Selection select_instructions(const IndexProgram& program, size_t stmt, const Isa& isa,
@@ -223,6 +430,10 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
     ScopedInterpreterDeadline interpreter_deadline(opts.deadline);
     std::vector<isel::CoverPtr> alternatives =
         isel::solve_alternatives(ctx, g, opts.max_instructions);
+    // No sequence within the budget: two steps, each within it (isel_search.h, solve_split).
+    if (alternatives.empty() && !ctx.expired())
+      if (isel::CoverPtr c = isel::solve_split(ctx, g, opts.max_instructions, 3))
+        alternatives.push_back(c);
     isel::CoverPtr c = alternatives.empty() ? nullptr : alternatives[0];
     sel.stats = ctx.stats;
     if (c) {
@@ -255,6 +466,16 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
           "instruction selection for `" + canonical_stmt +
           "` stopped at its time limit before it finished (the time budget, or the default "
           "limit on stages before the search)";
+    } else if (std::string why; std::optional<Selection> split = range_split(g, isa, opts, why)) {
+      SelectStats st = sel.stats;
+      sel = std::move(*split);
+      sel.stats.goals += st.goals;
+      sel.stats.candidates += st.candidates;
+      sel.stats.numeric_rejected += st.numeric_rejected;
+      sel.stats.proofs += st.proofs;
+      sel.stats.proven += st.proven;
+      sel.stats.refuted += st.refuted;
+      sel.stats.unknown += st.unknown;
     } else {
       std::ostringstream r;
       r << "no lowering for `" << canonical_stmt << "` on target '" << isa.name << "': ";
@@ -266,30 +487,19 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
           << " instructions within " << opts.max_instructions << " instruction(s); "
           << ctx.stats.numeric_rejected << " differ numerically, " << ctx.stats.refuted
           << " refuted, " << ctx.stats.unknown << " unknown"
-          << (g.value->sort() == Sort::Bool ? "; the value is a condition (bool)" : "");
+          << (g.value->sort() == Sort::Bool ? "; the value is a condition (bool)" : "")
+          << "; nor in two steps of at most " << opts.max_instructions << " each";
       if (!isel::writes_sort(isa, g.value->sort()))
         r << "; no instruction of '" << isa.name << "' writes a "
           << (g.value->sort() == Sort::Bool ? "bool" : "real") << " operand";
-      sel.reason = r.str();
+      sel.reason = r.str() + isel::missing_capabilities(isa, g) + why;
     }
     if (!opts.cache_dir.empty() && !sel.stats.stopped)
       isel::cache_store(opts.cache_dir, key, sel);
   }
   // Into the statement's names.
-  sel.statement = isel::rename_tokens(canonical_stmt, display);
-  sel.reason = isel::rename_tokens(sel.reason, display);
-  for (auto& a : sel.alternatives)
-    a = std::make_shared<const Cover>(rename_cover(*a, cover_names(*a, display)));
-  if (!sel.alternatives.empty())
-    sel.cover = sel.alternatives[0];
-  for (auto& i : sel.instrs) {
-    i.writes = isel::rename_tokens(i.writes, display);
-    i.computes = isel::rename_tokens(i.computes, display);
-    for (auto& b : i.bindings)
-      b.value = isel::rename_tokens(b.value, display);
-    for (auto& n : i.notes)
-      n = isel::rename_tokens(n, display);
-  }
+  sel.statement = canonical_stmt;
+  rename_into(sel, display);
   sel.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return sel;
 }
@@ -359,6 +569,26 @@ std::string to_string(const Selection& s) {
   std::ostringstream os;
   if (!s.found)
     return s.reason + "\n";
+  if (!s.pieces.empty()) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.4g", s.cost_ns);
+    os << s.statement << "  (in " << s.pieces.size() << " pieces over ranges of " << s.pieces[0].var
+       << ", each proven equal to the statement on its range; costlier: " << buf
+       << " ns per tile of " << s.tile_elements << ")\n";
+    for (const auto& p : s.pieces) {
+      os << "  piece " << p.var << " in [" << to_string(p.lo) << ", " << to_string(p.hi)
+         << "), shifted to start at 0 and written at " << p.var << " + " << to_string(p.lo)
+         << ":\n";
+      std::string text = to_string(p.selection), ind = "    ";
+      for (size_t k = 0; k < text.size(); ++k) {
+        ind += text[k];
+        if (text[k] == '\n' && k + 1 < text.size())
+          ind += "    ";
+      }
+      os << ind;
+    }
+    return os.str();
+  }
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.4g", s.cost_ns);
   size_t hoisted = 0;

@@ -70,6 +70,8 @@ struct SelectStats {
   bool stopped = false; // the deadline stopped the search before it finished
 };
 
+struct SelectionPiece;
+
 struct Selection {
   bool found = false;
   std::string statement;             // the covered statement, as text
@@ -92,6 +94,21 @@ struct Selection {
   std::string reason; // when !found: why nothing covers it
   SelectStats stats;
   double seconds = 0;
+  // When found by a range split: a statement whose value selects on an index condition `v < T`
+  // (T over dims) that no cover covers whole is covered in two pieces, v in [0, T) and v in
+  // [T, extent), each with the select resolved and v shifted to start at 0, each proven equal to
+  // the statement on its range (smt/, with the range as the shifted variable's extent). Then
+  // `cover`, `alternatives` and `instrs` are empty and each piece has its own selection, whose
+  // cover writes out at v + lo (Cover::out_offset). cost_ns / tile_elements is the costlier
+  // piece's per element; `reason` says "covered only in 2 pieces ..." for a consumer that needs
+  // one cover.
+  std::vector<SelectionPiece> pieces;
+};
+
+struct SelectionPiece {
+  std::string var;     // the statement variable split
+  Expr lo, hi;         // its range [lo, hi), Int Exprs over dims
+  Selection selection; // the piece: var over [0, hi - lo), written at var + lo
 };
 
 Selection select_instructions(const IndexProgram& program, size_t stmt, const Isa& isa,

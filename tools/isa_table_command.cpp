@@ -128,6 +128,14 @@ nlohmann::json selection_json(const Selection& s) {
   j["alternatives"] = nlohmann::json::array(); // other layouts; Selection::alternatives[1...]
   for (size_t a = 1; a < s.alternatives.size(); ++a)
     j["alternatives"].push_back(cover_to_json(*s.alternatives[a]));
+  if (!s.pieces.empty()) { // a statement covered over two ranges of a variable (no cover)
+    j["pieces"] = nlohmann::json::array();
+    for (const auto& p : s.pieces)
+      j["pieces"].push_back({{"var", p.var},
+                             {"lo", to_string(p.lo)},
+                             {"hi", to_string(p.hi)},
+                             {"selection", selection_json(p.selection)}});
+  }
   return j;
 }
 

@@ -16,6 +16,7 @@
 #include "isa/isa.h"
 #include "synth/isel_accumulate.h"
 #include "synth/isel_cover.h"
+#include "synth/isel_span.h"
 #include "synth/isel_tile.h"
 #include "synth/select_instructions.h"
 
@@ -684,6 +685,122 @@ TEST(IselAlternatives, CacheKeepsThem) {
   for (size_t a = 0; a < first.sel.alternatives.size(); ++a)
     EXPECT_EQ(cover_to_json(*again.sel.alternatives[a]), cover_to_json(*first.sel.alternatives[a]));
   std::filesystem::remove_all(dir);
+}
+
+// --- Range split (Selection::pieces) ------------------------------------------------------------
+
+const char* kRope = "where N = 40, D = 12\ninput x: f32[N, D]\ninput c: f32[N, D]\n"
+                    "input s: f32[N, D]\noutput y[n: N, d: D] = x[n, d] * c[n, d] + "
+                    "select(d < D / 2, -x[n, d + D / 2], x[n, d - D / 2]) * s[n, d]\n";
+
+TEST(IselPieces, RopeIsCoveredInTwoRangesOfTheHeadDim) {
+  const Isa& npu = target("npu.json");
+  Selected r = select(kRope, "y", npu);
+  ASSERT_TRUE(r.sel.found) << r.sel.reason;
+  EXPECT_FALSE(r.sel.cover);
+  ASSERT_EQ(r.sel.pieces.size(), 2u) << to_string(r.sel);
+  EXPECT_EQ(r.sel.pieces[0].var, "d");
+  EXPECT_EQ(to_string(r.sel.pieces[0].lo), "0");
+  EXPECT_EQ(to_string(r.sel.pieces[0].hi), "D / 2");
+  EXPECT_EQ(to_string(r.sel.pieces[1].lo), "D / 2");
+  EXPECT_EQ(to_string(r.sel.pieces[1].hi), "D");
+  for (size_t k = 0; k < 2; ++k) {
+    const Selection& ps = r.sel.pieces[k].selection;
+    ASSERT_TRUE(ps.found && ps.cover) << ps.reason;
+    const Cover& c = *ps.cover;
+    EXPECT_EQ(c.out, "y");
+    ASSERT_EQ(c.out_offset.size(), 2u);
+    EXPECT_EQ(to_string(c.out_offset[1]), k == 0 ? "0" : "D / 2");
+    // The piece's d ranges over its half; checked against the whole statement, the ragged last
+    // row tile and all of d, and one column of the piece.
+    EXPECT_EQ(to_string(c.find_var("d")->extent), k == 0 ? "D / 2" : "D - D / 2");
+    for (auto& t : {tile(r, {{"n", {32, 8}}}), tile(r, {{"n", {0, 16}}, {"d", {5, 1}}})}) {
+      TileCheck chk = check_tile(r.program, r.stmt, npu, c, t);
+      EXPECT_TRUE(chk.ok) << check_text(chk) << "\n" << to_string(r.sel);
+    }
+    TileCover tc = instantiate_tile(c, npu, tile(r, {{"n", {0, 8}}, {"d", {1, 2}}}));
+    const TileAccess& out = tc.instrs.back().calls.at(0).out;
+    EXPECT_EQ(out.origin, (std::vector<int64_t>{0, k == 0 ? 1 : 7})); // written at d + lo
+    // The offset survives the JSON.
+    EXPECT_EQ(cover_to_json(cover_from_json(cover_to_json(c), npu)), cover_to_json(c));
+  }
+  // A piece read from the wrong half is caught by the check.
+  Cover bad = *r.sel.pieces[1].selection.cover;
+  bad.out_offset[1] = ExprNode::int_const(0);
+  EXPECT_FALSE(check_tile(r.program, r.stmt, npu, bad, tile(r, {{"n", {0, 8}}})).ok);
+  EXPECT_NE(to_string(r.sel).find("piece d in [D / 2, D)"), std::string::npos) << to_string(r.sel);
+}
+
+TEST(IselPieces, CachedWithTheirCovers) {
+  std::string dir = ::testing::TempDir() + "/isel_pieces_cache_test";
+  std::filesystem::remove_all(dir);
+  SelectOptions o = options();
+  o.cache_dir = dir;
+  Selected first = select(kRope, "y", target("npu.json"), o);
+  ASSERT_TRUE(first.sel.found) << first.sel.reason;
+  Selected again = select(kRope, "y", target("npu.json"), o);
+  EXPECT_TRUE(again.sel.stats.cached);
+  ASSERT_EQ(again.sel.pieces.size(), 2u);
+  for (size_t k = 0; k < 2; ++k) {
+    EXPECT_EQ(again.sel.pieces[k].var, "d");
+    EXPECT_EQ(again.sel.pieces[k].selection.statement, first.sel.pieces[k].selection.statement);
+    EXPECT_EQ(cover_to_json(*again.sel.pieces[k].selection.cover),
+              cover_to_json(*first.sel.pieces[k].selection.cover));
+  }
+  EXPECT_EQ(to_string(again.sel.pieces[1].lo), "D / 2");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(IselReasons, WhatTheTargetLacksIsNamed) {
+  const Isa& npu = target("npu.json");
+  Selected c = select(
+      "where B = 8, N = 8\ninput x: f32[B, N]\noutput y[b: B, n: N] = cos(x[b, n])\n", "y", npu);
+  ASSERT_FALSE(c.sel.found);
+  EXPECT_NE(c.sel.reason.find("no instruction of 'npu' computes cos"), std::string::npos)
+      << c.sel.reason;
+  Selected w =
+      select("where B = 8, N = 8\ninput c: bool[B, N]\ninput a: f32[B, N]\n"
+             "input b: f32[B, N]\noutput y[i: B, j: N] = select(c[i, j], a[i, j], b[i, j])\n",
+             "y", npu);
+  ASSERT_FALSE(w.sel.found);
+  EXPECT_NE(w.sel.reason.find("no instruction of 'npu' reads a bool operand"), std::string::npos)
+      << w.sel.reason;
+  EXPECT_EQ(w.sel.reason.find("computes"), std::string::npos) << w.sel.reason;
+}
+
+// --- Covers spanning two statements (isel_span.h) -----------------------------------------------
+
+const char* kSoftmax = "where B = 130, N = 70\ninput x: f32[B, N]\n"
+                       "output mx[b: B] = max(j) x[b, j]\n"
+                       "output e[b: B, n: N] = exp(x[b, n] - mx[b])\n"
+                       "output s[r: B] = sum(j) e[r, j]\n"
+                       "output m2[r: B] = max(j) e[r, j]\n"
+                       "output y[b: B, n: N] = e[b, n] / s[b]\n"
+                       "output s2[r: B] = sum(j) e[r, j] * 2.0\n";
+
+TEST(IselSpan, SoftmaxExpAndItsRowSumInOneActivation) {
+  const Isa& npu = target("npu.json");
+  Selected e = select(kSoftmax, "e", npu);
+  ASSERT_TRUE(e.sel.found) << e.sel.reason;
+  ASSERT_EQ(last(e.cover()).name, "activation") << dump(e);
+  SpanningCover sc = select_spanning(e.program, 1, e.cover(), 2, npu, options().prove);
+  ASSERT_TRUE(sc.found) << sc.reason;
+  EXPECT_EQ(sc.instr, e.cover().instrs.size() - 1);
+  EXPECT_EQ(sc.operand, "acc");
+  EXPECT_EQ(sc.params.at("func"), "exp");
+  EXPECT_EQ(sc.params.at("reduce"), "true");
+  EXPECT_EQ(sc.out_axes, std::vector<std::string>{"r"});
+  // A row max is no add-reduce, twice the row sum is not the row sum, and no operand of
+  // activation computes the division: none of them is found.
+  SpanningCover mx = select_spanning(e.program, 1, e.cover(), 3, npu, options().prove);
+  EXPECT_FALSE(mx.found);
+  EXPECT_NE(mx.reason.find("no choice of 'activation' writes `m2`"), std::string::npos)
+      << mx.reason;
+  EXPECT_GT(mx.proofs, 0u);
+  SpanningCover dv = select_spanning(e.program, 1, e.cover(), 4, npu, options().prove);
+  EXPECT_FALSE(dv.found);
+  SpanningCover twice = select_spanning(e.program, 1, e.cover(), 5, npu, options().prove);
+  EXPECT_FALSE(twice.found) << twice.operand;
 }
 
 } // namespace
