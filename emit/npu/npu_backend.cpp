@@ -2,6 +2,7 @@
 #include "emit/npu/npu_backend.h"
 
 #include <algorithm>
+#include <random>
 #include <tbb/parallel_for.h>
 
 #include "emit/npu/estimate.h"
@@ -140,6 +141,8 @@ NpuCovers NpuBackend::covers(const IndexProgram& p) const {
     const Selection& s = selection_for(p, i);
     if (!s.found || !s.cover) {
       std::string why = s.reason;
+      if (s.found && !s.pieces.empty())
+        why += "; the NPU lowering emits one cover per statement, not pieces";
       if (why.rfind("no lowering for", 0) != 0)
         why = "no lowering for `" + to_string(p.stmts()[i]) + "` on target '" + isa_->name +
               "': " + why;
@@ -164,12 +167,15 @@ SelectionSummary NpuBackend::select_instructions(const std::vector<const IndexPr
       if (s.stats.stopped)
         sum.stopped = true;
       // The program as written must lower; a variant that does not is searched no further.
-      if (pi == 0 && !s.found && !s.stats.stopped) {
+      if (pi == 0 && (!s.found || !s.cover) && !s.stats.stopped) {
         const IndexStmt& st = p.stmts()[i];
-        std::string msg = s.reason.rfind("no lowering for", 0) == 0
-                              ? s.reason
-                              : "no lowering for `" + to_string(st) + "` on target '" + isa_->name +
-                                    "': " + s.reason;
+        std::string why = s.reason;
+        if (s.found && !s.pieces.empty())
+          why += "; the NPU lowering emits one cover per statement, not pieces";
+        std::string msg =
+            why.rfind("no lowering for", 0) == 0
+                ? why
+                : "no lowering for `" + to_string(st) + "` on target '" + isa_->name + "': " + why;
         std::string hint = "the target's instructions (" + isa_->path +
                            ") cover no sequence of at most " +
                            std::to_string(opts.max_instructions) +
@@ -266,10 +272,19 @@ std::vector<Plan> NpuBackend::sample(const IndexProgram& p, uint64_t seed, size_
   NpuCovers cv = covers(p);
   NpuSpaceOptions so;
   so.seed = seed;
-  so.max_plans = count;
+  std::vector<NpuPlan> space = npu_plans(p, cv, *isa_, so);
+  // With their buffer and queue variations (the first few), drawn with replacement: a small
+  // program's space may hold fewer plans than asked for.
+  size_t structural = space.size();
+  for (size_t i = 0; i < structural && i < 4; ++i)
+    for (auto& v : npu_memory_variations(p, space[i], cv, *isa_))
+      space.push_back(v);
   std::vector<Plan> out;
-  for (auto& plan : npu_plans(p, cv, *isa_, so))
-    out.push_back(make_plan(plan));
+  if (space.empty())
+    return out;
+  std::mt19937_64 rng(seed);
+  for (size_t i = 0; i < count; ++i)
+    out.push_back(make_plan(space[rng() % space.size()]));
   return out;
 }
 

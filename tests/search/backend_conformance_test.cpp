@@ -62,7 +62,8 @@ struct BackendCase {
 // The target each registered backend is tested on (a backend registered without one here fails
 // TargetForEveryRegisteredBackend), plus the fake backend.
 std::map<std::string, std::string> conformance_targets() {
-  return {{"llvm", host_has("avx512f") ? "targets/avx512.json" : "targets/avx2.json"}};
+  return {{"llvm", host_has("avx512f") ? "targets/avx512.json" : "targets/avx2.json"},
+          {"sim", "targets/npu.json"}};
 }
 
 std::vector<BackendCase> backends() {

@@ -23,7 +23,7 @@ TEST(FakeBackend, TheRegistryFindsItByTheIsasBackendName) {
   register_backend("fake", [](const Isa&) { return std::make_unique<fake::ChunkBackend>(); });
   Isa isa;
   isa.path = "fake.json";
-  isa.backends = {"sim", "fake"};
+  isa.backends = {"nosuch", "fake"};
   std::unique_ptr<Backend> b = backend_for(isa);
   EXPECT_EQ(b->name(), "fake");
   // A target whose backends none is registered for: the clear error of before.
