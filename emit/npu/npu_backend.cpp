@@ -94,6 +94,8 @@ std::vector<std::shared_ptr<const Cover>> cover_alternatives(const Selection& s)
 }
 
 constexpr size_t kKeepStructural = 6; // structural plans whose memory variations are estimated
+// Instructions lowered to rank one program's plans (about 20 s of lowering on one core).
+constexpr double kRankInstructions = 6e5;
 
 } // namespace
 
@@ -225,6 +227,25 @@ Proposals NpuBackend::propose(const IndexProgram& p, const SpaceOptions& o,
   so.seed = o.seed;
   std::vector<NpuPlan> plans = npu_plans(p, cv, *isa_, so);
   out.enumerated = plans.size();
+  // Ranking lowers every plan at full size: its work is bounded by the instructions lowered
+  // (deterministic, unlike a clock), from the size of the first plan's program. Past the bound, a
+  // seeded sample of the plans is ranked, the first kept.
+  size_t per_plan = 0;
+  if (!plans.empty())
+    try {
+      per_plan = lower_npu_plan(p, plans[0], cv, *isa_, "estimate").instrs.size();
+    } catch (const std::exception&) {
+      // ranked (and refused) below like the others
+    }
+  size_t budget = per_plan ? static_cast<size_t>(kRankInstructions / per_plan) : plans.size();
+  size_t structural_cap = std::max<size_t>(4, budget * 3 / 4);
+  if (plans.size() > structural_cap) {
+    std::mt19937_64 rng(o.seed);
+    std::shuffle(plans.begin() + 1, plans.end(), rng);
+    plans.resize(structural_cap);
+  }
+  size_t keep_structural = std::clamp<size_t>(
+      budget > plans.size() ? (budget - plans.size()) / 5 : 0, 1, kKeepStructural);
   auto estimate_all = [&](const std::vector<NpuPlan>& ps) {
     std::vector<double> est(ps.size(), std::numeric_limits<double>::infinity());
     tbb::parallel_for(size_t{0}, ps.size(), [&](size_t i) {
@@ -242,7 +263,7 @@ Proposals NpuBackend::propose(const IndexProgram& p, const SpaceOptions& o,
     idx[i] = i;
   std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return est[a] < est[b]; });
   std::vector<NpuPlan> more;
-  for (size_t k = 0; k < idx.size() && k < kKeepStructural; ++k)
+  for (size_t k = 0; k < idx.size() && k < keep_structural; ++k)
     for (auto& v : npu_memory_variations(p, plans[idx[k]], cv, *isa_))
       more.push_back(v);
   std::vector<double> more_est = estimate_all(more);

@@ -128,6 +128,27 @@ std::vector<std::string> preloadable(const IndexProgram& p, const Isa& isa) {
   return out;
 }
 
+// Plans whose statements take more tiles than this are not proposed: each tile is a few
+// instructions, and a cover whose last instruction loops over every Var (tiles of 1) would make
+// programs of millions of instructions that take minutes to build and simulate.
+constexpr int64_t kMaxTiles = 1 << 16;
+
+bool too_many_tiles(const IndexProgram& p, const NpuPlan& plan,
+                    const std::vector<CoverShape>& shapes) {
+  (void)p;
+  for (size_t i = 0; i < plan.stmts.size() && i < shapes.size(); ++i) {
+    int64_t tiles = 1;
+    for (auto& [v, t] : plan.stmts[i].tile) {
+      auto e = shapes[i].extent.find(v);
+      if (e != shapes[i].extent.end() && t > 0)
+        tiles *= (e->second + t - 1) / t;
+      if (tiles > kMaxTiles)
+        return true;
+    }
+  }
+  return false;
+}
+
 } // namespace
 
 NpuPlan npu_default_plan(const IndexProgram& p, const NpuCovers& covers, const Isa& isa) {
@@ -238,6 +259,11 @@ std::vector<NpuPlan> npu_plans(const IndexProgram& p, const NpuCovers& covers, c
               }
               if (fuse && plan.groups.size() == n)
                 continue; // nothing fused: the unfused plan already
+              if (too_many_tiles(p, plan, shapes)) {
+                last_why = "a statement's tiles would number more than " +
+                           std::to_string(kMaxTiles) + " (its instructions bound its tiles)";
+                continue;
+              }
               std::string w = npu_plan_legality(p, plan, covers, isa);
               if (!w.empty()) {
                 last_why = w;
