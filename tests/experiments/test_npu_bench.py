@@ -109,7 +109,7 @@ class FakeBackend(Base):
         self.assertAlmostEqual(row["speedups"]["expert"], 1.0)  # the stand-in's winner is the expert
         self.assertAlmostEqual(row["speedups"]["unfused"], 1.5)
         self.assertEqual(row["unfused"]["source"], "candidates.jsonl kind unfused")
-        self.assertEqual(row["check_dims"], {"M": 3, "K": 5})
+        self.assertEqual(row["check_dims"], [{"M": 3, "N": 5, "K": 7}, {"M": 4, "N": 6, "K": 8}])
         self.assertEqual(row["max_scaled_error"], 0.001)
         ag = json.loads((self.tmp / "out" / "aggregates.json").read_text())
         self.assertEqual(ag["synthesized"], 1)
@@ -117,6 +117,8 @@ class FakeBackend(Base):
         self.assertEqual(ag["multi-op over compiler"]["kernels"], 0)
         md = (self.tmp / "out" / "results.md").read_text()
         self.assertIn("re-derived by `sim`: equal", md)
+        self.assertIn("checked at M 3, N 5, K 7; M 4, N 6, K 8", md)
+        self.assertEqual(ag["missing"]["count"], 0)
 
     def test_unrederived_time_fails_the_run(self):
         r, rows = self.bench(SMALL, fake="wrong_time")
