@@ -10,6 +10,7 @@
 
 #include "emit/cpu/cpu_backend.h"
 #include "emit/cpu/machine_model.h"
+#include "emit/npu/npu_backend.h"
 #include "ir/error.h"
 
 namespace axon {
@@ -28,6 +29,9 @@ Registry& registry() {
     auto* reg = new Registry;
     reg->factories["llvm"] = [](const Isa& isa) -> std::unique_ptr<Backend> {
       return std::make_unique<CpuBackend>(cpu_target(isa), cpu_machine_model(isa));
+    };
+    reg->factories["sim"] = [](const Isa& isa) -> std::unique_ptr<Backend> {
+      return std::make_unique<NpuBackend>(isa);
     };
     return reg;
   }();

@@ -15,6 +15,7 @@
 //   Backend     ::= name target_name unsupported          identity; a program it cannot compile
 //                   propose sample baseline best_estimate  its schedule space and cost model
 //                   estimate legality compile Clock        one candidate: estimate, check, artifact
+//                   check_dims                             the sizes its numerical check runs at
 //                   plan_text plan_to_json plan_from_json   reports, the result cache, replay
 //                   remember new_memory                    what one program's variants share
 //                   select_instructions selection_report   instruction selection's costs
@@ -160,6 +161,18 @@ public:
   // Called from several threads at once (the search compiles its candidates in parallel).
   virtual std::unique_ptr<Artifact> compile(const IndexProgram& p, const Plan& plan) const = 0;
   virtual BackendClock clock() const { return BackendClock::Wall; }
+  // The dim sizes the numerical check runs a plan at, when not the program's own: the search
+  // compiles the plan for p.with_dims(shape) and checks that artifact against the reference at
+  // the same sizes (the full-size artifact is only timed). Every measured candidate is checked at
+  // the first shape, the winner also at the others. Empty (the default): checked at full size.
+  // A backend whose checking path is slow at full size (a simulator) returns smaller sizes that
+  // keep the plan's loop structure.
+  virtual std::vector<std::map<std::string, int64_t>> check_dims(const IndexProgram& p,
+                                                                 const Plan& plan) const {
+    (void)p;
+    (void)plan;
+    return {};
+  }
 
   // --- Plans in text and JSON.
   // Readable, one line per statement; distinct plans have distinct texts.

@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -63,6 +65,73 @@ std::optional<Timing> time_isolated(const Artifact& a, int warmup, int repeats,
   return t;
 }
 
+std::string dims_text(const std::map<std::string, int64_t>& dims) {
+  std::string out;
+  for (auto& [d, v] : dims)
+    out += (out.empty() ? "" : ", ") + d + " = " + std::to_string(v);
+  return "{" + out + "}";
+}
+
+double Measurer::check_at(const Artifact& a, const std::map<std::string, int64_t>& dims, int id,
+                          double timeout, std::string* detail, bool* crashed, bool* timed_out) {
+  IndexProgram small = p.with_dims(dims);
+  IndexProgram small_ref = (reference ? *reference : p).with_dims(dims);
+  double err = check_artifact(a, small, o.seed + static_cast<uint64_t>(id), o.check_points, o.rtol,
+                              timeout, detail, crashed, &small_ref, nullptr, timed_out);
+  if (detail && !detail->empty())
+    *detail = "at " + dims_text(dims) + ": " + *detail;
+  return err;
+}
+
+bool Measurer::confirm_best() {
+  while (res.best >= 0) {
+    CandidateRecord& best = res.candidates[static_cast<size_t>(res.best)];
+    bool ok = true;
+    for (size_t s = 1; s < best.check_dims.size() && ok; ++s) {
+      std::string detail;
+      bool crashed = false, timed_out = false;
+      double err = 0;
+      try {
+        IndexProgram small = p.with_dims(best.check_dims[s]);
+        std::unique_ptr<Artifact> a = b.compile(small, best.plan);
+        if (!a)
+          throw std::runtime_error("the backend returned no artifact");
+        err = check_at(*a, best.check_dims[s], best.id, o.candidate_timeout_s, &detail, &crashed,
+                       &timed_out);
+      } catch (const std::exception& e) {
+        err = std::numeric_limits<double>::infinity();
+        detail = "at the check sizes " + dims_text(best.check_dims[s]) + ": " + e.what();
+      }
+      if (!(err <= 1)) {
+        ok = false;
+        best.status = crashed ? CandidateStatus::Crashed : CandidateStatus::WrongResult;
+        best.max_error = err;
+        best.detail = "the winner's second check failed " + detail;
+        if (crashed)
+          ++res.stats.crashes;
+        else
+          ++res.stats.numerics_failures;
+        --res.stats.measured;
+      } else {
+        best.max_error = std::max(best.max_error, err);
+      }
+    }
+    if (ok)
+      return true;
+    // The next fastest correct candidate (the baseline included) becomes the best.
+    res.best = -1;
+    for (size_t i = 0; i < res.candidates.size(); ++i)
+      if (res.candidates[i].status == CandidateStatus::Ok &&
+          (res.best < 0 || res.candidates[i].timing.median_ns <
+                               res.candidates[static_cast<size_t>(res.best)].timing.median_ns))
+        res.best = static_cast<int>(i);
+    if (res.baseline >= 0 &&
+        res.candidates[static_cast<size_t>(res.baseline)].status != CandidateStatus::Ok)
+      res.baseline = -1;
+  }
+  return false;
+}
+
 // The measured candidates (not the baseline), fastest first.
 std::vector<const CandidateRecord*> fastest_first(const SearchResult& res) {
   std::vector<const CandidateRecord*> ok;
@@ -113,16 +182,33 @@ void Measurer::measure(const std::vector<Proposal>& batch, bool first_is_baselin
   // Compile every candidate first, in parallel (Backend::compile is thread-safe); then check and
   // time them one at a time.
   std::vector<std::unique_ptr<Artifact>> compiled(batch.size());
+  // Where the backend checks at other sizes (Backend::check_dims): the sizes and the artifact
+  // compiled for them.
+  std::vector<std::vector<std::map<std::string, int64_t>>> shapes(batch.size());
+  std::vector<std::unique_ptr<Artifact>> reduced(batch.size());
   std::vector<std::string> compile_errors(batch.size());
   auto tcomp = Clock::now();
   if (!(interrupted && interrupted())) {
     auto compile_one = [&](size_t ci) {
       try {
         compiled[ci] = b.compile(p, batch[ci].plan);
-        if (!compiled[ci])
+        if (!compiled[ci]) {
           compile_errors[ci] = "the backend returned no artifact";
+          return;
+        }
+        shapes[ci] = b.check_dims(p, batch[ci].plan);
+        if (!shapes[ci].empty()) {
+          IndexProgram small = p.with_dims(shapes[ci][0]);
+          reduced[ci] = b.compile(small, batch[ci].plan);
+          if (!reduced[ci])
+            throw std::runtime_error("the backend returned no artifact");
+        }
       } catch (const std::exception& e) {
+        compiled[ci].reset();
         compile_errors[ci] = e.what();
+        if (!shapes[ci].empty())
+          compile_errors[ci] =
+              "at the check sizes " + dims_text(shapes[ci][0]) + ": " + compile_errors[ci];
       }
     };
     if (o.compile_jobs == 1) {
@@ -161,9 +247,15 @@ void Measurer::measure(const std::vector<Proposal>& batch, bool first_is_baselin
       auto tk = Clock::now();
       bool crashed = false, timed_out = false;
       double timeout = is_base ? baseline_timeout() : o.candidate_timeout_s;
-      rec.max_error =
-          check_artifact(*art, p, o.seed + static_cast<uint64_t>(rec.id), o.check_points, o.rtol,
-                         timeout, &rec.detail, &crashed, reference, &check_inputs, &timed_out);
+      if (shapes[ci].empty()) {
+        rec.max_error =
+            check_artifact(*art, p, o.seed + static_cast<uint64_t>(rec.id), o.check_points, o.rtol,
+                           timeout, &rec.detail, &crashed, reference, &check_inputs, &timed_out);
+      } else {
+        rec.check_dims = shapes[ci];
+        rec.max_error = check_at(*reduced[ci], shapes[ci][0], rec.id, timeout, &rec.detail,
+                                 &crashed, &timed_out);
+      }
       res.stats.seconds_check += seconds_since(tk);
       if (over_budget(rec, timed_out, timeout, "check")) {
         // recorded as not measured

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@
 namespace axon {
 
 double seconds_since(std::chrono::steady_clock::time_point t);
+// "{K = 256, M = 384}".
+std::string dims_text(const std::map<std::string, int64_t>& dims);
 
 // The measured candidates (not the baseline), fastest first.
 std::vector<const CandidateRecord*> fastest_first(const SearchResult& res);
@@ -35,6 +38,13 @@ struct Measurer {
   // first_is_baseline), appending a record for each until the budget or an interruption stops
   // the search (res.stats.stop_reason says which).
   void measure(const std::vector<Proposal>& batch, bool first_is_baseline);
+  // The checks of the best candidate at the other sizes of its check_dims (the first was checked
+  // with every candidate); a best that fails one is recorded as failed and the next fastest
+  // correct candidate is confirmed in its place. False when none is left.
+  bool confirm_best();
+  // The check of `a`, compiled for p at `dims`, against the reference at the same dims.
+  double check_at(const Artifact& a, const std::map<std::string, int64_t>& dims, int id,
+                  double timeout, std::string* detail, bool* crashed, bool* timed_out);
 };
 
 } // namespace axon

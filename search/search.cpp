@@ -100,6 +100,8 @@ SearchResult search_schedules(const IndexProgram& p, const Backend& b, const Sea
         next.push_back({b.estimate_ns(p, plan), plan});
     m.measure(next, false);
   }
+  // 5. The winner's checks at the backend's other check sizes.
+  m.confirm_best();
   return res;
 }
 

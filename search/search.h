@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,9 @@ struct CandidateRecord {
   CandidateStatus status = CandidateStatus::NotMeasured;
   std::string detail;
   double max_error = 0; // scaled error of the check (<= 1 passes)
+  // The dim sizes it was checked at when not the program's own (Backend::check_dims), in order:
+  // the first for every candidate, the others for the winner.
+  std::vector<std::map<std::string, int64_t>> check_dims;
   Timing timing;
 };
 

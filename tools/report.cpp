@@ -52,6 +52,8 @@ nlohmann::json record_json(const Backend& b, const CandidateRecord& r) {
     j["detail"] = r.detail;
   if (r.status == CandidateStatus::Ok || r.status == CandidateStatus::WrongResult)
     j["max_scaled_error"] = r.max_error;
+  if (!r.check_dims.empty()) // checked at the backend's smaller sizes (the winner at all of them)
+    j["check_dims"] = r.check_dims;
   if (r.status == CandidateStatus::Ok)
     j["time_ns"] = {{"median", r.timing.median_ns},
                     {"min", r.timing.min_ns},

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -118,6 +119,10 @@ public:
   std::shared_ptr<TimingLog> log = std::make_shared<TimingLog>();
   // > 0: the candidate with this chunk is miscompiled (the conformance test must catch it).
   int64_t miscompile_chunk = 0;
+  // Also miscompiled: the plans for which this says so, at the program's sizes.
+  std::function<bool(const IndexProgram&, const ChunkPlan&)> miscompile_when;
+  // Backend::check_dims: the sizes the search checks every plan at (empty: full size).
+  std::vector<std::map<std::string, int64_t>> check_shapes;
 
   std::string name() const override { return "fake"; }
   std::string target_name() const override { return "fake target"; }
@@ -181,7 +186,12 @@ public:
   void remember(const IndexProgram&, const Plan&, SearchMemory&) const override {}
   std::unique_ptr<Artifact> compile(const IndexProgram& p, const Plan& plan) const override {
     const ChunkPlan& c = chunk_of(plan);
-    return std::make_unique<ChunkArtifact>(p, c, log, c.chunk == miscompile_chunk);
+    bool wrong = c.chunk == miscompile_chunk || (miscompile_when && miscompile_when(p, c));
+    return std::make_unique<ChunkArtifact>(p, c, log, wrong);
+  }
+  std::vector<std::map<std::string, int64_t>> check_dims(const IndexProgram&,
+                                                         const Plan&) const override {
+    return check_shapes;
   }
   BackendClock clock() const override { return BackendClock::Simulated; }
   std::string plan_text(const IndexProgram&, const Plan& plan) const override {

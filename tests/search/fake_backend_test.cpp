@@ -27,12 +27,12 @@ TEST(FakeBackend, TheRegistryFindsItByTheIsasBackendName) {
   std::unique_ptr<Backend> b = backend_for(isa);
   EXPECT_EQ(b->name(), "fake");
   // A target whose backends none is registered for: the clear error of before.
-  isa.backends = {"sim"};
+  isa.backends = {"nosuch"};
   try {
     backend_for(isa);
     FAIL() << "no error";
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("fake.json: synthesis for backend(s) sim is not "
+    EXPECT_NE(std::string(e.what()).find("fake.json: synthesis for backend(s) nosuch is not "
                                          "available yet"),
               std::string::npos)
         << e.what();
@@ -89,6 +89,38 @@ TEST(FakeBackend, AMiscompiledCandidateFailsTheCheck) {
   std::string detail;
   EXPECT_LE(check_artifact(*b.compile(p, good), p, 3, 48, 1e-3, 10, &detail), 1.0) << detail;
   EXPECT_GT(check_artifact(*b.compile(p, bad), p, 3, 48, 1e-3, 10, &detail), 1.0);
+}
+
+// A backend that checks at smaller sizes (Backend::check_dims): every candidate is checked at the
+// first, so a plan miscompiled only there fails although its full-size artifact is right; the
+// winner is checked again at the second, and when it fails there the next fastest wins.
+TEST(FakeBackend, ChecksRunAtTheBackendsCheckSizesAndTheWinnerAtTheSecond) {
+  IndexProgram p = softmax_rows(); // M = 5, N = 60
+  fake::ChunkBackend b;
+  b.check_shapes = {{{"M", 2}, {"N", 7}}, {{"M", 3}, {"N", 9}}};
+  // Chunk 32 is wrong at the first check sizes; chunk 128 forward (the fastest) at the second.
+  b.miscompile_when = [](const IndexProgram& q, const fake::ChunkPlan& c) {
+    int64_t m = *q.dims().at("M");
+    return (c.chunk == 32 && m == 2) || (c.chunk == 128 && !c.backward && m == 3);
+  };
+  SearchOptions o;
+  o.measure = 4;
+  o.candidate_timeout_s = 10;
+  SearchResult r = search_schedules(p, b, o);
+  ASSERT_GE(r.best, 0);
+  std::map<std::string, const CandidateRecord*> by_text;
+  for (auto& c : r.candidates)
+    by_text[b.plan_text(p, c.plan)] = &c;
+  const CandidateRecord* c32 = by_text.at("chunk 32 forward");
+  EXPECT_EQ(c32->status, CandidateStatus::WrongResult);
+  EXPECT_EQ(c32->detail.rfind("at {M = 2, N = 7}: ", 0), 0u) << c32->detail;
+  ASSERT_EQ(c32->check_dims.size(), 2u);
+  const CandidateRecord* c128 = by_text.at("chunk 128 forward");
+  EXPECT_EQ(c128->status, CandidateStatus::WrongResult);
+  EXPECT_NE(c128->detail.find("second check failed at {M = 3, N = 9}"), std::string::npos)
+      << c128->detail;
+  EXPECT_EQ(b.plan_text(p, r.candidates[static_cast<size_t>(r.best)].plan), "chunk 128 backward");
+  EXPECT_EQ(r.stats.numerics_failures, 3u); // chunk 32 in both orders, chunk 128 forward
 }
 
 } // namespace

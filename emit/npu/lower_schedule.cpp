@@ -1,0 +1,853 @@
+// Plan + covers -> the NPU program as data (lower_ops.h). Per fusion group of one statement:
+// tile loops over the statement's Vars in the plan's order (reduction Vars innermost); per tile
+// the cover is instantiated (synth/isel_tile.h) and each call becomes one instruction whose
+// operand tiles are loaded from HBM into rotating SBUF buffers in the layout the operand needs
+// (its axis 0 on the partitions, a strided DMA when that is not the tensor's row axis), whose
+// temps live in rotating on-chip buffers, and whose result is stored to HBM (copied out of the
+// accumulator memory first). A reduction chunked by its tile accumulates into one accumulator
+// tile over its chunks, with the instruction's accumulate flag set after the first. Hoisted
+// instructions (constants) run once, before the statement's loops.
+#include <algorithm>
+#include <functional>
+#include <set>
+#include <sstream>
+
+#include "emit/npu/lower_movement.h"
+#include "emit/npu/lower_ops.h"
+#include "ir/error.h"
+#include "synth/isel_tile.h"
+
+namespace axon {
+
+namespace {
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); ++i)
+    s += (i ? ", " : "") + v[i];
+  return s;
+}
+
+std::vector<int64_t> hbm_shape(const IndexProgram& p, const std::string& t) {
+  std::vector<int64_t> s = p.concrete_shape(t);
+  if (s.empty())
+    s.push_back(1); // a rank-0 tensor is one element: shape [1] in HBM
+  return s;
+}
+
+std::vector<int64_t> row_major(const std::vector<int64_t>& shape) {
+  std::vector<int64_t> st(shape.size(), 1);
+  for (size_t i = shape.size(); i-- > 1;)
+    st[i - 1] = st[i] * shape[i];
+  return st;
+}
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// Which memory a result or temp of `instr` lives in: the working memory where the operand may
+// live there, else the accumulator.
+std::string result_memory(const Instruction& instr, const std::string& slot,
+                          const NpuMemories& mem) {
+  const OperandSpec* o = instr.find_operand(slot);
+  if (!o)
+    return mem.sbuf;
+  auto has = [&](const std::string& m) {
+    return std::find(o->memories.begin(), o->memories.end(), m) != o->memories.end();
+  };
+  if (has(mem.sbuf))
+    return mem.sbuf;
+  if (!mem.psum.empty() && has(mem.psum))
+    return mem.psum;
+  return o->memories.empty() ? mem.sbuf : o->memories.front();
+}
+
+DType operand_dtype(const Instruction& instr, const std::string& slot, DType want) {
+  const OperandSpec* o = instr.find_operand(slot);
+  const ParamSpec* prm = o ? nullptr : instr.find_param(slot);
+  const std::vector<DType>* ds = o ? &o->dtypes : prm ? &prm->dtypes : nullptr;
+  if (!ds || ds->empty() || std::find(ds->begin(), ds->end(), want) != ds->end())
+    return want;
+  return ds->front();
+}
+
+// Everything one statement's lowering needs about its cover and tiling.
+struct StmtTiling {
+  size_t stmt = 0;
+  const Cover* cover = nullptr;
+  std::map<std::string, int64_t> extent, tile; // per cover Var
+  std::vector<std::string> loops;              // tile loops, outermost first (> 1 tile each)
+  std::string partition_var;                   // the last instruction's result axis 0
+  std::set<std::string> chunked;               // reduction Vars split into chunks
+  std::string accumulate_flag;                 // the last instruction's, when chunked
+};
+
+// The statement's tiling from the plan, or why it cannot be lowered.
+std::string tiling_of(const IndexProgram& p, const NpuPlan& plan, const NpuCovers& covers,
+                      const Isa& isa, const NpuMemories& mem, size_t s, StmtTiling* out) {
+  const IndexStmt& st = p.stmts()[s];
+  std::string what = "statement " + std::to_string(s) + " (" + to_string(st) + ")";
+  const NpuStmtPlan& sp = plan.stmts[s];
+  if (s >= covers.size() || covers[s].empty())
+    return "no lowering for " + what + ": instruction selection found no cover";
+  if (sp.cover < 0 || static_cast<size_t>(sp.cover) >= covers[s].size())
+    return "plan: " + what + " asks for cover " + std::to_string(sp.cover) + " of " +
+           std::to_string(covers[s].size());
+  StmtTiling t;
+  t.stmt = s;
+  t.cover = covers[s][sp.cover].get();
+  const Cover& c = *t.cover;
+  if (c.instrs.empty())
+    return "no lowering for " + what + ": its cover has no instruction";
+  for (const CoverVar& v : c.vars) {
+    int64_t e = p.eval_size(v.extent);
+    t.extent[v.name] = e;
+    auto it = sp.tile.find(v.name);
+    t.tile[v.name] = it == sp.tile.end() ? e : std::min(e, it->second);
+    if (t.tile[v.name] < 1)
+      return "plan: " + what + ": tile of " + v.name + " is " + std::to_string(it->second);
+  }
+  for (auto& [v, n] : sp.tile)
+    if (!c.find_var(v))
+      return "plan: " + what + ": tile names '" + v + "', not a variable of its cover (" + [&] {
+        std::vector<std::string> names;
+        for (auto& cv : c.vars)
+          names.push_back(cv.name);
+        return join(names);
+      }() + ")";
+  const CoverInstr& last = c.instrs.back();
+  for (auto& l : last.loops)
+    if (t.tile[l] != 1)
+      return "no lowering for " + what + " with a tile of " + std::to_string(t.tile[l]) +
+             " of " + l + ": its last instruction (" + last.name + ") runs once per value of " +
+             l + "; tile " + l + " to 1";
+  t.partition_var = last.out_axes.empty() ? "" : last.out_axes.front();
+  if (!t.partition_var.empty() && t.tile[t.partition_var] > mem.partitions)
+    return "plan: " + what + ": tile " + std::to_string(t.tile[t.partition_var]) + " of " +
+           t.partition_var + " on the partitions exceeds the " + std::to_string(mem.partitions) +
+           " partitions of " + mem.sbuf + " (" + isa.path + ": /memories)";
+  // Instruction dim bounds: the full tile and a ragged last tile.
+  for (const CoverInstr& ci : c.instrs)
+    for (const CoverDim& d : ci.dims) {
+      if (d.var.empty())
+        continue;
+      int64_t n = t.tile[d.var], rest = t.extent[d.var] % n;
+      if (d.max && n > *d.max)
+        return "plan: " + what + ": tile " + std::to_string(n) + " of " + d.var +
+               " exceeds dim " + d.dim + " <= " + std::to_string(*d.max) + " of " + ci.name +
+               " (" + isa.path + ": " + d.max_source + ")";
+      if (d.min && (n < *d.min || (rest && rest < *d.min)))
+        return "plan: " + what + ": a tile of " + std::to_string(rest ? rest : n) + " of " +
+               d.var + " is below dim " + d.dim + " >= " + std::to_string(*d.min) + " of " +
+               ci.name + " (" + isa.path + ": " + d.min_source + ")";
+    }
+  // Chunked reductions: only the last instruction may reduce them, accumulating.
+  for (const CoverVar& v : c.vars)
+    if (v.reduction && t.tile[v.name] < t.extent[v.name])
+      t.chunked.insert(v.name);
+  if (!t.chunked.empty()) {
+    const Instruction& li = isa.instructions.at(last.instr);
+    const OperandSpec* res = li.find_operand(last.result);
+    if (!res || res->accumulate_flag.empty())
+      return "no lowering for " + what + ": reduction over " + *t.chunked.begin() +
+             " split into chunks of " + std::to_string(t.tile[*t.chunked.begin()]) +
+             " but its last instruction (" + last.name + "." + last.result +
+             ") cannot accumulate; tile the whole reduction";
+    t.accumulate_flag = res->accumulate_flag;
+    for (size_t k = 0; k + 1 < c.instrs.size(); ++k) {
+      const CoverInstr& ci = c.instrs[k];
+      for (auto& r : t.chunked) {
+        bool keeps = std::find(ci.out_axes.begin(), ci.out_axes.end(), r) != ci.out_axes.end() ||
+                     std::find(ci.loops.begin(), ci.loops.end(), r) != ci.loops.end();
+        bool reads = false;
+        for (auto& o : ci.operands)
+          for (auto& a : o.term.axes)
+            reads = reads || a == r;
+        if (reads && !keeps)
+          return "no lowering for " + what + ": reduction over " + r +
+                 " split into chunks is reduced by " + ci.name + ", not by its last instruction";
+      }
+    }
+  }
+  // Loop order: the plan's, then the remaining Vars with more than one tile; reductions last.
+  std::vector<std::string> order;
+  for (auto& v : sp.order) {
+    if (!c.find_var(v))
+      return "plan: " + what + ": order names '" + v + "', not a variable of its cover";
+    if (std::find(order.begin(), order.end(), v) != order.end())
+      return "plan: " + what + ": order names '" + v + "' twice";
+    order.push_back(v);
+  }
+  for (auto& v : c.vars)
+    if (std::find(order.begin(), order.end(), v.name) == order.end())
+      order.push_back(v.name);
+  std::stable_partition(order.begin(), order.end(),
+                        [&](const std::string& v) { return !c.find_var(v)->reduction; });
+  for (auto& v : order)
+    if (t.tile[v] < t.extent[v])
+      t.loops.push_back(v);
+  *out = std::move(t);
+  return "";
+}
+
+// Buffers: rings of `bufs` rotating copies per role, released at the end of a group for the next
+// groups to reuse (statements run one after another, so later groups may overwrite them).
+struct BufferPool {
+  NpuOps* ops = nullptr;
+  struct Ring {
+    std::vector<int> bufs;
+    size_t next = 0;
+  };
+  std::map<std::string, Ring> rings;
+  std::vector<int> free_list;
+  int counter = 0;
+
+  int take(const std::string& memory, DType dtype, int64_t size, const std::string& hint) {
+    int best = -1;
+    for (size_t i = 0; i < free_list.size(); ++i) {
+      const NpuOpsBuffer& b = ops->buffers[free_list[i]];
+      if (b.memory == memory && b.dtype == dtype && b.size >= size &&
+          (best < 0 || b.size < ops->buffers[free_list[best]].size))
+        best = static_cast<int>(i);
+    }
+    if (best >= 0) {
+      int id = free_list[best];
+      free_list.erase(free_list.begin() + best);
+      return id;
+    }
+    ops->buffers.push_back({hint + "_" + std::to_string(counter++), memory, dtype, size});
+    return static_cast<int>(ops->buffers.size()) - 1;
+  }
+  // The next buffer of role `key` (created with `copies` buffers on first use).
+  int next(const std::string& key, int copies, const std::string& memory, DType dtype,
+           int64_t size) {
+    Ring& r = rings[key];
+    if (r.bufs.empty())
+      for (int i = 0; i < copies; ++i)
+        r.bufs.push_back(take(memory, dtype, size, key));
+    int id = r.bufs[r.next++ % r.bufs.size()];
+    AXON_CHECK(ops->buffers[id].size >= size && ops->buffers[id].memory == memory,
+               "npu lowering: buffer ring " + key + " sized by its first tile");
+    return id;
+  }
+  void release_all() {
+    for (auto& [k, r] : rings)
+      for (int id : r.bufs)
+        free_list.push_back(id);
+    rings.clear();
+  }
+};
+
+class Scheduler {
+public:
+  // first_tile_only: stop each statement after its first tile (every buffer exists by then):
+  // what the capacity check needs.
+  Scheduler(const IndexProgram& p, const NpuPlan& plan, const Isa& isa, bool first_tile_only)
+      : p_(p), plan_(plan), isa_(isa), mv_(find_movement(isa)), first_only_(first_tile_only) {
+    pool_.ops = &ops_;
+  }
+
+  NpuOps run(const std::vector<StmtTiling>& tilings) {
+    declare_tensors();
+    for (auto& t : tilings) {
+      lower_statement(t);
+      pool_.release_all();
+    }
+    return std::move(ops_);
+  }
+
+private:
+  // ---- HBM tensors
+  void declare_tensors() {
+    std::set<std::string> written;
+    for (auto& s : p_.stmts())
+      written.insert(s.out);
+    for (const TensorDecl& d : p_.tensors()) {
+      NpuTensorKind k = d.role == TensorRole::Input    ? NpuTensorKind::Input
+                        : d.role == TensorRole::Output ? NpuTensorKind::Output
+                                                       : NpuTensorKind::Scratch;
+      tensor_[d.name] = static_cast<int>(ops_.tensors.size());
+      ops_.tensors.push_back({d.name, d.dtype, hbm_shape(p_, d.name), k});
+    }
+  }
+
+  // Flat element offset and per-axis flat strides of a tensor access.
+  struct Flat {
+    int64_t origin = 0;
+    std::vector<int64_t> strides; // per operand axis
+  };
+  Flat flat(const TileAccess& a) const {
+    std::vector<int64_t> rs = row_major(hbm_shape(p_, a.tensor));
+    Flat f;
+    for (size_t t = 0; t < a.origin.size() && t < rs.size(); ++t)
+      f.origin += a.origin[t] * rs[t];
+    for (auto& s : a.strides) {
+      int64_t x = 0;
+      for (size_t t = 0; t < s.size() && t < rs.size(); ++t)
+        x += s[t] * rs[t];
+      f.strides.push_back(x);
+    }
+    return f;
+  }
+  NpuView hbm_view(const TileAccess& a) const {
+    AXON_CHECK(a.affine, "npu lowering: a non-affine access reached the view");
+    Flat f = flat(a);
+    NpuView v;
+    v.hbm = true;
+    v.object = tensor_.at(a.tensor);
+    v.offset = f.origin;
+    v.np = a.extents.empty() ? 1 : a.extents[0];
+    v.pstride = a.extents.empty() ? 1 : f.strides[0];
+    for (size_t i = 1; i < a.extents.size(); ++i)
+      v.ap.push_back({f.strides[i], a.extents[i]});
+    if (v.ap.empty())
+      v.ap.push_back({1, 1});
+    return v;
+  }
+  static int64_t free_elems(const std::vector<int64_t>& extents) {
+    int64_t n = 1;
+    for (size_t i = 1; i < extents.size(); ++i)
+      n *= extents[i];
+    return n;
+  }
+  static NpuView dense(int buf, int64_t np, int64_t n, int64_t offset = 0) {
+    NpuView v;
+    v.object = buf;
+    v.np = np;
+    v.offset = offset;
+    v.ap.push_back({1, n});
+    return v;
+  }
+
+  int next_queue() { return dma_++ % std::max(1, std::min(plan_.queues, mv_.queues)); }
+
+  void dma(const std::string& instr, const std::string& engine, const std::string& src_slot,
+           const std::string& dst_slot, NpuView src, NpuView dst, const std::string& name) {
+    NpuOp op;
+    op.instr = instr;
+    op.engine = engine;
+    op.name = name;
+    op.queue = next_queue();
+    op.operands[src_slot] = std::move(src);
+    op.operands[dst_slot] = std::move(dst);
+    ops_.ops.push_back(std::move(op));
+  }
+  // The in and out operand names of a movement instruction (its semantics' single statement).
+  std::pair<std::string, std::string> slots(const std::string& instr) const {
+    const Instruction& in = isa_.instruction(instr);
+    std::string src, dst;
+    for (auto& o : in.operands) {
+      if (o.role == OperandRole::In && src.empty())
+        src = o.name;
+      if (o.role == OperandRole::Out && dst.empty())
+        dst = o.name;
+    }
+    return {src, dst};
+  }
+  void load(NpuView src, NpuView dst, const std::string& name) {
+    auto [s, d] = slots(mv_.load);
+    dma(mv_.load, mv_.load_engine, s, d, std::move(src), std::move(dst), name);
+  }
+  void store(NpuView src, NpuView dst, const std::string& name) {
+    auto [s, d] = slots(mv_.store);
+    dma(mv_.store, mv_.store_engine, s, d, std::move(src), std::move(dst), name);
+  }
+
+  // The engine to run `ci` on given where its tiles live: the selection's, else the first of the
+  // instruction's engines that may touch them all.
+  std::string engine_for(const CoverInstr& ci, const NpuOp& op) const {
+    const Instruction& instr = isa_.instructions.at(ci.instr);
+    auto fits = [&](const std::string& e) {
+      for (auto& [slot, v] : op.operands) {
+        const std::string& m =
+            v.hbm ? mv_.mem.hbm : ops_.buffers.at(static_cast<size_t>(v.object)).memory;
+        const OperandSpec* o = instr.find_operand(slot);
+        bool out = o && o->role == OperandRole::Out;
+        if (out ? !isa_.can_write(e, m) : !isa_.can_read(e, m))
+          return false;
+      }
+      for (auto& [slot, v] : op.vector_tiles)
+        if (!isa_.can_read(e, ops_.buffers.at(static_cast<size_t>(v.object)).memory))
+          return false;
+      return true;
+    };
+    if (fits(ci.engine))
+      return ci.engine;
+    for (auto& e : instr.engines)
+      if (fits(e))
+        return e;
+    return ci.engine;
+  }
+
+  // ---- One statement
+  struct TempBuf {
+    int buf = -1;
+    std::vector<int64_t> shape; // the temp's max shape (first tile)
+    std::vector<int64_t> lay;   // free stride per temp axis (0 for the partition axis)
+    int part_axis = -1;         // temp axis on the partitions, -1: one partition
+  };
+
+  NpuView temp_view(const TempBuf& tb, const TileAccess& a) const {
+    AXON_CHECK(a.affine, "npu lowering: a non-affine temp access");
+    NpuView v;
+    v.object = tb.buf;
+    int64_t off = 0;
+    for (size_t t = 0; t < a.origin.size(); ++t)
+      off += static_cast<int>(t) == tb.part_axis ? 0 : a.origin[t] * tb.lay[t];
+    v.p0 = tb.part_axis >= 0 ? a.origin[tb.part_axis] : 0;
+    v.np = a.extents.empty() ? 1 : a.extents[0];
+    v.offset = off;
+    for (size_t ax = 1; ax < a.extents.size(); ++ax) {
+      int64_t st = 0;
+      for (size_t t = 0; t < a.strides[ax].size(); ++t)
+        st += static_cast<int>(t) == tb.part_axis ? 0 : a.strides[ax][t] * tb.lay[t];
+      v.ap.push_back({st, a.extents[ax]});
+    }
+    if (v.ap.empty())
+      v.ap.push_back({1, 1});
+    return v;
+  }
+
+  TempBuf make_temp(const TileInstr& ti, const CoverInstr& ci, const std::string& key, int copies,
+                    const std::string& memory, DType dtype) {
+    TempBuf tb;
+    tb.shape = ti.temp_shape;
+    std::string pv = ci.out_axes.empty() ? "" : ci.out_axes.front();
+    for (size_t t = 0; t < ti.temp_vars.size(); ++t)
+      if (!pv.empty() && ti.temp_vars[t] == pv && tb.part_axis < 0)
+        tb.part_axis = static_cast<int>(t);
+    tb.lay.assign(tb.shape.size(), 0);
+    int64_t n = 1;
+    for (size_t t = tb.shape.size(); t-- > 0;) {
+      if (static_cast<int>(t) == tb.part_axis)
+        continue;
+      tb.lay[t] = n;
+      n *= tb.shape[t];
+    }
+    tb.buf = pool_.next(key, copies, memory, dtype, std::max<int64_t>(1, n));
+    return tb;
+  }
+
+  void lower_statement(const StmtTiling& st) {
+    const Cover& c = *st.cover;
+    const std::string sname = "s" + std::to_string(st.stmt);
+    const IndexStmt& stmt = p_.stmts()[st.stmt];
+    std::map<std::string, int64_t> dims;
+    for (auto& [d, v] : p_.dims())
+      if (v)
+        dims[d] = *v;
+    DType out_dtype = p_.tensor(stmt.out).dtype;
+
+    // Hoisted instructions: once, at the first (largest) tile.
+    std::map<size_t, TempBuf> hoisted;
+    bool first_tile = true;
+    std::map<std::string, int64_t> off;
+    for (auto& v : c.vars)
+      off[v.name] = 0;
+    int64_t out_tiles = 0;
+
+    std::function<void(size_t)> walk = [&](size_t li) {
+      if (li < st.loops.size()) {
+        const std::string& v = st.loops[li];
+        for (int64_t o = 0; o < st.extent.at(v) && !(first_only_ && !first_tile);
+             o += st.tile.at(v)) {
+          off[v] = o;
+          walk(li + 1);
+        }
+        off[v] = 0;
+        return;
+      }
+      Tile t;
+      t.dims = dims;
+      bool first_chunk = true, last_chunk = true;
+      for (auto& [v, e] : st.extent) {
+        int64_t n = std::min(st.tile.at(v), e - off[v]);
+        t.ranges[v] = {off[v], n};
+        if (st.chunked.count(v)) {
+          first_chunk = first_chunk && off[v] == 0;
+          last_chunk = last_chunk && off[v] + n == e;
+        }
+      }
+      TileCover tc = instantiate_tile(c, isa_, t);
+      if (first_tile)
+        emit_hoisted(c, tc, sname, &hoisted);
+      first_tile = false;
+      emit_tile(st, c, tc, sname, out_dtype, hoisted, first_chunk, last_chunk, out_tiles);
+      if (last_chunk)
+        ++out_tiles;
+    };
+    walk(0);
+  }
+
+  void emit_hoisted(const Cover& c, const TileCover& tc, const std::string& sname,
+                    std::map<size_t, TempBuf>* hoisted) {
+    for (const TileInstr& ti : tc.instrs) {
+      const CoverInstr& ci = c.instrs[ti.index];
+      if (!ci.hoisted)
+        continue;
+      if (ti.index + 1 == c.instrs.size())
+        user_error("no lowering for " + sname + ": its result instruction " + ci.name +
+                   " is hoisted (a constant statement)");
+      const Instruction& instr = isa_.instructions.at(ci.instr);
+      std::string key = sname + ".k" + std::to_string(ti.index) + ".const";
+      TempBuf tb = make_temp(ti, ci, key, 1, result_memory(instr, ci.result, mv_.mem),
+                             operand_dtype(instr, ci.result, DType::F32));
+      (*hoisted)[ti.index] = tb;
+      for (const TileCall& call : ti.calls) {
+        NpuOp op = start_op(ci, instr, sname + ".const" + std::to_string(ti.index));
+        for (const TileAccess& a : call.operands)
+          bind_operand(op, instr, a, ci, sname, ti.index, *hoisted);
+        op.operands[ci.result] = temp_view(tb, call.out);
+        add_extra_outputs(op, instr, ci, call, sname, ti.index);
+        add_unread_params(op, instr, ci, sname);
+        op.engine = engine_for(ci, op);
+        ops_.ops.push_back(std::move(op));
+      }
+    }
+  }
+
+  // Parameters the cover leaves out do not affect its result (a tensor_scalar's s1 under
+  // op1=bypass): given as 0 where the target allows an immediate.
+  void add_unread_params(NpuOp& op, const Instruction& instr, const CoverInstr& ci,
+                         const std::string& sname) const {
+    for (const ParamSpec& ps : instr.params) {
+      if (ps.kind == ParamKind::Vector && !op.vector_tiles.count(ps.name) &&
+          !op.vector_immediates.count(ps.name)) {
+        if (!ps.allows_immediate)
+          user_error("no lowering for " + sname + ": " + ci.name + "." + ps.name +
+                     " is not bound by the cover and the target allows no immediate there");
+        op.vector_immediates[ps.name] = 0.0;
+      }
+      if (ps.kind == ParamKind::Immediate && ps.immediate_type != "int" && !op.reals.count(ps.name))
+        op.reals[ps.name] = 0.0;
+    }
+  }
+
+  NpuOp start_op(const CoverInstr& ci, const Instruction& instr, const std::string& name) const {
+    NpuOp op;
+    op.instr = ci.name;
+    op.engine = ci.engine;
+    op.name = name;
+    for (auto& [param, value] : ci.params) {
+      const ParamSpec* ps = instr.find_param(param);
+      if (!ps)
+        continue;
+      if (ps->kind == ParamKind::Flag)
+        op.flags[param] = value == "true";
+      else if (ps->kind == ParamKind::Enum)
+        op.choices[param] = value;
+      else if (ps->kind == ParamKind::Immediate && ps->immediate_type == "int")
+        op.integers[param] = std::stoll(value);
+    }
+    return op;
+  }
+
+  // Out operands the cover does not name (an activation's elementwise `out` when its result is
+  // the row sum `acc`): scratch tiles of the size the call binds.
+  void add_extra_outputs(NpuOp& op, const Instruction& instr, const CoverInstr& ci,
+                         const TileCall& call, const std::string& sname, size_t k) {
+    for (const OperandSpec& o : instr.operands) {
+      if (o.role != OperandRole::Out || o.name == ci.result || op.operands.count(o.name))
+        continue;
+      if (!o.when.empty()) {
+        auto f = op.flags.find(o.when);
+        if (f == op.flags.end() || !f->second)
+          continue;
+      }
+      std::vector<int64_t> ext;
+      for (auto& d : o.shape) {
+        auto it = call.dims.find(d.name);
+        ext.push_back(it == call.dims.end() ? 1 : it->second);
+      }
+      std::string mem = result_memory(instr, o.name, mv_.mem);
+      int buf = pool_.next(sname + ".k" + std::to_string(k) + "." + o.name, plan_.bufs, mem,
+                           operand_dtype(instr, o.name, DType::F32), free_elems(ext));
+      op.operands[o.name] = dense(buf, ext.empty() ? 1 : ext[0], free_elems(ext));
+    }
+  }
+
+  // Binds one operand or parameter of a call.
+  void bind_operand(NpuOp& op, const Instruction& instr, const TileAccess& a, const CoverInstr& ci,
+                    const std::string& sname, size_t k, const std::map<size_t, TempBuf>& temps) {
+    const ParamSpec* ps = instr.find_param(a.slot);
+    const OperandSpec* os = instr.find_operand(a.slot);
+    auto put = [&](const NpuView& v) {
+      if (ps && ps->kind == ParamKind::Vector)
+        op.vector_tiles[a.slot] = v;
+      else
+        op.operands[a.slot] = v;
+    };
+    switch (a.kind) {
+    case TermKind::Constant:
+      if (ps && ps->kind == ParamKind::Vector) {
+        if (!ps->allows_immediate)
+          user_error("no lowering for " + sname + ": " + ci.name + "." + a.slot +
+                     " takes a constant but the target allows no immediate there");
+        op.vector_immediates[a.slot] = a.value;
+      } else if (ps && ps->kind == ParamKind::Immediate) {
+        if (ps->immediate_type == "int")
+          op.integers[a.slot] = static_cast<int64_t>(a.value);
+        else
+          op.reals[a.slot] = a.value;
+      } else {
+        user_error("no lowering for " + sname + ": operand " + ci.name + "." + a.slot +
+                   " is a constant tile the cover does not build");
+      }
+      return;
+    case TermKind::Temp: {
+      auto it = temps.find(a.temp);
+      AXON_CHECK(it != temps.end(), "npu lowering: temp of instruction " + std::to_string(a.temp) +
+                                        " read before it is written");
+      put(temp_view(it->second, a));
+      return;
+    }
+    case TermKind::Scalar: {
+      if (!(ps && ps->kind == ParamKind::Vector) || mv_.broadcast.empty())
+        user_error("no lowering for " + sname + ": " + ci.name + "." + a.slot +
+                   " reads one element of " + a.tensor +
+                   (mv_.broadcast.empty() ? " and the target has no partition broadcast"
+                                          : " as a tile"));
+      int64_t np = a.extents.empty() ? 1 : a.extents[0];
+      int buf = pool_.next(sname + ".k" + std::to_string(k) + "." + a.slot, plan_.bufs,
+                           mv_.mem.sbuf, p_.tensor(a.tensor).dtype, 1);
+      NpuView src;
+      src.hbm = true;
+      src.object = tensor_.at(a.tensor);
+      src.offset = flat(a).origin;
+      src.np = 1;
+      src.pstride = 1;
+      src.ap = {{1, 1}};
+      NpuOp b;
+      b.instr = mv_.broadcast;
+      b.engine = mv_.broadcast_engine;
+      b.name = sname + ".bcast." + a.tensor;
+      b.queue = next_queue();
+      auto [s, d] = slots(mv_.broadcast);
+      b.operands[s] = src;
+      b.operands[d] = dense(buf, np, 1);
+      ops_.ops.push_back(std::move(b));
+      put(dense(buf, np, 1));
+      return;
+    }
+    case TermKind::Tensor:
+      break;
+    }
+    if (!a.affine)
+      user_error("no lowering for " + sname + ": " + ci.name + "." + a.slot + " reads " +
+                 a.tensor + " at indices that are not affine in the tile");
+    const std::vector<std::string>& mems = os ? os->memories : ps->memories;
+    if (std::find(mems.begin(), mems.end(), mv_.mem.hbm) != mems.end()) {
+      put(hbm_view(a)); // the instruction reads device memory itself (a broadcast's row)
+      return;
+    }
+    std::string sig = a.tensor + "@" + std::to_string(flat(a).origin);
+    for (size_t ax = 0; ax < a.extents.size(); ++ax)
+      sig += ":" + std::to_string(a.extents[ax]) + "/" + std::to_string(flat(a).strides[ax]);
+    if (auto it = loaded_.find(sig); it != loaded_.end() && holds_[it->second.object] == sig) {
+      put(it->second);
+      return;
+    }
+    int64_t np = a.extents.empty() ? 1 : a.extents[0];
+    int64_t n = free_elems(a.extents);
+    int buf = pool_.next(sname + ".k" + std::to_string(k) + "." + a.slot, plan_.bufs,
+                         mv_.mem.sbuf, p_.tensor(a.tensor).dtype, n);
+    NpuView dst = dense(buf, np, n);
+    NpuView src = hbm_view(a);
+    // The DMA moves [np, n]: flatten the HBM side's free axes into the on-chip row.
+    load(src, dst, sname + ".load." + a.tensor);
+    holds_[buf] = sig;
+    loaded_[sig] = dst;
+    put(dst);
+  }
+
+  void emit_tile(const StmtTiling& st, const Cover& c, const TileCover& tc,
+                 const std::string& sname, DType out_dtype, const std::map<size_t, TempBuf>& hoisted,
+                 bool first_chunk, bool last_chunk, int64_t out_tile) {
+    std::map<size_t, TempBuf> temps = hoisted;
+    loaded_.clear();
+    for (const TileInstr& ti : tc.instrs) {
+      const CoverInstr& ci = c.instrs[ti.index];
+      if (ci.hoisted)
+        continue;
+      const Instruction& instr = isa_.instructions.at(ci.instr);
+      bool last = ti.index + 1 == c.instrs.size();
+      std::string key = sname + ".k" + std::to_string(ti.index);
+      if (!last) {
+        temps[ti.index] = make_temp(ti, ci, key + ".out", plan_.bufs,
+                                    result_memory(instr, ci.result, mv_.mem),
+                                    operand_dtype(instr, ci.result, DType::F32));
+      }
+      for (const TileCall& call : ti.calls) {
+        NpuOp op = start_op(ci, instr, sname + "." + ci.name);
+        for (const TileAccess& a : call.operands)
+          bind_operand(op, instr, a, ci, sname, ti.index, temps);
+        if (!last) {
+          op.operands[ci.result] = temp_view(temps.at(ti.index), call.out);
+        } else {
+          std::string mem = result_memory(instr, ci.result, mv_.mem);
+          int64_t np = call.out.extents.empty() ? 1 : call.out.extents[0];
+          int64_t n = free_elems(call.out.extents);
+          DType rd = mem == mv_.mem.sbuf ? operand_dtype(instr, ci.result, out_dtype)
+                                         : operand_dtype(instr, ci.result, DType::F32);
+          if (first_chunk || result_buf_ < 0)
+            result_buf_ = pool_.next(key + ".res", st.chunked.empty() ? plan_.bufs : 2, mem, rd, n);
+          op.operands[ci.result] = dense(result_buf_, np, n);
+          if (!st.accumulate_flag.empty())
+            op.flags[st.accumulate_flag] = !first_chunk;
+        }
+        add_extra_outputs(op, instr, ci, call, sname, ti.index);
+        add_unread_params(op, instr, ci, sname);
+        op.engine = engine_for(ci, op);
+        ops_.ops.push_back(std::move(op));
+        if (last && last_chunk)
+          finish_result(call, sname, key, out_tile);
+      }
+    }
+  }
+
+  // The statement's result tile to HBM: copied out of the accumulator memory first.
+  void finish_result(const TileCall& call, const std::string& sname, const std::string& key,
+                     int64_t out_tile) {
+    (void)out_tile;
+    int64_t np = call.out.extents.empty() ? 1 : call.out.extents[0];
+    int64_t n = free_elems(call.out.extents);
+    NpuView src = dense(result_buf_, np, n);
+    const NpuOpsBuffer& rb = ops_.buffers.at(result_buf_);
+    if (rb.memory != mv_.mem.sbuf) {
+      if (mv_.copy_out.empty())
+        user_error("no lowering for " + sname + ": its result lands in " + rb.memory +
+                   " and the target has no copy from " + rb.memory + " to " + mv_.mem.sbuf);
+      DType od = p_.tensor(call.out.tensor).dtype;
+      int sb = pool_.next(key + ".out", plan_.bufs, mv_.mem.sbuf, od, n);
+      NpuOp cp;
+      cp.instr = mv_.copy_out;
+      cp.engine = mv_.copy_out_engine;
+      cp.name = sname + ".copy_out";
+      auto [s, d] = slots(mv_.copy_out);
+      cp.operands[s] = src;
+      cp.operands[d] = dense(sb, np, n);
+      ops_.ops.push_back(std::move(cp));
+      src = dense(sb, np, n);
+    }
+    store(src, hbm_view(call.out), sname + ".store." + call.out.tensor);
+  }
+
+  const IndexProgram& p_;
+  const NpuPlan& plan_;
+  const Isa& isa_;
+  NpuMovement mv_;
+  NpuOps ops_;
+  BufferPool pool_;
+  std::map<std::string, int> tensor_;
+  std::map<std::string, NpuView> loaded_; // this tile's loads by access
+  std::map<int, std::string> holds_;      // buffer -> the access it holds
+  int result_buf_ = -1;
+  int dma_ = 0;
+  bool first_only_ = false;
+};
+
+std::string check_structure(const IndexProgram& p, const NpuPlan& plan) {
+  if (plan.stmts.size() != p.stmts().size())
+    return "plan: " + std::to_string(plan.stmts.size()) + " statement plans for a program of " +
+           std::to_string(p.stmts().size()) + " statements";
+  std::vector<int> seen(p.stmts().size(), 0);
+  size_t next = 0;
+  for (size_t g = 0; g < plan.groups.size(); ++g)
+    for (size_t s : plan.groups[g]) {
+      if (s >= seen.size() || seen[s]++)
+        return "plan: group " + std::to_string(g) + " names statement " + std::to_string(s) +
+               (s >= seen.size() ? ", which does not exist" : " a second time");
+      if (s != next)
+        return "plan: groups must list the statements in program order (group " +
+               std::to_string(g) + " has statement " + std::to_string(s) + " where " +
+               std::to_string(next) + " comes next)";
+      ++next;
+    }
+  if (next != p.stmts().size())
+    return "plan: statement " + std::to_string(next) + " is in no group";
+  for (size_t g = 0; g < plan.groups.size(); ++g)
+    if (plan.groups[g].size() > 1)
+      return "no lowering for fusion group " + std::to_string(g) + " of " +
+             std::to_string(plan.groups[g].size()) +
+             " statements yet: lower each statement in its own group";
+  if (!plan.preload.empty())
+    return "no lowering for preload (" + plan.preload.front() + ") yet";
+  for (auto& [t, r] : plan.route)
+    if (r != "dma")
+      return "no lowering for route '" + r + "' of " + t + " yet (\"dma\" only)";
+  if (plan.bufs < 1 || plan.bufs > 3)
+    return "plan: bufs " + std::to_string(plan.bufs) + " (1 to 3)";
+  if (plan.queues < 1)
+    return "plan: queues " + std::to_string(plan.queues) + " (at least 1)";
+  return "";
+}
+
+std::string tilings(const IndexProgram& p, const NpuPlan& plan, const NpuCovers& covers,
+                    const Isa& isa, const NpuMemories& mem, std::vector<StmtTiling>* out) {
+  if (std::string e = check_structure(p, plan); !e.empty())
+    return e;
+  for (size_t s = 0; s < p.stmts().size(); ++s) {
+    StmtTiling t;
+    if (std::string e = tiling_of(p, plan, covers, isa, mem, s, &t); !e.empty())
+      return e;
+    out->push_back(std::move(t));
+  }
+  return "";
+}
+
+// Bytes per partition the buffers take in each memory, as the builder places them (banked
+// memories round each buffer up to a bank), against the memory's capacity.
+std::string check_capacity(const NpuOps& ops, const Isa& isa) {
+  std::map<std::string, int64_t> used;
+  for (auto& b : ops.buffers) {
+    const MemoryLevel* m = isa.find_memory(b.memory);
+    int64_t bytes = b.size * dtype_bytes(b.dtype);
+    if (m && m->bank_bytes > 0)
+      bytes = ceil_div(bytes, m->bank_bytes) * m->bank_bytes;
+    used[b.memory] += bytes;
+    if (m && m->max_free_elems && b.size > *m->max_free_elems)
+      return "plan: a " + b.memory + " tile of " + std::to_string(b.size) +
+             " elements per partition exceeds its free size " +
+             std::to_string(*m->max_free_elems) + " (" + isa.path + ": /memories, " + b.memory +
+             " max_free_elems)";
+  }
+  for (size_t i = 0; i < isa.memories.size(); ++i) {
+    const MemoryLevel& m = isa.memories[i];
+    auto it = used.find(m.name);
+    if (it == used.end() || m.partition_bytes <= 0)
+      continue;
+    if (it->second > m.partition_bytes)
+      return "plan: " + m.name + " bytes per partition exceeded: the plan's buffers need " +
+             std::to_string(it->second) + " bytes of " + std::to_string(m.partition_bytes) +
+             " (" + isa.path + ": /memories/" + std::to_string(i) + "/capacity_bytes)";
+  }
+  return "";
+}
+
+} // namespace
+
+NpuOps schedule_npu_plan(const IndexProgram& p, const NpuPlan& plan, const NpuCovers& covers,
+                         const Isa& isa) {
+  NpuMovement mv = find_movement(isa);
+  std::vector<StmtTiling> ts;
+  if (std::string e = tilings(p, plan, covers, isa, mv.mem, &ts); !e.empty())
+    user_error(e);
+  NpuOps ops = Scheduler(p, plan, isa, false).run(ts);
+  if (std::string e = check_capacity(ops, isa); !e.empty())
+    user_error(e);
+  return ops;
+}
+
+std::string check_npu_plan(const IndexProgram& p, const NpuPlan& plan, const NpuCovers& covers,
+                           const Isa& isa) {
+  NpuMovement mv = find_movement(isa);
+  std::vector<StmtTiling> ts;
+  if (std::string e = tilings(p, plan, covers, isa, mv.mem, &ts); !e.empty())
+    return e;
+  try {
+    return check_capacity(Scheduler(p, plan, isa, true).run(ts), isa);
+  } catch (const UserError& e) {
+    return e.what();
+  }
+}
+
+} // namespace axon
