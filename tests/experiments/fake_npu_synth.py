@@ -3,8 +3,9 @@
 binary ($NPU_BENCH_REAL); the main job (`--isa T PROG.tp -o OUT --json ...`) acts as the NPU backend
 would, as $FAKE_MODE says:
   ok          OUT/program.json = $FAKE_PROGRAM (a real NPU program), report.json with its simulated
-              time as the winner, a per-op baseline twice as slow, an unfused record in
-              candidates.jsonl 1.5x as slow, check dims and a max error; the report on stdout
+              time as the winner, a per-op baseline twice as slow, two plans that fuse nothing in
+              candidates.jsonl 1.5x and 1.7x as slow, check dims and a max error; the report on
+              stdout
   wrong_time  as ok, but the report's winner time is 10% below what sim re-derives
   fail        exit 2 with a "no lowering" message on stderr
   hang        sleeps (the harness's per-program timeout must stop it)
@@ -39,8 +40,10 @@ total = json.loads(r.stdout)["total_ns"]
 reported = total * (0.9 if mode == "wrong_time" else 1.0)
 
 
-def cand(i, kind, ns):
+def cand(i, kind, ns, groups=((0, 1),)):
+    # schedule: the NPU backend's plan JSON, reduced to what the harness reads (two statements)
     return {"id": i, "kind": kind, "status": "ok", "max_scaled_error": 0.001,
+            "schedule": {"stmts": [{}, {}], "groups": [list(g) for g in groups]},
             "time_ns": {"median": ns, "min": ns, "max": ns, "repeats": 1, "clock": "simulated"}}
 
 
@@ -52,6 +55,7 @@ report = {"schema_version": 1, "device": {"target": "npu", "clock": "simulated"}
 with open(os.path.join(out, "report.json"), "w") as f:
     json.dump(report, f)
 with open(os.path.join(out, "candidates.jsonl"), "w") as f:
-    for c in (report["baseline"], cand(1, "unfused", 1.5 * total), report["best"]):
+    for c in (report["baseline"], cand(1, "searched", 1.5 * total, ((0,), (1,))),
+              cand(2, "searched", 1.7 * total, ((0,), (1,))), report["best"]):
         f.write(json.dumps(c) + "\n")
 print(json.dumps(report, indent=1))
