@@ -34,13 +34,14 @@ the generated parts of docs/PERFORMANCE.md (section "npu") and docs/npu-results.
 markers.
 
 usage: scripts/npu_bench.py [PROG.tp ...] [--bin build/tools/axon-synth] [--isa targets/npu.json]
-                            [--out DIR] [--work DIR] [--timeout S] [--time-budget S] [--cache]
-                            [--dry-run] [--update-doc]
+                            [--out DIR] [--work DIR] [--timeout S] [--time-budget S] [-j N] [--cache]
+                            [--dry-run] [--update-doc] [--docs DIR]
 Exit: 0 done; 1 a loud failure (re-derived time differs, audit mismatch, a winner above a
 ceiling or below its roofline); 2 bad usage.
 """
 import argparse
 import ast
+import concurrent.futures
 import datetime
 import json
 import math
@@ -522,7 +523,7 @@ def md_kernel(r):
     if w:
         L.append(f"- winner: {md_sim_line(ws)}" if ws else f"- winner: {w.get('error')}")
         cd = r.get("check_dims") or []
-        L.append("- checked at " + "; ".join(", ".join(f"{k} {v}" for k, v in d.items()) for d in cd) +
+        L.append("- checked at (dims not named: full size) " + "; ".join(", ".join(f"{k} {v}" for k, v in d.items()) for d in cd) +
                  f"; max scaled error {r.get('max_scaled_error')}")
         secs = s.get("seconds", {})
         L.append("- synthesis: " + (", ".join(f"{k} {v:.2f} s" for k, v in secs.items() if isinstance(v, (int, float)))
@@ -583,8 +584,11 @@ def md_aggregates(ag):
 
 
 def md_all(rows, ag, meta):
+    opts = (f"`--time-budget {meta['time_budget_s']:g}`" if meta["time_budget_s"] else "no time budget") + \
+        f", per-program timeout {meta['timeout_s']:g} s, {meta['jobs']} program(s) at once" + \
+        (", cache allowed" if meta["cache"] else ", `--no-cache`")
     L = [f"All times are **simulated** ({meta['isa']}, `axon-synth sim`), not measured on a device. "
-         f"Run {meta['started_utc']} at commit {meta['commit']}; synthesis wall times on {meta['host_note']}.", ""]
+         f"Run {meta['started_utc']} at commit {meta['commit']} ({opts}); synthesis wall times on {meta['host_note']}.", ""]
     L += ["### Summary", ""] + md_summary(rows) + ["", "### Aggregates", ""] + md_aggregates(ag) + ["", "### Per kernel", ""]
     for r in rows:
         L += md_kernel(r)
@@ -634,6 +638,8 @@ def main():
     ap.add_argument("--work", default="build/npu-bench", help="synthesis output directories")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per program's synthesis (default 900)")
     ap.add_argument("--time-budget", type=float, default=0, help="passed to axon-synth --time-budget")
+    ap.add_argument("-j", "--jobs", type=int, default=1, help="programs at once (default 1; synthesis wall times "
+                    "are then the quietest this machine gives)")
     ap.add_argument("--cache", action="store_true", help="let axon-synth reuse cached results (default --no-cache)")
     ap.add_argument("--dry-run", action="store_true", help="resolve programs and baselines; run no synthesis or sim")
     ap.add_argument("--update-doc", action="store_true", help="rewrite docs/PERFORMANCE.md 'npu' and docs/npu-results.md")
@@ -657,20 +663,25 @@ def main():
         meta = {"started_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                 "commit": commit + ("+changes" if dirty else ""), "isa": a.isa, "bin": rel(a.bin),
                 "host_note": f"{os.cpu_count()} cores shared with other jobs (load average {load[0]:.1f} at the start)",
-                "dry_run": a.dry_run, "clock": "simulated"}
-        rows = []
-        for tp in progs:
-            suite = pathlib.Path(tp).parent.name
+                "dry_run": a.dry_run, "clock": "simulated", "jobs": a.jobs, "timeout_s": a.timeout,
+                "time_budget_s": a.time_budget or None, "cache": a.cache}
+        def one(tp):
             print(f"[npu_bench] {tp} ...", file=sys.stderr, flush=True)
-            row = bench_one(a, tp, suite)
+            row = bench_one(a, tp, pathlib.Path(tp).parent.name)
             row["speedups"] = speedups(row)
             add_ceiling(row)
             row["failures"] = failures(row)
             s = row["synthesis"]
-            print(f"[npu_bench]   synthesis {s['status']}" + (f": {s['message']}" if s.get("message") else "") +
+            win = (row.get("winner") or {}).get("sim", {}).get("total_ns")
+            print(f"[npu_bench] {tp}: synthesis {s['status']}" + (f": {s['message']}" if s.get("message") else "") +
+                  (f"; winner {t(win)}" if win else "") +
                   "".join(f"; {k} {t(row[k].get('total_ns'))}" for k in ("compiler", "expert") if row[k].get("total_ns")),
                   file=sys.stderr, flush=True)
-            rows.append(row)
+            return row
+
+        # Simulated times do not depend on how many programs run at once; synthesis wall times do.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
+            rows = list(pool.map(one, progs))
         ag = aggregates(rows)
         out = pathlib.Path(a.out) if pathlib.Path(a.out).is_absolute() else ROOT / a.out
         out.mkdir(parents=True, exist_ok=True)

@@ -118,7 +118,7 @@ class FakeBackend(Base):
         self.assertEqual(ag["multi-op over compiler"]["kernels"], 0)
         md = (self.tmp / "out" / "results.md").read_text()
         self.assertIn("re-derived by `sim`: equal", md)
-        self.assertIn("checked at M 3, N 5, K 7; M 4, N 6, K 8", md)
+        self.assertIn("M 3, N 5, K 7; M 4, N 6, K 8", md)
         self.assertEqual(ag["missing"]["count"], 0)
 
     def test_unrederived_time_fails_the_run(self):
