@@ -252,6 +252,38 @@ def unfused_from(report, out_dir):
     return None, "not reported"
 
 
+def failure_message(rc, out, err, out_dir):
+    """The tool's exact words for a failed synthesis. Exit 3 (no valid candidate) prints the
+    report on stdout: then its counts and the distinct reasons its candidates failed (each
+    record's `detail`), else stderr as printed (exit 2: file:line:col, the message, the hint)."""
+    try:
+        report = json.loads(out) if out.strip().startswith("{") else None
+    except json.JSONDecodeError:
+        report = None
+    if not isinstance(report, dict) or "search" not in report:
+        return message(err, out)
+    sr = report.get("search", {})
+    details = []
+    recs = [report.get("baseline") or {}]
+    cj = pathlib.Path(out_dir) / "candidates.jsonl"
+    if cj.exists():
+        for line in cj.read_text().splitlines():
+            try:
+                recs.append(json.loads(line))
+            except json.JSONDecodeError:
+                pass
+    for c in recs:
+        d = c.get("detail")
+        if d and d not in details:
+            details.append(d)
+    counts = ", ".join(f"{sr.get(k, 0)} {k.replace('_', ' ')}" for k in
+                       ("candidates_ranked", "compile_failures", "numerics_failures", "crashes", "measured"))
+    text = f"no valid candidate (exit {rc}): {counts}" + \
+        (f"; stop reason: {sr['stop_reason']}" if sr.get("stop_reason") else "") + \
+        "".join(f"; {d}" for d in details[:3]) + (f"; and {len(details) - 3} more" if len(details) > 3 else "")
+    return text if len(text) <= 900 else text[:900] + " ..."
+
+
 def check_info(report, dims):
     """The sizes the winner was checked at (search/: a candidate record's `check_dims`, the list
     of sizes when the backend checks below full size; absent: at the program's own) and its
@@ -306,7 +338,7 @@ def bench_one(a, tp, suite):
         syn.update(status="timed out", message=f"no result after {a.timeout:g} s (per-program timeout)")
         return row
     if rc != 0:
-        syn.update(status="failed", exit=rc, message=message(err, out))
+        syn.update(status="failed", exit=rc, message=failure_message(rc, out, err, out_dir))
         return row
     try:
         report = json.loads(out) if out.strip().startswith("{") else json.loads((out_dir / "report.json").read_text())

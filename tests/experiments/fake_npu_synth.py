@@ -8,6 +8,7 @@ would, as $FAKE_MODE says:
               stdout
   wrong_time  as ok, but the report's winner time is 10% below what sim re-derives
   fail        exit 2 with a "no lowering" message on stderr
+  no_candidate  exit 3 with the report on stdout (no valid candidate, the reason in its baseline)
   hang        sleeps (the harness's per-program timeout must stop it)
 """
 import json
@@ -29,6 +30,15 @@ prog = next(a for a in args if a.endswith(".tp"))
 if mode == "fail":
     print(f"{prog}:5:1: error: no lowering for rope on {isa} (fake)", file=sys.stderr)
     sys.exit(2)
+if mode == "no_candidate":  # exit 3: the report on stdout, every candidate failed
+    os.makedirs(out, exist_ok=True)
+    base = {"id": 0, "kind": "baseline", "status": "compile_error", "detail": "illegal NPU plan: no lowering (fake)"}
+    with open(os.path.join(out, "candidates.jsonl"), "w") as f:
+        f.write(json.dumps(base) + "\n")
+    print(json.dumps({"schema_version": 1, "baseline": base, "best": None,
+                      "search": {"candidates_ranked": 0, "compile_failures": 1, "stop_reason": "measured all"}}))
+    print("[search    0.0s] as written, candidate 0 (baseline): compile_error", file=sys.stderr)
+    sys.exit(3)
 if mode == "hang":
     time.sleep(60)
     sys.exit(0)

@@ -136,6 +136,14 @@ class FakeBackend(Base):
         self.assertNotIn("winner", rows[0])
         self.assertIn("no lowering for rope", (self.tmp / "out" / "results.md").read_text())
 
+    def test_no_valid_candidate_gives_the_candidates_reasons(self):
+        r, rows = self.bench(SMALL, fake="no_candidate")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = rows[0]["synthesis"]
+        self.assertEqual((s["status"], s["exit"]), ("failed", 3))
+        self.assertIn("no valid candidate (exit 3): 0 candidates ranked, 1 compile failures", s["message"])
+        self.assertIn("illegal NPU plan: no lowering (fake)", s["message"])
+
     def test_hang_is_stopped_by_the_timeout(self):
         r, rows = self.bench(SMALL, fake="hang", timeout=2)
         self.assertEqual(r.returncode, 0, r.stderr)
