@@ -363,6 +363,8 @@ def bench_one(a, tp, suite):
         row["winner"]["rederived_equal"] = bool(t is not None and rt is not None and abs(t - rt) <= 1e-9 * max(abs(t), abs(rt), 1.0))
     base = report.get("baseline", {})
     row["per_op"] = {"time_ns": median_ns(base), "status": base.get("status", "not reported")}
+    if base.get("detail"):
+        row["per_op"]["detail"] = base["detail"]
     ut, usrc = unfused_from(report, out_dir)
     row["unfused"] = {"time_ns": ut, "source": usrc}
     row["check_dims"], row["max_scaled_error"] = check_info(report, sig["dims"])
@@ -487,7 +489,9 @@ def baseline_cell(row, key):
         return "n/a" if not b.get("error") else "sim failed"
     if key == "unfused":
         return t(b.get("time_ns")) if b.get("time_ns") else ("not reported" if row.get("winner") else "-")
-    return t(b.get("time_ns")) if b.get("time_ns") else "-"
+    if b.get("time_ns"):
+        return t(b["time_ns"])
+    return b["status"].replace("_", " ") if b.get("status") not in (None, "ok") else "-"
 
 
 def status_cell(row):
@@ -515,7 +519,7 @@ def md_sim_line(s):
     if s.get("error"):
         return f"sim failed: {s['error']}"
     util = ", ".join(f"{e} {100 * u:.0f}%" for e, u in s["utilisation"].items())
-    terms = ", ".join(f"{k} {t(v)}" for k, v in s["roofline_terms_ns"].items())
+    terms = ", ".join(f"{k} {t(s['roofline_terms_ns'][k])}" for k in ("memory", "tensor", "other"))
     return (f"{t(s['total_ns'])}; {s['roofline_percent']:.1f}% of the roofline ({terms}; bound: {s['bound']}); "
             f"engines busy {util}; DMA {s['dma_gbps']:.1f} GB/s ({s['hbm_bytes'] / 1e6:.1f} MB)")
 
@@ -537,7 +541,9 @@ def md_kernel(r):
         L.append(f"| winner | {t(ws.get('total_ns'))} | | report {t(w.get('time_ns'))}, re-derived by `sim`: {eq} |")
     else:
         L.append(f"| winner | not available yet | | {s.get('message', s['status'])} |")
-    L.append(f"| b1 per-op | {baseline_cell(r, 'per_op')} | {x(sp.get('per_op'))} | report.json `baseline` |")
+    po = r.get("per_op") or {}
+    L.append(f"| b1 per-op | {baseline_cell(r, 'per_op')} | {x(sp.get('per_op'))} | report.json `baseline`"
+             + (f": {po['detail']}" if po.get("detail") else "") + " |")
     for key, label in (("compiler", "b2 compiler replica"), ("expert", "b3 expert")):
         b = r.get(key) or {}
         src = f"`{b['program']}`" if b.get("program") else b.get("why_not", "")
@@ -673,6 +679,8 @@ def main():
     ap.add_argument("-j", "--jobs", type=int, default=1, help="programs at once (default 1; synthesis wall times "
                     "are then the quietest this machine gives)")
     ap.add_argument("--cache", action="store_true", help="let axon-synth reuse cached results (default --no-cache)")
+    ap.add_argument("--render", action="store_true", help="rewrite results.md, aggregates.json (and the docs with "
+                    "--update-doc) from --out's results.jsonl and aggregates.json; runs nothing")
     ap.add_argument("--dry-run", action="store_true", help="resolve programs and baselines; run no synthesis or sim")
     ap.add_argument("--update-doc", action="store_true", help="rewrite docs/PERFORMANCE.md 'npu' and docs/npu-results.md")
     ap.add_argument("--docs", default="docs", help="the folder --update-doc writes in (default docs)")
@@ -684,6 +692,13 @@ def main():
         a.bin = str(binp)
         if not (ROOT / a.isa).exists() and not pathlib.Path(a.isa).exists():
             raise Fail(f"{a.isa}: no such target description")
+        out = pathlib.Path(a.out) if pathlib.Path(a.out).is_absolute() else ROOT / a.out
+        if a.render:
+            if not (out / "results.jsonl").exists() or not (out / "aggregates.json").exists():
+                raise Fail(f"{rel(out)}: no results.jsonl and aggregates.json to render")
+            rows = [json.loads(l) for l in (out / "results.jsonl").read_text().splitlines() if l.strip()]
+            meta = json.loads((out / "aggregates.json").read_text())["meta"]
+            return write_outputs(a, out, rows, meta)
         progs = programs(a.programs)
         if not progs:
             raise Fail("no programs")
@@ -714,17 +729,30 @@ def main():
         # Simulated times do not depend on how many programs run at once; synthesis wall times do.
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
             rows = list(pool.map(one, progs))
+        return write_outputs(a, out, rows, meta)
+    except Fail as e:
+        print(f"npu_bench: {e}", file=sys.stderr)
+        return 2
+
+
+def write_outputs(a, out, rows, meta):
+    """results.jsonl, aggregates.json, results.md in `out`; the docs with --update-doc."""
+    for r in rows:  # recomputed, so that --render applies the current rules
+        r["speedups"] = speedups(r)
+        r.pop("ceiling", None)
+        add_ceiling(r)
+        r["failures"] = failures(r)
+    try:
         ag = aggregates(rows)
-        out = pathlib.Path(a.out) if pathlib.Path(a.out).is_absolute() else ROOT / a.out
         out.mkdir(parents=True, exist_ok=True)
         with open(out / "results.jsonl", "w") as f:
             for r in rows:
-                f.write(json.dumps(r, sort_keys=True) + "\n")
+                f.write(json.dumps(r) + "\n")  # key order kept: the tables print in it
         (out / "aggregates.json").write_text(json.dumps({"meta": meta, **ag}, indent=1, sort_keys=True) + "\n")
         md = md_all(rows, ag, meta)
         (out / "results.md").write_text(f"# NPU benchmark (simulated)\n\n{md}")
         if a.update_doc:
-            summary = "\n".join([f"All times **simulated** ({a.isa}); run {meta['started_utc']} at {meta['commit']} "
+            summary = "\n".join([f"All times **simulated** ({meta['isa']}); run {meta['started_utc']} at {meta['commit']} "
                                  f"(`scripts/npu_bench.py --update-doc`). A table per kernel: "
                                  f"[docs/npu-results.md](npu-results.md).", "", "#### Summary", ""] + md_summary(rows) +
                                 ["", "#### Aggregates", ""] + md_aggregates(ag)) + "\n"

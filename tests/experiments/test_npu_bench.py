@@ -121,6 +121,15 @@ class FakeBackend(Base):
         self.assertIn("M 3, N 5, K 7; M 4, N 6, K 8", md)
         self.assertEqual(ag["missing"]["count"], 0)
 
+    def test_render_rewrites_the_same_tables_from_the_results(self):
+        r, _ = self.bench(SMALL, fake="ok")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        md = (self.tmp / "out" / "results.md").read_text()
+        (self.tmp / "out" / "results.md").unlink()
+        r, _ = self.bench("--render", fake="ok")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual((self.tmp / "out" / "results.md").read_text(), md)
+
     def test_unrederived_time_fails_the_run(self):
         r, rows = self.bench(SMALL, fake="wrong_time")
         self.assertEqual(r.returncode, 1)
