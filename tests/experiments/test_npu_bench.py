@@ -55,7 +55,7 @@ class Base(unittest.TestCase):
 class RealBinary(Base):
     def test_small_program_fills_its_row(self):
         # A short time budget keeps the test quick once the NPU backend synthesizes for real.
-        r, rows = self.bench(SMALL, "--time-budget", "5")
+        r, rows = self.bench(SMALL, "--time-budget", "3")
         self.assertIn(r.returncode, (0, 1), r.stderr)
         self.assertEqual(len(rows), 1)
         row = rows[0]
