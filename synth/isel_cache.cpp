@@ -35,6 +35,10 @@ json to_json(const Selection& s) {
   j["instrs"] = instrs;
   if (s.cover)
     j["cover"] = cover_to_json(*s.cover);
+  json alts = json::array(); // alternatives[0] is the cover
+  for (size_t a = 1; a < s.alternatives.size(); ++a)
+    alts.push_back(cover_to_json(*s.alternatives[a]));
+  j["alternatives"] = alts;
   return j;
 }
 
@@ -65,6 +69,9 @@ Selection from_json(const json& j, const Isa& isa) {
     if (c.instrs.size() != s.instrs.size())
       throw std::runtime_error("the cover and the instructions disagree"); // a miss
     s.cover = std::make_shared<const Cover>(std::move(c));
+    s.alternatives.push_back(s.cover);
+    for (const auto& a : j.at("alternatives"))
+      s.alternatives.push_back(std::make_shared<const Cover>(cover_from_json(a, isa)));
   }
   return s;
 }

@@ -17,8 +17,10 @@ namespace axon::isel {
 // bindings, notes, cost_ns, hoisted.
 nlohmann::json instr_to_json(const SelectedInstr& i);
 
-// 3: selections carry their cover (isel_cover.h). Older files lack it and are not read.
-inline constexpr int kCacheFormat = 3;
+// 3: selections carry their cover (isel_cover.h); 4: cover instructions carry their proven
+// accumulating form (CoverInstr::accumulate); 5: selections carry their alternatives
+// (Selection::alternatives). Files of another format are misses.
+inline constexpr int kCacheFormat = 5;
 
 // A miss (nullopt) when there is no entry, it is damaged, of another format or key, or its cover
 // does not fit `isa`.

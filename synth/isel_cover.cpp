@@ -345,17 +345,13 @@ json cover_to_json(const Cover& c) {
     json ops = json::array();
     for (const auto& o : i.operands)
       ops.push_back({{"slot", o.slot}, {"term", term_to_json(o.term)}});
-    instrs.push_back({{"instr", i.instr},
-                      {"name", i.name},
-                      {"engine", i.engine},
-                      {"params", i.params},
-                      {"result", i.result},
-                      {"out_axes", i.out_axes},
-                      {"loops", i.loops},
-                      {"dims", dims},
-                      {"operands", ops},
-                      {"hoisted", i.hoisted},
-                      {"cost_ns", i.cost_ns}});
+    json ij = {{"instr", i.instr},     {"name", i.name},      {"engine", i.engine},
+               {"params", i.params},   {"result", i.result},  {"out_axes", i.out_axes},
+               {"loops", i.loops},     {"dims", dims},        {"operands", ops},
+               {"hoisted", i.hoisted}, {"cost_ns", i.cost_ns}};
+    if (i.accumulate)
+      ij["accumulate"] = *i.accumulate;
+    instrs.push_back(std::move(ij));
   }
   return {{"out", c.out}, {"vars", vars}, {"instrs", instrs}};
 }
@@ -392,14 +388,22 @@ Cover cover_from_json(const json& j, const Isa& isa) {
                             "' is not '" + i.name + "'");
     i.instr = static_cast<size_t>(idx);
     i.engine = str(ij, p, "engine");
-    const json& params = field(ij, p, "params");
-    if (!params.is_object())
-      bad(p + "/params", "expected an object of strings");
-    for (auto it = params.begin(); it != params.end(); ++it) {
-      if (!it.value().is_string())
-        bad(p + "/params/" + it.key(), "expected a string");
-      i.params[it.key()] = it.value().get<std::string>();
-    }
+    auto choice = [&](const char* name) {
+      const json& params = field(ij, p, name);
+      std::string pp = p + "/" + name;
+      if (!params.is_object())
+        bad(pp, "expected an object of strings");
+      ParamChoice out;
+      for (auto it = params.begin(); it != params.end(); ++it) {
+        if (!it.value().is_string())
+          bad(pp + "/" + it.key(), "expected a string");
+        out[it.key()] = it.value().get<std::string>();
+      }
+      return out;
+    };
+    i.params = choice("params");
+    if (ij.contains("accumulate"))
+      i.accumulate = choice("accumulate");
     i.result = str(ij, p, "result");
     i.out_axes = strs(ij, p, "out_axes");
     i.loops = strs(ij, p, "loops");

@@ -7,7 +7,7 @@
 //   Var        ::= name extent reduction                  the statement's variables, then one per
 //                                                         reduction of its value (pre-order)
 //   Instr      ::= instr name engine params result out_axes: Axis* loops: name* dims: Dim*
-//                  operands: Operand* hoisted cost_ns
+//                  operands: Operand* hoisted cost_ns [accumulate: params]
 //   Axis       ::= name of a Var | ""                     "" is an axis of size 1
 //   Dim        ::= dim var: Axis [min min_source] [max max_source]
 //                                                         sources: JSON pointers of the bounds in
@@ -91,6 +91,11 @@ struct CoverInstr {
   std::vector<CoverOperand> operands; // every operand and parameter its result reads
   bool hoisted = false;
   double cost_ns = 0;
+  // For an instruction that reduces over a reduction Var (a dim tied to one): the parameter
+  // choice under which its result is `result_before + (the value under params)`, proven from the
+  // JSON semantics (isel_accumulate.h). A backend that splits that reduction into chunks runs
+  // the first chunk with `params` and the others with `accumulate`. Absent: no such form.
+  std::optional<ParamChoice> accumulate;
 };
 
 struct Cover {

@@ -101,6 +101,7 @@ std::vector<Instance> instances_of(const Isa& isa) {
 
 std::mutex g_memo_mu;
 std::map<std::string, CoverPtr> g_memo; // key -> cover (nullptr: none)
+std::map<std::string, std::vector<CoverPtr>> g_alternatives_memo;
 
 // Distinct subterms of `e` (pre-order), each with its free index variables.
 void collect_subterms(const Expr& e, std::vector<Expr>& out, std::set<std::string>& seen) {
@@ -509,18 +510,36 @@ std::string layout_of(const Slot& s, const SlotTerm& t) {
   return out;
 }
 
-} // namespace
-
-CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
-  if (budget == 0 || ctx.expired())
-    return nullptr;
-  std::string memo_key = ctx.isa_key + "#" + std::to_string(budget) + "#" + g.key;
-  {
-    std::lock_guard<std::mutex> lock(g_memo_mu);
-    auto it = g_memo.find(memo_key);
-    if (it != g_memo.end())
-      return it->second;
+// The layout of a cover (isel_search.h, solve_alternatives): `names` maps c's canonical names to
+// the goal's; appends one entry per tensor read in place, "tensor@var" (the Var on its partition
+// axis, "-" when its operand is not in a partitioned memory), sub-covers included.
+void tensor_layouts(const Isa& isa, const Cover& c, const std::map<std::string, std::string>& names,
+                    std::vector<std::string>& out) {
+  const Instruction& instr = isa.instructions[c.instr];
+  for (const SlotUse& u : c.slots) {
+    if (u.kind == "temp" && u.sub) {
+      std::map<std::string, std::string> sub;
+      for (auto& [k, v] : u.sub_names)
+        sub[k] = rename_tokens(v, names);
+      tensor_layouts(isa, *u.sub, sub, out);
+    } else if (u.kind == "tensor" && u.term.term->kind() == ExprKind::Access) {
+      // An operand, or a vector parameter (one value per partition: its axis is the partition
+      // axis when its memory is partitioned).
+      const OperandSpec* op = instr.find_operand(u.name);
+      const ParamSpec* pa = op ? nullptr : instr.find_param(u.name);
+      bool part = ((op && partitioned(isa, op->memories)) ||
+                   (pa && pa->kind == ParamKind::Vector && partitioned(isa, pa->memories))) &&
+                  !u.term.axis_vars.empty() && !u.term.axis_vars[0].empty();
+      out.push_back(rename_tokens(u.term.term->name(), names) + "@" +
+                    (part ? rename_tokens(u.term.axis_vars[0], names) : std::string("-")));
+    }
   }
+}
+
+// Proven covers of `g` within `budget`, best first: the best alone when keep == 1; else the best
+// cover of each distinct layout (layout_of) within kAlternativeCostFactor of the best, at most
+// `keep` of them.
+std::vector<CoverPtr> search(Ctx& ctx, const Goal& g, size_t budget, size_t keep) {
   ++ctx.stats.goals;
   std::vector<isel::Trial> trials = isel::make_trials(g, 12);
   Search s{ctx, g, {}, {}, {}};
@@ -551,7 +570,7 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
     out_maps(in.vars.size(), g, maps);
     for (const auto& m : maps) {
       if (ctx.expired())
-        return nullptr;
+        return {};
       s.dim_var.clear();
       s.outer = std::set<std::string>(g.vars.begin(), g.vars.end());
       std::map<std::string, std::string> out_var;
@@ -626,7 +645,6 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
   // would beat the best proven cover so far.
   std::stable_sort(passing.begin(), passing.end(),
                    [](const Cand& a, const Cand& b) { return a.own < b.own; });
-  const Instruction* best_instr = nullptr;
   auto better = [&](const Cover& a, const Cover* b) {
     if (!b)
       return true;
@@ -637,7 +655,7 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
     // Ties go to the instruction more engines can run (more freedom for the scheduler), then to
     // the instance that reads fewer operands and parameters (x * s over (x + 0) * s).
     size_t ea = ctx.isa.instructions[a.instr].engines.size();
-    size_t eb = best_instr->engines.size();
+    size_t eb = ctx.isa.instructions[b->instr].engines.size();
     if (ea != eb)
       return ea > eb;
     if (a.slots.size() != b->slots.size())
@@ -652,13 +670,16 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
     return constants(a) > constants(*b);
   };
   std::shared_ptr<Cover> best;
+  // keep > 1: the best cover per layout, and the cost bound of alternatives.
+  std::map<std::string, std::shared_ptr<Cover>> by_layout;
+  auto limit = [&] { return keep > 1 ? best->total_ns * kAlternativeCostFactor : best->total_ns; };
   std::vector<std::pair<std::string, Expr>> index_vars;
   for (size_t i = 0; i < g.vars.size(); ++i)
     index_vars.push_back({g.vars[i], g.extents[i]});
   for (Cand& c : passing) {
     if (ctx.expired())
-      return nullptr;
-    if (best && c.own > best->total_ns)
+      return {};
+    if (best && c.own > limit())
       break;
     auto cov = std::make_shared<Cover>();
     const Instruction& instr = ctx.isa.instructions[c.in->instr];
@@ -679,7 +700,7 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
       cov->slots.push_back(std::move(u));
     }
     // Temps after the cheap checks: a candidate that cannot win is not worth its sub-goals.
-    if (!better(*cov, best.get()))
+    if (keep == 1 ? !better(*cov, best.get()) : (best && cov->total_ns > limit()))
       continue;
     bool ok = true;
     for (size_t k = 0; k < c.slots.size() && ok; ++k) {
@@ -692,7 +713,7 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
       // nothing per tile and does not count against the sequence length (it is one instruction
       // from immediates, see Search::options).
       bool hoist = sg.tensors.empty() && !g.tensors.empty();
-      if (!hoist && (cov->length >= budget || (best && cov->total_ns > best->total_ns))) {
+      if (!hoist && (cov->length >= budget || (best && cov->total_ns > limit()))) {
         ok = false;
         break;
       }
@@ -707,8 +728,33 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
         cov->length += u.sub->length;
       }
     }
-    if (!ok || cov->length > budget || !better(*cov, best.get()))
+    if (!ok || cov->length > budget)
       continue;
+    std::string layout;
+    if (keep == 1) {
+      if (!better(*cov, best.get()))
+        continue;
+    } else {
+      if (best && cov->total_ns > limit())
+        continue;
+      // The layout needs the out axes, set below for the proven cover; the result's partition
+      // Var is its first out axis when the result operand is partitioned.
+      const OperandSpec* out_op = instr.find_operand(c.in->operand);
+      std::string part = "-";
+      if (out_op && partitioned(ctx.isa, out_op->memories) && !c.in->vars.empty()) {
+        auto v = c.out_var.find(c.in->vars[0]);
+        if (v != c.out_var.end() && !v->second.empty())
+          part = v->second;
+      }
+      std::vector<std::string> reads;
+      tensor_layouts(ctx.isa, *cov, {}, reads);
+      layout = "out@" + part;
+      for (auto& r : std::set<std::string>(reads.begin(), reads.end()))
+        layout += " " + r;
+      auto it = by_layout.find(layout);
+      if (it != by_layout.end() && !better(*cov, it->second.get()))
+        continue;
+    }
     for (auto& [d, v] : c.dim_var) {
       DimSpec b = instr.dim_bounds(d);
       if (v.empty())
@@ -778,8 +824,10 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
         if (c.outer.count(v))
           cov->outer.push_back(v);
       cov->hoisted = g.tensors.empty();
-      best = cov;
-      best_instr = &instr;
+      if (keep > 1)
+        by_layout[layout] = cov;
+      if (better(*cov, best.get()))
+        best = cov;
     } else if (pr.verdict == smt::Verdict::Refuted) {
       ++ctx.stats.refuted;
       // AXON_DEBUG=2: each candidate the trials let through but the prover refuted.
@@ -791,11 +839,61 @@ CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
       ++ctx.stats.unknown;
     }
   }
-  CoverPtr found = best;
+  if (!best)
+    return {};
+  std::vector<CoverPtr> out{best};
+  if (keep > 1) {
+    std::vector<std::shared_ptr<Cover>> rest;
+    for (auto& [k, c] : by_layout)
+      if (c != best && c->total_ns <= limit())
+        rest.push_back(c);
+    std::stable_sort(rest.begin(), rest.end(),
+                     [&](const std::shared_ptr<Cover>& a, const std::shared_ptr<Cover>& b) {
+                       return better(*a, b.get()) && !better(*b, a.get());
+                     });
+    for (auto& c : rest)
+      if (out.size() < keep)
+        out.push_back(c);
+  }
+  return out;
+}
+
+} // namespace
+
+CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget) {
+  if (budget == 0 || ctx.expired())
+    return nullptr;
+  std::string memo_key = ctx.isa_key + "#" + std::to_string(budget) + "#" + g.key;
+  {
+    std::lock_guard<std::mutex> lock(g_memo_mu);
+    auto it = g_memo.find(memo_key);
+    if (it != g_memo.end())
+      return it->second;
+  }
+  std::vector<CoverPtr> found = search(ctx, g, budget, 1);
   std::lock_guard<std::mutex> lock(g_memo_mu);
   if (ctx.expired())
     return nullptr; // a search cut short proves nothing about the goal: not memoized
-  g_memo[memo_key] = found;
+  CoverPtr best = found.empty() ? nullptr : found[0];
+  g_memo[memo_key] = best;
+  return best;
+}
+
+std::vector<CoverPtr> solve_alternatives(Ctx& ctx, const Goal& g, size_t budget) {
+  if (budget == 0 || ctx.expired())
+    return {};
+  std::string memo_key = ctx.isa_key + "#alternatives#" + std::to_string(budget) + "#" + g.key;
+  {
+    std::lock_guard<std::mutex> lock(g_memo_mu);
+    auto it = g_alternatives_memo.find(memo_key);
+    if (it != g_alternatives_memo.end())
+      return it->second;
+  }
+  std::vector<CoverPtr> found = search(ctx, g, budget, kMaxAlternatives);
+  std::lock_guard<std::mutex> lock(g_memo_mu);
+  if (ctx.expired())
+    return {};
+  g_alternatives_memo[memo_key] = found;
   return found;
 }
 

@@ -70,6 +70,17 @@ struct Ctx {
 // and ISA hash within the process), or null.
 CoverPtr solve(Ctx& ctx, const Goal& g, size_t budget);
 
+// Alternatives: proven covers of `g` with distinct layouts, best first (element 0 is solve's
+// cover). A layout is which Var the result and each tensor read in place put on the partition
+// axis of a partitioned memory (an operand's axis 0, a per-partition vector parameter's axis;
+// tensors read from an unpartitioned memory, such as a DMA's HBM source, count as "-"); temps are
+// read in the layout their reader asks for, so sub-goals keep their single best cover. At most
+// kMaxAlternatives covers, each at most kAlternativeCostFactor times the best's per-tile cost.
+// Memoized like solve.
+inline constexpr size_t kMaxAlternatives = 4;
+inline constexpr double kAlternativeCostFactor = 2.0;
+std::vector<CoverPtr> solve_alternatives(Ctx& ctx, const Goal& g, size_t budget);
+
 // Whether some instruction of `isa` writes a value of `sort` (for "no lowering" reasons).
 bool writes_sort(const Isa& isa, Sort sort);
 

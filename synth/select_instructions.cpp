@@ -12,6 +12,7 @@
 
 #include "ir/error.h"
 #include "ir/interp.h"
+#include "synth/isel_accumulate.h"
 #include "synth/isel_cache.h"
 #include "synth/isel_goal.h"
 #include "synth/isel_search.h"
@@ -166,6 +167,27 @@ std::map<std::string, std::string> cover_names(const Cover& canonical,
   return names;
 }
 
+// The accumulating form (isel_accumulate.h) of every instruction that reduces over a reduction
+// Var of the cover, proven from its semantics; the prover calls count in `stats`.
+void add_accumulating_forms(const Isa& isa, const SelectOptions& opts, Cover& cover,
+                            SelectStats& stats) {
+  std::set<std::string> reductions;
+  for (const auto& v : cover.vars)
+    if (v.reduction)
+      reductions.insert(v.name);
+  for (CoverInstr& ci : cover.instrs) {
+    bool reduces = false;
+    for (const auto& d : ci.dims)
+      reduces = reduces || reductions.count(d.var);
+    if (!reduces)
+      continue;
+    size_t proofs = 0;
+    ci.accumulate =
+        isel::accumulating_form(isa, ci.instr, ci.params, ci.result, opts.prove, &proofs);
+    stats.proofs += proofs;
+  }
+}
+
 } // namespace
 
 Selection select_instructions(const IndexProgram& program, size_t stmt, const Isa& isa,
@@ -186,8 +208,9 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
   // renamed into the statement's names at the end, so equal patterns share one cache entry.
   display["w$"] = st.out;
   std::string canonical_stmt = "w$" + var_list(g.vars) + " = " + to_string(g.value);
-  std::string key = "isel-3|" + isa_hash(isa) + "|" + std::to_string(opts.max_instructions) + "|" +
-                    std::to_string(opts.free_tile) + "|" + g.key;
+  std::string key = "isel-" + std::to_string(isel::kCacheFormat) + "|" + isa_hash(isa) + "|" +
+                    std::to_string(opts.max_instructions) + "|" + std::to_string(opts.free_tile) +
+                    "|" + g.key;
   Selection sel;
   std::optional<Selection> cached;
   if (!opts.cache_dir.empty())
@@ -198,22 +221,30 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
   } else {
     isel::Ctx ctx{isa, opts, isa_hash(isa) + "/" + std::to_string(opts.free_tile), {}};
     ScopedInterpreterDeadline interpreter_deadline(opts.deadline);
-    isel::CoverPtr c = isel::solve(ctx, g, opts.max_instructions);
+    std::vector<isel::CoverPtr> alternatives =
+        isel::solve_alternatives(ctx, g, opts.max_instructions);
+    isel::CoverPtr c = alternatives.empty() ? nullptr : alternatives[0];
     sel.stats = ctx.stats;
     if (c) {
-      int temps = 0;
-      Cover cover;
-      cover.out = "w$";
-      for (size_t i = 0; i < g.vars.size(); ++i)
-        cover.vars.push_back({g.vars[i], g.extents[i], false});
-      // Reductions in pre-order: make_goal numbers them so (r$0, r$1, ...).
-      for (size_t i = 0; i < g.bound_extent.size(); ++i) {
-        std::string r = "r$" + std::to_string(i);
-        AXON_CHECK(g.bound_extent.count(r), "isel: reduction " + r + " of the goal");
-        cover.vars.push_back({r, g.bound_extent.at(r), true});
+      for (size_t a = 0; a < alternatives.size(); ++a) {
+        int temps = 0;
+        Cover cover;
+        cover.out = "w$";
+        for (size_t i = 0; i < g.vars.size(); ++i)
+          cover.vars.push_back({g.vars[i], g.extents[i], false});
+        // Reductions in pre-order: make_goal numbers them so (r$0, r$1, ...).
+        for (size_t i = 0; i < g.bound_extent.size(); ++i) {
+          std::string r = "r$" + std::to_string(i);
+          AXON_CHECK(g.bound_extent.count(r), "isel: reduction " + r + " of the goal");
+          cover.vars.push_back({r, g.bound_extent.at(r), true});
+        }
+        std::vector<SelectedInstr> text; // the primary's text is the selection's
+        flatten(isa, *alternatives[a], {}, "w$", a == 0 ? sel.instrs : text, cover.instrs, temps);
+        add_accumulating_forms(isa, opts, cover, ctx.stats);
+        sel.alternatives.push_back(std::make_shared<const Cover>(std::move(cover)));
       }
-      flatten(isa, *c, {}, "w$", sel.instrs, cover.instrs, temps);
-      sel.cover = std::make_shared<const Cover>(std::move(cover));
+      sel.stats = ctx.stats;
+      sel.cover = sel.alternatives[0];
       sel.found = true;
       sel.tile_elements = c->tile_elements;
       for (auto& i : sel.instrs)
@@ -247,9 +278,10 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
   // Into the statement's names.
   sel.statement = isel::rename_tokens(canonical_stmt, display);
   sel.reason = isel::rename_tokens(sel.reason, display);
-  if (sel.cover)
-    sel.cover =
-        std::make_shared<const Cover>(rename_cover(*sel.cover, cover_names(*sel.cover, display)));
+  for (auto& a : sel.alternatives)
+    a = std::make_shared<const Cover>(rename_cover(*a, cover_names(*a, display)));
+  if (!sel.alternatives.empty())
+    sel.cover = sel.alternatives[0];
   for (auto& i : sel.instrs) {
     i.writes = isel::rename_tokens(i.writes, display);
     i.computes = isel::rename_tokens(i.computes, display);
@@ -261,6 +293,67 @@ Selection select_instructions(const IndexProgram& program, size_t stmt, const Is
   sel.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return sel;
 }
+
+namespace {
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); ++i)
+    s += (i ? ", " : "") + (v[i].empty() ? std::string("1") : v[i]);
+  return s;
+}
+
+// An alternative cover in one line per instruction: "%k" is instruction k's result (from 1), each
+// operand with the Vars its axes carry (the first is the partition axis of a partitioned memory).
+std::string cover_lines(const Cover& c) {
+  std::ostringstream os;
+  for (size_t k = 0; k < c.instrs.size(); ++k) {
+    const CoverInstr& i = c.instrs[k];
+    std::string params;
+    for (auto& [p, v] : i.params)
+      params += (params.empty() ? "" : ", ") + p + "=" + v;
+    os << "      %" << (k + 1) << " " << i.name << (params.empty() ? "" : "(" + params + ")")
+       << " on " << i.engine << ": "
+       << (k + 1 == c.instrs.size() ? c.out : "%" + std::to_string(k + 1)) << " axes ("
+       << join(i.out_axes) << ")";
+    if (!i.loops.empty()) {
+      std::vector<std::string> loops(i.loops.begin(), i.loops.end());
+      os << " looping over " << join(loops);
+    }
+    if (i.accumulate) {
+      std::string acc;
+      for (auto& [p, v] : *i.accumulate)
+        acc += (acc.empty() ? "" : ", ") + p + "=" + v;
+      os << "; accumulating form (" << acc << ", proven)";
+    }
+    os << (i.hoisted ? " (constant: once per kernel)" : "") << "\n";
+    for (const auto& o : i.operands) {
+      os << "          " << o.slot << " <- ";
+      switch (o.term.kind) {
+      case TermKind::Tensor:
+      case TermKind::Scalar: {
+        std::vector<std::string> idx;
+        for (auto& e : o.term.index)
+          idx.push_back(to_string(e));
+        os << o.term.tensor << "[" << join(idx) << "]";
+        if (o.term.kind == TermKind::Tensor)
+          os << " axes (" << join(o.term.axes) << ")";
+        break;
+      }
+      case TermKind::Temp:
+        os << "%" << (o.term.temp + 1) << " axes (" << join(o.term.axes) << ")";
+        break;
+      case TermKind::Constant:
+        os << to_string(o.term.value) << " (immediate)";
+        break;
+      }
+      os << "\n";
+    }
+  }
+  return os.str();
+}
+
+} // namespace
 
 std::string to_string(const Selection& s) {
   std::ostringstream os;
@@ -284,7 +377,8 @@ std::string to_string(const Selection& s) {
                 s.stats.goals, s.stats.candidates, s.stats.numeric_rejected, s.stats.proofs,
                 s.seconds, s.stats.cached ? ", cached" : "");
   os << st;
-  for (const auto& i : s.instrs) {
+  for (size_t n = 0; n < s.instrs.size(); ++n) {
+    const SelectedInstr& i = s.instrs[n];
     os << "  " << i.instruction;
     std::string params;
     for (auto& [k, v] : i.params)
@@ -296,8 +390,25 @@ std::string to_string(const Selection& s) {
     for (auto& b : i.bindings)
       os << "      " << b.slot << " <- " << b.value << (b.kind == "constant" ? " (immediate)" : "")
          << (b.layout.empty() ? "" : " (" + b.layout + ")") << "\n";
-    for (auto& n : i.notes)
-      os << "      note: " << n << "\n";
+    for (auto& note : i.notes)
+      os << "      note: " << note << "\n";
+    if (s.cover && n < s.cover->instrs.size() && s.cover->instrs[n].accumulate) {
+      std::string acc;
+      for (auto& [k, v] : *s.cover->instrs[n].accumulate)
+        acc += (acc.empty() ? "" : ", ") + k + "=" + v;
+      os << "      accumulating form: " << i.instruction << "(" << acc << ") adds into " << i.result
+         << " (proven)\n";
+    }
+  }
+  for (size_t a = 1; a < s.alternatives.size(); ++a) {
+    double ns = 0;
+    for (const auto& i : s.alternatives[a]->instrs)
+      if (!i.hoisted)
+        ns += i.cost_ns;
+    char c[64];
+    std::snprintf(c, sizeof c, "%.4g", ns);
+    os << "    alternative layout " << a << " (" << c << " ns per tile):\n"
+       << cover_lines(*s.alternatives[a]);
   }
   return os.str();
 }

@@ -83,6 +83,12 @@ struct Selection {
   // When found: the same instructions as data (isel_cover.h), for a backend to instantiate per
   // tile (isel_tile.h); instrs[i] and cover->instrs[i] are the same instruction.
   std::shared_ptr<const Cover> cover;
+  // When found: proven covers with distinct layouts (which Var the result and each tensor read
+  // in place put on the partition axis), cheapest first; alternatives[0] == cover. At most
+  // isel::kMaxAlternatives (4), each costing at most isel::kAlternativeCostFactor (2x) the
+  // cover's per tile (isel_search.h). A backend fusing statements picks the one whose layout
+  // matches its neighbours'.
+  std::vector<std::shared_ptr<const Cover>> alternatives;
   std::string reason; // when !found: why nothing covers it
   SelectStats stats;
   double seconds = 0;

@@ -124,7 +124,10 @@ nlohmann::json selection_json(const Selection& s) {
   for (auto& i : s.instrs)
     j["instructions"].push_back(isel::instr_to_json(i));
   if (s.cover)
-    j["cover"] = cover_to_json(*s.cover); // the same instructions as data (synth/isel_cover.h)
+    j["cover"] = cover_to_json(*s.cover);      // the same instructions as data (synth/isel_cover.h)
+  j["alternatives"] = nlohmann::json::array(); // other layouts; Selection::alternatives[1...]
+  for (size_t a = 1; a < s.alternatives.size(); ++a)
+    j["alternatives"].push_back(cover_to_json(*s.alternatives[a]));
   return j;
 }
 

@@ -101,8 +101,9 @@ NpuMovement find_movement(const Isa& isa) {
     }
   }
   if (m.load.empty() || m.store.empty())
-    user_error(isa.path + ": /instructions: the NPU backend needs an instruction whose semantics "
-                          "copies between " +
+    user_error(isa.path +
+               ": /instructions: the NPU backend needs an instruction whose semantics "
+               "copies between " +
                m.mem.hbm + " and " + m.mem.sbuf + " (dst[p, f] = src[p, f]) both ways");
   if (const Engine* e = isa.find_engine(m.load_engine))
     m.queues = static_cast<int>(std::max<int64_t>(1, e->queues));

@@ -21,9 +21,9 @@ struct NpuMemories {
 
 struct NpuMovement {
   NpuMemories mem;
-  std::string load, load_engine;   // hbm -> sbuf
-  std::string store, store_engine; // sbuf -> hbm
-  int queues = 1;                  // queues of the DMA engine
+  std::string load, load_engine;           // hbm -> sbuf
+  std::string store, store_engine;         // sbuf -> hbm
+  int queues = 1;                          // queues of the DMA engine
   std::string copy_out, copy_out_engine;   // psum -> sbuf ("" when none)
   std::string transpose, transpose_engine; // sbuf -> psum, out[f, p] = a[p, f] ("" when none)
   std::string broadcast, broadcast_engine; // hbm [F] -> sbuf [P, F] ("" when none)

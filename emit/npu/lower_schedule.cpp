@@ -9,6 +9,7 @@
 // instructions (constants) run once, before the statement's loops.
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -78,7 +79,8 @@ struct StmtTiling {
   std::vector<std::string> loops;              // tile loops, outermost first (> 1 tile each)
   std::string partition_var;                   // the last instruction's result axis 0
   std::set<std::string> chunked;               // reduction Vars split into chunks
-  std::string accumulate_flag;                 // the last instruction's, when chunked
+  std::optional<ParamChoice> accumulate;       // the last instruction's form that adds into
+                                               // its result, when a reduction is chunked
 };
 
 // The statement's tiling from the plan, or why it cannot be lowered.
@@ -117,9 +119,9 @@ std::string tiling_of(const IndexProgram& p, const NpuPlan& plan, const NpuCover
   const CoverInstr& last = c.instrs.back();
   for (auto& l : last.loops)
     if (t.tile[l] != 1)
-      return "no lowering for " + what + " with a tile of " + std::to_string(t.tile[l]) +
-             " of " + l + ": its last instruction (" + last.name + ") runs once per value of " +
-             l + "; tile " + l + " to 1";
+      return "no lowering for " + what + " with a tile of " + std::to_string(t.tile[l]) + " of " +
+             l + ": its last instruction (" + last.name + ") runs once per value of " + l +
+             "; tile " + l + " to 1";
   t.partition_var = last.out_axes.empty() ? "" : last.out_axes.front();
   if (!t.partition_var.empty() && t.tile[t.partition_var] > mem.partitions)
     return "plan: " + what + ": tile " + std::to_string(t.tile[t.partition_var]) + " of " +
@@ -132,27 +134,26 @@ std::string tiling_of(const IndexProgram& p, const NpuPlan& plan, const NpuCover
         continue;
       int64_t n = t.tile[d.var], rest = t.extent[d.var] % n;
       if (d.max && n > *d.max)
-        return "plan: " + what + ": tile " + std::to_string(n) + " of " + d.var +
-               " exceeds dim " + d.dim + " <= " + std::to_string(*d.max) + " of " + ci.name +
-               " (" + isa.path + ": " + d.max_source + ")";
+        return "plan: " + what + ": tile " + std::to_string(n) + " of " + d.var + " exceeds dim " +
+               d.dim + " <= " + std::to_string(*d.max) + " of " + ci.name + " (" + isa.path + ": " +
+               d.max_source + ")";
       if (d.min && (n < *d.min || (rest && rest < *d.min)))
-        return "plan: " + what + ": a tile of " + std::to_string(rest ? rest : n) + " of " +
-               d.var + " is below dim " + d.dim + " >= " + std::to_string(*d.min) + " of " +
-               ci.name + " (" + isa.path + ": " + d.min_source + ")";
+        return "plan: " + what + ": a tile of " + std::to_string(rest ? rest : n) + " of " + d.var +
+               " is below dim " + d.dim + " >= " + std::to_string(*d.min) + " of " + ci.name +
+               " (" + isa.path + ": " + d.min_source + ")";
     }
   // Chunked reductions: only the last instruction may reduce them, accumulating.
   for (const CoverVar& v : c.vars)
     if (v.reduction && t.tile[v.name] < t.extent[v.name])
       t.chunked.insert(v.name);
   if (!t.chunked.empty()) {
-    const Instruction& li = isa.instructions.at(last.instr);
-    const OperandSpec* res = li.find_operand(last.result);
-    if (!res || res->accumulate_flag.empty())
+    if (!last.accumulate)
       return "no lowering for " + what + ": reduction over " + *t.chunked.begin() +
              " split into chunks of " + std::to_string(t.tile[*t.chunked.begin()]) +
-             " but its last instruction (" + last.name + "." + last.result +
-             ") cannot accumulate; tile the whole reduction";
-    t.accumulate_flag = res->accumulate_flag;
+             " but its last instruction (" + last.name +
+             ") has no accumulating form; tile the "
+             "whole reduction";
+    t.accumulate = last.accumulate;
     for (size_t k = 0; k + 1 < c.instrs.size(); ++k) {
       const CoverInstr& ci = c.instrs[k];
       for (auto& r : t.chunked) {
@@ -248,9 +249,16 @@ public:
 
   NpuOps run(const std::vector<StmtTiling>& tilings) {
     declare_tensors();
-    for (auto& t : tilings) {
-      lower_statement(t);
+    emit_preloads();
+    for (const auto& group : plan_.groups) {
+      std::vector<const StmtTiling*> ts;
+      for (size_t s : group)
+        ts.push_back(&tilings.at(s));
+      lower_group(ts);
       pool_.release_all();
+      hoisted_.clear();
+      onchip_.clear();
+      ++generation_;
     }
     return std::move(ops_);
   }
@@ -427,7 +435,299 @@ private:
     return tb;
   }
 
-  void lower_statement(const StmtTiling& st) {
+  // ---- Fusion groups: one outer loop over the row Var (each statement's output axis 0) shared
+  // by the group's statements; an intermediate that its producer writes with rows on the
+  // partitions and that a consumer reads that way stays in an on-chip buffer of the outer tile's
+  // rows; it goes to HBM as well when it is an output, is read outside the group or is read in
+  // another layout (then that consumer loads it from HBM).
+  struct GroupTensor {
+    std::string ring;         // the pool ring of its on-chip buffer
+    int buf = -1;             // this outer tile's buffer
+    std::vector<int64_t> lay; // free stride per tensor axis (axis 0 is the partition)
+    bool hbm = false;         // also stored to HBM
+  };
+
+  void lower_group(const std::vector<const StmtTiling*>& ts) {
+    if (ts.size() == 1) {
+      lower_statement(*ts[0], nullptr);
+      return;
+    }
+    const std::string& v0 = p_.stmts()[ts[0]->stmt].vars.at(0);
+    int64_t extent = ts[0]->extent.at(v0), tile = ts[0]->tile.at(v0);
+    std::set<std::string> in_group;
+    for (auto* t : ts)
+      in_group.insert(p_.stmts()[t->stmt].out);
+    // Which intermediates stay on chip and which go to HBM too.
+    std::map<std::string, bool> producer_rows; // written with rows on the partitions
+    for (auto* t : ts) {
+      const IndexStmt& st = p_.stmts()[t->stmt];
+      const CoverInstr& last = t->cover->instrs.back();
+      producer_rows[st.out] = !last.out_axes.empty() && last.out_axes[0] == st.vars.at(0);
+    }
+    std::map<std::string, GroupTensor> gt;
+    for (auto* t : ts) {
+      const IndexStmt& st = p_.stmts()[t->stmt];
+      for (const CoverInstr& ci : t->cover->instrs) {
+        const Instruction& instr = isa_.instructions.at(ci.instr);
+        for (const CoverOperand& o : ci.operands) {
+          if ((o.term.kind != TermKind::Tensor && o.term.kind != TermKind::Scalar) ||
+              !in_group.count(o.term.tensor))
+            continue;
+          GroupTensor& g = gt[o.term.tensor];
+          bool rows = o.term.kind == TermKind::Tensor && !o.term.index.empty() &&
+                      o.term.index[0]->kind() == ExprKind::IndexVar &&
+                      o.term.index[0]->name() == st.vars.at(0) && !o.term.axes.empty() &&
+                      o.term.axes[0] == st.vars.at(0);
+          const OperandSpec* os = instr.find_operand(o.slot);
+          const ParamSpec* ps = instr.find_param(o.slot);
+          const std::vector<std::string>& mems = os ? os->memories : ps->memories;
+          bool sbuf = std::find(mems.begin(), mems.end(), mv_.mem.sbuf) != mems.end();
+          auto route = plan_.route.find(o.term.tensor);
+          bool pe_rows = route != plan_.route.end() && route->second == "pe" &&
+                         o.term.kind == TermKind::Tensor && o.term.axes.size() == 2 &&
+                         !o.term.index.empty() && o.term.index[0]->kind() == ExprKind::IndexVar &&
+                         o.term.index[0]->name() == st.vars.at(0) &&
+                         o.term.axes[1] == st.vars.at(0);
+          if (!(rows || pe_rows) || !sbuf || !producer_rows[o.term.tensor])
+            g.hbm = true;
+        }
+      }
+    }
+    for (auto& [name, g] : gt) {
+      const TensorDecl& d = p_.tensor(name);
+      if (!producer_rows[name] || d.role == TensorRole::Output || d.role == TensorRole::Input)
+        g.hbm = true;
+    }
+    for (size_t s = 0; s < p_.stmts().size(); ++s) {
+      bool mine = false;
+      for (auto* t : ts)
+        mine = mine || t->stmt == s;
+      if (mine)
+        continue;
+      for (auto& [name, g] : gt)
+        if (reads(p_.stmts()[s].value, name))
+          g.hbm = true;
+    }
+    for (auto& [name, g] : gt) {
+      if (!producer_rows[name])
+        continue;
+      std::vector<int64_t> shape = hbm_shape(p_, name);
+      g.lay.assign(shape.size(), 0);
+      int64_t n = 1;
+      for (size_t a = shape.size(); a-- > 1;) {
+        g.lay[a] = n;
+        n *= shape[a];
+      }
+      g.ring = "g." + name;
+      g.buf = n; // the size until the first outer tile takes a buffer
+    }
+    for (int64_t o = 0; o < extent; o += tile) {
+      onchip_.clear();
+      for (auto& [name, g] : gt)
+        if (producer_rows[name]) {
+          GroupTensor x = g;
+          x.buf = pool_.next(g.ring, plan_.bufs, mv_.mem.sbuf, p_.tensor(name).dtype, g.buf);
+          onchip_[name] = x;
+        }
+      row0_ = o;
+      for (auto* t : ts) {
+        const std::string& v = p_.stmts()[t->stmt].vars.at(0);
+        TileRange r{o, std::min(tile, extent - o)};
+        std::pair<const std::string, TileRange> outer(v, r);
+        lower_statement(*t, &outer);
+      }
+      if (first_only_)
+        break;
+    }
+    onchip_.clear();
+  }
+
+  static bool reads(const Expr& e, const std::string& tensor) {
+    if (e->kind() == ExprKind::Access && e->name() == tensor)
+      return true;
+    for (auto& a : e->args())
+      if (reads(a, tensor))
+        return true;
+    return false;
+  }
+
+  // The access with its two axes swapped: the rows a transpose reads.
+  static TileAccess swapped(const TileAccess& a) {
+    TileAccess b = a;
+    std::swap(b.extents[0], b.extents[1]);
+    std::swap(b.strides[0], b.strides[1]);
+    return b;
+  }
+
+  // An on-chip view with the tensor's rows on the partitions: the group's buffer of an
+  // intermediate, or a preloaded input; nullopt when the access does not read it that way.
+  std::optional<NpuView> onchip_rows(const TileAccess& a) const {
+    if (std::optional<NpuView> v = group_view(a))
+      return v;
+    return preload_view(a);
+  }
+
+  // Route "pe": the operand's rows [e1, e0] (on chip already, or loaded), transposed on the
+  // transpose instruction into the accumulator memory in blocks of its partition bound, and
+  // copied to the working memory as the [e0, e1] tile the operand reads.
+  NpuView transposed_through_pe(const TileAccess& a, const std::string& sname, size_t k) {
+    std::string what = "no lowering for " + sname + ": route pe of " + a.tensor;
+    if (mv_.transpose.empty() || mv_.copy_out.empty())
+      user_error(what + ": the target has no transpose into " + mv_.mem.psum + " and copy out");
+    const Instruction& tr = isa_.instruction(mv_.transpose);
+    std::string in_slot = slots(mv_.transpose).first, out_slot = slots(mv_.transpose).second;
+    const OperandSpec* in = tr.find_operand(in_slot);
+    int64_t pmax = mv_.mem.partitions, fmax = mv_.mem.partitions;
+    if (in && in->shape.size() == 2) {
+      if (DimSpec d = tr.dim_bounds(in->shape[0].name); d.max)
+        pmax = *d.max;
+      if (DimSpec d = tr.dim_bounds(in->shape[1].name); d.max)
+        fmax = *d.max;
+    }
+    int64_t e0 = a.extents[0], e1 = a.extents[1];
+    const MemoryLevel* psum = isa_.find_memory(mv_.mem.psum);
+    if (e0 > fmax || e1 > mv_.mem.partitions ||
+        (psum && psum->bank_bytes > 0 && e1 * 4 > psum->bank_bytes))
+      user_error(what + ": a [" + std::to_string(e0) + ", " + std::to_string(e1) +
+                 "] tile does not fit one transpose block of " + std::to_string(fmax) +
+                 " columns into one " + mv_.mem.psum + " bank");
+    TileAccess rows = swapped(a);
+    std::optional<NpuView> src = onchip_rows(rows);
+    std::string key = sname + ".k" + std::to_string(k) + "." + a.slot;
+    if (!src) {
+      int buf = pool_.next(key + ".rows", plan_.bufs, mv_.mem.sbuf, p_.tensor(a.tensor).dtype, e0);
+      NpuView dst = dense(buf, e1, e0);
+      load(hbm_view(rows), dst, sname + ".load_rows." + a.tensor);
+      src = dst;
+    }
+    int ps = pool_.next(key + ".pe", plan_.bufs, mv_.mem.psum, DType::F32, e1);
+    for (int64_t r = 0; r < e1; r += pmax) {
+      int64_t nr = std::min(pmax, e1 - r);
+      NpuView block = *src;
+      block.p0 += r;
+      block.np = nr;
+      NpuOp t;
+      t.instr = mv_.transpose;
+      t.engine = mv_.transpose_engine;
+      t.name = sname + ".transpose." + a.tensor;
+      t.operands[in_slot] = block;
+      t.operands[out_slot] = dense(ps, e0, nr, r);
+      ops_.ops.push_back(std::move(t));
+    }
+    int sb = pool_.next(key + ".T", plan_.bufs, mv_.mem.sbuf, p_.tensor(a.tensor).dtype, e1);
+    NpuOp cp;
+    cp.instr = mv_.copy_out;
+    cp.engine = mv_.copy_out_engine;
+    cp.name = sname + ".copy_transposed." + a.tensor;
+    auto [cs, cd] = slots(mv_.copy_out);
+    cp.operands[cs] = dense(ps, e0, e1);
+    cp.operands[cd] = dense(sb, e0, e1);
+    ops_.ops.push_back(std::move(cp));
+    return dense(sb, e0, e1);
+  }
+
+  // ---- Preload: an input loaded whole into the working memory before every loop, row r at
+  // partition r mod P and free offset (r / P) * (its row's elements).
+  struct Preloaded {
+    int buf = -1;
+    std::vector<int64_t> lay; // free stride per tensor axis >= 1
+    int64_t row = 1;          // elements of one row
+  };
+
+  void emit_preloads() {
+    for (const std::string& name : plan_.preload) {
+      const TensorDecl* d = p_.find_tensor(name);
+      if (!d || d->role != TensorRole::Input)
+        user_error("plan: preload names '" + name + "', not an input tensor of the program");
+      std::vector<int64_t> shape = hbm_shape(p_, name);
+      Preloaded pl;
+      pl.lay.assign(shape.size(), 0);
+      for (size_t t = shape.size(); t-- > 1;) {
+        pl.lay[t] = pl.row;
+        pl.row *= shape[t];
+      }
+      int64_t P = mv_.mem.partitions, blocks = ceil_div(shape[0], P);
+      ops_.buffers.push_back({"pre_" + name, mv_.mem.sbuf, d->dtype, blocks * pl.row});
+      pl.buf = static_cast<int>(ops_.buffers.size()) - 1;
+      for (int64_t b = 0; b < blocks; ++b) {
+        int64_t rows = std::min(P, shape[0] - b * P);
+        NpuView src;
+        src.hbm = true;
+        src.object = tensor_.at(name);
+        src.offset = b * P * pl.row;
+        src.np = rows;
+        src.pstride = pl.row;
+        src.ap = {{1, pl.row}};
+        load(src, dense(pl.buf, rows, pl.row, b * pl.row), "preload." + name);
+      }
+      preload_[name] = pl;
+    }
+  }
+
+  std::optional<NpuView> preload_view(const TileAccess& a) const {
+    auto it = preload_.find(a.tensor);
+    if (it == preload_.end() || !a.affine || a.extents.empty() || a.origin.empty())
+      return std::nullopt;
+    const Preloaded& pl = it->second;
+    int64_t P = mv_.mem.partitions;
+    for (size_t t = 0; t < a.strides[0].size(); ++t)
+      if (a.strides[0][t] != (t == 0 ? 1 : 0) && a.extents[0] > 1)
+        return std::nullopt;
+    for (size_t ax = 1; ax < a.extents.size(); ++ax)
+      if (a.strides[ax][0] != 0 && a.extents[ax] > 1)
+        return std::nullopt;
+    int64_t r0 = a.origin[0];
+    if (r0 % P + a.extents[0] > P)
+      return std::nullopt; // the rows straddle two blocks
+    NpuView v;
+    v.object = pl.buf;
+    v.p0 = r0 % P;
+    v.np = a.extents[0];
+    v.offset = (r0 / P) * pl.row;
+    for (size_t t = 1; t < a.origin.size(); ++t)
+      v.offset += a.origin[t] * pl.lay[t];
+    for (size_t ax = 1; ax < a.extents.size(); ++ax) {
+      int64_t st = 0;
+      for (size_t t = 1; t < a.strides[ax].size(); ++t)
+        st += a.strides[ax][t] * pl.lay[t];
+      v.ap.push_back({st, a.extents[ax]});
+    }
+    if (v.ap.empty())
+      v.ap.push_back({1, 1});
+    return v;
+  }
+
+  // The on-chip view of a group tensor's access, or nullopt when the access does not put the
+  // tensor's rows on the partitions.
+  std::optional<NpuView> group_view(const TileAccess& a) const {
+    auto it = onchip_.find(a.tensor);
+    if (it == onchip_.end() || !a.affine || a.extents.empty() || a.origin.empty())
+      return std::nullopt;
+    const GroupTensor& g = it->second;
+    for (size_t t = 0; t < a.strides[0].size(); ++t)
+      if (a.strides[0][t] != (t == 0 ? 1 : 0) && a.extents[0] > 1)
+        return std::nullopt;
+    for (size_t ax = 1; ax < a.extents.size(); ++ax)
+      if (a.strides[ax][0] != 0 && a.extents[ax] > 1)
+        return std::nullopt;
+    NpuView v;
+    v.object = g.buf;
+    v.p0 = a.origin[0] - row0_;
+    v.np = a.extents[0];
+    for (size_t t = 1; t < a.origin.size(); ++t)
+      v.offset += a.origin[t] * g.lay[t];
+    for (size_t ax = 1; ax < a.extents.size(); ++ax) {
+      int64_t st = 0;
+      for (size_t t = 1; t < a.strides[ax].size(); ++t)
+        st += a.strides[ax][t] * g.lay[t];
+      v.ap.push_back({st, a.extents[ax]});
+    }
+    if (v.ap.empty())
+      v.ap.push_back({1, 1});
+    return v;
+  }
+
+  void lower_statement(const StmtTiling& st, const std::pair<const std::string, TileRange>* outer) {
     const Cover& c = *st.cover;
     const std::string sname = "s" + std::to_string(st.stmt);
     const IndexStmt& stmt = p_.stmts()[st.stmt];
@@ -437,15 +737,18 @@ private:
         dims[d] = *v;
     DType out_dtype = p_.tensor(stmt.out).dtype;
 
-    // Hoisted instructions: once, at the first (largest) tile.
-    std::map<size_t, TempBuf> hoisted;
-    bool first_tile = true;
+    // Hoisted instructions: once, at the first (largest) tile of the statement.
+    std::map<size_t, TempBuf>& hoisted = hoisted_[st.stmt];
+    bool first_tile = !hoisted_done_.count(st.stmt) || hoisted_done_[st.stmt] != generation_;
     std::map<std::string, int64_t> off;
     for (auto& v : c.vars)
       off[v.name] = 0;
-    int64_t out_tiles = 0;
 
     std::function<void(size_t)> walk = [&](size_t li) {
+      if (li < st.loops.size() && outer && st.loops[li] == outer->first) {
+        walk(li + 1);
+        return;
+      }
       if (li < st.loops.size()) {
         const std::string& v = st.loops[li];
         for (int64_t o = 0; o < st.extent.at(v) && !(first_only_ && !first_tile);
@@ -461,7 +764,7 @@ private:
       bool first_chunk = true, last_chunk = true;
       for (auto& [v, e] : st.extent) {
         int64_t n = std::min(st.tile.at(v), e - off[v]);
-        t.ranges[v] = {off[v], n};
+        t.ranges[v] = outer && v == outer->first ? outer->second : TileRange{off[v], n};
         if (st.chunked.count(v)) {
           first_chunk = first_chunk && off[v] == 0;
           last_chunk = last_chunk && off[v] + n == e;
@@ -471,9 +774,8 @@ private:
       if (first_tile)
         emit_hoisted(c, tc, sname, &hoisted);
       first_tile = false;
-      emit_tile(st, c, tc, sname, out_dtype, hoisted, first_chunk, last_chunk, out_tiles);
-      if (last_chunk)
-        ++out_tiles;
+      hoisted_done_[st.stmt] = generation_;
+      emit_tile(st, c, tc, sname, out_dtype, hoisted, first_chunk, last_chunk);
     };
     walk(0);
   }
@@ -493,6 +795,8 @@ private:
                              operand_dtype(instr, ci.result, DType::F32));
       (*hoisted)[ti.index] = tb;
       for (const TileCall& call : ti.calls) {
+        if (scalar_fill(ci, instr, call, temp_view(tb, call.out), sname))
+          continue;
         NpuOp op = start_op(ci, instr, sname + ".const" + std::to_string(ti.index));
         for (const TileAccess& a : call.operands)
           bind_operand(op, instr, a, ci, sname, ti.index, *hoisted);
@@ -503,6 +807,47 @@ private:
         ops_.ops.push_back(std::move(op));
       }
     }
+  }
+
+  // A fill whose value is one element of a tensor (a memset to a scalar input): the target
+  // takes no immediate from memory, so the element is broadcast into the tile by the partition
+  // broadcast, its row read with stride 0. True when `call` is one and was emitted so.
+  bool scalar_fill(const CoverInstr& ci, const Instruction& instr, const TileCall& call,
+                   const NpuView& dst, const std::string& sname) {
+    if (call.operands.size() != 1 || call.operands[0].kind != TermKind::Scalar)
+      return false;
+    const TileAccess& a = call.operands[0];
+    const ParamSpec* ps = instr.find_param(a.slot);
+    if (!ps || ps->kind != ParamKind::Immediate)
+      return false;
+    IndexProgram sem = instruction_semantics(instr, ci.params);
+    if (sem.stmts().size() != 1 || sem.stmts()[0].out != ci.result ||
+        sem.stmts()[0].value->kind() != ExprKind::Access || sem.stmts()[0].value->name() != a.slot)
+      return false;
+    if (mv_.broadcast.empty())
+      user_error("no lowering for " + sname + ": " + ci.name + "." + a.slot +
+                 " reads one element of " + a.tensor +
+                 " and the target has no partition broadcast");
+    int64_t n = 1;
+    for (auto& [st, cnt] : dst.ap)
+      n *= cnt;
+    NpuView src;
+    src.hbm = true;
+    src.object = tensor_.at(a.tensor);
+    src.offset = flat(a).origin;
+    src.np = n;
+    src.pstride = 0;
+    src.ap = {{1, 1}};
+    NpuOp b;
+    b.instr = mv_.broadcast;
+    b.engine = mv_.broadcast_engine;
+    b.name = sname + ".fill." + a.tensor;
+    b.queue = next_queue();
+    auto [sl, dl] = slots(mv_.broadcast);
+    b.operands[sl] = src;
+    b.operands[dl] = dst;
+    ops_.ops.push_back(std::move(b));
+    return true;
   }
 
   // Parameters the cover leaves out do not affect its result (a tensor_scalar's s1 under
@@ -527,7 +872,12 @@ private:
     op.instr = ci.name;
     op.engine = ci.engine;
     op.name = name;
-    for (auto& [param, value] : ci.params) {
+    apply_params(op, instr, ci.params);
+    return op;
+  }
+
+  static void apply_params(NpuOp& op, const Instruction& instr, const ParamChoice& choice) {
+    for (auto& [param, value] : choice) {
       const ParamSpec* ps = instr.find_param(param);
       if (!ps)
         continue;
@@ -538,7 +888,6 @@ private:
       else if (ps->kind == ParamKind::Immediate && ps->immediate_type == "int")
         op.integers[param] = std::stoll(value);
     }
-    return op;
   }
 
   // Out operands the cover does not name (an activation's elementwise `out` when its result is
@@ -602,10 +951,10 @@ private:
     }
     case TermKind::Scalar: {
       if (!(ps && ps->kind == ParamKind::Vector) || mv_.broadcast.empty())
-        user_error("no lowering for " + sname + ": " + ci.name + "." + a.slot +
-                   " reads one element of " + a.tensor +
-                   (mv_.broadcast.empty() ? " and the target has no partition broadcast"
-                                          : " as a tile"));
+        user_error(
+            "no lowering for " + sname + ": " + ci.name + "." + a.slot + " reads one element of " +
+            a.tensor +
+            (mv_.broadcast.empty() ? " and the target has no partition broadcast" : " as a tile"));
       int64_t np = a.extents.empty() ? 1 : a.extents[0];
       int buf = pool_.next(sname + ".k" + std::to_string(k) + "." + a.slot, plan_.bufs,
                            mv_.mem.sbuf, p_.tensor(a.tensor).dtype, 1);
@@ -632,13 +981,27 @@ private:
       break;
     }
     if (!a.affine)
-      user_error("no lowering for " + sname + ": " + ci.name + "." + a.slot + " reads " +
-                 a.tensor + " at indices that are not affine in the tile");
+      user_error("no lowering for " + sname + ": " + ci.name + "." + a.slot + " reads " + a.tensor +
+                 " at indices that are not affine in the tile");
     const std::vector<std::string>& mems = os ? os->memories : ps->memories;
+    bool sbuf_ok = std::find(mems.begin(), mems.end(), mv_.mem.sbuf) != mems.end();
+    if (sbuf_ok) {
+      if (std::optional<NpuView> v = onchip_rows(a)) {
+        put(*v); // produced earlier in this group or preloaded: still on chip
+        return;
+      }
+    }
     if (std::find(mems.begin(), mems.end(), mv_.mem.hbm) != mems.end()) {
       put(hbm_view(a)); // the instruction reads device memory itself (a broadcast's row)
       return;
     }
+    auto route = plan_.route.find(a.tensor);
+    if (sbuf_ok && route != plan_.route.end() && route->second == "pe" && a.extents.size() == 2) {
+      put(transposed_through_pe(a, sname, k));
+      return;
+    }
+    if (auto g = onchip_.find(a.tensor); g != onchip_.end())
+      AXON_CHECK(g->second.hbm, "npu lowering: " + a.tensor + " read off chip but not stored");
     std::string sig = a.tensor + "@" + std::to_string(flat(a).origin);
     for (size_t ax = 0; ax < a.extents.size(); ++ax)
       sig += ":" + std::to_string(a.extents[ax]) + "/" + std::to_string(flat(a).strides[ax]);
@@ -648,8 +1011,8 @@ private:
     }
     int64_t np = a.extents.empty() ? 1 : a.extents[0];
     int64_t n = free_elems(a.extents);
-    int buf = pool_.next(sname + ".k" + std::to_string(k) + "." + a.slot, plan_.bufs,
-                         mv_.mem.sbuf, p_.tensor(a.tensor).dtype, n);
+    int buf = pool_.next(sname + ".k" + std::to_string(k) + "." + a.slot, plan_.bufs, mv_.mem.sbuf,
+                         p_.tensor(a.tensor).dtype, n);
     NpuView dst = dense(buf, np, n);
     NpuView src = hbm_view(a);
     // The DMA moves [np, n]: flatten the HBM side's free axes into the on-chip row.
@@ -660,8 +1023,8 @@ private:
   }
 
   void emit_tile(const StmtTiling& st, const Cover& c, const TileCover& tc,
-                 const std::string& sname, DType out_dtype, const std::map<size_t, TempBuf>& hoisted,
-                 bool first_chunk, bool last_chunk, int64_t out_tile) {
+                 const std::string& sname, DType out_dtype,
+                 const std::map<size_t, TempBuf>& hoisted, bool first_chunk, bool last_chunk) {
     std::map<size_t, TempBuf> temps = hoisted;
     loaded_.clear();
     for (const TileInstr& ti : tc.instrs) {
@@ -672,11 +1035,14 @@ private:
       bool last = ti.index + 1 == c.instrs.size();
       std::string key = sname + ".k" + std::to_string(ti.index);
       if (!last) {
-        temps[ti.index] = make_temp(ti, ci, key + ".out", plan_.bufs,
-                                    result_memory(instr, ci.result, mv_.mem),
-                                    operand_dtype(instr, ci.result, DType::F32));
+        temps[ti.index] =
+            make_temp(ti, ci, key + ".out", plan_.bufs, result_memory(instr, ci.result, mv_.mem),
+                      operand_dtype(instr, ci.result, DType::F32));
       }
       for (const TileCall& call : ti.calls) {
+        if (!last && scalar_fill(ci, instr, call, temp_view(temps.at(ti.index), call.out), sname))
+          continue;
+        std::optional<NpuView> direct;
         NpuOp op = start_op(ci, instr, sname + "." + ci.name);
         for (const TileAccess& a : call.operands)
           bind_operand(op, instr, a, ci, sname, ti.index, temps);
@@ -688,47 +1054,69 @@ private:
           int64_t n = free_elems(call.out.extents);
           DType rd = mem == mv_.mem.sbuf ? operand_dtype(instr, ci.result, out_dtype)
                                          : operand_dtype(instr, ci.result, DType::F32);
-          if (first_chunk || result_buf_ < 0)
-            result_buf_ = pool_.next(key + ".res", st.chunked.empty() ? plan_.bufs : 2, mem, rd, n);
-          op.operands[ci.result] = dense(result_buf_, np, n);
-          if (!st.accumulate_flag.empty())
-            op.flags[st.accumulate_flag] = !first_chunk;
+          std::optional<NpuView> gv = group_view(call.out);
+          if (gv && mem == mv_.mem.sbuf && st.chunked.empty()) {
+            direct = gv; // straight into the group's on-chip buffer
+            op.operands[ci.result] = *gv;
+          } else {
+            if (first_chunk || result_buf_ < 0)
+              result_buf_ =
+                  pool_.next(key + ".res", st.chunked.empty() ? plan_.bufs : 2, mem, rd, n);
+            op.operands[ci.result] = dense(result_buf_, np, n);
+          }
+          if (st.accumulate && !first_chunk)
+            apply_params(op, instr, *st.accumulate);
         }
         add_extra_outputs(op, instr, ci, call, sname, ti.index);
         add_unread_params(op, instr, ci, sname);
         op.engine = engine_for(ci, op);
         ops_.ops.push_back(std::move(op));
         if (last && last_chunk)
-          finish_result(call, sname, key, out_tile);
+          finish_result(call, sname, key, direct);
       }
     }
   }
 
-  // The statement's result tile to HBM: copied out of the accumulator memory first.
+  // The statement's result tile to its group buffer and/or HBM: copied out of the accumulator
+  // memory first. `direct`: the result was written straight into the group buffer.
   void finish_result(const TileCall& call, const std::string& sname, const std::string& key,
-                     int64_t out_tile) {
-    (void)out_tile;
+                     const std::optional<NpuView>& direct) {
+    auto g = onchip_.find(call.out.tensor);
+    bool to_hbm = g == onchip_.end() || g->second.hbm;
+    std::optional<NpuView> gv = direct ? direct : group_view(call.out);
     int64_t np = call.out.extents.empty() ? 1 : call.out.extents[0];
     int64_t n = free_elems(call.out.extents);
-    NpuView src = dense(result_buf_, np, n);
-    const NpuOpsBuffer& rb = ops_.buffers.at(result_buf_);
-    if (rb.memory != mv_.mem.sbuf) {
-      if (mv_.copy_out.empty())
-        user_error("no lowering for " + sname + ": its result lands in " + rb.memory +
-                   " and the target has no copy from " + rb.memory + " to " + mv_.mem.sbuf);
-      DType od = p_.tensor(call.out.tensor).dtype;
-      int sb = pool_.next(key + ".out", plan_.bufs, mv_.mem.sbuf, od, n);
-      NpuOp cp;
-      cp.instr = mv_.copy_out;
-      cp.engine = mv_.copy_out_engine;
-      cp.name = sname + ".copy_out";
-      auto [s, d] = slots(mv_.copy_out);
-      cp.operands[s] = src;
-      cp.operands[d] = dense(sb, np, n);
-      ops_.ops.push_back(std::move(cp));
-      src = dense(sb, np, n);
+    NpuView src = direct ? *direct : dense(result_buf_, np, n);
+    if (!direct) {
+      const NpuOpsBuffer& rb = ops_.buffers.at(result_buf_);
+      if (rb.memory != mv_.mem.sbuf || gv) {
+        std::string copy = mv_.copy_out, engine = mv_.copy_out_engine;
+        if (rb.memory == mv_.mem.sbuf) { // an on-chip copy into the group buffer
+          copy = mv_.load;
+          engine = mv_.load_engine;
+        }
+        if (copy.empty())
+          user_error("no lowering for " + sname + ": its result lands in " + rb.memory +
+                     " and the target has no copy from " + rb.memory + " to " + mv_.mem.sbuf);
+        NpuView dst = gv ? *gv
+                         : dense(pool_.next(key + ".out", plan_.bufs, mv_.mem.sbuf,
+                                            p_.tensor(call.out.tensor).dtype, n),
+                                 np, n);
+        NpuOp cp;
+        cp.instr = copy;
+        cp.engine = engine;
+        cp.name = sname + ".copy_out";
+        if (rb.memory == mv_.mem.sbuf)
+          cp.queue = next_queue();
+        auto [s, d] = slots(copy);
+        cp.operands[s] = src;
+        cp.operands[d] = dst;
+        ops_.ops.push_back(std::move(cp));
+        src = dst;
+      }
     }
-    store(src, hbm_view(call.out), sname + ".store." + call.out.tensor);
+    if (to_hbm)
+      store(src, hbm_view(call.out), sname + ".store." + call.out.tensor);
   }
 
   const IndexProgram& p_;
@@ -742,6 +1130,12 @@ private:
   std::map<int, std::string> holds_;      // buffer -> the access it holds
   int result_buf_ = -1;
   int dma_ = 0;
+  std::map<size_t, std::map<size_t, TempBuf>> hoisted_; // per statement of the current group
+  std::map<size_t, int> hoisted_done_;
+  int generation_ = 0;                        // bumped per group
+  std::map<std::string, GroupTensor> onchip_; // intermediates on chip for this outer tile
+  int64_t row0_ = 0;                          // first row of the outer tile
+  std::map<std::string, Preloaded> preload_;
   bool first_only_ = false;
 };
 
@@ -764,16 +1158,17 @@ std::string check_structure(const IndexProgram& p, const NpuPlan& plan) {
     }
   if (next != p.stmts().size())
     return "plan: statement " + std::to_string(next) + " is in no group";
-  for (size_t g = 0; g < plan.groups.size(); ++g)
-    if (plan.groups[g].size() > 1)
-      return "no lowering for fusion group " + std::to_string(g) + " of " +
-             std::to_string(plan.groups[g].size()) +
-             " statements yet: lower each statement in its own group";
-  if (!plan.preload.empty())
-    return "no lowering for preload (" + plan.preload.front() + ") yet";
-  for (auto& [t, r] : plan.route)
-    if (r != "dma")
-      return "no lowering for route '" + r + "' of " + t + " yet (\"dma\" only)";
+  for (auto& t : plan.preload) {
+    const TensorDecl* d = p.find_tensor(t);
+    if (!d || d->role != TensorRole::Input)
+      return "plan: preload names '" + t + "', not an input tensor of the program";
+  }
+  for (auto& [t, r] : plan.route) {
+    if (!p.find_tensor(t))
+      return "plan: route names '" + t + "', not a tensor of the program";
+    if (r != "dma" && r != "pe")
+      return "plan: route '" + r + "' of " + t + " (\"dma\" or \"pe\")";
+  }
   if (plan.bufs < 1 || plan.bufs > 3)
     return "plan: bufs " + std::to_string(plan.bufs) + " (1 to 3)";
   if (plan.queues < 1)
@@ -791,6 +1186,33 @@ std::string tilings(const IndexProgram& p, const NpuPlan& plan, const NpuCovers&
       return e;
     out->push_back(std::move(t));
   }
+  for (size_t g = 0; g < plan.groups.size(); ++g) {
+    const auto& grp = plan.groups[g];
+    if (grp.size() < 2)
+      continue;
+    std::string what = "fusion group " + std::to_string(g);
+    const StmtTiling& first = (*out)[grp[0]];
+    for (size_t s : grp) {
+      const IndexStmt& st = p.stmts()[s];
+      const StmtTiling& t = (*out)[s];
+      if (st.vars.empty())
+        return "no lowering for " + what + ": statement " + std::to_string(s) +
+               " writes a rank-0 tensor (no rows to share)";
+      const std::string& v0 = p.stmts()[grp[0]].vars[0];
+      if (t.extent.at(st.vars[0]) != first.extent.at(v0) ||
+          t.tile.at(st.vars[0]) != first.tile.at(v0))
+        return "plan: " + what + ": statement " + std::to_string(s) + " tiles its rows (" +
+               st.vars[0] + ": " + std::to_string(t.tile.at(st.vars[0])) + " of " +
+               std::to_string(t.extent.at(st.vars[0])) + ") unlike statement " +
+               std::to_string(grp[0]) + " (" + v0 + ": " + std::to_string(first.tile.at(v0)) +
+               " of " + std::to_string(first.extent.at(v0)) + ")";
+      if (first.tile.at(v0) > mem.partitions)
+        return "plan: " + what + ": its row tile " + std::to_string(first.tile.at(v0)) +
+               " exceeds the " + std::to_string(mem.partitions) + " partitions of " + mem.sbuf;
+      if (t.chunked.count(st.vars[0]))
+        return "no lowering for " + what + ": its row variable is a chunked reduction";
+    }
+  }
   return "";
 }
 
@@ -806,9 +1228,8 @@ std::string check_capacity(const NpuOps& ops, const Isa& isa) {
     used[b.memory] += bytes;
     if (m && m->max_free_elems && b.size > *m->max_free_elems)
       return "plan: a " + b.memory + " tile of " + std::to_string(b.size) +
-             " elements per partition exceeds its free size " +
-             std::to_string(*m->max_free_elems) + " (" + isa.path + ": /memories, " + b.memory +
-             " max_free_elems)";
+             " elements per partition exceeds its free size " + std::to_string(*m->max_free_elems) +
+             " (" + isa.path + ": /memories, " + b.memory + " max_free_elems)";
   }
   for (size_t i = 0; i < isa.memories.size(); ++i) {
     const MemoryLevel& m = isa.memories[i];
@@ -817,8 +1238,8 @@ std::string check_capacity(const NpuOps& ops, const Isa& isa) {
       continue;
     if (it->second > m.partition_bytes)
       return "plan: " + m.name + " bytes per partition exceeded: the plan's buffers need " +
-             std::to_string(it->second) + " bytes of " + std::to_string(m.partition_bytes) +
-             " (" + isa.path + ": /memories/" + std::to_string(i) + "/capacity_bytes)";
+             std::to_string(it->second) + " bytes of " + std::to_string(m.partition_bytes) + " (" +
+             isa.path + ": /memories/" + std::to_string(i) + "/capacity_bytes)";
   }
   return "";
 }

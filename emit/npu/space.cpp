@@ -55,6 +55,10 @@ CoverShape cover_shape(const IndexProgram& p, const Cover& c, const Isa& isa) {
       }
   if (!c.instrs.empty() && !c.instrs.back().out_axes.empty())
     s.partition_var = c.instrs.back().out_axes.front();
+  // The last instruction runs once per value of its loop Vars (a batch index): a tile of one.
+  if (!c.instrs.empty())
+    for (auto& v : c.instrs.back().loops)
+      s.bound[v] = 1;
   if (!s.partition_var.empty()) {
     int64_t parts = partition_count(isa);
     auto it = s.bound.find(s.partition_var);
@@ -77,6 +81,7 @@ NpuStmtPlan stmt_plan(const CoverShape& s, int cover, int level, bool free_outer
   sp.cover = cover;
   static const int64_t kFree[] = {512, 2048};
   std::vector<std::string> outer, inner;
+  bool partition_tiled = false;
   for (auto& [v, e] : s.extent) {
     int64_t t = e;
     auto b = s.bound.find(v);
@@ -84,22 +89,28 @@ NpuStmtPlan stmt_plan(const CoverShape& s, int cover, int level, bool free_outer
       t = std::min(e, b->second);
     else if (!s.reductions.count(v) && level < 2)
       t = std::min(e, kFree[level]);
+    // A free tile that leaves 2 iterations: whole instead (the check at reduced sizes keeps 3
+    // iterations per loop, which only the full size would give such a tile).
+    if (b == s.bound.end() && t < e && e < 3 * t)
+      t = e;
     if (t >= e)
       continue; // whole: no loop
     sp.tile[v] = t;
     if (s.reductions.count(v))
       inner.push_back(v);
     else if (v == s.partition_var)
-      outer.insert(free_outer ? outer.end() : outer.begin(), v);
+      partition_tiled = true;
     else
       outer.push_back(v);
   }
+  if (partition_tiled)
+    outer.insert(free_outer ? outer.end() : outer.begin(), s.partition_var);
   sp.order = outer;
   sp.order.insert(sp.order.end(), inner.begin(), inner.end());
   return sp;
 }
 
-// Inputs small enough to sit in SBUF whole next to the streamed tiles: at most a third of a
+// Inputs that may sit in SBUF whole next to the streamed tiles: at most three quarters of a
 // partition's bytes, spread over the partitions.
 std::vector<std::string> preloadable(const IndexProgram& p, const Isa& isa) {
   int64_t part_bytes = 0, parts = partition_count(isa);
@@ -111,7 +122,7 @@ std::vector<std::string> preloadable(const IndexProgram& p, const Isa& isa) {
     if (t->rank() < 2)
       continue;
     int64_t bytes = p.numel(t->name) * dtype_bytes(t->dtype);
-    if (bytes / parts <= part_bytes / 3)
+    if (bytes / parts <= part_bytes * 3 / 4) // the plan's legality checks the rest fits
       out.push_back(t->name);
   }
   return out;
@@ -176,7 +187,13 @@ std::vector<NpuPlan> npu_plans(const IndexProgram& p, const NpuCovers& covers, c
     if (any && std::find(cover_choices.begin(), cover_choices.end(), c) == cover_choices.end())
       cover_choices.push_back(c);
   }
+  // Preloads: none, each input that may fit on its own, and all of them.
   std::vector<std::string> preload = preloadable(p, isa);
+  std::vector<std::vector<std::string>> preload_sets = {{}};
+  for (auto& t : preload)
+    preload_sets.push_back({t});
+  if (preload.size() > 1)
+    preload_sets.push_back(preload);
   int queues = std::min(8, dma_queues(isa));
   std::vector<NpuPlan> out;
   std::string last_why;
@@ -191,18 +208,16 @@ std::vector<NpuPlan> npu_plans(const IndexProgram& p, const NpuCovers& covers, c
     for (int level = 0; level < 3; ++level)
       for (bool free_outer : {false, true})
         for (const char* route : {"dma", "pe"})
-          for (bool pre : {false, true})
+          for (size_t pre = 0; pre < preload_sets.size(); ++pre)
             for (bool fuse : {false, true}) {
-              if ((transposed.empty() && std::string(route) == "pe") ||
-                  (preload.empty() && pre))
+              if (transposed.empty() && std::string(route) == "pe")
                 continue;
               NpuPlan plan;
               for (size_t i = 0; i < n; ++i)
                 plan.stmts.push_back(stmt_plan(shapes[i], cc[i], level, free_outer));
               for (auto& t : transposed)
                 plan.route[t] = route;
-              if (pre)
-                plan.preload = preload;
+              plan.preload = preload_sets[pre];
               plan.bufs = 2;
               plan.queues = queues;
               // Groups: each statement alone, or greedily in program order while legal.
@@ -222,9 +237,8 @@ std::vector<NpuPlan> npu_plans(const IndexProgram& p, const NpuCovers& covers, c
                 last_why = w;
                 continue;
               }
-              if (std::find_if(out.begin(), out.end(), [&](const NpuPlan& q) {
-                    return q == plan;
-                  }) == out.end())
+              if (std::find_if(out.begin(), out.end(),
+                               [&](const NpuPlan& q) { return q == plan; }) == out.end())
                 out.push_back(plan);
             }
   }
@@ -240,8 +254,7 @@ std::vector<NpuPlan> npu_plans(const IndexProgram& p, const NpuCovers& covers, c
 }
 
 std::map<std::string, int64_t> npu_check_dims(const IndexProgram& p, const NpuPlan& plan,
-                                              const NpuCovers& covers, const Isa& isa,
-                                              int extra) {
+                                              const NpuCovers& covers, const Isa& isa, int extra) {
   std::map<std::string, int64_t> want;  // dim -> size its loops need
   std::set<std::string> fixed, untiled; // dims kept at full size; dims no loop tiles
   int64_t iters = std::max(3, plan.bufs + 1) + extra;

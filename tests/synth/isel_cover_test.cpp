@@ -8,11 +8,13 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "ir/error.h"
 #include "ir/frontend.h"
 #include "isa/isa.h"
+#include "synth/isel_accumulate.h"
 #include "synth/isel_cover.h"
 #include "synth/isel_tile.h"
 #include "synth/select_instructions.h"
@@ -486,6 +488,201 @@ TEST(IselCover, CacheReloadsCoversAndIgnoresOtherFormats) {
   ASSERT_TRUE(old.sel.found);
   EXPECT_FALSE(old.sel.stats.cached);
   ASSERT_TRUE(old.sel.cover);
+  std::filesystem::remove_all(dir);
+}
+
+// --- Accumulating forms (isel_accumulate.h) ---------------------------------------------------
+
+TEST(IselAccumulate, MatmulHasAProvenAccumulatingForm) {
+  Selected s = select(kMatmul, "y", target("npu.json"));
+  ASSERT_TRUE(s.sel.found) << s.sel.reason;
+  const CoverInstr& mm = last(s.cover());
+  ASSERT_EQ(mm.name, "matmul");
+  EXPECT_EQ(mm.params.at("accumulate"), "false");
+  ASSERT_TRUE(mm.accumulate) << dump(s);
+  EXPECT_EQ(*mm.accumulate, (ParamChoice{{"accumulate", "true"}}));
+  EXPECT_NE(to_string(s.sel).find("accumulating form: matmul(accumulate=true) adds into out"),
+            std::string::npos)
+      << to_string(s.sel);
+  // The proof itself, and the JSON round trip of the field.
+  const Isa& npu = target("npu.json");
+  std::string why;
+  EXPECT_EQ(isel::check_accumulating_form(npu, mm.instr, mm.params, *mm.accumulate, "out",
+                                          options().prove, &why),
+            smt::Verdict::Proven)
+      << why;
+  nlohmann::json j = cover_to_json(s.cover());
+  EXPECT_EQ(j["instrs"][0]["accumulate"], (nlohmann::json{{"accumulate", "true"}}));
+  Cover back = cover_from_json(j, npu);
+  ASSERT_TRUE(back.instrs[0].accumulate);
+  EXPECT_EQ(*back.instrs[0].accumulate, *mm.accumulate);
+  j["instrs"][0]["accumulate"] = {{"accumulate", 1}};
+  std::string e = user_error_of([&] { cover_from_json(j, npu); });
+  EXPECT_NE(e.find("/instrs/0/accumulate/accumulate"), std::string::npos) << e;
+}
+
+TEST(IselAccumulate, InstructionsWithoutSuchAFormHaveNone) {
+  // A row sum on npu is activation(square) with add-reduce: no choice of its parameters adds
+  // into its output. An elementwise cover reduces over nothing and is not asked.
+  Selected s = select(kRowSumOfSquares, "ss", target("npu.json"));
+  ASSERT_TRUE(s.sel.found) << s.sel.reason;
+  EXPECT_EQ(last(s.cover()).name, "activation");
+  EXPECT_FALSE(last(s.cover()).accumulate) << dump(s);
+  EXPECT_FALSE(cover_to_json(s.cover())["instrs"].back().contains("accumulate"));
+  Selected e = select(kScaleBiasExp, "y", target("npu.json"));
+  ASSERT_TRUE(e.sel.found) << e.sel.reason;
+  for (const auto& i : e.cover().instrs)
+    EXPECT_FALSE(i.accumulate) << i.name;
+  // The flag that writes afresh is no accumulating form of itself.
+  const Isa& npu = target("npu.json");
+  EXPECT_EQ(isel::check_accumulating_form(npu, 0, {{"accumulate", "false"}},
+                                          {{"accumulate", "false"}}, "out", options().prove),
+            smt::Verdict::Refuted);
+}
+
+TEST(IselAccumulate, AWrongCandidateIsRefuted) {
+  // A copy of npu.json whose matmul doubles the product when it accumulates: the flag's form
+  // reads the old value but adds 2x the value, so it is refuted and the cover has none.
+  nlohmann::json j = target_json("npu.json");
+  ASSERT_EQ(j["instructions"][0]["name"], "matmul");
+  j["instructions"][0]["semantics"][0] =
+      "out[m, n] = sum(k) st[k, m] * mv[k, n] * @accumulate(2.0, 1.0)";
+  Isa edited = load_isa_from_string(j.dump(), "doubled-matmul.json");
+  std::string why;
+  EXPECT_EQ(isel::check_accumulating_form(edited, 0, {{"accumulate", "false"}},
+                                          {{"accumulate", "true"}}, "out", options().prove, &why),
+            smt::Verdict::Refuted)
+      << why;
+  EXPECT_FALSE(
+      isel::accumulating_form(edited, 0, {{"accumulate", "false"}}, "out", options().prove));
+  Selected s = select(kMatmul, "y", edited);
+  ASSERT_TRUE(s.sel.found) << s.sel.reason;
+  ASSERT_EQ(last(s.cover()).name, "matmul");
+  EXPECT_FALSE(last(s.cover()).accumulate) << dump(s);
+}
+
+// --- Alternatives: covers with other partition layouts (Selection::alternatives) -----------------
+
+const char* kRmsnormLastStep = "where M = 140, K = 64\ninput x: f32[M, K]\ninput r: f32[M]\n"
+                               "input g: f32[K]\noutput y[m: M, k: K] = x[m, k] * r[m] * g[k]\n";
+
+double per_tile_ns(const Cover& c) {
+  double ns = 0;
+  for (auto& i : c.instrs)
+    if (!i.hoisted)
+      ns += i.cost_ns;
+  return ns;
+}
+
+// The Var the cover's result puts on the partitions, and which Var each tensor read in place of
+// a partitioned operand (axis 0) puts there.
+std::string partition_layout(const Cover& c, const Isa& isa) {
+  std::string s = "out@" + c.instrs.back().out_axes.at(0);
+  for (auto& i : c.instrs)
+    for (auto& o : i.operands) {
+      const OperandSpec* op = isa.instructions[i.instr].find_operand(o.slot);
+      if (o.term.kind == TermKind::Tensor && op && !o.term.axes.empty())
+        s += " " + o.term.tensor + "@" +
+             (isa.find_memory(op->memories.front())->partitions > 1 ? o.term.axes[0] : "-");
+    }
+  return s;
+}
+
+TEST(IselAlternatives, RmsnormLastStepHasARowsOnPartitionsCover) {
+  const Isa& npu = target("npu.json");
+  Selected s = select(kRmsnormLastStep, "y", npu);
+  ASSERT_TRUE(s.sel.found) << s.sel.reason;
+  const auto& alts = s.sel.alternatives;
+  ASSERT_GE(alts.size(), 2u) << dump(s);
+  EXPECT_LE(alts.size(), 4u);
+  EXPECT_EQ(alts[0], s.sel.cover);
+  // Today's cover puts k on the partitions (the broadcast row is r[m]).
+  EXPECT_EQ(s.cover().instrs.back().out_axes[0], "k") << dump(s);
+  // Cheapest first, each within 2x of the cover, layouts distinct.
+  std::set<std::string> layouts;
+  for (size_t a = 0; a < alts.size(); ++a) {
+    if (a > 0) {
+      EXPECT_LE(per_tile_ns(*alts[a - 1]), per_tile_ns(*alts[a]) + 1e-9);
+    }
+    EXPECT_LE(per_tile_ns(*alts[a]), 2 * s.sel.cost_ns + 1e-9);
+    EXPECT_TRUE(layouts.insert(partition_layout(*alts[a], npu)).second)
+        << partition_layout(*alts[a], npu);
+  }
+  // One alternative puts m on the partitions for x and the result, and reads g through a
+  // broadcast from an unpartitioned memory (HBM) into every partition.
+  const Cover* rows = nullptr;
+  for (auto& a : alts)
+    if (a->instrs.back().out_axes[0] == "m")
+      rows = a.get();
+  ASSERT_TRUE(rows) << to_string(s.sel);
+  bool x_rows = false, g_broadcast = false;
+  for (auto& i : rows->instrs)
+    for (auto& o : i.operands) {
+      if (o.term.kind != TermKind::Tensor)
+        continue;
+      const OperandSpec* op = npu.instructions[i.instr].find_operand(o.slot);
+      if (!op)
+        continue; // a per-partition parameter (r[m])
+      bool partitioned = npu.find_memory(op->memories.front())->partitions > 1;
+      if (o.term.tensor == "x")
+        x_rows = partitioned && o.term.axes[0] == "m";
+      if (o.term.tensor == "g")
+        g_broadcast = !partitioned && i.out_axes.size() == 2 && i.out_axes[0] == "m" &&
+                      i.out_axes[1] == "k" && o.term.axes == std::vector<std::string>{"k"};
+    }
+  EXPECT_TRUE(x_rows) << to_string(s.sel);
+  EXPECT_TRUE(g_broadcast) << to_string(s.sel);
+  // It computes the statement: the ragged last tile of rows and a chunk of columns.
+  TileCheck r = check_tile(s.program, s.stmt, npu, *rows, tile(s, {{"m", {128, 12}}}));
+  EXPECT_TRUE(r.ok) << check_text(r) << "\n" << to_string(s.sel);
+  r = check_tile(s.program, s.stmt, npu, *rows, tile(s, {{"m", {0, 128}}, {"k", {32, 32}}}));
+  EXPECT_TRUE(r.ok) << check_text(r);
+  EXPECT_NE(to_string(s.sel).find("alternative layout 1"), std::string::npos);
+}
+
+TEST(IselAlternatives, MatmulAndSoftmaxKeepTheirCovers) {
+  const Isa& npu = target("npu.json");
+  Selected mm = select(kMatmul, "y", npu);
+  ASSERT_TRUE(mm.sel.found) << mm.sel.reason;
+  EXPECT_EQ(mm.sel.alternatives.at(0), mm.sel.cover);
+  EXPECT_EQ(last(mm.cover()).name, "matmul");
+  EXPECT_EQ(last(mm.cover()).out_axes, (std::vector<std::string>{"m", "n"}));
+  // Its alternative computes the transposed product (n on the partitions), and still has the
+  // accumulating form; every alternative computes the statement on a chunk of k.
+  for (auto& a : mm.sel.alternatives) {
+    TileCheck r = check_tile(mm.program, mm.stmt, npu, *a, tile(mm, {{"k", {128, 72}}}));
+    EXPECT_TRUE(r.ok) << check_text(r) << "\n" << to_string(mm.sel);
+  }
+  ASSERT_GE(mm.sel.alternatives.size(), 2u) << to_string(mm.sel);
+  EXPECT_EQ(mm.sel.alternatives[1]->instrs.back().out_axes, (std::vector<std::string>{"n", "m"}));
+  EXPECT_TRUE(mm.sel.alternatives[1]->instrs.back().accumulate);
+  const char* softmax = "where B = 130, N = 70\ninput x: f32[B, N]\n"
+                        "output mx[b: B] = max(j) x[b, j]\n"
+                        "output e[b: B, n: N] = exp(x[b, n] - mx[b])\n"
+                        "output s[b: B] = sum(j) e[b, j]\n"
+                        "output y[b: B, n: N] = e[b, n] / s[b]\n";
+  for (const char* t : {"mx", "e", "s", "y"}) {
+    Selected sm = select(softmax, t, npu);
+    ASSERT_TRUE(sm.sel.found) << sm.sel.reason;
+    EXPECT_EQ(sm.sel.alternatives.at(0), sm.sel.cover);
+    EXPECT_EQ(sm.cover().instrs.back().out_axes.at(0), "b") << t << "\n" << dump(sm);
+  }
+}
+
+TEST(IselAlternatives, CacheKeepsThem) {
+  std::string dir = ::testing::TempDir() + "/isel_alternatives_cache_test";
+  std::filesystem::remove_all(dir);
+  SelectOptions o = options();
+  o.cache_dir = dir;
+  Selected first = select(kRmsnormLastStep, "y", target("npu.json"), o);
+  ASSERT_TRUE(first.sel.found);
+  EXPECT_FALSE(first.sel.stats.cached);
+  Selected again = select(kRmsnormLastStep, "y", target("npu.json"), o);
+  EXPECT_TRUE(again.sel.stats.cached);
+  ASSERT_EQ(again.sel.alternatives.size(), first.sel.alternatives.size());
+  EXPECT_EQ(again.sel.alternatives[0], again.sel.cover);
+  for (size_t a = 0; a < first.sel.alternatives.size(); ++a)
+    EXPECT_EQ(cover_to_json(*again.sel.alternatives[a]), cover_to_json(*first.sel.alternatives[a]));
   std::filesystem::remove_all(dir);
 }
 

@@ -28,7 +28,7 @@ struct Lowered {
   NpuCovers covers;
 };
 
-Lowered select_all(const std::string& text) {
+Lowered select_uncached(const std::string& text) {
   Lowered l{load_index_program(source_from_string(text, "test.tp")), {}};
   SelectOptions o;
   o.prove.use_cache = false;
@@ -39,6 +39,15 @@ Lowered select_all(const std::string& text) {
                                  : std::vector<std::shared_ptr<const Cover>>{});
   }
   return l;
+}
+
+// Selections are the same for the same program: select once per text.
+Lowered select_all(const std::string& text) {
+  static std::map<std::string, Lowered> memo;
+  auto it = memo.find(text);
+  if (it == memo.end())
+    it = memo.emplace(text, select_uncached(text)).first;
+  return it->second;
 }
 
 // One group per statement, tiles as given (Var -> extent) for every statement that has the Var.
@@ -78,6 +87,24 @@ double max_error(const Lowered& l, const NpuProgram& prog, uint64_t seed = 7) {
       worst = std::max(worst, std::abs(w.data[i] - g.data[i]) / std::max(1.0, std::abs(w.data[i])));
   }
   return worst;
+}
+
+// Instructions that touch HBM tensor `name`.
+size_t hbm_uses(const NpuProgram& prog, const std::string& name) {
+  size_t n = 0;
+  for (const NpuInstr& x : prog.instrs)
+    for (auto& [slot, t] : x.operands)
+      n += t.in_hbm && prog.tensors.at(t.object).name == name;
+  return n;
+}
+
+NpuProgram lower_checked(const Lowered& l, const NpuPlan& plan) {
+  EXPECT_EQ(npu_plan_legality(l.program, plan, l.covers, npu()), "");
+  NpuProgram prog = lower_npu_plan(l.program, plan, l.covers, npu(), "test");
+  EXPECT_LT(max_error(l, prog), 1e-5) << npu_plan_text(l.program, plan);
+  EXPECT_TRUE(find_narrowing(prog).empty());
+  EXPECT_GT(simulate_timing(prog).report.total_ns, 0);
+  return prog;
 }
 
 void expect_lowers(const std::string& text, const std::map<std::string, int64_t>& tiles,
@@ -125,6 +152,138 @@ TEST(NpuLower, BmmAtRaggedDims) {
   expect_lowers("where B = 2, M = 70, K = 150, N = 90\ninput a: f32[B, M, K]\n"
                 "input b: f32[B, K, N]\noutput c: f32[B, M, N] = bmm(a, b)\n",
                 {{"bb", 1}, {"m", 64}, {"k", 128}, {"n", 64}}, 2);
+}
+
+// Every statement in one group: the intermediates stay on chip (no HBM access).
+NpuPlan fused(const Lowered& l, const std::map<std::string, int64_t>& tiles) {
+  NpuPlan plan = plan_for(l, tiles);
+  plan.groups = {{}};
+  for (size_t s = 0; s < l.program.stmts().size(); ++s)
+    plan.groups[0].push_back(s);
+  return plan;
+}
+
+TEST(NpuLower, SoftmaxFusedKeepsIntermediatesOnChip) {
+  Lowered l =
+      select_all("where M = 200, N = 96\ninput x: f32[M, N]\noutput y: f32[M, N] = softmax(x)\n");
+  NpuProgram prog = lower_checked(l, fused(l, {{"_b0", 128}, {"n", 40}}));
+  for (auto& s : l.program.stmts()) {
+    if (s.out != "y") {
+      EXPECT_EQ(hbm_uses(prog, s.out), 0u) << s.out;
+    }
+  }
+  // Statement by statement, the intermediates go through HBM.
+  NpuProgram apart = lower_checked(l, plan_for(l, {{"_b0", 128}, {"n", 40}}));
+  EXPECT_GT(hbm_uses(apart, "y.e"), 0u);
+}
+
+TEST(NpuLower, RmsnormMatmulFused) {
+  Lowered l = select_all("where M = 150, N = 200, K = 136\ninput x: f32[M, K]\n"
+                         "input g: f32[K]\ninput w: f32[K, N]\n"
+                         "h = rmsnorm(x, g, eps=1e-6)\noutput y: f32[M, N] = matmul(h, w)\n");
+  NpuProgram prog = lower_checked(l, fused(l, {{"_b0", 128}, {"m", 128}, {"k", 128}, {"n", 128}}));
+  // The row sums never leave the chip.
+  EXPECT_EQ(hbm_uses(prog, "h.ss"), 0u);
+}
+
+TEST(NpuLower, GroupsMustShareTheirRowTile) {
+  Lowered l =
+      select_all("where M = 200, N = 96\ninput x: f32[M, N]\noutput y: f32[M, N] = softmax(x)\n");
+  NpuPlan plan = fused(l, {{"_b0", 128}});
+  plan.stmts[2].tile["_b0"] = 64;
+  EXPECT_NE(npu_plan_legality(l.program, plan, l.covers, npu()).find("tiles its rows"),
+            std::string::npos);
+}
+
+// The reason npu_plan_legality gives, and that lower_npu_plan refuses the plan with it.
+std::string refusal(const Lowered& l, const NpuPlan& plan) {
+  std::string why = npu_plan_legality(l.program, plan, l.covers, npu());
+  EXPECT_NE(why, "");
+  try {
+    lower_npu_plan(l.program, plan, l.covers, npu(), "test");
+    ADD_FAILURE() << "lowered a plan that is illegal: " << why;
+  } catch (const UserError& e) {
+    EXPECT_EQ(std::string(e.what()), why);
+  }
+  return why;
+}
+
+TEST(NpuLower, IllegalPlansAreRefusedWithTheirReason) {
+  Lowered add = select_all("where M = 300, N = 200\ninput a: f32[M, N]\ninput b: f32[M, N]\n"
+                           "output c: f32[M, N] = a + b\n");
+  std::string why = refusal(add, plan_for(add, {{"_b0", 256}}));
+  EXPECT_NE(why.find("exceeds the 128 partitions of SBUF"), std::string::npos) << why;
+  NpuPlan bad_cover = plan_for(add, {});
+  bad_cover.stmts[0].cover = 3;
+  why = refusal(add, bad_cover);
+  EXPECT_NE(why.find("asks for cover 3 of 1"), std::string::npos) << why;
+  NpuPlan bad_var = plan_for(add, {});
+  bad_var.stmts[0].tile["zz"] = 4;
+  why = refusal(add, bad_var);
+  EXPECT_NE(why.find("tile names 'zz'"), std::string::npos) << why;
+
+  Lowered mm = select_all("where M = 140, K = 300, N = 600\ninput a: f32[M, K]\n"
+                          "input b: f32[K, N]\noutput c: f32[M, N] = matmul(a, b)\n");
+  why = refusal(mm, plan_for(mm, {{"m", 128}, {"k", 128}}));
+  EXPECT_NE(why.find("exceeds dim N <= 512 of matmul"), std::string::npos) << why;
+  EXPECT_NE(why.find("targets/npu.json: /instructions/0/operands/1/shape/1/max"), std::string::npos)
+      << why;
+
+  Lowered sm =
+      select_all("where M = 200, N = 96\ninput x: f32[M, N]\noutput y: f32[M, N] = softmax(x)\n");
+  why = refusal(sm, plan_for(sm, {{"_b0", 128}, {"j", 32}}));
+  EXPECT_NE(why.find("has no accumulating form"), std::string::npos) << why;
+
+  Lowered wide = select_all("where M = 128, N = 60000\ninput a: f32[M, N]\n"
+                            "input b: f32[M, N]\noutput c: f32[M, N] = a + b\n");
+  why = refusal(wide, plan_for(wide, {{"_b0", 128}}));
+  EXPECT_NE(why.find("SBUF bytes per partition exceeded"), std::string::npos) << why;
+  EXPECT_NE(why.find("/memories/1/capacity_bytes"), std::string::npos) << why;
+}
+
+TEST(NpuLower, MatmulRoutesAndPreload) {
+  Lowered l = select_all("where M = 140, K = 300, N = 600\ninput a: f32[M, K]\n"
+                         "input b: f32[K, N]\noutput c: f32[M, N] = matmul(a, b)\n");
+  NpuPlan plan = plan_for(l, {{"m", 128}, {"k", 128}, {"n", 512}});
+  NpuProgram dma = lower_checked(l, plan);
+  plan.route["a"] = "pe";
+  NpuProgram pe = lower_checked(l, plan);
+  auto count = [](const NpuProgram& p, const std::string& instr) {
+    size_t n = 0;
+    for (auto& x : p.instrs)
+      n += x.instr->name == instr;
+    return n;
+  };
+  EXPECT_EQ(count(dma, "transpose_pe"), 0u);
+  EXPECT_GT(count(pe, "transpose_pe"), 0u);
+  plan.preload = {"b"};
+  NpuProgram pre = lower_checked(l, plan);
+  // b is read from HBM by its preload only: one DMA per 128 rows.
+  EXPECT_EQ(hbm_uses(pre, "b"), 3u);
+  EXPECT_GT(hbm_uses(pe, "b"), 3u);
+}
+
+TEST(NpuLower, RmsnormMatmulFusedTransposesOnChip) {
+  Lowered l = select_all("where M = 150, N = 200, K = 136\ninput x: f32[M, K]\n"
+                         "input g: f32[K]\ninput w: f32[K, N]\n"
+                         "h = rmsnorm(x, g, eps=1e-6)\noutput y: f32[M, N] = matmul(h, w)\n");
+  NpuPlan plan = fused(l, {{"_b0", 128}, {"m", 128}, {"k", 128}, {"n", 128}});
+  plan.route["h"] = "pe";
+  plan.preload = {"w"};
+  NpuProgram prog = lower_checked(l, plan);
+  EXPECT_EQ(hbm_uses(prog, "h.ss"), 0u);
+  EXPECT_EQ(hbm_uses(prog, "w"), 2u); // its preload, 136 rows in two blocks
+}
+
+TEST(NpuLower, BadRoutesAndPreloadsAreRefused) {
+  Lowered l = select_all("where M = 140, K = 300, N = 600\ninput a: f32[M, K]\n"
+                         "input b: f32[K, N]\noutput c: f32[M, N] = matmul(a, b)\n");
+  NpuPlan plan = plan_for(l, {{"m", 128}, {"k", 128}, {"n", 512}});
+  plan.preload = {"c"};
+  EXPECT_NE(refusal(l, plan).find("preload names 'c', not an input"), std::string::npos);
+  plan.preload = {};
+  plan.route["q"] = "pe";
+  EXPECT_NE(refusal(l, plan).find("route names 'q'"), std::string::npos);
 }
 
 } // namespace
