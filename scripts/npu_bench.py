@@ -35,7 +35,7 @@ markers.
 
 usage: scripts/npu_bench.py [PROG.tp ...] [--bin build/tools/axon-synth] [--isa targets/npu.json]
                             [--out DIR] [--work DIR] [--timeout S] [--time-budget S] [-j N] [--cache]
-                            [--dry-run] [--update-doc] [--docs DIR]
+                            [--dry-run] [--render] [--resume] [--update-doc] [--docs DIR]
 Exit: 0 done; 1 a loud failure (re-derived time differs, audit mismatch, a winner above a
 ceiling or below its roofline); 2 bad usage.
 """
@@ -50,6 +50,7 @@ import pathlib
 import re
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -679,6 +680,8 @@ def main():
     ap.add_argument("-j", "--jobs", type=int, default=1, help="programs at once (default 1; synthesis wall times "
                     "are then the quietest this machine gives)")
     ap.add_argument("--cache", action="store_true", help="let axon-synth reuse cached results (default --no-cache)")
+    ap.add_argument("--resume", action="store_true", help="keep the rows of --out's results.partial.jsonl (a stopped "
+                    "run's) and run only the other programs")
     ap.add_argument("--render", action="store_true", help="rewrite results.md, aggregates.json (and the docs with "
                     "--update-doc) from --out's results.jsonl and aggregates.json; runs nothing")
     ap.add_argument("--dry-run", action="store_true", help="resolve programs and baselines; run no synthesis or sim")
@@ -712,7 +715,26 @@ def main():
                 "host_note": f"{os.cpu_count()} cores shared with other jobs (load average {load[0]:.1f} at the start)",
                 "dry_run": a.dry_run, "clock": "simulated", "jobs": a.jobs, "timeout_s": a.timeout,
                 "time_budget_s": a.time_budget or None, "cache": a.cache}
+        # Each finished row is appended to results.partial.jsonl, so that a run stopped part way
+        # keeps what it did; --resume takes those rows instead of running their programs again.
+        out.mkdir(parents=True, exist_ok=True)
+        partial = out / "results.partial.jsonl"
+        done = {}
+        if a.resume and partial.exists():
+            for line in partial.read_text().splitlines():
+                try:
+                    r = json.loads(line)
+                    done[r["program"]] = r
+                except (json.JSONDecodeError, KeyError):
+                    pass
+        elif partial.exists():
+            partial.unlink()
+        lock = threading.Lock()
+
         def one(tp):
+            if tp in done:
+                print(f"[npu_bench] {tp}: kept from {rel(partial)} (--resume)", file=sys.stderr, flush=True)
+                return done[tp]
             print(f"[npu_bench] {tp} ...", file=sys.stderr, flush=True)
             row = bench_one(a, tp, pathlib.Path(tp).parent.name)
             row["speedups"] = speedups(row)
@@ -724,12 +746,18 @@ def main():
                   (f"; winner {t(win)}" if win else "") +
                   "".join(f"; {k} {t(row[k].get('total_ns'))}" for k in ("compiler", "expert") if row[k].get("total_ns")),
                   file=sys.stderr, flush=True)
+            if not a.dry_run:
+                with lock, open(partial, "a") as f:
+                    f.write(json.dumps(row) + "\n")
             return row
 
         # Simulated times do not depend on how many programs run at once; synthesis wall times do.
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
             rows = list(pool.map(one, progs))
-        return write_outputs(a, out, rows, meta)
+        rc = write_outputs(a, out, rows, meta)
+        if partial.exists():
+            partial.unlink()
+        return rc
     except Fail as e:
         print(f"npu_bench: {e}", file=sys.stderr)
         return 2

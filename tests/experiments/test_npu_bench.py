@@ -130,6 +130,18 @@ class FakeBackend(Base):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual((self.tmp / "out" / "results.md").read_text(), md)
 
+    def test_resume_keeps_the_rows_of_a_stopped_run(self):
+        r, rows = self.bench(SMALL, fake="ok")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFalse((self.tmp / "out" / "results.partial.jsonl").exists())  # a finished run removes it
+        (self.tmp / "out" / "results.partial.jsonl").write_text(json.dumps(rows[0]) + "\n")
+        r, again = self.bench(SMALL, "--resume", fake="fail")  # would fail if it ran again
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(again[0]["synthesis"]["status"], "ok")
+        self.assertIn("kept from", r.stderr)
+        r, again = self.bench(SMALL, fake="fail")  # without --resume: run again
+        self.assertEqual(again[0]["synthesis"]["status"], "failed")
+
     def test_unrederived_time_fails_the_run(self):
         r, rows = self.bench(SMALL, fake="wrong_time")
         self.assertEqual(r.returncode, 1)
