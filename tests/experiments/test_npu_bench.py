@@ -97,6 +97,23 @@ class RealBinary(Base):
         self.assertIn("no_such.tp: not a .tp file", r.stderr)
 
 
+class Signature(Base):
+    def test_inout_and_scalar_tensors_match_the_npu_programs(self):
+        # adamw.tp: inouts (an NPU program writes `p@1`) and scalar inputs (one element there).
+        sys.path.insert(0, str(ROOT / "scripts"))
+        import npu_bench
+        sig = npu_bench.signature(REAL, "experiments/suites/nkibench/adamw.tp")
+        self.assertEqual(sig["tensors"]["p@1"], ("output", "f32", [10944, 2048]))
+        self.assertEqual(sig["tensors"]["lr"], ("input", "f32", []))
+        tensors = [{"name": n, "kind": k, "dtype": d, "shape": sh or [1]} for n, (k, d, sh) in sig["tensors"].items()]
+        prog = self.tmp / "p.json"
+        prog.write_text(json.dumps({"tensors": tensors + [{"name": "_t1", "kind": "scratch", "dtype": "f32", "shape": [4]}]}))
+        self.assertEqual(npu_bench.signature_difference(sig, prog), "")
+        tensors[0]["shape"] = [10944, 2047]
+        prog.write_text(json.dumps({"tensors": tensors}))
+        self.assertIn("f32[10944, 2047]", npu_bench.signature_difference(sig, prog))
+
+
 class FakeBackend(Base):
     def test_winner_fills_every_column(self):
         r, rows = self.bench(SMALL, fake="ok")
