@@ -7,7 +7,9 @@ one NeuronCore), written tile by tile as the tutorial's kernels issue them:
   matmul_hoisted      lhsT column loaded once per m, rhs column once per (m, n)
   matmul_block_free   2 x 2 blocks of [128, 512] output tiles share their loads
   matmul_block_all    blocks of 16 x 2 output tiles and 8 k tiles, partial sums kept in SBUF
-and the expert RMSNorm+QKV schedule of NPU.md (fp32, y = rmsnorm(x, g) @ w).
+and the expert RMSNorm+QKV schedule of NPU.md (fp32, y = rmsnorm(x, g) @ w): rmsnorm_qkv at the
+NKIBench shape and rmsnorm_qkv_m<M>_k<K>_n<N> at the small shapes of the NKI RMSNorm-QKV tests
+(RMSNORM_QKV_TEST_SHAPES; their .tp files are experiments/suites/nkibench/ of the same names).
 
 Loops stay loops in the JSON (integer fields are formulas of the loop variables), so the files
 are small and read like the kernels. A tile allocated inside a loop of the tutorial becomes a
@@ -241,14 +243,51 @@ def gen_block_all(M, N, K, TM=16, TN=2, TK=8):
     return p
 
 
-def gen_rmsnorm_qkv(M, N, K, eps=1e-6):
-    """NPU.md's expert RMSNorm+QKV kernel; the gain g is folded into the preloaded weight rows."""
-    p = Prog("rmsnorm_qkv", "expert RMSNorm+QKV (NPU.md): y = rmsnorm(x, g) @ w, fp32")
+# The small shapes of the NKI RMSNorm-QKV tests (aws-neuron/nki-samples,
+# test/unit/test_rmsnorm_qkv.py, the performance cases of allocated_fused_rms_norm_qkv), as
+# (batch * seqlen, dim, d_head) = (M, K, N). The tests run them in fp16/bf16; the expert programs
+# here are fp32 like the rest of the NKIBench suite and rmsnorm_matmul.tp. The test's fourth,
+# numerics-only shape (1024, 8192, 512) is left out: its fp32 weight alone (128 KiB per partition)
+# and the double-buffered rows exceed SBUF in this structure.
+RMSNORM_QKV_TEST_SHAPES = [(128, 512, 512), (512, 1024, 384), (128, 1024, 512)]
+
+
+def rmsnorm_qkv_name(M, K, N):
+    return f"rmsnorm_qkv_m{M}_k{K}_n{N}"
+
+
+def column_chunks(p, var, N):
+    """The 512-column chunks of N (one PSUM bank each): a loop `var` over the full ones, then the
+    ragged tail as one chunk. Yields (column chunk index as a formula, width)."""
+    full, tail = N // 512, N % 512
+    if full:
+        with p.loop(var, full):
+            yield var, 512
+    if tail:
+        yield str(full), tail
+
+
+def gen_rmsnorm_qkv(M, N, K, eps=1e-6, name="rmsnorm_qkv"):
+    """NPU.md's expert RMSNorm+QKV kernel; the gain g is folded into the preloaded weight rows.
+    M and K are multiples of 128 (K a multiple of 512 from 512 on); N is any width, in 512-column
+    PSUM banks with a ragged last one."""
+    desc = "expert RMSNorm+QKV (NPU.md): y = rmsnorm(x, g) @ w, fp32"
+    if name != "rmsnorm_qkv":
+        desc = f"expert RMSNorm+QKV (NPU.md) at M {M}, K {K}, N {N}: y = rmsnorm(x, g) @ w, fp32"
+    where = f"gen_programs.py: {name} (M {M}, N {N}, K {K})"
+    if M % 128 or K % 128 or (K > 512 and K % 512) or N < 1:
+        raise SystemExit(f"{where}: M and K must be multiples of 128, K a multiple of 512 from 512 on")
+    p = Prog(name, desc)
     p.tensor("x", "f32", [M, K], "input")
     p.tensor("g", "f32", [K], "input")
     p.tensor("w", "f32", [K, N], "input")
     p.tensor("y", "f32", [M, N], "output")
-    KT, NT, MT = K // 128, N // 512, M // 128
+    KT, NT, MT = K // 128, -(-N // 512), M // 128
+    sbuf_f32 = KT * N + KT + 1 + 2 * K + K + 6 + 2 * K + 2 * K + 2 * N
+    if sbuf_f32 * 4 > 192 * 1024:
+        raise SystemExit(f"{where}: needs {sbuf_f32 * 4} bytes of SBUF per partition, more than 192 KiB")
+    if 2 * ((KT + 3) // 4) + NT > 8:
+        raise SystemExit(f"{where}: needs {2 * ((KT + 3) // 4) + NT} PSUM banks, more than 8")
     p.buffer("wt", "SBUF", "f32", KT * N)        # w[kt*128 + p, :] at (kt * N) of partition p
     p.buffer("gt", "SBUF", "f32", KT)            # g[kt*128 + p] at kt
     p.buffer("zero", "SBUF", "f32", 1)
@@ -267,9 +306,9 @@ def gen_rmsnorm_qkv(M, N, K, eps=1e-6):
     with p.loop("kt", KT):
         p.emit("dma_copy", queue=mod("kt", QUEUES), src={"tensor": "g", "offset": "kt * 128", "ap": [[1, 128], [1, 1]]},
                dst=sb("gt", "kt", 1))
-        with p.loop("c", NT):
-            p.emit("dma_copy", queue=mod(f"kt * {NT} + c + 4", QUEUES), src=hbm("w", f"kt * 128 * {N} + c * 512", 128, N, 512),
-                   dst=sb("wt", f"kt * {N} + c * 512", 512))
+        for c, cw in column_chunks(p, "c", N):
+            p.emit("dma_copy", queue=mod(f"kt * {NT} + {c} + 4", QUEUES), src=hbm("w", f"kt * 128 * {N} + {c} * 512", 128, N, cw),
+                   dst=sb("wt", f"kt * {N} + {c} * 512", cw))
         p.emit("tensor_scalar", engine="POOL", **{"in": sb("wt", f"kt * {N}", N)}, out=sb("wt", f"kt * {N}", N),
                op0="multiply", s0=sb("gt", "kt", 1), op1="bypass", s1=0.0)
     # Each input row tile moves in two halves (2 KiB or more per partition each).
@@ -303,24 +342,25 @@ def gen_rmsnorm_qkv(M, N, K, eps=1e-6):
     def back(mt):
         """Row tile `mt` times the weight, one PSUM bank per 512 columns, then store it."""
         s = mod(mt, 2)
-        with p.loop("c", NT):
+        for c, cw in column_chunks(p, "c", N):
             for first in (True, False):
                 with p.loop("kk", 1 if first else KT - 1):
                     kt = "kk" if first else "kk + 1"
-                    p.emit("matmul", st=sb("xT", f"({s}) * {K} + ({kt}) * 128", 128), mv=sb("wt", f"({kt}) * {N} + c * 512", 512),
-                           out=sb("py", "c * 512", 512), accumulate=not first)
+                    p.emit("matmul", st=sb("xT", f"({s}) * {K} + ({kt}) * 128", 128), mv=sb("wt", f"({kt}) * {N} + {c} * 512", cw),
+                           out=sb("py", f"{c} * 512", cw), accumulate=not first)
             # On DVE: ACT's in-order stream holds only the normalisation, so it runs a tile ahead.
-            p.emit("tensor_copy", engine="DVE", a=sb("py", "c * 512", 512), out=sb("yt", f"({s}) * {N} + c * 512", 512))
+            p.emit("tensor_copy", engine="DVE", a=sb("py", f"{c} * 512", cw), out=sb("yt", f"({s}) * {N} + {c} * 512", cw))
             # One store per 512 columns (2 KiB per partition), each on its own queue.
-            p.emit("dma_copy", queue=mod(f"({mt}) * 8 + 2 + c", QUEUES), src=sb("yt", f"({s}) * {N} + c * 512", 512),
-                   dst=hbm("y", f"({mt}) * 128 * {N} + c * 512", 128, N, 512))
+            p.emit("dma_copy", queue=mod(f"({mt}) * 8 + 2 + {c}", QUEUES), src=sb("yt", f"({s}) * {N} + {c} * 512", cw),
+                   dst=hbm("y", f"({mt}) * 128 * {N} + {c} * 512", 128, N, cw))
 
     # Software-pipelined by one tile: the PE stream transposes tile mt + 1 before it multiplies
     # tile mt, so the normalisation of the next tile overlaps the matmuls of this one.
     front("0")
-    with p.loop("mt", MT - 1):
-        front("mt + 1")
-        back("mt")
+    if MT > 1:
+        with p.loop("mt", MT - 1):
+            front("mt + 1")
+            back("mt")
     back(str(MT - 1))
     return p
 
@@ -1234,6 +1274,7 @@ def main():
     progs = [gen_tiled(a.M, a.N, a.K), gen_hoisted(a.M, a.N, a.K), gen_block_free(a.M, a.N, a.K),
              gen_block_all(a.M, a.N, a.K, tm, tn, tk), gen_rmsnorm_qkv(a.rms_M, a.rms_N, a.rms_K)]
     if not a.suffix:
+        progs += [gen_rmsnorm_qkv(m, n, k, name=rmsnorm_qkv_name(m, k, n)) for m, k, n in RMSNORM_QKV_TEST_SHAPES]
         progs += [g() for g in NKI_REPLICAS.values()] + gen_dma_patterns()
     for p in progs:
         p.write(os.path.join(a.out, p.doc["name"] + a.suffix + ".json"))

@@ -279,6 +279,15 @@ std::vector<SuiteCase> nkibench_cases() {
                  auto h = rmsnorm_last(get(in, "x"), get(in, "g"), 1e-6);
                  return TensorMap{{"y", mm(h, get(in, "w"))}};
                }});
+  // rmsnorm_matmul at the small shapes of the NKI RMSNorm-QKV tests (the expert programs'
+  // sim/programs/rmsnorm_qkv_m*_k*_n*.json).
+  for (const char* f :
+       {"rmsnorm_qkv_m128_k512_n512", "rmsnorm_qkv_m512_k1024_n384", "rmsnorm_qkv_m128_k1024_n512"})
+    c.push_back(
+        {std::string("experiments/suites/nkibench/") + f + ".tp", mnk, [](const TensorMap& in) {
+           auto h = rmsnorm_last(get(in, "x"), get(in, "g"), 1e-6);
+           return TensorMap{{"y", mm(h, get(in, "w"))}};
+         }});
   c.push_back({"experiments/suites/nkibench/add_rmsnorm_matmul.tp", mnk, [](const TensorMap& in) {
                  auto s =
                      zip2(get(in, "x"), get(in, "r"), [](double a, double b) { return a + b; });
