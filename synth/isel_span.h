@@ -20,10 +20,10 @@ namespace axon {
 
 struct SpanningCover {
   bool found = false;
-  std::string reason;   // when !found: why not
-  size_t instr = 0;     // the instruction of the first cover that also writes the second
-  ParamChoice params;   // the choice under which it writes both
-  std::string operand;  // its out operand carrying the second statement's value
+  std::string reason;  // when !found: why not
+  size_t instr = 0;    // the instruction of the first cover that also writes the second
+  ParamChoice params;  // the choice under which it writes both
+  std::string operand; // its out operand carrying the second statement's value
   std::vector<std::string> out_axes; // per axis of `operand`: the second statement's variable
                                      // it carries ("": size 1)
   size_t proofs = 0;
