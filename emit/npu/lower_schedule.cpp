@@ -477,7 +477,7 @@ private:
       load(hbm_view(rows), dst, sname + ".load_rows." + a.tensor);
       src = dst;
     }
-    int ps = pool_.next(key + ".pe", plan_.bufs, mv_.mem.psum, DType::F32, e1);
+    int ps = pool_.next(key + ".pe", 2 * plan_.bufs, mv_.mem.psum, DType::F32, e1);
     for (int64_t r = 0; r < e1; r += pmax) {
       int64_t nr = std::min(pmax, e1 - r);
       NpuView block = *src;
@@ -965,7 +965,13 @@ private:
     // one buffer per tile the loops inside it read.
     int64_t np = a.extents.empty() ? 1 : a.extents[0];
     int64_t n = free_elems(a.extents);
-    int64_t keep = invariant_slots(term, n * dtype_bytes(p_.tensor(a.tensor).dtype));
+    int64_t tile_bytes = n * dtype_bytes(p_.tensor(a.tensor).dtype);
+    int64_t keep = invariant_slots(term, tile_bytes);
+    // Kept tiles rotate over `bufs` sets where they fit, so the next pass's tiles are made while
+    // the current ones are still read.
+    if (const MemoryLevel* sb = isa_.find_memory(mv_.mem.sbuf);
+        keep && sb && keep * plan_.bufs * tile_bytes <= sb->partition_bytes / 4)
+      keep *= plan_.bufs;
     std::string ring = sname + ".k" + std::to_string(k) + "." + a.slot;
     if (pe) {
       NpuView v = transposed_through_pe(a, sname, k, keep ? ring + ".kept" : "",

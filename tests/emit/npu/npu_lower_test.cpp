@@ -271,6 +271,27 @@ TEST(NpuLower, MatmulRoutesAndPreload) {
   EXPECT_GT(hbm_uses(pe, "b"), 3u);
 }
 
+// Every engine queue runs in program order: the PE must not wait for the copy-out of each
+// transpose before it issues the next. With h on chip (fused) and w preloaded, the issue order puts
+// h's next transposes ahead of the matmul that waits for the first copy-out (the loops emit
+// transpose, copy-out, matmul per K tile), and the program still computes the same y.
+TEST(NpuLower, PeTransposesAreIssuedAheadOfTheirMatmuls) {
+  Lowered l = select_all("where M = 150, N = 200, K = 300\ninput x: f32[M, K]\n"
+                         "input g: f32[K]\ninput w: f32[K, N]\n"
+                         "h = rmsnorm(x, g, eps=1e-6)\noutput y: f32[M, N] = matmul(h, w)\n");
+  NpuPlan plan = fused(l, {{"_b0", 128}, {"m", 128}, {"k", 128}, {"n", 128}});
+  plan.route["h"] = "pe";
+  plan.preload = {"w"};
+  NpuProgram prog = lower_checked(l, plan);
+  std::vector<std::string> pe;
+  for (const NpuInstr& x : prog.instrs)
+    if (x.engine->name == "PE")
+      pe.push_back(x.instr->name);
+  ASSERT_GE(pe.size(), 3u);
+  EXPECT_EQ(pe[0], "transpose_pe");
+  EXPECT_EQ(pe[1], "transpose_pe");
+}
+
 TEST(NpuLower, RmsnormMatmulFusedTransposesOnChip) {
   Lowered l = select_all("where M = 150, N = 200, K = 136\ninput x: f32[M, K]\n"
                          "input g: f32[K]\ninput w: f32[K, N]\n"
