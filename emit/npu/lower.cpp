@@ -1,6 +1,7 @@
 // The scheduled program (lower_schedule.cpp) built with the simulator's NpuProgramBuilder.
 #include "emit/npu/lower.h"
 
+#include "emit/npu/lower_reorder.h"
 #include "ir/error.h"
 #include "sim/program_builder.h"
 
@@ -29,11 +30,8 @@ Tile view_tile(const NpuProgramBuilder& b, const NpuView& v) {
   return b.tile(NpuBufferId{v.object}, v.p0, v.np, v.offset, ap);
 }
 
-} // namespace
-
-NpuProgram lower_npu_plan(const IndexProgram& p, const NpuPlan& plan, const NpuCovers& covers,
-                          const Isa& isa, const std::string& name) {
-  NpuOps ops = schedule_npu_plan(p, plan, covers, isa);
+NpuProgram build(const IndexProgram& p, const NpuPlan& plan, const NpuOps& ops, const Isa& isa,
+                 const std::string& name) {
   NpuProgramBuilder b(isa, name);
   for (auto& t : ops.tensors)
     b.tensor(t.name, t.dtype, t.shape, hbm_kind(t.kind));
@@ -64,6 +62,28 @@ NpuProgram lower_npu_plan(const IndexProgram& p, const NpuPlan& plan, const NpuC
     internal_error("NPU plan lowered to an illegal program (" + name + "):\n" +
                    npu_plan_text(p, plan) + r.message());
   return std::move(*r.program);
+}
+
+} // namespace
+
+NpuProgram lower_npu_plan(const IndexProgram& p, const NpuPlan& plan, const NpuCovers& covers,
+                          const Isa& isa, const std::string& name) {
+  NpuOps ops = schedule_npu_plan(p, plan, covers, isa);
+  NpuProgram prog = build(p, plan, ops, isa, name);
+  // Issue order: the loops' order reordered by the hazards and the simulator's costs.
+  std::vector<size_t> order = npu_issue_order(prog);
+  AXON_CHECK(order.size() == ops.ops.size(), "npu lowering: the issue order lost instructions");
+  bool same = true;
+  for (size_t i = 0; i < order.size() && same; ++i)
+    same = order[i] == i;
+  if (same)
+    return prog;
+  std::vector<NpuOp> reordered;
+  reordered.reserve(order.size());
+  for (size_t i : order)
+    reordered.push_back(std::move(ops.ops[i]));
+  ops.ops = std::move(reordered);
+  return build(p, plan, ops, isa, name);
 }
 
 std::string npu_plan_legality(const IndexProgram& p, const NpuPlan& plan, const NpuCovers& covers,

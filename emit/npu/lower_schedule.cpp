@@ -302,6 +302,7 @@ private:
       const CoverInstr& last = t->cover->instrs.back();
       producer_rows[st.out] = !last.out_axes.empty() && last.out_axes[0] == st.vars.at(0);
     }
+    std::optional<std::pair<int64_t, int64_t>> cols = shared_columns(ts, in_group);
     std::map<std::string, GroupTensor> gt;
     for (auto* t : ts) {
       const IndexStmt& st = p_.stmts()[t->stmt];
@@ -357,32 +358,92 @@ private:
         n *= shape[a];
       }
       g.ring = "g." + name;
-      g.buf = n; // the size until the first outer tile takes a buffer
+      if (cols)
+        n = cols->second; // one outer tile's columns
+      g.buf = n;          // the size until the first outer tile takes a buffer
       g.memory = mv_.mem.sbuf;
       for (auto* t : ts)
         if (p_.stmts()[t->stmt].out == name && stays_in_accumulator(*t, g, n, ts))
           g.memory = mv_.mem.psum;
     }
+    int64_t col_extent = cols ? cols->first : 1, col_tile = cols ? cols->second : 1;
+    share_loads_ = cols.has_value();
     for (int64_t o = 0; o < extent; o += tile) {
-      onchip_.clear();
-      for (auto& [name, g] : gt)
-        if (producer_rows[name]) {
-          GroupTensor x = g;
-          x.buf = pool_.next(g.ring, plan_.bufs, g.memory,
-                             g.memory == mv_.mem.sbuf ? p_.tensor(name).dtype : DType::F32, g.buf);
-          onchip_[name] = x;
+      for (int64_t c = 0; c < col_extent; c += col_tile) {
+        onchip_.clear();
+        loaded_.clear();
+        for (auto& [name, g] : gt)
+          if (producer_rows[name]) {
+            GroupTensor x = g;
+            x.buf =
+                pool_.next(g.ring, plan_.bufs, g.memory,
+                           g.memory == mv_.mem.sbuf ? p_.tensor(name).dtype : DType::F32, g.buf);
+            onchip_[name] = x;
+          }
+        row0_ = o;
+        col0_ = c;
+        col_tile_ = cols ? std::min(col_tile, col_extent - c) : 0;
+        for (auto* t : ts) {
+          const IndexStmt& st = p_.stmts()[t->stmt];
+          Outer outer{{st.vars.at(0), TileRange{o, std::min(tile, extent - o)}}};
+          if (cols)
+            outer[st.vars.at(1)] = TileRange{c, col_tile_};
+          lower_statement(*t, &outer);
         }
-      row0_ = o;
-      for (auto* t : ts) {
-        const std::string& v = p_.stmts()[t->stmt].vars.at(0);
-        TileRange r{o, std::min(tile, extent - o)};
-        std::pair<const std::string, TileRange> outer(v, r);
-        lower_statement(*t, &outer);
+        if (first_only_)
+          break;
       }
       if (first_only_)
         break;
     }
     onchip_.clear();
+    loaded_.clear();
+    share_loads_ = false;
+    col_tile_ = 0;
+  }
+
+  // Groups whose statements are all elementwise over the same two Vars (the output's axes 0 and
+  // 1, no reduction, the same extent and tile of axis 1, every intermediate of rank 2 read at
+  // those indices) share the loop over columns too: the outer tile is [rows, columns], so every
+  // intermediate is one tile on chip and a tile loaded for one statement serves the others.
+  // (extent, tile) of the columns, nullopt otherwise.
+  std::optional<std::pair<int64_t, int64_t>>
+  shared_columns(const std::vector<const StmtTiling*>& ts,
+                 const std::set<std::string>& in_group) const {
+    std::optional<std::pair<int64_t, int64_t>> cols;
+    for (auto* t : ts) {
+      const IndexStmt& st = p_.stmts()[t->stmt];
+      if (st.vars.size() != 2 || p_.tensor(st.out).rank() != 2)
+        return std::nullopt;
+      for (const CoverVar& v : t->cover->vars)
+        if (v.reduction || (v.name != st.vars[0] && v.name != st.vars[1]))
+          return std::nullopt;
+      auto e = t->extent.find(st.vars[1]);
+      if (e == t->extent.end())
+        return std::nullopt;
+      std::pair<int64_t, int64_t> c{e->second, t->tile.at(st.vars[1])};
+      if (cols && *cols != c)
+        return std::nullopt;
+      cols = c;
+      for (const CoverInstr& ci : t->cover->instrs) {
+        if (!ci.loops.empty())
+          return std::nullopt;
+        for (const CoverOperand& o : ci.operands) {
+          if (o.term.kind != TermKind::Tensor || !in_group.count(o.term.tensor))
+            continue;
+          if (o.term.index.size() != 2 || o.term.axes.size() != 2 || o.term.axes[0] != st.vars[0] ||
+              o.term.axes[1] != st.vars[1])
+            return std::nullopt;
+          for (size_t ax = 0; ax < 2; ++ax)
+            if (o.term.index[ax]->kind() != ExprKind::IndexVar ||
+                o.term.index[ax]->name() != st.vars[ax])
+              return std::nullopt;
+        }
+      }
+    }
+    if (cols && cols->second >= cols->first)
+      return std::nullopt; // one column tile: the row loop alone is the same
+    return cols;
   }
 
   // Whether the result of `t` (written in the accumulator memory) may stay there for its readers
@@ -477,7 +538,7 @@ private:
       load(hbm_view(rows), dst, sname + ".load_rows." + a.tensor);
       src = dst;
     }
-    int ps = pool_.next(key + ".pe", plan_.bufs, mv_.mem.psum, DType::F32, e1);
+    int ps = pool_.next(key + ".pe", 2 * plan_.bufs, mv_.mem.psum, DType::F32, e1);
     for (int64_t r = 0; r < e1; r += pmax) {
       int64_t nr = std::min(pmax, e1 - r);
       NpuView block = *src;
@@ -528,17 +589,27 @@ private:
       int64_t P = mv_.mem.partitions, blocks = ceil_div(shape[0], P);
       ops_.buffers.push_back({"pre_" + name, mv_.mem.sbuf, d->dtype, blocks * pl.row});
       pl.buf = static_cast<int>(ops_.buffers.size()) - 1;
-      for (int64_t b = 0; b < blocks; ++b) {
-        int64_t rows = std::min(P, shape[0] - b * P);
-        NpuView src;
-        src.hbm = true;
-        src.object = tensor_.at(name);
-        src.offset = b * P * pl.row;
-        src.np = rows;
-        src.pstride = pl.row;
-        src.ap = {{1, pl.row}};
-        load(src, dense(pl.buf, rows, pl.row, b * pl.row), "preload." + name);
-      }
+      // In column chunks of the target's recommended bytes per partition for a transfer (the
+      // ISA constant dma_recommended_partition_bytes; whole rows without it), the first columns of
+      // every row block first: a consumer walking column tiles can start on the first chunks
+      // while the rest arrive.
+      int64_t chunk = pl.row;
+      if (auto c = isa_.constants.find("dma_recommended_partition_bytes");
+          c != isa_.constants.end() && c->second > 0)
+        chunk = std::max<int64_t>(
+            1, std::min(pl.row, static_cast<int64_t>(c->second) / dtype_bytes(d->dtype)));
+      for (int64_t c0 = 0; c0 < pl.row; c0 += chunk)
+        for (int64_t b = 0; b < blocks; ++b) {
+          int64_t rows = std::min(P, shape[0] - b * P), n = std::min(chunk, pl.row - c0);
+          NpuView src;
+          src.hbm = true;
+          src.object = tensor_.at(name);
+          src.offset = b * P * pl.row + c0;
+          src.np = rows;
+          src.pstride = pl.row;
+          src.ap = {{1, n}};
+          load(src, dense(pl.buf, rows, n, b * pl.row + c0), "preload." + name);
+        }
       preload_[name] = pl;
     }
   }
@@ -605,6 +676,16 @@ private:
     v.object = g.buf;
     v.p0 = a.origin[0] - row0_;
     v.np = a.extents[0];
+    if (col_tile_ > 0) { // the outer tile's columns only
+      if (a.origin.size() != 2)
+        return std::nullopt;
+      int64_t last = a.origin[1];
+      for (size_t ax = 1; ax < a.extents.size(); ++ax)
+        last += (a.extents[ax] - 1) * (a.strides[ax].size() > 1 ? a.strides[ax][1] : 0);
+      if (a.origin[1] < col0_ || last >= col0_ + col_tile_)
+        return std::nullopt;
+      v.offset = -col0_;
+    }
     for (size_t t = 1; t < a.origin.size(); ++t)
       v.offset += a.origin[t] * g.lay[t];
     for (size_t ax = 1; ax < a.extents.size(); ++ax) {
@@ -618,10 +699,15 @@ private:
     return v;
   }
 
-  void lower_statement(const StmtTiling& st, const std::pair<const std::string, TileRange>* outer) {
+  using Outer = std::map<std::string, TileRange>; // the group's outer tile: Var -> range
+
+  void lower_statement(const StmtTiling& st, const Outer* outer) {
     const Cover& c = *st.cover;
     cur_ = &st;
-    cur_outer_ = outer ? outer->first : "";
+    cur_outer_.clear();
+    if (outer)
+      for (auto& [v, r] : *outer)
+        cur_outer_.insert(v);
     const std::string sname = "s" + std::to_string(st.stmt);
     const IndexStmt& stmt = p_.stmts()[st.stmt];
     std::map<std::string, int64_t> dims;
@@ -638,7 +724,7 @@ private:
       off[v.name] = 0;
 
     std::function<void(size_t)> walk = [&](size_t li) {
-      if (li < st.loops.size() && outer && st.loops[li] == outer->first) {
+      if (li < st.loops.size() && cur_outer_.count(st.loops[li])) {
         walk(li + 1);
         return;
       }
@@ -657,7 +743,7 @@ private:
       bool first_chunk = true, last_chunk = true;
       for (auto& [v, e] : st.extent) {
         int64_t n = std::min(st.tile.at(v), e - off[v]);
-        t.ranges[v] = outer && v == outer->first ? outer->second : TileRange{off[v], n};
+        t.ranges[v] = cur_outer_.count(v) ? outer->at(v) : TileRange{off[v], n};
         if (st.chunked.count(v)) {
           first_chunk = first_chunk && off[v] == 0;
           last_chunk = last_chunk && off[v] + n == e;
@@ -965,7 +1051,13 @@ private:
     // one buffer per tile the loops inside it read.
     int64_t np = a.extents.empty() ? 1 : a.extents[0];
     int64_t n = free_elems(a.extents);
-    int64_t keep = invariant_slots(term, n * dtype_bytes(p_.tensor(a.tensor).dtype));
+    int64_t tile_bytes = n * dtype_bytes(p_.tensor(a.tensor).dtype);
+    int64_t keep = invariant_slots(term, tile_bytes);
+    // Kept tiles rotate over `bufs` sets where they fit, so the next pass's tiles are made while
+    // the current ones are still read.
+    if (const MemoryLevel* sb = isa_.find_memory(mv_.mem.sbuf);
+        keep && sb && keep * plan_.bufs * tile_bytes <= sb->partition_bytes / 4)
+      keep *= plan_.bufs;
     std::string ring = sname + ".k" + std::to_string(k) + "." + a.slot;
     if (pe) {
       NpuView v = transposed_through_pe(a, sname, k, keep ? ring + ".kept" : "",
@@ -1003,7 +1095,7 @@ private:
         vars.insert(v);
     std::vector<std::string> loops;
     for (auto& l : cur_->loops)
-      if (l != cur_outer_)
+      if (!cur_outer_.count(l))
         loops.push_back(l);
     int inv = -1;
     for (size_t i = 0; i < loops.size(); ++i)
@@ -1025,7 +1117,8 @@ private:
                  const std::string& sname, DType out_dtype,
                  const std::map<size_t, TempBuf>& hoisted, bool first_chunk, bool last_chunk) {
     std::map<size_t, TempBuf> temps = hoisted;
-    loaded_.clear();
+    if (!share_loads_)
+      loaded_.clear();
     for (const TileInstr& ti : tc.instrs) {
       const CoverInstr& ci = c.instrs[ti.index];
       if (ci.hoisted)
@@ -1061,8 +1154,8 @@ private:
             op.operands[ci.result] = *gv;
           } else {
             if (first_chunk || result_buf_ < 0)
-              result_buf_ =
-                  pool_.next(key + ".res", st.chunked.empty() ? plan_.bufs : 2, mem, rd, n);
+              result_buf_ = pool_.next(
+                  key + ".res", st.chunked.empty() ? plan_.bufs : plan_.bufs + 1, mem, rd, n);
             op.operands[ci.result] = dense(result_buf_, np, n);
           }
           if (st.accumulate && !first_chunk)
@@ -1137,10 +1230,12 @@ private:
   int generation_ = 0;                        // bumped per group
   std::map<std::string, GroupTensor> onchip_; // intermediates on chip for this outer tile
   int64_t row0_ = 0;                          // first row of the outer tile
+  int64_t col0_ = 0, col_tile_ = 0;           // its columns when the group shares them (else 0)
+  bool share_loads_ = false;                  // loads serve every statement of the outer tile
   std::map<std::string, Preloaded> preload_;
   std::map<std::string, NpuView> cached_; // tiles kept across tiles (invariant_slots)
   const StmtTiling* cur_ = nullptr;       // the statement being lowered
-  std::string cur_outer_;                 // its Var the group's outer loop fixes
+  std::set<std::string> cur_outer_;       // its Vars the group's outer loops fix
   bool first_only_ = false;
 };
 

@@ -261,14 +261,60 @@ TEST(NpuLower, MatmulRoutesAndPreload) {
   EXPECT_EQ(hbm_uses(pe, "b"), 6u);
   plan.preload = {"b"};
   NpuProgram pre = lower_checked(l, plan);
-  // b is read from HBM by its preload only: one DMA per 128 rows.
-  EXPECT_EQ(hbm_uses(pre, "b"), 3u);
+  // b is read from HBM by its preload only: one DMA per 128 rows and per chunk of 512 f32
+  // columns (targets/npu.json dma_recommended_partition_bytes 2048): 3 x 2.
+  EXPECT_EQ(hbm_uses(pre, "b"), 6u);
+  std::vector<int64_t> offsets; // the first columns of every row block come first
+  for (const NpuInstr& x : pre.instrs)
+    if (x.name == "preload.b")
+      offsets.push_back(x.operands.at("dst").offset);
+  ASSERT_EQ(offsets.size(), 6u);
+  EXPECT_EQ(std::vector<int64_t>(offsets.begin(), offsets.begin() + 3),
+            (std::vector<int64_t>{0, 600, 1200}));
   // K tiles of 40 rows start at partitions 40 and 80, where a tile of 40 partitions may not
   // start (targets/npu.json partition_rules): those are loaded from HBM instead.
   plan.stmts[0].tile["k"] = 40;
   NpuProgram odd = lower_checked(l, plan);
-  EXPECT_GT(hbm_uses(odd, "b"), 3u);
-  EXPECT_GT(hbm_uses(pe, "b"), 3u);
+  EXPECT_GT(hbm_uses(odd, "b"), 6u);
+}
+
+// Every engine queue runs in program order: the PE must not wait for the copy-out of each
+// transpose before it issues the next. With h on chip (fused) and w preloaded, the issue order puts
+// h's next transposes ahead of the matmul that waits for the first copy-out (the loops emit
+// transpose, copy-out, matmul per K tile), and the program still computes the same y.
+TEST(NpuLower, PeTransposesAreIssuedAheadOfTheirMatmuls) {
+  Lowered l = select_all("where M = 150, N = 200, K = 300\ninput x: f32[M, K]\n"
+                         "input g: f32[K]\ninput w: f32[K, N]\n"
+                         "h = rmsnorm(x, g, eps=1e-6)\noutput y: f32[M, N] = matmul(h, w)\n");
+  NpuPlan plan = fused(l, {{"_b0", 128}, {"m", 128}, {"k", 128}, {"n", 128}});
+  plan.route["h"] = "pe";
+  plan.preload = {"w"};
+  NpuProgram prog = lower_checked(l, plan);
+  std::vector<std::string> pe;
+  for (const NpuInstr& x : prog.instrs)
+    if (x.engine->name == "PE")
+      pe.push_back(x.instr->name);
+  ASSERT_GE(pe.size(), 3u);
+  EXPECT_EQ(pe[0], "transpose_pe");
+  EXPECT_EQ(pe[1], "transpose_pe");
+}
+
+// A group of elementwise statements over the same rows and columns shares its column loop too:
+// every intermediate is one [rows, columns] tile on chip (the whole chain fits SBUF), and an input
+// several statements read (g, p) is loaded once per tile. Ragged tiles on both axes.
+TEST(NpuLower, ElementwiseGroupSharesColumnTilesAndLoads) {
+  Lowered l = select_all("where P = 300, Q = 200\ninput p: f32[P, Q]\ninput g: f32[P, Q]\n"
+                         "input m: f32[P, Q]\ninput v: f32[P, Q]\n"
+                         "mt = 0.9 * m + 0.1 * g\nvt = 0.999 * v + 0.001 * g * g\n"
+                         "output q: f32[P, Q] = (p - 1e-5 * p) - 0.01 * mt / "
+                         "(sqrt(vt * 1000.0) + 1e-08)\n");
+  NpuPlan plan = fused(l, {{"_b0", 128}, {"_b1", 64}});
+  NpuProgram prog = lower_checked(l, plan);
+  size_t tiles = 3 * 4; // rows 128 + 128 + 44, columns 64 x 3 + 8
+  EXPECT_EQ(hbm_uses(prog, "g"), tiles);
+  EXPECT_EQ(hbm_uses(prog, "p"), tiles);
+  EXPECT_EQ(hbm_uses(prog, "q"), tiles);
+  EXPECT_EQ(hbm_uses(prog, "mt"), 0u);
 }
 
 TEST(NpuLower, RmsnormMatmulFusedTransposesOnChip) {
