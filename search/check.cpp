@@ -134,4 +134,31 @@ double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, i
     *detail = where;
   return worst;
 }
+double check_plan(const Backend& b, const IndexProgram& p, const Plan& plan, const Artifact& full,
+                  uint64_t seed, int points, double rtol, double timeout_s, std::string* detail,
+                  const IndexProgram* reference) {
+  std::vector<std::map<std::string, int64_t>> shapes = b.check_dims(p, plan);
+  if (shapes.empty())
+    return check_artifact(full, p, seed, points, rtol, timeout_s, detail, nullptr, reference);
+  double worst = 0;
+  for (auto& dims : shapes) {
+    IndexProgram small = p.with_dims(dims);
+    IndexProgram small_ref = (reference ? *reference : p).with_dims(dims);
+    std::unique_ptr<Artifact> a = b.compile(small, plan);
+    std::string d;
+    double err = check_artifact(*a, small, seed, points, rtol, timeout_s, &d, nullptr, &small_ref);
+    worst = std::max(worst, err);
+    if (!(err <= 1)) {
+      if (detail) {
+        std::string sizes;
+        for (auto& [k, v] : dims)
+          sizes += (sizes.empty() ? "" : ", ") + k + " = " + std::to_string(v);
+        *detail = "at {" + sizes + "}: " + d;
+      }
+      return err;
+    }
+  }
+  return worst;
+}
+
 } // namespace axon

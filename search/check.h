@@ -25,4 +25,12 @@ double check_artifact(const Artifact& a, const IndexProgram& p, uint64_t seed, i
                       const IndexProgram* reference = nullptr, TensorMap* input_buffers = nullptr,
                       bool* timed_out = nullptr);
 
+// The check a search gives a plan, for a plan checked outside a search (a cached winner, a
+// replay): at each of the backend's check sizes (Backend::check_dims, the plan compiled again at
+// each), else at full size on `full`, the artifact compiled for p. Returns the largest error;
+// `detail` names the sizes of a failing check.
+double check_plan(const Backend& b, const IndexProgram& p, const Plan& plan, const Artifact& full,
+                  uint64_t seed, int points, double rtol, double timeout_s, std::string* detail,
+                  const IndexProgram* reference = nullptr);
+
 } // namespace axon

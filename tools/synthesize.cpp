@@ -308,8 +308,7 @@ bool reuse_cached(const nlohmann::json& entry, const IndexProgram& index, const 
       return false;
     auto art = b.compile(v.program, s);
     std::string detail;
-    if (!(check_artifact(*art, v.program, o.seed + 2000, 48, 1e-3, 120, &detail, nullptr, &index) <=
-          1)) {
+    if (!(check_plan(b, v.program, s, *art, o.seed + 2000, 48, 1e-3, 120, &detail, &index) <= 1)) {
       std::fprintf(
           stderr, "axon-synth: the cached kernel fails the numerical check (%s); searching again\n",
           detail.c_str());
@@ -746,7 +745,7 @@ int replay_command(const std::string& report_path, const std::string& out_dir) {
   auto art = backend->compile(v.program, s);
   std::string detail;
   double err =
-      check_artifact(*art, v.program, o.seed + 1000, 48, 1e-3, 120, &detail, nullptr, &index);
+      check_plan(*backend, v.program, s, *art, o.seed + 1000, 48, 1e-3, 120, &detail, &index);
   if (!(err <= 1))
     user_error("replayed kernel fails the numerical check: " + detail);
   fs::path out =
