@@ -538,7 +538,14 @@ private:
       load(hbm_view(rows), dst, sname + ".load_rows." + a.tensor);
       src = dst;
     }
-    int ps = pool_.next(key + ".pe", 2 * plan_.bufs, mv_.mem.psum, DType::F32, e1);
+    // Twice the rotating buffers, so transposes run ahead of their copy-outs, within half the
+    // accumulator's banks (the matmul's result ring takes the rest).
+    int pe_copies = 2 * plan_.bufs;
+    if (psum && psum->bank_bytes > 0 && psum->partition_bytes >= 2 * psum->bank_bytes)
+      pe_copies = std::min<int>(
+          pe_copies, std::max<int>(plan_.bufs, static_cast<int>(psum->partition_bytes /
+                                                                (2 * psum->bank_bytes))));
+    int ps = pool_.next(key + ".pe", pe_copies, mv_.mem.psum, DType::F32, e1);
     for (int64_t r = 0; r < e1; r += pmax) {
       int64_t nr = std::min(pmax, e1 - r);
       NpuView block = *src;

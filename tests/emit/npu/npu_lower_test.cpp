@@ -317,6 +317,16 @@ TEST(NpuLower, ElementwiseGroupSharesColumnTilesAndLoads) {
   EXPECT_EQ(hbm_uses(prog, "mt"), 0u);
 }
 
+// The PE-transpose ring and the accumulating result ring share the accumulator's 8 banks: with 3
+// rotating buffers a route-pe matmul still fits (the transpose ring is capped at half the banks).
+TEST(NpuLower, PeRouteWithThreeBuffersFitsTheAccumulatorBanks) {
+  Lowered l = select_all("where M = 140, K = 300, N = 600\ninput a: f32[M, K]\n"
+                         "input b: f32[K, N]\noutput c: f32[M, N] = matmul(a, b)\n");
+  NpuPlan plan = plan_for(l, {{"m", 128}, {"k", 128}, {"n", 512}}, 3);
+  plan.route["a"] = "pe";
+  lower_checked(l, plan);
+}
+
 TEST(NpuLower, RmsnormMatmulFusedTransposesOnChip) {
   Lowered l = select_all("where M = 150, N = 200, K = 136\ninput x: f32[M, K]\n"
                          "input g: f32[K]\ninput w: f32[K, N]\n"
