@@ -228,8 +228,7 @@ Proposals NpuBackend::propose(const IndexProgram& p, const SpaceOptions& o,
   std::vector<NpuPlan> plans = npu_plans(p, cv, *isa_, so);
   out.enumerated = plans.size();
   // Ranking lowers every plan at full size: its work is bounded by the instructions lowered
-  // (deterministic, unlike a clock), from the size of the first plan's program. Past the bound, a
-  // seeded sample of the plans is ranked, the first kept.
+  // (deterministic, unlike a clock), from the size of the first plan's program.
   size_t per_plan = 0;
   if (!plans.empty())
     try {
@@ -240,9 +239,19 @@ Proposals NpuBackend::propose(const IndexProgram& p, const SpaceOptions& o,
   size_t budget = per_plan ? static_cast<size_t>(kRankInstructions / per_plan) : plans.size();
   size_t structural_cap = std::max<size_t>(4, budget * 3 / 4);
   if (plans.size() > structural_cap) {
-    std::mt19937_64 rng(o.seed);
-    std::shuffle(plans.begin() + 1, plans.end(), rng);
-    plans.resize(structural_cap);
+    // The most fused plans first (fewest groups), in the space's order otherwise; the best plan
+    // that fuses nothing is kept too (it is measured whatever its rank).
+    std::stable_sort(plans.begin(), plans.end(), [](const NpuPlan& a, const NpuPlan& b) {
+      return a.groups.size() < b.groups.size();
+    });
+    std::vector<NpuPlan> kept(plans.begin(), plans.begin() + static_cast<long>(structural_cap));
+    for (auto& plan : plans)
+      if (plan.groups.size() == plan.stmts.size()) {
+        if (std::find(kept.begin(), kept.end(), plan) == kept.end())
+          kept.push_back(plan);
+        break;
+      }
+    plans = std::move(kept);
   }
   size_t keep_structural = std::clamp<size_t>(
       budget > plans.size() ? (budget - plans.size()) / 5 : 0, 1, kKeepStructural);
