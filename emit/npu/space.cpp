@@ -27,6 +27,20 @@ int dma_queues(const Isa& isa) {
   return static_cast<int>(q);
 }
 
+// The plan's legality; a plan whose check fails inside the lowering (an internal error: a bug)
+// is not proposed, and says why, rather than ending the whole job: the search records and skips a
+// failing candidate, and the space does the same before there is a candidate.
+std::string why_illegal(const IndexProgram& p, const NpuPlan& plan, const NpuCovers& covers,
+                        const Isa& isa) {
+  try {
+    return npu_plan_legality(p, plan, covers, isa);
+  } catch (const UserError& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    return std::string("the lowering failed on this plan (a bug): ") + e.what();
+  }
+}
+
 void collect_dim_names(const Expr& e, std::set<std::string>& out) {
   visit(e, [&](const ExprNode& n) {
     if (n.kind() == ExprKind::DimVar)
@@ -181,7 +195,7 @@ std::vector<NpuPlan> npu_memory_variations(const IndexProgram& p, const NpuPlan&
       NpuPlan v = plan;
       v.bufs = bufs;
       v.queues = q;
-      if (npu_plan_legality(p, v, covers, isa).empty())
+      if (why_illegal(p, v, covers, isa).empty())
         out.push_back(v);
     }
   return out;
@@ -250,7 +264,7 @@ std::vector<NpuPlan> npu_plans(const IndexProgram& p, const NpuCovers& covers, c
                   trial.groups.back().push_back(i);
                   for (size_t j = i + 1; j < n; ++j)
                     trial.groups.push_back({j});
-                  if (npu_plan_legality(p, trial, covers, isa).empty()) {
+                  if (why_illegal(p, trial, covers, isa).empty()) {
                     plan.groups.back().push_back(i);
                     continue;
                   }
@@ -264,7 +278,7 @@ std::vector<NpuPlan> npu_plans(const IndexProgram& p, const NpuCovers& covers, c
                            std::to_string(kMaxTiles) + " (its instructions bound its tiles)";
                 continue;
               }
-              std::string w = npu_plan_legality(p, plan, covers, isa);
+              std::string w = why_illegal(p, plan, covers, isa);
               if (!w.empty()) {
                 last_why = w;
                 continue;
