@@ -121,19 +121,6 @@ double flops_of(const Instruction& in, const InstrUse& u) {
   return program_flops(g.with_dims(dims));
 }
 
-double attribute_ns(const Engine& e, const std::string& attr) {
-  auto it = e.attributes.find(attr);
-  if (it == e.attributes.end())
-    return 0;
-  if (e.cost_unit == CostUnit::Ns)
-    return it->second;
-  return e.clock_ghz ? it->second / *e.clock_ghz : 0;
-}
-
-int64_t tile_bytes(const NpuProgram& p, const Tile& t) {
-  return t.np * t.free_size() * dtype_bytes(p.dtype_of(t));
-}
-
 // The longest contiguous run (in elements) that every run of the tile's access pattern has:
 // innermost axes chain while each stride equals the elements inside it. An HBM tile's partition
 // axis joins the chain when its stride continues it; on-chip partitions are separate memories,
@@ -153,6 +140,19 @@ int64_t contiguous_run(const Tile& t) {
 }
 
 } // namespace
+
+double attribute_ns(const Engine& e, const std::string& attr) {
+  auto it = e.attributes.find(attr);
+  if (it == e.attributes.end())
+    return 0;
+  if (e.cost_unit == CostUnit::Ns)
+    return it->second;
+  return e.clock_ghz ? it->second / *e.clock_ghz : 0;
+}
+
+int64_t tile_bytes(const NpuProgram& p, const Tile& t) {
+  return t.np * t.free_size() * dtype_bytes(p.dtype_of(t));
+}
 
 int64_t tile_runs(const Tile& t) { return t.np * t.free_size() / contiguous_run(t); }
 

@@ -76,6 +76,11 @@ double onchip_stride_factor(const NpuProgram& prog, const NpuInstr& x);
 // `fixed_cost_ns` before this time, which it spends on the DMA engines all queues share.
 double instruction_time_ns(const NpuProgram& prog, const NpuInstr& x);
 
+// An engine attribute in ns (a cycles value at the engine's clock); 0 when the engine lacks it.
+double attribute_ns(const Engine& e, const std::string& attr);
+// The bytes a tile touches (partitions x free elements x its dtype's size).
+int64_t tile_bytes(const NpuProgram& p, const Tile& t);
+
 // Engine attributes the timing model itself reads (beyond the cost formulas), the ones
 // `--set` may override besides formula variables, clock_ghz, lanes and queues.
 const std::vector<std::string>& timing_model_attributes();

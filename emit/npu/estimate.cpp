@@ -4,27 +4,9 @@
 #include <algorithm>
 #include <map>
 
-#include "ir/dtype.h"
 #include "sim/timing.h"
 
 namespace axon {
-
-namespace {
-
-double attribute_ns(const Engine& e, const std::string& attr) {
-  auto it = e.attributes.find(attr);
-  if (it == e.attributes.end())
-    return 0;
-  if (e.cost_unit == CostUnit::Ns)
-    return it->second;
-  return e.clock_ghz ? it->second / *e.clock_ghz : 0;
-}
-
-double tile_bytes(const NpuProgram& p, const Tile& t) {
-  return static_cast<double>(t.np * t.free_size() * dtype_bytes(p.dtype_of(t)));
-}
-
-} // namespace
 
 NpuEstimate estimate_npu_program(const NpuProgram& prog) {
   const Isa& isa = *prog.isa;
@@ -48,7 +30,7 @@ NpuEstimate estimate_npu_program(const NpuProgram& prog) {
       if (!v.immediate)
         touched.push_back(&v.tile);
     for (const Tile* t : touched) {
-      double b = tile_bytes(prog, *t);
+      double b = static_cast<double>(tile_bytes(prog, *t));
       if (t->in_hbm)
         hbm += b;
       moved = std::max(moved, b);

@@ -14,15 +14,6 @@ namespace axon {
 
 namespace {
 
-double attribute_ns(const Engine& e, const std::string& attr) {
-  auto it = e.attributes.find(attr);
-  if (it == e.attributes.end())
-    return 0;
-  if (e.cost_unit == CostUnit::Ns)
-    return it->second;
-  return e.clock_ghz ? it->second / *e.clock_ghz : 0;
-}
-
 // The elements a tile may touch, conservatively: a rectangle of partitions (or HBM rows) x free
 // elements (or columns); a flat range of the tensor when an HBM tile's rows do not fit its row
 // pitch.

@@ -93,6 +93,18 @@ std::vector<std::shared_ptr<const Cover>> cover_alternatives(const Selection& s)
   return {s.cover};
 }
 
+// Why statement `stmt` has no cover the NPU lowering can emit, as "no lowering for `...` on target
+// 'T': ..." (a selection's reason may start so already).
+std::string no_lowering_message(const IndexProgram& p, size_t stmt, const Selection& s,
+                                const std::string& target) {
+  std::string why = s.reason;
+  if (s.found && !s.pieces.empty())
+    why += "; the NPU lowering emits one cover per statement, not pieces";
+  if (why.rfind("no lowering for", 0) == 0)
+    return why;
+  return "no lowering for `" + to_string(p.stmts()[stmt]) + "` on target '" + target + "': " + why;
+}
+
 constexpr size_t kKeepStructural = 6; // structural plans whose memory variations are estimated
 // Instructions lowered to rank one program's plans (about 20 s of lowering on one core).
 constexpr double kRankInstructions = 6e5;
@@ -142,12 +154,7 @@ NpuCovers NpuBackend::covers(const IndexProgram& p) const {
   for (size_t i = 0; i < p.stmts().size(); ++i) {
     const Selection& s = selection_for(p, i);
     if (!s.found || !s.cover) {
-      std::string why = s.reason;
-      if (s.found && !s.pieces.empty())
-        why += "; the NPU lowering emits one cover per statement, not pieces";
-      if (why.rfind("no lowering for", 0) != 0)
-        why = "no lowering for `" + to_string(p.stmts()[i]) + "` on target '" + isa_->name +
-              "': " + why;
+      std::string why = no_lowering_message(p, i, s, isa_->name);
       user_error(why);
     }
     out.push_back(cover_alternatives(s));
@@ -171,13 +178,7 @@ SelectionSummary NpuBackend::select_instructions(const std::vector<const IndexPr
       // The program as written must lower; a variant that does not is searched no further.
       if (pi == 0 && (!s.found || !s.cover) && !s.stats.stopped) {
         const IndexStmt& st = p.stmts()[i];
-        std::string why = s.reason;
-        if (s.found && !s.pieces.empty())
-          why += "; the NPU lowering emits one cover per statement, not pieces";
-        std::string msg =
-            why.rfind("no lowering for", 0) == 0
-                ? why
-                : "no lowering for `" + to_string(st) + "` on target '" + isa_->name + "': " + why;
+        std::string msg = no_lowering_message(p, i, s, isa_->name);
         std::string hint = "the target's instructions (" + isa_->path +
                            ") cover no sequence of at most " +
                            std::to_string(opts.max_instructions) +
